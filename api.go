@@ -1,0 +1,301 @@
+package portico
+
+import "time"
+
+// The request and response bodies of the HTTP API (docs/api.md). The server
+// validates requests with the `validate` tags; the client only decodes.
+
+// CreateCustomerRequest is the body of POST /api/v1/customers.
+type CreateCustomerRequest struct {
+	ID       string            `json:"id" validate:"required,slug"`
+	Name     string            `json:"name,omitempty" validate:"max=200"`
+	Email    string            `json:"email,omitempty" validate:"omitempty,email,max=320"`
+	Metadata map[string]string `json:"metadata,omitempty" validate:"max=50,dive,keys,max=40,endkeys,max=500"`
+	// Billing optionally seeds the local billing profile.
+	Billing *BillingProfile `json:"billing,omitempty"`
+}
+
+// ChangeRequest provisions or changes a subscription (backend and portal).
+type ChangeRequest struct {
+	// SubscriptionID names the subscription to change; for single products
+	// the product's live subscription is found without it.
+	SubscriptionID string          `json:"subscriptionId,omitempty" validate:"omitempty,slug"`
+	PlanID         string          `json:"planId" validate:"required,slug"`
+	BillingPeriod  string          `json:"billingPeriod,omitempty" validate:"omitempty,oneof=monthly annually"`
+	Addons         []AddonQuantity `json:"addons,omitempty" validate:"max=50,dive"`
+	ResourceID     string          `json:"resourceId,omitempty" validate:"omitempty,slug"`
+	// Price sets the price of a custom-priced plan (backend only).
+	Price *Money `json:"price,omitempty"`
+}
+
+// CancelRequest is the body of a cancellation.
+type CancelRequest struct {
+	AlsoCancelProductIDs []string `json:"alsoCancelProductIds,omitempty" validate:"max=50,dive,slug"`
+}
+
+// PromotionRequest grants a promotional entitlement.
+type PromotionRequest struct {
+	FeatureID string     `json:"featureId" validate:"required,slug"`
+	Limit     *int64     `json:"limit,omitempty" validate:"omitempty,min=0"`
+	Unlimited bool       `json:"unlimited,omitempty"`
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+}
+
+// UsageRequest adds Value to a feature's usage. Value may be negative for
+// numeric features (seats freed) but never takes usage below zero.
+type UsageRequest struct {
+	CustomerID string `json:"customerId" validate:"required,slug"`
+	FeatureID  string `json:"featureId" validate:"required,slug"`
+	Value      int64  `json:"value" validate:"required"`
+	ResourceID string `json:"resourceId,omitempty" validate:"omitempty,slug"`
+}
+
+// EntitlementView is a feature's access for a customer.
+type EntitlementView struct {
+	FeatureID   string     `json:"featureId"`
+	FeatureName string     `json:"featureName"`
+	Type        string     `json:"type"`
+	Unit        string     `json:"unit,omitempty"`
+	HasAccess   bool       `json:"hasAccess"`
+	Limit       int64      `json:"limit"`
+	Unlimited   bool       `json:"unlimited"`
+	Usage       int64      `json:"usage"`
+	ResetAt     *time.Time `json:"resetAt,omitempty"`
+	Source      string     `json:"source"`
+}
+
+// CustomerView is a customer with subscriptions (GET /customers/{id}).
+type CustomerView struct {
+	Customer
+	Subscriptions []SubscriptionView `json:"subscriptions"`
+	Promotions    []Promotion        `json:"promotions"`
+}
+
+// SubscriptionView is a subscription as shown to people.
+type SubscriptionView struct {
+	ID                 string            `json:"id"`
+	ProductID          string            `json:"productId"`
+	ProductName        string            `json:"productName"`
+	ResourceID         string            `json:"resourceId,omitempty"`
+	Plan               PlanRef           `json:"plan"`
+	Status             string            `json:"status"`
+	Pricing            string            `json:"pricing"`
+	BillingPeriod      string            `json:"billingPeriod"`
+	Price              Money             `json:"price"`
+	Total              Money             `json:"total"`
+	Addons             []AddonView       `json:"addons"`
+	TrialEndsAt        *time.Time        `json:"trialEndsAt,omitempty"`
+	CurrentPeriodStart time.Time         `json:"currentPeriodStart"`
+	CurrentPeriodEnd   time.Time         `json:"currentPeriodEnd"`
+	CancelAt           *time.Time        `json:"cancelAt,omitempty"`
+	EndedAt            *time.Time        `json:"endedAt,omitempty"`
+	ScheduledUpdates   []ScheduledUpdate `json:"scheduledUpdates"`
+}
+
+// PlanRef names a plan.
+type PlanRef struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// AddonView is an add-on on a subscription.
+type AddonView struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Quantity int    `json:"quantity"`
+	Price    Money  `json:"price"`
+}
+
+// PortalView is everything the portal shows (GET /api/v1/portal).
+type PortalView struct {
+	Customer      PortalCustomer     `json:"customer"`
+	Subscriptions []SubscriptionView `json:"subscriptions"`
+	Entitlements  []EntitlementView  `json:"entitlements"`
+	Promotions    []PromotionView    `json:"promotions"`
+	Billing       BillingView        `json:"billing"`
+	Invoices      []Invoice          `json:"invoices"`
+	NextBill      *Bill              `json:"nextBill"`
+	Credit        Money              `json:"credit"`
+	Scope         PortalScope        `json:"scope"`
+}
+
+// PortalCustomer is the customer as the portal shows them.
+type PortalCustomer struct {
+	ID    string `json:"id"`
+	Name  string `json:"name,omitempty"`
+	Email string `json:"email,omitempty"`
+}
+
+// PortalScope is what a portal session is limited to.
+type PortalScope struct {
+	CustomerID string `json:"customerId"`
+	ProductID  string `json:"productId,omitempty"`
+	ResourceID string `json:"resourceId,omitempty"`
+}
+
+// PromotionView is a promotion with its feature's name.
+type PromotionView struct {
+	Promotion
+	FeatureName string `json:"featureName"`
+	Unit        string `json:"unit,omitempty"`
+}
+
+// BillingView is the payment details section's data.
+type BillingView struct {
+	Connected     bool           `json:"connected"`
+	Provider      string         `json:"provider,omitempty"`
+	Name          string         `json:"name,omitempty"`
+	Email         string         `json:"email,omitempty"`
+	Address       *Address       `json:"address,omitempty"`
+	PaymentMethod *PaymentMethod `json:"paymentMethod,omitempty"`
+}
+
+// Invoice is a bill issued to the customer.
+type Invoice struct {
+	ID        string    `json:"id"`
+	Number    string    `json:"number"`
+	Status    string    `json:"status"`
+	Total     int64     `json:"total"`
+	Currency  string    `json:"currency"`
+	Created   time.Time `json:"created"`
+	HostedURL string    `json:"hostedUrl,omitempty"`
+	PDFURL    string    `json:"pdfUrl,omitempty"`
+}
+
+// Bill is an upcoming charge.
+type Bill struct {
+	Amount   int64     `json:"amount"`
+	Currency string    `json:"currency"`
+	Date     time.Time `json:"date"`
+}
+
+// Paywall intents: what choosing a plan would do for this customer.
+const (
+	IntentCurrent      = "current"
+	IntentSubscribe    = "subscribe"
+	IntentUpgrade      = "upgrade"
+	IntentDowngrade    = "downgrade"
+	IntentStartTrial   = "start_trial"
+	IntentSwitchPeriod = "switch_period"
+	IntentContactSales = "contact_sales"
+	IntentScheduled    = "scheduled"
+)
+
+// PaywallView is a product's plans for one customer
+// (GET /api/v1/portal/paywall).
+type PaywallView struct {
+	Product        ProductRef     `json:"product"`
+	BillingPeriod  string         `json:"billingPeriod"`
+	BillingPeriods []string       `json:"billingPeriods"`
+	SubscriptionID string         `json:"subscriptionId,omitempty"`
+	Plans          []PaywallPlan  `json:"plans"`
+	Addons         []PaywallAddon `json:"addons"`
+}
+
+// ProductRef names a product.
+type ProductRef struct {
+	ID          string            `json:"id"`
+	Name        string            `json:"name"`
+	Description string            `json:"description,omitempty"`
+	Metadata    map[string]string `json:"metadata,omitempty"`
+}
+
+// PaywallPlan is a plan card.
+type PaywallPlan struct {
+	ID           string            `json:"id"`
+	Name         string            `json:"name"`
+	Description  string            `json:"description,omitempty"`
+	Order        int               `json:"order"`
+	Pricing      string            `json:"pricing"`
+	Prices       []Price           `json:"prices"`
+	Price        *Money            `json:"price,omitempty"`
+	TrialDays    int               `json:"trialDays,omitempty"`
+	Entitlements []EntitlementLine `json:"entitlements"`
+	AddonIDs     []string          `json:"addonIds,omitempty"`
+	Intent       string            `json:"intent"`
+	Highlighted  bool              `json:"highlighted,omitempty"`
+	// BelowUsage lists features whose limit on this plan is below the
+	// customer's current usage.
+	BelowUsage []string `json:"belowUsage,omitempty"`
+}
+
+// PaywallAddon is an add-on offered with plans.
+type PaywallAddon struct {
+	ID           string            `json:"id"`
+	Name         string            `json:"name"`
+	Description  string            `json:"description,omitempty"`
+	MaxQuantity  int               `json:"maxQuantity,omitempty"`
+	Prices       []Price           `json:"prices"`
+	Entitlements []EntitlementLine `json:"entitlements"`
+}
+
+// EntitlementLine is an entitlement with its feature's name.
+type EntitlementLine struct {
+	FeatureID   string `json:"featureId"`
+	FeatureName string `json:"featureName"`
+	Type        string `json:"type"`
+	Unit        string `json:"unit,omitempty"`
+	Limit       int64  `json:"limit,omitempty"`
+	Unlimited   bool   `json:"unlimited,omitempty"`
+}
+
+// Preview is what a change would do, computed without making it.
+type Preview struct {
+	Intent       string            `json:"intent"`
+	Effective    string            `json:"effective"`
+	EffectiveAt  time.Time         `json:"effectiveAt"`
+	AmountDueNow Money             `json:"amountDueNow"`
+	Credit       Money             `json:"credit"`
+	NextBill     *Bill             `json:"nextBill"`
+	Gained       []EntitlementLine `json:"gained"`
+	Lost         []EntitlementLine `json:"lost"`
+	// BelowUsage lists features whose new limit is below current usage.
+	BelowUsage []string `json:"belowUsage,omitempty"`
+	// UsageReset reports whether metered usage restarts from zero.
+	UsageReset bool `json:"usageReset"`
+}
+
+// ChangeResult is the answer to an applied change.
+type ChangeResult struct {
+	Subscription SubscriptionView `json:"subscription"`
+	Preview      Preview          `json:"preview"`
+}
+
+// PortalSessionRequest mints a portal session.
+type PortalSessionRequest struct {
+	CustomerID string `json:"customerId" validate:"required,slug"`
+	ProductID  string `json:"productId,omitempty" validate:"omitempty,slug"`
+	ResourceID string `json:"resourceId,omitempty" validate:"omitempty,slug"`
+	ReturnURL  string `json:"returnUrl,omitempty" validate:"omitempty,url,max=2000"`
+	// TTL is how long the session lasts, as a Go duration (default 1h, at most 24h).
+	TTL string `json:"ttl,omitempty" validate:"omitempty,max=20"`
+}
+
+// PortalSession is a minted portal session.
+type PortalSession struct {
+	Token     string    `json:"token"`
+	URL       string    `json:"url"`
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
+// BillingSessionRequest asks for the billing provider's portal.
+type BillingSessionRequest struct {
+	Flow string `json:"flow,omitempty" validate:"omitempty,oneof=payment_method_update subscription_cancel subscription_update"`
+}
+
+// BillingSession is a link to the billing provider's portal.
+type BillingSession struct {
+	URL string `json:"url"`
+}
+
+// TestClockView is the test clock's time.
+type TestClockView struct {
+	Now     time.Time `json:"now"`
+	Applied int       `json:"applied"`
+}
+
+// AdvanceRequest moves the test clock to a time or by a duration.
+type AdvanceRequest struct {
+	To *time.Time `json:"to,omitempty"`
+	By string     `json:"by,omitempty" validate:"omitempty,max=20"`
+}

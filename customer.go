@@ -1,0 +1,164 @@
+package portico
+
+import "time"
+
+// Subscription statuses.
+const (
+	StatusTrialing = "trialing"
+	StatusActive   = "active"
+	StatusCanceled = "canceled" // ended by a cancellation: no access
+	StatusExpired  = "expired"  // a trial that ended without converting: no access
+)
+
+// Scheduled update types.
+const (
+	UpdatePlanChange   = "plan_change"
+	UpdatePeriodChange = "billing_period_change"
+	UpdateAddonsChange = "addons_change"
+	UpdateCancellation = "cancellation"
+)
+
+// Customer is a customer of the SaaS that runs Portico.
+type Customer struct {
+	ID        string            `json:"id"`
+	Name      string            `json:"name,omitempty"`
+	Email     string            `json:"email,omitempty"`
+	Metadata  map[string]string `json:"metadata,omitempty"`
+	CreatedAt time.Time         `json:"createdAt"`
+	// Credit is unused time credited by immediate downgrades and
+	// cancellations; it is spent on the next charges.
+	Credit Money `json:"credit"`
+	// TrialedProducts lists products whose trial the customer has had, so a
+	// trial is offered once.
+	TrialedProducts []string `json:"trialedProducts,omitempty"`
+}
+
+// AddonQuantity is an add-on on a subscription.
+type AddonQuantity struct {
+	ID       string `json:"id" validate:"required,slug"`
+	Quantity int    `json:"quantity" validate:"min=1"`
+}
+
+// Subscription is a customer's access to a product (per resource for
+// products that allow several subscriptions).
+type Subscription struct {
+	ID                 string            `json:"id"`
+	CustomerID         string            `json:"customerId"`
+	ProductID          string            `json:"productId"`
+	ResourceID         string            `json:"resourceId,omitempty"`
+	PlanID             string            `json:"planId"`
+	Status             string            `json:"status"`
+	Pricing            string            `json:"pricing"`
+	BillingPeriod      string            `json:"billingPeriod"`
+	Price              Money             `json:"price"`
+	Addons             []AddonQuantity   `json:"addons"`
+	TrialEndsAt        *time.Time        `json:"trialEndsAt,omitempty"`
+	CurrentPeriodStart time.Time         `json:"currentPeriodStart"`
+	CurrentPeriodEnd   time.Time         `json:"currentPeriodEnd"`
+	CancelAt           *time.Time        `json:"cancelAt,omitempty"`
+	EndedAt            *time.Time        `json:"endedAt,omitempty"`
+	ScheduledUpdates   []ScheduledUpdate `json:"scheduledUpdates"`
+	// TrialEnd is what happens when the trial ends without a payment method,
+	// fixed when the trial starts: journey changes are not retroactive.
+	TrialEnd *TrialEnd `json:"trialEnd,omitempty"`
+	// UsageAnchor is where metered reset periods are counted from. It moves
+	// when the billing anchor changes (free↔paid↔custom, period switch).
+	UsageAnchor time.Time `json:"usageAnchor"`
+	CreatedAt   time.Time `json:"createdAt"`
+}
+
+// TrialEnd records, at trial start, where an unpaid trial goes.
+type TrialEnd struct {
+	// DowngradeToPlanID is the free plan of a reverse trial; empty revokes.
+	DowngradeToPlanID string `json:"downgradeToPlanId,omitempty"`
+}
+
+// ScheduledUpdate is a change that takes effect later, at EffectiveAt.
+type ScheduledUpdate struct {
+	Type                string          `json:"type"`
+	EffectiveAt         time.Time       `json:"effectiveAt"`
+	TargetPlanID        string          `json:"targetPlanId,omitempty"`
+	TargetBillingPeriod string          `json:"targetBillingPeriod,omitempty"`
+	TargetAddons        []AddonQuantity `json:"targetAddons,omitempty"`
+	// DowngradeToPlanID is set on a cancellation that moves the customer to
+	// the free plan instead of revoking access.
+	DowngradeToPlanID string    `json:"downgradeToPlanId,omitempty"`
+	CreatedAt         time.Time `json:"createdAt"`
+}
+
+// Live reports whether the subscription currently grants access.
+func (s *Subscription) Live() bool {
+	return s.Status == StatusActive || s.Status == StatusTrialing
+}
+
+// NextDue is the earliest moment something must happen to the subscription:
+// a renewal, a trial end or a scheduled update. Zero when nothing will.
+func (s *Subscription) NextDue() time.Time {
+	if !s.Live() {
+		return time.Time{}
+	}
+	due := s.CurrentPeriodEnd
+	if s.TrialEndsAt != nil && s.TrialEndsAt.Before(due) {
+		due = *s.TrialEndsAt
+	}
+	for _, u := range s.ScheduledUpdates {
+		if u.EffectiveAt.Before(due) {
+			due = u.EffectiveAt
+		}
+	}
+	return due
+}
+
+// Promotion is an entitlement granted to a customer outside any plan.
+type Promotion struct {
+	ID         string     `json:"id"`
+	CustomerID string     `json:"customerId"`
+	FeatureID  string     `json:"featureId"`
+	Limit      int64      `json:"limit,omitempty"`
+	Unlimited  bool       `json:"unlimited,omitempty"`
+	ExpiresAt  *time.Time `json:"expiresAt,omitempty"`
+	GrantedAt  time.Time  `json:"grantedAt"`
+}
+
+// ActiveAt reports whether the promotion applies at t.
+func (p Promotion) ActiveAt(t time.Time) bool {
+	return p.ExpiresAt == nil || t.Before(*p.ExpiresAt)
+}
+
+// UsageRecord is a customer's usage of a feature (per resource). For
+// metered features Value counts from PeriodStart and is zero once a later
+// reset period has begun.
+type UsageRecord struct {
+	CustomerID  string    `json:"customerId"`
+	FeatureID   string    `json:"featureId"`
+	ResourceID  string    `json:"resourceId,omitempty"`
+	Value       int64     `json:"value"`
+	PeriodStart time.Time `json:"periodStart"`
+}
+
+// BillingProfile is the billing identity and payment method summary shown
+// in the portal. The local billing keeps it in Portico's store.
+type BillingProfile struct {
+	Name          string         `json:"name,omitempty" validate:"max=200"`
+	Email         string         `json:"email,omitempty" validate:"omitempty,email,max=320"`
+	Address       *Address       `json:"address,omitempty"`
+	PaymentMethod *PaymentMethod `json:"paymentMethod,omitempty"`
+}
+
+// Address is a postal address.
+type Address struct {
+	Line1      string `json:"line1,omitempty" validate:"max=200"`
+	Line2      string `json:"line2,omitempty" validate:"max=200"`
+	City       string `json:"city,omitempty" validate:"max=200"`
+	State      string `json:"state,omitempty" validate:"max=200"`
+	PostalCode string `json:"postalCode,omitempty" validate:"max=20"`
+	Country    string `json:"country,omitempty" validate:"omitempty,iso3166_1_alpha2"`
+}
+
+// PaymentMethod summarises a card.
+type PaymentMethod struct {
+	Brand    string `json:"brand" validate:"required,max=30"`
+	Last4    string `json:"last4" validate:"required,len=4,numeric"`
+	ExpMonth int    `json:"expMonth" validate:"min=1,max=12"`
+	ExpYear  int    `json:"expYear" validate:"min=2000,max=2200"`
+}

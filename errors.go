@@ -1,0 +1,84 @@
+package portico
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kind classifies a domain error; the server maps each to an HTTP status.
+type Kind int
+
+// Error kinds.
+const (
+	KindInvalid      Kind = iota + 1 // 422: the request breaks a rule
+	KindNotFound                     // 404
+	KindConflict                     // 409: the current state forbids it
+	KindForbidden                    // 403: allowed to no one in this role
+	KindUnauthorized                 // 401
+	KindUnavailable                  // 503: a dependency is down
+)
+
+// FieldError names a request field and what is wrong with it.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// Error is a domain error that people can act on.
+type Error struct {
+	Kind   Kind
+	Title  string
+	Detail string
+	Fields []FieldError
+}
+
+func (e *Error) Error() string {
+	msg := e.Title
+	if e.Detail != "" {
+		msg += ": " + e.Detail
+	}
+	for _, f := range e.Fields {
+		msg += fmt.Sprintf("; %s: %s", f.Field, f.Message)
+	}
+	return msg
+}
+
+// Invalid is a 422 naming the field at fault.
+func Invalid(field, format string, args ...any) *Error {
+	return &Error{Kind: KindInvalid, Title: "Invalid request",
+		Detail: "One or more fields are invalid.",
+		Fields: []FieldError{{Field: field, Message: fmt.Sprintf(format, args...)}}}
+}
+
+// Invalids is a 422 for several fields at once.
+func Invalids(fields []FieldError) *Error {
+	return &Error{Kind: KindInvalid, Title: "Invalid request",
+		Detail: "One or more fields are invalid.", Fields: fields}
+}
+
+// NotFound is a 404 for a missing object.
+func NotFound(what, id string) *Error {
+	return &Error{Kind: KindNotFound, Title: "Not found", Detail: fmt.Sprintf("%s %q does not exist", what, id)}
+}
+
+// Conflict is a 409: the request is well formed but the state forbids it.
+func Conflict(format string, args ...any) *Error {
+	return &Error{Kind: KindConflict, Title: "Conflict", Detail: fmt.Sprintf(format, args...)}
+}
+
+// Forbidden is a 403.
+func Forbidden(format string, args ...any) *Error {
+	return &Error{Kind: KindForbidden, Title: "Forbidden", Detail: fmt.Sprintf(format, args...)}
+}
+
+// ErrNotFound is what stores return for a missing row.
+var ErrNotFound = errors.New("not found")
+
+// KindOf returns the kind of a domain error, or 0 for any other error.
+func KindOf(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return 0
+}

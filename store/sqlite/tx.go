@@ -1,0 +1,246 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"time"
+
+	portico "github.com/portico-dev/portico"
+)
+
+// tx implements portico.Tx over one SQL transaction.
+type tx struct {
+	tx  *sql.Tx
+	ctx context.Context
+}
+
+func (t *tx) exec(query string, args ...any) error {
+	_, err := t.tx.ExecContext(t.ctx, query, args...)
+	return err
+}
+
+// getDoc decodes the JSON document the query selects into v.
+func (t *tx) getDoc(v any, query string, args ...any) error {
+	var doc string
+	err := t.tx.QueryRowContext(t.ctx, query, args...).Scan(&doc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return portico.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal([]byte(doc), v)
+}
+
+// listDocs decodes each row's JSON document with decode.
+func listDocs[T any](t *tx, query string, args ...any) ([]T, error) {
+	rows, err := t.tx.QueryContext(t.ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var doc string
+		if err := rows.Scan(&doc); err != nil {
+			return nil, err
+		}
+		var v T
+		if err := json.Unmarshal([]byte(doc), &v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+func marshal(v any) (string, error) {
+	b, err := json.Marshal(v)
+	return string(b), err
+}
+
+func (t *tx) Catalog() (*portico.Catalog, int64, error) {
+	var doc string
+	var version int64
+	err := t.tx.QueryRowContext(t.ctx, `SELECT version, doc FROM catalog WHERE id = 1`).Scan(&version, &doc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return &portico.Catalog{}, 0, nil
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	var c portico.Catalog
+	if err := json.Unmarshal([]byte(doc), &c); err != nil {
+		return nil, 0, err
+	}
+	return &c, version, nil
+}
+
+func (t *tx) PutCatalog(c *portico.Catalog) error {
+	doc, err := marshal(c)
+	if err != nil {
+		return err
+	}
+	return t.exec(`INSERT INTO catalog (id, version, doc) VALUES (1, 1, ?)
+		ON CONFLICT (id) DO UPDATE SET version = version + 1, doc = excluded.doc`, doc)
+}
+
+func (t *tx) Customer(id string) (*portico.Customer, error) {
+	var c portico.Customer
+	if err := t.getDoc(&c, `SELECT doc FROM customers WHERE id = ?`, id); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+func (t *tx) CreateCustomer(c *portico.Customer) error {
+	doc, err := marshal(c)
+	if err != nil {
+		return err
+	}
+	return t.exec(`INSERT INTO customers (id, created_at, doc) VALUES (?, ?, ?)`, c.ID, c.CreatedAt.UnixNano(), doc)
+}
+
+func (t *tx) UpdateCustomer(c *portico.Customer) error {
+	doc, err := marshal(c)
+	if err != nil {
+		return err
+	}
+	return t.exec(`UPDATE customers SET doc = ? WHERE id = ?`, doc, c.ID)
+}
+
+func (t *tx) CustomerCount() (int, error) {
+	var n int
+	err := t.tx.QueryRowContext(t.ctx, `SELECT COUNT(*) FROM customers`).Scan(&n)
+	return n, err
+}
+
+func (t *tx) Subscription(id string) (*portico.Subscription, error) {
+	var s portico.Subscription
+	if err := t.getDoc(&s, `SELECT doc FROM subscriptions WHERE id = ?`, id); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+func (t *tx) SubscriptionsOf(customerID string) ([]*portico.Subscription, error) {
+	return listDocs[*portico.Subscription](t, `SELECT doc FROM subscriptions WHERE customer_id = ? ORDER BY created_at, id`, customerID)
+}
+
+func (t *tx) PutSubscription(s *portico.Subscription) error {
+	doc, err := marshal(s)
+	if err != nil {
+		return err
+	}
+	var due any
+	if d := s.NextDue(); !d.IsZero() {
+		due = d.UnixNano()
+	}
+	return t.exec(`INSERT INTO subscriptions (id, customer_id, product_id, resource_id, status, next_due, created_at, doc)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET status = excluded.status, next_due = excluded.next_due, doc = excluded.doc`,
+		s.ID, s.CustomerID, s.ProductID, s.ResourceID, s.Status, due, s.CreatedAt.UnixNano(), doc)
+}
+
+func (t *tx) DueSubscriptions(at time.Time, limit int) ([]*portico.Subscription, error) {
+	return listDocs[*portico.Subscription](t, `SELECT doc FROM subscriptions WHERE next_due IS NOT NULL AND next_due <= ? ORDER BY next_due LIMIT ?`, at.UnixNano(), limit)
+}
+
+func (t *tx) ProductHasSubscriptions(productID string) (bool, error) {
+	var n int
+	err := t.tx.QueryRowContext(t.ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM subscriptions WHERE product_id = ? LIMIT 1)`, productID).Scan(&n)
+	return n > 0, err
+}
+
+func (t *tx) PromotionsOf(customerID string) ([]portico.Promotion, error) {
+	return listDocs[portico.Promotion](t, `SELECT doc FROM promotions WHERE customer_id = ? ORDER BY granted_at, id`, customerID)
+}
+
+func (t *tx) AddPromotion(p portico.Promotion) error {
+	doc, err := marshal(p)
+	if err != nil {
+		return err
+	}
+	return t.exec(`INSERT INTO promotions (id, customer_id, granted_at, doc) VALUES (?, ?, ?, ?)`, p.ID, p.CustomerID, p.GrantedAt.UnixNano(), doc)
+}
+
+func (t *tx) UsageOf(customerID string) ([]portico.UsageRecord, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT feature_id, resource_id, value, period_start FROM usage WHERE customer_id = ? ORDER BY feature_id, resource_id`, customerID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []portico.UsageRecord
+	for rows.Next() {
+		u := portico.UsageRecord{CustomerID: customerID}
+		var start int64
+		if err := rows.Scan(&u.FeatureID, &u.ResourceID, &u.Value, &start); err != nil {
+			return nil, err
+		}
+		u.PeriodStart = time.Unix(0, start).UTC()
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) PutUsage(u portico.UsageRecord) error {
+	return t.exec(`INSERT INTO usage (customer_id, feature_id, resource_id, value, period_start) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (customer_id, feature_id, resource_id) DO UPDATE SET value = excluded.value, period_start = excluded.period_start`,
+		u.CustomerID, u.FeatureID, u.ResourceID, u.Value, u.PeriodStart.UnixNano())
+}
+
+func (t *tx) BillingProfile(customerID string) (*portico.BillingProfile, error) {
+	var p portico.BillingProfile
+	if err := t.getDoc(&p, `SELECT doc FROM billing_profiles WHERE customer_id = ?`, customerID); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+func (t *tx) PutBillingProfile(customerID string, p *portico.BillingProfile) error {
+	doc, err := marshal(p)
+	if err != nil {
+		return err
+	}
+	return t.exec(`INSERT INTO billing_profiles (customer_id, doc) VALUES (?, ?)
+		ON CONFLICT (customer_id) DO UPDATE SET doc = excluded.doc`, customerID, doc)
+}
+
+func (t *tx) InvoicesOf(customerID string) ([]portico.Invoice, error) {
+	return listDocs[portico.Invoice](t, `SELECT doc FROM invoices WHERE customer_id = ? ORDER BY created DESC, id DESC`, customerID)
+}
+
+func (t *tx) AddInvoice(customerID string, inv portico.Invoice) error {
+	doc, err := marshal(inv)
+	if err != nil {
+		return err
+	}
+	return t.exec(`INSERT INTO invoices (id, customer_id, created, doc) VALUES (?, ?, ?, ?)`, inv.ID, customerID, inv.Created.UnixNano(), doc)
+}
+
+func (t *tx) Idempotency(scope, key string) (*portico.IdempotencyRecord, error) {
+	r := portico.IdempotencyRecord{Scope: scope, Key: key}
+	var created int64
+	err := t.tx.QueryRowContext(t.ctx, `SELECT request_hash, status, body, created_at FROM idempotency WHERE scope = ? AND key = ?`, scope, key).
+		Scan(&r.RequestHash, &r.Status, &r.Body, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, portico.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	r.CreatedAt = time.Unix(0, created).UTC()
+	return &r, nil
+}
+
+func (t *tx) PutIdempotency(r *portico.IdempotencyRecord) error {
+	return t.exec(`INSERT INTO idempotency (scope, key, request_hash, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (scope, key) DO UPDATE SET request_hash = excluded.request_hash, status = excluded.status, body = excluded.body`,
+		r.Scope, r.Key, r.RequestHash, r.Status, r.Body, r.CreatedAt.UnixNano())
+}
+
+func (t *tx) DeleteIdempotency(scope, key string) error {
+	return t.exec(`DELETE FROM idempotency WHERE scope = ? AND key = ?`, scope, key)
+}
