@@ -1,0 +1,116 @@
+// Package validation checks request bodies and documents against their
+// `validate` struct tags and reports each failure by its JSON path, so a
+// person can see which field to fix (e.g. "plans[2].prices[0].amount").
+package validation
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"regexp"
+	"strings"
+
+	"github.com/go-playground/validator/v10"
+	portico "github.com/portico-dev/portico"
+)
+
+// SlugPattern is the form of every ID in Portico.
+var SlugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
+
+var v = newValidator()
+
+func newValidator() *validator.Validate {
+	val := validator.New(validator.WithRequiredStructEnabled())
+	val.RegisterTagNameFunc(func(f reflect.StructField) string {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			return ""
+		}
+		if name == "" {
+			return f.Name
+		}
+		return name
+	})
+	must(val.RegisterValidation("slug", func(fl validator.FieldLevel) bool {
+		return SlugPattern.MatchString(fl.Field().String())
+	}))
+	must(val.RegisterValidation("currency", func(fl validator.FieldLevel) bool {
+		s := fl.Field().String()
+		return s == strings.ToLower(s) && val.Var(strings.ToUpper(s), "iso4217") == nil
+	}))
+	return val
+}
+
+func must(err error) {
+	if err != nil {
+		panic(err)
+	}
+}
+
+// Struct validates s and returns a portico 422 error naming every bad field,
+// or nil. Field paths are relative to s, prefixed with prefix when given.
+func Struct(s any, prefix string) error {
+	err := v.Struct(s)
+	if err == nil {
+		return nil
+	}
+	var verrs validator.ValidationErrors
+	if !errors.As(err, &verrs) {
+		return err
+	}
+	fields := make([]portico.FieldError, 0, len(verrs))
+	for _, fe := range verrs {
+		fields = append(fields, portico.FieldError{Field: path(fe.Namespace(), prefix), Message: message(fe)})
+	}
+	return portico.Invalids(fields)
+}
+
+// path drops the root type's name ("Catalog.plans[0].id" → "plans[0].id").
+func path(namespace, prefix string) string {
+	_, rest, ok := strings.Cut(namespace, ".")
+	if !ok {
+		rest = namespace
+	}
+	if prefix != "" {
+		return prefix + "." + rest
+	}
+	return rest
+}
+
+// message says what is wrong in words a person understands.
+func message(fe validator.FieldError) string {
+	switch fe.Tag() {
+	case "required", "required_if":
+		return "is required"
+	case "slug":
+		return "must be a slug: lower-case letters, digits, '-' or '_', starting with a letter or digit, at most 64 characters"
+	case "currency":
+		return "must be a lower-case ISO 4217 currency code such as \"usd\""
+	case "oneof":
+		return "must be one of: " + strings.ReplaceAll(fe.Param(), " ", ", ")
+	case "min":
+		if fe.Kind() == reflect.Slice || fe.Kind() == reflect.String {
+			return fmt.Sprintf("must have at least %s items or characters", fe.Param())
+		}
+		return "must be at least " + fe.Param()
+	case "max":
+		if fe.Kind() == reflect.Slice || fe.Kind() == reflect.Map {
+			return fmt.Sprintf("must have at most %s items", fe.Param())
+		}
+		if fe.Kind() == reflect.String {
+			return fmt.Sprintf("must be at most %s characters", fe.Param())
+		}
+		return "must be at most " + fe.Param()
+	case "len":
+		return fmt.Sprintf("must be exactly %s characters", fe.Param())
+	case "email":
+		return "must be an email address"
+	case "url":
+		return "must be an absolute URL"
+	case "numeric":
+		return "must contain digits only"
+	case "iso3166_1_alpha2":
+		return "must be a two-letter ISO 3166 country code such as \"US\""
+	}
+	return fmt.Sprintf("fails the %q rule", fe.Tag())
+}
