@@ -152,14 +152,16 @@ type BillingView struct {
 
 // Invoice is a bill issued to the customer.
 type Invoice struct {
-	ID        string    `json:"id"`
-	Number    string    `json:"number"`
-	Status    string    `json:"status"`
-	Total     int64     `json:"total"`
-	Currency  string    `json:"currency"`
-	Created   time.Time `json:"created"`
-	HostedURL string    `json:"hostedUrl,omitempty"`
-	PDFURL    string    `json:"pdfUrl,omitempty"`
+	ID       string    `json:"id"`
+	Number   string    `json:"number"`
+	Status   string    `json:"status"`
+	Total    int64     `json:"total"`
+	Currency string    `json:"currency"`
+	Created  time.Time `json:"created"`
+	// Description says what was billed, e.g. "Pro (monthly)".
+	Description string `json:"description,omitempty"`
+	HostedURL   string `json:"hostedUrl,omitempty"`
+	PDFURL      string `json:"pdfUrl,omitempty"`
 }
 
 // Bill is an upcoming charge.
@@ -237,6 +239,10 @@ type EntitlementLine struct {
 	Unit        string `json:"unit,omitempty"`
 	Limit       int64  `json:"limit,omitempty"`
 	Unlimited   bool   `json:"unlimited,omitempty"`
+	// Change and PreviousLimit describe a preview's gained and lost lines:
+	// "added", "removed", "increased" or "decreased".
+	Change        string `json:"change,omitempty"`
+	PreviousLimit *int64 `json:"previousLimit,omitempty"`
 }
 
 // Preview is what a change would do, computed without making it.
@@ -253,6 +259,14 @@ type Preview struct {
 	BelowUsage []string `json:"belowUsage,omitempty"`
 	// UsageReset reports whether metered usage restarts from zero.
 	UsageReset bool `json:"usageReset"`
+}
+
+// CancelResult is the answer to a cancellation: the subscription and any
+// others cancelled with it.
+type CancelResult struct {
+	Subscription SubscriptionView   `json:"subscription"`
+	AlsoCanceled []SubscriptionView `json:"alsoCanceled"`
+	Credit       Money              `json:"credit"`
 }
 
 // ChangeResult is the answer to an applied change.

@@ -50,7 +50,7 @@ const (
 	ResetNever          = "never"
 	ResetOnAnchorChange = "on_anchor_change"
 
-	AfterCancelRevoke         = "revoke"
+	AfterCancelRevoke          = "revoke"
 	AfterCancelDowngradeToFree = "downgrade_to_free"
 )
 
@@ -140,8 +140,8 @@ type Entitlement struct {
 
 // Money is an amount in minor units (cents) of an ISO currency, lower case.
 type Money struct {
-	Amount   int64  `json:"amount"`
-	Currency string `json:"currency"`
+	Amount   int64  `json:"amount" validate:"min=0"`
+	Currency string `json:"currency" validate:"required,currency"`
 }
 
 // Feature returns the feature with the ID, if any.

@@ -61,6 +61,9 @@ type Subscription struct {
 	// TrialEnd is what happens when the trial ends without a payment method,
 	// fixed when the trial starts: journey changes are not retroactive.
 	TrialEnd *TrialEnd `json:"trialEnd,omitempty"`
+	// BillingAnchor is where billing periods are counted from; it moves when
+	// the billing anchor changes (free↔paid↔custom, period switch, trial end).
+	BillingAnchor time.Time `json:"billingAnchor"`
 	// UsageAnchor is where metered reset periods are counted from. It moves
 	// when the billing anchor changes (free↔paid↔custom, period switch).
 	UsageAnchor time.Time `json:"usageAnchor"`
@@ -98,7 +101,7 @@ func (s *Subscription) NextDue() time.Time {
 		return time.Time{}
 	}
 	due := s.CurrentPeriodEnd
-	if s.TrialEndsAt != nil && s.TrialEndsAt.Before(due) {
+	if s.Status == StatusTrialing && s.TrialEndsAt != nil && s.TrialEndsAt.Before(due) {
 		due = *s.TrialEndsAt
 	}
 	for _, u := range s.ScheduledUpdates {

@@ -1,0 +1,112 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	portico "github.com/portico-dev/portico"
+)
+
+// Cancel cancels a subscription under its product's journey: now with
+// credit for unused time, or at the period's end; then access is revoked or
+// the customer moves to the free plan. Cancellation is always possible,
+// custom prices included. Products listed in AlsoCancelProductIDs are
+// cancelled with it, each under its own journey.
+func (e *Engine) Cancel(ctx context.Context, customerID, subID string, req portico.CancelRequest, actor Actor) (*portico.CancelResult, error) {
+	var res *portico.CancelResult
+	err := e.writeCustomer(ctx, customerID, func(o *op, c *portico.Customer) error {
+		s, err := o.ownedSub(c.ID, subID, actor)
+		if err != nil {
+			return err
+		}
+		if !s.Live() {
+			return portico.Conflict("subscription %q has already ended (%s)", s.ID, s.Status)
+		}
+		others, err := o.alsoCancel(c.ID, s, req.AlsoCancelProductIDs, actor)
+		if err != nil {
+			return err
+		}
+		res = &portico.CancelResult{AlsoCanceled: []portico.SubscriptionView{}}
+		credit := int64(0)
+		for i, x := range append([]*portico.Subscription{s}, others...) {
+			credit += o.cancel(c, x)
+			if err := o.tx.PutSubscription(x); err != nil {
+				return err
+			}
+			if i == 0 {
+				res.Subscription = o.subView(x)
+			} else {
+				res.AlsoCanceled = append(res.AlsoCanceled, o.subView(x))
+			}
+		}
+		res.Credit = portico.Money{Amount: credit, Currency: o.total(s).Currency}
+		if credit > 0 {
+			c.Credit.Amount += credit
+			if c.Credit.Currency == "" {
+				c.Credit.Currency = res.Credit.Currency
+			}
+		}
+		return o.tx.UpdateCustomer(c)
+	})
+	return res, err
+}
+
+// alsoCancel finds the customer's live subscriptions in the other products.
+func (o *op) alsoCancel(customerID string, main *portico.Subscription, productIDs []string, actor Actor) ([]*portico.Subscription, error) {
+	if len(productIDs) == 0 {
+		return nil, nil
+	}
+	subs, err := o.tx.SubscriptionsOf(customerID)
+	if err != nil {
+		return nil, err
+	}
+	var out []*portico.Subscription
+	for i, pid := range productIDs {
+		if _, ok := o.cat.Product(pid); !ok {
+			return nil, portico.Invalid(fmt.Sprintf("alsoCancelProductIds[%d]", i), "unknown product %q", pid)
+		}
+		if actor.Portal && actor.Scope.ProductID != "" && actor.Scope.ProductID != pid {
+			return nil, portico.Forbidden("this portal session is limited to product %q", actor.Scope.ProductID)
+		}
+		for _, s := range subs {
+			if s.Live() && s.ProductID == pid && s.ID != main.ID {
+				out = append(out, s)
+			}
+		}
+	}
+	return out, nil
+}
+
+// cancel applies the product's cancellation rule to s and returns the
+// credit granted for unused time.
+func (o *op) cancel(c *portico.Customer, s *portico.Subscription) int64 {
+	product, _ := o.cat.Product(s.ProductID)
+	toFree := ""
+	if product.Journey.AfterCancel == portico.AfterCancelDowngradeToFree && s.PlanID != product.Journey.FreePlanID {
+		toFree = product.Journey.FreePlanID
+	}
+	if product.Journey.Cancellation == portico.EndOfPeriod {
+		at := s.CurrentPeriodEnd
+		s.CancelAt = &at
+		s.ScheduledUpdates = []portico.ScheduledUpdate{{
+			Type: portico.UpdateCancellation, EffectiveAt: at, DowngradeToPlanID: toFree, CreatedAt: o.now,
+		}}
+		return 0
+	}
+	credit := unusedCredit(o.total(s).Amount, s, o.now)
+	o.end(c, s, o.now, toFree)
+	return credit
+}
+
+// end ends a subscription at t: access is revoked, or with a free plan to go
+// to, the subscription moves to it (a reverse trial when it was a trial).
+func (o *op) end(c *portico.Customer, s *portico.Subscription, t time.Time, freePlanID string) {
+	s.ScheduledUpdates, s.CancelAt, s.TrialEnd = []portico.ScheduledUpdate{}, nil, nil
+	if freePlanID == "" {
+		s.Status = portico.StatusCanceled
+		s.EndedAt = &t
+		return
+	}
+	o.moveTo(c, s, t, freePlanID, portico.Monthly, nil)
+}

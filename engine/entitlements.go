@@ -1,0 +1,256 @@
+package engine
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	portico "github.com/portico-dev/portico"
+)
+
+// Entitlements returns the customer's access to each feature granted to
+// them, for the resource (single-product subscriptions always count).
+func (e *Engine) Entitlements(ctx context.Context, customerID, resourceID string) ([]portico.EntitlementView, error) {
+	var out []portico.EntitlementView
+	err := e.readCustomer(ctx, customerID, func(o *op, c *portico.Customer) error {
+		var err error
+		out, err = o.entitlements(c, resourceID)
+		return err
+	})
+	return out, err
+}
+
+// grant accumulates one feature's entitlement from every source.
+type grant struct {
+	limit     int64
+	unlimited bool
+	source    string
+	anchor    time.Time // where metered reset periods count from
+}
+
+func (o *op) entitlements(c *portico.Customer, resourceID string) ([]portico.EntitlementView, error) {
+	subs, err := o.tx.SubscriptionsOf(c.ID)
+	if err != nil {
+		return nil, err
+	}
+	promos, err := o.tx.PromotionsOf(c.ID)
+	if err != nil {
+		return nil, err
+	}
+	usage, err := o.tx.UsageOf(c.ID)
+	if err != nil {
+		return nil, err
+	}
+	grants := o.resolve(c, resourceID, subs, promos)
+	out := []portico.EntitlementView{}
+	for _, f := range o.cat.Features {
+		g, ok := grants[f.ID]
+		if !ok {
+			continue
+		}
+		v := portico.EntitlementView{FeatureID: f.ID, FeatureName: f.Name, Type: f.Type, Unit: f.Unit,
+			Limit: g.limit, Unlimited: g.unlimited, Source: g.source}
+		if f.Type == portico.FeatureBoolean {
+			v.HasAccess = true
+			out = append(out, v)
+			continue
+		}
+		var resetAt *time.Time
+		v.Usage, resetAt = usageValue(f, findUsage(usage, f.ID, resourceID), g.anchor, o.now)
+		v.ResetAt = resetAt
+		v.HasAccess = g.unlimited || v.Usage < g.limit
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func findUsage(recs []portico.UsageRecord, featureID, resourceID string) *portico.UsageRecord {
+	for i := range recs {
+		if recs[i].FeatureID == featureID && recs[i].ResourceID == resourceID {
+			return &recs[i]
+		}
+	}
+	return nil
+}
+
+// usageValue is the usage now: numeric usage as recorded, metered usage of
+// the reset period containing now (zero once a new period has begun).
+func usageValue(f portico.Feature, rec *portico.UsageRecord, anchor, now time.Time) (int64, *time.Time) {
+	if f.Type != portico.FeatureMetered {
+		if rec == nil {
+			return 0, nil
+		}
+		return rec.Value, nil
+	}
+	start, end := periodAround(anchor, f.ResetPeriod, now)
+	if rec == nil || rec.PeriodStart.Before(start) {
+		return 0, &end
+	}
+	return rec.Value, &end
+}
+
+// resolve adds up what the live subscriptions in scope and the active
+// promotions grant: plan plus add-ons times quantity, numeric limits add up,
+// unlimited wins, and a promotion raises a limit to its own when higher.
+func (o *op) resolve(c *portico.Customer, resourceID string, subs []*portico.Subscription, promos []portico.Promotion) map[string]*grant {
+	out := map[string]*grant{}
+	for _, s := range subs {
+		if !s.Live() || (s.ResourceID != "" && s.ResourceID != resourceID) {
+			continue
+		}
+		plan, _ := o.cat.Plan(s.PlanID)
+		for _, e := range plan.Entitlements {
+			addGrant(out, e, 1, "plan", s.UsageAnchor)
+		}
+		for _, aq := range s.Addons {
+			a, _ := o.cat.Addon(aq.ID)
+			for _, e := range a.Entitlements {
+				addGrant(out, e, int64(aq.Quantity), "addon", s.UsageAnchor)
+			}
+		}
+	}
+	for _, p := range promos {
+		if p.ActiveAt(o.now) {
+			applyPromotion(out, p, c.CreatedAt)
+		}
+	}
+	return out
+}
+
+func addGrant(out map[string]*grant, e portico.Entitlement, quantity int64, source string, anchor time.Time) {
+	g, ok := out[e.FeatureID]
+	if !ok {
+		g = &grant{source: source, anchor: anchor}
+		out[e.FeatureID] = g
+	}
+	g.unlimited = g.unlimited || e.Unlimited
+	g.limit += e.Limit * quantity
+}
+
+func applyPromotion(out map[string]*grant, p portico.Promotion, anchor time.Time) {
+	g, ok := out[p.FeatureID]
+	if !ok {
+		out[p.FeatureID] = &grant{limit: p.Limit, unlimited: p.Unlimited, source: "promotion", anchor: anchor}
+		return
+	}
+	if g.unlimited {
+		return
+	}
+	if p.Unlimited || p.Limit > g.limit {
+		g.limit, g.unlimited, g.source = p.Limit, p.Unlimited, "promotion"
+	}
+}
+
+// grants is what one subscription grants, merged per feature.
+func (o *op) grants(s *portico.Subscription) []portico.Entitlement {
+	m := o.resolve(&portico.Customer{}, s.ResourceID, []*portico.Subscription{{
+		Status: portico.StatusActive, PlanID: s.PlanID, Addons: s.Addons, ResourceID: s.ResourceID,
+	}}, nil)
+	out := []portico.Entitlement{}
+	for _, f := range o.cat.Features {
+		if g, ok := m[f.ID]; ok {
+			out = append(out, portico.Entitlement{FeatureID: f.ID, Limit: g.limit, Unlimited: g.unlimited})
+		}
+	}
+	return out
+}
+
+// diffGrants lists the features gained (added or raised) and lost (removed
+// or lowered) between two sets of grants.
+func (o *op) diffGrants(before, after []portico.Entitlement) (gained, lost []portico.EntitlementLine) {
+	gained, lost = []portico.EntitlementLine{}, []portico.EntitlementLine{}
+	find := func(es []portico.Entitlement, id string) (portico.Entitlement, bool) {
+		i := slices.IndexFunc(es, func(e portico.Entitlement) bool { return e.FeatureID == id })
+		if i < 0 {
+			return portico.Entitlement{}, false
+		}
+		return es[i], true
+	}
+	for _, a := range after {
+		b, had := find(before, a.FeatureID)
+		switch {
+		case !had:
+			gained = append(gained, o.line(a, "added", nil))
+		case more(a, b):
+			gained = append(gained, o.line(a, "increased", &b.Limit))
+		case more(b, a):
+			lost = append(lost, o.line(a, "decreased", &b.Limit))
+		}
+	}
+	for _, b := range before {
+		if _, has := find(after, b.FeatureID); !has {
+			lost = append(lost, o.line(b, "removed", nil))
+		}
+	}
+	return gained, lost
+}
+
+// more reports whether a grants more than b.
+func more(a, b portico.Entitlement) bool {
+	if a.Unlimited != b.Unlimited {
+		return a.Unlimited
+	}
+	return !a.Unlimited && a.Limit > b.Limit
+}
+
+func (o *op) line(e portico.Entitlement, change string, prev *int64) portico.EntitlementLine {
+	f, _ := o.cat.Feature(e.FeatureID)
+	l := portico.EntitlementLine{FeatureID: f.ID, FeatureName: f.Name, Type: f.Type, Unit: f.Unit,
+		Limit: e.Limit, Unlimited: e.Unlimited, Change: change}
+	if prev != nil && f.Type != portico.FeatureBoolean {
+		p := *prev
+		l.PreviousLimit = &p
+	}
+	return l
+}
+
+// usageNow is the customer's current usage per feature for the resource.
+func (o *op) usageNow(c *portico.Customer, resourceID string) map[string]int64 {
+	out := map[string]int64{}
+	views, err := o.entitlements(c, resourceID)
+	if err != nil {
+		o.fail(err)
+		return out
+	}
+	for _, v := range views {
+		out[v.FeatureID] = v.Usage
+	}
+	recs, err := o.tx.UsageOf(c.ID)
+	o.fail(err)
+	for _, r := range recs {
+		if _, seen := out[r.FeatureID]; seen || r.ResourceID != resourceID {
+			continue
+		}
+		if f, ok := o.cat.Feature(r.FeatureID); ok {
+			out[r.FeatureID], _ = usageValue(f, &r, c.CreatedAt, o.now)
+		}
+	}
+	return out
+}
+
+// belowUsage lists the features whose limit under grants (with the
+// customer's promotions, which outlive plan changes) is below their usage.
+func (o *op) belowUsage(c *portico.Customer, grants []portico.Entitlement, usage map[string]int64) []string {
+	promos, err := o.tx.PromotionsOf(c.ID)
+	o.fail(err)
+	m := map[string]*grant{}
+	for _, e := range grants {
+		addGrant(m, e, 1, "plan", time.Time{})
+	}
+	for _, p := range promos {
+		if p.ActiveAt(o.now) {
+			applyPromotion(m, p, time.Time{})
+		}
+	}
+	var out []string
+	for _, f := range o.cat.Features {
+		u := usage[f.ID]
+		if f.Type == portico.FeatureBoolean || u <= 0 {
+			continue
+		}
+		if g, ok := m[f.ID]; !ok || (!g.unlimited && g.limit < u) {
+			out = append(out, f.ID)
+		}
+	}
+	return out
+}

@@ -1,0 +1,574 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	portico "github.com/portico-dev/portico"
+)
+
+// Actor is who asks for a change: the SaaS backend (trusted, may set custom
+// prices) or a customer through a portal session limited to a scope.
+type Actor struct {
+	Portal bool
+	Scope  portico.PortalScope
+}
+
+// Backend is the SaaS backend, acting through the secret-key API.
+var Backend = Actor{}
+
+// PortalActor is a customer acting through a portal session.
+func PortalActor(scope portico.PortalScope) Actor { return Actor{Portal: true, Scope: scope} }
+
+// contactSupport is the reason self-service stops at custom prices.
+const contactSupport = "this subscription has a custom price; contact support to change it"
+
+// plannedChange is a change worked out but not yet written: the preview
+// shows it, ChangeSubscription applies it.
+type plannedChange struct {
+	product   portico.Product
+	cur       *portico.Subscription // the live subscription changed, nil for a new one
+	next      *portico.Subscription // the state after an immediate change
+	scheduled *portico.ScheduledUpdate
+	preview   portico.Preview
+	newCredit int64 // the customer's credit balance afterwards
+	reset     bool  // metered usage restarts from zero
+	oldAnchor time.Time
+	trial     bool
+}
+
+// ChangeSubscription provisions or changes a subscription under the
+// product's journey rules.
+func (e *Engine) ChangeSubscription(ctx context.Context, customerID string, req portico.ChangeRequest, actor Actor) (*portico.ChangeResult, error) {
+	var res *portico.ChangeResult
+	err := e.writeCustomer(ctx, customerID, func(o *op, c *portico.Customer) error {
+		ch, err := o.planChange(c, req, actor)
+		if err != nil {
+			return err
+		}
+		s, err := o.applyChange(c, ch)
+		if err != nil {
+			return err
+		}
+		res = &portico.ChangeResult{Subscription: o.subView(s), Preview: ch.preview}
+		return nil
+	})
+	return res, err
+}
+
+// Preview works out what a change would do without making it.
+func (e *Engine) Preview(ctx context.Context, customerID string, req portico.ChangeRequest, actor Actor) (*portico.Preview, error) {
+	var p *portico.Preview
+	err := e.readCustomer(ctx, customerID, func(o *op, c *portico.Customer) error {
+		ch, err := o.planChange(c, req, actor)
+		if err != nil {
+			return err
+		}
+		p = &ch.preview
+		return nil
+	})
+	return p, err
+}
+
+func (o *op) planChange(c *portico.Customer, req portico.ChangeRequest, actor Actor) (*plannedChange, error) {
+	plan, ok := o.cat.Plan(req.PlanID)
+	if !ok {
+		return nil, portico.Invalid("planId", "unknown plan %q", req.PlanID)
+	}
+	product, _ := o.cat.Product(plan.ProductID)
+	if actor.Portal && actor.Scope.ProductID != "" && actor.Scope.ProductID != product.ID {
+		return nil, portico.Forbidden("this portal session is limited to product %q", actor.Scope.ProductID)
+	}
+	resourceID, err := resourceFor(product, req.ResourceID, actor)
+	if err != nil {
+		return nil, err
+	}
+	cur, err := o.currentSub(c.ID, product, resourceID, req.SubscriptionID, actor)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkAllowed(product, plan, cur, actor); err != nil {
+		return nil, err
+	}
+	period, err := periodFor(plan, req.BillingPeriod, cur)
+	if err != nil {
+		return nil, err
+	}
+	addons, err := o.checkAddons(plan, period, req.Addons, cur)
+	if err != nil {
+		return nil, err
+	}
+	price, err := priceOf(plan, period, req.Price, cur)
+	if err != nil {
+		return nil, err
+	}
+	target := &portico.Subscription{
+		CustomerID: c.ID, ProductID: product.ID, ResourceID: resourceID,
+		PlanID: plan.ID, Pricing: plan.Pricing, BillingPeriod: period, Price: price, Addons: addons,
+	}
+	ch := &plannedChange{product: product, cur: cur}
+	if cur == nil {
+		o.planNew(c, ch, plan, target)
+	} else if err := o.planUpdate(c, ch, plan, target); err != nil {
+		return nil, err
+	}
+	o.finishPreview(c, ch, target)
+	return ch, nil
+}
+
+func resourceFor(product portico.Product, resourceID string, actor Actor) (string, error) {
+	if product.SubscriptionType == portico.SubscriptionSingle {
+		return "", nil
+	}
+	if resourceID == "" && actor.Portal {
+		resourceID = actor.Scope.ResourceID
+	}
+	if resourceID == "" {
+		return "", portico.Invalid("resourceId", "is required: product %q holds one subscription per resource", product.ID)
+	}
+	if actor.Portal && actor.Scope.ResourceID != "" && resourceID != actor.Scope.ResourceID {
+		return "", portico.Forbidden("this portal session is limited to resource %q", actor.Scope.ResourceID)
+	}
+	return resourceID, nil
+}
+
+// currentSub finds the live subscription a change applies to: the one named,
+// or the product's (and resource's) live one.
+func (o *op) currentSub(customerID string, product portico.Product, resourceID, subID string, actor Actor) (*portico.Subscription, error) {
+	if subID != "" {
+		s, err := o.ownedSub(customerID, subID, actor)
+		if err != nil {
+			return nil, err
+		}
+		if s.ProductID != product.ID {
+			return nil, portico.Invalid("planId", "plan belongs to product %q but subscription %q is to %q", product.ID, subID, s.ProductID)
+		}
+		if !s.Live() {
+			return nil, portico.Conflict("subscription %q has ended (%s); start a new one without subscriptionId", subID, s.Status)
+		}
+		return s, nil
+	}
+	return o.liveSub(customerID, product.ID, resourceID)
+}
+
+// ownedSub returns the customer's subscription, as 404 when it is someone
+// else's or outside the portal session's scope (its existence is not told).
+func (o *op) ownedSub(customerID, subID string, actor Actor) (*portico.Subscription, error) {
+	s, err := o.tx.Subscription(subID)
+	if errors.Is(err, portico.ErrNotFound) || (err == nil && !inScope(s, customerID, actor)) {
+		return nil, portico.NotFound("subscription", subID)
+	}
+	return s, err
+}
+
+func inScope(s *portico.Subscription, customerID string, actor Actor) bool {
+	if s.CustomerID != customerID {
+		return false
+	}
+	if !actor.Portal {
+		return true
+	}
+	return (actor.Scope.ProductID == "" || actor.Scope.ProductID == s.ProductID) &&
+		(actor.Scope.ResourceID == "" || s.ResourceID == "" || actor.Scope.ResourceID == s.ResourceID)
+}
+
+func (o *op) liveSub(customerID, productID, resourceID string) (*portico.Subscription, error) {
+	subs, err := o.tx.SubscriptionsOf(customerID)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range subs {
+		if s.Live() && s.ProductID == productID && s.ResourceID == resourceID {
+			return s, nil
+		}
+	}
+	return nil, nil
+}
+
+func checkAllowed(product portico.Product, plan portico.Plan, cur *portico.Subscription, actor Actor) error {
+	if actor.Portal && (plan.Pricing == portico.PricingCustom || (cur != nil && cur.Pricing == portico.PricingCustom)) {
+		return portico.Forbidden(contactSupport)
+	}
+	if cur == nil && product.Archived {
+		return portico.Conflict("product %q is archived and takes no new subscriptions", product.ID)
+	}
+	if plan.Archived && (cur == nil || cur.PlanID != plan.ID) {
+		return portico.Conflict("plan %q is archived and takes no new subscriptions", plan.ID)
+	}
+	return nil
+}
+
+// periodFor picks the billing period: the one asked for, else the current
+// one when the plan offers it, else the plan's first (monthly for unpriced).
+func periodFor(plan portico.Plan, asked string, cur *portico.Subscription) (string, error) {
+	if plan.Pricing != portico.PricingPaid {
+		if asked != "" {
+			return asked, nil
+		}
+		if cur != nil && cur.BillingPeriod != "" {
+			return cur.BillingPeriod, nil
+		}
+		return portico.Monthly, nil
+	}
+	if asked != "" {
+		if _, ok := plan.PriceFor(asked); !ok {
+			return "", portico.Invalid("billingPeriod", "plan %q has no %s price", plan.ID, asked)
+		}
+		return asked, nil
+	}
+	if cur != nil {
+		if _, ok := plan.PriceFor(cur.BillingPeriod); ok {
+			return cur.BillingPeriod, nil
+		}
+	}
+	if _, ok := plan.PriceFor(portico.Monthly); ok {
+		return portico.Monthly, nil
+	}
+	return plan.Prices[0].BillingPeriod, nil
+}
+
+func (o *op) checkAddons(plan portico.Plan, period string, asked []portico.AddonQuantity, cur *portico.Subscription) ([]portico.AddonQuantity, error) {
+	seen := map[string]bool{}
+	out := []portico.AddonQuantity{}
+	for i, aq := range asked {
+		field := fmt.Sprintf("addons[%d]", i)
+		a, ok := o.cat.Addon(aq.ID)
+		switch {
+		case !ok:
+			return nil, portico.Invalid(field+".id", "unknown add-on %q", aq.ID)
+		case !plan.AllowsAddon(aq.ID):
+			return nil, portico.Invalid(field+".id", "add-on %q cannot be bought with plan %q", aq.ID, plan.ID)
+		case seen[aq.ID]:
+			return nil, portico.Invalid(field+".id", "add-on %q is listed twice", aq.ID)
+		case aq.Quantity < 1:
+			return nil, portico.Invalid(field+".quantity", "must be at least 1")
+		case a.MaxQuantity > 0 && aq.Quantity > a.MaxQuantity:
+			return nil, portico.Invalid(field+".quantity", "must be at most %d for add-on %q", a.MaxQuantity, aq.ID)
+		case a.Archived && !hasAddon(cur, aq.ID):
+			return nil, portico.Conflict("add-on %q is archived and cannot be bought", aq.ID)
+		}
+		if _, ok := a.PriceFor(period); !ok {
+			return nil, portico.Invalid(field+".id", "add-on %q has no %s price", aq.ID, period)
+		}
+		seen[aq.ID] = true
+		out = append(out, aq)
+	}
+	return out, nil
+}
+
+func hasAddon(s *portico.Subscription, id string) bool {
+	return s != nil && slices.ContainsFunc(s.Addons, func(a portico.AddonQuantity) bool { return a.ID == id })
+}
+
+// priceOf is the plan's price for the period; custom-priced plans take the
+// price the backend sets, or keep the one they have.
+func priceOf(plan portico.Plan, period string, custom *portico.Money, cur *portico.Subscription) (portico.Money, error) {
+	switch plan.Pricing {
+	case portico.PricingPaid:
+		pr, _ := plan.PriceFor(period)
+		return portico.Money{Amount: pr.Amount, Currency: pr.Currency}, nil
+	case portico.PricingCustom:
+		if custom != nil {
+			return *custom, nil
+		}
+		if cur != nil && cur.PlanID == plan.ID {
+			return cur.Price, nil
+		}
+		return portico.Money{}, portico.Invalid("price", "is required: plan %q is custom-priced", plan.ID)
+	}
+	if custom != nil {
+		return portico.Money{}, portico.Invalid("price", "only custom-priced plans take a price")
+	}
+	return portico.Money{}, nil
+}
+
+// total is what the subscription costs per period: plan plus add-ons.
+func (o *op) total(s *portico.Subscription) portico.Money {
+	t := s.Price
+	for _, aq := range s.Addons {
+		a, _ := o.cat.Addon(aq.ID)
+		if pr, ok := a.PriceFor(s.BillingPeriod); ok {
+			t.Amount += pr.Amount * int64(aq.Quantity)
+			if t.Currency == "" {
+				t.Currency = pr.Currency
+			}
+		}
+	}
+	return t
+}
+
+// planNew starts a subscription: a trial when the plan has one and the
+// customer has not had this product's trial, else the plan itself now.
+func (o *op) planNew(c *portico.Customer, ch *plannedChange, plan portico.Plan, s *portico.Subscription) {
+	now := o.now
+	s.ID = newID("sub")
+	s.CreatedAt, s.BillingAnchor, s.UsageAnchor = now, now, now
+	s.ScheduledUpdates = []portico.ScheduledUpdate{}
+	ch.next = s
+	ch.preview.Effective, ch.preview.EffectiveAt = portico.Immediate, now
+	if plan.TrialDays > 0 && !slices.Contains(c.TrialedProducts, plan.ProductID) {
+		end := now.AddDate(0, 0, plan.TrialDays)
+		s.Status, s.TrialEndsAt = portico.StatusTrialing, &end
+		s.CurrentPeriodStart, s.CurrentPeriodEnd = now, end
+		s.TrialEnd = &portico.TrialEnd{}
+		if ch.product.Journey.AfterCancel == portico.AfterCancelDowngradeToFree {
+			s.TrialEnd.DowngradeToPlanID = ch.product.Journey.FreePlanID
+		}
+		ch.trial = true
+		ch.preview.Intent = portico.IntentStartTrial
+		ch.newCredit = c.Credit.Amount
+		return
+	}
+	s.Status = portico.StatusActive
+	s.CurrentPeriodStart, s.CurrentPeriodEnd = now, boundary(now, billingUnit(s.BillingPeriod), 1)
+	ch.preview.Intent = portico.IntentSubscribe
+	o.charge(c, ch, o.total(s).Amount, 0)
+}
+
+// charge works out what is due now from a charge and a credit for unused
+// time, spending the customer's credit balance first.
+func (o *op) charge(c *portico.Customer, ch *plannedChange, charge, credit int64) {
+	due := charge - credit - c.Credit.Amount
+	ch.newCredit = 0
+	if due < 0 {
+		ch.newCredit, due = -due, 0
+	}
+	cur := o.total(ch.next).Currency
+	ch.preview.AmountDueNow = portico.Money{Amount: due, Currency: cur}
+	ch.preview.Credit = portico.Money{Amount: credit, Currency: cur}
+}
+
+func (o *op) planUpdate(c *portico.Customer, ch *plannedChange, plan portico.Plan, target *portico.Subscription) error {
+	cur := ch.cur
+	curPlan, _ := o.cat.Plan(cur.PlanID)
+	if sameTerms(cur, target) && cur.Status != portico.StatusTrialing {
+		return portico.Conflict("subscription %q is already on plan %q, %s, with these add-ons", cur.ID, plan.ID, target.BillingPeriod)
+	}
+	dir := o.direction(cur, curPlan, plan, target)
+	ch.preview.Intent = intentFor(cur, target, dir)
+	if dir < 0 && ch.product.Journey.Downgrade == portico.EndOfPeriod {
+		o.planScheduled(ch, target)
+		return nil
+	}
+	o.planImmediate(c, ch, target)
+	return nil
+}
+
+func sameTerms(a, b *portico.Subscription) bool {
+	return a.PlanID == b.PlanID && a.BillingPeriod == b.BillingPeriod && a.Price == b.Price &&
+		slices.Equal(a.Addons, b.Addons)
+}
+
+// direction is +1 for an upgrade (immediate), -1 for a downgrade: a lower
+// plan order, annual to monthly, or a smaller bill on the same plan. Any
+// change during a trial ends the trial now, like an upgrade.
+func (o *op) direction(cur *portico.Subscription, curPlan, plan portico.Plan, target *portico.Subscription) int {
+	if cur.Status == portico.StatusTrialing {
+		return 1
+	}
+	if curPlan.ID != plan.ID {
+		if plan.Order != curPlan.Order {
+			return sign(plan.Order - curPlan.Order)
+		}
+		return sign(int(o.monthly(target) - o.monthly(cur)))
+	}
+	if target.BillingPeriod != cur.BillingPeriod {
+		if target.BillingPeriod == portico.Annually {
+			return 1
+		}
+		return -1
+	}
+	if o.total(target).Amount >= o.total(cur).Amount {
+		return 1
+	}
+	return -1
+}
+
+// monthly is the subscription's cost per month, so plans of equal order
+// billed over different periods compare fairly.
+func (o *op) monthly(s *portico.Subscription) int64 {
+	t := o.total(s).Amount
+	if s.BillingPeriod == portico.Annually {
+		return t / 12
+	}
+	return t
+}
+
+func sign(n int) int {
+	switch {
+	case n > 0:
+		return 1
+	case n < 0:
+		return -1
+	}
+	return 1
+}
+
+func intentFor(cur, target *portico.Subscription, dir int) string {
+	switch {
+	case cur.PlanID == target.PlanID && cur.BillingPeriod != target.BillingPeriod:
+		return portico.IntentSwitchPeriod
+	case dir < 0:
+		return portico.IntentDowngrade
+	}
+	return portico.IntentUpgrade
+}
+
+// anchorChanges reports whether moving from cur to target moves the billing
+// anchor: between free, paid and custom pricing, between billing periods, or
+// out of a trial.
+func anchorChanges(cur, target *portico.Subscription) bool {
+	return cur.Pricing != target.Pricing || cur.BillingPeriod != target.BillingPeriod || cur.Status == portico.StatusTrialing
+}
+
+func resetsUsage(mode string, anchorChanged bool) bool {
+	return mode == portico.ResetAlways || (mode == portico.ResetOnAnchorChange && anchorChanged)
+}
+
+// planImmediate applies a change now. A change of billing anchor starts a
+// new period and bills it in full, less credit for the unused old one; on
+// the same anchor the period goes on and both sides are prorated.
+func (o *op) planImmediate(c *portico.Customer, ch *plannedChange, target *portico.Subscription) {
+	cur, now := ch.cur, o.now
+	next := *cur
+	next.PlanID, next.Pricing, next.BillingPeriod = target.PlanID, target.Pricing, target.BillingPeriod
+	next.Price, next.Addons = target.Price, target.Addons
+	next.Status, next.TrialEnd = portico.StatusActive, nil
+	next.ScheduledUpdates, next.CancelAt = []portico.ScheduledUpdate{}, nil
+	ch.next = &next
+	ch.oldAnchor = cur.UsageAnchor
+	anchored := anchorChanges(cur, target)
+	ch.reset = resetsUsage(ch.product.Journey.UsageReset, anchored)
+	credit := unusedCredit(o.total(cur).Amount, cur, now)
+	charge := o.total(&next).Amount
+	if anchored {
+		next.CurrentPeriodStart, next.CurrentPeriodEnd = now, boundary(now, billingUnit(next.BillingPeriod), 1)
+		next.BillingAnchor, next.UsageAnchor = now, now
+	} else {
+		charge = prorate(charge, cur.CurrentPeriodEnd.Sub(now), cur.CurrentPeriodEnd.Sub(cur.CurrentPeriodStart))
+	}
+	ch.preview.Effective, ch.preview.EffectiveAt = portico.Immediate, now
+	ch.preview.UsageReset = ch.reset
+	o.charge(c, ch, charge, credit)
+}
+
+// planScheduled schedules a downgrade for the end of the current period,
+// replacing any change scheduled before.
+func (o *op) planScheduled(ch *plannedChange, target *portico.Subscription) {
+	cur := ch.cur
+	u := portico.ScheduledUpdate{
+		Type: portico.UpdateAddonsChange, EffectiveAt: cur.CurrentPeriodEnd,
+		TargetPlanID: target.PlanID, TargetBillingPeriod: target.BillingPeriod,
+		TargetAddons: target.Addons, CreatedAt: o.now,
+	}
+	switch {
+	case target.PlanID != cur.PlanID:
+		u.Type = portico.UpdatePlanChange
+	case target.BillingPeriod != cur.BillingPeriod:
+		u.Type = portico.UpdatePeriodChange
+	}
+	ch.scheduled = &u
+	ch.preview.Effective, ch.preview.EffectiveAt = portico.EndOfPeriod, u.EffectiveAt
+	ch.preview.UsageReset = resetsUsage(ch.product.Journey.UsageReset, anchorChanges(cur, target))
+	currency := o.total(target).Currency
+	ch.preview.AmountDueNow = portico.Money{Currency: currency}
+	ch.preview.Credit = portico.Money{Currency: currency}
+}
+
+// finishPreview adds what the customer gains and loses and the next bill.
+func (o *op) finishPreview(c *portico.Customer, ch *plannedChange, target *portico.Subscription) {
+	var before []portico.Entitlement
+	if ch.cur != nil {
+		before = o.grants(ch.cur)
+	}
+	after := o.grants(target)
+	ch.preview.Gained, ch.preview.Lost = o.diffGrants(before, after)
+	usage := o.usageNow(c, target.ResourceID)
+	ch.preview.BelowUsage = o.belowUsage(c, after, usage)
+	total := o.total(target)
+	switch {
+	case ch.scheduled != nil:
+		ch.preview.NextBill = &portico.Bill{Amount: total.Amount, Currency: total.Currency, Date: ch.scheduled.EffectiveAt}
+	case total.Amount > 0:
+		due := max(total.Amount-ch.newCredit, 0)
+		ch.preview.NextBill = &portico.Bill{Amount: due, Currency: total.Currency, Date: ch.next.CurrentPeriodEnd}
+	}
+}
+
+// applyChange writes a planned change.
+func (o *op) applyChange(c *portico.Customer, ch *plannedChange) (*portico.Subscription, error) {
+	if ch.scheduled != nil {
+		s := *ch.cur
+		s.ScheduledUpdates, s.CancelAt = []portico.ScheduledUpdate{*ch.scheduled}, nil
+		return &s, o.tx.PutSubscription(&s)
+	}
+	s := ch.next
+	if ch.trial {
+		c.TrialedProducts = append(c.TrialedProducts, s.ProductID)
+	}
+	if ch.cur != nil {
+		if err := o.rebaseUsage(c, s, ch.oldAnchor, ch.reset); err != nil {
+			return nil, err
+		}
+	}
+	if err := o.tx.PutSubscription(s); err != nil {
+		return nil, fmt.Errorf("save subscription: %w", err)
+	}
+	due := ch.preview.AmountDueNow
+	if err := o.invoice(c, s, due.Amount, due.Currency); err != nil {
+		return nil, err
+	}
+	c.Credit = portico.Money{Amount: ch.newCredit, Currency: creditCurrency(c.Credit, due.Currency, ch.newCredit)}
+	return s, o.tx.UpdateCustomer(c)
+}
+
+func creditCurrency(prev portico.Money, cur string, amount int64) string {
+	if amount == 0 && prev.Currency == "" {
+		return cur
+	}
+	if prev.Currency != "" {
+		return prev.Currency
+	}
+	return cur
+}
+
+// invoice records a paid local invoice for a charge (local billing; a
+// billing provider takes this over when connected).
+func (o *op) invoice(c *portico.Customer, s *portico.Subscription, amount int64, currency string) error {
+	return o.invoiceAt(c, s, amount, currency, o.now)
+}
+
+func (o *op) invoiceAt(c *portico.Customer, s *portico.Subscription, amount int64, currency string, at time.Time) error {
+	if amount <= 0 {
+		return nil
+	}
+	prev, err := o.tx.InvoicesOf(c.ID)
+	if err != nil {
+		return err
+	}
+	plan, _ := o.cat.Plan(s.PlanID)
+	return o.tx.AddInvoice(c.ID, portico.Invoice{
+		ID: newID("in"), Number: fmt.Sprintf("%s-%04d", invoicePrefix(c.ID), len(prev)+1),
+		Status: "paid", Total: amount, Currency: currency, Created: at,
+		Description: fmt.Sprintf("%s (%s)", plan.Name, s.BillingPeriod),
+	})
+}
+
+func invoicePrefix(customerID string) string {
+	p := []rune{}
+	for _, r := range customerID {
+		if r >= 'a' && r <= 'z' {
+			r -= 'a' - 'A'
+		}
+		if (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
+			p = append(p, r)
+		}
+		if len(p) == 8 {
+			break
+		}
+	}
+	return string(p)
+}

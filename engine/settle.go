@@ -1,0 +1,224 @@
+package engine
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	portico "github.com/portico-dev/portico"
+)
+
+// maxSteps bounds how many periods one subscription catches up on in one
+// go (a test clock moved decades ahead); the rest follows on the next pass.
+const maxSteps = 1000
+
+// RunDue applies everything that has fallen due by now across all
+// customers: trial ends, scheduled changes and cancellations, renewals.
+// It returns the number of events applied.
+func (e *Engine) RunDue(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		n := 0
+		err := e.update(ctx, func(o *op) error {
+			due, err := o.tx.DueSubscriptions(o.now, 100)
+			if err != nil {
+				return err
+			}
+			done := map[string]bool{}
+			for _, s := range due {
+				if done[s.CustomerID] {
+					continue
+				}
+				done[s.CustomerID] = true
+				c, err := o.customer(s.CustomerID)
+				if err != nil {
+					return err
+				}
+				k, err := o.settleCount(c)
+				if err != nil {
+					return err
+				}
+				n += k
+			}
+			return nil
+		})
+		if err != nil || n == 0 {
+			return total, err
+		}
+		total += n
+	}
+}
+
+// settle applies everything due for the customer.
+func (o *op) settle(c *portico.Customer) error {
+	_, err := o.settleCount(c)
+	return err
+}
+
+func (o *op) settleCount(c *portico.Customer) (int, error) {
+	subs, err := o.tx.SubscriptionsOf(c.ID)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, s := range subs {
+		k := o.settleSub(c, s)
+		if k == 0 {
+			continue
+		}
+		n += k
+		if err := o.tx.PutSubscription(s); err != nil {
+			return n, err
+		}
+	}
+	if n > 0 {
+		return n, o.tx.UpdateCustomer(c)
+	}
+	return 0, nil
+}
+
+// settleSub applies the subscription's due events in time order. At one
+// instant a scheduled update comes first (it starts the next period in
+// place of a plain renewal), then a trial end, then a renewal.
+func (o *op) settleSub(c *portico.Customer, s *portico.Subscription) int {
+	n := 0
+	for ; n < maxSteps; n++ {
+		due := s.NextDue()
+		if due.IsZero() || due.After(o.now) {
+			break
+		}
+		if i := slices.IndexFunc(s.ScheduledUpdates, func(u portico.ScheduledUpdate) bool { return !u.EffectiveAt.After(due) }); i >= 0 {
+			u := s.ScheduledUpdates[i]
+			s.ScheduledUpdates = slices.Delete(s.ScheduledUpdates, i, i+1)
+			o.applyScheduled(c, s, u)
+			continue
+		}
+		if s.Status == portico.StatusTrialing && s.TrialEndsAt != nil && !s.TrialEndsAt.After(due) {
+			o.endTrial(c, s)
+			continue
+		}
+		o.renew(c, s)
+	}
+	return n
+}
+
+func (o *op) applyScheduled(c *portico.Customer, s *portico.Subscription, u portico.ScheduledUpdate) {
+	if u.Type == portico.UpdateCancellation {
+		o.end(c, s, u.EffectiveAt, u.DowngradeToPlanID)
+		return
+	}
+	o.moveTo(c, s, u.EffectiveAt, u.TargetPlanID, u.TargetBillingPeriod, u.TargetAddons)
+}
+
+// endTrial converts a trial to the paid plan when the customer has a payment
+// method; otherwise it follows the rule fixed when the trial started.
+func (o *op) endTrial(c *portico.Customer, s *portico.Subscription) {
+	t := *s.TrialEndsAt
+	if o.hasPaymentMethod(c.ID) {
+		s.Status, s.TrialEnd = portico.StatusActive, nil
+		s.BillingAnchor = t
+		s.CurrentPeriodStart, s.CurrentPeriodEnd = t, boundary(t, billingUnit(s.BillingPeriod), 1)
+		o.bill(c, s, t)
+		return
+	}
+	free := ""
+	if s.TrialEnd != nil {
+		free = s.TrialEnd.DowngradeToPlanID
+	}
+	if free == "" {
+		s.ScheduledUpdates, s.TrialEnd = []portico.ScheduledUpdate{}, nil
+		s.Status, s.EndedAt = portico.StatusExpired, &t
+		return
+	}
+	o.moveTo(c, s, t, free, portico.Monthly, nil)
+}
+
+// renew starts the next billing period and bills it.
+func (o *op) renew(c *portico.Customer, s *portico.Subscription) {
+	start := s.CurrentPeriodEnd
+	_, end := periodAround(s.BillingAnchor, billingUnit(s.BillingPeriod), start)
+	s.CurrentPeriodStart, s.CurrentPeriodEnd = start, end
+	o.bill(c, s, start)
+}
+
+// moveTo puts the subscription on a plan from t: a new period begins, usage
+// follows the product's reset rule, and the new period is billed.
+func (o *op) moveTo(c *portico.Customer, s *portico.Subscription, t time.Time, planID, period string, addons []portico.AddonQuantity) {
+	plan, _ := o.cat.Plan(planID)
+	product, _ := o.cat.Product(s.ProductID)
+	old := *s
+	s.PlanID, s.Pricing, s.Status, s.TrialEnd = plan.ID, plan.Pricing, portico.StatusActive, nil
+	s.BillingPeriod = period
+	if plan.Pricing == portico.PricingPaid {
+		if _, ok := plan.PriceFor(period); !ok && len(plan.Prices) > 0 {
+			s.BillingPeriod = plan.Prices[0].BillingPeriod
+		}
+	}
+	if plan.Pricing != portico.PricingCustom || old.PlanID != plan.ID {
+		s.Price, _ = priceOf(plan, s.BillingPeriod, nil, nil)
+	}
+	s.Addons = slices.DeleteFunc(slices.Clone(addons), func(a portico.AddonQuantity) bool { return !plan.AllowsAddon(a.ID) })
+	if s.Addons == nil {
+		s.Addons = []portico.AddonQuantity{}
+	}
+	anchored := anchorChanges(&old, s)
+	if anchored {
+		s.BillingAnchor, s.UsageAnchor = t, t
+	}
+	_, end := periodAround(s.BillingAnchor, billingUnit(s.BillingPeriod), t)
+	s.CurrentPeriodStart, s.CurrentPeriodEnd = t, end
+	o.fail(o.rebaseUsageAt(c, s, old.UsageAnchor, resetsUsage(product.Journey.UsageReset, anchored), t))
+	o.bill(c, s, t)
+}
+
+// bill charges the subscription's total for the period starting at t,
+// spending the customer's credit first.
+func (o *op) bill(c *portico.Customer, s *portico.Subscription, t time.Time) {
+	total := o.total(s)
+	if total.Amount == 0 {
+		return
+	}
+	due := total.Amount
+	if c.Credit.Amount > 0 && (c.Credit.Currency == "" || c.Credit.Currency == total.Currency) {
+		used := min(c.Credit.Amount, due)
+		c.Credit.Amount -= used
+		due -= used
+	}
+	o.fail(o.invoiceAt(c, s, due, total.Currency, t))
+}
+
+func (o *op) hasPaymentMethod(customerID string) bool {
+	if o.e.PaymentMethods != nil {
+		return o.e.PaymentMethods(o.tx, customerID)
+	}
+	p, err := o.tx.BillingProfile(customerID)
+	return err == nil && p.PaymentMethod != nil
+}
+
+// rebaseUsage moves the subscription's metered usage onto its (possibly
+// new) usage anchor at now: kept, or restarted from zero when reset.
+func (o *op) rebaseUsage(c *portico.Customer, s *portico.Subscription, oldAnchor time.Time, reset bool) error {
+	return o.rebaseUsageAt(c, s, oldAnchor, reset, o.now)
+}
+
+func (o *op) rebaseUsageAt(c *portico.Customer, s *portico.Subscription, oldAnchor time.Time, reset bool, at time.Time) error {
+	recs, err := o.tx.UsageOf(c.ID)
+	if err != nil {
+		return err
+	}
+	for _, r := range recs {
+		f, ok := o.cat.Feature(r.FeatureID)
+		if !ok || f.Type != portico.FeatureMetered || r.ResourceID != s.ResourceID {
+			continue
+		}
+		oldStart, _ := periodAround(oldAnchor, f.ResetPeriod, at)
+		if reset || r.PeriodStart.Before(oldStart) {
+			r.Value = 0
+		}
+		r.PeriodStart, _ = periodAround(s.UsageAnchor, f.ResetPeriod, at)
+		if err := o.tx.PutUsage(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,343 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"slices"
+
+	portico "github.com/portico-dev/portico"
+)
+
+func (o *op) subView(s *portico.Subscription) portico.SubscriptionView {
+	plan, _ := o.cat.Plan(s.PlanID)
+	product, _ := o.cat.Product(s.ProductID)
+	v := portico.SubscriptionView{
+		ID: s.ID, ProductID: s.ProductID, ProductName: product.Name, ResourceID: s.ResourceID,
+		Plan: portico.PlanRef{ID: plan.ID, Name: plan.Name}, Status: s.Status, Pricing: s.Pricing,
+		BillingPeriod: s.BillingPeriod, Price: s.Price, Total: o.total(s), Addons: []portico.AddonView{},
+		TrialEndsAt: s.TrialEndsAt, CurrentPeriodStart: s.CurrentPeriodStart, CurrentPeriodEnd: s.CurrentPeriodEnd,
+		CancelAt: s.CancelAt, EndedAt: s.EndedAt, ScheduledUpdates: s.ScheduledUpdates,
+	}
+	if v.ScheduledUpdates == nil {
+		v.ScheduledUpdates = []portico.ScheduledUpdate{}
+	}
+	for _, aq := range s.Addons {
+		a, _ := o.cat.Addon(aq.ID)
+		pr, _ := a.PriceFor(s.BillingPeriod)
+		v.Addons = append(v.Addons, portico.AddonView{ID: a.ID, Name: a.Name, Quantity: aq.Quantity,
+			Price: portico.Money{Amount: pr.Amount, Currency: pr.Currency}})
+	}
+	return v
+}
+
+// Portal returns everything the portal shows for a portal session's scope.
+func (e *Engine) Portal(ctx context.Context, scope portico.PortalScope) (*portico.PortalView, error) {
+	var out *portico.PortalView
+	err := e.readCustomer(ctx, scope.CustomerID, func(o *op, c *portico.Customer) error {
+		var err error
+		out, err = o.portal(c, scope)
+		return err
+	})
+	return out, err
+}
+
+func (o *op) portal(c *portico.Customer, scope portico.PortalScope) (*portico.PortalView, error) {
+	subs, err := o.tx.SubscriptionsOf(c.ID)
+	if err != nil {
+		return nil, err
+	}
+	v := &portico.PortalView{
+		Customer: portico.PortalCustomer{ID: c.ID, Name: c.Name, Email: c.Email},
+		Scope:    scope, Credit: c.Credit, Subscriptions: []portico.SubscriptionView{},
+		Promotions: []portico.PromotionView{}, Invoices: []portico.Invoice{},
+	}
+	for _, s := range shownSubs(subs, c.ID, PortalActor(scope)) {
+		v.Subscriptions = append(v.Subscriptions, o.subView(s))
+		if b := o.nextBill(s); b != nil && (v.NextBill == nil || b.Date.Before(v.NextBill.Date)) {
+			v.NextBill = b
+		}
+	}
+	if v.NextBill != nil && c.Credit.Currency == v.NextBill.Currency {
+		v.NextBill.Amount = max(v.NextBill.Amount-c.Credit.Amount, 0)
+	}
+	if v.Entitlements, err = o.entitlements(c, scope.ResourceID); err != nil {
+		return nil, err
+	}
+	if v.Promotions, err = o.promotionViews(c.ID); err != nil {
+		return nil, err
+	}
+	if v.Billing, err = o.billingView(c.ID); err != nil {
+		return nil, err
+	}
+	invoices, err := o.tx.InvoicesOf(c.ID)
+	if err != nil {
+		return nil, err
+	}
+	if invoices != nil {
+		v.Invoices = invoices
+	}
+	return v, nil
+}
+
+// shownSubs keeps the live subscriptions in scope and, where a product (and
+// resource) has none, its most recent ended one, so the portal can say so.
+func shownSubs(subs []*portico.Subscription, customerID string, actor Actor) []*portico.Subscription {
+	type key struct{ product, resource string }
+	latest := map[key]*portico.Subscription{}
+	var order []key
+	for _, s := range subs {
+		if !inScope(s, customerID, actor) {
+			continue
+		}
+		k := key{s.ProductID, s.ResourceID}
+		prev, seen := latest[k]
+		if !seen {
+			order = append(order, k)
+		}
+		if !seen || s.Live() || (!prev.Live() && s.CreatedAt.After(prev.CreatedAt)) {
+			latest[k] = s
+		}
+	}
+	out := make([]*portico.Subscription, 0, len(order))
+	for _, k := range order {
+		out = append(out, latest[k])
+	}
+	return out
+}
+
+// nextBill is the subscription's next charge: a scheduled change's new
+// total, the paid plan after a trial, or the renewal. None once cancelled.
+func (o *op) nextBill(s *portico.Subscription) *portico.Bill {
+	if !s.Live() || s.CancelAt != nil {
+		return nil
+	}
+	at, total := s.CurrentPeriodEnd, o.total(s)
+	for _, u := range s.ScheduledUpdates {
+		if u.Type != portico.UpdateCancellation {
+			next := &portico.Subscription{PlanID: u.TargetPlanID, BillingPeriod: u.TargetBillingPeriod, Addons: u.TargetAddons}
+			plan, _ := o.cat.Plan(u.TargetPlanID)
+			next.Price = s.Price
+			if plan.Pricing != portico.PricingCustom {
+				next.Price, _ = priceOf(plan, u.TargetBillingPeriod, nil, nil)
+			}
+			at, total = u.EffectiveAt, o.total(next)
+		}
+	}
+	if total.Amount == 0 {
+		return nil
+	}
+	return &portico.Bill{Amount: total.Amount, Currency: total.Currency, Date: at}
+}
+
+func (o *op) promotionViews(customerID string) ([]portico.PromotionView, error) {
+	promos, err := o.tx.PromotionsOf(customerID)
+	if err != nil {
+		return nil, err
+	}
+	out := []portico.PromotionView{}
+	for _, p := range promos {
+		if !p.ActiveAt(o.now) {
+			continue
+		}
+		f, _ := o.cat.Feature(p.FeatureID)
+		out = append(out, portico.PromotionView{Promotion: p, FeatureName: f.Name, Unit: f.Unit})
+	}
+	return out, nil
+}
+
+func (o *op) billingView(customerID string) (portico.BillingView, error) {
+	p, err := o.tx.BillingProfile(customerID)
+	if errors.Is(err, portico.ErrNotFound) {
+		return portico.BillingView{}, nil
+	}
+	if err != nil {
+		return portico.BillingView{}, err
+	}
+	return portico.BillingView{Connected: true, Provider: "local", Name: p.Name, Email: p.Email,
+		Address: p.Address, PaymentMethod: p.PaymentMethod}, nil
+}
+
+// CancelScheduled drops a subscription's pending scheduled changes,
+// including a cancellation at period end.
+func (e *Engine) CancelScheduled(ctx context.Context, customerID, subID string, actor Actor) (*portico.SubscriptionView, error) {
+	var out portico.SubscriptionView
+	err := e.writeCustomer(ctx, customerID, func(o *op, c *portico.Customer) error {
+		s, err := o.ownedSub(c.ID, subID, actor)
+		if err != nil {
+			return err
+		}
+		if len(s.ScheduledUpdates) == 0 {
+			return portico.Conflict("subscription %q has no scheduled updates", s.ID)
+		}
+		s.ScheduledUpdates, s.CancelAt = []portico.ScheduledUpdate{}, nil
+		out = o.subView(s)
+		return o.tx.PutSubscription(s)
+	})
+	return &out, err
+}
+
+// Paywall returns a product's plans with what choosing each would do for
+// the customer, priced for the billing period.
+func (e *Engine) Paywall(ctx context.Context, scope portico.PortalScope, productID, period string) (*portico.PaywallView, error) {
+	var out *portico.PaywallView
+	err := e.readCustomer(ctx, scope.CustomerID, func(o *op, c *portico.Customer) error {
+		var err error
+		out, err = o.paywall(c, scope, productID, period)
+		return err
+	})
+	return out, err
+}
+
+func (o *op) paywall(c *portico.Customer, scope portico.PortalScope, productID, period string) (*portico.PaywallView, error) {
+	product, err := o.paywallProduct(scope, productID)
+	if err != nil {
+		return nil, err
+	}
+	resourceID := ""
+	if product.SubscriptionType == portico.SubscriptionMultiple {
+		resourceID = scope.ResourceID
+	}
+	cur, err := o.liveSub(c.ID, product.ID, resourceID)
+	if err != nil {
+		return nil, err
+	}
+	v := &portico.PaywallView{Product: portico.ProductRef{ID: product.ID, Name: product.Name,
+		Description: product.Description, Metadata: product.Metadata}, Plans: []portico.PaywallPlan{}, Addons: []portico.PaywallAddon{}}
+	plans := o.cat.PlansOf(product.ID)
+	v.BillingPeriods = billingPeriods(plans)
+	v.BillingPeriod = choosePeriod(period, cur, v.BillingPeriods)
+	if period != "" && !slices.Contains(v.BillingPeriods, period) {
+		return nil, portico.Invalid("billingPeriod", "product %q is not sold %s", product.ID, period)
+	}
+	if cur != nil {
+		v.SubscriptionID = cur.ID
+	}
+	usage := o.usageNow(c, resourceID)
+	for _, p := range plans {
+		if card, ok := o.planCard(c, cur, product, p, v.BillingPeriod, usage); ok {
+			v.Plans = append(v.Plans, card)
+		}
+	}
+	for _, a := range o.cat.Addons {
+		if a.ProductID == product.ID && !a.Archived {
+			v.Addons = append(v.Addons, portico.PaywallAddon{ID: a.ID, Name: a.Name, Description: a.Description,
+				MaxQuantity: a.MaxQuantity, Prices: a.Prices, Entitlements: o.lines(a.Entitlements)})
+		}
+	}
+	return v, nil
+}
+
+func (o *op) paywallProduct(scope portico.PortalScope, productID string) (portico.Product, error) {
+	if scope.ProductID != "" {
+		if productID != "" && productID != scope.ProductID {
+			return portico.Product{}, portico.Forbidden("this portal session is limited to product %q", scope.ProductID)
+		}
+		productID = scope.ProductID
+	}
+	if productID == "" {
+		var live []portico.Product
+		for _, p := range o.cat.Products {
+			if !p.Archived {
+				live = append(live, p)
+			}
+		}
+		if len(live) != 1 {
+			return portico.Product{}, portico.Invalid("productId", "is required: the catalog has %d products", len(live))
+		}
+		return live[0], nil
+	}
+	p, ok := o.cat.Product(productID)
+	if !ok {
+		return portico.Product{}, portico.NotFound("product", productID)
+	}
+	return p, nil
+}
+
+func billingPeriods(plans []portico.Plan) []string {
+	out := []string{}
+	for _, period := range []string{portico.Monthly, portico.Annually} {
+		for _, p := range plans {
+			if _, ok := p.PriceFor(period); ok && !p.Archived {
+				out = append(out, period)
+				break
+			}
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, portico.Monthly)
+	}
+	return out
+}
+
+func choosePeriod(asked string, cur *portico.Subscription, periods []string) string {
+	if asked != "" {
+		return asked
+	}
+	if cur != nil && slices.Contains(periods, cur.BillingPeriod) {
+		return cur.BillingPeriod
+	}
+	return periods[0]
+}
+
+// planCard is a plan as the paywall shows it, with its intent. Archived
+// plans show only to those still on them; paid plans only in the periods
+// they are sold for.
+func (o *op) planCard(c *portico.Customer, cur *portico.Subscription, product portico.Product, p portico.Plan, period string, usage map[string]int64) (portico.PaywallPlan, bool) {
+	onIt := cur != nil && cur.PlanID == p.ID
+	pr, priced := p.PriceFor(period)
+	if (p.Archived && !onIt) || (p.Pricing == portico.PricingPaid && !priced && !onIt) {
+		return portico.PaywallPlan{}, false
+	}
+	card := portico.PaywallPlan{ID: p.ID, Name: p.Name, Description: p.Description, Order: p.Order,
+		Pricing: p.Pricing, Prices: p.Prices, TrialDays: p.TrialDays, Entitlements: o.lines(p.Entitlements),
+		AddonIDs: p.AddonIDs, Highlighted: product.Metadata["highlight"] == p.ID}
+	if card.Prices == nil {
+		card.Prices = []portico.Price{}
+	}
+	if priced {
+		card.Price = &portico.Money{Amount: pr.Amount, Currency: pr.Currency}
+	}
+	card.Intent = o.intent(c, cur, p, period)
+	card.BelowUsage = o.belowUsage(c, p.Entitlements, usage)
+	return card, true
+}
+
+func (o *op) intent(c *portico.Customer, cur *portico.Subscription, p portico.Plan, period string) string {
+	switch {
+	case cur == nil && p.Pricing == portico.PricingCustom:
+		return portico.IntentContactSales
+	case cur == nil && p.TrialDays > 0 && !slices.Contains(c.TrialedProducts, p.ProductID):
+		return portico.IntentStartTrial
+	case cur == nil:
+		return portico.IntentSubscribe
+	case cur.PlanID == p.ID && (p.Pricing != portico.PricingPaid || cur.BillingPeriod == period):
+		return portico.IntentCurrent
+	case cur.Pricing == portico.PricingCustom || p.Pricing == portico.PricingCustom:
+		return portico.IntentContactSales
+	}
+	for _, u := range cur.ScheduledUpdates {
+		if u.Type != portico.UpdateCancellation && u.TargetPlanID == p.ID && (p.Pricing != portico.PricingPaid || u.TargetBillingPeriod == period) {
+			return portico.IntentScheduled
+		}
+	}
+	if cur.PlanID == p.ID {
+		return portico.IntentSwitchPeriod
+	}
+	curPlan, _ := o.cat.Plan(cur.PlanID)
+	target := &portico.Subscription{PlanID: p.ID, Pricing: p.Pricing, BillingPeriod: period}
+	target.Price, _ = priceOf(p, period, nil, nil)
+	probe := *cur
+	probe.Status = portico.StatusActive // during a trial, label by order, not timing
+	if o.direction(&probe, curPlan, p, target) < 0 {
+		return portico.IntentDowngrade
+	}
+	return portico.IntentUpgrade
+}
+
+func (o *op) lines(es []portico.Entitlement) []portico.EntitlementLine {
+	out := []portico.EntitlementLine{}
+	for _, e := range es {
+		out = append(out, o.line(e, "", nil))
+	}
+	return out
+}
