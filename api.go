@@ -241,8 +241,9 @@ type EntitlementLine struct {
 	Unlimited   bool   `json:"unlimited,omitempty"`
 	// Change and PreviousLimit describe a preview's gained and lost lines:
 	// "added", "removed", "increased" or "decreased".
-	Change        string `json:"change,omitempty"`
-	PreviousLimit *int64 `json:"previousLimit,omitempty"`
+	Change            string `json:"change,omitempty"`
+	PreviousLimit     *int64 `json:"previousLimit,omitempty"`
+	PreviousUnlimited bool   `json:"previousUnlimited,omitempty"`
 }
 
 // Preview is what a change would do, computed without making it.

@@ -16,6 +16,7 @@ const (
 	KindForbidden                    // 403: allowed to no one in this role
 	KindUnauthorized                 // 401
 	KindUnavailable                  // 503: a dependency is down
+	KindTooLarge                     // 413: the body is over the limit
 )
 
 // FieldError names a request field and what is wrong with it.

@@ -172,9 +172,9 @@ func (o *op) diffGrants(before, after []portico.Entitlement) (gained, lost []por
 		case !had:
 			gained = append(gained, o.line(a, "added", nil))
 		case more(a, b):
-			gained = append(gained, o.line(a, "increased", &b.Limit))
+			gained = append(gained, o.line(a, "increased", &b))
 		case more(b, a):
-			lost = append(lost, o.line(a, "decreased", &b.Limit))
+			lost = append(lost, o.line(a, "decreased", &b))
 		}
 	}
 	for _, b := range before {
@@ -193,13 +193,17 @@ func more(a, b portico.Entitlement) bool {
 	return !a.Unlimited && a.Limit > b.Limit
 }
 
-func (o *op) line(e portico.Entitlement, change string, prev *int64) portico.EntitlementLine {
+func (o *op) line(e portico.Entitlement, change string, prev *portico.Entitlement) portico.EntitlementLine {
 	f, _ := o.cat.Feature(e.FeatureID)
 	l := portico.EntitlementLine{FeatureID: f.ID, FeatureName: f.Name, Type: f.Type, Unit: f.Unit,
 		Limit: e.Limit, Unlimited: e.Unlimited, Change: change}
 	if prev != nil && f.Type != portico.FeatureBoolean {
-		p := *prev
-		l.PreviousLimit = &p
+		if prev.Unlimited {
+			l.PreviousUnlimited = true
+		} else {
+			p := prev.Limit
+			l.PreviousLimit = &p
+		}
 	}
 	return l
 }

@@ -285,6 +285,29 @@ func priceOf(plan portico.Plan, period string, custom *portico.Money, cur *porti
 	return portico.Money{}, nil
 }
 
+// currency is the subscription's currency; a free plan has none of its
+// own, so the one it comes from (or the product's) is used.
+func (o *op) currency(s, from *portico.Subscription) string {
+	if c := o.total(s).Currency; c != "" {
+		return c
+	}
+	if from != nil {
+		if c := o.total(from).Currency; c != "" {
+			return c
+		}
+	}
+	return o.productCurrency(s.ProductID)
+}
+
+func (o *op) productCurrency(productID string) string {
+	for _, p := range o.cat.Plans {
+		if p.ProductID == productID && len(p.Prices) > 0 {
+			return p.Prices[0].Currency
+		}
+	}
+	return ""
+}
+
 // total is what the subscription costs per period: plan plus add-ons.
 func (o *op) total(s *portico.Subscription) portico.Money {
 	t := s.Price
@@ -336,7 +359,7 @@ func (o *op) charge(c *portico.Customer, ch *plannedChange, charge, credit int64
 	if due < 0 {
 		ch.newCredit, due = -due, 0
 	}
-	cur := o.total(ch.next).Currency
+	cur := o.currency(ch.next, ch.cur)
 	ch.preview.AmountDueNow = portico.Money{Amount: due, Currency: cur}
 	ch.preview.Credit = portico.Money{Amount: credit, Currency: cur}
 }
@@ -473,7 +496,7 @@ func (o *op) planScheduled(ch *plannedChange, target *portico.Subscription) {
 	ch.scheduled = &u
 	ch.preview.Effective, ch.preview.EffectiveAt = portico.EndOfPeriod, u.EffectiveAt
 	ch.preview.UsageReset = resetsUsage(ch.product.Journey.UsageReset, anchorChanges(cur, target))
-	currency := o.total(target).Currency
+	currency := o.currency(target, cur)
 	ch.preview.AmountDueNow = portico.Money{Currency: currency}
 	ch.preview.Credit = portico.Money{Currency: currency}
 }
@@ -490,7 +513,7 @@ func (o *op) finishPreview(c *portico.Customer, ch *plannedChange, target *porti
 	ch.preview.BelowUsage = o.belowUsage(c, after, usage)
 	total := o.total(target)
 	switch {
-	case ch.scheduled != nil:
+	case ch.scheduled != nil && total.Amount > 0:
 		ch.preview.NextBill = &portico.Bill{Amount: total.Amount, Currency: total.Currency, Date: ch.scheduled.EffectiveAt}
 	case total.Amount > 0:
 		due := max(total.Amount-ch.newCredit, 0)

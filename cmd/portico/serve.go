@@ -1,0 +1,209 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/clock"
+	"github.com/portico-dev/portico/demo"
+	"github.com/portico-dev/portico/engine"
+	"github.com/portico-dev/portico/server"
+	"github.com/portico-dev/portico/server/session"
+	"github.com/portico-dev/portico/store/sqlite"
+)
+
+// config is the server's settings, read from the environment.
+type config struct {
+	Addr, PublicURL, DataDir, DatabaseURL, SecretKey, CatalogFile string
+	Demo, TestClock                                               bool
+	SchedulerEvery                                                time.Duration
+}
+
+func loadConfig() (config, error) {
+	c := config{
+		Addr:        env("PORTICO_ADDR", "127.0.0.1:8080"),
+		DataDir:     env("PORTICO_DATA", "./data"),
+		DatabaseURL: os.Getenv("PORTICO_DATABASE_URL"),
+		SecretKey:   os.Getenv("PORTICO_SECRET_KEY"),
+		CatalogFile: os.Getenv("PORTICO_CATALOG"),
+		Demo:        os.Getenv("PORTICO_DEMO") == "1",
+		TestClock:   os.Getenv("PORTICO_TEST_CLOCK") == "1",
+	}
+	c.PublicURL = env("PORTICO_PUBLIC_URL", "http://"+c.Addr)
+	every, err := time.ParseDuration(env("PORTICO_SCHEDULER_INTERVAL", "30s"))
+	if err != nil || every <= 0 {
+		return c, fmt.Errorf("PORTICO_SCHEDULER_INTERVAL: must be a positive duration such as 30s")
+	}
+	c.SchedulerEvery = every
+	if c.DatabaseURL != "" {
+		return c, errors.New("PORTICO_DATABASE_URL: the PostgreSQL store is not available in this version; unset it to use the embedded SQLite store")
+	}
+	return c, nil
+}
+
+func env(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func serve(ctx context.Context, stdout, stderr io.Writer) error {
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return fmt.Errorf("PORTICO_DATA: %w", err)
+	}
+	key, generated, err := secretKey(cfg)
+	if err != nil {
+		return err
+	}
+	store, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, "portico.db"))
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	var clk portico.Clock = clock.Real{}
+	var testClock *clock.Test
+	if cfg.TestClock {
+		testClock = clock.NewTest()
+		clk = testClock
+	}
+	eng := engine.New(store, clk)
+	if err := loadData(ctx, cfg, eng); err != nil {
+		return err
+	}
+	srv := &server.Server{Engine: eng, Store: store, Sessions: session.NewSigner(key), SecretKey: key,
+		PublicURL: cfg.PublicURL, TestClock: testClock, SessionTTL: time.Hour, Log: log}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("PORTICO_ADDR: %w", err)
+	}
+	printBanner(stdout, cfg, srv, key, generated)
+	go schedule(ctx, eng, cfg.SchedulerEvery, log)
+	return listenAndServe(ctx, ln, srv.Handler(), log)
+}
+
+// secretKey is PORTICO_SECRET_KEY, else the key kept in the data folder,
+// else a new one written there.
+func secretKey(cfg config) (key string, generated bool, err error) {
+	if cfg.SecretKey != "" {
+		return cfg.SecretKey, false, nil
+	}
+	path := filepath.Join(cfg.DataDir, "secret_key")
+	if b, err := os.ReadFile(path); err == nil {
+		return strings.TrimSpace(string(b)), false, nil
+	}
+	buf := make([]byte, 24)
+	rand.Read(buf)
+	key = "sk_" + hex.EncodeToString(buf)
+	if err := os.WriteFile(path, []byte(key+"\n"), 0o600); err != nil {
+		return "", false, fmt.Errorf("store the generated secret key: %w", err)
+	}
+	return key, true, nil
+}
+
+func loadData(ctx context.Context, cfg config, eng *engine.Engine) error {
+	if cfg.Demo {
+		if err := demo.Load(ctx, eng); err != nil {
+			return err
+		}
+	}
+	if cfg.CatalogFile == "" {
+		return nil
+	}
+	c, err := readCatalog(cfg.CatalogFile)
+	if err == nil {
+		_, err = eng.ApplyCatalog(ctx, c)
+	}
+	if err != nil {
+		var b strings.Builder
+		printProblems(&b, cfg.CatalogFile, err)
+		return fmt.Errorf("PORTICO_CATALOG was not applied:\n%s", b.String())
+	}
+	return nil
+}
+
+func printBanner(w io.Writer, cfg config, srv *server.Server, key string, generated bool) {
+	fmt.Fprintf(w, "Portico is listening on %s (data in %s)\n", cfg.PublicURL, cfg.DataDir)
+	if generated {
+		fmt.Fprintf(w, "Backend API key (generated, kept in %s): %s\n", filepath.Join(cfg.DataDir, "secret_key"), key)
+	} else {
+		fmt.Fprintf(w, "Backend API key: %s…\n", key[:min(len(key), 8)])
+	}
+	if cfg.TestClock {
+		fmt.Fprintln(w, "Test clock: on (POST /api/v1/test-clock/advance)")
+	}
+	if !cfg.Demo {
+		return
+	}
+	fmt.Fprintln(w, "\nDemo customers — portal sessions valid for 24 hours:")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, c := range demo.Customers {
+		s := srv.MintSession(portico.PortalScope{CustomerID: c.ID, ResourceID: c.Resource}, 24*time.Hour)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", c.ID, c.Shows, s.URL)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\nTry the API:\n  curl -H 'Authorization: Bearer %s' %s/api/v1/customers/grace\n", key, cfg.PublicURL)
+}
+
+// schedule applies what falls due (renewals, trial ends, scheduled changes)
+// every interval until ctx ends.
+func schedule(ctx context.Context, eng *engine.Engine, every time.Duration, log *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if n, err := eng.RunDue(ctx); err != nil && ctx.Err() == nil {
+			log.Error("scheduler", "err", err)
+		} else if n > 0 {
+			log.Info("scheduler applied due events", "events", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// listenAndServe serves until ctx ends, then stops taking connections and lets
+// accepted requests finish (30 s at most).
+func listenAndServe(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing accepted requests")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,161 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/catalog"
+	"github.com/portico-dev/portico/engine"
+	"github.com/portico-dev/portico/validation"
+)
+
+func (s *Server) getCatalog(r *http.Request, _ []byte) (int, any, error) {
+	c, err := s.Engine.Catalog(r.Context())
+	return http.StatusOK, c, err
+}
+
+func (s *Server) putCatalog(r *http.Request, body []byte) (int, any, error) {
+	c, err := catalog.Decode(bytesReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	c, err = s.Engine.ApplyCatalog(r.Context(), c)
+	return http.StatusOK, c, err
+}
+
+func (s *Server) archive(kind string) handler {
+	return func(r *http.Request, _ []byte) (int, any, error) {
+		c, err := s.Engine.Archive(r.Context(), kind, r.PathValue("id"))
+		return http.StatusOK, c, err
+	}
+}
+
+func (s *Server) createCustomer(r *http.Request, body []byte) (int, any, error) {
+	var req portico.CreateCustomerRequest
+	if err := decode(body, &req, false); err != nil {
+		return 0, nil, err
+	}
+	c, err := s.Engine.CreateCustomer(r.Context(), req)
+	return http.StatusCreated, c, err
+}
+
+func (s *Server) getCustomer(r *http.Request, _ []byte) (int, any, error) {
+	c, err := s.Engine.Customer(r.Context(), r.PathValue("id"))
+	return http.StatusOK, c, err
+}
+
+func (s *Server) putBilling(r *http.Request, body []byte) (int, any, error) {
+	var p portico.BillingProfile
+	if err := decode(body, &p, false); err != nil {
+		return 0, nil, err
+	}
+	err := s.Engine.SetBillingProfile(r.Context(), r.PathValue("id"), &p)
+	return http.StatusOK, p, err
+}
+
+func (s *Server) changeSubscription(r *http.Request, body []byte) (int, any, error) {
+	var req portico.ChangeRequest
+	if err := decode(body, &req, false); err != nil {
+		return 0, nil, err
+	}
+	res, err := s.Engine.ChangeSubscription(r.Context(), r.PathValue("id"), req, engine.Backend)
+	return http.StatusOK, res, err
+}
+
+func (s *Server) cancelSubscription(r *http.Request, body []byte) (int, any, error) {
+	var req portico.CancelRequest
+	if err := decode(body, &req, true); err != nil {
+		return 0, nil, err
+	}
+	customerID, err := s.Engine.SubscriptionCustomer(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return 0, nil, err
+	}
+	res, err := s.Engine.Cancel(r.Context(), customerID, r.PathValue("id"), req, engine.Backend)
+	return http.StatusOK, res, err
+}
+
+func (s *Server) cancelScheduled(r *http.Request, _ []byte) (int, any, error) {
+	customerID, err := s.Engine.SubscriptionCustomer(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return 0, nil, err
+	}
+	sub, err := s.Engine.CancelScheduled(r.Context(), customerID, r.PathValue("id"), engine.Backend)
+	return http.StatusOK, sub, err
+}
+
+func (s *Server) grantPromotion(r *http.Request, body []byte) (int, any, error) {
+	var req portico.PromotionRequest
+	if err := decode(body, &req, false); err != nil {
+		return 0, nil, err
+	}
+	p, err := s.Engine.GrantPromotion(r.Context(), r.PathValue("id"), req)
+	return http.StatusCreated, p, err
+}
+
+func (s *Server) reportUsage(r *http.Request, body []byte) (int, any, error) {
+	var req portico.UsageRequest
+	if err := decode(body, &req, false); err != nil {
+		return 0, nil, err
+	}
+	v, err := s.Engine.ReportUsage(r.Context(), req)
+	return http.StatusOK, v, err
+}
+
+func (s *Server) entitlements(r *http.Request, _ []byte) (int, any, error) {
+	resourceID := r.URL.Query().Get("resourceId")
+	if resourceID != "" && !validation.SlugPattern.MatchString(resourceID) {
+		return 0, nil, portico.Invalid("resourceId", "must be a slug")
+	}
+	v, err := s.Engine.Entitlements(r.Context(), r.PathValue("id"), resourceID)
+	return http.StatusOK, v, err
+}
+
+// maxSessionTTL bounds a portal session's life: a leaked link stays
+// dangerous for a day at most.
+const maxSessionTTL = 24 * time.Hour
+
+func (s *Server) createPortalSession(r *http.Request, body []byte) (int, any, error) {
+	var req portico.PortalSessionRequest
+	if err := decode(body, &req, false); err != nil {
+		return 0, nil, err
+	}
+	ttl := s.SessionTTL
+	if req.TTL != "" {
+		d, err := time.ParseDuration(req.TTL)
+		if err != nil || d <= 0 || d > maxSessionTTL {
+			return 0, nil, portico.Invalid("ttl", "must be a duration such as \"30m\" or \"2h\", at most 24h")
+		}
+		ttl = d
+	}
+	if _, err := s.Engine.Customer(r.Context(), req.CustomerID); err != nil {
+		return 0, nil, err
+	}
+	if req.ProductID != "" {
+		cat, err := s.Engine.Catalog(r.Context())
+		if err != nil {
+			return 0, nil, err
+		}
+		if _, ok := cat.Product(req.ProductID); !ok {
+			return 0, nil, portico.Invalid("productId", "unknown product %q", req.ProductID)
+		}
+	}
+	scope := portico.PortalScope{CustomerID: req.CustomerID, ProductID: req.ProductID, ResourceID: req.ResourceID}
+	return http.StatusCreated, s.mintSession(scope, req.ReturnURL, ttl), nil
+}
+
+// mintSession returns a portal session and the URL that opens the portal.
+func (s *Server) mintSession(scope portico.PortalScope, returnURL string, ttl time.Duration) portico.PortalSession {
+	expires := s.Engine.Now().Add(ttl).Truncate(time.Second)
+	tok := s.Sessions.Mint(scope, returnURL, expires)
+	return portico.PortalSession{Token: tok, ExpiresAt: expires,
+		URL: strings.TrimRight(s.PublicURL, "/") + "/portal?session=" + url.QueryEscape(tok)}
+}
+
+// MintSession mints a portal session for start-up output (demo URLs).
+func (s *Server) MintSession(scope portico.PortalScope, ttl time.Duration) portico.PortalSession {
+	return s.mintSession(scope, "", ttl)
+}

@@ -1,0 +1,198 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+
+	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/server/session"
+)
+
+// handler is an API endpoint: from the request and its body it returns a
+// status and a value to encode, or an error to report as a problem.
+type handler func(r *http.Request, body []byte) (int, any, error)
+
+// principal is who a request acts for.
+type principal struct {
+	backend bool
+	session *session.Session
+}
+
+func (p *principal) name() string {
+	if p.backend {
+		return "backend"
+	}
+	return "portal:" + p.session.Scope.CustomerID
+}
+
+type principalKey struct{}
+
+func principalOf(ctx context.Context) *principal {
+	p, _ := ctx.Value(principalKey{}).(*principal)
+	return p
+}
+
+// scopeOf is the portal session's scope of a portal request.
+func scopeOf(r *http.Request) portico.PortalScope {
+	return principalOf(r.Context()).session.Scope
+}
+
+type authFunc func(r *http.Request) (*principal, error)
+
+func bearer(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	tok, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok {
+		return ""
+	}
+	return strings.TrimSpace(tok)
+}
+
+func (s *Server) backendAuth(r *http.Request) (*principal, error) {
+	tok := bearer(r)
+	switch {
+	case tok == "":
+		return nil, unauthorized("The backend API needs the secret key: Authorization: Bearer sk_…")
+	case strings.HasPrefix(tok, session.Prefix):
+		return nil, portico.Forbidden("a portal session cannot use the backend API")
+	case subtle.ConstantTimeCompare([]byte(tok), []byte(s.SecretKey)) != 1:
+		return nil, unauthorized("The secret key is not valid.")
+	}
+	return &principal{backend: true}, nil
+}
+
+func (s *Server) portalAuth(r *http.Request) (*principal, error) {
+	tok := bearer(r)
+	if tok == "" {
+		return nil, unauthorized("The portal API needs a portal session: Authorization: Bearer ps_…")
+	}
+	sess, err := s.Sessions.Verify(tok, s.Engine.Now())
+	switch {
+	case errors.Is(err, session.ErrExpired):
+		return nil, unauthorized("The portal session has expired; ask for a new one.")
+	case err != nil:
+		return nil, unauthorized("The portal session is not valid.")
+	}
+	return &principal{session: sess}, nil
+}
+
+// endpoint authenticates, reads the body and runs h; mutating calls with an
+// Idempotency-Key go through the idempotency record.
+func (s *Server) endpoint(auth authFunc, h handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := auth(r)
+		if err != nil {
+			writeError(w, r, s.Log, err)
+			return
+		}
+		r = r.WithContext(context.WithValue(r.Context(), principalKey{}, p))
+		body, err := readBody(r)
+		if err != nil {
+			writeError(w, r, s.Log, err)
+			return
+		}
+		if key := r.Header.Get("Idempotency-Key"); key != "" && r.Method != http.MethodGet {
+			s.idempotent(w, r, p, key, body, h)
+			return
+		}
+		status, v, err := h(r, body)
+		if err != nil {
+			writeError(w, r, s.Log, err)
+			return
+		}
+		writeJSON(w, status, v)
+	})
+}
+
+// idempotent runs h at most once per key: a repeat with the same body gets
+// the first answer back, a repeat with another body is refused.
+func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, p *principal, key string, body []byte, h handler) {
+	if len(key) > 255 {
+		writeError(w, r, s.Log, portico.Invalid("Idempotency-Key", "must be at most 255 characters"))
+		return
+	}
+	scope := p.name() + " " + r.Method + " " + r.URL.Path
+	sum := sha256.Sum256(body)
+	hash := hex.EncodeToString(sum[:])
+	var seen *portico.IdempotencyRecord
+	err := s.Store.Update(r.Context(), func(tx portico.Tx) error {
+		rec, err := tx.Idempotency(scope, key)
+		if err == nil {
+			seen = rec
+			return nil
+		}
+		if !errors.Is(err, portico.ErrNotFound) {
+			return err
+		}
+		return tx.PutIdempotency(&portico.IdempotencyRecord{Scope: scope, Key: key, RequestHash: hash, CreatedAt: s.Engine.Now()})
+	})
+	switch {
+	case err != nil:
+		writeError(w, r, s.Log, err)
+		return
+	case seen != nil && seen.RequestHash != hash:
+		writeError(w, r, s.Log, portico.Invalid("Idempotency-Key", "was used before with a different request; use a new key for a new request"))
+		return
+	case seen != nil && seen.Status == 0:
+		writeError(w, r, s.Log, portico.Conflict("a request with this Idempotency-Key is still being processed; retry shortly"))
+		return
+	case seen != nil:
+		w.Header().Set("Idempotent-Replayed", "true")
+		writeRaw(w, seen.Status, seen.Body)
+		return
+	}
+	status, out := render(r, s, h, body)
+	rec := &portico.IdempotencyRecord{Scope: scope, Key: key, RequestHash: hash, Status: status, Body: out, CreatedAt: s.Engine.Now()}
+	// A server failure is not an answer worth keeping: the key is freed so
+	// the client's retry runs again.
+	err = s.Store.Update(context.WithoutCancel(r.Context()), func(tx portico.Tx) error {
+		if status >= 500 {
+			return tx.DeleteIdempotency(scope, key)
+		}
+		return tx.PutIdempotency(rec)
+	})
+	if err != nil {
+		s.Log.ErrorContext(r.Context(), "saving idempotency record failed", "err", err)
+	}
+	writeRaw(w, status, out)
+}
+
+// render runs h and returns its answer as bytes, to be kept and replayed.
+func render(r *http.Request, s *Server, h handler, body []byte) (int, []byte) {
+	rec := &bufferWriter{header: http.Header{}}
+	status, v, err := h(r, body)
+	if err != nil {
+		writeError(rec, r, s.Log, err)
+		return rec.status, rec.buf.Bytes()
+	}
+	b, _ := json.Marshal(v)
+	return status, append(b, '\n')
+}
+
+func writeRaw(w http.ResponseWriter, status int, body []byte) {
+	ct := "application/json"
+	if status >= 400 {
+		ct = "application/problem+json"
+	}
+	w.Header().Set("Content-Type", ct)
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+// bufferWriter captures a problem answer in memory.
+type bufferWriter struct {
+	header http.Header
+	status int
+	buf    bytes.Buffer
+}
+
+func (b *bufferWriter) Header() http.Header         { return b.header }
+func (b *bufferWriter) Write(p []byte) (int, error) { return b.buf.Write(p) }
+func (b *bufferWriter) WriteHeader(code int)        { b.status = code }

@@ -1,0 +1,92 @@
+package server
+
+import (
+	"bytes"
+	"net/http"
+
+	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/engine"
+	"github.com/portico-dev/portico/validation"
+)
+
+func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
+
+func (s *Server) getPortal(r *http.Request, _ []byte) (int, any, error) {
+	v, err := s.Engine.Portal(r.Context(), scopeOf(r))
+	return http.StatusOK, v, err
+}
+
+func (s *Server) getPaywall(r *http.Request, _ []byte) (int, any, error) {
+	q := r.URL.Query()
+	productID, period := q.Get("productId"), q.Get("billingPeriod")
+	if productID != "" && !validation.SlugPattern.MatchString(productID) {
+		return 0, nil, portico.Invalid("productId", "must be a slug")
+	}
+	if period != "" && period != portico.Monthly && period != portico.Annually {
+		return 0, nil, portico.Invalid("billingPeriod", "must be one of: monthly, annually")
+	}
+	v, err := s.Engine.Paywall(r.Context(), scopeOf(r), productID, period)
+	return http.StatusOK, v, err
+}
+
+// portalChangeRequest decodes a change a customer asks for; prices are the
+// backend's to set.
+func portalChangeRequest(body []byte) (portico.ChangeRequest, error) {
+	var req portico.ChangeRequest
+	if err := decode(body, &req, false); err != nil {
+		return req, err
+	}
+	if req.Price != nil {
+		return req, portico.Invalid("price", "is set by the backend only")
+	}
+	return req, nil
+}
+
+func (s *Server) previewChange(r *http.Request, body []byte) (int, any, error) {
+	req, err := portalChangeRequest(body)
+	if err != nil {
+		return 0, nil, err
+	}
+	scope := scopeOf(r)
+	p, err := s.Engine.Preview(r.Context(), scope.CustomerID, req, engine.PortalActor(scope))
+	return http.StatusOK, p, err
+}
+
+func (s *Server) portalChange(r *http.Request, body []byte) (int, any, error) {
+	req, err := portalChangeRequest(body)
+	if err != nil {
+		return 0, nil, err
+	}
+	scope := scopeOf(r)
+	res, err := s.Engine.ChangeSubscription(r.Context(), scope.CustomerID, req, engine.PortalActor(scope))
+	return http.StatusOK, res, err
+}
+
+func (s *Server) portalCancelScheduled(r *http.Request, _ []byte) (int, any, error) {
+	scope := scopeOf(r)
+	sub, err := s.Engine.CancelScheduled(r.Context(), scope.CustomerID, r.PathValue("id"), engine.PortalActor(scope))
+	return http.StatusOK, sub, err
+}
+
+func (s *Server) portalCancel(r *http.Request, body []byte) (int, any, error) {
+	var req portico.CancelRequest
+	if err := decode(body, &req, true); err != nil {
+		return 0, nil, err
+	}
+	scope := scopeOf(r)
+	res, err := s.Engine.Cancel(r.Context(), scope.CustomerID, r.PathValue("id"), req, engine.PortalActor(scope))
+	return http.StatusOK, res, err
+}
+
+func (s *Server) billingSession(r *http.Request, body []byte) (int, any, error) {
+	var req portico.BillingSessionRequest
+	if err := decode(body, &req, true); err != nil {
+		return 0, nil, err
+	}
+	if s.Billing == nil {
+		return 0, nil, portico.Conflict("no billing provider is connected: billing details are kept by Portico and changed through the backend API")
+	}
+	p := principalOf(r.Context()).session
+	u, err := s.Billing.PortalURL(r.Context(), p.Scope.CustomerID, req.Flow, p.ReturnURL)
+	return http.StatusOK, portico.BillingSession{URL: u}, err
+}

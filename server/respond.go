@@ -1,0 +1,109 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+
+	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/validation"
+)
+
+// maxBody is the largest request body accepted.
+const maxBody = 1 << 20
+
+// problem is an RFC 9457 problem document.
+type problem struct {
+	Type   string               `json:"type"`
+	Title  string               `json:"title"`
+	Status int                  `json:"status"`
+	Detail string               `json:"detail,omitempty"`
+	Errors []portico.FieldError `json:"errors,omitempty"`
+}
+
+var kindStatus = map[portico.Kind]int{
+	portico.KindInvalid:      http.StatusUnprocessableEntity,
+	portico.KindNotFound:     http.StatusNotFound,
+	portico.KindConflict:     http.StatusConflict,
+	portico.KindForbidden:    http.StatusForbidden,
+	portico.KindUnauthorized: http.StatusUnauthorized,
+	portico.KindUnavailable:  http.StatusServiceUnavailable,
+	portico.KindTooLarge:     http.StatusRequestEntityTooLarge,
+}
+
+var kindType = map[portico.Kind]string{
+	portico.KindInvalid:      "invalid-request",
+	portico.KindNotFound:     "not-found",
+	portico.KindConflict:     "conflict",
+	portico.KindForbidden:    "forbidden",
+	portico.KindUnauthorized: "unauthorized",
+	portico.KindUnavailable:  "unavailable",
+	portico.KindTooLarge:     "too-large",
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.Encode(v)
+}
+
+// writeError answers with a problem document; errors that are not the
+// domain's are logged and reported as a bare 500, without internals.
+func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	var e *portico.Error
+	if !errors.As(err, &e) {
+		log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		e = &portico.Error{Title: "Internal error", Detail: "The server could not complete the request; it has been logged."}
+	}
+	status, ok := kindStatus[e.Kind]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	typ := kindType[e.Kind]
+	if typ == "" {
+		typ = "internal"
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(problem{Type: "https://portico.dev/problems/" + typ, Title: e.Title,
+		Status: status, Detail: e.Detail, Errors: e.Fields})
+}
+
+func unauthorized(detail string) error {
+	return &portico.Error{Kind: portico.KindUnauthorized, Title: "Unauthorized", Detail: detail}
+}
+
+// readBody reads the request body up to maxBody.
+func readBody(r *http.Request) ([]byte, error) {
+	if r.Body == nil {
+		return nil, nil
+	}
+	b, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return nil, &portico.Error{Kind: portico.KindTooLarge, Title: "Request body too large",
+			Detail: "The body exceeds 1 MiB.", Fields: []portico.FieldError{{Field: "(body)", Message: "must be at most 1 MiB"}}}
+	}
+	return b, err
+}
+
+// decode reads the JSON body into v strictly (unknown fields are errors)
+// and validates it. An empty body decodes as {} when emptyOK.
+func decode(body []byte, v any, emptyOK bool) error {
+	if len(body) == 0 && emptyOK {
+		body = []byte("{}")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return validation.DecodeError(err)
+	}
+	if dec.More() {
+		return portico.Invalid("(body)", "must hold one JSON object only")
+	}
+	return validation.Struct(v, "")
+}

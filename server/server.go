@@ -1,0 +1,135 @@
+// Package server is Portico's HTTP front: the backend API (secret key), the
+// portal API (portal session tokens), health and the test clock. Handlers
+// parse and authorise; the engine decides.
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/clock"
+	"github.com/portico-dev/portico/engine"
+	"github.com/portico-dev/portico/server/session"
+)
+
+// BillingPortal opens the billing provider's own portal for a customer.
+type BillingPortal interface {
+	PortalURL(ctx context.Context, customerID, flow, returnURL string) (string, error)
+}
+
+// Server serves the HTTP API.
+type Server struct {
+	Engine    *engine.Engine
+	Store     portico.Store
+	Sessions  *session.Signer
+	SecretKey string
+	// PublicURL is where browsers reach Portico; portal session URLs are
+	// built on it.
+	PublicURL string
+	// TestClock, when set, enables the test-clock endpoints.
+	TestClock *clock.Test
+	// Billing opens the billing provider's portal; nil with local billing.
+	Billing BillingPortal
+	// SessionTTL is a portal session's default lifetime.
+	SessionTTL time.Duration
+	Log        *slog.Logger
+}
+
+// Handler returns the server's routes.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	be, po := s.backendAuth, s.portalAuth
+
+	mux.Handle("GET /api/v1/catalog", s.endpoint(be, s.getCatalog))
+	mux.Handle("PUT /api/v1/catalog", s.endpoint(be, s.putCatalog))
+	mux.Handle("POST /api/v1/products/{id}/archive", s.endpoint(be, s.archive(engine.KindProduct)))
+	mux.Handle("POST /api/v1/plans/{id}/archive", s.endpoint(be, s.archive(engine.KindPlan)))
+	mux.Handle("POST /api/v1/addons/{id}/archive", s.endpoint(be, s.archive(engine.KindAddon)))
+	mux.Handle("POST /api/v1/customers", s.endpoint(be, s.createCustomer))
+	mux.Handle("GET /api/v1/customers/{id}", s.endpoint(be, s.getCustomer))
+	mux.Handle("PUT /api/v1/customers/{id}/billing", s.endpoint(be, s.putBilling))
+	mux.Handle("POST /api/v1/customers/{id}/subscriptions", s.endpoint(be, s.changeSubscription))
+	mux.Handle("POST /api/v1/subscriptions/{id}/cancel", s.endpoint(be, s.cancelSubscription))
+	mux.Handle("DELETE /api/v1/subscriptions/{id}/scheduled-updates", s.endpoint(be, s.cancelScheduled))
+	mux.Handle("POST /api/v1/customers/{id}/promotions", s.endpoint(be, s.grantPromotion))
+	mux.Handle("POST /api/v1/usage", s.endpoint(be, s.reportUsage))
+	mux.Handle("GET /api/v1/customers/{id}/entitlements", s.endpoint(be, s.entitlements))
+	mux.Handle("POST /api/v1/portal-sessions", s.endpoint(be, s.createPortalSession))
+	mux.Handle("GET /api/v1/test-clock", s.endpoint(be, s.getTestClock))
+	mux.Handle("POST /api/v1/test-clock/advance", s.endpoint(be, s.advanceTestClock))
+
+	mux.Handle("GET /api/v1/portal", s.endpoint(po, s.getPortal))
+	mux.Handle("GET /api/v1/portal/paywall", s.endpoint(po, s.getPaywall))
+	mux.Handle("POST /api/v1/portal/preview", s.endpoint(po, s.previewChange))
+	mux.Handle("POST /api/v1/portal/subscriptions", s.endpoint(po, s.portalChange))
+	mux.Handle("DELETE /api/v1/portal/subscriptions/{id}/scheduled-updates", s.endpoint(po, s.portalCancelScheduled))
+	mux.Handle("POST /api/v1/portal/subscriptions/{id}/cancel", s.endpoint(po, s.portalCancel))
+	mux.Handle("POST /api/v1/portal/billing-session", s.endpoint(po, s.billingSession))
+
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.Handle("/api/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, s.Log, &portico.Error{Kind: portico.KindNotFound, Title: "Not found",
+			Detail: r.Method + " " + r.URL.Path + " is not part of the API; see docs/api.md"})
+	}))
+	return s.logRequests(securityHeaders(mux))
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	err := s.Store.View(ctx, func(tx portico.Tx) error { _, _, err := tx.Catalog(); return err })
+	if err != nil {
+		s.Log.ErrorContext(ctx, "health check failed", "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "store": "unreachable"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// securityHeaders sets headers every answer carries. Portal URLs hold a
+// session token, so no referrer leaves the page and API answers are not
+// cached.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+// logRequests logs each request. The query string is left out: portal URLs
+// carry session tokens.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		s.Log.InfoContext(r.Context(), "request", "method", r.Method, "path", r.URL.Path,
+			"status", sw.status, "bytes", sw.bytes, "duration", time.Since(start))
+	})
+}

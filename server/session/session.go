@@ -1,0 +1,105 @@
+// Package session mints and verifies portal session tokens: short-lived,
+// HMAC-signed and scoped to one customer (and optionally one product and
+// resource), like the links of Stripe's billing portal. The browser holds
+// only such a token, never the secret key.
+package session
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+
+	portico "github.com/portico-dev/portico"
+)
+
+// Prefix marks portal session tokens, so logs and people can tell them from
+// secret keys at a glance.
+const Prefix = "ps_"
+
+// Errors of Verify.
+var (
+	ErrMalformed = errors.New("malformed portal session token")
+	ErrSignature = errors.New("portal session token signature does not match")
+	ErrExpired   = errors.New("portal session has expired")
+)
+
+// Signer mints and verifies tokens with one key.
+type Signer struct {
+	key []byte
+}
+
+// NewSigner derives the signing key from the backend secret key, so every
+// replica sharing the secret verifies every replica's tokens, and rotating
+// the secret key ends all sessions.
+func NewSigner(secretKey string) *Signer {
+	mac := hmac.New(sha256.New, []byte(secretKey))
+	mac.Write([]byte("portico portal session v1"))
+	return &Signer{key: mac.Sum(nil)}
+}
+
+// claims is the signed payload. Short names keep URLs short.
+type claims struct {
+	Customer string `json:"c"`
+	Product  string `json:"p,omitempty"`
+	Resource string `json:"r,omitempty"`
+	Return   string `json:"u,omitempty"`
+	Expires  int64  `json:"e"`
+}
+
+// Session is a verified token's content.
+type Session struct {
+	Scope     portico.PortalScope
+	ReturnURL string
+	ExpiresAt time.Time
+}
+
+// Mint returns a token for the scope, valid until expires.
+func (s *Signer) Mint(scope portico.PortalScope, returnURL string, expires time.Time) string {
+	payload, _ := json.Marshal(claims{Customer: scope.CustomerID, Product: scope.ProductID,
+		Resource: scope.ResourceID, Return: returnURL, Expires: expires.Unix()})
+	body := base64.RawURLEncoding.EncodeToString(payload)
+	return Prefix + body + "." + base64.RawURLEncoding.EncodeToString(s.sign(body))
+}
+
+func (s *Signer) sign(body string) []byte {
+	mac := hmac.New(sha256.New, s.key)
+	mac.Write([]byte(body))
+	return mac.Sum(nil)
+}
+
+// Verify checks a token's signature and expiry at now.
+func (s *Signer) Verify(token string, now time.Time) (*Session, error) {
+	rest, ok := strings.CutPrefix(token, Prefix)
+	if !ok {
+		return nil, ErrMalformed
+	}
+	body, sig, ok := strings.Cut(rest, ".")
+	if !ok {
+		return nil, ErrMalformed
+	}
+	got, err := base64.RawURLEncoding.DecodeString(sig)
+	if err != nil {
+		return nil, ErrMalformed
+	}
+	if !hmac.Equal(got, s.sign(body)) {
+		return nil, ErrSignature
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(body)
+	if err != nil {
+		return nil, ErrMalformed
+	}
+	var c claims
+	if err := json.Unmarshal(payload, &c); err != nil || c.Customer == "" {
+		return nil, ErrMalformed
+	}
+	expires := time.Unix(c.Expires, 0).UTC()
+	if !now.Before(expires) {
+		return nil, ErrExpired
+	}
+	return &Session{Scope: portico.PortalScope{CustomerID: c.Customer, ProductID: c.Product, ResourceID: c.Resource},
+		ReturnURL: c.Return, ExpiresAt: expires}, nil
+}

@@ -1,0 +1,40 @@
+package session
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	portico "github.com/portico-dev/portico"
+)
+
+func TestTokensVerifyOnlyUnchangedAndUnexpired(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := NewSigner("sk_test")
+	scope := portico.PortalScope{CustomerID: "ada", ProductID: "app", ResourceID: "site-1"}
+	tok := s.Mint(scope, "https://example.com/back", now.Add(time.Hour))
+
+	got, err := s.Verify(tok, now)
+	if err != nil || got.Scope != scope || got.ReturnURL != "https://example.com/back" {
+		t.Fatalf("Verify = %+v, %v", got, err)
+	}
+	if _, err := s.Verify(tok, now.Add(time.Hour)); !errors.Is(err, ErrExpired) {
+		t.Errorf("at expiry: %v, want ErrExpired", err)
+	}
+	if _, err := NewSigner("sk_other").Verify(tok, now); !errors.Is(err, ErrSignature) {
+		t.Errorf("other key: %v, want ErrSignature", err)
+	}
+	// Another customer's claims under the original signature must fail.
+	body, sig, _ := strings.Cut(strings.TrimPrefix(tok, Prefix), ".")
+	other := s.Mint(portico.PortalScope{CustomerID: "eve"}, "", now.Add(time.Hour))
+	otherBody, _, _ := strings.Cut(strings.TrimPrefix(other, Prefix), ".")
+	if _, err := s.Verify(Prefix+otherBody+"."+sig, now); !errors.Is(err, ErrSignature) {
+		t.Errorf("swapped body: %v, want ErrSignature", err)
+	}
+	for _, bad := range []string{"", "sk_abc", Prefix + body, Prefix + "!!." + sig, Prefix + body + ".%%"} {
+		if _, err := s.Verify(bad, now); err == nil {
+			t.Errorf("Verify(%q) accepted", bad)
+		}
+	}
+}

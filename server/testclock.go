@@ -1,0 +1,65 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	portico "github.com/portico-dev/portico"
+)
+
+func (s *Server) testClockOff() error {
+	return &portico.Error{Kind: portico.KindNotFound, Title: "Not found",
+		Detail: "The test clock is off; start the server with PORTICO_TEST_CLOCK=1 to use it."}
+}
+
+func (s *Server) getTestClock(r *http.Request, _ []byte) (int, any, error) {
+	if s.TestClock == nil {
+		return 0, nil, s.testClockOff()
+	}
+	return http.StatusOK, portico.TestClockView{Now: s.TestClock.Now()}, nil
+}
+
+// advanceTestClock moves the clock forward and applies everything that fell
+// due: trial ends, renewals, scheduled changes and cancellations.
+func (s *Server) advanceTestClock(r *http.Request, body []byte) (int, any, error) {
+	if s.TestClock == nil {
+		return 0, nil, s.testClockOff()
+	}
+	var req portico.AdvanceRequest
+	if err := decode(body, &req, false); err != nil {
+		return 0, nil, err
+	}
+	now := s.TestClock.Now()
+	var to time.Time
+	switch {
+	case req.To != nil && req.By != "":
+		return 0, nil, portico.Invalid("by", "give either to or by, not both")
+	case req.To != nil:
+		if !req.To.After(now) {
+			return 0, nil, portico.Invalid("to", "must be after the clock's time %s; the clock only moves forward", now.Format(time.RFC3339))
+		}
+		to = *req.To
+	case req.By != "":
+		d, err := parseDuration(req.By)
+		if err != nil || d <= 0 {
+			return 0, nil, portico.Invalid("by", "must be a positive duration such as \"720h\" or \"30d\"")
+		}
+		to = now.Add(d)
+	default:
+		return 0, nil, portico.Invalid("by", "is required (or give to)")
+	}
+	s.TestClock.AdvanceTo(to)
+	n, err := s.Engine.RunDue(r.Context())
+	return http.StatusOK, portico.TestClockView{Now: s.TestClock.Now(), Applied: n}, err
+}
+
+// parseDuration reads Go durations plus whole days ("30d").
+func parseDuration(v string) (time.Duration, error) {
+	if days, ok := strings.CutSuffix(v, "d"); ok {
+		n, err := strconv.Atoi(days)
+		return time.Duration(n) * 24 * time.Hour, err
+	}
+	return time.ParseDuration(v)
+}
