@@ -149,4 +149,3 @@ func usage(ctx context.Context, e *engine.Engine, id, feature string, n int64) f
 func trialUsed(ctx context.Context, e *engine.Engine, id string) func() error {
 	return func() error { return e.MarkTrialed(ctx, id, "acme") }
 }
-

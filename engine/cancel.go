@@ -29,6 +29,7 @@ func (e *Engine) Cancel(ctx context.Context, customerID, subID string, req porti
 		}
 		res = &portico.CancelResult{AlsoCanceled: []portico.SubscriptionView{}}
 		credit := int64(0)
+		currency := o.currency(s, nil) // before a downgrade to free changes the plan
 		for i, x := range append([]*portico.Subscription{s}, others...) {
 			credit += o.cancel(c, x)
 			if err := o.tx.PutSubscription(x); err != nil {
@@ -40,7 +41,7 @@ func (e *Engine) Cancel(ctx context.Context, customerID, subID string, req porti
 				res.AlsoCanceled = append(res.AlsoCanceled, o.subView(x))
 			}
 		}
-		res.Credit = portico.Money{Amount: credit, Currency: o.total(s).Currency}
+		res.Credit = portico.Money{Amount: credit, Currency: currency}
 		if credit > 0 {
 			c.Credit.Amount += credit
 			if c.Credit.Currency == "" {
@@ -103,6 +104,9 @@ func (o *op) cancel(c *portico.Customer, s *portico.Subscription) int64 {
 // to, the subscription moves to it (a reverse trial when it was a trial).
 func (o *op) end(c *portico.Customer, s *portico.Subscription, t time.Time, freePlanID string) {
 	s.ScheduledUpdates, s.CancelAt, s.TrialEnd = []portico.ScheduledUpdate{}, nil, nil
+	if s.TrialEndsAt != nil && t.Before(*s.TrialEndsAt) {
+		s.TrialEndsAt = &t // a trial cut short ends now
+	}
 	if freePlanID == "" {
 		s.Status = portico.StatusCanceled
 		s.EndedAt = &t

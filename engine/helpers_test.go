@@ -3,6 +3,7 @@ package engine_test
 import (
 	"cmp"
 	"context"
+	"errors"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -178,8 +179,6 @@ func newEnvAt(t testing.TB, start time.Time, cat *portico.Catalog) *env {
 	eng, clk, st := newEngine(t, start, cat)
 	return &env{t: t, ctx: context.Background(), eng: eng, clk: clk, st: st}
 }
-
-func (e *env) now() time.Time { return e.clk.Now() }
 
 // createCustomer creates a customer, starting the journeys.
 func (e *env) createCustomer(id string, billing *portico.BillingProfile) *portico.CustomerView {
@@ -412,24 +411,9 @@ func wantField(t testing.TB, err error, field string) {
 	t.Helper()
 	wantKind(t, err, portico.KindInvalid)
 	var pe *portico.Error
-	if !asError(err, &pe) || !slices.ContainsFunc(pe.Fields, func(f portico.FieldError) bool { return f.Field == field }) {
+	if !errors.As(err, &pe) || !slices.ContainsFunc(pe.Fields, func(f portico.FieldError) bool { return f.Field == field }) {
 		t.Fatalf("error = %v, want one naming field %q", err, field)
 	}
-}
-
-func asError(err error, target **portico.Error) bool {
-	for err != nil {
-		if pe, ok := err.(*portico.Error); ok {
-			*target = pe
-			return true
-		}
-		u, ok := err.(interface{ Unwrap() error })
-		if !ok {
-			return false
-		}
-		err = u.Unwrap()
-	}
-	return false
 }
 
 func timeEq(a, b *time.Time) bool {

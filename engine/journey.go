@@ -268,6 +268,9 @@ func hasAddon(s *portico.Subscription, id string) bool {
 func priceOf(plan portico.Plan, period string, custom *portico.Money, cur *portico.Subscription) (portico.Money, error) {
 	switch plan.Pricing {
 	case portico.PricingPaid:
+		if custom != nil {
+			return portico.Money{}, portico.Invalid("price", "only custom-priced plans take a price")
+		}
 		pr, _ := plan.PriceFor(period)
 		return portico.Money{Amount: pr.Amount, Currency: pr.Currency}, nil
 	case portico.PricingCustom:
@@ -343,6 +346,9 @@ func (o *op) planNew(c *portico.Customer, ch *plannedChange, plan portico.Plan, 
 		ch.trial = true
 		ch.preview.Intent = portico.IntentStartTrial
 		ch.newCredit = c.Credit.Amount
+		currency := o.currency(s, nil)
+		ch.preview.AmountDueNow = portico.Money{Currency: currency}
+		ch.preview.Credit = portico.Money{Currency: currency}
 		return
 	}
 	s.Status = portico.StatusActive
@@ -460,6 +466,9 @@ func (o *op) planImmediate(c *portico.Customer, ch *plannedChange, target *porti
 	next.PlanID, next.Pricing, next.BillingPeriod = target.PlanID, target.Pricing, target.BillingPeriod
 	next.Price, next.Addons = target.Price, target.Addons
 	next.Status, next.TrialEnd = portico.StatusActive, nil
+	if cur.Status == portico.StatusTrialing {
+		next.TrialEndsAt = &now // the trial ends early, now
+	}
 	next.ScheduledUpdates, next.CancelAt = []portico.ScheduledUpdate{}, nil
 	ch.next = &next
 	ch.oldAnchor = cur.UsageAnchor

@@ -206,9 +206,10 @@ func (o *op) rebaseUsageAt(c *portico.Customer, s *portico.Subscription, oldAnch
 	if err != nil {
 		return err
 	}
+	own := o.productFeatures(s.ProductID)
 	for _, r := range recs {
 		f, ok := o.cat.Feature(r.FeatureID)
-		if !ok || f.Type != portico.FeatureMetered || r.ResourceID != s.ResourceID {
+		if !ok || f.Type != portico.FeatureMetered || r.ResourceID != s.ResourceID || !own[f.ID] {
 			continue
 		}
 		oldStart, _ := periodAround(oldAnchor, f.ResetPeriod, at)
@@ -221,4 +222,26 @@ func (o *op) rebaseUsageAt(c *portico.Customer, s *portico.Subscription, oldAnch
 		}
 	}
 	return nil
+}
+
+// productFeatures lists the features the product's plans and add-ons grant:
+// the usage a change to one of its subscriptions may reset. Another
+// product's features keep their usage and their own reset periods.
+func (o *op) productFeatures(productID string) map[string]bool {
+	out := map[string]bool{}
+	for _, p := range o.cat.Plans {
+		if p.ProductID == productID {
+			for _, e := range p.Entitlements {
+				out[e.FeatureID] = true
+			}
+		}
+	}
+	for _, a := range o.cat.Addons {
+		if a.ProductID == productID {
+			for _, e := range a.Entitlements {
+				out[e.FeatureID] = true
+			}
+		}
+	}
+	return out
 }
