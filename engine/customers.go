@@ -159,12 +159,16 @@ func (e *Engine) ReportUsage(ctx context.Context, req portico.UsageRequest) (*po
 		if err != nil {
 			return err
 		}
-		anchor := o.anchorFor(c, f.ID, req.ResourceID)
+		g := o.grantFor(c, f.ID, req.ResourceID)
+		anchor, key := c.CreatedAt, usageResource(g, req.ResourceID)
+		if g != nil {
+			anchor = g.anchor
+		}
 		recs, err := o.tx.UsageOf(c.ID)
 		if err != nil {
 			return err
 		}
-		current, _ := usageValue(f, findUsage(recs, f.ID, req.ResourceID), anchor, o.now)
+		current, _ := usageValue(f, findUsage(recs, f.ID, key), anchor, o.now)
 		if current+req.Value < 0 {
 			return portico.Invalid("value", "would take usage of %q below zero (it is %d)", f.ID, current)
 		}
@@ -172,7 +176,7 @@ func (e *Engine) ReportUsage(ctx context.Context, req portico.UsageRequest) (*po
 		if f.Type == portico.FeatureMetered {
 			start, _ = periodAround(anchor, f.ResetPeriod, o.now)
 		}
-		rec := portico.UsageRecord{CustomerID: c.ID, FeatureID: f.ID, ResourceID: req.ResourceID, Value: current + req.Value, PeriodStart: start}
+		rec := portico.UsageRecord{CustomerID: c.ID, FeatureID: f.ID, ResourceID: key, Value: current + req.Value, PeriodStart: start}
 		if err := o.tx.PutUsage(rec); err != nil {
 			return err
 		}
@@ -182,17 +186,13 @@ func (e *Engine) ReportUsage(ctx context.Context, req portico.UsageRequest) (*po
 	return out, err
 }
 
-// anchorFor is where the feature's metered periods count from: the anchor
-// of the subscription granting it, else the customer's creation.
-func (o *op) anchorFor(c *portico.Customer, featureID, resourceID string) time.Time {
+// grantFor is the customer's grant of the feature for the resource, or nil.
+func (o *op) grantFor(c *portico.Customer, featureID, resourceID string) *grant {
 	subs, err := o.tx.SubscriptionsOf(c.ID)
 	o.fail(err)
 	promos, err := o.tx.PromotionsOf(c.ID)
 	o.fail(err)
-	if g, ok := o.resolve(c, resourceID, subs, promos)[featureID]; ok {
-		return g.anchor
-	}
-	return c.CreatedAt
+	return o.resolve(c, resourceID, subs, promos)[featureID]
 }
 
 func afterUsage(views []portico.EntitlementView, f portico.Feature, usage int64, anchor, now time.Time) *portico.EntitlementView {

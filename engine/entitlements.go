@@ -26,6 +26,19 @@ type grant struct {
 	unlimited bool
 	source    string
 	anchor    time.Time // where metered reset periods count from
+	// resource is where usage is recorded: the granting subscription's
+	// resource, empty for single-product subscriptions and promotions.
+	resource string
+}
+
+// usageResource is the resource a feature's usage is kept under: the one
+// its grant belongs to, so a single product's seats are counted once for the
+// customer even when asked about one resource.
+func usageResource(g *grant, resourceID string) string {
+	if g != nil {
+		return g.resource
+	}
+	return resourceID
 }
 
 func (o *op) entitlements(c *portico.Customer, resourceID string) ([]portico.EntitlementView, error) {
@@ -56,7 +69,7 @@ func (o *op) entitlements(c *portico.Customer, resourceID string) ([]portico.Ent
 			continue
 		}
 		var resetAt *time.Time
-		v.Usage, resetAt = usageValue(f, findUsage(usage, f.ID, resourceID), g.anchor, o.now)
+		v.Usage, resetAt = usageValue(f, findUsage(usage, f.ID, usageResource(g, resourceID)), g.anchor, o.now)
 		v.ResetAt = resetAt
 		v.HasAccess = g.unlimited || v.Usage < g.limit
 		out = append(out, v)
@@ -100,12 +113,12 @@ func (o *op) resolve(c *portico.Customer, resourceID string, subs []*portico.Sub
 		}
 		plan, _ := o.cat.Plan(s.PlanID)
 		for _, e := range plan.Entitlements {
-			addGrant(out, e, 1, "plan", s.UsageAnchor)
+			addGrant(out, e, 1, "plan", s.UsageAnchor, s.ResourceID)
 		}
 		for _, aq := range s.Addons {
 			a, _ := o.cat.Addon(aq.ID)
 			for _, e := range a.Entitlements {
-				addGrant(out, e, int64(aq.Quantity), "addon", s.UsageAnchor)
+				addGrant(out, e, int64(aq.Quantity), "addon", s.UsageAnchor, s.ResourceID)
 			}
 		}
 	}
@@ -117,10 +130,10 @@ func (o *op) resolve(c *portico.Customer, resourceID string, subs []*portico.Sub
 	return out
 }
 
-func addGrant(out map[string]*grant, e portico.Entitlement, quantity int64, source string, anchor time.Time) {
+func addGrant(out map[string]*grant, e portico.Entitlement, quantity int64, source string, anchor time.Time, resource string) {
 	g, ok := out[e.FeatureID]
 	if !ok {
-		g = &grant{source: source, anchor: anchor}
+		g = &grant{source: source, anchor: anchor, resource: resource}
 		out[e.FeatureID] = g
 	}
 	g.unlimited = g.unlimited || e.Unlimited
@@ -239,7 +252,7 @@ func (o *op) belowUsage(c *portico.Customer, grants []portico.Entitlement, usage
 	o.fail(err)
 	m := map[string]*grant{}
 	for _, e := range grants {
-		addGrant(m, e, 1, "plan", time.Time{})
+		addGrant(m, e, 1, "plan", time.Time{}, "")
 	}
 	for _, p := range promos {
 		if p.ActiveAt(o.now) {

@@ -335,26 +335,55 @@ func (o *op) planNew(c *portico.Customer, ch *plannedChange, plan portico.Plan, 
 	s.ScheduledUpdates = []portico.ScheduledUpdate{}
 	ch.next = s
 	ch.preview.Effective, ch.preview.EffectiveAt = portico.Immediate, now
-	if plan.TrialDays > 0 && !slices.Contains(c.TrialedProducts, plan.ProductID) {
-		end := now.AddDate(0, 0, plan.TrialDays)
-		s.Status, s.TrialEndsAt = portico.StatusTrialing, &end
-		s.CurrentPeriodStart, s.CurrentPeriodEnd = now, end
-		s.TrialEnd = &portico.TrialEnd{}
+	if offersTrial(c, plan) {
+		freePlan := ""
 		if ch.product.Journey.AfterCancel == portico.AfterCancelDowngradeToFree {
-			s.TrialEnd.DowngradeToPlanID = ch.product.Journey.FreePlanID
+			freePlan = ch.product.Journey.FreePlanID
 		}
-		ch.trial = true
-		ch.preview.Intent = portico.IntentStartTrial
-		ch.newCredit = c.Credit.Amount
-		currency := o.currency(s, nil)
-		ch.preview.AmountDueNow = portico.Money{Currency: currency}
-		ch.preview.Credit = portico.Money{Currency: currency}
+		o.startTrial(c, ch, plan, s, freePlan)
 		return
 	}
 	s.Status = portico.StatusActive
 	s.CurrentPeriodStart, s.CurrentPeriodEnd = now, boundary(now, billingUnit(s.BillingPeriod), 1)
 	ch.preview.Intent = portico.IntentSubscribe
 	o.charge(c, ch, o.total(s).Amount, 0)
+}
+
+// offersTrial reports whether choosing the plan starts its trial: the plan
+// has one and the customer has not had this product's trial.
+func offersTrial(c *portico.Customer, plan portico.Plan) bool {
+	return plan.Pricing == portico.PricingPaid && plan.TrialDays > 0 && !slices.Contains(c.TrialedProducts, plan.ProductID)
+}
+
+// startTrial puts s on the plan's trial from now. An unpaid trial ends on
+// freePlan, or is revoked when there is none.
+func (o *op) startTrial(c *portico.Customer, ch *plannedChange, plan portico.Plan, s *portico.Subscription, freePlan string) {
+	end := o.now.AddDate(0, 0, plan.TrialDays)
+	s.Status, s.TrialEndsAt, s.EndedAt = portico.StatusTrialing, &end, nil
+	s.CurrentPeriodStart, s.CurrentPeriodEnd = o.now, end
+	s.TrialEnd = &portico.TrialEnd{DowngradeToPlanID: freePlan}
+	ch.trial = true
+	ch.preview.Intent = portico.IntentStartTrial
+	ch.preview.Effective, ch.preview.EffectiveAt = portico.Immediate, o.now
+	ch.newCredit = c.Credit.Amount
+	currency := o.currency(s, ch.cur)
+	ch.preview.AmountDueNow = portico.Money{Currency: currency}
+	ch.preview.Credit = portico.Money{Currency: currency}
+}
+
+// planTrialFromFree starts a trial for a customer on the free plan. An
+// unpaid trial returns them to the free plan they came from.
+func (o *op) planTrialFromFree(c *portico.Customer, ch *plannedChange, plan portico.Plan, target *portico.Subscription) {
+	cur := ch.cur
+	next := *cur
+	next.PlanID, next.Pricing, next.BillingPeriod = target.PlanID, target.Pricing, target.BillingPeriod
+	next.Price, next.Addons = target.Price, target.Addons
+	next.ScheduledUpdates, next.CancelAt = []portico.ScheduledUpdate{}, nil
+	next.BillingAnchor, next.UsageAnchor = o.now, o.now
+	ch.next, ch.oldAnchor = &next, cur.UsageAnchor
+	ch.reset = resetsUsage(ch.product.Journey.UsageReset, true)
+	o.startTrial(c, ch, plan, &next, cur.PlanID)
+	ch.preview.UsageReset = ch.reset
 }
 
 // charge works out what is due now from a charge and a credit for unused
@@ -375,6 +404,10 @@ func (o *op) planUpdate(c *portico.Customer, ch *plannedChange, plan portico.Pla
 	curPlan, _ := o.cat.Plan(cur.PlanID)
 	if sameTerms(cur, target) && cur.Status != portico.StatusTrialing {
 		return portico.Conflict("subscription %q is already on plan %q, %s, with these add-ons", cur.ID, plan.ID, target.BillingPeriod)
+	}
+	if cur.Pricing == portico.PricingFree && cur.Status == portico.StatusActive && offersTrial(c, plan) {
+		o.planTrialFromFree(c, ch, plan, target)
+		return nil
 	}
 	dir := o.direction(cur, curPlan, plan, target)
 	ch.preview.Intent = intentFor(cur, target, dir)
@@ -523,7 +556,11 @@ func (o *op) finishPreview(c *portico.Customer, ch *plannedChange, target *porti
 	total := o.total(target)
 	switch {
 	case ch.scheduled != nil && total.Amount > 0:
-		ch.preview.NextBill = &portico.Bill{Amount: total.Amount, Currency: total.Currency, Date: ch.scheduled.EffectiveAt}
+		due := total.Amount
+		if c.Credit.Currency == total.Currency {
+			due = max(due-c.Credit.Amount, 0)
+		}
+		ch.preview.NextBill = &portico.Bill{Amount: due, Currency: total.Currency, Date: ch.scheduled.EffectiveAt}
 	case total.Amount > 0:
 		due := max(total.Amount-ch.newCredit, 0)
 		ch.preview.NextBill = &portico.Bill{Amount: due, Currency: total.Currency, Date: ch.next.CurrentPeriodEnd}

@@ -182,11 +182,18 @@ type transition struct {
 	end      time.Time
 	nextBill *portico.Bill
 	invoices []bill
+	// trialUsed marks the product's trial as had before the first change.
+	trialUsed bool
 }
 
 func (tr transition) run(t *testing.T, e *env) *portico.ChangeResult {
 	t.Helper()
 	e.createCustomer("acme", nil)
+	if tr.trialUsed {
+		if err := e.eng.MarkTrialed(e.ctx, "acme", app); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, r := range tr.from {
 		e.change("acme", r)
 	}
@@ -240,7 +247,7 @@ func TestUpgradesAreImmediate(t *testing.T) {
 	seats2 := portico.AddonQuantity{ID: extraSeats, Quantity: 2}
 	seats3 := portico.AddonQuantity{ID: extraSeats, Quantity: 3}
 	cases := []transition{
-		{name: "free to paid is charged in full from a new period",
+		{name: "free to paid is charged in full from a new period", trialUsed: true,
 			from: []portico.ChangeRequest{req(free)}, to: req(pro), intent: portico.IntentUpgrade,
 			due: proMonthly, credit: 0, start: jan11, end: feb11, nextBill: nb(proMonthly, feb11),
 			invoices: []bill{{proMonthly, jan11}}},

@@ -189,7 +189,7 @@ func (e *Engine) Paywall(ctx context.Context, scope portico.PortalScope, product
 }
 
 func (o *op) paywall(c *portico.Customer, scope portico.PortalScope, productID, period string) (*portico.PaywallView, error) {
-	product, err := o.paywallProduct(scope, productID)
+	product, err := o.paywallProduct(c, scope, productID)
 	if err != nil {
 		return nil, err
 	}
@@ -227,12 +227,17 @@ func (o *op) paywall(c *portico.Customer, scope portico.PortalScope, productID, 
 	return v, nil
 }
 
-func (o *op) paywallProduct(scope portico.PortalScope, productID string) (portico.Product, error) {
+// paywallProduct is the product asked for, else the session's, else the
+// one product the customer subscribes to, else the catalog's only product.
+func (o *op) paywallProduct(c *portico.Customer, scope portico.PortalScope, productID string) (portico.Product, error) {
 	if scope.ProductID != "" {
 		if productID != "" && productID != scope.ProductID {
 			return portico.Product{}, portico.Forbidden("this portal session is limited to product %q", scope.ProductID)
 		}
 		productID = scope.ProductID
+	}
+	if productID == "" {
+		productID = o.onlySubscribedProduct(c.ID)
 	}
 	if productID == "" {
 		var live []portico.Product
@@ -306,7 +311,7 @@ func (o *op) intent(c *portico.Customer, cur *portico.Subscription, p portico.Pl
 	switch {
 	case cur == nil && p.Pricing == portico.PricingCustom:
 		return portico.IntentContactSales
-	case cur == nil && p.TrialDays > 0 && !slices.Contains(c.TrialedProducts, p.ProductID):
+	case (cur == nil || (cur.Pricing == portico.PricingFree && cur.Status == portico.StatusActive)) && offersTrial(c, p):
 		return portico.IntentStartTrial
 	case cur == nil:
 		return portico.IntentSubscribe
@@ -340,4 +345,22 @@ func (o *op) lines(es []portico.Entitlement) []portico.EntitlementLine {
 		out = append(out, o.line(e, "", nil))
 	}
 	return out
+}
+
+// onlySubscribedProduct is the product of the customer's live
+// subscriptions when they are all to one product, else "".
+func (o *op) onlySubscribedProduct(customerID string) string {
+	subs, err := o.tx.SubscriptionsOf(customerID)
+	o.fail(err)
+	only := ""
+	for _, s := range subs {
+		if !s.Live() {
+			continue
+		}
+		if only != "" && only != s.ProductID {
+			return ""
+		}
+		only = s.ProductID
+	}
+	return only
 }
