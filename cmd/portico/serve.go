@@ -96,6 +96,11 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("PORTICO_ADDR: %w", err)
 	}
+	if os.Getenv("PORTICO_PUBLIC_URL") == "" {
+		// The bound address, so a ":0" port shows as the one chosen.
+		cfg.PublicURL = "http://" + ln.Addr().String()
+		srv.PublicURL = cfg.PublicURL
+	}
 	printBanner(stdout, cfg, srv, key, generated)
 	go schedule(ctx, eng, cfg.SchedulerEvery, log)
 	return listenAndServe(ctx, ln, srv.Handler(), log)

@@ -1,0 +1,180 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestCatalogValidateNamesEachProblem(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"catalog", "validate", "../../assets/demo/catalog.json"}, &out, &errOut); code != 0 {
+		t.Fatalf("demo catalog: exit %d, %s", code, errOut.String())
+	}
+	if !strings.Contains(out.String(), "valid (9 features, 2 products, 6 plans, 2 add-ons)") {
+		t.Errorf("output = %q", out.String())
+	}
+
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	os.WriteFile(bad, []byte(`{"features":[{"id":"Seats","name":"Seats","type":"numeric"}],
+		"products":[], "plans":[{"id":"p","productId":"nope","name":"P","pricing":"paid","prices":[{"billingPeriod":"monthly","amount":-1,"currency":"usd"}]}],
+		"addons":[]}`), 0o600)
+	out.Reset()
+	errOut.Reset()
+	if code := run(context.Background(), []string{"catalog", "validate", bad}, &out, &errOut); code != 1 {
+		t.Fatalf("bad catalog: exit %d, want 1", code)
+	}
+	for _, want := range []string{"features[0].id:", "plans[0].prices[0].amount: must be at least 0"} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut.String())
+		}
+	}
+
+	errOut.Reset()
+	os.WriteFile(bad, []byte(`{"features":[],"products":[],"plans":[{"id":"p","productId":"nope","name":"P","pricing":"free"}],"addons":[]}`), 0o600)
+	if code := run(context.Background(), []string{"catalog", "validate", bad}, &out, &errOut); code != 1 ||
+		!strings.Contains(errOut.String(), `plans[0].productId: unknown product "nope"`) {
+		t.Errorf("dangling reference: exit %d, %s", code, errOut.String())
+	}
+	if code := run(context.Background(), []string{"bogus"}, &out, &errOut); code != 2 {
+		t.Errorf("unknown command: exit %d, want 2", code)
+	}
+}
+
+func TestServeRefusesBadSettings(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "catalog.json")
+	os.WriteFile(bad, []byte(`{"features":[{"id":"x","name":"X","type":"metered"}],"products":[],"plans":[],"addons":[]}`), 0o600)
+	cases := map[string][2]string{
+		"invalid catalog":  {"PORTICO_CATALOG", bad},
+		"postgres not yet": {"PORTICO_DATABASE_URL", "postgres://localhost/portico"},
+		"bad interval":     {"PORTICO_SCHEDULER_INTERVAL", "soon"},
+	}
+	wants := map[string]string{
+		"invalid catalog":  "features[0].resetPeriod: is required",
+		"postgres not yet": "PORTICO_DATABASE_URL",
+		"bad interval":     "PORTICO_SCHEDULER_INTERVAL",
+	}
+	for name, kv := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Setenv("PORTICO_DATA", t.TempDir())
+			t.Setenv("PORTICO_ADDR", "127.0.0.1:0")
+			t.Setenv(kv[0], kv[1])
+			var out, errOut bytes.Buffer
+			if code := run(context.Background(), []string{"serve"}, &out, &errOut); code != 1 || !strings.Contains(errOut.String(), wants[name]) {
+				t.Errorf("exit %d, stderr %q; want 1 mentioning %q", code, errOut.String(), wants[name])
+			}
+		})
+	}
+}
+
+// serve with the demo prints working portal URLs and the generated key,
+// which it keeps for the next start.
+func TestServeDemoPrintsWorkingPortalURLs(t *testing.T) {
+	data := t.TempDir()
+	t.Setenv("PORTICO_DATA", data)
+	t.Setenv("PORTICO_ADDR", "127.0.0.1:0")
+	t.Setenv("PORTICO_DEMO", "1")
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan int)
+	go func() { done <- run(ctx, []string{"serve"}, pw, io.Discard); pw.Close() }()
+
+	lines := bufio.NewScanner(pr)
+	urls := map[string]string{}
+	var key string
+	urlRE := regexp.MustCompile(`^\s+(\w+)\s+.*(http://\S+/portal\?session=\S+)$`)
+	for lines.Scan() && len(urls) < 7 {
+		l := lines.Text()
+		if m := urlRE.FindStringSubmatch(l); m != nil {
+			urls[m[1]] = m[2]
+		}
+		if k, ok := strings.CutPrefix(l, "Backend API key (generated, kept in "); ok {
+			key = k[strings.Index(k, "sk_"):]
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	if len(urls) != 7 || key == "" {
+		t.Fatalf("banner gave %d portal URLs and key %q", len(urls), key)
+	}
+	stored, _ := os.ReadFile(filepath.Join(data, "secret_key"))
+	if strings.TrimSpace(string(stored)) != key {
+		t.Errorf("stored key %q, printed %q", stored, key)
+	}
+	for id, u := range urls {
+		token := u[strings.Index(u, "session=")+len("session="):]
+		base := u[:strings.Index(u, "/portal")]
+		req, _ := http.NewRequest("GET", base+"/api/v1/portal", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v struct {
+			Customer struct{ ID string }
+		}
+		json.NewDecoder(resp.Body).Decode(&v)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || v.Customer.ID != id {
+			t.Errorf("%s's portal URL: status %d, customer %q", id, resp.StatusCode, v.Customer.ID)
+		}
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("serve exited %d after shutdown", code)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+}
+
+// Shutdown lets a request that was accepted finish.
+func TestShutdownFinishesAcceptedRequests(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	started := make(chan struct{})
+	slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(started)
+		time.Sleep(300 * time.Millisecond)
+		w.Write([]byte("finished"))
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- listenAndServe(ctx, ln, slow, slog.New(slog.NewTextHandler(io.Discard, nil))) }()
+	got := make(chan string)
+	go func() {
+		resp, err := http.Get("http://" + ln.Addr().String())
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		got <- string(b)
+	}()
+	<-started
+	cancel()
+	if body := <-got; body != "finished" {
+		t.Errorf("in-flight request got %q, want it to finish", body)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("listenAndServe: %v", err)
+	}
+	if _, err := http.Get("http://" + ln.Addr().String()); err == nil {
+		t.Error("the server still accepts connections after shutdown")
+	}
+}

@@ -1,0 +1,107 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	portico "github.com/portico-dev/portico"
+)
+
+func openTemp(t *testing.T) (*Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "portico.db")
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, path
+}
+
+func TestOpenMigratesOnceInWALMode(t *testing.T) {
+	s, path := openTemp(t)
+	var mode string
+	if err := s.write.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+		t.Fatalf("journal_mode = %q, %v; want wal", mode, err)
+	}
+	ctx := context.Background()
+	if err := s.Update(ctx, func(tx portico.Tx) error {
+		return tx.CreateCustomer(&portico.Customer{ID: "ada", CreatedAt: time.Now()})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	again, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	defer again.Close()
+	var n int
+	again.write.QueryRow(`SELECT COUNT(*) FROM schema_migrations`).Scan(&n)
+	if n != 1 {
+		t.Errorf("%d migrations recorded, want 1", n)
+	}
+	if err := again.View(ctx, func(tx portico.Tx) error { _, err := tx.Customer("ada"); return err }); err != nil {
+		t.Errorf("data lost across reopen: %v", err)
+	}
+}
+
+func TestOneLiveSubscriptionPerCustomerProductResource(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	now := time.Now().UTC()
+	sub := func(id, resource, status string) *portico.Subscription {
+		return &portico.Subscription{ID: id, CustomerID: "ada", ProductID: "app", ResourceID: resource,
+			Status: status, CreatedAt: now, CurrentPeriodEnd: now.Add(time.Hour)}
+	}
+	put := func(subs ...*portico.Subscription) error {
+		return s.Update(ctx, func(tx portico.Tx) error {
+			for _, x := range subs {
+				if err := tx.PutSubscription(x); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	if err := put(&portico.Subscription{}); err == nil {
+		t.Fatal("a subscription of an unknown customer was stored")
+	}
+	s.Update(ctx, func(tx portico.Tx) error { return tx.CreateCustomer(&portico.Customer{ID: "ada", CreatedAt: now}) })
+	if err := put(sub("s1", "", portico.StatusActive), sub("s2", "", portico.StatusCanceled), sub("s3", "r1", portico.StatusTrialing)); err != nil {
+		t.Fatalf("distinct live subscriptions refused: %v", err)
+	}
+	if err := put(sub("s4", "", portico.StatusTrialing)); err == nil {
+		t.Fatal("a second live subscription for the same product and resource was stored")
+	}
+	var subs []*portico.Subscription
+	s.View(ctx, func(tx portico.Tx) error { var err error; subs, err = tx.SubscriptionsOf("ada"); return err })
+	if len(subs) != 3 {
+		t.Errorf("%d subscriptions stored, want 3 (the refused one rolled back)", len(subs))
+	}
+}
+
+func TestFailedUpdateChangesNothing(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	boom := errors.New("boom")
+	err := s.Update(ctx, func(tx portico.Tx) error {
+		if err := tx.CreateCustomer(&portico.Customer{ID: "ada", CreatedAt: time.Now()}); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Update = %v", err)
+	}
+	err = s.View(ctx, func(tx portico.Tx) error { _, err := tx.Customer("ada"); return err })
+	if !errors.Is(err, portico.ErrNotFound) {
+		t.Errorf("customer after a failed update: %v, want ErrNotFound", err)
+	}
+	if err := s.View(ctx, func(tx portico.Tx) error { return tx.PutCatalog(&portico.Catalog{}) }); err == nil {
+		t.Error("a write inside View succeeded")
+	}
+}
