@@ -1,0 +1,338 @@
+package components
+
+import (
+	"maps"
+	"strings"
+)
+
+// Texts maps text keys to the strings people see. Every visible string of
+// the components has a key; overrides merge over the locale's defaults.
+// Values may hold {placeholders} filled in by the component.
+type Texts map[string]string
+
+// The keys of the commercial reference keep their names, so overrides
+// written for it carry over.
+var english = Texts{
+	// Keys shared with the reference.
+	"manageSubscription":                "Manage subscription",
+	"usageTabTitle":                     "Usage",
+	"addonsTabTitle":                    "Add-ons",
+	"promotionsTabTitle":                "Promotions",
+	"promotionsSubtitle":                "You were granted access to additional functionality at no additional cost.",
+	"contactSupportTitle":               "Have questions about your subscription?",
+	"contactSupportLink":                "Contact support",
+	"editBilling":                       "Edit billing details",
+	"invoicesTitle":                     "Invoices",
+	"viewInvoiceHistory":                "View invoice history",
+	"editPaymentDetails":                "Edit",
+	"paywallSectionTitle":               "Plans",
+	"cancelScheduledUpdatesButtonTitle": "Cancel update",
+
+	// Subscription overview.
+	"subscriptionTitle":         "Subscription",
+	"noSubscription":            "You have no active subscription.",
+	"noSubscriptionHint":        "Choose a plan below to get started.",
+	"statusTrialing":            "Trial",
+	"statusActive":              "Active",
+	"statusCanceled":            "Canceled",
+	"statusExpired":             "Expired",
+	"trialDaysLeft":             "{days} days left in trial",
+	"trialLastDay":              "Last day of trial",
+	"trialEndsOn":               "Trial ends on {date}",
+	"customPrice":               "Custom price",
+	"freePrice":                 "Free",
+	"perMonth":                  "/ month",
+	"perYear":                   "/ year",
+	"nextBill":                  "Next bill: {amount} on {date}",
+	"noUpcomingBill":            "No upcoming bill",
+	"credit":                    "Account credit: {amount}",
+	"cancelsOn":                 "Cancels on {date}",
+	"endedOn":                   "Ended on {date}",
+	"scheduledPlanChange":       "Your plan changes to {plan} on {date}.",
+	"scheduledPeriodChange":     "Your billing changes to {period} on {date}.",
+	"scheduledAddonsChange":     "Your add-ons change on {date}.",
+	"scheduledCancellation":     "Your subscription ends on {date}.",
+	"scheduledCancellationFree": "Your subscription moves to {plan} on {date}.",
+	"cancelSubscription":        "Cancel subscription",
+	"cancelConfirmTitle":        "Cancel your subscription?",
+	"cancelConfirmBody":         "You keep access until the change takes effect. You can subscribe again at any time.",
+	"cancelConfirmButton":       "Cancel subscription",
+	"keepSubscription":          "Keep subscription",
+	"canceledNotice":            "Your subscription was canceled.",
+	"updateCanceledNotice":      "The scheduled update was canceled.",
+	"noAddons":                  "No add-ons on this subscription.",
+	"addonQuantity":             "× {quantity}",
+	"noPromotions":              "No promotions.",
+	"promotionExpires":          "Until {date}",
+	"resource":                  "Resource: {resource}",
+
+	// Usage.
+	"usageSectionTitle": "Usage",
+	"noUsage":           "No metered or limited features on this subscription.",
+	"usageOf":           "{usage} of {limit}",
+	"usageUnlimited":    "{usage} used · Unlimited",
+	"included":          "Included",
+	"resetsOn":          "Resets on {date}",
+	"atLimit":           "Limit reached",
+	"nearLimit":         "Nearly at the limit",
+	"buyMore":           "Buy more",
+	"upgradeForMore":    "Upgrade",
+
+	// Paywall.
+	"monthly":            "Monthly",
+	"annually":           "Annually",
+	"billingPeriodLabel": "Billing period",
+	"saveUpTo":           "Save up to {percent}%",
+	"mostPopular":        "Most popular",
+	"currentPlan":        "Current plan",
+	"choosePlan":         "Choose plan",
+	"upgrade":            "Upgrade",
+	"downgrade":          "Downgrade",
+	"startTrial":         "Start {days}-day trial",
+	"switchToAnnual":     "Switch to annual billing",
+	"switchToMonthly":    "Switch to monthly billing",
+	"contactSales":       "Contact sales",
+	"scheduled":          "Scheduled",
+	"billedMonthly":      "billed monthly",
+	"billedAnnually":     "billed annually",
+	"priceContactUs":     "Contact us",
+	"unlimited":          "Unlimited",
+	"featureLimit":       "{limit} {unit}",
+	"belowUsage":         "Below your current usage of {features}",
+	"noPlans":            "No plans are available.",
+
+	// Confirm step.
+	"confirmTitle":       "Confirm your change",
+	"confirmPlan":        "{plan}, {period}",
+	"amountDueNow":       "Due now",
+	"creditApplied":      "Credit for unused time",
+	"takesEffect":        "Takes effect",
+	"immediately":        "Immediately",
+	"onDate":             "On {date}",
+	"nextBillLabel":      "Next bill",
+	"youGain":            "You gain",
+	"youLose":            "You lose",
+	"usageWillReset":     "Metered usage restarts from zero.",
+	"belowUsageWarning":  "Your current usage is above the new limits for: {features}.",
+	"confirmButton":      "Confirm",
+	"backButton":         "Back",
+	"previewLoading":     "Working out the change…",
+	"changeApplied":      "Your subscription was updated.",
+	"changeScheduled":    "Your change is scheduled for {date}.",
+	"trialStarted":       "Your trial has started.",
+	"contactSupportBody": "Your subscription has a custom price. Contact us to change it.",
+
+	// Payment details.
+	"paymentDetailsTitle":  "Payment details",
+	"billingInformation":   "Billing information",
+	"paymentMethod":        "Payment method",
+	"cardEnding":           "{brand} ending in {last4}",
+	"cardExpires":          "Expires {month}/{year}",
+	"noPaymentMethod":      "No payment method on file.",
+	"billingNotConnected":  "Billing is not connected for this account.",
+	"billingManagedByTeam": "Payment details are managed by our team. Contact support to change them.",
+
+	// Invoices.
+	"invoiceNumber":        "Invoice",
+	"invoiceDate":          "Date",
+	"invoiceStatus":        "Status",
+	"invoiceTotal":         "Total",
+	"invoiceLinks":         "Links",
+	"invoiceView":          "View",
+	"invoicePDF":           "PDF",
+	"noInvoices":           "No invoices yet.",
+	"invoicePaid":          "Paid",
+	"invoiceOpen":          "Open",
+	"invoiceDraft":         "Draft",
+	"invoiceVoid":          "Void",
+	"invoiceUncollectible": "Uncollectible",
+	"previousPage":         "Previous",
+	"nextPage":             "Next",
+	"pageOf":               "Page {page} of {pages}",
+
+	// States.
+	"loading":        "Loading your subscription…",
+	"loadError":      "We couldn't load your subscription.",
+	"retry":          "Try again",
+	"actionError":    "That didn't work: {error}",
+	"sessionExpired": "Your session has expired. Reload the page from your account to continue.",
+	"dismiss":        "Dismiss",
+	"close":          "Close",
+}
+
+var french = Texts{
+	"manageSubscription":                "Gérer l’abonnement",
+	"usageTabTitle":                     "Utilisation",
+	"addonsTabTitle":                    "Options",
+	"promotionsTabTitle":                "Promotions",
+	"promotionsSubtitle":                "Vous bénéficiez de fonctionnalités supplémentaires sans frais.",
+	"contactSupportTitle":               "Des questions sur votre abonnement ?",
+	"contactSupportLink":                "Contacter le support",
+	"editBilling":                       "Modifier la facturation",
+	"invoicesTitle":                     "Factures",
+	"viewInvoiceHistory":                "Historique des factures",
+	"editPaymentDetails":                "Modifier",
+	"paywallSectionTitle":               "Offres",
+	"cancelScheduledUpdatesButtonTitle": "Annuler la modification",
+
+	"subscriptionTitle":         "Abonnement",
+	"noSubscription":            "Vous n’avez pas d’abonnement actif.",
+	"noSubscriptionHint":        "Choisissez une offre ci-dessous pour commencer.",
+	"statusTrialing":            "Essai",
+	"statusActive":              "Actif",
+	"statusCanceled":            "Résilié",
+	"statusExpired":             "Expiré",
+	"trialDaysLeft":             "Encore {days} jours d’essai",
+	"trialLastDay":              "Dernier jour d’essai",
+	"trialEndsOn":               "L’essai se termine le {date}",
+	"customPrice":               "Prix sur mesure",
+	"freePrice":                 "Gratuit",
+	"perMonth":                  "/ mois",
+	"perYear":                   "/ an",
+	"nextBill":                  "Prochaine facture : {amount} le {date}",
+	"noUpcomingBill":            "Aucune facture à venir",
+	"credit":                    "Crédit : {amount}",
+	"cancelsOn":                 "Résiliation le {date}",
+	"endedOn":                   "Terminé le {date}",
+	"scheduledPlanChange":       "Votre offre passe à {plan} le {date}.",
+	"scheduledPeriodChange":     "Votre facturation passe en {period} le {date}.",
+	"scheduledAddonsChange":     "Vos options changent le {date}.",
+	"scheduledCancellation":     "Votre abonnement se termine le {date}.",
+	"scheduledCancellationFree": "Votre abonnement passe à {plan} le {date}.",
+	"cancelSubscription":        "Résilier l’abonnement",
+	"cancelConfirmTitle":        "Résilier votre abonnement ?",
+	"cancelConfirmBody":         "Vous gardez l’accès jusqu’à la prise d’effet. Vous pouvez vous réabonner à tout moment.",
+	"cancelConfirmButton":       "Résilier",
+	"keepSubscription":          "Conserver l’abonnement",
+	"canceledNotice":            "Votre abonnement a été résilié.",
+	"updateCanceledNotice":      "La modification prévue a été annulée.",
+	"noAddons":                  "Aucune option sur cet abonnement.",
+	"noPromotions":              "Aucune promotion.",
+	"promotionExpires":          "Jusqu’au {date}",
+	"resource":                  "Ressource : {resource}",
+
+	"usageSectionTitle": "Utilisation",
+	"noUsage":           "Aucune fonctionnalité limitée sur cet abonnement.",
+	"usageOf":           "{usage} sur {limit}",
+	"usageUnlimited":    "{usage} utilisés · Illimité",
+	"included":          "Inclus",
+	"resetsOn":          "Remise à zéro le {date}",
+	"atLimit":           "Limite atteinte",
+	"nearLimit":         "Limite presque atteinte",
+	"buyMore":           "En acheter plus",
+	"upgradeForMore":    "Passer à l’offre supérieure",
+
+	"monthly":            "Mensuel",
+	"annually":           "Annuel",
+	"billingPeriodLabel": "Période de facturation",
+	"saveUpTo":           "Jusqu’à {percent} % d’économie",
+	"mostPopular":        "La plus choisie",
+	"currentPlan":        "Offre actuelle",
+	"choosePlan":         "Choisir",
+	"upgrade":            "Monter en gamme",
+	"downgrade":          "Descendre en gamme",
+	"startTrial":         "Essai gratuit de {days} jours",
+	"switchToAnnual":     "Passer à la facturation annuelle",
+	"switchToMonthly":    "Passer à la facturation mensuelle",
+	"contactSales":       "Contacter l’équipe commerciale",
+	"scheduled":          "Prévu",
+	"billedMonthly":      "facturé chaque mois",
+	"billedAnnually":     "facturé chaque année",
+	"priceContactUs":     "Nous contacter",
+	"unlimited":          "Illimité",
+	"belowUsage":         "Inférieur à votre utilisation actuelle de {features}",
+	"noPlans":            "Aucune offre disponible.",
+
+	"confirmTitle":       "Confirmer la modification",
+	"amountDueNow":       "À payer maintenant",
+	"creditApplied":      "Crédit pour la période non utilisée",
+	"takesEffect":        "Prise d’effet",
+	"immediately":        "Immédiatement",
+	"onDate":             "Le {date}",
+	"nextBillLabel":      "Prochaine facture",
+	"youGain":            "Vous gagnez",
+	"youLose":            "Vous perdez",
+	"usageWillReset":     "L’utilisation mesurée repart de zéro.",
+	"belowUsageWarning":  "Votre utilisation actuelle dépasse les nouvelles limites pour : {features}.",
+	"confirmButton":      "Confirmer",
+	"backButton":         "Retour",
+	"previewLoading":     "Calcul de la modification…",
+	"changeApplied":      "Votre abonnement a été mis à jour.",
+	"changeScheduled":    "Votre modification est prévue le {date}.",
+	"trialStarted":       "Votre essai a commencé.",
+	"contactSupportBody": "Votre abonnement a un prix sur mesure. Contactez-nous pour le modifier.",
+
+	"paymentDetailsTitle":  "Moyen de paiement",
+	"billingInformation":   "Informations de facturation",
+	"paymentMethod":        "Moyen de paiement",
+	"cardEnding":           "{brand} se terminant par {last4}",
+	"cardExpires":          "Expire le {month}/{year}",
+	"noPaymentMethod":      "Aucun moyen de paiement enregistré.",
+	"billingNotConnected":  "La facturation n’est pas connectée pour ce compte.",
+	"billingManagedByTeam": "Vos informations de paiement sont gérées par notre équipe. Contactez le support pour les modifier.",
+
+	"invoiceNumber":        "Facture",
+	"invoiceDate":          "Date",
+	"invoiceStatus":        "Statut",
+	"invoiceTotal":         "Total",
+	"invoiceLinks":         "Liens",
+	"invoiceView":          "Voir",
+	"invoicePaid":          "Payée",
+	"invoiceOpen":          "À payer",
+	"invoiceDraft":         "Brouillon",
+	"invoiceVoid":          "Annulée",
+	"invoiceUncollectible": "Irrécouvrable",
+	"noInvoices":           "Aucune facture pour le moment.",
+	"previousPage":         "Précédent",
+	"nextPage":             "Suivant",
+	"pageOf":               "Page {page} sur {pages}",
+
+	"loading":        "Chargement de votre abonnement…",
+	"loadError":      "Impossible de charger votre abonnement.",
+	"retry":          "Réessayer",
+	"actionError":    "L’opération a échoué : {error}",
+	"sessionExpired": "Votre session a expiré. Rechargez la page depuis votre compte pour continuer.",
+	"dismiss":        "Fermer",
+	"close":          "Fermer",
+}
+
+// bundles are the built-in locales; English is the fallback for any key a
+// bundle lacks.
+var bundles = map[string]Texts{"en": english, "fr": french}
+
+// Locales lists the built-in locale bundles.
+func Locales() []string { return []string{"en", "fr"} }
+
+// DefaultTexts returns the English texts: every key with its default.
+func DefaultTexts() Texts { return maps.Clone(english) }
+
+// TextsFor returns the locale's texts ("fr", "fr-CA"…) with overrides
+// merged over them; unknown locales fall back to English.
+func TextsFor(locale string, overrides Texts) Texts {
+	out := maps.Clone(english)
+	lang, _, _ := strings.Cut(strings.ToLower(locale), "-")
+	maps.Copy(out, bundles[lang])
+	for k, v := range overrides {
+		if v != "" {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// Get returns the text for key with {name} placeholders filled from args
+// given as name, value pairs. A missing key shows the key itself, so a typo
+// is visible rather than blank.
+func (t Texts) Get(key string, args ...string) string {
+	s, ok := t[key]
+	if !ok {
+		s = english[key]
+	}
+	if s == "" {
+		return key
+	}
+	for i := 0; i+1 < len(args); i += 2 {
+		s = strings.ReplaceAll(s, "{"+args[i]+"}", args[i+1])
+	}
+	return s
+}
