@@ -117,6 +117,8 @@ type PortalView struct {
 	NextBill      *Bill              `json:"nextBill"`
 	Credit        Money              `json:"credit"`
 	Scope         PortalScope        `json:"scope"`
+	// Now is the server's time (the test clock's, when on), for "days left".
+	Now time.Time `json:"now"`
 }
 
 // PortalCustomer is the customer as the portal shows them.

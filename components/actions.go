@@ -1,0 +1,64 @@
+package components
+
+import (
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// Manage runs the manage-subscription action: the host's callback, else a
+// scroll to the plans.
+func (c Config) Manage(ctx app.Context, intent string) {
+	if h := c.Handlers.OnManageSubscription; h != nil && h(ctx, intent) {
+		return
+	}
+	ctx.ScrollTo(c.Prefix + "-plans")
+}
+
+// ContactSupport runs the contact-support action: the host's callback,
+// else the support URL, else a notice saying how.
+func (c Config) ContactSupport(ctx app.Context) {
+	if h := c.Handlers.OnContactSupport; h != nil && h(ctx) {
+		return
+	}
+	if c.SupportURL != "" {
+		openURL(c.SupportURL)
+		return
+	}
+	ctx.SetState(stateNotice, Notice{Kind: "info", Text: c.Texts.Get("contactSupportBody")})
+}
+
+// BuyMore runs the buy-more action for a feature: the host's callback,
+// else a scroll to the plans, where add-ons and higher limits are.
+func (c Config) BuyMore(ctx app.Context, featureID string) {
+	if h := c.Handlers.OnBuyMore; h != nil && h(ctx, featureID) {
+		return
+	}
+	ctx.ScrollTo(c.Prefix + "-plans")
+}
+
+// PlanSelected reports whether the host handled a plan choice itself.
+func (c Config) PlanSelected(ctx app.Context, sel PlanSelection) bool {
+	h := c.Handlers.OnPlanSelected
+	return h != nil && h(ctx, sel)
+}
+
+// CancelScheduledHandled reports whether the host handled the
+// cancellation of scheduled updates itself.
+func (c Config) CancelScheduledHandled(ctx app.Context, subID string) bool {
+	h := c.Handlers.OnCancelScheduledUpdates
+	return h != nil && h(ctx, subID)
+}
+
+// openURL sends the browser to a URL (billing portals, support links).
+func openURL(u string) {
+	if app.IsClient {
+		app.Window().Get("location").Set("href", u)
+	}
+}
+
+// notify shows a notice above the portal.
+func notify(ctx app.Context, kind, text string) {
+	ctx.SetState(stateNotice, Notice{Kind: kind, Text: text})
+}
+
+// refresh asks the provider to reload the portal data.
+func refresh(ctx app.Context) { ctx.NewAction(actionRefresh) }

@@ -1,0 +1,294 @@
+package components
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	portico "github.com/portico-dev/portico"
+)
+
+// SubscriptionOverview shows each subscription: plan, status, trial days
+// left, price, next bill, scheduled updates (with a cancel button), a
+// contact-support block for custom prices, add-ons and promotions.
+type SubscriptionOverview struct {
+	section
+	tab        string
+	busy       string // the subscription an action runs on
+	confirming string // the subscription whose cancellation awaits confirmation
+}
+
+func (s *SubscriptionOverview) Render() app.UI {
+	ok, placeholder := s.ready(4)
+	body := []app.UI{s.header()}
+	switch {
+	case !ok:
+		body = append(body, placeholder)
+	case len(s.subscriptions()) == 0:
+		body = append(body, app.Div().Class(s.c("empty")).Body(
+			app.P().Text(s.t("noSubscription")), app.P().Class(s.c("muted")).Text(s.t("noSubscriptionHint"))))
+	default:
+		for _, sub := range s.subscriptions() {
+			body = append(body, s.subscription(sub))
+		}
+		body = append(body, s.billSummary(), s.tabs())
+	}
+	return app.Section().Class(s.c("section", "subscription-overview")).Aria("label", s.t("subscriptionTitle")).Body(body...)
+}
+
+func (s *SubscriptionOverview) header() app.UI {
+	custom := s.data.Portal != nil && s.hasCustomPrice()
+	return app.Div().Class(s.c("section-header")).Body(
+		app.H2().Class(s.c("section-title")).Text(s.t("subscriptionTitle")),
+		app.If(s.data.Portal != nil && !custom, func() app.UI {
+			return app.Button().Type("button").Class(s.c("button", "button-secondary", "manage-subscription-button")).
+				Text(s.t("manageSubscription")).
+				OnClick(func(ctx app.Context, e app.Event) { s.cfg.Manage(ctx, "manage") })
+		}),
+	)
+}
+
+func (s *SubscriptionOverview) hasCustomPrice() bool {
+	for _, sub := range s.subscriptions() {
+		if sub.Pricing == portico.PricingCustom && (sub.Status == portico.StatusActive || sub.Status == portico.StatusTrialing) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *SubscriptionOverview) subscription(sub portico.SubscriptionView) app.UI {
+	live := sub.Status == portico.StatusActive || sub.Status == portico.StatusTrialing
+	return app.Div().Class(s.c("subscription", "subscription-"+slug(sub.Plan.ID))).Body(
+		app.Div().Class(s.c("plan-header")).Body(
+			app.Div().Body(
+				app.If(len(s.data.Portal.Subscriptions) > 1 || sub.ResourceID != "", func() app.UI {
+					label := sub.ProductName
+					if sub.ResourceID != "" {
+						label += " · " + sub.ResourceID
+					}
+					return app.Div().Class(s.c("product-name")).Text(label)
+				}),
+				app.H3().Class(s.c("plan-name")).Text(sub.Plan.Name),
+			),
+			app.Div().Class(s.c("badges")).Body(
+				app.Span().Class(s.c("status-badge", "status-"+sub.Status)).Text(s.t(statusKey(sub.Status))),
+				s.trialBadge(sub),
+			),
+		),
+		app.Div().Class(s.c("price")).Text(s.priceLine(sub)),
+		app.Div().Class(s.c("period")).Text(s.periodLine(sub)),
+		app.Range(sub.ScheduledUpdates).Slice(func(i int) app.UI { return s.scheduledBanner(sub, sub.ScheduledUpdates[i]) }),
+		app.If(live && sub.Pricing == portico.PricingCustom, s.contactSupport),
+		app.If(live && sub.CancelAt == nil && !hasCancellation(sub), func() app.UI { return s.cancelControl(sub) }),
+	)
+}
+
+func statusKey(status string) string {
+	switch status {
+	case portico.StatusTrialing:
+		return "statusTrialing"
+	case portico.StatusCanceled:
+		return "statusCanceled"
+	case portico.StatusExpired:
+		return "statusExpired"
+	}
+	return "statusActive"
+}
+
+func (s *SubscriptionOverview) trialBadge(sub portico.SubscriptionView) app.UI {
+	if sub.Status != portico.StatusTrialing || sub.TrialEndsAt == nil {
+		return nil
+	}
+	days := int((sub.TrialEndsAt.Sub(s.data.Portal.Now) + 24*time.Hour - time.Nanosecond) / (24 * time.Hour))
+	text := s.t("trialDaysLeft", "days", strconv.Itoa(days))
+	if days <= 1 {
+		text = s.t("trialLastDay")
+	}
+	return app.Span().Class(s.c("trial-badge")).Title(s.t("trialEndsOn", "date", s.f().Date(*sub.TrialEndsAt))).Text(text)
+}
+
+func (s *SubscriptionOverview) priceLine(sub portico.SubscriptionView) string {
+	switch {
+	case sub.Pricing == portico.PricingFree && sub.Total.Amount == 0:
+		return s.t("freePrice")
+	case sub.Pricing == portico.PricingCustom:
+		return s.t("customPrice") + " · " + s.f().M(sub.Total) + " " + s.perPeriod(sub.BillingPeriod)
+	}
+	return s.f().M(sub.Total) + " " + s.perPeriod(sub.BillingPeriod)
+}
+
+func (s *SubscriptionOverview) perPeriod(period string) string {
+	if period == portico.Annually {
+		return s.t("perYear")
+	}
+	return s.t("perMonth")
+}
+
+func (s *SubscriptionOverview) periodLine(sub portico.SubscriptionView) string {
+	f := s.f()
+	switch {
+	case sub.EndedAt != nil:
+		return s.t("endedOn", "date", f.Date(*sub.EndedAt))
+	case sub.CancelAt != nil:
+		return s.t("cancelsOn", "date", f.Date(*sub.CancelAt))
+	case sub.Status == portico.StatusTrialing && sub.TrialEndsAt != nil:
+		return s.t("trialEndsOn", "date", f.Date(*sub.TrialEndsAt))
+	}
+	return s.t("renewsOn", "date", f.Date(sub.CurrentPeriodEnd))
+}
+
+func hasCancellation(sub portico.SubscriptionView) bool {
+	for _, u := range sub.ScheduledUpdates {
+		if u.Type == portico.UpdateCancellation {
+			return true
+		}
+	}
+	return false
+}
+
+// billSummary shows the next bill and any account credit.
+func (s *SubscriptionOverview) billSummary() app.UI {
+	p, f := s.data.Portal, s.f()
+	next := s.t("noUpcomingBill")
+	if p.NextBill != nil {
+		next = s.t("nextBill", "amount", f.Money(p.NextBill.Amount, p.NextBill.Currency), "date", f.Date(p.NextBill.Date))
+	}
+	return app.Div().Class(s.c("bill-summary")).Body(
+		app.Span().Class(s.c("next-bill")).Text(next),
+		app.If(p.Credit.Amount > 0, func() app.UI {
+			return app.Span().Class(s.c("credit")).Text(s.t("credit", "amount", f.M(p.Credit)))
+		}),
+	)
+}
+
+func (s *SubscriptionOverview) scheduledBanner(sub portico.SubscriptionView, u portico.ScheduledUpdate) app.UI {
+	date := s.f().Date(u.EffectiveAt)
+	var text string
+	switch u.Type {
+	case portico.UpdatePlanChange:
+		text = s.t("scheduledPlanChange", "plan", s.planName(u.TargetPlanID), "date", date)
+	case portico.UpdatePeriodChange:
+		text = s.t("scheduledPeriodChange", "period", s.t(periodKey(u.TargetBillingPeriod)), "date", date)
+	case portico.UpdateCancellation:
+		text = s.t("scheduledCancellation", "date", date)
+	default:
+		text = s.t("scheduledAddonsChange", "date", date)
+	}
+	return app.Div().Class(s.c("scheduled-update-banner")).Role("status").Body(
+		app.Span().Text(text),
+		busyButton(s.c("button", "button-secondary", "cancel-scheduled-update-button"),
+			s.t("cancelScheduledUpdatesButtonTitle"), s.busy == sub.ID, sub.ID,
+			func(ctx app.Context, e app.Event) { s.cancelScheduled(ctx, sub.ID) }),
+	)
+}
+
+func periodKey(period string) string {
+	if period == portico.Annually {
+		return "annually"
+	}
+	return "monthly"
+}
+
+// planName names a plan the portal knows of, else shows its ID.
+func (s *SubscriptionOverview) planName(id string) string {
+	for _, sub := range s.data.Portal.Subscriptions {
+		if sub.Plan.ID == id {
+			return sub.Plan.Name
+		}
+	}
+	return id
+}
+
+func (s *SubscriptionOverview) cancelScheduled(ctx app.Context, subID string) {
+	if s.busy != "" || s.cfg.CancelScheduledHandled(ctx, subID) {
+		return
+	}
+	s.run(ctx, subID, func(c context.Context) error {
+		_, err := s.cfg.Source.CancelScheduled(c, subID)
+		return err
+	}, "updateCanceledNotice")
+}
+
+// run performs an action on a subscription, then refreshes the portal and
+// tells the customer how it went.
+func (s *SubscriptionOverview) run(ctx app.Context, subID string, do func(context.Context) error, okKey string) {
+	s.busy = subID
+	src := s.cfg
+	ctx.Async(func() {
+		c, cancel := context.WithTimeout(ctx, 20*time.Second)
+		defer cancel()
+		err := do(c)
+		ctx.Dispatch(func(ctx app.Context) {
+			s.busy, s.confirming = "", ""
+			if err != nil {
+				notify(ctx, "error", src.Texts.Get("actionError", "error", err.Error()))
+				return
+			}
+			notify(ctx, "success", src.Texts.Get(okKey))
+			refresh(ctx)
+		})
+	})
+}
+
+func (s *SubscriptionOverview) contactSupport() app.UI {
+	return app.Div().Class(s.c("contact-support")).Body(
+		app.P().Class(s.c("contact-support-title")).Text(s.t("contactSupportTitle")),
+		app.Button().Type("button").Class(s.c("button", "button-link", "contact-support-link")).Text(s.t("contactSupportLink")).
+			OnClick(func(ctx app.Context, e app.Event) { s.cfg.ContactSupport(ctx) }),
+	)
+}
+
+// cancelControl is the cancel button and, once pressed, its confirmation.
+func (s *SubscriptionOverview) cancelControl(sub portico.SubscriptionView) app.UI {
+	if s.confirming != sub.ID {
+		return app.Div().Class(s.c("cancel-row")).Body(
+			app.Button().Type("button").Class(s.c("button", "button-link", "cancel-subscription-button")).
+				Text(s.t("cancelSubscription")).
+				OnClick(func(ctx app.Context, e app.Event) { s.confirming = sub.ID }, app.EventScope(sub.ID)),
+		)
+	}
+	return app.Div().Class(s.c("cancel-confirm")).Role("alertdialog").Aria("label", s.t("cancelConfirmTitle")).Body(
+		app.P().Class(s.c("cancel-confirm-title")).Text(s.t("cancelConfirmTitle")),
+		app.P().Class(s.c("muted")).Text(s.t("cancelConfirmBody")),
+		app.Div().Class(s.c("actions")).Body(
+			app.Button().Type("button").Class(s.c("button", "button-secondary")).Text(s.t("keepSubscription")).
+				OnClick(func(ctx app.Context, e app.Event) { s.confirming = "" }, app.EventScope(sub.ID)),
+			busyButton(s.c("button", "button-danger", "confirm-cancel-button"), s.t("cancelConfirmButton"), s.busy == sub.ID, sub.ID,
+				func(ctx app.Context, e app.Event) {
+					s.run(ctx, sub.ID, func(c context.Context) error {
+						_, err := s.cfg.Source.Cancel(c, sub.ID)
+						return err
+					}, "canceledNotice")
+				}),
+		),
+	)
+}
+
+// tabs shows add-ons and promotions side by side behind tabs.
+func (s *SubscriptionOverview) tabs() app.UI {
+	tab := s.tab
+	if tab == "" {
+		tab = "addons"
+	}
+	tabButton := func(id, key string) app.UI {
+		b := app.Button().Type("button").Role("tab").Class(s.c("tab")).Aria("selected", tab == id).
+			ID(s.prefix() + "-tab-" + id).Aria("controls", s.prefix()+"-panel-"+id).Text(s.t(key)).
+			OnClick(func(ctx app.Context, e app.Event) { s.tab = id }, app.EventScope(id))
+		if tab == id {
+			b = b.Class(s.c("tab-selected"))
+		}
+		return b
+	}
+	return app.Div().Class(s.c("tabs-container")).Body(
+		app.Div().Class(s.c("tabs")).Role("tablist").Body(
+			tabButton("addons", "addonsTabTitle"),
+			tabButton("promotions", "promotionsTabTitle"),
+		),
+		app.Div().Role("tabpanel").ID(s.prefix()+"-panel-"+tab).Aria("labelledby", s.prefix()+"-tab-"+tab).Body(
+			app.If(tab == "addons", func() app.UI { return &AddonsList{} }).
+				Else(func() app.UI { return &Promotions{} }),
+		),
+	)
+}

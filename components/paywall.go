@@ -1,0 +1,449 @@
+package components
+
+import (
+	"context"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	portico "github.com/portico-dev/portico"
+)
+
+// Paywall shows a product's plans for the customer: a monthly/annual
+// toggle with the saving, the current plan marked, each plan's button from
+// what choosing it would do, the highlighted plan, limits below current
+// usage flagged, and a confirm step that previews the change.
+type Paywall struct {
+	section
+	// ProductID picks the product; empty uses the provider's scope, then
+	// the customer's subscribed product.
+	ProductID string
+
+	period  string
+	view    *portico.PaywallView
+	loaded  int // the portal data version the plans were loaded for
+	loading bool
+	err     string
+
+	selected   *PlanSelection
+	preview    *portico.Preview
+	previewErr string
+	applying   bool
+}
+
+func (p *Paywall) OnPreRender(ctx app.Context) { p.watch(ctx) }
+func (p *Paywall) OnMount(ctx app.Context)     { p.watch(ctx) }
+
+// watch follows the provider and reloads the plans whenever the portal
+// data changes (after any change the customer makes).
+func (p *Paywall) watch(ctx app.Context) {
+	ctx.ObserveState(stateConfig, &p.cfg)
+	ctx.ObserveState(stateData, &p.data).OnChange(func() { p.reloadIfStale(ctx) })
+	p.reloadIfStale(ctx)
+}
+
+func (p *Paywall) reloadIfStale(ctx app.Context) {
+	if p.cfg.Source != nil && p.data.Version > 0 && p.data.Version != p.loaded && !p.loading {
+		p.load(ctx)
+	}
+}
+
+func (p *Paywall) productID() string {
+	if p.ProductID != "" {
+		return p.ProductID
+	}
+	return p.cfg.ProductID
+}
+
+func (p *Paywall) load(ctx app.Context) {
+	p.loading, p.err = true, ""
+	src, product, period, version := p.cfg.Source, p.productID(), p.period, p.data.Version
+	ctx.Async(func() {
+		c, cancel := context.WithTimeout(ctx, 20*time.Second)
+		defer cancel()
+		v, err := src.Paywall(c, product, period)
+		ctx.Dispatch(func(ctx app.Context) {
+			p.loading, p.loaded = false, version
+			if err != nil {
+				p.err = err.Error()
+				return
+			}
+			p.view, p.period = v, v.BillingPeriod
+		})
+	})
+}
+
+func (p *Paywall) Render() app.UI {
+	body := []app.UI{p.header()}
+	switch {
+	case p.view == nil && p.err != "":
+		body = append(body, app.Div().Class(p.c("error")).Role("alert").Body(
+			app.P().Text(p.t("loadError")), app.P().Class(p.c("error-detail")).Text(p.err),
+			app.Button().Type("button").Class(p.c("button", "retry-button")).Text(p.t("retry")).
+				OnClick(func(ctx app.Context, e app.Event) { p.load(ctx) })))
+	case p.view == nil:
+		if _, placeholder := p.ready(4); placeholder != nil {
+			body = append(body, placeholder)
+		} else {
+			body = append(body, skeleton(p.prefix(), 4, p.t("loading")))
+		}
+	case len(p.view.Plans) == 0:
+		body = append(body, app.P().Class(p.c("empty")).Text(p.t("noPlans")))
+	default:
+		body = append(body, app.Div().Class(p.c("plans")).Aria("busy", p.loading).Body(
+			app.Range(p.view.Plans).Slice(func(i int) app.UI { return p.card(p.view.Plans[i]) }),
+		))
+	}
+	if p.selected != nil {
+		body = append(body, p.confirm())
+	}
+	return app.Section().ID(p.prefix()+"-plans").Class(p.c("section", "paywall")).Aria("label", p.t("paywallSectionTitle")).Body(body...)
+}
+
+func (p *Paywall) header() app.UI {
+	return app.Div().Class(p.c("section-header")).Body(
+		app.H2().Class(p.c("section-title", "paywall-section-title")).Text(p.t("paywallSectionTitle")),
+		app.If(p.view != nil && len(p.view.BillingPeriods) > 1, p.toggle),
+	)
+}
+
+// toggle switches the billing period; the saving is the best of the plans.
+func (p *Paywall) toggle() app.UI {
+	option := func(period, key string) app.UI {
+		on := p.period == period
+		b := app.Button().Type("button").Role("radio").Aria("checked", on).Class(p.c("period-option")).Text(p.t(key)).
+			OnClick(func(ctx app.Context, e app.Event) {
+				if p.period != period {
+					p.period = period
+					p.load(ctx)
+				}
+			}, app.EventScope(period))
+		if on {
+			b = b.Class(p.c("period-option-selected"))
+		}
+		return b
+	}
+	saving := bestSaving(p.view.Plans)
+	return app.Div().Class(p.c("billing-period-toggle")).Body(
+		app.Div().Class(p.c("segmented")).Role("radiogroup").Aria("label", p.t("billingPeriodLabel")).Body(
+			option(portico.Monthly, "monthly"), option(portico.Annually, "annually")),
+		app.If(saving > 0, func() app.UI {
+			return app.Span().Class(p.c("saving-badge")).Text(p.t("saveUpTo", "percent", strconv.Itoa(saving)))
+		}),
+	)
+}
+
+// bestSaving is the largest percentage saved by paying annually.
+func bestSaving(plans []portico.PaywallPlan) int {
+	best := 0
+	for _, pl := range plans {
+		var monthly, annual int64
+		for _, pr := range pl.Prices {
+			switch pr.BillingPeriod {
+			case portico.Monthly:
+				monthly = pr.Amount
+			case portico.Annually:
+				annual = pr.Amount
+			}
+		}
+		if monthly > 0 && annual > 0 {
+			best = max(best, int(math.Round(100*(1-float64(annual)/float64(12*monthly)))))
+		}
+	}
+	return best
+}
+
+func (p *Paywall) card(pl portico.PaywallPlan) app.UI {
+	classes := []string{"plan-card", slug(pl.ID)}
+	if pl.Highlighted {
+		classes = append(classes, "plan-highlighted")
+	}
+	if pl.Intent == portico.IntentCurrent {
+		classes = append(classes, "current-plan")
+	}
+	return app.Div().Class(p.c(classes...)).Body(
+		app.If(pl.Highlighted, func() app.UI { return app.Span().Class(p.c("plan-badge")).Text(p.t("mostPopular")) }),
+		app.If(pl.Intent == portico.IntentCurrent, func() app.UI { return app.Span().Class(p.c("plan-badge", "plan-badge-current")).Text(p.t("currentPlan")) }),
+		app.H3().Class(p.c("plan-name")).Text(pl.Name),
+		app.If(pl.Description != "", func() app.UI { return app.P().Class(p.c("plan-description", "muted")).Text(pl.Description) }),
+		p.price(pl),
+		p.button(pl),
+		app.If(len(pl.BelowUsage) > 0, func() app.UI {
+			return app.P().Class(p.c("below-usage")).Role("note").Text(p.t("belowUsage", "features", p.featureNames(pl, pl.BelowUsage)))
+		}),
+		app.Ul().Class(p.c("plan-features")).Body(
+			app.Range(pl.Entitlements).Slice(func(i int) app.UI {
+				return app.Li().Class(p.c("plan-feature")).Text(p.entitlementText(pl.Entitlements[i]))
+			}),
+		),
+	)
+}
+
+func (p *Paywall) price(pl portico.PaywallPlan) app.UI {
+	f := p.f()
+	switch {
+	case pl.Pricing == portico.PricingCustom:
+		return app.Div().Class(p.c("plan-price")).Body(app.Span().Class(p.c("plan-amount")).Text(p.t("priceContactUs")))
+	case pl.Pricing == portico.PricingFree || pl.Price == nil:
+		return app.Div().Class(p.c("plan-price")).Body(app.Span().Class(p.c("plan-amount")).Text(p.t("freePrice")))
+	}
+	per, billed := p.t("perMonth"), p.t("billedMonthly")
+	if p.period == portico.Annually {
+		per, billed = p.t("perYear"), p.t("billedAnnually")
+	}
+	return app.Div().Class(p.c("plan-price")).Body(
+		app.Span().Class(p.c("plan-amount")).Text(f.M(*pl.Price)),
+		app.Span().Class(p.c("plan-per", "muted")).Text(" "+per),
+		app.Div().Class(p.c("plan-billed", "muted")).Text(billed),
+	)
+}
+
+// button is the plan's call to action, from what choosing it would do.
+func (p *Paywall) button(pl portico.PaywallPlan) app.UI {
+	label, style, enabled := p.t("choosePlan"), "button-primary", true
+	switch pl.Intent {
+	case portico.IntentCurrent:
+		label, style, enabled = p.t("currentPlan"), "button-secondary", false
+	case portico.IntentScheduled:
+		label, style, enabled = p.t("scheduled"), "button-secondary", false
+	case portico.IntentUpgrade:
+		label = p.t("upgrade")
+	case portico.IntentDowngrade:
+		label, style = p.t("downgrade"), "button-secondary"
+	case portico.IntentStartTrial:
+		label = p.t("startTrial", "days", strconv.Itoa(pl.TrialDays))
+	case portico.IntentSwitchPeriod:
+		label = p.t("switchToMonthly")
+		if p.period == portico.Annually {
+			label = p.t("switchToAnnual")
+		}
+	case portico.IntentContactSales:
+		label, style = p.t("contactSales"), "button-secondary"
+	}
+	b := app.Button().Type("button").Class(p.c("button", style, "plan-button", "plan-button-"+strings.ReplaceAll(pl.Intent, "_", "-"))).
+		Text(label).OnClick(func(ctx app.Context, e app.Event) { p.choose(ctx, pl) }, app.EventScope(pl.ID+"/"+pl.Intent+"/"+p.period))
+	if !enabled {
+		b = b.Disabled(true)
+	}
+	return b
+}
+
+func (p *Paywall) entitlementText(e portico.EntitlementLine) string {
+	f := p.f()
+	switch {
+	case e.Type == portico.FeatureBoolean:
+		return e.FeatureName
+	case e.Unlimited:
+		return p.t("unlimited") + " " + strings.ToLower(e.FeatureName)
+	}
+	return f.Number(e.Limit) + " " + strings.ToLower(e.FeatureName)
+}
+
+func (p *Paywall) featureNames(pl portico.PaywallPlan, ids []string) string {
+	names := make([]string, 0, len(ids))
+	for _, id := range ids {
+		name := id
+		for _, e := range pl.Entitlements {
+			if e.FeatureID == id {
+				name = e.FeatureName
+			}
+		}
+		names = append(names, strings.ToLower(name))
+	}
+	return strings.Join(names, ", ")
+}
+
+// choose starts the confirm step for a plan, unless the host handles the
+// choice or the plan is sold by the sales team.
+func (p *Paywall) choose(ctx app.Context, pl portico.PaywallPlan) {
+	sel := PlanSelection{PlanID: pl.ID, BillingPeriod: p.period, Intent: pl.Intent, SubscriptionID: p.view.SubscriptionID}
+	switch {
+	case pl.Intent == portico.IntentCurrent || pl.Intent == portico.IntentScheduled:
+		return
+	case p.cfg.PlanSelected(ctx, sel):
+		return
+	case pl.Intent == portico.IntentContactSales:
+		p.cfg.ContactSupport(ctx)
+		return
+	}
+	p.selected, p.preview, p.previewErr = &sel, nil, ""
+	req := p.request(sel)
+	src := p.cfg.Source
+	ctx.Async(func() {
+		c, cancel := context.WithTimeout(ctx, 20*time.Second)
+		defer cancel()
+		pv, err := src.Preview(c, req)
+		ctx.Dispatch(func(ctx app.Context) {
+			if p.selected == nil || p.selected.PlanID != sel.PlanID || p.selected.BillingPeriod != sel.BillingPeriod {
+				return // the customer has moved on
+			}
+			if err != nil {
+				p.previewErr = err.Error()
+				return
+			}
+			p.preview = pv
+		})
+	})
+	ctx.Defer(func(ctx app.Context) { focus(p.prefix() + "-confirm-dialog") })
+}
+
+// request is the change for a selection, keeping the current add-ons the
+// new plan also sells.
+func (p *Paywall) request(sel PlanSelection) portico.ChangeRequest {
+	req := portico.ChangeRequest{SubscriptionID: sel.SubscriptionID, PlanID: sel.PlanID, BillingPeriod: sel.BillingPeriod,
+		ResourceID: p.cfg.ResourceID}
+	var allowed []string
+	for _, pl := range p.view.Plans {
+		if pl.ID == sel.PlanID {
+			allowed = pl.AddonIDs
+		}
+	}
+	if p.data.Portal == nil {
+		return req
+	}
+	for _, sub := range p.data.Portal.Subscriptions {
+		if sub.ID != sel.SubscriptionID {
+			continue
+		}
+		for _, a := range sub.Addons {
+			if slices.Contains(allowed, a.ID) {
+				req.Addons = append(req.Addons, portico.AddonQuantity{ID: a.ID, Quantity: a.Quantity})
+			}
+		}
+	}
+	return req
+}
+
+func focus(id string) {
+	if app.IsClient {
+		if el := app.Window().GetElementByID(id); el.Truthy() {
+			el.Call("focus")
+		}
+	}
+}
+
+func (p *Paywall) closeConfirm() { p.selected, p.preview, p.previewErr = nil, nil, "" }
+
+// confirm is the modal that previews the change before applying it.
+func (p *Paywall) confirm() app.UI {
+	sel := *p.selected
+	name := sel.PlanID
+	for _, pl := range p.view.Plans {
+		if pl.ID == sel.PlanID {
+			name = pl.Name
+		}
+	}
+	var content app.UI
+	switch {
+	case p.previewErr != "":
+		content = app.P().Class(p.c("error")).Role("alert").Text(p.t("actionError", "error", p.previewErr))
+	case p.preview == nil:
+		content = app.P().Class(p.c("muted")).Aria("busy", "true").Text(p.t("previewLoading"))
+	default:
+		content = p.previewDetails(*p.preview)
+	}
+	return app.Div().Class(p.c("overlay")).Body(
+		app.Div().ID(p.prefix()+"-confirm-dialog").Class(p.c("confirm-dialog")).Role("dialog").Aria("modal", "true").
+			Aria("labelledby", p.prefix()+"-confirm-title").TabIndex(-1).
+			OnKeyDown(func(ctx app.Context, e app.Event) {
+				if e.Get("key").String() == "Escape" && !p.applying {
+					p.closeConfirm()
+				}
+			}).Body(
+			app.H3().ID(p.prefix()+"-confirm-title").Class(p.c("confirm-title")).Text(p.t("confirmTitle")),
+			app.P().Class(p.c("confirm-plan")).Text(p.t("confirmPlan", "plan", name, "period", p.t(periodKey(sel.BillingPeriod)))),
+			content,
+			app.Div().Class(p.c("actions")).Body(
+				app.Button().Type("button").Class(p.c("button", "button-secondary", "back-button")).Text(p.t("backButton")).
+					OnClick(func(ctx app.Context, e app.Event) {
+						if !p.applying {
+							p.closeConfirm()
+						}
+					}),
+				busyButton(p.c("button", "button-primary", "confirm-button"), p.t("confirmButton"), p.applying || p.preview == nil,
+					sel.PlanID+"/"+sel.BillingPeriod, func(ctx app.Context, e app.Event) { p.apply(ctx) }),
+			),
+		),
+	)
+}
+
+func (p *Paywall) previewDetails(pv portico.Preview) app.UI {
+	f := p.f()
+	when := p.t("immediately")
+	if pv.Effective == portico.EndOfPeriod {
+		when = p.t("onDate", "date", f.Date(pv.EffectiveAt))
+	}
+	row := func(label, value, class string) app.UI {
+		return app.Div().Class(p.c("preview-row", class)).Body(app.Dt().Text(label), app.Dd().Text(value))
+	}
+	return app.Div().Class(p.c("preview")).Body(
+		app.Dl().Class(p.c("preview-figures")).Body(
+			row(p.t("amountDueNow"), f.M(pv.AmountDueNow), "preview-due"),
+			app.If(pv.Credit.Amount > 0, func() app.UI { return row(p.t("creditApplied"), f.M(pv.Credit), "preview-credit") }),
+			row(p.t("takesEffect"), when, "preview-effective"),
+			app.If(pv.NextBill != nil, func() app.UI {
+				return row(p.t("nextBillLabel"), f.Money(pv.NextBill.Amount, pv.NextBill.Currency)+" · "+f.Date(pv.NextBill.Date), "preview-next-bill")
+			}),
+		),
+		p.changes("youGain", "preview-gained", pv.Gained),
+		p.changes("youLose", "preview-lost", pv.Lost),
+		app.If(pv.UsageReset, func() app.UI { return app.P().Class(p.c("muted", "preview-usage-reset")).Text(p.t("usageWillReset")) }),
+		app.If(len(pv.BelowUsage) > 0, func() app.UI {
+			return app.P().Class(p.c("below-usage")).Role("note").Text(p.t("belowUsageWarning", "features", strings.Join(pv.BelowUsage, ", ")))
+		}),
+	)
+}
+
+func (p *Paywall) changes(key, class string, lines []portico.EntitlementLine) app.UI {
+	if len(lines) == 0 {
+		return nil
+	}
+	return app.Div().Class(p.c("preview-changes", class)).Body(
+		app.H4().Text(p.t(key)),
+		app.Ul().Body(app.Range(lines).Slice(func(i int) app.UI {
+			l := lines[i]
+			text := p.entitlementText(l)
+			if l.Change == "removed" {
+				text = l.FeatureName
+			}
+			return app.Li().Text(text)
+		})),
+	)
+}
+
+// apply makes the change, then refreshes the portal and says what happened.
+func (p *Paywall) apply(ctx app.Context) {
+	if p.applying || p.selected == nil || p.preview == nil {
+		return
+	}
+	p.applying = true
+	req, cfg := p.request(*p.selected), p.cfg
+	ctx.Async(func() {
+		c, cancel := context.WithTimeout(ctx, 20*time.Second)
+		defer cancel()
+		res, err := cfg.Source.Change(c, req)
+		ctx.Dispatch(func(ctx app.Context) {
+			p.applying = false
+			if err != nil {
+				p.previewErr = err.Error()
+				return
+			}
+			p.closeConfirm()
+			notify(ctx, "success", changeNotice(cfg, res.Preview))
+			refresh(ctx)
+		})
+	})
+}
+
+func changeNotice(cfg Config, pv portico.Preview) string {
+	switch {
+	case pv.Intent == portico.IntentStartTrial:
+		return cfg.Texts.Get("trialStarted")
+	case pv.Effective == portico.EndOfPeriod:
+		return cfg.Texts.Get("changeScheduled", "date", NewFormat(cfg.Locale).Date(pv.EffectiveAt))
+	}
+	return cfg.Texts.Get("changeApplied")
+}

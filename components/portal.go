@@ -1,0 +1,134 @@
+package components
+
+import (
+	"slices"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"github.com/portico-dev/portico/theme"
+)
+
+// Section names, for hiding sections of the CustomerPortal.
+const (
+	SectionOverview = "overview"
+	SectionUsage    = "usage"
+	SectionPlans    = "plans"
+	SectionPayment  = "payment"
+	SectionInvoices = "invoices"
+)
+
+// SectionNames lists the sections the CustomerPortal lays out, in order.
+func SectionNames() []string {
+	return []string{SectionOverview, SectionUsage, SectionPlans, SectionPayment, SectionInvoices}
+}
+
+// CustomerPortal is the opinionated portal: subscription overview, usage,
+// plans (the Paywall unless another UI is given), payment details and
+// invoices, with notices above them.
+type CustomerPortal struct {
+	app.Compo
+
+	Source     Source
+	Prefix     string
+	Locale     string
+	Overrides  Texts
+	Theme      theme.Theme
+	ProductID  string
+	ResourceID string
+	SupportURL string
+	HiddenIDs  []string
+	Handlers   Callbacks
+	// PaywallSlot replaces the built-in Paywall in the plans section.
+	PaywallSlot app.UI
+}
+
+// Portal returns a CustomerPortal reading from src.
+func Portal(src Source) *CustomerPortal { return &CustomerPortal{Source: src} }
+
+// WithPrefix sets the CSS class prefix ("portico" by default).
+func (c *CustomerPortal) WithPrefix(v string) *CustomerPortal { c.Prefix = v; return c }
+
+// WithLocale sets the locale of texts, money and dates.
+func (c *CustomerPortal) WithLocale(v string) *CustomerPortal { c.Locale = v; return c }
+
+// WithTexts overrides texts by key.
+func (c *CustomerPortal) WithTexts(v Texts) *CustomerPortal { c.Overrides = v; return c }
+
+// WithTheme sets the theme.
+func (c *CustomerPortal) WithTheme(v theme.Theme) *CustomerPortal { c.Theme = v; return c }
+
+// WithScope limits the portal to a product and resource.
+func (c *CustomerPortal) WithScope(productID, resourceID string) *CustomerPortal {
+	c.ProductID, c.ResourceID = productID, resourceID
+	return c
+}
+
+// WithSupportURL sets where "Contact support" leads by default.
+func (c *CustomerPortal) WithSupportURL(v string) *CustomerPortal { c.SupportURL = v; return c }
+
+// WithHidden hides sections by name (see SectionNames).
+func (c *CustomerPortal) WithHidden(names ...string) *CustomerPortal { c.HiddenIDs = names; return c }
+
+// WithCallbacks lets the host handle actions.
+func (c *CustomerPortal) WithCallbacks(h Callbacks) *CustomerPortal { c.Handlers = h; return c }
+
+// WithPaywall puts another UI in the plans section.
+func (c *CustomerPortal) WithPaywall(ui app.UI) *CustomerPortal { c.PaywallSlot = ui; return c }
+
+func (c *CustomerPortal) shown(name string) bool { return !slices.Contains(c.HiddenIDs, name) }
+
+func (c *CustomerPortal) Render() app.UI {
+	prefix := c.Prefix
+	if prefix == "" {
+		prefix = "portico"
+	}
+	plans := c.PaywallSlot
+	if plans == nil {
+		plans = &Paywall{}
+	}
+	p := &PortalProvider{Source: c.Source, Prefix: c.Prefix, Locale: c.Locale, Overrides: c.Overrides, Theme: c.Theme,
+		ProductID: c.ProductID, ResourceID: c.ResourceID, SupportURL: c.SupportURL, HiddenIDs: c.HiddenIDs, Handlers: c.Handlers}
+	return p.Body(app.Div().Class(classes(prefix, "customer-portal")).Body(
+		&NoticeBar{},
+		app.If(c.shown(SectionOverview), func() app.UI { return &SubscriptionOverview{} }),
+		app.If(c.shown(SectionUsage), func() app.UI { return &Usage{} }),
+		app.If(c.shown(SectionPlans), func() app.UI { return plans }),
+		app.If(c.shown(SectionPayment) || c.shown(SectionInvoices), func() app.UI {
+			return app.Div().Class(classes(prefix, "billing-row")).Body(
+				app.If(c.shown(SectionPayment), func() app.UI { return &PaymentDetails{} }),
+				app.If(c.shown(SectionInvoices), func() app.UI { return &Invoices{} }),
+			)
+		}),
+	))
+}
+
+// NoticeBar shows the latest notice (a change applied, an error) until it
+// is dismissed or replaced.
+type NoticeBar struct {
+	section
+	notice Notice
+}
+
+func (n *NoticeBar) OnPreRender(ctx app.Context) { n.watch(ctx) }
+func (n *NoticeBar) OnMount(ctx app.Context)     { n.watch(ctx) }
+
+func (n *NoticeBar) watch(ctx app.Context) {
+	n.observe(ctx)
+	ctx.ObserveState(stateNotice, &n.notice)
+}
+
+func (n *NoticeBar) Render() app.UI {
+	if n.notice.Text == "" {
+		return app.Div().Class(n.c("notice-area")).Aria("live", "polite")
+	}
+	role := "status"
+	if n.notice.Kind == "error" {
+		role = "alert"
+	}
+	return app.Div().Class(n.c("notice-area")).Aria("live", "polite").Body(
+		app.Div().Class(n.c("notice", "notice-"+n.notice.Kind)).Role(role).Body(
+			app.Span().Text(n.notice.Text),
+			app.Button().Type("button").Class(n.c("notice-dismiss")).Aria("label", n.t("dismiss")).Text("×").
+				OnClick(func(ctx app.Context, e app.Event) { ctx.SetState(stateNotice, Notice{}) }),
+		),
+	)
+}

@@ -1,0 +1,233 @@
+package components
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/theme"
+)
+
+// State and action names shared by the provider and its sections.
+const (
+	stateData   = "portico.data"
+	stateConfig = "portico.config"
+	stateNotice = "portico.notice"
+
+	actionRefresh = "portico.refresh"
+)
+
+// prerenderedID is the element holding the data the server rendered with,
+// so the client starts from it instead of a skeleton.
+const prerenderedID = "portico-prerendered-data"
+
+// Data is the portal data every section reads.
+type Data struct {
+	Portal  *portico.PortalView
+	Loading bool
+	// Err is set when the last load failed; Expired when the session ended.
+	Err     string
+	Expired bool
+	// Version counts successful loads, so dependants (the paywall) reload
+	// after a change.
+	Version int
+}
+
+// Config is what a provider shares with its sections.
+type Config struct {
+	Source     Source
+	Prefix     string
+	Locale     string
+	Texts      Texts
+	ProductID  string
+	ResourceID string
+	SupportURL string
+	Hidden     []string
+	Handlers   Callbacks
+}
+
+// Notice is a message shown above the portal after an action.
+type Notice struct {
+	Kind string // "success" | "error"
+	Text string
+}
+
+// Callbacks let a host app take over actions. Each returns true when it
+// handled the action; otherwise the portal does the sensible thing itself.
+type Callbacks struct {
+	// OnManageSubscription gets the intent ("manage", "upgrade"…).
+	OnManageSubscription func(ctx app.Context, intent string) bool
+	OnContactSupport     func(ctx app.Context) bool
+	// OnBuyMore gets the feature the customer wants more of.
+	OnBuyMore func(ctx app.Context, featureID string) bool
+	// OnPlanSelected runs when a plan is chosen in the paywall, before the
+	// confirm step.
+	OnPlanSelected func(ctx app.Context, sel PlanSelection) bool
+	// OnCancelScheduledUpdates runs before scheduled updates are cancelled.
+	OnCancelScheduledUpdates func(ctx app.Context, subscriptionID string) bool
+}
+
+// PlanSelection is a plan chosen in the paywall.
+type PlanSelection struct {
+	PlanID         string
+	BillingPeriod  string
+	Intent         string
+	SubscriptionID string
+}
+
+// PortalProvider loads the customer's portal once and shares it with the
+// sections inside it, in any layout. Props are set with its builder methods.
+type PortalProvider struct {
+	app.Compo
+
+	Source     Source
+	Prefix     string
+	Locale     string
+	Overrides  Texts
+	Theme      theme.Theme
+	ProductID  string
+	ResourceID string
+	SupportURL string
+	HiddenIDs  []string
+	Handlers   Callbacks
+	Content    []app.UI
+
+	data Data
+}
+
+// Provider returns a provider reading from src.
+func Provider(src Source) *PortalProvider { return &PortalProvider{Source: src} }
+
+// WithPrefix sets the CSS class prefix ("portico" by default).
+func (p *PortalProvider) WithPrefix(v string) *PortalProvider { p.Prefix = v; return p }
+
+// WithLocale sets the locale of texts, money and dates.
+func (p *PortalProvider) WithLocale(v string) *PortalProvider { p.Locale = v; return p }
+
+// WithTexts overrides texts by key.
+func (p *PortalProvider) WithTexts(v Texts) *PortalProvider { p.Overrides = v; return p }
+
+// WithTheme sets the theme.
+func (p *PortalProvider) WithTheme(v theme.Theme) *PortalProvider { p.Theme = v; return p }
+
+// WithScope limits the sections to a product and resource.
+func (p *PortalProvider) WithScope(productID, resourceID string) *PortalProvider {
+	p.ProductID, p.ResourceID = productID, resourceID
+	return p
+}
+
+// WithSupportURL sets where "Contact support" leads when no callback
+// handles it.
+func (p *PortalProvider) WithSupportURL(v string) *PortalProvider { p.SupportURL = v; return p }
+
+// WithHidden hides sections by name (see SectionNames).
+func (p *PortalProvider) WithHidden(names ...string) *PortalProvider { p.HiddenIDs = names; return p }
+
+// WithCallbacks lets the host handle actions.
+func (p *PortalProvider) WithCallbacks(c Callbacks) *PortalProvider { p.Handlers = c; return p }
+
+// Body sets the sections and any other content.
+func (p *PortalProvider) Body(ui ...app.UI) *PortalProvider { p.Content = ui; return p }
+
+func (p *PortalProvider) prefix() string {
+	if p.Prefix == "" {
+		return "portico"
+	}
+	return p.Prefix
+}
+
+func (p *PortalProvider) config() Config {
+	return Config{Source: p.Source, Prefix: p.prefix(), Locale: p.Locale, Texts: TextsFor(p.Locale, p.Overrides),
+		ProductID: p.ProductID, ResourceID: p.ResourceID, SupportURL: p.SupportURL, Hidden: p.HiddenIDs,
+		Handlers: p.Handlers}
+}
+
+// OnInit starts from the data the server rendered the page with, if any.
+func (p *PortalProvider) OnInit() {
+	if !app.IsClient {
+		return
+	}
+	el := app.Window().GetElementByID(prerenderedID)
+	if el.Truthy() {
+		var v portico.PortalView
+		raw, err := base64.StdEncoding.DecodeString(el.Call("getAttribute", "data-portal").String())
+		if err == nil && json.Unmarshal(raw, &v) == nil {
+			p.data = Data{Portal: &v, Version: 1}
+		}
+	}
+}
+
+func (p *PortalProvider) OnPreRender(ctx app.Context) { p.start(ctx) }
+func (p *PortalProvider) OnMount(ctx app.Context)     { p.start(ctx) }
+
+// OnUpdate republishes the configuration when the host changes a prop.
+func (p *PortalProvider) OnUpdate(ctx app.Context) { ctx.SetState(stateConfig, p.config()) }
+
+func (p *PortalProvider) start(ctx app.Context) {
+	ctx.SetState(stateConfig, p.config())
+	ctx.Handle(actionRefresh, func(ctx app.Context, _ app.Action) { p.load(ctx) })
+	if p.data.Portal != nil {
+		ctx.SetState(stateData, p.data)
+		return
+	}
+	p.load(ctx)
+}
+
+// load fetches the portal; a failure keeps what was shown and says so.
+func (p *PortalProvider) load(ctx app.Context) {
+	if p.Source == nil {
+		return
+	}
+	p.data.Loading, p.data.Err = true, ""
+	ctx.SetState(stateData, p.data)
+	src := p.Source
+	ctx.Async(func() {
+		c, cancel := context.WithTimeout(ctx, 20*time.Second)
+		defer cancel()
+		v, err := src.Portal(c)
+		ctx.Dispatch(func(ctx app.Context) {
+			p.data.Loading = false
+			if err != nil {
+				p.data.Err, p.data.Expired = err.Error(), statusOf(err) == http.StatusUnauthorized
+			} else {
+				p.data.Portal, p.data.Version = v, p.data.Version+1
+			}
+			ctx.SetState(stateData, p.data)
+		})
+	})
+}
+
+func (p *PortalProvider) Render() app.UI {
+	pre := p.prefix()
+	return app.Div().Class(pre+"-root", pre+"-provider").Body(
+		styleElement(p.Theme.CSS(pre)+Stylesheet(pre)),
+		app.Range(p.Content).Slice(func(i int) app.UI { return p.Content[i] }),
+		p.prerendered(),
+	)
+}
+
+// prerendered embeds the portal data in server-rendered HTML for the client
+// to start from. go-app writes attribute values Go-quoted rather than
+// HTML-escaped, so the JSON travels as base64, which needs no escaping.
+func (p *PortalProvider) prerendered() app.UI {
+	if app.IsClient || p.data.Portal == nil {
+		return nil
+	}
+	b, err := json.Marshal(p.data.Portal)
+	if err != nil {
+		return nil
+	}
+	return app.Div().ID(prerenderedID).DataSet("portal", base64.StdEncoding.EncodeToString(b)).Style("display", "none")
+}
+
+// styleElement renders CSS verbatim: go-app HTML-escapes text nodes, which
+// would break quoted CSS strings in server-rendered pages. theme.CSS drops
+// custom CSS that could close the element.
+func styleElement(css string) app.UI {
+	return app.Raw("<style>" + strings.ReplaceAll(css, "</", "<\\/") + "</style>")
+}

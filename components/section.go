@@ -1,0 +1,113 @@
+package components
+
+import (
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	portico "github.com/portico-dev/portico"
+)
+
+// section is embedded by every section: it follows the provider's data and
+// configuration, and draws the loading, error and expired states.
+type section struct {
+	app.Compo
+	cfg  Config
+	data Data
+}
+
+func (s *section) OnPreRender(ctx app.Context) { s.observe(ctx) }
+func (s *section) OnMount(ctx app.Context)     { s.observe(ctx) }
+
+func (s *section) observe(ctx app.Context) {
+	ctx.ObserveState(stateConfig, &s.cfg)
+	ctx.ObserveState(stateData, &s.data)
+}
+
+// t returns a text with its placeholders filled.
+func (s *section) t(key string, args ...string) string { return s.cfg.Texts.Get(key, args...) }
+
+func (s *section) f() Format { return NewFormat(s.cfg.Locale) }
+
+// c returns prefixed class names: c("section", "usage") is
+// "portico-section portico-usage".
+func (s *section) c(names ...string) string { return classes(s.prefix(), names...) }
+
+func (s *section) prefix() string {
+	if s.cfg.Prefix == "" {
+		return "portico"
+	}
+	return s.cfg.Prefix
+}
+
+func classes(prefix string, names ...string) string {
+	out := make([]string, 0, len(names))
+	for _, n := range names {
+		if n != "" {
+			out = append(out, prefix+"-"+n)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// ready reports whether the portal data is there to draw; when it is not,
+// placeholder is the skeleton, the error with a retry, or the expired
+// session message.
+func (s *section) ready(lines int) (ok bool, placeholder app.UI) {
+	switch {
+	case s.data.Expired:
+		return false, app.Div().Class(s.c("error", "session-expired")).Role("alert").Text(s.t("sessionExpired"))
+	case s.data.Portal != nil:
+		return true, nil
+	case s.data.Err != "":
+		return false, app.Div().Class(s.c("error")).Role("alert").Body(
+			app.P().Text(s.t("loadError")),
+			app.P().Class(s.c("error-detail")).Text(s.data.Err),
+			app.Button().Type("button").Class(s.c("button", "retry-button")).Text(s.t("retry")).
+				OnClick(func(ctx app.Context, e app.Event) { refresh(ctx) }),
+		)
+	}
+	return false, skeleton(s.prefix(), lines, s.t("loading"))
+}
+
+func skeleton(prefix string, lines int, label string) app.UI {
+	return app.Div().Class(classes(prefix, "skeleton")).Aria("busy", "true").Aria("label", label).Body(
+		app.Range(make([]struct{}, lines)).Slice(func(i int) app.UI {
+			return app.Div().Class(classes(prefix, "skeleton-line"))
+		}),
+	)
+}
+
+// subscriptions returns the portal's subscriptions in the config's scope.
+func (s *section) subscriptions() []portico.SubscriptionView {
+	var out []portico.SubscriptionView
+	for _, sub := range s.data.Portal.Subscriptions {
+		if (s.cfg.ProductID == "" || sub.ProductID == s.cfg.ProductID) &&
+			(s.cfg.ResourceID == "" || sub.ResourceID == "" || sub.ResourceID == s.cfg.ResourceID) {
+			out = append(out, sub)
+		}
+	}
+	return out
+}
+
+// slug turns an ID into a class-name slug: lower case, anything but
+// letters, digits and '-' becomes '-'.
+func slug(id string) string {
+	b := []byte(strings.ToLower(id))
+	for i, c := range b {
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' {
+			b[i] = '-'
+		}
+	}
+	return string(b)
+}
+
+// busyButton is a button that shows it is working and ignores clicks then.
+// scope ties the handler to the data it acts on: go-app keeps a handler
+// made by the same closure across updates unless its scope changes.
+func busyButton(class, label string, busy bool, scope string, onClick app.EventHandler) app.HTMLButton {
+	b := app.Button().Type("button").Class(class).Text(label).OnClick(onClick, app.EventScope(scope))
+	if busy {
+		b = b.Disabled(true).Aria("busy", "true")
+	}
+	return b
+}

@@ -1,0 +1,178 @@
+package components
+
+import "strings"
+
+// Stylesheet returns the components' CSS for a class prefix. It reads the
+// theme's custom properties (theme.Theme.CSS), so a theme restyles it
+// without touching a rule.
+func Stylesheet(prefix string) string {
+	return strings.NewReplacer(".P-", "."+prefix+"-", "--P-", "--"+prefix+"-", "#P-", "#"+prefix+"-").Replace(css)
+}
+
+const css = `
+.P-root { font-family: var(--P-font-family); font-size: var(--P-font-size); color: var(--P-text); line-height: 1.5;
+  -webkit-font-smoothing: antialiased; }
+.P-root *, .P-root *::before, .P-root *::after { box-sizing: border-box; }
+.P-customer-portal { max-width: var(--P-max-width); margin: 0 auto; display: flex; flex-direction: column;
+  gap: var(--P-spacing); text-align: var(--P-align); }
+.P-section { background: var(--P-surface); border: 1px solid var(--P-border); border-radius: var(--P-radius);
+  box-shadow: var(--P-shadow-card); padding: var(--P-section-padding); }
+.P-section-header { display: flex; align-items: center; justify-content: space-between; gap: 12px; flex-wrap: wrap;
+  margin-bottom: 16px; }
+.P-section-title { font-size: var(--P-section-size); font-weight: var(--P-heading-weight); margin: 0; letter-spacing: -0.01em; }
+.P-muted { color: var(--P-text-muted); }
+.P-empty { color: var(--P-text-muted); margin: 0; }
+.P-label { font-size: 12px; text-transform: uppercase; letter-spacing: .06em; color: var(--P-text-muted); margin-bottom: 6px; }
+.P-list { list-style: none; margin: 0; padding: 0; }
+
+.P-button { font: inherit; font-weight: 600; font-size: 14px; border-radius: calc(var(--P-radius) * .66);
+  padding: 8px 14px; border: 1px solid transparent; cursor: pointer; transition: background .15s, border-color .15s, opacity .15s;
+  white-space: nowrap; }
+.P-button:focus-visible, .P-tab:focus-visible, .P-period-option:focus-visible, .P-notice-dismiss:focus-visible {
+  outline: 2px solid var(--P-primary); outline-offset: 2px; }
+.P-button[disabled] { cursor: default; opacity: .55; }
+.P-button-primary, .P-retry-button { background: var(--P-primary); color: var(--P-on-primary); }
+.P-button-primary:hover:not([disabled]) { filter: brightness(1.08); }
+.P-button-secondary { background: var(--P-surface); color: var(--P-text); border-color: var(--P-border); }
+.P-button-secondary:hover:not([disabled]) { background: var(--P-subtle); }
+.P-button-danger { background: var(--P-danger); color: #fff; }
+.P-button-link { background: none; border: none; padding: 0; color: var(--P-primary); font-weight: 600; }
+.P-button-link:hover { text-decoration: underline; }
+.P-actions { display: flex; gap: 8px; justify-content: flex-end; margin-top: 16px; flex-wrap: wrap; }
+
+.P-skeleton { display: flex; flex-direction: column; gap: 10px; }
+.P-skeleton-line { height: 14px; border-radius: 6px; background: linear-gradient(90deg, var(--P-subtle) 25%, var(--P-border) 37%, var(--P-subtle) 63%);
+  background-size: 400% 100%; animation: P-shimmer 1.4s ease infinite; }
+.P-skeleton-line:nth-child(2n) { width: 70%; }
+.P-skeleton-line:last-child { width: 45%; }
+@keyframes P-shimmer { 0% { background-position: 100% 50%; } 100% { background-position: 0 50%; } }
+.P-error { border: 1px solid var(--P-danger); border-radius: calc(var(--P-radius) * .66); padding: 12px 16px;
+  color: var(--P-danger); background: color-mix(in srgb, var(--P-danger) 6%, var(--P-surface)); }
+.P-error p { margin: 0 0 8px; }
+.P-error-detail { color: var(--P-text-muted); font-size: 13px; }
+
+.P-notice-area:empty { display: none; }
+.P-notice { display: flex; align-items: center; justify-content: space-between; gap: 12px; padding: 12px 16px;
+  border-radius: var(--P-radius); border: 1px solid var(--P-border); background: var(--P-surface); box-shadow: var(--P-shadow-card); }
+.P-notice-success { border-color: var(--P-success); background: color-mix(in srgb, var(--P-success) 8%, var(--P-surface)); }
+.P-notice-error { border-color: var(--P-danger); background: color-mix(in srgb, var(--P-danger) 8%, var(--P-surface)); }
+.P-notice-info { border-color: var(--P-primary); background: var(--P-highlight); }
+.P-notice-dismiss { background: none; border: none; font-size: 20px; line-height: 1; cursor: pointer; color: var(--P-text-muted); }
+
+.P-subscription { padding: 4px 0 16px; }
+.P-subscription + .P-subscription { border-top: 1px solid var(--P-border); padding-top: 16px; }
+.P-plan-header { display: flex; justify-content: space-between; align-items: flex-start; gap: 12px; flex-wrap: wrap; }
+.P-product-name { font-size: 13px; color: var(--P-text-muted); }
+.P-plan-name { font-size: var(--P-title-size); font-weight: var(--P-heading-weight); margin: 0; letter-spacing: -0.02em; }
+.P-badges { display: flex; gap: 6px; flex-wrap: wrap; }
+.P-status-badge, .P-trial-badge, .P-plan-badge, .P-saving-badge, .P-invoice-status, .P-usage-flag {
+  display: inline-block; font-size: 12px; font-weight: 600; border-radius: 999px; padding: 2px 10px; }
+.P-status-badge { background: color-mix(in srgb, var(--P-success) 14%, var(--P-surface)); color: var(--P-success); }
+.P-status-trialing { background: var(--P-highlight); color: var(--P-primary); }
+.P-status-canceled, .P-status-expired { background: var(--P-subtle); color: var(--P-text-muted); }
+.P-trial-badge { background: color-mix(in srgb, var(--P-warning) 14%, var(--P-surface)); color: var(--P-warning); }
+.P-price { font-size: 17px; font-weight: 600; margin-top: 6px; }
+.P-period { color: var(--P-text-muted); font-size: 14px; }
+.P-bill-summary { display: flex; gap: 16px; flex-wrap: wrap; padding: 12px 14px; background: var(--P-subtle);
+  border-radius: calc(var(--P-radius) * .66); font-size: 14px; }
+.P-credit { color: var(--P-success); font-weight: 600; }
+.P-scheduled-update-banner { display: flex; align-items: center; justify-content: space-between; gap: 12px; flex-wrap: wrap;
+  margin-top: 12px; padding: 10px 14px; border-radius: calc(var(--P-radius) * .66);
+  background: color-mix(in srgb, var(--P-warning) 10%, var(--P-surface)); border: 1px solid color-mix(in srgb, var(--P-warning) 40%, var(--P-surface)); }
+.P-contact-support { margin-top: 12px; padding: 12px 14px; border-radius: calc(var(--P-radius) * .66); background: var(--P-highlight); }
+.P-contact-support-title { margin: 0 0 4px; font-weight: 600; }
+.P-cancel-row { margin-top: 12px; }
+.P-cancel-subscription-button { color: var(--P-text-muted); font-weight: 500; font-size: 13px; }
+.P-cancel-confirm { margin-top: 12px; padding: 14px; border: 1px solid var(--P-border); border-radius: calc(var(--P-radius) * .66); }
+.P-cancel-confirm-title { font-weight: 600; margin: 0 0 4px; }
+.P-tabs-container { margin-top: 16px; }
+.P-tabs { display: flex; gap: 4px; border-bottom: 1px solid var(--P-border); margin-bottom: 12px; }
+.P-tab { font: inherit; font-weight: 600; font-size: 14px; background: none; border: none; border-bottom: 2px solid transparent;
+  padding: 8px 10px; color: var(--P-text-muted); cursor: pointer; margin-bottom: -1px; }
+.P-tab-selected { color: var(--P-primary); border-bottom-color: var(--P-primary); }
+.P-addon-row, .P-promotion-row { display: flex; gap: 12px; align-items: baseline; padding: 8px 0; border-bottom: 1px dashed var(--P-border); }
+.P-addon-row:last-child, .P-promotion-row:last-child { border-bottom: none; }
+.P-addon-name, .P-promotion-name { flex: 1; font-weight: 500; }
+.P-addon-quantity { color: var(--P-text-muted); }
+.P-promotions-subtitle { margin: 0 0 8px; font-size: 14px; }
+
+.P-usage-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: 12px; }
+.P-entitlement-row-container { border: 1px solid var(--P-border); border-radius: calc(var(--P-radius) * .75); padding: 14px; }
+.P-entitlement-top { display: flex; justify-content: space-between; align-items: center; gap: 8px; }
+.P-entitlement-name { font-weight: 600; }
+.P-entitlement-included { color: var(--P-success); font-size: 14px; margin-top: 6px; }
+.P-usage-figure { font-size: 14px; margin: 6px 0 8px; font-variant-numeric: tabular-nums; }
+.P-usage-bar { height: 8px; border-radius: 999px; background: var(--P-subtle); overflow: hidden; }
+.P-usage-bar-fill { height: 100%; border-radius: 999px; background: var(--P-primary); transition: width .3s; }
+.P-usage-near-limit .P-usage-bar-fill { background: var(--P-warning); }
+.P-usage-at-limit .P-usage-bar-fill { background: var(--P-danger); }
+.P-usage-flag { background: color-mix(in srgb, var(--P-warning) 14%, var(--P-surface)); color: var(--P-warning); }
+.P-usage-at-limit .P-usage-flag { background: color-mix(in srgb, var(--P-danger) 12%, var(--P-surface)); color: var(--P-danger); }
+.P-entitlement-bottom { display: flex; justify-content: space-between; align-items: center; margin-top: 8px; font-size: 13px; min-height: 20px; }
+
+.P-billing-period-toggle { display: flex; align-items: center; gap: 10px; }
+.P-segmented { display: inline-flex; background: var(--P-subtle); border-radius: 999px; padding: 3px; }
+.P-period-option { font: inherit; font-size: 14px; font-weight: 600; border: none; background: none; padding: 6px 14px;
+  border-radius: 999px; cursor: pointer; color: var(--P-text-muted); }
+.P-period-option-selected { background: var(--P-surface); color: var(--P-text); box-shadow: var(--P-shadow-card); }
+.P-saving-badge { background: color-mix(in srgb, var(--P-success) 14%, var(--P-surface)); color: var(--P-success); }
+.P-plans { display: grid; grid-template-columns: repeat(auto-fit, minmax(var(--P-plan-width), 1fr)); gap: var(--P-spacing); }
+.P-plans[aria-busy="true"] { opacity: .6; }
+.P-plan-card { position: relative; display: flex; flex-direction: column; gap: 10px; border: 1px solid var(--P-border);
+  border-radius: var(--P-radius); padding: 20px; background: var(--P-surface); }
+.P-plan-highlighted { border: 2px solid var(--P-primary); box-shadow: var(--P-shadow-card); }
+.P-current-plan { background: var(--P-highlight); }
+.P-plan-badge { position: absolute; top: -11px; left: 16px; background: var(--P-primary); color: var(--P-on-primary); }
+.P-plan-badge-current { background: var(--P-text); color: var(--P-surface); left: auto; right: 16px; }
+.P-plan-card .P-plan-name { font-size: 18px; }
+.P-plan-description { margin: 0; font-size: 14px; min-height: 21px; }
+.P-plan-amount { font-size: 28px; font-weight: 700; letter-spacing: -0.02em; }
+.P-plan-billed { font-size: 12px; }
+.P-plan-button { width: 100%; }
+.P-plan-features { list-style: none; margin: 4px 0 0; padding: 0; font-size: 14px; display: flex; flex-direction: column; gap: 6px; }
+.P-plan-feature::before { content: "✓"; color: var(--P-success); font-weight: 700; margin-right: 8px; }
+.P-below-usage { margin: 0; font-size: 13px; color: var(--P-warning); }
+
+.P-overlay { position: fixed; inset: 0; background: rgba(15, 23, 42, .45); display: flex; align-items: center;
+  justify-content: center; padding: 16px; z-index: 50; }
+.P-confirm-dialog { background: var(--P-surface); color: var(--P-text); border-radius: var(--P-radius); box-shadow: var(--P-shadow-popup);
+  width: min(480px, 100%); padding: 24px; max-height: 90vh; overflow: auto; outline: none; }
+.P-confirm-title { margin: 0 0 4px; font-size: 19px; font-weight: var(--P-heading-weight); }
+.P-confirm-plan { margin: 0 0 12px; color: var(--P-text-muted); }
+.P-preview-figures { margin: 0; border: 1px solid var(--P-border); border-radius: calc(var(--P-radius) * .66); }
+.P-preview-row { display: flex; justify-content: space-between; gap: 12px; padding: 10px 14px; border-bottom: 1px solid var(--P-border); }
+.P-preview-row:last-child { border-bottom: none; }
+.P-preview-row dt { color: var(--P-text-muted); }
+.P-preview-row dd { margin: 0; font-weight: 600; font-variant-numeric: tabular-nums; }
+.P-preview-due dd { font-size: 17px; }
+.P-preview-changes h4 { margin: 14px 0 6px; font-size: 14px; }
+.P-preview-changes ul { margin: 0; padding-left: 20px; font-size: 14px; }
+.P-preview-gained li::marker { content: "+ "; color: var(--P-success); }
+.P-preview-lost li::marker { content: "− "; color: var(--P-danger); }
+
+.P-billing-row { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1.6fr); gap: var(--P-spacing); }
+@media (max-width: 760px) { .P-billing-row { grid-template-columns: 1fr; } }
+.P-payment-details-grid { display: flex; flex-direction: column; gap: 16px; }
+.P-customer-name { font-weight: 600; }
+.P-customer-email, .P-customer-address { font-size: 14px; }
+.P-credit-card { display: flex; align-items: center; gap: 10px; font-weight: 500; }
+.P-card-brand { font-size: 11px; font-weight: 800; letter-spacing: .04em; padding: 3px 7px; border-radius: 5px;
+  background: var(--P-text); color: var(--P-surface); }
+.P-card-brand-visa { background: #1a1f71; color: #fff; }
+.P-card-brand-mastercard { background: #eb001b; color: #fff; }
+.P-credit-card-expiration { font-size: 13px; margin-top: 2px; }
+.P-invoices-table { width: 100%; border-collapse: collapse; font-size: 14px; }
+.P-invoices-table th { text-align: left; font-size: 12px; font-weight: 600; text-transform: uppercase; letter-spacing: .05em;
+  color: var(--P-text-muted); padding: 0 8px 8px 0; border-bottom: 1px solid var(--P-border); }
+.P-invoices-table td { padding: 10px 8px 10px 0; border-bottom: 1px solid var(--P-border); vertical-align: top; }
+.P-invoice-row:last-child td { border-bottom: none; }
+.P-invoice-description { font-size: 12px; }
+.P-invoice-total { font-variant-numeric: tabular-nums; font-weight: 600; }
+.P-invoice-links a { color: var(--P-primary); font-weight: 600; text-decoration: none; margin-right: 10px; }
+.P-invoice-links a:hover { text-decoration: underline; }
+.P-invoice-status { background: var(--P-subtle); color: var(--P-text-muted); }
+.P-invoice-status-paid { background: color-mix(in srgb, var(--P-success) 14%, var(--P-surface)); color: var(--P-success); }
+.P-invoice-status-open { background: color-mix(in srgb, var(--P-warning) 14%, var(--P-surface)); color: var(--P-warning); }
+.P-pagination { display: flex; align-items: center; justify-content: flex-end; gap: 10px; margin-top: 12px; font-size: 13px; }
+.P-error.P-session-expired { text-align: center; }
+`

@@ -1,0 +1,98 @@
+package components
+
+import (
+	"strconv"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	portico "github.com/portico-dev/portico"
+)
+
+// nearLimit is the share of a limit from which a usage bar warns.
+const nearLimit = 0.8
+
+// Usage shows, per numeric or metered feature, usage against its limit
+// with a bar that warns near the limit and alarms at it, the reset date,
+// and an action to get more. Boolean features are listed as included.
+type Usage struct{ section }
+
+func (s *Usage) Render() app.UI {
+	ok, placeholder := s.ready(3)
+	body := []app.UI{app.Div().Class(s.c("section-header")).Body(
+		app.H2().Class(s.c("section-title", "customer-portal-usage-section-title")).Text(s.t("usageTabTitle")),
+	)}
+	switch {
+	case !ok:
+		body = append(body, placeholder)
+	case len(s.data.Portal.Entitlements) == 0:
+		body = append(body, app.P().Class(s.c("empty")).Text(s.t("noUsage")))
+	default:
+		body = append(body, app.Div().Class(s.c("usage-grid")).Body(
+			app.Range(s.data.Portal.Entitlements).Slice(func(i int) app.UI { return s.row(s.data.Portal.Entitlements[i]) }),
+		))
+	}
+	return app.Section().Class(s.c("section", "usage")).Aria("label", s.t("usageTabTitle")).Body(body...)
+}
+
+func (s *Usage) row(e portico.EntitlementView) app.UI {
+	classes := s.c("entitlement-row-container", "entitlement-feature-"+slug(e.FeatureID), "entitlement-usage-"+e.FeatureID)
+	if e.Type == portico.FeatureBoolean {
+		return app.Div().Class(classes, s.c("entitlement-boolean")).Body(
+			app.Div().Class(s.c("entitlement-name")).Text(e.FeatureName),
+			app.Div().Class(s.c("entitlement-included")).Text("✓ "+s.t("included")),
+		)
+	}
+	f := s.f()
+	state, ratio := usageState(e)
+	var figure string
+	if e.Unlimited {
+		figure = s.t("usageUnlimited", "usage", f.Number(e.Usage))
+	} else {
+		figure = s.t("usageOf", "usage", f.Number(e.Usage), "limit", f.Number(e.Limit)+" "+e.Unit)
+	}
+	return app.Div().Class(classes, s.c("usage-"+state)).Body(
+		app.Div().Class(s.c("entitlement-top")).Body(
+			app.Div().Class(s.c("entitlement-name")).Text(e.FeatureName),
+			app.If(state != "ok", func() app.UI {
+				key := "nearLimit"
+				if state == "at-limit" {
+					key = "atLimit"
+				}
+				return app.Span().Class(s.c("usage-flag")).Text(s.t(key))
+			}),
+		),
+		app.Div().Class(s.c("usage-figure")).Text(figure),
+		app.If(!e.Unlimited, func() app.UI {
+			pct := strconv.Itoa(int(ratio*100 + 0.5))
+			return app.Div().Class(s.c("usage-bar")).Role("progressbar").
+				Aria("valuemin", 0).Aria("valuemax", e.Limit).Aria("valuenow", e.Usage).Aria("label", e.FeatureName).
+				Body(app.Div().Class(s.c("usage-bar-fill")).Style("width", pct+"%"))
+		}),
+		app.Div().Class(s.c("entitlement-bottom")).Body(
+			app.If(e.ResetAt != nil, func() app.UI {
+				return app.Span().Class(s.c("reset-date", "muted")).Text(s.t("resetsOn", "date", f.Date(*e.ResetAt)))
+			}),
+			app.If(state != "ok", func() app.UI {
+				return app.Button().Type("button").Class(s.c("button", "button-link", "buy-more-button")).Text(s.t("buyMore")).
+					OnClick(func(ctx app.Context, ev app.Event) { s.cfg.BuyMore(ctx, e.FeatureID) }, app.EventScope(e.FeatureID))
+			}),
+		),
+	)
+}
+
+// usageState is "ok", "near-limit" or "at-limit", with the bar's fill.
+func usageState(e portico.EntitlementView) (string, float64) {
+	if e.Unlimited {
+		return "ok", 0
+	}
+	if e.Limit <= 0 {
+		return "at-limit", 1
+	}
+	r := float64(e.Usage) / float64(e.Limit)
+	switch {
+	case r >= 1:
+		return "at-limit", 1
+	case r >= nearLimit:
+		return "near-limit", r
+	}
+	return "ok", r
+}
