@@ -274,7 +274,7 @@ func (s *SubscriptionOverview) tabs() app.UI {
 	}
 	tabButton := func(id, key string) app.UI {
 		b := app.Button().Type("button").Role("tab").Class(s.c("tab")).Aria("selected", tab == id).
-			ID(s.prefix() + "-tab-" + id).Aria("controls", s.prefix()+"-panel-"+id).Text(s.t(key)).
+			ID(s.prefix()+"-tab-"+id).Aria("controls", s.prefix()+"-panel-"+id).Text(s.t(key)).
 			OnClick(func(ctx app.Context, e app.Event) { s.tab = id }, app.EventScope(id))
 		if tab == id {
 			b = b.Class(s.c("tab-selected"))

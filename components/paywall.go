@@ -166,7 +166,9 @@ func (p *Paywall) card(pl portico.PaywallPlan) app.UI {
 	}
 	return app.Div().Class(p.c(classes...)).Body(
 		app.If(pl.Highlighted, func() app.UI { return app.Span().Class(p.c("plan-badge")).Text(p.t("mostPopular")) }),
-		app.If(pl.Intent == portico.IntentCurrent, func() app.UI { return app.Span().Class(p.c("plan-badge", "plan-badge-current")).Text(p.t("currentPlan")) }),
+		app.If(pl.Intent == portico.IntentCurrent, func() app.UI {
+			return app.Span().Class(p.c("plan-badge", "plan-badge-current")).Text(p.t("currentPlan"))
+		}),
 		app.H3().Class(p.c("plan-name")).Text(pl.Name),
 		app.If(pl.Description != "", func() app.UI { return app.P().Class(p.c("plan-description", "muted")).Text(pl.Description) }),
 		p.price(pl),
