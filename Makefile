@@ -2,25 +2,32 @@
 GO      ?= go
 BIN     := bin/portico
 DATA    ?= ./data
+WASM    := web/app.wasm
 
-.PHONY: build run test vet clean
+.PHONY: build wasm run test vet clean
 
-## build: the server binary (bin/portico)
-build:
+## build: the server binary (bin/portico) and the web client (web/app.wasm, .br, .gz)
+build: wasm
 	$(GO) build -trimpath -o $(BIN) ./cmd/portico
+
+## wasm: the browser client, pre-compressed for the server to send
+wasm:
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(WASM) ./wasm
+	$(GO) run ./tools/precompress $(WASM)
 
 ## run: build, then serve the demo catalog and customers on the embedded SQLite store
 run: build
 	PORTICO_DEMO=$${PORTICO_DEMO:-1} PORTICO_DATA=$${PORTICO_DATA:-$(DATA)} ./$(BIN) serve
 
-## vet: static checks
+## vet: static checks, for the server and for the wasm client
 vet:
 	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./wasm ./webapp ./components ./client ./theme
 	@test -z "$$(gofmt -l .)" || (echo "gofmt needed on:"; gofmt -l .; exit 1)
 
 ## test: static checks, then every test with the race detector
-test: vet
+test: vet build
 	$(GO) test -race -count=1 ./...
 
 clean:
-	rm -rf bin
+	rm -rf bin $(WASM) $(WASM).br $(WASM).gz

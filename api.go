@@ -119,6 +119,8 @@ type PortalView struct {
 	Scope         PortalScope        `json:"scope"`
 	// Now is the server's time (the test clock's, when on), for "days left".
 	Now time.Time `json:"now"`
+	// ReturnURL is where the portal's back link leads, from the session.
+	ReturnURL string `json:"returnUrl,omitempty"`
 }
 
 // PortalCustomer is the customer as the portal shows them.

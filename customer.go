@@ -78,9 +78,11 @@ type TrialEnd struct {
 
 // ScheduledUpdate is a change that takes effect later, at EffectiveAt.
 type ScheduledUpdate struct {
-	Type                string          `json:"type"`
-	EffectiveAt         time.Time       `json:"effectiveAt"`
-	TargetPlanID        string          `json:"targetPlanId,omitempty"`
+	Type         string    `json:"type"`
+	EffectiveAt  time.Time `json:"effectiveAt"`
+	TargetPlanID string    `json:"targetPlanId,omitempty"`
+	// TargetPlanName is filled in views, for people to read.
+	TargetPlanName      string          `json:"targetPlanName,omitempty"`
 	TargetBillingPeriod string          `json:"targetBillingPeriod,omitempty"`
 	TargetAddons        []AddonQuantity `json:"targetAddons,omitempty"`
 	// DowngradeToPlanID is set on a cancellation that moves the customer to

@@ -168,11 +168,14 @@ func (s *SubscriptionOverview) scheduledBanner(sub portico.SubscriptionView, u p
 	var text string
 	switch u.Type {
 	case portico.UpdatePlanChange:
-		text = s.t("scheduledPlanChange", "plan", s.planName(u.TargetPlanID), "date", date)
+		text = s.t("scheduledPlanChange", "plan", u.TargetPlanName, "date", date)
 	case portico.UpdatePeriodChange:
 		text = s.t("scheduledPeriodChange", "period", s.t(periodKey(u.TargetBillingPeriod)), "date", date)
 	case portico.UpdateCancellation:
 		text = s.t("scheduledCancellation", "date", date)
+		if u.DowngradeToPlanID != "" {
+			text = s.t("scheduledCancellationFree", "plan", u.TargetPlanName, "date", date)
+		}
 	default:
 		text = s.t("scheduledAddonsChange", "date", date)
 	}
@@ -189,16 +192,6 @@ func periodKey(period string) string {
 		return "annually"
 	}
 	return "monthly"
-}
-
-// planName names a plan the portal knows of, else shows its ID.
-func (s *SubscriptionOverview) planName(id string) string {
-	for _, sub := range s.data.Portal.Subscriptions {
-		if sub.Plan.ID == id {
-			return sub.Plan.Name
-		}
-	}
-	return id
 }
 
 func (s *SubscriptionOverview) cancelScheduled(ctx app.Context, subID string) {

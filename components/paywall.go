@@ -165,9 +165,13 @@ func (p *Paywall) card(pl portico.PaywallPlan) app.UI {
 		classes = append(classes, "current-plan")
 	}
 	return app.Div().Class(p.c(classes...)).Body(
-		app.If(pl.Highlighted, func() app.UI { return app.Span().Class(p.c("plan-badge")).Text(p.t("mostPopular")) }),
-		app.If(pl.Intent == portico.IntentCurrent, func() app.UI {
-			return app.Span().Class(p.c("plan-badge", "plan-badge-current")).Text(p.t("currentPlan"))
+		app.If(pl.Highlighted || pl.Intent == portico.IntentCurrent, func() app.UI {
+			return app.Div().Class(p.c("plan-badges")).Body(
+				app.If(pl.Highlighted, func() app.UI { return app.Span().Class(p.c("plan-badge")).Text(p.t("mostPopular")) }),
+				app.If(pl.Intent == portico.IntentCurrent, func() app.UI {
+					return app.Span().Class(p.c("plan-badge", "plan-badge-current")).Text(p.t("currentPlan"))
+				}),
+			)
 		}),
 		app.H3().Class(p.c("plan-name")).Text(pl.Name),
 		app.If(pl.Description != "", func() app.UI { return app.P().Class(p.c("plan-description", "muted")).Text(pl.Description) }),
@@ -234,16 +238,11 @@ func (p *Paywall) button(pl portico.PaywallPlan) app.UI {
 }
 
 func (p *Paywall) entitlementText(e portico.EntitlementLine) string {
-	f := p.f()
-	switch {
-	case e.Type == portico.FeatureBoolean:
-		return e.FeatureName
-	case e.Unlimited:
-		return p.t("unlimited") + " " + strings.ToLower(e.FeatureName)
-	}
-	return f.Number(e.Limit) + " " + strings.ToLower(e.FeatureName)
+	return entitlementText(p.f(), p.cfg.Texts, e)
 }
 
+// featureNames names features by ID, from the plan's lines or the
+// customer's entitlements.
 func (p *Paywall) featureNames(pl portico.PaywallPlan, ids []string) string {
 	names := make([]string, 0, len(ids))
 	for _, id := range ids {
@@ -253,7 +252,14 @@ func (p *Paywall) featureNames(pl portico.PaywallPlan, ids []string) string {
 				name = e.FeatureName
 			}
 		}
-		names = append(names, strings.ToLower(name))
+		if p.data.Portal != nil {
+			for _, e := range p.data.Portal.Entitlements {
+				if e.FeatureID == id {
+					name = e.FeatureName
+				}
+			}
+		}
+		names = append(names, lowerFirst(name))
 	}
 	return strings.Join(names, ", ")
 }
@@ -394,7 +400,7 @@ func (p *Paywall) previewDetails(pv portico.Preview) app.UI {
 		p.changes("youLose", "preview-lost", pv.Lost),
 		app.If(pv.UsageReset, func() app.UI { return app.P().Class(p.c("muted", "preview-usage-reset")).Text(p.t("usageWillReset")) }),
 		app.If(len(pv.BelowUsage) > 0, func() app.UI {
-			return app.P().Class(p.c("below-usage")).Role("note").Text(p.t("belowUsageWarning", "features", strings.Join(pv.BelowUsage, ", ")))
+			return app.P().Class(p.c("below-usage")).Role("note").Text(p.t("belowUsageWarning", "features", p.featureNames(portico.PaywallPlan{}, pv.BelowUsage)))
 		}),
 	)
 }

@@ -122,8 +122,9 @@ const css = `
   border-radius: var(--P-radius); padding: 20px; background: var(--P-surface); }
 .P-plan-highlighted { border: 2px solid var(--P-primary); box-shadow: var(--P-shadow-card); }
 .P-current-plan { background: var(--P-highlight); }
-.P-plan-badge { position: absolute; top: -11px; left: 16px; background: var(--P-primary); color: var(--P-on-primary); }
-.P-plan-badge-current { background: var(--P-text); color: var(--P-surface); left: auto; right: 16px; }
+.P-plan-badges { position: absolute; top: -11px; left: 16px; right: 16px; display: flex; gap: 6px; flex-wrap: wrap; }
+.P-plan-badge { background: var(--P-primary); color: var(--P-on-primary); }
+.P-plan-badge-current { background: var(--P-text); color: var(--P-surface); }
 .P-plan-card .P-plan-name { font-size: 18px; }
 .P-plan-description { margin: 0; font-size: 14px; min-height: 21px; }
 .P-plan-amount { font-size: 28px; font-weight: 700; letter-spacing: -0.02em; }

@@ -2,6 +2,8 @@ package components
 
 import (
 	"strconv"
+	"strings"
+	"unicode"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	portico "github.com/portico-dev/portico"
@@ -47,7 +49,7 @@ func (s *Usage) row(e portico.EntitlementView) app.UI {
 	if e.Unlimited {
 		figure = s.t("usageUnlimited", "usage", f.Number(e.Usage))
 	} else {
-		figure = s.t("usageOf", "usage", f.Number(e.Usage), "limit", f.Number(e.Limit)+" "+e.Unit)
+		figure = s.t("usageOf", "usage", f.Number(e.Usage), "limit", withUnit(f.Number(e.Limit), e.Unit, e.FeatureName))
 	}
 	return app.Div().Class(classes, s.c("usage-"+state)).Body(
 		app.Div().Class(s.c("entitlement-top")).Body(
@@ -95,4 +97,36 @@ func usageState(e portico.EntitlementView) (string, float64) {
 		return "near-limit", r
 	}
 	return "ok", r
+}
+
+// entitlementText words a plan's entitlement: "10 seats", "Unlimited
+// projects", "100 GB storage", "Single sign-on".
+func entitlementText(f Format, t Texts, e portico.EntitlementLine) string {
+	name := lowerFirst(e.FeatureName)
+	switch {
+	case e.Type == portico.FeatureBoolean:
+		return e.FeatureName
+	case e.Unlimited:
+		return t.Get("unlimited") + " " + name
+	}
+	return withUnit(f.Number(e.Limit), e.Unit, e.FeatureName) + " " + name
+}
+
+// withUnit adds the unit to a figure unless the feature's name already says
+// it ("20" seats, but "500 GB" of storage).
+func withUnit(figure, unit, name string) string {
+	if unit == "" || strings.Contains(strings.ToLower(name), strings.ToLower(unit)) {
+		return figure
+	}
+	return figure + " " + unit
+}
+
+// lowerFirst lower-cases a name's first letter unless it starts an
+// acronym ("Seats" → "seats", "API calls" stays).
+func lowerFirst(s string) string {
+	r := []rune(s)
+	if len(r) > 1 && unicode.IsUpper(r[0]) && unicode.IsLower(r[1]) {
+		r[0] = unicode.ToLower(r[0])
+	}
+	return string(r)
 }

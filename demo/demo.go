@@ -40,6 +40,7 @@ var Customers = []Customer{
 	{ID: "grace", Shows: "Pro with add-ons and a promotion", setup: func(ctx context.Context, e *engine.Engine) error {
 		return all(
 			create(ctx, e, "grace", "Grace Hopper", "grace@example.com", true),
+			trialUsed(ctx, e, "grace"),
 			change(ctx, e, "grace", portico.ChangeRequest{PlanID: "pro", BillingPeriod: portico.Monthly,
 				Addons: []portico.AddonQuantity{{ID: "extra-seats", Quantity: 2}, {ID: "extra-calls", Quantity: 1}}}),
 			func() error {

@@ -18,8 +18,15 @@ func (o *op) subView(s *portico.Subscription) portico.SubscriptionView {
 		TrialEndsAt: s.TrialEndsAt, CurrentPeriodStart: s.CurrentPeriodStart, CurrentPeriodEnd: s.CurrentPeriodEnd,
 		CancelAt: s.CancelAt, EndedAt: s.EndedAt, ScheduledUpdates: s.ScheduledUpdates,
 	}
-	if v.ScheduledUpdates == nil {
-		v.ScheduledUpdates = []portico.ScheduledUpdate{}
+	v.ScheduledUpdates = make([]portico.ScheduledUpdate, len(s.ScheduledUpdates))
+	for i, u := range s.ScheduledUpdates {
+		targetID := u.TargetPlanID
+		if targetID == "" {
+			targetID = u.DowngradeToPlanID
+		}
+		target, _ := o.cat.Plan(targetID)
+		u.TargetPlanName = target.Name
+		v.ScheduledUpdates[i] = u
 	}
 	for _, aq := range s.Addons {
 		a, _ := o.cat.Addon(aq.ID)
@@ -303,7 +310,7 @@ func (o *op) planCard(c *portico.Customer, cur *portico.Subscription, product po
 		card.Price = &portico.Money{Amount: pr.Amount, Currency: pr.Currency}
 	}
 	card.Intent = o.intent(c, cur, p, period)
-	card.BelowUsage = o.belowUsage(c, p.Entitlements, usage)
+	card.BelowUsage = o.belowUsage(c, o.grantsWithAddons(p, cur), usage)
 	return card, true
 }
 
@@ -363,4 +370,19 @@ func (o *op) onlySubscribedProduct(customerID string) string {
 		only = s.ProductID
 	}
 	return only
+}
+
+// grantsWithAddons is what the plan would grant the customer: its own
+// entitlements plus the current add-ons it also sells, which a change keeps.
+func (o *op) grantsWithAddons(p portico.Plan, cur *portico.Subscription) []portico.Entitlement {
+	s := &portico.Subscription{PlanID: p.ID, Addons: []portico.AddonQuantity{}}
+	if cur != nil {
+		for _, a := range cur.Addons {
+			if p.AllowsAddon(a.ID) {
+				s.Addons = append(s.Addons, a)
+			}
+		}
+		s.ResourceID = cur.ResourceID
+	}
+	return o.grants(s)
 }

@@ -87,7 +87,7 @@ func Default() Theme {
 			FontFamily: `Inter, "Segoe UI", system-ui, -apple-system, Roboto, "Helvetica Neue", Arial, sans-serif`,
 			FontSize:   "15px", HeadingWeight: "650", TitleSize: "24px", SectionSize: "17px",
 		},
-		Layout: Layout{MaxWidth: "1040px", Spacing: "16px", Alignment: "left", PlanCardWidth: "240px", SectionPadding: "24px"},
+		Layout: Layout{MaxWidth: "1040px", Spacing: "16px", Alignment: "left", PlanCardWidth: "210px", SectionPadding: "24px"},
 		Radius: "12px",
 		Shadows: Shadows{
 			Card:  "0 1px 2px rgba(16,24,40,.06), 0 1px 3px rgba(16,24,40,.10)",

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,6 +29,8 @@ import (
 // config is the server's settings, read from the environment.
 type config struct {
 	Addr, PublicURL, DataDir, DatabaseURL, SecretKey, CatalogFile string
+	WebDir                                                        string
+	EmbedOrigins                                                  []string
 	Demo, TestClock                                               bool
 	SchedulerEvery                                                time.Duration
 }
@@ -41,6 +44,14 @@ func loadConfig() (config, error) {
 		CatalogFile: os.Getenv("PORTICO_CATALOG"),
 		Demo:        os.Getenv("PORTICO_DEMO") == "1",
 		TestClock:   os.Getenv("PORTICO_TEST_CLOCK") == "1",
+		WebDir:      env("PORTICO_WEB", "web"),
+	}
+	for _, o := range strings.Fields(strings.ReplaceAll(os.Getenv("PORTICO_EMBED_ORIGINS"), ",", " ")) {
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			return c, fmt.Errorf("PORTICO_EMBED_ORIGINS: %q is not an origin such as https://app.example.com", o)
+		}
+		c.EmbedOrigins = append(c.EmbedOrigins, u.Scheme+"://"+u.Host)
 	}
 	c.PublicURL = env("PORTICO_PUBLIC_URL", "http://"+c.Addr)
 	every, err := time.ParseDuration(env("PORTICO_SCHEDULER_INTERVAL", "30s"))
@@ -101,9 +112,22 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 		cfg.PublicURL = "http://" + ln.Addr().String()
 		srv.PublicURL = cfg.PublicURL
 	}
+	handler := webHandler(cfg, srv, log)
 	printBanner(stdout, cfg, srv, key, generated)
 	go schedule(ctx, eng, cfg.SchedulerEvery, log)
-	return listenAndServe(ctx, ln, srv.Handler(), log)
+	return listenAndServe(ctx, ln, handler, log)
+}
+
+// webHandler serves the portal pages and the wasm client beside the API;
+// without a built client it serves the API alone and says why.
+func webHandler(cfg config, srv *server.Server, log *slog.Logger) http.Handler {
+	web, err := server.NewWeb(srv, cfg.WebDir)
+	if err != nil {
+		log.Warn("serving the API only", "PORTICO_WEB", cfg.WebDir, "reason", err)
+		return srv.Handler()
+	}
+	web.EmbedOrigins = cfg.EmbedOrigins
+	return web.Handler()
 }
 
 // secretKey is PORTICO_SECRET_KEY, else the key kept in the data folder,

@@ -1,0 +1,110 @@
+// Package client calls Portico's portal API with a portal session token.
+// In the browser it uses fetch (net/http never enters the wasm); elsewhere
+// it uses net/http, so tests drive the same client against a real server.
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+
+	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/components"
+)
+
+// Client is a components.Source over the portal API.
+type Client struct {
+	base  string
+	token string
+}
+
+var _ components.Source = (*Client)(nil)
+
+// New returns a client for the API at base ("" for the page's own origin)
+// acting with the portal session token.
+func New(base, token string) *Client {
+	return &Client{base: strings.TrimRight(base, "/"), token: token}
+}
+
+// call sends a request and decodes a JSON answer into out, or returns the
+// problem as a *components.APIError.
+func (c *Client) call(ctx context.Context, method, path string, in, out any) error {
+	var body []byte
+	if in != nil {
+		var err error
+		if body, err = json.Marshal(in); err != nil {
+			return err
+		}
+	}
+	status, resp, err := send(ctx, method, c.base+"/api/v1"+path, c.token, body)
+	if err != nil {
+		return &components.APIError{Title: "Network error", Detail: "The server could not be reached. Check your connection and try again."}
+	}
+	if status >= 400 {
+		return problem(status, resp)
+	}
+	if out == nil {
+		return nil
+	}
+	return json.Unmarshal(resp, out)
+}
+
+func problem(status int, body []byte) error {
+	var p struct {
+		Title  string               `json:"title"`
+		Detail string               `json:"detail"`
+		Errors []portico.FieldError `json:"errors"`
+	}
+	if json.Unmarshal(body, &p) != nil || (p.Title == "" && p.Detail == "") {
+		p.Title = http.StatusText(status)
+	}
+	return &components.APIError{Status: status, Title: p.Title, Detail: p.Detail, Fields: p.Errors}
+}
+
+func (c *Client) Portal(ctx context.Context) (*portico.PortalView, error) {
+	var v portico.PortalView
+	return &v, c.call(ctx, http.MethodGet, "/portal", nil, &v)
+}
+
+func (c *Client) Paywall(ctx context.Context, productID, period string) (*portico.PaywallView, error) {
+	q := url.Values{}
+	if productID != "" {
+		q.Set("productId", productID)
+	}
+	if period != "" {
+		q.Set("billingPeriod", period)
+	}
+	path := "/portal/paywall"
+	if len(q) > 0 {
+		path += "?" + q.Encode()
+	}
+	var v portico.PaywallView
+	return &v, c.call(ctx, http.MethodGet, path, nil, &v)
+}
+
+func (c *Client) Preview(ctx context.Context, req portico.ChangeRequest) (*portico.Preview, error) {
+	var v portico.Preview
+	return &v, c.call(ctx, http.MethodPost, "/portal/preview", req, &v)
+}
+
+func (c *Client) Change(ctx context.Context, req portico.ChangeRequest) (*portico.ChangeResult, error) {
+	var v portico.ChangeResult
+	return &v, c.call(ctx, http.MethodPost, "/portal/subscriptions", req, &v)
+}
+
+func (c *Client) Cancel(ctx context.Context, subID string) (*portico.CancelResult, error) {
+	var v portico.CancelResult
+	return &v, c.call(ctx, http.MethodPost, "/portal/subscriptions/"+url.PathEscape(subID)+"/cancel", struct{}{}, &v)
+}
+
+func (c *Client) CancelScheduled(ctx context.Context, subID string) (*portico.SubscriptionView, error) {
+	var v portico.SubscriptionView
+	return &v, c.call(ctx, http.MethodDelete, "/portal/subscriptions/"+url.PathEscape(subID)+"/scheduled-updates", nil, &v)
+}
+
+func (c *Client) BillingSession(ctx context.Context, flow string) (*portico.BillingSession, error) {
+	var v portico.BillingSession
+	return &v, c.call(ctx, http.MethodPost, "/portal/billing-session", portico.BillingSessionRequest{Flow: flow}, &v)
+}

@@ -1,0 +1,60 @@
+//go:build js && wasm
+
+package client
+
+import (
+	"context"
+	"errors"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// send performs a request with the browser's fetch. Cancelling ctx aborts
+// it.
+func send(ctx context.Context, method, url, token string, body []byte) (int, []byte, error) {
+	headers := map[string]any{}
+	setHeaders(func(k, v string) { headers[k] = v }, token, body)
+	abort := app.Window().Get("AbortController").New()
+	opts := map[string]any{"method": method, "headers": headers, "signal": abort.Get("signal"), "credentials": "omit"}
+	if body != nil {
+		opts["body"] = string(body)
+	}
+	stop := context.AfterFunc(ctx, func() { abort.Call("abort") })
+	defer stop()
+	resp, err := await(app.Window().Call("fetch", url, opts))
+	if err != nil {
+		return 0, nil, err
+	}
+	buf, err := await(resp.Call("arrayBuffer"))
+	if err != nil {
+		return 0, nil, err
+	}
+	u8 := app.Window().Get("Uint8Array").New(buf)
+	b := make([]byte, u8.Length())
+	app.CopyBytesToGo(b, u8)
+	return resp.Get("status").Int(), b, nil
+}
+
+type settled struct {
+	v   app.Value
+	err error
+}
+
+// await waits for a promise. The callbacks never block: the channel has
+// room for the one answer.
+func await(promise app.Value) (app.Value, error) {
+	ch := make(chan settled, 1)
+	ok := app.FuncOf(func(_ app.Value, args []app.Value) any {
+		ch <- settled{v: args[0]}
+		return nil
+	})
+	fail := app.FuncOf(func(_ app.Value, args []app.Value) any {
+		ch <- settled{err: errors.New(args[0].Call("toString").String())}
+		return nil
+	})
+	defer ok.Release()
+	defer fail.Release()
+	promise.Call("then", ok, fail)
+	r := <-ch
+	return r.v, r.err
+}

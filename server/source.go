@@ -1,0 +1,109 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/components"
+	"github.com/portico-dev/portico/engine"
+	"github.com/portico-dev/portico/server/session"
+)
+
+// engineSource serves the components straight from the engine while the
+// server prerenders a page: the same data as the portal API, without a
+// round trip.
+type engineSource struct {
+	srv  *Server
+	sess *session.Session
+}
+
+// PortalSource returns the components' data source for a portal session
+// token; an invalid or expired token yields a source that answers 401.
+func (s *Server) PortalSource(token string) components.Source {
+	sess, err := s.Sessions.Verify(token, s.Engine.Now())
+	if err != nil {
+		return failingSource{err: &components.APIError{Status: http.StatusUnauthorized, Title: "Unauthorized",
+			Detail: "The portal session is not valid or has expired."}}
+	}
+	return &engineSource{srv: s, sess: sess}
+}
+
+func (e *engineSource) actor() engine.Actor { return engine.PortalActor(e.sess.Scope) }
+
+func (e *engineSource) Portal(ctx context.Context) (*portico.PortalView, error) {
+	v, err := e.srv.Engine.Portal(ctx, e.sess.Scope)
+	if v != nil {
+		v.ReturnURL = e.sess.ReturnURL
+	}
+	return v, apiError(err)
+}
+
+func (e *engineSource) Paywall(ctx context.Context, productID, period string) (*portico.PaywallView, error) {
+	v, err := e.srv.Engine.Paywall(ctx, e.sess.Scope, productID, period)
+	return v, apiError(err)
+}
+
+func (e *engineSource) Preview(ctx context.Context, req portico.ChangeRequest) (*portico.Preview, error) {
+	v, err := e.srv.Engine.Preview(ctx, e.sess.Scope.CustomerID, req, e.actor())
+	return v, apiError(err)
+}
+
+func (e *engineSource) Change(ctx context.Context, req portico.ChangeRequest) (*portico.ChangeResult, error) {
+	v, err := e.srv.Engine.ChangeSubscription(ctx, e.sess.Scope.CustomerID, req, e.actor())
+	return v, apiError(err)
+}
+
+func (e *engineSource) Cancel(ctx context.Context, subID string) (*portico.CancelResult, error) {
+	v, err := e.srv.Engine.Cancel(ctx, e.sess.Scope.CustomerID, subID, portico.CancelRequest{}, e.actor())
+	return v, apiError(err)
+}
+
+func (e *engineSource) CancelScheduled(ctx context.Context, subID string) (*portico.SubscriptionView, error) {
+	v, err := e.srv.Engine.CancelScheduled(ctx, e.sess.Scope.CustomerID, subID, e.actor())
+	return v, apiError(err)
+}
+
+func (e *engineSource) BillingSession(ctx context.Context, flow string) (*portico.BillingSession, error) {
+	if e.srv.Billing == nil {
+		return nil, &components.APIError{Status: http.StatusConflict, Title: "Conflict", Detail: "no billing provider is connected"}
+	}
+	u, err := e.srv.Billing.PortalURL(ctx, e.sess.Scope.CustomerID, flow, e.sess.ReturnURL)
+	return &portico.BillingSession{URL: u}, apiError(err)
+}
+
+// apiError turns a domain error into the problem the API would answer.
+func apiError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var e *portico.Error
+	if !errors.As(err, &e) {
+		return &components.APIError{Status: http.StatusInternalServerError, Title: "Internal error"}
+	}
+	return &components.APIError{Status: kindStatus[e.Kind], Title: e.Title, Detail: e.Detail, Fields: e.Fields}
+}
+
+// failingSource answers every call with one error.
+type failingSource struct{ err error }
+
+func (f failingSource) Portal(context.Context) (*portico.PortalView, error) { return nil, f.err }
+func (f failingSource) Paywall(context.Context, string, string) (*portico.PaywallView, error) {
+	return nil, f.err
+}
+func (f failingSource) Preview(context.Context, portico.ChangeRequest) (*portico.Preview, error) {
+	return nil, f.err
+}
+func (f failingSource) Change(context.Context, portico.ChangeRequest) (*portico.ChangeResult, error) {
+	return nil, f.err
+}
+func (f failingSource) Cancel(context.Context, string) (*portico.CancelResult, error) {
+	return nil, f.err
+}
+func (f failingSource) CancelScheduled(context.Context, string) (*portico.SubscriptionView, error) {
+	return nil, f.err
+}
+func (f failingSource) BillingSession(context.Context, string) (*portico.BillingSession, error) {
+	return nil, f.err
+}

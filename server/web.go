@@ -1,0 +1,205 @@
+package server
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"github.com/portico-dev/portico/webapp"
+)
+
+// wasmLengthHeader carries app.wasm's uncompressed size, so the loader's
+// progress is right when the body is sent compressed.
+const wasmLengthHeader = "X-Portico-Wasm-Length"
+
+// Web serves the portal pages, prerendered with the customer's data, and
+// the wasm client that takes them over, beside the API.
+type Web struct {
+	API *Server
+	// Dir holds app.wasm (with .br and .gz) and the static files.
+	Dir string
+	// EmbedOrigins may frame the /embed/ pages (besides Portico itself).
+	EmbedOrigins []string
+
+	version  string
+	wasmSize int64
+	pages    *app.Handler
+}
+
+// NewWeb prepares the pages over the API server. app.wasm must have been
+// built into dir (make build).
+func NewWeb(api *Server, dir string) (*Web, error) {
+	w := &Web{API: api, Dir: dir}
+	f, err := os.Open(filepath.Join(dir, "app.wasm"))
+	if err != nil {
+		return nil, fmt.Errorf("the web client is missing (%w): run make build", err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	if w.wasmSize, err = io.Copy(h, f); err != nil {
+		return nil, err
+	}
+	w.version = hex.EncodeToString(h.Sum(nil))[:16]
+	webapp.NewSource = api.PortalSource
+	webapp.Routes()
+	w.pages = &app.Handler{
+		Name: "Portico", ShortName: "Portico", Title: "Billing portal", Lang: "en",
+		Description:     "Your subscription, usage, plans, payment details and invoices.",
+		Icon:            app.Icon{Default: "/web/icon.png", SVG: "/web/icon.svg"},
+		BackgroundColor: "#f6f7fb", ThemeColor: "#4f46e5",
+		Version:                 w.version,
+		WasmContentLengthHeader: wasmLengthHeader,
+		LoadingLabel:            " ",
+		Styles:                  []string{"/web/page.css"},
+		RawHeaders:              []string{loaderStyle},
+		ServiceWorkerTemplate:   serviceWorker,
+	}
+	return w, nil
+}
+
+// loaderStyle turns go-app's full-screen loader into a thin bar at the top,
+// so the prerendered portal is the first paint.
+const loaderStyle = `<style>
+#app-wasm-loader { position: fixed; top: 0; left: 0; right: 0; height: 3px; width: auto; background: transparent;
+  z-index: 1000; overflow: hidden; pointer-events: none; }
+#app-wasm-loader::after { content: ""; position: absolute; inset: 0; width: 40%;
+  background: linear-gradient(90deg, transparent, #4f46e5, transparent); animation: portico-load 1.2s linear infinite; }
+#app-wasm-loader-icon, #app-wasm-loader-label { display: none; }
+@keyframes portico-load { from { transform: translateX(-100%); } to { transform: translateX(250%); } }
+</style>`
+
+// serviceWorker replaces go-app's caching worker with one that caches
+// nothing: HTTP caching with the build version does that job, and portal
+// pages carry sessions that must not be stored.
+const serviceWorker = `// {{.Version}}
+self.addEventListener("install", () => self.skipWaiting());
+self.addEventListener("activate", (e) => e.waitUntil(caches.keys()
+  .then((keys) => Promise.all(keys.map((k) => caches.delete(k))))
+  .then(() => self.clients.claim())));
+`
+
+// Handler routes pages, the client and static files, then the API.
+func (w *Web) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/", w.API.Handler())
+	for _, p := range webapp.Paths() {
+		mux.Handle("GET "+p, w.pageHeaders(p, w.pages))
+	}
+	for _, p := range []string{"/app.js", "/wasm_exec.js", "/app-worker.js", "/manifest.webmanifest", "/app.css"} {
+		mux.Handle("GET "+p, w.pages)
+	}
+	mux.HandleFunc("GET /web/app.wasm", w.serveWasm)
+	mux.Handle("GET /web/", w.static())
+	return mux
+}
+
+// pageHeaders adds the page security headers: a CSP that permits wasm and
+// nothing the page does not need, and framing limited to Portico itself
+// (plus the embed origins on /embed/ pages).
+func (w *Web) pageHeaders(path string, next http.Handler) http.Handler {
+	ancestors := "'self'"
+	if strings.HasPrefix(path, "/embed/") && len(w.EmbedOrigins) > 0 {
+		ancestors += " " + strings.Join(w.EmbedOrigins, " ")
+	}
+	csp := "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; " +
+		"img-src 'self' data:; connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'none'; " +
+		"form-action 'self'; frame-ancestors " + ancestors
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		h := rw.Header()
+		h.Set("Content-Security-Policy", csp)
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Content-Type-Options", "nosniff")
+		// go-app answers 304 to a matching ETag before rendering; a page
+		// holds live data, so it is always rendered afresh and never stored.
+		r.Header.Del("If-None-Match")
+		next.ServeHTTP(noStore{rw}, r)
+	})
+}
+
+// serveWasm sends app.wasm pre-compressed in the best encoding the browser
+// accepts, revalidated by the build version.
+func (w *Web) serveWasm(rw http.ResponseWriter, r *http.Request) {
+	h := rw.Header()
+	h.Set("Content-Type", "application/wasm")
+	h.Set("Vary", "Accept-Encoding")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("ETag", `"`+w.version+`"`)
+	h.Set(wasmLengthHeader, strconv.FormatInt(w.wasmSize, 10))
+	name := "app.wasm"
+	accept := r.Header.Get("Accept-Encoding")
+	for _, enc := range []struct{ token, ext string }{{"br", ".br"}, {"gzip", ".gz"}} {
+		if acceptsEncoding(accept, enc.token) {
+			if _, err := os.Stat(filepath.Join(w.Dir, name+enc.ext)); err == nil {
+				h.Set("Content-Encoding", enc.token)
+				name += enc.ext
+				break
+			}
+		}
+	}
+	f, err := os.Open(filepath.Join(w.Dir, name))
+	if err != nil {
+		http.Error(rw, "the web client is missing: run make build", http.StatusNotFound)
+		return
+	}
+	defer f.Close()
+	st, _ := f.Stat()
+	http.ServeContent(rw, r, "", st.ModTime(), f)
+}
+
+// acceptsEncoding reports whether an Accept-Encoding header accepts the
+// coding with a non-zero quality.
+func acceptsEncoding(header, coding string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(part, ";")
+		if !strings.EqualFold(strings.TrimSpace(name), coding) {
+			continue
+		}
+		q, ok := strings.CutPrefix(strings.TrimSpace(params), "q=")
+		if !ok {
+			return true
+		}
+		v, err := strconv.ParseFloat(strings.TrimSpace(q), 64)
+		return err == nil && v > 0
+	}
+	return false
+}
+
+// static serves the other files of the web folder, revalidated by version.
+func (w *Web) static() http.Handler {
+	files := http.StripPrefix("/web/", http.FileServer(http.Dir(w.Dir)))
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(rw, r)
+			return
+		}
+		rw.Header().Set("Cache-Control", "no-cache")
+		files.ServeHTTP(rw, r)
+	})
+}
+
+// Version is the client build's version.
+func (w *Web) Version() string { return w.version }
+
+// noStore keeps pages out of every cache: they carry a session and live
+// data. It sets the header last, over go-app's own.
+type noStore struct{ http.ResponseWriter }
+
+func (w noStore) WriteHeader(code int) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Del("ETag")
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w noStore) Write(b []byte) (int, error) {
+	if w.Header().Get("Cache-Control") != "no-store" {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}

@@ -1,0 +1,119 @@
+// Package webapp is Portico's go-app application: the routes and pages the
+// server prerenders and the wasm client runs — the full portal and one embed
+// surface per widget.
+package webapp
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"github.com/portico-dev/portico/components"
+	"github.com/portico-dev/portico/theme"
+)
+
+// Routes of the application.
+const (
+	PathPortal       = "/portal"
+	PathEmbedPortal  = "/embed/portal"
+	PathEmbedPaywall = "/embed/paywall"
+	PathEmbedUsage   = "/embed/usage"
+)
+
+// Paths lists every page route, for the server's router.
+func Paths() []string {
+	return []string{PathPortal, PathEmbedPortal, PathEmbedPaywall, PathEmbedUsage}
+}
+
+// NewSource makes the data source of a portal session: the API client in
+// the browser; the engine itself when the server prerenders. Set it before
+// Routes.
+var NewSource func(token string) components.Source
+
+// Theme returns the theme pages are drawn with; the server sets it from
+// PORTICO_THEME.
+var Theme = func() theme.Theme { return theme.Default() }
+
+// Routes registers the pages with go-app.
+func Routes() {
+	app.Route(PathPortal, func() app.Composer { return &Page{Surface: SurfacePortal} })
+	app.Route(PathEmbedPortal, func() app.Composer { return &Page{Surface: SurfaceEmbedPortal} })
+	app.Route(PathEmbedPaywall, func() app.Composer { return &Page{Surface: SurfacePaywall} })
+	app.Route(PathEmbedUsage, func() app.Composer { return &Page{Surface: SurfaceUsage} })
+}
+
+// Surfaces a page can show.
+const (
+	SurfacePortal      = "portal"
+	SurfaceEmbedPortal = "embed-portal"
+	SurfacePaywall     = "paywall"
+	SurfaceUsage       = "usage"
+)
+
+// Page is a portal page. The URL carries the session and presentation:
+// ?session=ps_…&locale=fr&prefix=acme&hide=invoices,usage&product=…
+type Page struct {
+	app.Compo
+	Surface string
+
+	query  url.Values
+	token  string
+	source components.Source
+}
+
+func (p *Page) OnPreRender(ctx app.Context) { p.read(ctx) }
+func (p *Page) OnNav(ctx app.Context)       { p.read(ctx) }
+
+// read takes the session and settings from the URL; the source is made
+// once per session.
+func (p *Page) read(ctx app.Context) {
+	p.query = ctx.Page().URL().Query()
+	token := p.query.Get("session")
+	if token != p.token || p.source == nil {
+		p.token = token
+		if token != "" && NewSource != nil {
+			p.source = NewSource(token)
+		}
+	}
+	ctx.Page().SetTitle(components.TextsFor(p.query.Get("locale"), nil).Get("subscriptionTitle"))
+}
+
+func (p *Page) Render() app.UI {
+	if p.query == nil {
+		return app.Div()
+	}
+	if p.token == "" || p.source == nil {
+		return app.Main().Class("portico-page").Body(
+			app.Div().Class("portico-page-message").Role("alert").Text(
+				"This link has no portal session. Open the billing portal from your account again."))
+	}
+	return app.Main().Class("portico-page", "portico-page-"+p.Surface).Body(p.surface())
+}
+
+func (p *Page) surface() app.UI {
+	q := p.query
+	locale, prefix := q.Get("locale"), q.Get("prefix")
+	hidden := splitList(q.Get("hide"))
+	th := Theme()
+	switch p.Surface {
+	case SurfacePaywall, SurfaceUsage:
+		var section app.UI = &components.Usage{}
+		if p.Surface == SurfacePaywall {
+			section = &components.Paywall{ProductID: q.Get("product")}
+		}
+		return components.Provider(p.source).WithLocale(locale).WithPrefix(prefix).WithTheme(th).
+			WithScope(q.Get("product"), q.Get("resource")).Body(&components.NoticeBar{}, section)
+	}
+	return components.Portal(p.source).WithLocale(locale).WithPrefix(prefix).WithTheme(th).
+		WithScope(q.Get("product"), q.Get("resource")).WithHidden(hidden...).WithSupportURL(q.Get("support"))
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
