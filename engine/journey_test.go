@@ -775,7 +775,7 @@ func TestCancellation(t *testing.T) {
 			if tc.cancellation == portico.EndOfPeriod {
 				want := portico.ScheduledUpdate{Type: portico.UpdateCancellation, EffectiveAt: feb1, CreatedAt: jan11}
 				if tc.afterCancel == portico.AfterCancelDowngradeToFree {
-					want.DowngradeToPlanID = free
+					want.DowngradeToPlanID, want.TargetPlanName = free, "Free"
 				}
 				if len(s.ScheduledUpdates) != 1 || !reflect.DeepEqual(normUpdate(s.ScheduledUpdates[0]), want) {
 					t.Errorf("scheduled updates = %+v, want [%+v]", s.ScheduledUpdates, want)
