@@ -14,7 +14,7 @@ import (
 
 func (s *Server) getCatalog(r *http.Request, _ []byte) (int, any, error) {
 	c, err := s.Engine.Catalog(r.Context())
-	return http.StatusOK, c, err
+	return http.StatusOK, withLists(c), err
 }
 
 func (s *Server) putCatalog(r *http.Request, body []byte) (int, any, error) {
@@ -23,14 +23,36 @@ func (s *Server) putCatalog(r *http.Request, body []byte) (int, any, error) {
 		return 0, nil, err
 	}
 	c, err = s.Engine.ApplyCatalog(r.Context(), c)
-	return http.StatusOK, c, err
+	return http.StatusOK, withLists(c), err
 }
 
 func (s *Server) archive(kind string) handler {
 	return func(r *http.Request, _ []byte) (int, any, error) {
 		c, err := s.Engine.Archive(r.Context(), kind, r.PathValue("id"))
-		return http.StatusOK, c, err
+		return http.StatusOK, withLists(c), err
 	}
+}
+
+// withLists answers a catalog's empty collections as [] rather than null,
+// like every other list of the API.
+func withLists(c *portico.Catalog) *portico.Catalog {
+	if c == nil {
+		return nil
+	}
+	out := *c
+	if out.Features == nil {
+		out.Features = []portico.Feature{}
+	}
+	if out.Products == nil {
+		out.Products = []portico.Product{}
+	}
+	if out.Plans == nil {
+		out.Plans = []portico.Plan{}
+	}
+	if out.Addons == nil {
+		out.Addons = []portico.Addon{}
+	}
+	return &out
 }
 
 func (s *Server) createCustomer(r *http.Request, body []byte) (int, any, error) {
@@ -126,8 +148,10 @@ func (s *Server) createPortalSession(r *http.Request, body []byte) (int, any, er
 	ttl := s.SessionTTL
 	if req.TTL != "" {
 		d, err := time.ParseDuration(req.TTL)
-		if err != nil || d <= 0 || d > maxSessionTTL {
-			return 0, nil, portico.Invalid("ttl", "must be a duration such as \"30m\" or \"2h\", at most 24h")
+		// Expiry is kept to the second, so a shorter session would be over
+		// before it is handed out.
+		if err != nil || d < time.Second || d > maxSessionTTL {
+			return 0, nil, portico.Invalid("ttl", "must be a duration such as \"30m\" or \"2h\", from 1s to 24h")
 		}
 		ttl = d
 	}

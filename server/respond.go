@@ -68,6 +68,10 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 		typ = "internal"
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
+	if status == http.StatusUnauthorized {
+		// RFC 9110: a 401 names the scheme that would be accepted.
+		w.Header().Set("WWW-Authenticate", `Bearer realm="portico"`)
+	}
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(problem{Type: "https://portico.dev/problems/" + typ, Title: e.Title,
 		Status: status, Detail: e.Detail, Errors: e.Fields})

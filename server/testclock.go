@@ -1,6 +1,8 @@
 package server
 
 import (
+	"errors"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -40,6 +42,9 @@ func (s *Server) advanceTestClock(r *http.Request, body []byte) (int, any, error
 		if !req.To.After(now) {
 			return 0, nil, portico.Invalid("to", "must be after the clock's time %s; the clock only moves forward", now.Format(time.RFC3339))
 		}
+		if !now.Add(req.To.Sub(now)).Equal(*req.To) {
+			return 0, nil, portico.Invalid("to", "is too far ahead: the clock moves at most about 290 years at once")
+		}
 		to = *req.To
 	case req.By != "":
 		d, err := parseDuration(req.By)
@@ -58,8 +63,14 @@ func (s *Server) advanceTestClock(r *http.Request, body []byte) (int, any, error
 // parseDuration reads Go durations plus whole days ("30d").
 func parseDuration(v string) (time.Duration, error) {
 	if days, ok := strings.CutSuffix(v, "d"); ok {
-		n, err := strconv.Atoi(days)
-		return time.Duration(n) * 24 * time.Hour, err
+		n, err := strconv.ParseInt(days, 10, 64)
+		if err != nil {
+			return 0, err
+		}
+		if n > math.MaxInt64/int64(24*time.Hour) || n < math.MinInt64/int64(24*time.Hour) {
+			return 0, errors.New("duration out of range")
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
 	}
 	return time.ParseDuration(v)
 }
