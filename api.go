@@ -76,7 +76,7 @@ type SubscriptionView struct {
 	ID                 string            `json:"id"`
 	ProductID          string            `json:"productId"`
 	ProductName        string            `json:"productName"`
-	ResourceID         string            `json:"resourceId,omitempty"`
+	ResourceID         string            `json:"resourceId"`
 	Plan               PlanRef           `json:"plan"`
 	Status             string            `json:"status"`
 	Pricing            string            `json:"pricing"`
@@ -84,11 +84,11 @@ type SubscriptionView struct {
 	Price              Money             `json:"price"`
 	Total              Money             `json:"total"`
 	Addons             []AddonView       `json:"addons"`
-	TrialEndsAt        *time.Time        `json:"trialEndsAt,omitempty"`
+	TrialEndsAt        *time.Time        `json:"trialEndsAt"`
 	CurrentPeriodStart time.Time         `json:"currentPeriodStart"`
 	CurrentPeriodEnd   time.Time         `json:"currentPeriodEnd"`
-	CancelAt           *time.Time        `json:"cancelAt,omitempty"`
-	EndedAt            *time.Time        `json:"endedAt,omitempty"`
+	CancelAt           *time.Time        `json:"cancelAt"`
+	EndedAt            *time.Time        `json:"endedAt"`
 	ScheduledUpdates   []ScheduledUpdate `json:"scheduledUpdates"`
 }
 

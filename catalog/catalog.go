@@ -4,6 +4,7 @@
 package catalog
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,11 +15,15 @@ import (
 
 // Decode reads a catalog document strictly: unknown fields are errors.
 func Decode(r io.Reader) (*portico.Catalog, error) {
-	dec := json.NewDecoder(r)
+	body, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	var c portico.Catalog
 	if err := dec.Decode(&c); err != nil {
-		return nil, validation.DecodeError(err)
+		return nil, validation.DecodeError(err, body)
 	}
 	return &c, nil
 }
@@ -173,6 +178,8 @@ func checkJourneyPlan(errs *problems, c *portico.Catalog, productID, field, plan
 		errs.add(field, "plan %q belongs to product %q", planID, plan.ProductID)
 	case plan.Pricing != pricing:
 		errs.add(field, "plan %q must be a %s plan", planID, pricing)
+	case plan.Archived:
+		errs.add(field, "plan %q is archived; the journey cannot start or end on it", planID)
 	default:
 		return &plan
 	}

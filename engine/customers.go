@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"math"
 	"slices"
 	"time"
 
@@ -169,6 +170,9 @@ func (e *Engine) ReportUsage(ctx context.Context, req portico.UsageRequest) (*po
 			return err
 		}
 		current, _ := usageValue(f, findUsage(recs, f.ID, key), anchor, o.now)
+		if req.Value > 0 && current > math.MaxInt64-req.Value {
+			return portico.Invalid("value", "would take usage of %q past the largest number that can be kept", f.ID)
+		}
 		if current+req.Value < 0 {
 			return portico.Invalid("value", "would take usage of %q below zero (it is %d)", f.ID, current)
 		}

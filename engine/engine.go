@@ -191,6 +191,9 @@ func (e *Engine) Archive(ctx context.Context, kind, id string) (*portico.Catalog
 		if !archive(o.cat, kind, id) {
 			return portico.NotFound(kind, id)
 		}
+		if err := catalog.Validate(o.cat); err != nil {
+			return portico.Conflict("%s %q cannot be archived: %v", kind, id, err)
+		}
 		out = o.cat
 		return o.tx.PutCatalog(o.cat)
 	})

@@ -103,3 +103,27 @@ func TestPaywallDefaultsToTheSubscribedProduct(t *testing.T) {
 	_, err = e.eng.Paywall(e.ctx, portico.PortalScope{CustomerID: "acme"}, "", "")
 	wantField(t, err, "productId")
 }
+
+// A portal limited to one product shows that product's entitlements only.
+func TestProductScopedPortalShowsItsOwnEntitlements(t *testing.T) {
+	e := newEnv(t, withJourney(nil))
+	e.createCustomer("acme", nil)
+	e.change("acme", req(basic))
+	e.change("acme", portico.ChangeRequest{PlanID: sitePlus, ResourceID: "s1"})
+	all, err := e.eng.Portal(e.ctx, portico.PortalScope{CustomerID: "acme", ResourceID: "s1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sites, err := e.eng.Portal(e.ctx, portico.PortalScope{CustomerID: "acme", ProductID: "sites", ResourceID: "s1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sites.Entitlements) == 0 || len(sites.Entitlements) >= len(all.Entitlements) {
+		t.Fatalf("scoped portal has %d entitlements, unscoped %d; want fewer but some", len(sites.Entitlements), len(all.Entitlements))
+	}
+	for _, en := range sites.Entitlements {
+		if en.FeatureID == "seats" {
+			t.Errorf("the sites portal shows the app's seats")
+		}
+	}
+}

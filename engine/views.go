@@ -58,17 +58,22 @@ func (o *op) portal(c *portico.Customer, scope portico.PortalScope) (*portico.Po
 		Scope:    scope, Credit: c.Credit, Subscriptions: []portico.SubscriptionView{},
 		Promotions: []portico.PromotionView{}, Invoices: []portico.Invoice{}, Now: o.now,
 	}
+	var bills []*portico.Bill
 	for _, s := range shownSubs(subs, c.ID, PortalActor(scope)) {
 		v.Subscriptions = append(v.Subscriptions, o.subView(s))
-		if b := o.nextBill(s); b != nil && (v.NextBill == nil || b.Date.Before(v.NextBill.Date)) {
-			v.NextBill = b
+		if b := o.nextBill(s); b != nil {
+			bills = append(bills, b)
 		}
 	}
+	v.NextBill = earliestBill(bills)
 	if v.NextBill != nil && c.Credit.Currency == v.NextBill.Currency {
 		v.NextBill.Amount = max(v.NextBill.Amount-c.Credit.Amount, 0)
 	}
 	if v.Entitlements, err = o.entitlements(c, scope.ResourceID); err != nil {
 		return nil, err
+	}
+	if scope.ProductID != "" {
+		v.Entitlements = o.productEntitlements(v.Entitlements, scope.ProductID)
 	}
 	if v.Promotions, err = o.promotionViews(c.ID); err != nil {
 		return nil, err
@@ -385,4 +390,45 @@ func (o *op) grantsWithAddons(p portico.Plan, cur *portico.Subscription) []porti
 		s.ResourceID = cur.ResourceID
 	}
 	return o.grants(s)
+}
+
+// earliestBill is the next bill: everything due on the earliest date, in
+// the currency of the first bill on it.
+func earliestBill(bills []*portico.Bill) *portico.Bill {
+	var next *portico.Bill
+	for _, b := range bills {
+		if next == nil || b.Date.Before(next.Date) {
+			next = &portico.Bill{Amount: b.Amount, Currency: b.Currency, Date: b.Date}
+		} else if b.Date.Equal(next.Date) && b.Currency == next.Currency {
+			next.Amount += b.Amount
+		}
+	}
+	return next
+}
+
+// productEntitlements keeps the entitlements of features the product's
+// plans or add-ons grant, for a portal limited to that product.
+func (o *op) productEntitlements(all []portico.EntitlementView, productID string) []portico.EntitlementView {
+	features := map[string]bool{}
+	for _, p := range o.cat.Plans {
+		if p.ProductID == productID {
+			for _, e := range p.Entitlements {
+				features[e.FeatureID] = true
+			}
+		}
+	}
+	for _, a := range o.cat.Addons {
+		if a.ProductID == productID {
+			for _, e := range a.Entitlements {
+				features[e.FeatureID] = true
+			}
+		}
+	}
+	out := []portico.EntitlementView{}
+	for _, e := range all {
+		if features[e.FeatureID] {
+			out = append(out, e)
+		}
+	}
+	return out
 }

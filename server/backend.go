@@ -155,6 +155,11 @@ func (s *Server) createPortalSession(r *http.Request, body []byte) (int, any, er
 		}
 		ttl = d
 	}
+	if req.ReturnURL != "" {
+		if u, err := url.Parse(req.ReturnURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return 0, nil, portico.Invalid("returnUrl", "must be an http or https URL")
+		}
+	}
 	if _, err := s.Engine.Customer(r.Context(), req.CustomerID); err != nil {
 		return 0, nil, err
 	}

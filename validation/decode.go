@@ -1,22 +1,28 @@
 package validation
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
+	"strconv"
 	"strings"
+	"time"
 
 	portico "github.com/portico-dev/portico"
 )
 
-// DecodeError turns a JSON decoding error into a 422 that names the field
-// where it can (wrong type, unknown field) and the position otherwise.
-func DecodeError(err error) error {
+// DecodeError turns an error decoding body into a 422 that names the field
+// by its JSON path, indices included ("addons[1].quantity").
+func DecodeError(err error, body []byte) error {
 	var typeErr *json.UnmarshalTypeError
 	var syntaxErr *json.SyntaxError
 	switch {
 	case errors.As(err, &typeErr):
-		field := typeErr.Field
+		field := pathAtOffset(body, typeErr.Offset)
+		if field == "" {
+			field = typeErr.Field
+		}
 		if field == "" {
 			field = "(body)"
 		}
@@ -29,9 +35,24 @@ func DecodeError(err error) error {
 		return portico.Invalid("(body)", "ends before the JSON object is complete")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return portico.Invalid(name, "is not a known field")
+		field := pathOfKey(body, name)
+		if field == "" {
+			field = name
+		}
+		return portico.Invalid(field, "is not a known field")
+	case isTimeError(err):
+		field := pathOfBadTime(body)
+		if field == "" {
+			field = "(body)"
+		}
+		return portico.Invalid(field, "must be an RFC 3339 time such as \"2026-01-31T12:00:00Z\"")
 	}
 	return portico.Invalid("(body)", "cannot be read: %v", err)
+}
+
+func isTimeError(err error) bool {
+	var pe *time.ParseError
+	return errors.As(err, &pe) || strings.Contains(err.Error(), "Time.UnmarshalJSON")
 }
 
 func article(kind string) string {
@@ -48,4 +69,112 @@ func article(kind string) string {
 		return "an object"
 	}
 	return "a " + kind
+}
+
+// pathAtOffset is the path of the first value ending at or after offset:
+// the value a type error at offset is about.
+func pathAtOffset(body []byte, offset int64) string {
+	return walk(body, func(path, key string, tok json.Token, end int64) bool { return end >= offset })
+}
+
+// pathOfKey is the path of the first object member named key.
+func pathOfKey(body []byte, key string) string {
+	return walk(body, func(path, k string, tok json.Token, end int64) bool { return k == key && tok == nil })
+}
+
+// pathOfBadTime is the path of the first time field (named "…At" or "to")
+// whose value is not an RFC 3339 time.
+func pathOfBadTime(body []byte) string {
+	return walk(body, func(path, key string, tok json.Token, end int64) bool {
+		if tok == nil || (!strings.HasSuffix(key, "At") && key != "to") {
+			return false
+		}
+		s, ok := tok.(string)
+		if !ok {
+			return true
+		}
+		_, err := time.Parse(time.RFC3339, s)
+		return err != nil
+	})
+}
+
+// frame is one level of the document being walked.
+type frame struct {
+	object  bool
+	key     string
+	index   int
+	wantKey bool
+}
+
+// walk visits each object key (with a nil token) and each value of a JSON
+// document in order, with its path and the input offset after it, and
+// returns the path where visit first says yes.
+func walk(body []byte, visit func(path, key string, tok json.Token, end int64) bool) string {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var stack []frame
+	path := func() string {
+		var b strings.Builder
+		for _, f := range stack {
+			if f.object {
+				if b.Len() > 0 {
+					b.WriteByte('.')
+				}
+				b.WriteString(f.key)
+			} else {
+				b.WriteString("[" + strconv.Itoa(f.index) + "]")
+			}
+		}
+		return b.String()
+	}
+	key := func() string {
+		if len(stack) > 0 && stack[len(stack)-1].object {
+			return stack[len(stack)-1].key
+		}
+		return ""
+	}
+	next := func() {
+		if len(stack) == 0 {
+			return
+		}
+		if top := &stack[len(stack)-1]; top.object {
+			top.wantKey = true
+		} else {
+			top.index++
+		}
+	}
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		if n := len(stack); n > 0 && stack[n-1].object && stack[n-1].wantKey {
+			if d, ok := tok.(json.Delim); ok && d == '}' {
+				stack = stack[:n-1]
+				next()
+				continue
+			}
+			stack[n-1].key, stack[n-1].wantKey = tok.(string), false
+			if visit(path(), key(), nil, dec.InputOffset()) {
+				return path()
+			}
+			continue
+		}
+		if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
+			stack = stack[:len(stack)-1]
+			next()
+			continue
+		}
+		if visit(path(), key(), tok, dec.InputOffset()) {
+			return path()
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, frame{object: true, wantKey: true})
+		case json.Delim('['):
+			stack = append(stack, frame{})
+		default:
+			next()
+		}
+	}
 }

@@ -1,7 +1,11 @@
 package validation
 
 import (
+	"encoding/json"
+	"errors"
+	"strings"
 	"testing"
+	"time"
 
 	portico "github.com/portico-dev/portico"
 )
@@ -32,6 +36,37 @@ func TestCurrencyAcceptsLowerCaseISOCodes(t *testing.T) {
 		err := Struct(&portico.Price{BillingPeriod: "monthly", Currency: cur}, "")
 		if (err == nil) != ok {
 			t.Errorf("currency %q: err = %v, want ok=%v", cur, err, ok)
+		}
+	}
+}
+
+func TestDecodeErrorsNameTheFieldWithIndices(t *testing.T) {
+	type addon struct {
+		ID       string `json:"id"`
+		Quantity int    `json:"quantity"`
+	}
+	type req struct {
+		PlanID    string     `json:"planId"`
+		Addons    []addon    `json:"addons"`
+		ExpiresAt *time.Time `json:"expiresAt"`
+	}
+	cases := map[string]string{
+		`{"planId":"pro","addons":[{"id":"a","quantity":1},{"id":"b","quantity":"two"}]}`: "addons[1].quantity",
+		`{"planId":7}`:                                 "planId",
+		`{"addons":[{"id":"a","colour":"red"}]}`:       "addons[0].colour",
+		`{"planId":"pro","expiresAt":"next week"}`:     "expiresAt",
+		`{"planId":"pro","expiresAt":1767225600}`:      "expiresAt",
+		`{"planId":"pro","addons":{"id":"a"}}`:         "addons",
+		`{"planId":"pro","addons":[{"id":"a"}],"x":1}`: "x",
+	}
+	for body, want := range cases {
+		dec := json.NewDecoder(strings.NewReader(body))
+		dec.DisallowUnknownFields()
+		var r req
+		err := DecodeError(dec.Decode(&r), []byte(body))
+		var e *portico.Error
+		if !errors.As(err, &e) || len(e.Fields) != 1 || e.Fields[0].Field != want {
+			t.Errorf("%s: %v, want the field %q", body, err, want)
 		}
 	}
 }

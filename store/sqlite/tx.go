@@ -209,7 +209,7 @@ func (t *tx) PutBillingProfile(customerID string, p *portico.BillingProfile) err
 }
 
 func (t *tx) InvoicesOf(customerID string) ([]portico.Invoice, error) {
-	return listDocs[portico.Invoice](t, `SELECT doc FROM invoices WHERE customer_id = ? ORDER BY created DESC, id DESC`, customerID)
+	return listDocs[portico.Invoice](t, `SELECT doc FROM invoices WHERE customer_id = ? ORDER BY created DESC, rowid DESC`, customerID)
 }
 
 func (t *tx) AddInvoice(customerID string, inv portico.Invoice) error {
