@@ -3,6 +3,7 @@ GO      ?= go
 BIN     := bin/portico
 DATA    ?= ./data
 WASM    := web/app.wasm
+WASMEXEC := bin/go_js_wasm_exec
 
 .PHONY: build wasm run test vet clean
 
@@ -25,9 +26,15 @@ vet:
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm ./webapp ./components ./client ./theme
 	@test -z "$$(gofmt -l .)" || (echo "gofmt needed on:"; gofmt -l .; exit 1)
 
-## test: static checks, then every test with the race detector
-test: vet build
+## test: static checks, every test with the race detector (end-to-end tests
+## drive Chromium), then the browser tests of the wasm client
+test: vet build $(WASMEXEC)
 	$(GO) test -race -count=1 ./...
+	PATH="$(CURDIR)/bin:$$PATH" GOOS=js GOARCH=wasm $(GO) test -count=1 -run 'Browser|Fetch' ./client ./components
+
+# The wasm test runner, pinned in its own module (tools/wasmbrowsertest).
+$(WASMEXEC): tools/wasmbrowsertest/go.mod
+	cd tools/wasmbrowsertest && $(GO) build -o ../../$(WASMEXEC) github.com/agnivade/wasmbrowsertest
 
 clean:
 	rm -rf bin $(WASM) $(WASM).br $(WASM).gz

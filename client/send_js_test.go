@@ -1,0 +1,33 @@
+//go:build js && wasm
+
+package client
+
+import (
+	"context"
+	"testing"
+)
+
+// The fetch bridge reads a response's status and body back into Go.
+func TestFetchReadsStatusAndBody(t *testing.T) {
+	status, body, err := send(context.Background(), "GET", `data:application/json,{"plan":"pro"}`, "ps_x", nil)
+	if err != nil || status != 200 || string(body) != `{"plan":"pro"}` {
+		t.Fatalf("send = %d %q %v", status, body, err)
+	}
+}
+
+// A cancelled context aborts the fetch instead of waiting for it.
+func TestFetchHonoursCancellation(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, err := send(ctx, "GET", `data:application/json,{}`, "ps_x", nil); err == nil {
+		t.Fatal("a cancelled request succeeded")
+	}
+}
+
+// A failed fetch is a network error the portal can show, not a panic.
+func TestFetchFailureIsAnError(t *testing.T) {
+	c := New("http://127.0.0.1:1", "ps_x")
+	if _, err := c.Portal(context.Background()); err == nil {
+		t.Fatal("fetch from a closed port succeeded")
+	}
+}

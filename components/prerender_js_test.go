@@ -1,0 +1,58 @@
+//go:build js && wasm
+
+package components
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// In the browser the provider starts from the data the server rendered the
+// page with: the portal shows at once and is not fetched a second time.
+func TestBrowserProviderStartsFromPrerenderedData(t *testing.T) {
+	b, _ := json.Marshal(demoPortal())
+	doc := app.Window().Get("document")
+	el := doc.Call("createElement", "div")
+	el.Set("id", prerenderedID)
+	el.Call("setAttribute", "data-portal", base64.StdEncoding.EncodeToString(b))
+	doc.Get("body").Call("appendChild", el)
+	defer el.Call("remove")
+
+	src := &fakeSource{portal: demoPortal(), paywall: demoPaywall()}
+	e := app.NewTestEngine()
+	root := Provider(src).Body(&Usage{})
+	if err := e.Load(root); err != nil {
+		t.Fatal(err)
+	}
+	e.ConsumeAll()
+	html := app.HTMLString(root)
+	if !strings.Contains(html, "Seats") || strings.Contains(html, `class="portico-skeleton"`) {
+		t.Fatalf("the usage section did not render from prerendered data:\n%s", html)
+	}
+	for _, call := range src.calls {
+		if call == "portal" {
+			t.Errorf("the portal was fetched again: %v", src.calls)
+		}
+	}
+}
+
+// Without prerendered data the provider fetches the portal once.
+func TestBrowserProviderLoadsWithoutPrerenderedData(t *testing.T) {
+	src := &fakeSource{portal: demoPortal(), paywall: demoPaywall()}
+	e := app.NewTestEngine()
+	root := Provider(src).Body(&Usage{})
+	if err := e.Load(root); err != nil {
+		t.Fatal(err)
+	}
+	e.ConsumeAll()
+	if n := strings.Count(strings.Join(src.calls, ","), "portal"); n != 1 {
+		t.Errorf("portal fetched %d times, want 1: %v", n, src.calls)
+	}
+	if html := app.HTMLString(root); !strings.Contains(html, "API calls") {
+		t.Errorf("usage not rendered after loading:\n%s", html)
+	}
+}
