@@ -23,6 +23,7 @@ type Paywall struct {
 	ProductID string
 
 	period  string
+	product string // the product chosen when the customer has several
 	view    *portico.PaywallView
 	loaded  int // the portal data version the plans were loaded for
 	loading bool
@@ -52,10 +53,34 @@ func (p *Paywall) reloadIfStale(ctx app.Context) {
 }
 
 func (p *Paywall) productID() string {
-	if p.ProductID != "" {
+	switch {
+	case p.ProductID != "":
 		return p.ProductID
+	case p.cfg.ProductID != "":
+		return p.cfg.ProductID
 	}
-	return p.cfg.ProductID
+	if products := p.products(); len(products) > 1 {
+		if p.product == "" {
+			return products[0].ID
+		}
+		return p.product
+	}
+	return ""
+}
+
+// products lists the products the customer subscribes to, when the
+// paywall is not limited to one: it then offers a choice between them.
+func (p *Paywall) products() []portico.ProductRef {
+	if p.ProductID != "" || p.cfg.ProductID != "" || p.data.Portal == nil {
+		return nil
+	}
+	var out []portico.ProductRef
+	for _, sub := range p.data.Portal.Subscriptions {
+		if !slices.ContainsFunc(out, func(r portico.ProductRef) bool { return r.ID == sub.ProductID }) {
+			out = append(out, portico.ProductRef{ID: sub.ProductID, Name: sub.ProductName})
+		}
+	}
+	return out
 }
 
 func (p *Paywall) load(ctx app.Context) {
@@ -81,7 +106,7 @@ func (p *Paywall) Render() app.UI {
 	switch {
 	case p.view == nil && p.err != "":
 		body = append(body, app.Div().Class(p.c("error")).Role("alert").Body(
-			app.P().Text(p.t("loadError")), app.P().Class(p.c("error-detail")).Text(p.err),
+			app.P().Text(p.t("plansLoadError")), app.P().Class(p.c("error-detail")).Text(p.err),
 			app.Button().Type("button").Class(p.c("button", "retry-button")).Text(p.t("retry")).
 				OnClick(func(ctx app.Context, e app.Event) { p.load(ctx) })))
 	case p.view == nil:
@@ -106,7 +131,29 @@ func (p *Paywall) Render() app.UI {
 func (p *Paywall) header() app.UI {
 	return app.Div().Class(p.c("section-header")).Body(
 		app.H2().Class(p.c("section-title", "paywall-section-title")).Text(p.t("paywallSectionTitle")),
+		app.If(len(p.products()) > 1, p.productTabs),
 		app.If(p.view != nil && len(p.view.BillingPeriods) > 1, p.toggle),
+	)
+}
+
+// productTabs switches between the products the customer subscribes to.
+func (p *Paywall) productTabs() app.UI {
+	current := p.productID()
+	return app.Div().Class(p.c("segmented", "product-switch")).Role("radiogroup").Aria("label", p.t("productLabel")).Body(
+		app.Range(p.products()).Slice(func(i int) app.UI {
+			ref := p.products()[i]
+			b := app.Button().Type("button").Role("radio").Aria("checked", ref.ID == current).Class(p.c("period-option")).
+				Text(ref.Name).OnClick(func(ctx app.Context, e app.Event) {
+				if p.product != ref.ID {
+					p.product, p.period = ref.ID, ""
+					p.load(ctx)
+				}
+			}, app.EventScope(ref.ID))
+			if ref.ID == current {
+				b = b.Class(p.c("period-option-selected"))
+			}
+			return b
+		}),
 	)
 }
 
@@ -165,14 +212,12 @@ func (p *Paywall) card(pl portico.PaywallPlan) app.UI {
 		classes = append(classes, "current-plan")
 	}
 	return app.Div().Class(p.c(classes...)).Body(
-		app.If(pl.Highlighted || pl.Intent == portico.IntentCurrent, func() app.UI {
-			return app.Div().Class(p.c("plan-badges")).Body(
-				app.If(pl.Highlighted, func() app.UI { return app.Span().Class(p.c("plan-badge")).Text(p.t("mostPopular")) }),
-				app.If(pl.Intent == portico.IntentCurrent, func() app.UI {
-					return app.Span().Class(p.c("plan-badge", "plan-badge-current")).Text(p.t("currentPlan"))
-				}),
-			)
-		}),
+		app.Div().Class(p.c("plan-badges")).Body(
+			app.If(pl.Highlighted, func() app.UI { return app.Span().Class(p.c("plan-badge")).Text(p.t("mostPopular")) }),
+			app.If(pl.Intent == portico.IntentCurrent, func() app.UI {
+				return app.Span().Class(p.c("plan-badge", "plan-badge-current")).Text(p.t("currentPlan"))
+			}),
+		),
 		app.H3().Class(p.c("plan-name")).Text(pl.Name),
 		app.If(pl.Description != "", func() app.UI { return app.P().Class(p.c("plan-description", "muted")).Text(pl.Description) }),
 		p.price(pl),
@@ -192,7 +237,7 @@ func (p *Paywall) price(pl portico.PaywallPlan) app.UI {
 	f := p.f()
 	switch {
 	case pl.Pricing == portico.PricingCustom:
-		return app.Div().Class(p.c("plan-price")).Body(app.Span().Class(p.c("plan-amount")).Text(p.t("priceContactUs")))
+		return app.Div().Class(p.c("plan-price", "plan-custom")).Body(app.Span().Class(p.c("plan-amount")).Text(p.t("priceContactUs")))
 	case pl.Pricing == portico.PricingFree || pl.Price == nil:
 		return app.Div().Class(p.c("plan-price")).Body(app.Span().Class(p.c("plan-amount")).Text(p.t("freePrice")))
 	}

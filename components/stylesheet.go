@@ -122,14 +122,16 @@ const css = `
   border-radius: var(--P-radius); padding: 20px; background: var(--P-surface); }
 .P-plan-highlighted { border: 2px solid var(--P-primary); box-shadow: var(--P-shadow-card); }
 .P-current-plan { background: var(--P-highlight); }
-.P-plan-badges { position: absolute; top: -11px; left: 16px; right: 16px; display: flex; gap: 6px; flex-wrap: wrap; }
+.P-plan-badges { display: flex; gap: 6px; flex-wrap: wrap; min-height: 22px; margin: -6px 0 -2px; }
 .P-plan-badge { background: var(--P-primary); color: var(--P-on-primary); }
 .P-plan-badge-current { background: var(--P-text); color: var(--P-surface); }
 .P-plan-card .P-plan-name { font-size: 18px; }
 .P-plan-description { margin: 0; font-size: 14px; min-height: 21px; }
 .P-plan-amount { font-size: 28px; font-weight: 700; letter-spacing: -0.02em; }
 .P-plan-billed { font-size: 12px; }
-.P-plan-button { width: 100%; }
+.P-plan-button { width: 100%; white-space: normal; }
+.P-plan-custom .P-plan-amount { font-size: 22px; line-height: 38px; }
+.P-product-switch { flex-wrap: wrap; }
 .P-plan-features { list-style: none; margin: 4px 0 0; padding: 0; font-size: 14px; display: flex; flex-direction: column; gap: 6px; }
 .P-plan-feature::before { content: "✓"; color: var(--P-success); font-weight: 700; margin-right: 8px; }
 .P-below-usage { margin: 0; font-size: 13px; color: var(--P-warning); }

@@ -101,6 +101,8 @@ var english = Texts{
 	"featureLimit":       "{limit} {unit}",
 	"belowUsage":         "Below your current usage of {features}",
 	"noPlans":            "No plans are available.",
+	"plansLoadError":     "We couldn't load the plans.",
+	"productLabel":       "Product",
 
 	// Confirm step.
 	"confirmTitle":       "Confirm your change",
@@ -157,6 +159,7 @@ var english = Texts{
 	"retry":          "Try again",
 	"actionError":    "That didn't work: {error}",
 	"sessionExpired": "Your session has expired. Reload the page from your account to continue.",
+	"missingSession": "This link has no portal session. Open the billing portal from your account again.",
 	"dismiss":        "Dismiss",
 	"close":          "Close",
 }
@@ -244,6 +247,8 @@ var french = Texts{
 	"unlimited":          "Illimité",
 	"belowUsage":         "Inférieur à votre utilisation actuelle de {features}",
 	"noPlans":            "Aucune offre disponible.",
+	"plansLoadError":     "Impossible de charger les offres.",
+	"productLabel":       "Produit",
 
 	"confirmTitle":       "Confirmer la modification",
 	"amountDueNow":       "À payer maintenant",
@@ -294,6 +299,7 @@ var french = Texts{
 	"retry":          "Réessayer",
 	"actionError":    "L’opération a échoué : {error}",
 	"sessionExpired": "Votre session a expiré. Rechargez la page depuis votre compte pour continuer.",
+	"missingSession": "Ce lien ne contient pas de session. Ouvrez de nouveau le portail de facturation depuis votre compte.",
 	"dismiss":        "Fermer",
 	"close":          "Fermer",
 }

@@ -85,7 +85,7 @@ func (p *Page) Render() app.UI {
 	if p.token == "" || p.source == nil {
 		return app.Main().Class("portico-page").Body(
 			app.Div().Class("portico-page-message").Role("alert").Text(
-				"This link has no portal session. Open the billing portal from your account again."))
+				components.TextsFor(p.query.Get("locale"), nil).Get("missingSession")))
 	}
 	return app.Main().Class("portico-page", "portico-page-"+p.Surface).Body(p.surface())
 }
