@@ -3,6 +3,8 @@ package components
 import (
 	"context"
 	"errors"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -20,6 +22,33 @@ type fakeSource struct {
 	billing  error
 	changed  []portico.ChangeRequest
 	canceled []string
+
+	// gate, when set, holds Portal until it is closed; entered is closed
+	// when Portal starts waiting on it.
+	gate    chan struct{}
+	entered chan struct{}
+	// Errors returned by the other calls while set.
+	paywallErr, previewErr, changeErr, cancelErr error
+}
+
+// count counts the calls that start with prefix.
+func (f *fakeSource) count(prefix string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, c := range f.calls {
+		if strings.HasPrefix(c, prefix) {
+			n++
+		}
+	}
+	return n
+}
+
+// log returns the calls so far.
+func (f *fakeSource) log() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.calls)
 }
 
 func (f *fakeSource) record(call string) {
@@ -30,6 +59,12 @@ func (f *fakeSource) record(call string) {
 
 func (f *fakeSource) Portal(ctx context.Context) (*portico.PortalView, error) {
 	f.record("portal")
+	if f.gate != nil {
+		if f.entered != nil {
+			close(f.entered)
+		}
+		<-f.gate
+	}
 	if f.err != nil {
 		return nil, f.err
 	}
@@ -38,6 +73,9 @@ func (f *fakeSource) Portal(ctx context.Context) (*portico.PortalView, error) {
 
 func (f *fakeSource) Paywall(ctx context.Context, productID, period string) (*portico.PaywallView, error) {
 	f.record("paywall " + productID + " " + period)
+	if f.paywallErr != nil {
+		return nil, f.paywallErr
+	}
 	v := *f.paywall
 	if period != "" {
 		v.BillingPeriod = period
@@ -47,18 +85,31 @@ func (f *fakeSource) Paywall(ctx context.Context, productID, period string) (*po
 
 func (f *fakeSource) Preview(ctx context.Context, req portico.ChangeRequest) (*portico.Preview, error) {
 	f.record("preview " + req.PlanID)
+	if f.previewErr != nil {
+		return nil, f.previewErr
+	}
 	return f.preview, nil
 }
 
 func (f *fakeSource) Change(ctx context.Context, req portico.ChangeRequest) (*portico.ChangeResult, error) {
 	f.record("change " + req.PlanID)
+	if f.changeErr != nil {
+		return nil, f.changeErr
+	}
+	f.mu.Lock()
 	f.changed = append(f.changed, req)
+	f.mu.Unlock()
 	return &portico.ChangeResult{Preview: *f.preview}, nil
 }
 
 func (f *fakeSource) Cancel(ctx context.Context, id string) (*portico.CancelResult, error) {
 	f.record("cancel " + id)
+	if f.cancelErr != nil {
+		return nil, f.cancelErr
+	}
+	f.mu.Lock()
 	f.canceled = append(f.canceled, id)
+	f.mu.Unlock()
 	return &portico.CancelResult{}, nil
 }
 

@@ -208,7 +208,7 @@ func (s *SubscriptionOverview) cancelScheduled(ctx app.Context, subID string) {
 // tells the customer how it went.
 func (s *SubscriptionOverview) run(ctx app.Context, subID string, do func(context.Context) error, okKey string) {
 	s.busy = subID
-	src := s.cfg
+	cfg := s.cfg
 	ctx.Async(func() {
 		c, cancel := context.WithTimeout(ctx, 20*time.Second)
 		defer cancel()
@@ -216,10 +216,10 @@ func (s *SubscriptionOverview) run(ctx app.Context, subID string, do func(contex
 		ctx.Dispatch(func(ctx app.Context) {
 			s.busy, s.confirming = "", ""
 			if err != nil {
-				notify(ctx, "error", src.Texts.Get("actionError", "error", err.Error()))
+				notify(ctx, "error", cfg.Texts.Get("actionError", "error", err.Error()))
 				return
 			}
-			notify(ctx, "success", src.Texts.Get(okKey))
+			notify(ctx, "success", cfg.Texts.Get(okKey))
 			refresh(ctx)
 		})
 	})

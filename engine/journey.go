@@ -590,14 +590,12 @@ func (o *op) applyChange(c *portico.Customer, ch *plannedChange) (*portico.Subsc
 	if err := o.invoice(c, s, due.Amount, due.Currency); err != nil {
 		return nil, err
 	}
-	c.Credit = portico.Money{Amount: ch.newCredit, Currency: creditCurrency(c.Credit, due.Currency, ch.newCredit)}
+	c.Credit = portico.Money{Amount: ch.newCredit, Currency: creditCurrency(c.Credit, due.Currency)}
 	return s, o.tx.UpdateCustomer(c)
 }
 
-func creditCurrency(prev portico.Money, cur string, amount int64) string {
-	if amount == 0 && prev.Currency == "" {
-		return cur
-	}
+// creditCurrency keeps the balance's currency once it has one.
+func creditCurrency(prev portico.Money, cur string) string {
 	if prev.Currency != "" {
 		return prev.Currency
 	}

@@ -409,21 +409,7 @@ func earliestBill(bills []*portico.Bill) *portico.Bill {
 // productEntitlements keeps the entitlements of features the product's
 // plans or add-ons grant, for a portal limited to that product.
 func (o *op) productEntitlements(all []portico.EntitlementView, productID string) []portico.EntitlementView {
-	features := map[string]bool{}
-	for _, p := range o.cat.Plans {
-		if p.ProductID == productID {
-			for _, e := range p.Entitlements {
-				features[e.FeatureID] = true
-			}
-		}
-	}
-	for _, a := range o.cat.Addons {
-		if a.ProductID == productID {
-			for _, e := range a.Entitlements {
-				features[e.FeatureID] = true
-			}
-		}
-	}
+	features := o.productFeatures(productID)
 	out := []portico.EntitlementView{}
 	for _, e := range all {
 		if features[e.FeatureID] {
