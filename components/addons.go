@@ -38,7 +38,7 @@ func (s *AddonsList) Render() app.UI {
 			if r.sub.BillingPeriod == portico.Annually {
 				per = s.t("perYear")
 			}
-			return app.Li().Class(s.c("addon-row", "compatible-addon-"+slug(r.addon.ID))).Body(
+			return app.Li().Class(s.c("addon-row", "compatible-addon-"+r.addon.ID)).Body(
 				app.Span().Class(s.c("addon-name")).Text(r.addon.Name),
 				app.Span().Class(s.c("addon-quantity")).Text(s.t("addonQuantity", "quantity", strconv.Itoa(r.addon.Quantity))),
 				app.Span().Class(s.c("addon-price")).Text(f.M(total)+" "+per),

@@ -80,6 +80,14 @@ func (f *fakeSource) Paywall(ctx context.Context, productID, period string) (*po
 	if period != "" {
 		v.BillingPeriod = period
 	}
+	v.Plans = slices.Clone(v.Plans)
+	for i, pl := range v.Plans {
+		for _, pr := range pl.Prices {
+			if pr.BillingPeriod == v.BillingPeriod {
+				v.Plans[i].Price = &portico.Money{Amount: pr.Amount, Currency: pr.Currency}
+			}
+		}
+	}
 	return &v, nil
 }
 

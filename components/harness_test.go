@@ -61,6 +61,39 @@ func load(t *testing.T, ui app.UI, frame chan struct{}) *harness {
 	return h
 }
 
+// mountPending loads ui with src's Portal held open and returns once the
+// first frame is drawn; release lets Portal answer and the engine settle.
+func mountPending(t *testing.T, ui app.UI, src *fakeSource) (h *harness, release func()) {
+	t.Helper()
+	src.gate, src.entered = make(chan struct{}), make(chan struct{})
+	frame := make(chan struct{})
+	h = load(t, ui, frame)
+	done := h.consume()
+	released := false
+	release = func() {
+		t.Helper()
+		if released {
+			return
+		}
+		released = true
+		close(src.gate)
+		select {
+		case <-done:
+		case <-time.After(settleTimeout):
+			t.Fatal("the engine did not settle once the portal answered")
+		}
+	}
+	for _, ch := range []chan struct{}{frame, src.entered} {
+		select {
+		case <-ch:
+		case <-time.After(settleTimeout):
+			release()
+			t.Fatal("the portal was not requested")
+		}
+	}
+	return h, release
+}
+
 // settle runs every pending dispatch, goroutine and update.
 func (h *harness) settle() {
 	h.t.Helper()
@@ -89,13 +122,15 @@ func (h *harness) html() string { return app.HTMLString(h.root) }
 func (h *harness) text() string { return visibleText(h.html()) }
 
 var (
+	styleRE = regexp.MustCompile(`(?s)<style>.*?</style>`)
 	tagRE   = regexp.MustCompile(`<[^>]*>`)
 	spaceRE = regexp.MustCompile(`\s+`)
 	classRE = regexp.MustCompile(`class="([^"]*)"`)
 )
 
 func visibleText(html string) string {
-	s := tagRE.ReplaceAllString(html, " ")
+	s := styleRE.ReplaceAllString(html, " ")
+	s = tagRE.ReplaceAllString(s, " ")
 	s = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">", "&#34;", `"`, "&#39;", "'").Replace(s)
 	return strings.TrimSpace(spaceRE.ReplaceAllString(s, " "))
 }
@@ -180,21 +215,23 @@ func unexported(v reflect.Value, name string) reflect.Value {
 	return reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem()
 }
 
-// find returns the first element, depth first, that has the class.
-func (n node) find(class string) (node, bool) {
-	if n.html && slices.Contains(n.classes, class) {
+// find returns the first element, depth first, below n or n itself, that
+// has the class, or the ID when sel starts with '#', or exactly the visible
+// text when sel starts with '='.
+func (n node) find(sel string) (node, bool) {
+	if n.html && n.matches(sel) {
 		return n, true
 	}
 	for _, c := range n.children {
-		if found, ok := c.find(class); ok {
+		if found, ok := c.find(sel); ok {
 			return found, true
 		}
 	}
 	return node{}, false
 }
 
-// findPath finds an element with the last class inside elements with the
-// classes before it.
+// findPath finds the element matching the last selector inside elements
+// matching the selectors before it.
 func (h *harness) findPath(path ...string) (node, bool) {
 	n := tree(h.root)
 	for _, class := range path {
@@ -267,4 +304,17 @@ func (h *harness) classCount(class string) int {
 func (h *harness) textOf(path ...string) string {
 	h.t.Helper()
 	return visibleText(app.HTMLString(h.mustFind(path...).ui))
+}
+
+// visibleTextOf is the visible text of a mounted element.
+func visibleTextOf(n node) string { return visibleText(app.HTMLString(n.ui)) }
+
+func (n node) matches(sel string) bool {
+	switch {
+	case strings.HasPrefix(sel, "#"):
+		return n.attrs["id"] == sel[1:]
+	case strings.HasPrefix(sel, "="):
+		return visibleTextOf(n) == sel[1:]
+	}
+	return slices.Contains(n.classes, sel)
 }

@@ -83,8 +83,11 @@ func (p *Paywall) products() []portico.ProductRef {
 	return out
 }
 
+// load fetches the plans. The error, with its retry button, stays until
+// the answer: go-app drops a dispatch whose context's element is gone.
+// When plans are shown, a failure keeps them with their period and product.
 func (p *Paywall) load(ctx app.Context) {
-	p.loading, p.err = true, ""
+	p.loading = true
 	src, product, period, version := p.cfg.Source, p.productID(), p.period, p.data.Version
 	ctx.Async(func() {
 		c, cancel := context.WithTimeout(ctx, 20*time.Second)
@@ -94,9 +97,13 @@ func (p *Paywall) load(ctx app.Context) {
 			p.loading, p.loaded = false, version
 			if err != nil {
 				p.err = err.Error()
+				if p.view != nil {
+					p.period, p.product = p.view.BillingPeriod, p.view.Product.ID
+					notify(ctx, "error", p.t("actionError", "error", p.err))
+				}
 				return
 			}
-			p.view, p.period = v, v.BillingPeriod
+			p.view, p.period, p.err = v, v.BillingPeriod, ""
 		})
 	})
 }
@@ -107,8 +114,8 @@ func (p *Paywall) Render() app.UI {
 	case p.view == nil && p.err != "":
 		body = append(body, app.Div().Class(p.c("error")).Role("alert").Body(
 			app.P().Text(p.t("plansLoadError")), app.P().Class(p.c("error-detail")).Text(p.err),
-			app.Button().Type("button").Class(p.c("button", "retry-button")).Text(p.t("retry")).
-				OnClick(func(ctx app.Context, e app.Event) { p.load(ctx) })))
+			busyButton(p.c("button", "retry-button"), p.t("retry"), p.loading, "retry",
+				func(ctx app.Context, e app.Event) { p.load(ctx) })))
 	case p.view == nil:
 		if _, placeholder := p.ready(4); placeholder != nil {
 			body = append(body, placeholder)
@@ -204,7 +211,7 @@ func bestSaving(plans []portico.PaywallPlan) int {
 }
 
 func (p *Paywall) card(pl portico.PaywallPlan) app.UI {
-	classes := []string{"plan-card", slug(pl.ID)}
+	classes := []string{"plan-card", pl.ID}
 	if pl.Highlighted {
 		classes = append(classes, "plan-highlighted")
 	}

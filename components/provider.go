@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 
@@ -97,7 +98,8 @@ type PortalProvider struct {
 	Handlers   Callbacks
 	Content    []app.UI
 
-	data Data
+	data      Data
+	published Config // the configuration the sections have
 }
 
 // Provider returns a provider reading from src.
@@ -144,7 +146,56 @@ func (p *PortalProvider) prefix() string {
 func (p *PortalProvider) config() Config {
 	return Config{Source: p.Source, Prefix: p.prefix(), Locale: p.Locale, Texts: TextsFor(p.Locale, p.Overrides),
 		ProductID: p.ProductID, ResourceID: p.ResourceID, SupportURL: p.SupportURL, Hidden: p.HiddenIDs,
-		Handlers: p.Handlers}
+		Handlers: p.callbacks()}
+}
+
+// callbacks are the host's callbacks behind stable wrappers that call the
+// current ones, so a host re-rendering with new closures needs no
+// republishing.
+func (p *PortalProvider) callbacks() Callbacks {
+	var c Callbacks
+	h := &p.Handlers
+	if h.OnManageSubscription != nil {
+		c.OnManageSubscription = func(ctx app.Context, intent string) bool {
+			return h.OnManageSubscription != nil && h.OnManageSubscription(ctx, intent)
+		}
+	}
+	if h.OnContactSupport != nil {
+		c.OnContactSupport = func(ctx app.Context) bool { return h.OnContactSupport != nil && h.OnContactSupport(ctx) }
+	}
+	if h.OnBuyMore != nil {
+		c.OnBuyMore = func(ctx app.Context, featureID string) bool { return h.OnBuyMore != nil && h.OnBuyMore(ctx, featureID) }
+	}
+	if h.OnPlanSelected != nil {
+		c.OnPlanSelected = func(ctx app.Context, sel PlanSelection) bool {
+			return h.OnPlanSelected != nil && h.OnPlanSelected(ctx, sel)
+		}
+	}
+	if h.OnCancelScheduledUpdates != nil {
+		c.OnCancelScheduledUpdates = func(ctx app.Context, id string) bool {
+			return h.OnCancelScheduledUpdates != nil && h.OnCancelScheduledUpdates(ctx, id)
+		}
+	}
+	return c
+}
+
+// sameConfig reports whether two configurations differ only by their
+// callback wrappers, which never compare equal. Sources compare by
+// identity.
+func sameConfig(a, b Config) bool {
+	ha, hb := a.Handlers, b.Handlers
+	sa, sb := a.Source, b.Source
+	a.Handlers, b.Handlers, a.Source, b.Source = Callbacks{}, Callbacks{}, nil, nil
+	t := reflect.TypeOf(sa)
+	if t != reflect.TypeOf(sb) || t != nil && (!t.Comparable() || sa != sb) {
+		return false
+	}
+	return reflect.DeepEqual(a, b) &&
+		(ha.OnManageSubscription == nil) == (hb.OnManageSubscription == nil) &&
+		(ha.OnContactSupport == nil) == (hb.OnContactSupport == nil) &&
+		(ha.OnBuyMore == nil) == (hb.OnBuyMore == nil) &&
+		(ha.OnPlanSelected == nil) == (hb.OnPlanSelected == nil) &&
+		(ha.OnCancelScheduledUpdates == nil) == (hb.OnCancelScheduledUpdates == nil)
 }
 
 // OnInit starts from the data the server rendered the page with, if any.
@@ -166,10 +217,20 @@ func (p *PortalProvider) OnPreRender(ctx app.Context) { p.start(ctx) }
 func (p *PortalProvider) OnMount(ctx app.Context)     { p.start(ctx) }
 
 // OnUpdate republishes the configuration when the host changes a prop.
-func (p *PortalProvider) OnUpdate(ctx app.Context) { ctx.SetState(stateConfig, p.config()) }
+// go-app updates the provider whenever its host re-renders with props it
+// cannot compare (callbacks, content with event handlers); republishing an
+// unchanged configuration would update every section and their ancestors,
+// the host included, in an endless loop.
+func (p *PortalProvider) OnUpdate(ctx app.Context) {
+	if cfg := p.config(); !sameConfig(cfg, p.published) {
+		p.published = cfg
+		ctx.SetState(stateConfig, cfg)
+	}
+}
 
 func (p *PortalProvider) start(ctx app.Context) {
-	ctx.SetState(stateConfig, p.config())
+	p.published = p.config()
+	ctx.SetState(stateConfig, p.published)
 	ctx.Handle(actionRefresh, func(ctx app.Context, _ app.Action) { p.load(ctx) })
 	if p.data.Portal != nil {
 		ctx.SetState(stateData, p.data)

@@ -1,0 +1,349 @@
+package components
+
+import (
+	"net/http"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	portico "github.com/portico-dev/portico"
+)
+
+func usd(n int64) portico.Money { return portico.Money{Amount: n, Currency: "usd"} }
+
+// withNotices lays out sections under a provider with the notice bar.
+func withNotices(src Source, sections ...app.UI) *PortalProvider {
+	return Provider(src).Body(append([]app.UI{&NoticeBar{}}, sections...)...)
+}
+
+func TestOverviewShowsPlanStatusPriceAndNextBill(t *testing.T) {
+	p := demoPortal()
+	p.Credit = usd(1250)
+	h := mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}))
+
+	h.contains("Subscription", "Manage subscription", "Pro", "Active", "$48.00 / month",
+		"Renews on Dec 21, 2026", "Next bill: $48.00 on Dec 21, 2026", "Account credit: $12.50")
+	if !h.hasClass("portico-status-active") || !h.hasClass("portico-subscription-pro") {
+		t.Error("the subscription lacks its status or plan class")
+	}
+	if h.hasClass("portico-trial-badge") {
+		t.Error("an active subscription shows a trial badge")
+	}
+	if got := h.textOf("portico-status-badge"); got != "Active" {
+		t.Errorf("status badge %q", got)
+	}
+	// A single subscription without a resource does not repeat its product.
+	if h.hasClass("portico-product-name") {
+		t.Error("the product name is shown for a single subscription")
+	}
+}
+
+func TestOverviewWithoutUpcomingBillOrSubscription(t *testing.T) {
+	p := demoPortal()
+	p.NextBill = nil
+	h := mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}))
+	h.contains("No upcoming bill")
+	h.lacks("Account credit")
+
+	p = demoPortal()
+	p.Subscriptions = nil
+	h = mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}))
+	h.contains("You have no active subscription.", "Choose a plan below to get started.")
+	h.lacks("Cancel subscription", "Next bill")
+}
+
+func TestOverviewTrialBadgeCountsDaysFromThePortalClock(t *testing.T) {
+	// The portal's clock is far from the machine's: days left must come
+	// from PortalView.Now.
+	now := time.Date(2030, 1, 1, 9, 0, 0, 0, time.UTC)
+	cases := []struct {
+		left time.Duration
+		want string
+	}{
+		{11*24*time.Hour + 20*time.Hour, "12 days left in trial"},
+		{48 * time.Hour, "2 days left in trial"},
+		{5 * time.Hour, "Last day of trial"},
+	}
+	for _, c := range cases {
+		p := demoPortal()
+		p.Now = now
+		end := now.Add(c.left)
+		p.Subscriptions[0].Status, p.Subscriptions[0].TrialEndsAt = portico.StatusTrialing, &end
+		h := mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}))
+		if got := h.textOf("portico-trial-badge"); got != c.want {
+			t.Errorf("%v before the trial ends: badge %q, want %q", c.left, got, c.want)
+		}
+		if title := h.mustFind("portico-trial-badge").attrs["title"]; title != "Trial ends on "+NewFormat("en").Date(end) {
+			t.Errorf("trial badge title %q", title)
+		}
+		h.contains("Trial", "Trial ends on "+NewFormat("en").Date(end))
+		if !h.hasClass("portico-status-trialing") {
+			t.Error("no trialing status class")
+		}
+	}
+}
+
+func TestOverviewEndedAndCancelingSubscriptions(t *testing.T) {
+	p := demoPortal()
+	p.Subscriptions[0].CancelAt = at(30)
+	h := mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}))
+	h.contains("Cancels on Dec 21, 2026")
+	if h.hasClass("portico-cancel-subscription-button") {
+		t.Error("a subscription already canceling offers to cancel")
+	}
+
+	p = demoPortal()
+	p.Subscriptions[0].Status, p.Subscriptions[0].EndedAt = portico.StatusCanceled, at(-3)
+	h = mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}))
+	h.contains("Canceled", "Ended on Nov 18, 2026")
+	if h.hasClass("portico-cancel-subscription-button") || !h.hasClass("portico-status-canceled") {
+		t.Error("an ended subscription offers to cancel or lacks its status class")
+	}
+}
+
+func TestOverviewAddonsAndPromotionsTabs(t *testing.T) {
+	p := demoPortal()
+	p.Promotions = append(p.Promotions, portico.PromotionView{
+		Promotion:   portico.Promotion{ID: "promo_2", FeatureID: "api-calls", Limit: 50000, GrantedAt: day0},
+		FeatureName: "API calls", Unit: "calls"})
+	h := mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}))
+
+	// Add-ons are the first tab: name, quantity and the line's total.
+	h.contains("Add-ons", "Promotions", "Extra seats", "× 2", "$10.00 / month")
+	if got := h.textOf("portico-compatible-addon-extra-seats"); got != "Extra seats × 2 $10.00 / month" {
+		t.Errorf("add-on row %q", got)
+	}
+	if got := h.textOf("portico-tab-selected"); got != "Add-ons" {
+		t.Errorf("selected tab %q", got)
+	}
+	h.lacks("Priority support")
+
+	h.click("portico-tabs", "#portico-tab-promotions")
+	h.contains("You were granted access to additional functionality at no additional cost.",
+		"Priority support", "Included", "Until Jan 20, 2027", "API calls", "50,000 calls")
+	h.lacks("Extra seats")
+	if got := h.textOf("portico-tab-selected"); got != "Promotions" {
+		t.Errorf("selected tab after the click %q", got)
+	}
+	if !h.hasClass("portico-promotion-priority-support") {
+		t.Error("the promotion row lacks its feature class")
+	}
+
+	h.click("portico-tabs", "#portico-tab-addons")
+	h.contains("Extra seats")
+	h.lacks("Priority support")
+}
+
+func TestOverviewEmptyAddonsAndPromotions(t *testing.T) {
+	p := demoPortal()
+	p.Subscriptions[0].Addons, p.Promotions = nil, nil
+	h := mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}))
+	h.contains("No add-ons on this subscription.")
+	h.click("portico-tabs", "#portico-tab-promotions")
+	h.contains("No promotions.")
+}
+
+func TestOverviewScheduledUpdateBanners(t *testing.T) {
+	cases := []struct {
+		update portico.ScheduledUpdate
+		want   string
+	}{
+		{portico.ScheduledUpdate{Type: portico.UpdatePlanChange, EffectiveAt: *at(30), TargetPlanID: "basic", TargetPlanName: "Basic"},
+			"Your plan changes to Basic on Dec 21, 2026."},
+		{portico.ScheduledUpdate{Type: portico.UpdatePeriodChange, EffectiveAt: *at(30), TargetBillingPeriod: portico.Annually},
+			"Your billing changes to Annually on Dec 21, 2026."},
+		{portico.ScheduledUpdate{Type: portico.UpdateAddonsChange, EffectiveAt: *at(30)},
+			"Your add-ons change on Dec 21, 2026."},
+		{portico.ScheduledUpdate{Type: portico.UpdateCancellation, EffectiveAt: *at(30)},
+			"Your subscription ends on Dec 21, 2026."},
+		{portico.ScheduledUpdate{Type: portico.UpdateCancellation, EffectiveAt: *at(30), DowngradeToPlanID: "free", TargetPlanName: "Free"},
+			"Your subscription moves to Free on Dec 21, 2026."},
+	}
+	for _, c := range cases {
+		p := demoPortal()
+		p.Subscriptions[0].ScheduledUpdates = []portico.ScheduledUpdate{c.update}
+		h := mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}))
+		if got := h.textOf("portico-scheduled-update-banner"); got != c.want+" Cancel update" {
+			t.Errorf("%s: banner %q", c.update.Type, got)
+		}
+		// A scheduled cancellation replaces the cancel button.
+		if cancelOffered := h.hasClass("portico-cancel-subscription-button"); cancelOffered == (c.update.Type == portico.UpdateCancellation) {
+			t.Errorf("%s: cancel button shown = %v", c.update.Type, cancelOffered)
+		}
+	}
+}
+
+func TestOverviewCancelScheduledUpdateCallsTheSourceThenRefreshes(t *testing.T) {
+	p := demoPortal()
+	p.Subscriptions[0].ScheduledUpdates = []portico.ScheduledUpdate{{Type: portico.UpdatePlanChange, EffectiveAt: *at(30),
+		TargetPlanID: "basic", TargetPlanName: "Basic"}}
+	src := &fakeSource{portal: p}
+	h := mount(t, withNotices(src, &SubscriptionOverview{}))
+	h.contains("Your plan changes to Basic")
+
+	src.portal = demoPortal() // what the server answers once the update is gone
+	h.click("portico-scheduled-update-banner", "portico-cancel-scheduled-update-button")
+	if got := src.count("cancel-scheduled sub_1"); got != 1 {
+		t.Fatalf("CancelScheduled calls: %v", src.log())
+	}
+	if got := src.count("portal"); got != 2 {
+		t.Errorf("the portal was not refreshed after the cancellation: %v", src.log())
+	}
+	h.contains("The scheduled update was canceled.")
+	h.lacks("Your plan changes to Basic")
+	if h.hasClass("portico-scheduled-update-banner") {
+		t.Error("the banner stays after the refresh")
+	}
+}
+
+func TestOverviewCancelScheduledUpdateCallbackTakesOver(t *testing.T) {
+	p := demoPortal()
+	p.Subscriptions[0].ScheduledUpdates = []portico.ScheduledUpdate{{Type: portico.UpdateAddonsChange, EffectiveAt: *at(30)}}
+	src := &fakeSource{portal: p}
+	var got []string
+	h := mount(t, withNotices(src, &SubscriptionOverview{}).WithCallbacks(Callbacks{
+		OnCancelScheduledUpdates: func(ctx app.Context, id string) bool { got = append(got, id); return true }}))
+	h.click("portico-cancel-scheduled-update-button")
+	if !slices.Equal(got, []string{"sub_1"}) || src.count("cancel-scheduled") != 0 {
+		t.Errorf("callback got %v; source calls %v", got, src.log())
+	}
+}
+
+func TestOverviewCustomPriceOffersContactSupportInsteadOfManage(t *testing.T) {
+	p := demoPortal()
+	p.Subscriptions[0].Plan = portico.PlanRef{ID: "enterprise", Name: "Enterprise"}
+	p.Subscriptions[0].Pricing, p.Subscriptions[0].Total = portico.PricingCustom, usd(99000)
+	src := &fakeSource{portal: p}
+	calls := 0
+	h := mount(t, withNotices(src, &SubscriptionOverview{}).WithCallbacks(Callbacks{
+		OnContactSupport: func(app.Context) bool { calls++; return true }}))
+
+	h.contains("Enterprise", "Custom price · $990.00 / month", "Have questions about your subscription?", "Contact support")
+	h.lacks("Manage subscription")
+	if h.hasClass("portico-manage-subscription-button") {
+		t.Error("a custom price offers the manage button")
+	}
+	h.click("portico-contact-support", "portico-contact-support-link")
+	if calls != 1 {
+		t.Errorf("OnContactSupport calls: %d", calls)
+	}
+
+	// Without a callback or a support URL, the portal says how to proceed.
+	h = mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}))
+	h.click("portico-contact-support-link")
+	h.contains("Your subscription has a custom price. Contact us to change it.")
+	if !h.hasClass("portico-notice-info") {
+		t.Error("the contact notice is not an info notice")
+	}
+}
+
+func TestOverviewManageCallsTheCallbackWithItsIntent(t *testing.T) {
+	var intents []string
+	h := mount(t, withNotices(&fakeSource{portal: demoPortal()}, &SubscriptionOverview{}).WithCallbacks(Callbacks{
+		OnManageSubscription: func(ctx app.Context, intent string) bool { intents = append(intents, intent); return true }}))
+	h.click("portico-manage-subscription-button")
+	if !slices.Equal(intents, []string{"manage"}) {
+		t.Errorf("intents %v", intents)
+	}
+}
+
+func TestOverviewCancelSubscriptionAsksThenCancels(t *testing.T) {
+	src := &fakeSource{portal: demoPortal()}
+	h := mount(t, withNotices(src, &SubscriptionOverview{}))
+	if h.hasClass("portico-cancel-confirm") {
+		t.Fatal("the confirmation shows before the click")
+	}
+
+	h.click("portico-cancel-subscription-button")
+	h.contains("Cancel your subscription?", "You keep access until the change takes effect.", "Keep subscription")
+	if h.mustFind("portico-cancel-confirm").attrs["role"] != "alertdialog" {
+		t.Error("the confirmation is not an alert dialog")
+	}
+	if h.hasClass("portico-cancel-subscription-button") {
+		t.Error("the cancel button stays next to its confirmation")
+	}
+
+	// Keeping the subscription closes the question without a call.
+	h.click("portico-cancel-confirm", "portico-button-secondary")
+	if h.hasClass("portico-cancel-confirm") || len(src.canceled) != 0 {
+		t.Fatalf("keep: confirmation shown %v, cancel calls %v", h.hasClass("portico-cancel-confirm"), src.log())
+	}
+
+	h.click("portico-cancel-subscription-button")
+	canceled := demoPortal()
+	canceled.Subscriptions[0].CancelAt = at(30)
+	src.portal = canceled
+	h.click("portico-cancel-confirm", "portico-confirm-cancel-button")
+	if !slices.Equal(src.canceled, []string{"sub_1"}) {
+		t.Fatalf("Cancel calls: %v", src.log())
+	}
+	if src.count("portal") != 2 {
+		t.Errorf("no refresh after cancelling: %v", src.log())
+	}
+	h.contains("Your subscription was canceled.", "Cancels on Dec 21, 2026")
+	if h.hasClass("portico-cancel-confirm") {
+		t.Error("the confirmation stays after cancelling")
+	}
+	if !h.hasClass("portico-notice-success") {
+		t.Error("no success notice")
+	}
+}
+
+func TestOverviewCancelFailureIsReported(t *testing.T) {
+	src := &fakeSource{portal: demoPortal(), cancelErr: &APIError{Status: http.StatusConflict, Title: "Already ended"}}
+	h := mount(t, withNotices(src, &SubscriptionOverview{}))
+	h.click("portico-cancel-subscription-button")
+	h.click("portico-confirm-cancel-button")
+	h.contains("That didn't work: Already ended")
+	if !h.hasClass("portico-notice-error") || src.count("portal") != 1 {
+		t.Errorf("error notice %v, calls %v", h.hasClass("portico-notice-error"), src.log())
+	}
+	if h.mustFind("portico-notice-error").attrs["role"] != "alert" {
+		t.Error("an error notice is not an alert")
+	}
+
+	h.click("portico-notice-dismiss")
+	h.lacks("That didn't work")
+}
+
+func TestOverviewSeveralSubscriptionsNameTheirProduct(t *testing.T) {
+	p := demoPortal()
+	p.Subscriptions[0].ResourceID = "site-a"
+	site := p.Subscriptions[0]
+	site.ID, site.ResourceID = "sub_2", "site-b"
+	p.Subscriptions = append(p.Subscriptions, site)
+	h := mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}))
+	if got := h.classCount("portico-subscription"); got != 2 {
+		t.Errorf("%d subscriptions shown", got)
+	}
+	h.contains("Acme Cloud · site-b")
+	if got := h.classCount("portico-product-name"); got != 2 {
+		t.Errorf("%d product names shown", got)
+	}
+
+	// A resource scope keeps that resource's subscription only.
+	h = mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}).WithScope("acme", "site-b"))
+	if got := h.classCount("portico-subscription"); got != 1 {
+		t.Errorf("%d subscriptions shown in a resource scope", got)
+	}
+}
+
+func TestOverviewFreeAndAnnualPrices(t *testing.T) {
+	p := demoPortal()
+	p.Subscriptions[0].Pricing, p.Subscriptions[0].Total = portico.PricingFree, usd(0)
+	h := mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}))
+	if got := h.textOf("portico-price"); got != "Free" {
+		t.Errorf("free price %q", got)
+	}
+
+	p = demoPortal()
+	p.Subscriptions[0].BillingPeriod, p.Subscriptions[0].Total = portico.Annually, usd(48000)
+	h = mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}))
+	if got := h.textOf("portico-price"); got != "$480.00 / year" {
+		t.Errorf("annual price %q", got)
+	}
+	if got := h.textOf("portico-addon-price"); got != "$10.00 / year" {
+		t.Errorf("annual add-on price %q", got)
+	}
+}
