@@ -26,6 +26,19 @@ func (c Config) ContactSupport(ctx app.Context) {
 	ctx.SetState(stateNotice, Notice{Kind: "info", Text: c.Texts.Get("contactSupportBody")})
 }
 
+// ContactSales runs the contact action for a plan sold by the sales team:
+// the host's contact-support callback, else the support URL, else a notice.
+func (c Config) ContactSales(ctx app.Context) {
+	if h := c.Handlers.OnContactSupport; h != nil && h(ctx) {
+		return
+	}
+	if c.SupportURL != "" {
+		openURL(c.SupportURL)
+		return
+	}
+	ctx.SetState(stateNotice, Notice{Kind: "info", Text: c.Texts.Get("contactSalesBody")})
+}
+
 // BuyMore runs the buy-more action for a feature: the host's callback,
 // else a scroll to the plans, where add-ons and higher limits are.
 func (c Config) BuyMore(ctx app.Context, featureID string) {

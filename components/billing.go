@@ -45,6 +45,8 @@ func (s *PaymentDetails) details(b portico.BillingView) app.UI {
 			app.Div().Class(s.c("customer-name")).Text(b.Name),
 			app.Div().Class(s.c("customer-email")).Text(b.Email),
 			app.If(b.Address != nil, func() app.UI { return app.Div().Class(s.c("customer-address", "muted")).Text(address(b.Address)) }),
+			busyButton(s.c("button", "button-link", "edit-billing-details-button"), s.t("editBilling"), s.busy, "billing",
+				func(ctx app.Context, e app.Event) { openBillingSession(ctx, s.cfg, "", &s.busy) }),
 		),
 		app.Div().Class(s.c("payment-method")).Body(
 			app.Div().Class(s.c("label")).Text(s.t("paymentMethod")),

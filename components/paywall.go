@@ -326,7 +326,7 @@ func (p *Paywall) choose(ctx app.Context, pl portico.PaywallPlan) {
 	case p.cfg.PlanSelected(ctx, sel):
 		return
 	case pl.Intent == portico.IntentContactSales:
-		p.cfg.ContactSupport(ctx)
+		p.cfg.ContactSales(ctx)
 		return
 	}
 	p.selected, p.preview, p.previewErr = &sel, nil, ""

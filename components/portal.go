@@ -86,7 +86,7 @@ func (c *CustomerPortal) Render() app.UI {
 		plans = &Paywall{}
 	}
 	p := &PortalProvider{Source: c.Source, Prefix: c.Prefix, Locale: c.Locale, Overrides: c.Overrides, Theme: c.Theme,
-		ProductID: c.ProductID, ResourceID: c.ResourceID, SupportURL: c.SupportURL, HiddenIDs: c.HiddenIDs, Handlers: c.Handlers}
+		ProductID: c.ProductID, ResourceID: c.ResourceID, SupportURL: c.SupportURL, Handlers: c.Handlers}
 	return p.Body(app.Div().Class(classes(prefix, "customer-portal")).Body(
 		&NoticeBar{},
 		app.If(c.shown(SectionOverview), func() app.UI { return &SubscriptionOverview{} }),

@@ -310,7 +310,7 @@ func TestProviderBuilderMethodsReachTheSections(t *testing.T) {
 	src.portal = p
 	h := mount(t, Provider(src).WithPrefix("acme").WithLocale("fr").WithTexts(Texts{"subscriptionTitle": "Votre offre"}).
 		WithTheme(theme.Theme{Palette: theme.Palette{Primary: "#123456"}}).WithScope("beta", "").
-		WithSupportURL("https://example.com/support").WithHidden(SectionUsage).
+		WithSupportURL("https://example.com/support").
 		Body(&NoticeBar{}, &SubscriptionOverview{}, &Paywall{}))
 	h.contains("Votre offre", "Growth", "Offres")
 	if h.classCount("acme-subscription") != 1 || h.hasClass("acme-subscription-pro") {

@@ -48,7 +48,6 @@ type Config struct {
 	ProductID  string
 	ResourceID string
 	SupportURL string
-	Hidden     []string
 	Handlers   Callbacks
 }
 
@@ -94,7 +93,6 @@ type PortalProvider struct {
 	ProductID  string
 	ResourceID string
 	SupportURL string
-	HiddenIDs  []string
 	Handlers   Callbacks
 	Content    []app.UI
 
@@ -127,9 +125,6 @@ func (p *PortalProvider) WithScope(productID, resourceID string) *PortalProvider
 // handles it.
 func (p *PortalProvider) WithSupportURL(v string) *PortalProvider { p.SupportURL = v; return p }
 
-// WithHidden hides sections by name (see SectionNames).
-func (p *PortalProvider) WithHidden(names ...string) *PortalProvider { p.HiddenIDs = names; return p }
-
 // WithCallbacks lets the host handle actions.
 func (p *PortalProvider) WithCallbacks(c Callbacks) *PortalProvider { p.Handlers = c; return p }
 
@@ -145,7 +140,7 @@ func (p *PortalProvider) prefix() string {
 
 func (p *PortalProvider) config() Config {
 	return Config{Source: p.Source, Prefix: p.prefix(), Locale: p.Locale, Texts: TextsFor(p.Locale, p.Overrides),
-		ProductID: p.ProductID, ResourceID: p.ResourceID, SupportURL: p.SupportURL, Hidden: p.HiddenIDs,
+		ProductID: p.ProductID, ResourceID: p.ResourceID, SupportURL: p.SupportURL,
 		Handlers: p.callbacks()}
 }
 
@@ -255,6 +250,10 @@ func (p *PortalProvider) load(ctx app.Context) {
 			p.data.Loading = false
 			if err != nil {
 				p.data.Err, p.data.Expired = err.Error(), statusOf(err) == http.StatusUnauthorized
+				if p.data.Portal != nil {
+					// What is shown may be out of date: say so.
+					notify(ctx, "error", TextsFor(p.Locale, p.Overrides).Get("refreshError", "error", err.Error()))
+				}
 			} else {
 				p.data.Portal, p.data.Version = v, p.data.Version+1
 			}

@@ -65,19 +65,16 @@ var english = Texts{
 	"addonQuantity":             "× {quantity}",
 	"noPromotions":              "No promotions.",
 	"promotionExpires":          "Until {date}",
-	"resource":                  "Resource: {resource}",
 
 	// Usage.
-	"usageSectionTitle": "Usage",
-	"noUsage":           "No metered or limited features on this subscription.",
-	"usageOf":           "{usage} of {limit}",
-	"usageUnlimited":    "{usage} used · Unlimited",
-	"included":          "Included",
-	"resetsOn":          "Resets on {date}",
-	"atLimit":           "Limit reached",
-	"nearLimit":         "Nearly at the limit",
-	"buyMore":           "Buy more",
-	"upgradeForMore":    "Upgrade",
+	"noUsage":        "No metered or limited features on this subscription.",
+	"usageOf":        "{usage} of {limit}",
+	"usageUnlimited": "{usage} used · Unlimited",
+	"included":       "Included",
+	"resetsOn":       "Resets on {date}",
+	"atLimit":        "Limit reached",
+	"nearLimit":      "Nearly at the limit",
+	"buyMore":        "Buy more",
 
 	// Paywall.
 	"monthly":            "Monthly",
@@ -98,7 +95,6 @@ var english = Texts{
 	"billedAnnually":     "billed annually",
 	"priceContactUs":     "Contact us",
 	"unlimited":          "Unlimited",
-	"featureLimit":       "{limit} {unit}",
 	"belowUsage":         "Below your current usage of {features}",
 	"noPlans":            "No plans are available.",
 	"plansLoadError":     "We couldn't load the plans.",
@@ -124,6 +120,7 @@ var english = Texts{
 	"changeScheduled":    "Your change is scheduled for {date}.",
 	"trialStarted":       "Your trial has started.",
 	"contactSupportBody": "Your subscription has a custom price. Contact us to change it.",
+	"contactSalesBody":   "This plan is priced for you by our sales team. Contact us to get it.",
 
 	// Payment details.
 	"paymentDetailsTitle":  "Payment details",
@@ -158,10 +155,10 @@ var english = Texts{
 	"loadError":      "We couldn't load your subscription.",
 	"retry":          "Try again",
 	"actionError":    "That didn't work: {error}",
+	"refreshError":   "We couldn't refresh your subscription, so what you see may be out of date: {error}",
 	"sessionExpired": "Your session has expired. Reload the page from your account to continue.",
 	"missingSession": "This link has no portal session. Open the billing portal from your account again.",
 	"dismiss":        "Dismiss",
-	"close":          "Close",
 }
 
 var french = Texts{
@@ -214,18 +211,15 @@ var french = Texts{
 	"noAddons":                  "Aucune option sur cet abonnement.",
 	"noPromotions":              "Aucune promotion.",
 	"promotionExpires":          "Jusqu’au {date}",
-	"resource":                  "Ressource : {resource}",
 
-	"usageSectionTitle": "Utilisation",
-	"noUsage":           "Aucune fonctionnalité limitée sur cet abonnement.",
-	"usageOf":           "{usage} sur {limit}",
-	"usageUnlimited":    "{usage} utilisés · Illimité",
-	"included":          "Inclus",
-	"resetsOn":          "Remise à zéro le {date}",
-	"atLimit":           "Limite atteinte",
-	"nearLimit":         "Limite presque atteinte",
-	"buyMore":           "En acheter plus",
-	"upgradeForMore":    "Passer à l’offre supérieure",
+	"noUsage":        "Aucune fonctionnalité limitée sur cet abonnement.",
+	"usageOf":        "{usage} sur {limit}",
+	"usageUnlimited": "{usage} utilisés · Illimité",
+	"included":       "Inclus",
+	"resetsOn":       "Remise à zéro le {date}",
+	"atLimit":        "Limite atteinte",
+	"nearLimit":      "Limite presque atteinte",
+	"buyMore":        "En acheter plus",
 
 	"monthly":            "Mensuel",
 	"annually":           "Annuel",
@@ -268,6 +262,7 @@ var french = Texts{
 	"changeScheduled":    "Votre modification est prévue le {date}.",
 	"trialStarted":       "Votre essai a commencé.",
 	"contactSupportBody": "Votre abonnement a un prix sur mesure. Contactez-nous pour le modifier.",
+	"contactSalesBody":   "Cette offre est tarifée sur mesure par notre équipe commerciale. Contactez-nous pour l’obtenir.",
 
 	"paymentDetailsTitle":  "Moyen de paiement",
 	"billingInformation":   "Informations de facturation",
@@ -298,10 +293,10 @@ var french = Texts{
 	"loadError":      "Impossible de charger votre abonnement.",
 	"retry":          "Réessayer",
 	"actionError":    "L’opération a échoué : {error}",
+	"refreshError":   "Impossible d’actualiser votre abonnement ; l’affichage peut ne pas être à jour : {error}",
 	"sessionExpired": "Votre session a expiré. Rechargez la page depuis votre compte pour continuer.",
 	"missingSession": "Ce lien ne contient pas de session. Ouvrez de nouveau le portail de facturation depuis votre compte.",
 	"dismiss":        "Fermer",
-	"close":          "Fermer",
 }
 
 // bundles are the built-in locales; English is the fallback for any key a
