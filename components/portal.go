@@ -26,23 +26,14 @@ func SectionNames() []string {
 // invoices, with notices above them.
 type CustomerPortal struct {
 	app.Compo
-
-	Source     Source
-	Prefix     string
-	Locale     string
-	Overrides  Texts
-	Theme      theme.Theme
-	ProductID  string
-	ResourceID string
-	SupportURL string
-	HiddenIDs  []string
-	Handlers   Callbacks
+	Settings
+	HiddenIDs []string
 	// PaywallSlot replaces the built-in Paywall in the plans section.
 	PaywallSlot app.UI
 }
 
 // Portal returns a CustomerPortal reading from src.
-func Portal(src Source) *CustomerPortal { return &CustomerPortal{Source: src} }
+func Portal(src Source) *CustomerPortal { return &CustomerPortal{Settings: Settings{Source: src}} }
 
 // WithPrefix sets the CSS class prefix ("portico" by default).
 func (c *CustomerPortal) WithPrefix(v string) *CustomerPortal { c.Prefix = v; return c }
@@ -85,8 +76,7 @@ func (c *CustomerPortal) Render() app.UI {
 	if plans == nil {
 		plans = &Paywall{}
 	}
-	p := &PortalProvider{Source: c.Source, Prefix: c.Prefix, Locale: c.Locale, Overrides: c.Overrides, Theme: c.Theme,
-		ProductID: c.ProductID, ResourceID: c.ResourceID, SupportURL: c.SupportURL, Handlers: c.Handlers}
+	p := &PortalProvider{Settings: c.Settings}
 	return p.Body(app.Div().Class(classes(prefix, "customer-portal")).Body(
 		&NoticeBar{},
 		app.If(c.shown(SectionOverview), func() app.UI { return &SubscriptionOverview{} }),

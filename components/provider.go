@@ -84,7 +84,15 @@ type PlanSelection struct {
 // sections inside it, in any layout. Props are set with its builder methods.
 type PortalProvider struct {
 	app.Compo
+	Settings
+	Content []app.UI
 
+	data      Data
+	published Config // the configuration the sections have
+}
+
+// Settings configure a provider, and the CustomerPortal that wraps one.
+type Settings struct {
 	Source     Source
 	Prefix     string
 	Locale     string
@@ -94,14 +102,10 @@ type PortalProvider struct {
 	ResourceID string
 	SupportURL string
 	Handlers   Callbacks
-	Content    []app.UI
-
-	data      Data
-	published Config // the configuration the sections have
 }
 
 // Provider returns a provider reading from src.
-func Provider(src Source) *PortalProvider { return &PortalProvider{Source: src} }
+func Provider(src Source) *PortalProvider { return &PortalProvider{Settings: Settings{Source: src}} }
 
 // WithPrefix sets the CSS class prefix ("portico" by default).
 func (p *PortalProvider) WithPrefix(v string) *PortalProvider { p.Prefix = v; return p }
