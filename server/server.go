@@ -33,6 +33,8 @@ type Server struct {
 	TestClock *clock.Test
 	// Billing opens the billing provider's portal; nil with local billing.
 	Billing BillingPortal
+	// CORSOrigins may call the portal API from their pages.
+	CORSOrigins []string
 	// SessionTTL is a portal session's default lifetime.
 	SessionTTL time.Duration
 	Log        *slog.Logger
@@ -74,7 +76,7 @@ func (s *Server) Handler() http.Handler {
 		writeError(w, r, s.Log, &portico.Error{Kind: portico.KindNotFound, Title: "Not found",
 			Detail: r.Method + " " + r.URL.Path + " is not part of the API; see docs/api.md"})
 	}))
-	return s.logRequests(securityHeaders(mux))
+	return s.logRequests(securityHeaders(s.cors(mux)))
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

@@ -30,7 +30,7 @@ import (
 type config struct {
 	Addr, PublicURL, DataDir, DatabaseURL, SecretKey, CatalogFile string
 	WebDir                                                        string
-	EmbedOrigins                                                  []string
+	EmbedOrigins, CORSOrigins                                     []string
 	Demo, TestClock                                               bool
 	SchedulerEvery                                                time.Duration
 }
@@ -46,12 +46,12 @@ func loadConfig() (config, error) {
 		TestClock:   os.Getenv("PORTICO_TEST_CLOCK") == "1",
 		WebDir:      env("PORTICO_WEB", "web"),
 	}
-	for _, o := range strings.Fields(strings.ReplaceAll(os.Getenv("PORTICO_EMBED_ORIGINS"), ",", " ")) {
-		u, err := url.Parse(o)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
-			return c, fmt.Errorf("PORTICO_EMBED_ORIGINS: %q is not an origin such as https://app.example.com", o)
-		}
-		c.EmbedOrigins = append(c.EmbedOrigins, u.Scheme+"://"+u.Host)
+	var err error
+	if c.EmbedOrigins, err = origins("PORTICO_EMBED_ORIGINS"); err != nil {
+		return c, err
+	}
+	if c.CORSOrigins, err = origins("PORTICO_CORS_ORIGINS"); err != nil {
+		return c, err
 	}
 	c.PublicURL = env("PORTICO_PUBLIC_URL", "http://"+c.Addr)
 	every, err := time.ParseDuration(env("PORTICO_SCHEDULER_INTERVAL", "30s"))
@@ -63,6 +63,19 @@ func loadConfig() (config, error) {
 		return c, errors.New("PORTICO_DATABASE_URL: the PostgreSQL store is not available in this version; unset it to use the embedded SQLite store")
 	}
 	return c, nil
+}
+
+// origins reads a comma- or space-separated list of web origins.
+func origins(name string) ([]string, error) {
+	var out []string
+	for _, o := range strings.Fields(strings.ReplaceAll(os.Getenv(name), ",", " ")) {
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			return nil, fmt.Errorf("%s: %q is not an origin such as https://app.example.com", name, o)
+		}
+		out = append(out, u.Scheme+"://"+u.Host)
+	}
+	return out, nil
 }
 
 func env(name, def string) string {
@@ -102,7 +115,7 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 		return err
 	}
 	srv := &server.Server{Engine: eng, Store: store, Sessions: session.NewSigner(key), SecretKey: key,
-		PublicURL: cfg.PublicURL, TestClock: testClock, SessionTTL: time.Hour, Log: log}
+		PublicURL: cfg.PublicURL, TestClock: testClock, SessionTTL: time.Hour, Log: log, CORSOrigins: cfg.CORSOrigins}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("PORTICO_ADDR: %w", err)
