@@ -4,6 +4,7 @@ BIN     := bin/portico
 DATA    ?= ./data
 WASM    := web/app.wasm
 WASMEXEC := bin/go_js_wasm_exec
+STRIPEMOCK := bin/stripe-mock
 
 .PHONY: build wasm run test vet clean
 
@@ -28,9 +29,13 @@ vet:
 
 ## test: static checks, every test with the race detector (end-to-end tests
 ## drive Chromium), then the browser tests of the wasm client
-test: vet build $(WASMEXEC)
+test: vet build $(WASMEXEC) $(STRIPEMOCK)
 	$(GO) test -race -count=1 ./...
 	PATH="$(CURDIR)/bin:$$PATH" GOOS=js GOARCH=wasm $(GO) test -count=1 -run 'Browser|Fetch' ./client ./components
+
+# stripe-mock, Stripe's test double, pinned in its own module (tools/stripemock).
+$(STRIPEMOCK): tools/stripemock/go.mod tools/stripemock/go.sum
+	cd tools/stripemock && $(GO) build -o ../../$(STRIPEMOCK) github.com/stripe/stripe-mock
 
 # The wasm test runner, pinned in its own module (tools/wasmbrowsertest).
 $(WASMEXEC): tools/wasmbrowsertest/go.mod
