@@ -119,6 +119,9 @@ type PortalView struct {
 	Scope         PortalScope        `json:"scope"`
 	// Now is the server's time (the test clock's, when on), for "days left".
 	Now time.Time `json:"now"`
+	// PastDue is set while a payment has failed: the portal asks the
+	// customer to update their payment method.
+	PastDue bool `json:"pastDue"`
 	// ReturnURL is where the portal's back link leads, from the session.
 	ReturnURL string `json:"returnUrl,omitempty"`
 }
@@ -146,7 +149,10 @@ type PromotionView struct {
 
 // BillingView is the payment details section's data.
 type BillingView struct {
-	Connected     bool           `json:"connected"`
+	Connected bool `json:"connected"`
+	// Unavailable is set when the billing provider did not answer in time:
+	// the rest of the portal is current, this part should be retried.
+	Unavailable   bool           `json:"unavailable,omitempty"`
 	Provider      string         `json:"provider,omitempty"`
 	Name          string         `json:"name,omitempty"`
 	Email         string         `json:"email,omitempty"`

@@ -31,6 +31,8 @@ type Customer struct {
 	// TrialedProducts lists products whose trial the customer has had, so a
 	// trial is offered once.
 	TrialedProducts []string `json:"trialedProducts,omitempty"`
+	// PastDue is set while the billing provider reports a failed payment.
+	PastDue bool `json:"pastDue,omitempty"`
 }
 
 // AddonQuantity is an add-on on a subscription.

@@ -30,6 +30,8 @@ func (s *PaymentDetails) Render() app.UI {
 	switch {
 	case !ok:
 		body = append(body, placeholder)
+	case s.data.Portal.Billing.Unavailable:
+		body = append(body, billingUnavailable(s.prefix(), s.cfg.Texts))
 	case !s.data.Portal.Billing.Connected:
 		body = append(body, app.P().Class(s.c("billing-not-connected", "empty")).Text(s.t("billingNotConnected")))
 	default:
@@ -149,6 +151,8 @@ func (s *Invoices) Render() app.UI {
 	switch {
 	case !ok:
 		body = append(body, placeholder)
+	case s.data.Portal.Billing.Unavailable:
+		body = append(body, billingUnavailable(s.prefix(), s.cfg.Texts))
 	case len(s.data.Portal.Invoices) == 0:
 		body = append(body, app.P().Class(s.c("empty")).Text(s.t("noInvoices")))
 	default:
@@ -229,5 +233,15 @@ func (s *Invoices) pager() app.UI {
 		prev,
 		app.Span().Class(s.c("page-of")).Aria("live", "polite").Text(s.t("pageOf", "page", strconv.Itoa(page+1), "pages", strconv.Itoa(pages))),
 		next,
+	)
+}
+
+// billingUnavailable says the billing provider did not answer, with a retry
+// that reloads the portal.
+func billingUnavailable(prefix string, t Texts) app.UI {
+	return app.Div().Class(classes(prefix, "billing-unavailable")).Role("status").Body(
+		app.P().Text(t.Get("billingUnavailable")),
+		app.Button().Type("button").Class(classes(prefix, "button", "button-secondary", "retry-button")).Text(t.Get("retry")).
+			OnClick(func(ctx app.Context, e app.Event) { refresh(ctx) }),
 	)
 }

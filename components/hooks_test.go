@@ -227,6 +227,11 @@ func renderedClasses(t *testing.T, prefix string) map[string]bool {
 	empty.Plans = nil
 	snap(mount(t, Portal(&fakeSource{portal: plain, paywall: empty}).WithPrefix(prefix)))
 
+	// A failed payment, and billing that did not answer in time.
+	due := hookPortal()
+	due.PastDue, due.Billing = true, portico.BillingView{Connected: true, Provider: "stripe", Unavailable: true}
+	snap(mount(t, Portal(&fakeSource{portal: due, paywall: hookPaywall()}).WithPrefix(prefix)))
+
 	// Loading, a failed load, an expired session.
 	pending := &fakeSource{portal: hookPortal(), paywall: hookPaywall()}
 	h, release := mountPending(t, Portal(pending).WithPrefix(prefix), pending)

@@ -29,6 +29,9 @@ func (s *SubscriptionOverview) Render() app.UI {
 		body = append(body, app.Div().Class(s.c("empty")).Body(
 			app.P().Text(s.t("noSubscription")), app.P().Class(s.c("muted")).Text(s.t("noSubscriptionHint"))))
 	default:
+		if s.data.Portal.PastDue {
+			body = append(body, s.pastDue())
+		}
 		for _, sub := range s.subscriptions() {
 			body = append(body, s.subscription(sub))
 		}
@@ -283,5 +286,17 @@ func (s *SubscriptionOverview) tabs() app.UI {
 			app.If(tab == "addons", func() app.UI { return &AddonsList{} }).
 				Else(func() app.UI { return &Promotions{} }),
 		),
+	)
+}
+
+// pastDue asks the customer to fix a failed payment.
+func (s *SubscriptionOverview) pastDue() app.UI {
+	return app.Div().Class(s.c("past-due-banner")).Role("alert").Body(
+		app.Span().Text(s.t("pastDue")),
+		busyButton(s.c("button", "button-primary", "update-payment-method-button"), s.t("updatePaymentMethod"), s.busy == "past-due", "past-due",
+			func(ctx app.Context, e app.Event) {
+				busy := false
+				openBillingSession(ctx, s.cfg, "payment_method_update", &busy)
+			}),
 	)
 }

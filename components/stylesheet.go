@@ -79,6 +79,12 @@ const css = `
 .P-scheduled-update-banner { display: flex; align-items: center; justify-content: space-between; gap: 12px; flex-wrap: wrap;
   margin-top: 12px; padding: 10px 14px; border-radius: calc(var(--P-radius) * .66);
   background: color-mix(in srgb, var(--P-warning) 10%, var(--P-surface)); border: 1px solid color-mix(in srgb, var(--P-warning) 40%, var(--P-surface)); }
+.P-past-due-banner { display: flex; align-items: center; justify-content: space-between; gap: 12px; flex-wrap: wrap;
+  margin-bottom: 12px; padding: 12px 14px; border-radius: calc(var(--P-radius) * .66); border: 1px solid var(--P-danger);
+  background: color-mix(in srgb, var(--P-danger) 8%, var(--P-surface)); color: var(--P-danger); font-weight: 600; }
+.P-billing-unavailable { display: flex; align-items: center; justify-content: space-between; gap: 12px; flex-wrap: wrap;
+  color: var(--P-text-muted); }
+.P-billing-unavailable p { margin: 0; }
 .P-contact-support { margin-top: 12px; padding: 12px 14px; border-radius: calc(var(--P-radius) * .66); background: var(--P-highlight); }
 .P-contact-support-title { margin: 0 0 4px; font-weight: 600; }
 .P-cancel-row { margin-top: 12px; }

@@ -131,6 +131,9 @@ var english = Texts{
 	"noPaymentMethod":      "No payment method on file.",
 	"billingNotConnected":  "Billing is not connected for this account.",
 	"billingManagedByTeam": "Payment details are managed by our team. Contact support to change them.",
+	"billingUnavailable":   "Billing details can't be shown right now.",
+	"pastDue":              "Your last payment failed. Update your payment method to keep your subscription.",
+	"updatePaymentMethod":  "Update payment method",
 
 	// Invoices.
 	"invoiceNumber":        "Invoice",
@@ -272,6 +275,9 @@ var french = Texts{
 	"noPaymentMethod":      "Aucun moyen de paiement enregistré.",
 	"billingNotConnected":  "La facturation n’est pas connectée pour ce compte.",
 	"billingManagedByTeam": "Vos informations de paiement sont gérées par notre équipe. Contactez le support pour les modifier.",
+	"billingUnavailable":   "Les informations de facturation sont momentanément indisponibles.",
+	"pastDue":              "Votre dernier paiement a échoué. Mettez à jour votre moyen de paiement pour conserver votre abonnement.",
+	"updatePaymentMethod":  "Mettre à jour le moyen de paiement",
 
 	"invoiceNumber":        "Facture",
 	"invoiceDate":          "Date",

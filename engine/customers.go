@@ -221,3 +221,15 @@ func (e *Engine) SetBillingProfile(ctx context.Context, customerID string, p *po
 		return o.tx.PutBillingProfile(c.ID, p)
 	})
 }
+
+// SetPastDue records whether the customer's last payment failed, as the
+// billing provider reports it.
+func (e *Engine) SetPastDue(ctx context.Context, customerID string, pastDue bool) error {
+	return e.writeCustomer(ctx, customerID, func(o *op, c *portico.Customer) error {
+		if c.PastDue == pastDue {
+			return nil
+		}
+		c.PastDue = pastDue
+		return o.tx.UpdateCustomer(c)
+	})
+}

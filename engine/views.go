@@ -56,7 +56,7 @@ func (o *op) portal(c *portico.Customer, scope portico.PortalScope) (*portico.Po
 	v := &portico.PortalView{
 		Customer: portico.PortalCustomer{ID: c.ID, Name: c.Name, Email: c.Email},
 		Scope:    scope, Credit: c.Credit, Subscriptions: []portico.SubscriptionView{},
-		Promotions: []portico.PromotionView{}, Invoices: []portico.Invoice{}, Now: o.now,
+		Promotions: []portico.PromotionView{}, Invoices: []portico.Invoice{}, Now: o.now, PastDue: c.PastDue,
 	}
 	var bills []*portico.Bill
 	for _, s := range shownSubs(subs, c.ID, PortalActor(scope)) {

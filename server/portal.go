@@ -12,7 +12,7 @@ import (
 func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
 
 func (s *Server) getPortal(r *http.Request, _ []byte) (int, any, error) {
-	v, err := s.Engine.Portal(r.Context(), scopeOf(r))
+	v, err := s.portalView(r.Context(), principalOf(r.Context()).session)
 	return http.StatusOK, v, err
 }
 
@@ -83,10 +83,6 @@ func (s *Server) billingSession(r *http.Request, body []byte) (int, any, error) 
 	if err := decode(body, &req, true); err != nil {
 		return 0, nil, err
 	}
-	if s.Billing == nil {
-		return 0, nil, portico.Conflict("no billing provider is connected: billing details are kept by Portico and changed through the backend API")
-	}
-	p := principalOf(r.Context()).session
-	u, err := s.Billing.PortalURL(r.Context(), p.Scope.CustomerID, req.Flow, p.ReturnURL)
+	u, err := s.billingURL(r.Context(), principalOf(r.Context()).session, req.Flow)
 	return http.StatusOK, portico.BillingSession{URL: u}, err
 }

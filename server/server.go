@@ -10,15 +10,11 @@ import (
 	"time"
 
 	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/billing"
 	"github.com/portico-dev/portico/clock"
 	"github.com/portico-dev/portico/engine"
 	"github.com/portico-dev/portico/server/session"
 )
-
-// BillingPortal opens the billing provider's own portal for a customer.
-type BillingPortal interface {
-	PortalURL(ctx context.Context, customerID, flow, returnURL string) (string, error)
-}
 
 // Server serves the HTTP API.
 type Server struct {
@@ -31,8 +27,11 @@ type Server struct {
 	PublicURL string
 	// TestClock, when set, enables the test-clock endpoints.
 	TestClock *clock.Test
-	// Billing opens the billing provider's portal; nil with local billing.
-	Billing BillingPortal
+	// Billing is the billing provider (Stripe); nil keeps billing local.
+	Billing billing.Provider
+	// BillingDeadline bounds the portal's wait for the billing provider
+	// (3 s by default).
+	BillingDeadline time.Duration
 	// CORSOrigins may call the portal API from their pages.
 	CORSOrigins []string
 	// SessionTTL is a portal session's default lifetime.
@@ -71,6 +70,9 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /api/v1/portal/subscriptions/{id}/cancel", s.endpoint(po, s.portalCancel))
 	mux.Handle("POST /api/v1/portal/billing-session", s.endpoint(po, s.billingSession))
 
+	if wh, ok := s.Billing.(Webhooks); ok {
+		mux.Handle("POST /webhooks/stripe", wh.Webhooks(s.onBillingEvent))
+	}
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.Handle("/api/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.Log, &portico.Error{Kind: portico.KindNotFound, Title: "Not found",

@@ -33,10 +33,7 @@ func (s *Server) PortalSource(token string) components.Source {
 func (e *engineSource) actor() engine.Actor { return engine.PortalActor(e.sess.Scope) }
 
 func (e *engineSource) Portal(ctx context.Context) (*portico.PortalView, error) {
-	v, err := e.srv.Engine.Portal(ctx, e.sess.Scope)
-	if v != nil {
-		v.ReturnURL = e.sess.ReturnURL
-	}
+	v, err := e.srv.portalView(ctx, e.sess)
 	return v, apiError(err)
 }
 
@@ -66,10 +63,7 @@ func (e *engineSource) CancelScheduled(ctx context.Context, subID string) (*port
 }
 
 func (e *engineSource) BillingSession(ctx context.Context, flow string) (*portico.BillingSession, error) {
-	if e.srv.Billing == nil {
-		return nil, &components.APIError{Status: http.StatusConflict, Title: "Conflict", Detail: "no billing provider is connected"}
-	}
-	u, err := e.srv.Billing.PortalURL(ctx, e.sess.Scope.CustomerID, flow, e.sess.ReturnURL)
+	u, err := e.srv.billingURL(ctx, e.sess, flow)
 	return &portico.BillingSession{URL: u}, apiError(err)
 }
 

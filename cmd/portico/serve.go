@@ -18,6 +18,8 @@ import (
 	"time"
 
 	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/billing"
+	stripebilling "github.com/portico-dev/portico/billing/stripe"
 	"github.com/portico-dev/portico/clock"
 	"github.com/portico-dev/portico/demo"
 	"github.com/portico-dev/portico/engine"
@@ -116,6 +118,9 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 	}
 	srv := &server.Server{Engine: eng, Store: store, Sessions: session.NewSigner(key), SecretKey: key,
 		PublicURL: cfg.PublicURL, TestClock: testClock, SessionTTL: time.Hour, Log: log, CORSOrigins: cfg.CORSOrigins}
+	if srv.Billing, err = billingProvider(store, log); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("PORTICO_ADDR: %w", err)
@@ -129,6 +134,24 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 	printBanner(stdout, cfg, srv, key, generated)
 	go schedule(ctx, eng, cfg.SchedulerEvery, log)
 	return listenAndServe(ctx, ln, handler, log)
+}
+
+// billingProvider is Stripe when STRIPE_SECRET_KEY is set (STRIPE_API_BASE
+// points it at stripe-mock or a proxy), else nil: billing stays local.
+func billingProvider(store *sqlite.Store, log *slog.Logger) (billing.Provider, error) {
+	key := os.Getenv("STRIPE_SECRET_KEY")
+	if key == "" {
+		return nil, nil
+	}
+	p, err := stripebilling.New(stripebilling.Options{SecretKey: key, WebhookSecret: os.Getenv("STRIPE_WEBHOOK_SECRET"),
+		APIBase: os.Getenv("STRIPE_API_BASE"), Store: store, Log: log})
+	if err != nil {
+		return nil, fmt.Errorf("STRIPE_SECRET_KEY: %w", err)
+	}
+	if os.Getenv("STRIPE_WEBHOOK_SECRET") == "" {
+		log.Warn("STRIPE_WEBHOOK_SECRET is unset: Stripe webhooks are refused until it is set")
+	}
+	return p, nil
 }
 
 // webHandler serves the portal pages and the wasm client beside the API;

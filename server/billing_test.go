@@ -1,0 +1,135 @@
+package server_test
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/billing"
+	"github.com/portico-dev/portico/server"
+)
+
+// fakeBilling is a billing provider in memory; hang makes its reads wait
+// for the caller's deadline.
+type fakeBilling struct {
+	mu      sync.Mutex
+	hang    bool
+	links   []string // "flow|returnURL" of each portal link asked for
+	onEvent billing.EventHandler
+}
+
+func (f *fakeBilling) Name() string { return "stripe" }
+
+func (f *fakeBilling) wait(ctx context.Context) error {
+	f.mu.Lock()
+	hang := f.hang
+	f.mu.Unlock()
+	if hang {
+		<-ctx.Done()
+		return &portico.Error{Kind: portico.KindUnavailable, Title: "Unavailable", Detail: "billing is unavailable; try again"}
+	}
+	return nil
+}
+
+func (f *fakeBilling) Details(ctx context.Context, c billing.Customer) (portico.BillingView, error) {
+	return portico.BillingView{Connected: true, Provider: "stripe", Name: c.Name, Email: c.Email,
+		PaymentMethod: &portico.PaymentMethod{Brand: "mastercard", Last4: "4444", ExpMonth: 3, ExpYear: 2031}}, f.wait(ctx)
+}
+
+func (f *fakeBilling) Invoices(ctx context.Context, c billing.Customer, limit int, after string) ([]portico.Invoice, bool, error) {
+	inv := []portico.Invoice{{ID: "in_s1", Number: "STRIPE-0001", Status: "paid", Total: 2900, Currency: "usd",
+		Created: t0, HostedURL: "https://invoice.stripe.test/in_s1", PDFURL: "https://invoice.stripe.test/in_s1.pdf"}}
+	return inv, false, f.wait(ctx)
+}
+
+func (f *fakeBilling) PortalURL(ctx context.Context, c billing.Customer, flow, returnURL string) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.links = append(f.links, flow+"|"+returnURL)
+	return "https://billing.stripe.test/session/" + c.ID, nil
+}
+
+func (f *fakeBilling) CheckoutURL(context.Context, billing.Customer, billing.Checkout) (string, error) {
+	return "https://checkout.stripe.test/", nil
+}
+
+func (f *fakeBilling) SyncSubscription(context.Context, billing.Customer, billing.Sync) error {
+	return nil
+}
+
+// Webhooks hands the server's event handler to the test, which calls it
+// as the provider would after verifying a delivery.
+func (f *fakeBilling) Webhooks(onEvent billing.EventHandler) http.Handler {
+	f.onEvent = onEvent
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusOK) })
+}
+
+func TestPortalShowsTheBillingProvidersDetailsAndInvoices(t *testing.T) {
+	t.Parallel()
+	fb := &fakeBilling{}
+	h := newHarness(t, func(s *server.Server) { s.Billing = fb; s.BillingDeadline = 200 * time.Millisecond })
+	h.createCustomer("ada", false)
+	tok := h.session("ada", "", "")
+
+	pv := decodeAs[portico.PortalView](t, h.portal(tok, http.MethodGet, "/api/v1/portal", nil))
+	if pv.Billing.Provider != "stripe" || pv.Billing.Unavailable || pv.Billing.PaymentMethod == nil || pv.Billing.PaymentMethod.Last4 != "4444" {
+		t.Errorf("billing = %+v, want the provider's card", pv.Billing)
+	}
+	if len(pv.Invoices) != 1 || pv.Invoices[0].HostedURL == "" || pv.Invoices[0].Number != "STRIPE-0001" {
+		t.Errorf("invoices = %+v, want the provider's", pv.Invoices)
+	}
+
+	r := h.portal(tok, http.MethodPost, "/api/v1/portal/billing-session", M{"flow": "payment_method_update"})
+	bs := decodeAs[portico.BillingSession](t, r)
+	if bs.URL != "https://billing.stripe.test/session/ada" || len(fb.links) != 1 || fb.links[0] != "payment_method_update|"+publicURL {
+		t.Errorf("billing session %+v, links asked %v", bs, fb.links)
+	}
+}
+
+func TestSlowBillingMarksOnlyTheBillingPartUnavailable(t *testing.T) {
+	t.Parallel()
+	fb := &fakeBilling{hang: true}
+	h := newHarness(t, func(s *server.Server) { s.Billing = fb; s.BillingDeadline = 150 * time.Millisecond })
+	h.createCustomer("ada", false)
+	start := time.Now()
+	pv := decodeAs[portico.PortalView](t, h.portal(h.session("ada", "", ""), http.MethodGet, "/api/v1/portal", nil))
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("the portal took %v with billing hanging", took)
+	}
+	if !pv.Billing.Unavailable || len(pv.Subscriptions) == 0 || len(pv.Entitlements) == 0 {
+		t.Errorf("portal = billing %+v, %d subscriptions, %d entitlements; want billing unavailable and the rest there",
+			pv.Billing, len(pv.Subscriptions), len(pv.Entitlements))
+	}
+}
+
+func TestFailedPaymentPutsTheCustomerPastDueUntilPaid(t *testing.T) {
+	t.Parallel()
+	fb := &fakeBilling{}
+	h := newHarness(t, func(s *server.Server) { s.Billing = fb })
+	h.createCustomer("ada", true)
+	tok := h.session("ada", "", "")
+	if fb.onEvent == nil {
+		t.Fatal("the webhook endpoint was not mounted")
+	}
+	ctx := context.Background()
+	for _, step := range []struct {
+		event billing.EventType
+		want  bool
+	}{{billing.EventInvoicePaymentFailed, true}, {billing.EventInvoicePaid, false}} {
+		if err := fb.onEvent(ctx, billing.Event{ID: "evt", Type: step.event, CustomerID: "ada"}); err != nil {
+			t.Fatal(err)
+		}
+		if pv := decodeAs[portico.PortalView](t, h.portal(tok, http.MethodGet, "/api/v1/portal", nil)); pv.PastDue != step.want {
+			t.Errorf("after %s pastDue = %v, want %v", step.event, pv.PastDue, step.want)
+		}
+	}
+	if err := fb.onEvent(ctx, billing.Event{ID: "evt2", Type: billing.EventInvoicePaymentFailed, CustomerID: "nobody"}); err != nil {
+		t.Errorf("an event for an unknown customer: %v", err)
+	}
+	if r := h.do(http.MethodPost, "/webhooks/stripe", "", M{}); r.Status != http.StatusOK {
+		t.Errorf("POST /webhooks/stripe = %d", r.Status)
+	}
+}
