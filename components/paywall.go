@@ -35,6 +35,19 @@ type Paywall struct {
 	applying   bool
 }
 
+// paywallPrerenderedID holds the plans the server rendered the page with.
+const paywallPrerenderedID = "portico-prerendered-paywall"
+
+// OnInit starts from the plans the server rendered the page with, if any,
+// as loaded for the provider's prerendered data (version 1).
+func (p *Paywall) OnInit() {
+	p.section.OnInit()
+	var v portico.PaywallView
+	if readPrerendered(paywallPrerenderedID, &v) {
+		p.view, p.period, p.loaded = &v, v.BillingPeriod, 1
+	}
+}
+
 func (p *Paywall) OnPreRender(ctx app.Context) { p.watch(ctx) }
 func (p *Paywall) OnMount(ctx app.Context)     { p.watch(ctx) }
 
@@ -132,6 +145,9 @@ func (p *Paywall) Render() app.UI {
 	if p.selected != nil {
 		body = append(body, p.confirm())
 	}
+	if p.view != nil && p.loaded == 1 {
+		body = append(body, prerender(paywallPrerenderedID, p.view))
+	}
 	return app.Section().ID(p.prefix()+"-plans").Class(p.c("section", "paywall")).Aria("label", p.t("paywallSectionTitle")).Body(body...)
 }
 
@@ -220,7 +236,9 @@ func (p *Paywall) card(pl portico.PaywallPlan) app.UI {
 	}
 	return app.Div().Class(p.c(classes...)).Body(
 		app.Div().Class(p.c("plan-badges")).Body(
-			app.If(pl.Highlighted, func() app.UI { return app.Span().Class(p.c("plan-badge")).Text(p.t("mostPopular")) }),
+			app.If(pl.Highlighted && pl.Intent != portico.IntentCurrent, func() app.UI {
+				return app.Span().Class(p.c("plan-badge")).Text(p.t("mostPopular"))
+			}),
 			app.If(pl.Intent == portico.IntentCurrent, func() app.UI {
 				return app.Span().Class(p.c("plan-badge", "plan-badge-current")).Text(p.t("currentPlan"))
 			}),
@@ -281,7 +299,8 @@ func (p *Paywall) button(pl portico.PaywallPlan) app.UI {
 	case portico.IntentContactSales:
 		label, style = p.t("contactSales"), "button-secondary"
 	}
-	b := app.Button().Type("button").Class(p.c("button", style, "plan-button", "plan-button-"+strings.ReplaceAll(pl.Intent, "_", "-"))).
+	b := app.Button().Type("button").ID(p.planButtonID(pl.ID)).
+		Class(p.c("button", style, "plan-button", "plan-button-"+strings.ReplaceAll(pl.Intent, "_", "-"))).
 		Text(label).OnClick(func(ctx app.Context, e app.Event) { p.choose(ctx, pl) }, app.EventScope(pl.ID+"/"+pl.Intent+"/"+p.period))
 	if !enabled {
 		b = b.Disabled(true)
@@ -325,8 +344,11 @@ func (p *Paywall) choose(ctx app.Context, pl portico.PaywallPlan) {
 		return
 	case p.cfg.PlanSelected(ctx, sel):
 		return
-	case pl.Intent == portico.IntentContactSales:
+	case pl.Intent == portico.IntentContactSales && pl.Pricing == portico.PricingCustom:
 		p.cfg.ContactSales(ctx)
+		return
+	case pl.Intent == portico.IntentContactSales:
+		p.cfg.ContactSupport(ctx) // the customer's own price is custom
 		return
 	}
 	p.selected, p.preview, p.previewErr = &sel, nil, ""
@@ -387,6 +409,19 @@ func focus(id string) {
 
 func (p *Paywall) closeConfirm() { p.selected, p.preview, p.previewErr = nil, nil, "" }
 
+func (p *Paywall) planButtonID(planID string) string { return p.prefix() + "-plan-button-" + planID }
+
+// dismissConfirm closes the confirm step without a change and gives the
+// focus back to the plan's button, where the keyboard user left off.
+func (p *Paywall) dismissConfirm(ctx app.Context) {
+	if p.applying || p.selected == nil {
+		return
+	}
+	id := p.planButtonID(p.selected.PlanID)
+	p.closeConfirm()
+	ctx.Defer(func(app.Context) { focus(id) })
+}
+
 // confirm is the modal that previews the change before applying it.
 func (p *Paywall) confirm() app.UI {
 	sel := *p.selected
@@ -409,8 +444,8 @@ func (p *Paywall) confirm() app.UI {
 		app.Div().ID(p.prefix()+"-confirm-dialog").Class(p.c("confirm-dialog")).Role("dialog").Aria("modal", "true").
 			Aria("labelledby", p.prefix()+"-confirm-title").TabIndex(-1).
 			OnKeyDown(func(ctx app.Context, e app.Event) {
-				if e.Get("key").String() == "Escape" && !p.applying {
-					p.closeConfirm()
+				if e.Get("key").String() == "Escape" {
+					p.dismissConfirm(ctx)
 				}
 			}).Body(
 			app.H3().ID(p.prefix()+"-confirm-title").Class(p.c("confirm-title")).Text(p.t("confirmTitle")),
@@ -418,11 +453,7 @@ func (p *Paywall) confirm() app.UI {
 			content,
 			app.Div().Class(p.c("actions")).Body(
 				app.Button().Type("button").Class(p.c("button", "button-secondary", "back-button")).Text(p.t("backButton")).
-					OnClick(func(ctx app.Context, e app.Event) {
-						if !p.applying {
-							p.closeConfirm()
-						}
-					}),
+					OnClick(func(ctx app.Context, e app.Event) { p.dismissConfirm(ctx) }),
 				busyButton(p.c("button", "button-primary", "confirm-button"), p.t("confirmButton"), p.applying || p.preview == nil,
 					sel.PlanID+"/"+sel.BillingPeriod, func(ctx app.Context, e app.Event) { p.apply(ctx) }),
 			),
@@ -464,14 +495,31 @@ func (p *Paywall) changes(key, class string, lines []portico.EntitlementLine) ap
 	return app.Div().Class(p.c("preview-changes", class)).Body(
 		app.H4().Text(p.t(key)),
 		app.Ul().Body(app.Range(lines).Slice(func(i int) app.UI {
-			l := lines[i]
-			text := p.entitlementText(l)
-			if l.Change == "removed" {
-				text = l.FeatureName
-			}
-			return app.Li().Text(text)
+			return app.Li().Text(p.changeText(lines[i]))
 		})),
 	)
+}
+
+// changeText words a preview line: what is added or removed, and for a
+// changed limit the old and new limits ("Seats: 5 → 3").
+func (p *Paywall) changeText(l portico.EntitlementLine) string {
+	switch l.Change {
+	case "removed":
+		return l.FeatureName
+	case "increased", "decreased":
+		if l.PreviousLimit == nil && !l.PreviousUnlimited {
+			break // the old limit is not known: say what the new one is
+		}
+		from, to := p.t("unlimited"), p.t("unlimited")
+		if !l.PreviousUnlimited {
+			from = p.f().Number(*l.PreviousLimit)
+		}
+		if !l.Unlimited {
+			to = p.f().Number(l.Limit)
+		}
+		return p.t("limitChange", "feature", l.FeatureName, "from", from, "to", to)
+	}
+	return p.entitlementText(l)
 }
 
 // apply makes the change, then refreshes the portal and says what happened.

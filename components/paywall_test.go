@@ -31,7 +31,8 @@ func TestPaywallShowsPlansForTheCustomer(t *testing.T) {
 			t.Errorf("the Pro card lacks %s: %v", c, pro.classes)
 		}
 	}
-	if got := h.textOf("portico-pro"); got != "Most popular Current plan Pro $29.00 / month billed monthly Current plan Single sign-on Unlimited projects" {
+	// On the current plan the "Current plan" badge stands alone.
+	if got := h.textOf("portico-pro"); got != "Current plan Pro $29.00 / month billed monthly Current plan Single sign-on Unlimited projects" {
 		t.Errorf("Pro card %q", got)
 	}
 	if !h.disabled("portico-pro", "portico-plan-button") {
@@ -160,7 +161,7 @@ func TestPaywallConfirmStepPreviewsThenChanges(t *testing.T) {
 	src := &fakeSource{portal: demoPortal(), paywall: intentsPaywall(), preview: &portico.Preview{
 		Intent: portico.IntentUpgrade, Effective: portico.Immediate, EffectiveAt: day0,
 		AmountDueNow: usd(1450), Credit: usd(950), NextBill: &portico.Bill{Amount: 6800, Currency: "usd", Date: *at(30)},
-		Gained: []portico.EntitlementLine{{FeatureID: "seats", FeatureName: "Seats", Type: portico.FeatureNumeric, Limit: 50, Change: "increased"}},
+		Gained: []portico.EntitlementLine{{FeatureID: "seats", FeatureName: "Seats", Type: portico.FeatureNumeric, Limit: 50, Change: "increased", PreviousLimit: ptrInt(20)}},
 	}}
 	h := mount(t, withNotices(src, &Paywall{}))
 	h.click("portico-business", "portico-plan-button")
@@ -178,7 +179,7 @@ func TestPaywallConfirmStepPreviewsThenChanges(t *testing.T) {
 		"portico-preview-credit":    "Credit for unused time $9.50",
 		"portico-preview-effective": "Takes effect Immediately",
 		"portico-preview-next-bill": "Next bill $68.00 · Dec 21, 2026",
-		"portico-preview-gained":    "You gain 50 seats",
+		"portico-preview-gained":    "You gain Seats: 20 → 50",
 	} {
 		if got := h.textOf("portico-confirm-dialog", class); got != want {
 			t.Errorf("%s: %q, want %q", class, got, want)
@@ -212,14 +213,14 @@ func TestPaywallConfirmShowsLossesAndWhenItTakesEffect(t *testing.T) {
 		AmountDueNow: usd(0), UsageReset: true, BelowUsage: []string{"projects"},
 		Lost: []portico.EntitlementLine{
 			{FeatureID: "sso", FeatureName: "Single sign-on", Type: portico.FeatureBoolean, Change: "removed"},
-			{FeatureID: "projects", FeatureName: "Projects", Type: portico.FeatureNumeric, Limit: 10, Change: "decreased"}},
+			{FeatureID: "projects", FeatureName: "Projects", Type: portico.FeatureNumeric, Limit: 10, Change: "decreased", PreviousUnlimited: true}},
 	}}
 	h := mount(t, withNotices(src, &Paywall{}))
 	h.click("portico-basic", "portico-plan-button")
 	for class, want := range map[string]string{
 		"portico-preview-due":         "Due now $0.00",
 		"portico-preview-effective":   "Takes effect On Dec 21, 2026",
-		"portico-preview-lost":        "You lose Single sign-on 10 projects",
+		"portico-preview-lost":        "You lose Single sign-on Projects: Unlimited → 10",
 		"portico-preview-usage-reset": "Metered usage restarts from zero.",
 		"portico-below-usage":         "Your current usage is above the new limits for: projects.",
 	} {
@@ -401,3 +402,5 @@ func TestPaywallSwitchesBetweenTheCustomersProducts(t *testing.T) {
 		t.Error("a paywall for one product offers a switch")
 	}
 }
+
+func ptrInt(n int64) *int64 { return &n }

@@ -77,7 +77,7 @@ func (c *CustomerPortal) Render() app.UI {
 		plans = &Paywall{}
 	}
 	p := &PortalProvider{Settings: c.Settings}
-	return p.Body(app.Div().Class(classes(prefix, "customer-portal")).Body(
+	return p.Body(&sessionGate{Content: []app.UI{
 		&NoticeBar{},
 		app.If(c.shown(SectionOverview), func() app.UI { return &SubscriptionOverview{} }),
 		app.If(c.shown(SectionUsage), func() app.UI { return &Usage{} }),
@@ -88,7 +88,22 @@ func (c *CustomerPortal) Render() app.UI {
 				app.If(c.shown(SectionInvoices), func() app.UI { return &Invoices{} }),
 			)
 		}),
-	))
+	}})
+}
+
+// sessionGate lays out the portal's sections, or says once that the
+// session has expired instead of each section saying it.
+type sessionGate struct {
+	section
+	Content []app.UI
+}
+
+func (g *sessionGate) Render() app.UI {
+	if g.data.Expired {
+		return app.Div().Class(g.c("customer-portal")).Body(
+			app.Div().Class(g.c("error", "session-expired")).Role("alert").Text(g.t("sessionExpired")))
+	}
+	return app.Div().Class(g.c("customer-portal")).Body(g.Content...)
 }
 
 // NoticeBar shows the latest notice (a change applied, an error) until it

@@ -196,11 +196,16 @@ func TestExpiredSessionSaysSo(t *testing.T) {
 	src.err = &APIError{Status: http.StatusUnauthorized, Title: "Unauthorized", Detail: "The portal session has expired."}
 	h := mount(t, Portal(src))
 	h.contains("Your session has expired. Reload the page from your account to continue.")
-	if got := h.classCount("portico-session-expired"); got != len(SectionNames()) {
-		t.Errorf("%d expired messages, want one per section", got)
+	if got := h.classCount("portico-session-expired"); got != 1 {
+		t.Errorf("%d expired messages, want the portal to say it once", got)
 	}
 	if h.hasClass("portico-retry-button") || h.hasClass("portico-skeleton") {
 		t.Error("an expired session offers a retry or shows a skeleton")
+	}
+	// A section standing alone still says it itself.
+	alone := mount(t, Provider(src).Body(&Usage{}))
+	if got := alone.classCount("portico-session-expired"); got != 1 {
+		t.Errorf("a standalone section shows %d expired messages, want 1", got)
 	}
 }
 
@@ -333,7 +338,7 @@ func TestProviderBuilderMethodsReachTheSections(t *testing.T) {
 func TestServerRenderEmbedsThePortalForTheClient(t *testing.T) {
 	h := mount(t, Portal(richSource()))
 	el := h.mustFind("#" + prerenderedID)
-	raw, err := base64.StdEncoding.DecodeString(el.attrs["data-portal"])
+	raw, err := base64.StdEncoding.DecodeString(el.attrs["data-json"])
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@ func TestBrowserProviderStartsFromPrerenderedData(t *testing.T) {
 	doc := app.Window().Get("document")
 	el := doc.Call("createElement", "div")
 	el.Set("id", prerenderedID)
-	el.Call("setAttribute", "data-portal", base64.StdEncoding.EncodeToString(b))
+	el.Call("setAttribute", "data-json", base64.StdEncoding.EncodeToString(b))
 	doc.Get("body").Call("appendChild", el)
 	defer el.Call("remove")
 

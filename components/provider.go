@@ -197,18 +197,21 @@ func sameConfig(a, b Config) bool {
 		(ha.OnCancelScheduledUpdates == nil) == (hb.OnCancelScheduledUpdates == nil)
 }
 
+// mounting is, in the browser, the provider whose sections are being
+// mounted. go-app initialises a parent before its children, so a section's
+// OnInit finds its provider here and draws its first frame complete
+// instead of a skeleton until the provider's state arrives.
+var mounting *PortalProvider
+
 // OnInit starts from the data the server rendered the page with, if any.
 func (p *PortalProvider) OnInit() {
-	if !app.IsClient {
-		return
+	var v portico.PortalView
+	if readPrerendered(prerenderedID, &v) {
+		p.data = Data{Portal: &v, Version: 1}
 	}
-	el := app.Window().GetElementByID(prerenderedID)
-	if el.Truthy() {
-		var v portico.PortalView
-		raw, err := base64.StdEncoding.DecodeString(el.Call("getAttribute", "data-portal").String())
-		if err == nil && json.Unmarshal(raw, &v) == nil {
-			p.data = Data{Portal: &v, Version: 1}
-		}
+	if app.IsClient {
+		p.published = p.config()
+		mounting = p
 	}
 }
 
@@ -275,18 +278,39 @@ func (p *PortalProvider) Render() app.UI {
 	)
 }
 
-// prerendered embeds the portal data in server-rendered HTML for the client
-// to start from. go-app writes attribute values Go-quoted rather than
-// HTML-escaped, so the JSON travels as base64, which needs no escaping.
 func (p *PortalProvider) prerendered() app.UI {
-	if app.IsClient || p.data.Portal == nil {
+	if p.data.Portal == nil {
 		return nil
 	}
-	b, err := json.Marshal(p.data.Portal)
+	return prerender(prerenderedID, p.data.Portal)
+}
+
+// prerender embeds data in server-rendered HTML for the client to start
+// from. go-app writes attribute values Go-quoted rather than HTML-escaped,
+// so the JSON travels as base64, which needs no escaping.
+func prerender(id string, v any) app.UI {
+	if app.IsClient {
+		return nil
+	}
+	b, err := json.Marshal(v)
 	if err != nil {
 		return nil
 	}
-	return app.Div().ID(prerenderedID).DataSet("portal", base64.StdEncoding.EncodeToString(b)).Style("display", "none")
+	return app.Div().ID(id).DataSet("json", base64.StdEncoding.EncodeToString(b)).Style("display", "none")
+}
+
+// readPrerendered reads, in the browser, data the server embedded with
+// prerender; it is called while the server's HTML is still in the page.
+func readPrerendered(id string, v any) bool {
+	if !app.IsClient {
+		return false
+	}
+	el := app.Window().GetElementByID(id)
+	if !el.Truthy() {
+		return false
+	}
+	raw, err := base64.StdEncoding.DecodeString(el.Call("getAttribute", "data-json").String())
+	return err == nil && json.Unmarshal(raw, v) == nil
 }
 
 // styleElement renders CSS verbatim: go-app HTML-escapes text nodes, which

@@ -15,6 +15,14 @@ type section struct {
 	data Data
 }
 
+// OnInit starts, in the browser, from the provider being mounted: its
+// configuration and the data it began with.
+func (s *section) OnInit() {
+	if app.IsClient && mounting != nil {
+		s.cfg, s.data = mounting.published, mounting.data
+	}
+}
+
 func (s *section) OnPreRender(ctx app.Context) { s.observe(ctx) }
 func (s *section) OnMount(ctx app.Context)     { s.observe(ctx) }
 

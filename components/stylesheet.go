@@ -102,7 +102,7 @@ const css = `
 .P-addon-quantity { color: var(--P-text-muted); }
 .P-promotions-subtitle { margin: 0 0 8px; font-size: 14px; }
 
-.P-usage-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: 12px; }
+.P-usage-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: 12px; }
 .P-entitlement-row-container { border: 1px solid var(--P-border); border-radius: calc(var(--P-radius) * .75); padding: 14px; }
 .P-entitlement-top { display: flex; justify-content: space-between; align-items: center; gap: 8px; }
 .P-entitlement-name { font-weight: 600; }
@@ -114,7 +114,9 @@ const css = `
 .P-usage-at-limit .P-usage-bar-fill { background: var(--P-danger); }
 .P-usage-flag { background: color-mix(in srgb, var(--P-warning) 14%, var(--P-surface)); color: var(--P-warning); }
 .P-usage-at-limit .P-usage-flag { background: color-mix(in srgb, var(--P-danger) 12%, var(--P-surface)); color: var(--P-danger); }
-.P-entitlement-bottom { display: flex; justify-content: space-between; align-items: center; margin-top: 8px; font-size: 13px; min-height: 20px; }
+.P-entitlement-bottom { display: flex; justify-content: space-between; align-items: center; gap: 8px; margin-top: 8px; font-size: 13px; min-height: 20px; }
+.P-buy-more-button { margin-left: auto; }
+.P-usage-flag { white-space: nowrap; }
 
 .P-billing-period-toggle { display: flex; align-items: center; gap: 10px; }
 .P-segmented { display: inline-flex; background: var(--P-subtle); border-radius: 999px; padding: 3px; }
@@ -132,7 +134,7 @@ const css = `
 .P-plan-badge { background: var(--P-primary); color: var(--P-on-primary); }
 .P-plan-badge-current { background: var(--P-text); color: var(--P-surface); }
 .P-plan-card .P-plan-name { font-size: 18px; }
-.P-plan-description { margin: 0; font-size: 14px; min-height: 21px; }
+.P-plan-description { margin: 0; font-size: 14px; min-height: 42px; }
 .P-plan-amount { font-size: 28px; font-weight: 700; letter-spacing: -0.02em; }
 .P-plan-billed { font-size: 12px; }
 .P-plan-button { width: 100%; white-space: normal; }
@@ -160,7 +162,9 @@ const css = `
 .P-preview-lost li::marker { content: "− "; color: var(--P-danger); }
 
 .P-billing-row { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1.6fr); gap: var(--P-spacing); }
-@media (max-width: 760px) { .P-billing-row { grid-template-columns: 1fr; } }
+@media (max-width: 760px) { .P-billing-row { grid-template-columns: minmax(0, 1fr); } }
+.P-invoices-section-layout { overflow-x: auto; }
+.P-saving-badge, .P-invoice-date { white-space: nowrap; }
 .P-payment-details-grid { display: flex; flex-direction: column; gap: 16px; }
 .P-customer-name { font-weight: 600; }
 .P-customer-email, .P-customer-address { font-size: 14px; }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -58,6 +59,8 @@ func NewWeb(api *Server, dir string) (*Web, error) {
 		WasmContentLengthHeader: wasmLengthHeader,
 		LoadingLabel:            " ",
 		Styles:                  []string{"/web/page.css"},
+		Domain:                  publicHost(api.PublicURL),
+		Image:                   "/web/icon.png",
 		RawHeaders:              []string{loaderStyle},
 		ServiceWorkerTemplate:   serviceWorker,
 	}
@@ -78,11 +81,11 @@ const loaderStyle = `<style>
 // serviceWorker replaces go-app's caching worker with one that caches
 // nothing: HTTP caching with the build version does that job, and portal
 // pages carry sessions that must not be stored.
+// It neither skips waiting nor claims pages: go-app reads a worker taking
+// over an open page as an app update and asks the customer to reload.
 const serviceWorker = `// {{.Version}}
-self.addEventListener("install", () => self.skipWaiting());
 self.addEventListener("activate", (e) => e.waitUntil(caches.keys()
-  .then((keys) => Promise.all(keys.map((k) => caches.delete(k))))
-  .then(() => self.clients.claim())));
+  .then((keys) => Promise.all(keys.map((k) => caches.delete(k))))));
 `
 
 // Handler routes pages, the client and static files, then the API.
@@ -202,4 +205,13 @@ func (w noStore) Write(b []byte) (int, error) {
 		w.WriteHeader(http.StatusOK)
 	}
 	return w.ResponseWriter.Write(b)
+}
+
+// publicHost is the host of the public URL, for the pages' Open Graph tags.
+func publicHost(publicURL string) string {
+	u, err := url.Parse(publicURL)
+	if err != nil {
+		return ""
+	}
+	return u.Host
 }

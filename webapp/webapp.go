@@ -61,21 +61,34 @@ type Page struct {
 	source components.Source
 }
 
-func (p *Page) OnPreRender(ctx app.Context) { p.read(ctx) }
-func (p *Page) OnNav(ctx app.Context)       { p.read(ctx) }
+// OnInit reads the URL in the browser before the first render, so the
+// page the client mounts matches the prerendered one and the sections can
+// start from the data the server rendered it with.
+func (p *Page) OnInit() {
+	if app.IsClient {
+		p.read(app.Window().URL().Query())
+	}
+}
 
-// read takes the session and settings from the URL; the source is made
-// once per session.
-func (p *Page) read(ctx app.Context) {
-	p.query = ctx.Page().URL().Query()
-	token := p.query.Get("session")
+func (p *Page) OnPreRender(ctx app.Context) { p.nav(ctx) }
+func (p *Page) OnNav(ctx app.Context)       { p.nav(ctx) }
+
+func (p *Page) nav(ctx app.Context) {
+	p.read(ctx.Page().URL().Query())
+	ctx.Page().SetTitle(components.TextsFor(p.query.Get("locale"), nil).Get("subscriptionTitle"))
+}
+
+// read takes the session and settings from the URL's query; the source is
+// made once per session.
+func (p *Page) read(query url.Values) {
+	p.query = query
+	token := query.Get("session")
 	if token != p.token || p.source == nil {
 		p.token = token
 		if token != "" && NewSource != nil {
 			p.source = NewSource(token)
 		}
 	}
-	ctx.Page().SetTitle(components.TextsFor(p.query.Get("locale"), nil).Get("subscriptionTitle"))
 }
 
 func (p *Page) Render() app.UI {

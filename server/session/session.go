@@ -81,14 +81,14 @@ func (s *Signer) Verify(token string, now time.Time) (*Session, error) {
 	if !ok {
 		return nil, ErrMalformed
 	}
-	got, err := base64.RawURLEncoding.DecodeString(sig)
+	got, err := base64.RawURLEncoding.Strict().DecodeString(sig)
 	if err != nil {
 		return nil, ErrMalformed
 	}
 	if !hmac.Equal(got, s.sign(body)) {
 		return nil, ErrSignature
 	}
-	payload, err := base64.RawURLEncoding.DecodeString(body)
+	payload, err := base64.RawURLEncoding.Strict().DecodeString(body)
 	if err != nil {
 		return nil, ErrMalformed
 	}

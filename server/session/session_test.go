@@ -32,7 +32,13 @@ func TestTokensVerifyOnlyUnchangedAndUnexpired(t *testing.T) {
 	if _, err := s.Verify(Prefix+otherBody+"."+sig, now); !errors.Is(err, ErrSignature) {
 		t.Errorf("swapped body: %v, want ErrSignature", err)
 	}
-	for _, bad := range []string{"", "sk_abc", Prefix + body, Prefix + "!!." + sig, Prefix + body + ".%%"} {
+	// Each token has one spelling: flipping the unused low bits of the last
+	// signature character must not verify.
+	last := sig[len(sig)-1]
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	i := strings.IndexByte(alphabet, last)
+	spare := Prefix + body + "." + sig[:len(sig)-1] + string(alphabet[i^1])
+	for _, bad := range []string{"", "sk_abc", Prefix + body, Prefix + "!!." + sig, Prefix + body + ".%%", spare} {
 		if _, err := s.Verify(bad, now); err == nil {
 			t.Errorf("Verify(%q) accepted", bad)
 		}
