@@ -96,16 +96,7 @@ func (e *Engine) readCustomer(ctx context.Context, customerID string, fn func(o 
 	if err != nil || !due {
 		return err
 	}
-	return e.update(ctx, func(o *op) error {
-		c, err := o.customer(customerID)
-		if err != nil {
-			return err
-		}
-		if err := o.settle(c); err != nil {
-			return err
-		}
-		return fn(o, c)
-	})
+	return e.writeCustomer(ctx, customerID, fn)
 }
 
 // writeCustomer runs fn in a write transaction on a settled customer.
