@@ -128,6 +128,9 @@ type Price struct {
 	BillingPeriod string `json:"billingPeriod" validate:"required,oneof=monthly annually"`
 	Amount        int64  `json:"amount" validate:"min=0"`
 	Currency      string `json:"currency" validate:"required,currency"`
+	// StripePriceID is the Stripe price this price is billed as when Stripe
+	// is connected.
+	StripePriceID string `json:"stripePriceId,omitempty" validate:"omitempty,max=255,startswith=price_"`
 }
 
 // Entitlement is a feature granted by a plan, an add-on (per unit) or a

@@ -19,6 +19,11 @@ type Store interface {
 // Tx is one transaction's view of the store. Getters return ErrNotFound
 // for a missing row.
 type Tx interface {
+	// Context is the transaction's context: a store call made with it (a
+	// billing provider recording its links during a change) joins the
+	// transaction and commits or rolls back with it.
+	Context() context.Context
+
 	// Catalog returns the catalog and its version (0 and an empty catalog
 	// before the first one is applied).
 	Catalog() (*Catalog, int64, error)

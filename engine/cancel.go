@@ -31,6 +31,9 @@ func (e *Engine) Cancel(ctx context.Context, customerID, subID string, req porti
 		credit := int64(0)
 		currency := o.currency(s, nil) // before a downgrade to free changes the plan
 		for i, x := range append([]*portico.Subscription{s}, others...) {
+			if err := o.syncCancel(c, x); err != nil {
+				return err
+			}
 			credit += o.cancel(c, x)
 			if err := o.tx.PutSubscription(x); err != nil {
 				return err

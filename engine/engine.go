@@ -12,6 +12,7 @@ import (
 	"time"
 
 	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/billing"
 	"github.com/portico-dev/portico/catalog"
 )
 
@@ -20,6 +21,10 @@ import (
 type Engine struct {
 	store portico.Store
 	clock portico.Clock
+	// SyncBilling, when set, mirrors each change a customer or the backend
+	// makes to the billing provider, inside the change's transaction: a
+	// refusal undoes the change, so Portico and the provider never differ.
+	SyncBilling func(ctx context.Context, c *portico.Customer, s billing.Sync) error
 	// PaymentMethods tells whether a customer can be charged when a trial
 	// ends. Nil means "look at the local billing profile".
 	PaymentMethods func(tx portico.Tx, customerID string) bool
@@ -35,6 +40,7 @@ func (e *Engine) Now() time.Time { return e.clock.Now() }
 
 // op is what one operation sees: its transaction, the catalog and the time.
 type op struct {
+	ctx context.Context
 	tx  portico.Tx
 	cat *portico.Catalog
 	now time.Time
@@ -63,7 +69,7 @@ func (e *Engine) update(ctx context.Context, fn func(o *op) error) error {
 		if err != nil {
 			return err
 		}
-		o := &op{tx: tx, cat: cat, now: e.clock.Now(), e: e}
+		o := &op{ctx: ctx, tx: tx, cat: cat, now: e.clock.Now(), e: e}
 		return o.run(fn)
 	})
 }
@@ -74,7 +80,7 @@ func (e *Engine) view(ctx context.Context, fn func(o *op) error) error {
 		if err != nil {
 			return err
 		}
-		return fn(&op{tx: tx, cat: cat, now: e.clock.Now(), e: e})
+		return fn(&op{ctx: ctx, tx: tx, cat: cat, now: e.clock.Now(), e: e})
 	})
 }
 

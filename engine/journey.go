@@ -569,6 +569,9 @@ func (o *op) finishPreview(c *portico.Customer, ch *plannedChange, target *porti
 
 // applyChange writes a planned change.
 func (o *op) applyChange(c *portico.Customer, ch *plannedChange) (*portico.Subscription, error) {
+	if err := o.syncChange(c, ch); err != nil {
+		return nil, err
+	}
 	if ch.scheduled != nil {
 		s := *ch.cur
 		s.ScheduledUpdates, s.CancelAt = []portico.ScheduledUpdate{*ch.scheduled}, nil

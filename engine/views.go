@@ -181,6 +181,9 @@ func (e *Engine) CancelScheduled(ctx context.Context, customerID, subID string, 
 		if len(s.ScheduledUpdates) == 0 {
 			return portico.Conflict("subscription %q has no scheduled updates", s.ID)
 		}
+		if err := o.syncUnschedule(c, s); err != nil {
+			return err
+		}
 		s.ScheduledUpdates, s.CancelAt = []portico.ScheduledUpdate{}, nil
 		out = o.subView(s)
 		return o.tx.PutSubscription(s)

@@ -1,7 +1,6 @@
 package stripebilling
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -10,11 +9,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -24,86 +19,8 @@ import (
 
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/billing"
+	"github.com/portico-dev/portico/billing/stripemock"
 )
-
-// buildStripeMock is how the pinned stripe-mock is built (tools/stripemock).
-const buildStripeMock = "cd tools/stripemock && go build -o ../../bin/stripe-mock github.com/stripe/stripe-mock"
-
-// startStripeMock runs stripe-mock (STRIPE_MOCK_BIN, else <repo>/bin/stripe-mock)
-// on loopback ports chosen by the system, and returns its HTTP base URL.
-// Without the binary the test is skipped on a developer's machine and fails
-// in CI (CI=true), where the set-up must have built it.
-func startStripeMock(t *testing.T) string {
-	t.Helper()
-	bin := os.Getenv("STRIPE_MOCK_BIN")
-	if bin == "" {
-		bin = filepath.Join(repoRoot(t), "bin", "stripe-mock")
-	}
-	if _, err := os.Stat(bin); err != nil {
-		if inCI, _ := strconv.ParseBool(os.Getenv("CI")); !inCI {
-			t.Skipf("stripe-mock not found at %s (set STRIPE_MOCK_BIN, or build it: %s)", bin, buildStripeMock)
-		}
-		t.Fatalf("stripe-mock not found at %s; CI must build it first: %s", bin, buildStripeMock)
-	}
-	// Both listeners on loopback: stripe-mock otherwise also serves HTTPS on
-	// all interfaces. -strict-version-check makes it refuse any
-	// Stripe-Version but its spec's, proving stripe-go and the spec agree.
-	cmd := exec.Command(bin, "-http-addr", "127.0.0.1:0", "-https-addr", "127.0.0.1:0", "-strict-version-check")
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = cmd.Stdout
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting %s: %v", bin, err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	addr := make(chan string, 1)
-	var logMu sync.Mutex
-	var log strings.Builder
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			line := sc.Text()
-			logMu.Lock()
-			log.WriteString(line + "\n")
-			logMu.Unlock()
-			if a, found := strings.CutPrefix(line, "Listening for HTTP at address: "); found {
-				addr <- strings.TrimSpace(a)
-			}
-		}
-		io.Copy(io.Discard, out)
-	}()
-	select {
-	case a := <-addr:
-		return "http://" + a
-	case <-time.After(15 * time.Second):
-		logMu.Lock()
-		defer logMu.Unlock()
-		t.Fatalf("stripe-mock did not report its address within 15s; it said:\n%s", log.String())
-	}
-	return ""
-}
-
-func repoRoot(t *testing.T) string {
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test's directory")
-		}
-		dir = parent
-	}
-}
 
 // calls records each request that passed through to stripe-mock and its
 // status, so the test can prove every call reached it and was accepted.
@@ -150,7 +67,7 @@ func recordingProxy(t *testing.T, target string) (string, *calls) {
 // stripe-mock, which checks each request against Stripe's OpenAPI spec for
 // 2023-10-16 and answers with fixtures.
 func TestAgainstStripeMock(t *testing.T) {
-	base, rec := recordingProxy(t, startStripeMock(t))
+	base, rec := recordingProxy(t, stripemock.Start(t))
 	store := billing.NewMemoryStore()
 	p, err := New(Options{SecretKey: "sk_test_123", WebhookSecret: "whsec_test", APIBase: base, Store: store,
 		Timeout: 5 * time.Second, MaxNetworkRetries: new(int64(0)), CacheTTL: -1})
@@ -282,7 +199,7 @@ func sameRoute(route, call string) bool {
 // TestStripeMockRefusalIsInvalid checks that a request stripe-mock finds
 // invalid comes back as KindInvalid with Stripe's message.
 func TestStripeMockRefusalIsInvalid(t *testing.T) {
-	base := startStripeMock(t)
+	base := stripemock.Start(t)
 	p, err := New(Options{SecretKey: "sk_test_123", APIBase: base, Store: billing.NewMemoryStore(),
 		Timeout: 5 * time.Second, MaxNetworkRetries: new(int64(0))})
 	if err != nil {

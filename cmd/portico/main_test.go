@@ -78,21 +78,24 @@ func TestServeRefusesBadSettings(t *testing.T) {
 	}
 }
 
-// serve with the demo prints working portal URLs and the generated key,
-// which it keeps for the next start.
-func TestServeDemoPrintsWorkingPortalURLs(t *testing.T) {
-	data := t.TempDir()
-	t.Setenv("PORTICO_DATA", data)
+// serveDemo runs `portico serve` with the demo and env, and returns each
+// demo customer's portal URL, the generated backend key and a stop function
+// that shuts the server down and checks it exited cleanly.
+func serveDemo(t *testing.T, env map[string]string) (urls map[string]string, key string, stop func()) {
+	t.Helper()
+	t.Setenv("PORTICO_DATA", t.TempDir())
 	t.Setenv("PORTICO_ADDR", "127.0.0.1:0")
 	t.Setenv("PORTICO_DEMO", "1")
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan int)
 	go func() { done <- run(ctx, []string{"serve"}, pw, io.Discard); pw.Close() }()
 
 	lines := bufio.NewScanner(pr)
-	urls := map[string]string{}
-	var key string
+	urls = map[string]string{}
 	urlRE := regexp.MustCompile(`^\s+(\w+)\s+.*(http://\S+/portal\?session=\S+)$`)
 	for lines.Scan() && len(urls) < 7 {
 		l := lines.Text()
@@ -105,38 +108,63 @@ func TestServeDemoPrintsWorkingPortalURLs(t *testing.T) {
 	}
 	go io.Copy(io.Discard, pr)
 	if len(urls) != 7 || key == "" {
+		cancel()
 		t.Fatalf("banner gave %d portal URLs and key %q", len(urls), key)
 	}
-	stored, _ := os.ReadFile(filepath.Join(data, "secret_key"))
+	return urls, key, func() {
+		cancel()
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Errorf("serve exited %d after shutdown", code)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("serve did not stop")
+		}
+	}
+}
+
+// splitPortalURL splits a portal URL into the server's base URL and its token.
+func splitPortalURL(u string) (base, token string) {
+	return u[:strings.Index(u, "/portal")], u[strings.Index(u, "session=")+len("session="):]
+}
+
+// call makes an API call and decodes the JSON answer into out.
+func call(t *testing.T, method, url, token string, body any, out any) int {
+	t.Helper()
+	var r io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		r = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, url, r)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if out != nil {
+		json.NewDecoder(resp.Body).Decode(out)
+	}
+	return resp.StatusCode
+}
+
+// serve with the demo prints working portal URLs and the generated key,
+// which it keeps for the next start.
+func TestServeDemoPrintsWorkingPortalURLs(t *testing.T) {
+	urls, key, stop := serveDemo(t, nil)
+	defer stop()
+	stored, _ := os.ReadFile(filepath.Join(os.Getenv("PORTICO_DATA"), "secret_key"))
 	if strings.TrimSpace(string(stored)) != key {
 		t.Errorf("stored key %q, printed %q", stored, key)
 	}
 	for id, u := range urls {
-		token := u[strings.Index(u, "session=")+len("session="):]
-		base := u[:strings.Index(u, "/portal")]
-		req, _ := http.NewRequest("GET", base+"/api/v1/portal", nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
+		base, token := splitPortalURL(u)
+		var v struct{ Customer struct{ ID string } }
+		if status := call(t, "GET", base+"/api/v1/portal", token, nil, &v); status != 200 || v.Customer.ID != id {
+			t.Errorf("%s's portal URL: status %d, customer %q", id, status, v.Customer.ID)
 		}
-		var v struct {
-			Customer struct{ ID string }
-		}
-		json.NewDecoder(resp.Body).Decode(&v)
-		resp.Body.Close()
-		if resp.StatusCode != 200 || v.Customer.ID != id {
-			t.Errorf("%s's portal URL: status %d, customer %q", id, resp.StatusCode, v.Customer.ID)
-		}
-	}
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("serve exited %d after shutdown", code)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not stop")
 	}
 }
 

@@ -121,6 +121,9 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 	if srv.Billing, err = billingProvider(store, log); err != nil {
 		return err
 	}
+	if srv.Billing != nil {
+		eng.SyncBilling = syncWith(srv.Billing)
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("PORTICO_ADDR: %w", err)
@@ -152,6 +155,13 @@ func billingProvider(store *sqlite.Store, log *slog.Logger) (billing.Provider, e
 		log.Warn("STRIPE_WEBHOOK_SECRET is unset: Stripe webhooks are refused until it is set")
 	}
 	return p, nil
+}
+
+// syncWith mirrors the engine's changes to the billing provider.
+func syncWith(p billing.Provider) func(context.Context, *portico.Customer, billing.Sync) error {
+	return func(ctx context.Context, c *portico.Customer, s billing.Sync) error {
+		return p.SyncSubscription(ctx, billing.Customer{ID: c.ID, Name: c.Name, Email: c.Email}, s)
+	}
 }
 
 // webHandler serves the portal pages and the wasm client beside the API;

@@ -13,9 +13,23 @@ import (
 // call is its own short transaction: they come from provider calls and
 // webhooks, outside any API transaction.
 
+// conn is what a billing call runs on: the transaction its context is
+// bound to (a change in progress), else the store's own pools.
+type conn interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func (s *Store) reader(ctx context.Context) conn {
+	if t := txOf(ctx); t != nil {
+		return t.tx
+	}
+	return s.read
+}
+
 func (s *Store) lookup(ctx context.Context, query, arg string) (string, error) {
 	var v string
-	err := s.read.QueryRowContext(ctx, query, arg).Scan(&v)
+	err := s.reader(ctx).QueryRowContext(ctx, query, arg).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", portico.ErrNotFound
 	}
@@ -32,11 +46,35 @@ func (s *Store) CustomerOf(ctx context.Context, providerCustomerID string) (stri
 	return s.lookup(ctx, `SELECT customer_id FROM billing_customers WHERE provider_customer_id = ?`, providerCustomerID)
 }
 
-// LinkCustomer links a customer to the provider's, replacing any link.
+// LinkCustomer links a customer to the provider's, replacing any link of
+// either: a provider customer stands for one Portico customer.
 func (s *Store) LinkCustomer(ctx context.Context, customerID, providerCustomerID string) error {
-	_, err := s.write.ExecContext(ctx, `INSERT INTO billing_customers (customer_id, provider_customer_id) VALUES (?, ?)
-		ON CONFLICT (customer_id) DO UPDATE SET provider_customer_id = excluded.provider_customer_id`, customerID, providerCustomerID)
-	return err
+	return s.link(ctx, "billing_customers", "customer_id", "provider_customer_id", customerID, providerCustomerID)
+}
+
+// link records a one-to-one link in table: in the transaction ctx is
+// bound to, else in one of its own.
+func (s *Store) link(ctx context.Context, table, ours, theirs, id, providerID string) error {
+	write := func(c conn) error {
+		if _, err := c.ExecContext(ctx, `DELETE FROM `+table+` WHERE `+theirs+` = ? AND `+ours+` != ?`, providerID, id); err != nil {
+			return err
+		}
+		_, err := c.ExecContext(ctx, `INSERT INTO `+table+` (`+ours+`, `+theirs+`) VALUES (?, ?)
+			ON CONFLICT (`+ours+`) DO UPDATE SET `+theirs+` = excluded.`+theirs, id, providerID)
+		return err
+	}
+	if t := txOf(ctx); t != nil {
+		return write(t.tx)
+	}
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := write(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // ProviderSubscription returns the provider's subscription ID of one.
@@ -49,11 +87,10 @@ func (s *Store) SubscriptionOf(ctx context.Context, providerSubscriptionID strin
 	return s.lookup(ctx, `SELECT subscription_id FROM billing_subscriptions WHERE provider_subscription_id = ?`, providerSubscriptionID)
 }
 
-// LinkSubscription links a subscription to the provider's, replacing any.
+// LinkSubscription links a subscription to the provider's, replacing any
+// link of either.
 func (s *Store) LinkSubscription(ctx context.Context, subscriptionID, providerSubscriptionID string) error {
-	_, err := s.write.ExecContext(ctx, `INSERT INTO billing_subscriptions (subscription_id, provider_subscription_id) VALUES (?, ?)
-		ON CONFLICT (subscription_id) DO UPDATE SET provider_subscription_id = excluded.provider_subscription_id`, subscriptionID, providerSubscriptionID)
-	return err
+	return s.link(ctx, "billing_subscriptions", "subscription_id", "provider_subscription_id", subscriptionID, providerSubscriptionID)
 }
 
 // RecordEvent records a webhook event and reports whether it is new; the

@@ -35,6 +35,18 @@ func TestBillingLinksAndEvents(t *testing.T) {
 	if got, _ := s.CustomerOf(ctx, "cus_2"); got != "ada" {
 		t.Errorf("CustomerOf = %q", got)
 	}
+	s.Update(ctx, func(tx portico.Tx) error {
+		return tx.CreateCustomer(&portico.Customer{ID: "bob", CreatedAt: time.Now()})
+	})
+	if err := s.LinkCustomer(ctx, "bob", "cus_2"); err != nil {
+		t.Fatalf("linking a provider customer to another customer: %v", err)
+	}
+	if got, _ := s.CustomerOf(ctx, "cus_2"); got != "bob" {
+		t.Errorf("CustomerOf after relinking = %q, want bob", got)
+	}
+	if _, err := s.ProviderCustomer(ctx, "ada"); !errors.Is(err, portico.ErrNotFound) {
+		t.Errorf("ada keeps a link to a provider customer that now stands for bob: %v", err)
+	}
 	var fresh atomic.Int32
 	var wg sync.WaitGroup
 	for range 8 {

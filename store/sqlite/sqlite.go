@@ -90,7 +90,9 @@ func runTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(portico
 	if err != nil {
 		return err
 	}
-	if err := fn(&tx{tx: sqlTx, ctx: ctx}); err != nil {
+	t := &tx{tx: sqlTx}
+	t.ctx = context.WithValue(ctx, txKey{}, t)
+	if err := fn(t); err != nil {
 		sqlTx.Rollback()
 		return err
 	}

@@ -16,6 +16,18 @@ type tx struct {
 	ctx context.Context
 }
 
+// txKey marks a context bound to a transaction.
+type txKey struct{}
+
+// Context implements portico.Tx.
+func (t *tx) Context() context.Context { return t.ctx }
+
+// txOf is the transaction a context is bound to, if any.
+func txOf(ctx context.Context) *tx {
+	t, _ := ctx.Value(txKey{}).(*tx)
+	return t
+}
+
 func (t *tx) exec(query string, args ...any) error {
 	_, err := t.tx.ExecContext(t.ctx, query, args...)
 	return err

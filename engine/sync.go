@@ -1,0 +1,86 @@
+package engine
+
+import (
+	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/billing"
+)
+
+// items is what a subscription is billed as at the provider: its plan's
+// and add-ons' provider prices for its period. Free and custom prices have
+// none: nothing is billed, or the contract is invoiced by hand.
+func (o *op) items(s *portico.Subscription) ([]billing.Item, error) {
+	if s.Pricing != portico.PricingPaid {
+		return nil, nil
+	}
+	plan, _ := o.cat.Plan(s.PlanID)
+	pr, _ := plan.PriceFor(s.BillingPeriod)
+	if pr.StripePriceID == "" {
+		return nil, portico.Conflict("plan %q has no stripePriceId for %s: add it to the catalog to bill the plan with Stripe", plan.ID, s.BillingPeriod)
+	}
+	out := []billing.Item{{PriceID: pr.StripePriceID, Quantity: 1}}
+	for _, aq := range s.Addons {
+		a, _ := o.cat.Addon(aq.ID)
+		ap, _ := a.PriceFor(s.BillingPeriod)
+		if ap.StripePriceID == "" {
+			return nil, portico.Conflict("add-on %q has no stripePriceId for %s: add it to the catalog to bill it with Stripe", a.ID, s.BillingPeriod)
+		}
+		out = append(out, billing.Item{PriceID: ap.StripePriceID, Quantity: int64(aq.Quantity)})
+	}
+	return out, nil
+}
+
+// sync mirrors a change to the billing provider, when one is connected.
+// It runs inside the change's transaction: an error undoes the change.
+func (o *op) sync(c *portico.Customer, s billing.Sync) error {
+	if o.e.SyncBilling == nil {
+		return nil
+	}
+	s.Key = newID("chg")
+	// The transaction's context: what the provider records joins the change.
+	return o.e.SyncBilling(o.tx.Context(), c, s)
+}
+
+// syncChange mirrors a planned change: the subscription's new lines, now or
+// at the period's end, a trial's end, or the end of a paid subscription
+// moving to a free or custom price.
+func (o *op) syncChange(c *portico.Customer, ch *plannedChange) error {
+	if o.e.SyncBilling == nil {
+		return nil
+	}
+	target := ch.next
+	if ch.scheduled != nil {
+		u := ch.scheduled
+		plan, _ := o.cat.Plan(u.TargetPlanID)
+		target = &portico.Subscription{ID: ch.cur.ID, PlanID: plan.ID, Pricing: plan.Pricing,
+			BillingPeriod: u.TargetBillingPeriod, Addons: u.TargetAddons}
+	}
+	after, err := o.items(target)
+	if err != nil {
+		return err
+	}
+	if len(after) == 0 && (ch.cur == nil || ch.cur.Pricing != portico.PricingPaid) {
+		return nil // nothing billed before or after
+	}
+	s := billing.Sync{SubscriptionID: target.ID, Items: after, Timing: ch.preview.Effective}
+	if ch.trial && ch.next.TrialEndsAt != nil {
+		s.TrialEnd = *ch.next.TrialEndsAt
+	}
+	return o.sync(c, s)
+}
+
+// syncCancel mirrors a cancellation of a paid subscription.
+func (o *op) syncCancel(c *portico.Customer, s *portico.Subscription) error {
+	if s.Pricing != portico.PricingPaid {
+		return nil
+	}
+	product, _ := o.cat.Product(s.ProductID)
+	return o.sync(c, billing.Sync{SubscriptionID: s.ID, Cancel: true, Timing: product.Journey.Cancellation})
+}
+
+// syncUnschedule mirrors dropping a paid subscription's scheduled updates.
+func (o *op) syncUnschedule(c *portico.Customer, s *portico.Subscription) error {
+	if s.Pricing != portico.PricingPaid {
+		return nil
+	}
+	return o.sync(c, billing.Sync{SubscriptionID: s.ID, Unschedule: true})
+}
