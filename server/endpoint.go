@@ -111,8 +111,15 @@ func (s *Server) endpoint(auth authFunc, h handler) http.Handler {
 	})
 }
 
+// errRetryable rolls back a keyed request whose answer is a server error:
+// such an answer is not kept, so the client's retry runs again.
+var errRetryable = errors.New("server error: not kept")
+
 // idempotent runs h at most once per key: a repeat with the same body gets
-// the first answer back, a repeat with another body is refused.
+// the first answer back, a repeat with another body is refused. The key's
+// record, the request's effect and its answer commit in one transaction,
+// so no crash can separate them; a concurrent repeat waits for the first
+// and replays it.
 func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, p *principal, key string, body []byte, h handler) {
 	if len(key) > 255 {
 		writeError(w, r, s.Log, portico.Invalid("Idempotency-Key", "must be at most 255 characters"))
@@ -122,6 +129,8 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, p *principal
 	sum := sha256.Sum256(body)
 	hash := hex.EncodeToString(sum[:])
 	var seen *portico.IdempotencyRecord
+	var status int
+	var out []byte
 	err := s.Store.Update(r.Context(), func(tx portico.Tx) error {
 		rec, err := tx.Idempotency(scope, key)
 		if err == nil {
@@ -131,37 +140,27 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, p *principal
 		if !errors.Is(err, portico.ErrNotFound) {
 			return err
 		}
-		return tx.PutIdempotency(&portico.IdempotencyRecord{Scope: scope, Key: key, RequestHash: hash, CreatedAt: s.Engine.Now()})
+		// The handler's own store calls join this transaction.
+		status, out = render(r.WithContext(tx.Context()), s, h, body)
+		if status >= 500 {
+			return errRetryable
+		}
+		return tx.PutIdempotency(&portico.IdempotencyRecord{Scope: scope, Key: key, RequestHash: hash,
+			Status: status, Body: out, CreatedAt: s.Engine.Now()})
 	})
 	switch {
+	case errors.Is(err, errRetryable):
+		writeRaw(w, status, out)
 	case err != nil:
 		writeError(w, r, s.Log, err)
-		return
 	case seen != nil && seen.RequestHash != hash:
 		writeError(w, r, s.Log, portico.Invalid("Idempotency-Key", "was used before with a different request; use a new key for a new request"))
-		return
-	case seen != nil && seen.Status == 0:
-		writeError(w, r, s.Log, portico.Conflict("a request with this Idempotency-Key is still being processed; retry shortly"))
-		return
 	case seen != nil:
 		w.Header().Set("Idempotent-Replayed", "true")
 		writeRaw(w, seen.Status, seen.Body)
-		return
+	default:
+		writeRaw(w, status, out)
 	}
-	status, out := render(r, s, h, body)
-	rec := &portico.IdempotencyRecord{Scope: scope, Key: key, RequestHash: hash, Status: status, Body: out, CreatedAt: s.Engine.Now()}
-	// A server failure is not an answer worth keeping: the key is freed so
-	// the client's retry runs again.
-	err = s.Store.Update(context.WithoutCancel(r.Context()), func(tx portico.Tx) error {
-		if status >= 500 {
-			return tx.DeleteIdempotency(scope, key)
-		}
-		return tx.PutIdempotency(rec)
-	})
-	if err != nil {
-		s.Log.ErrorContext(r.Context(), "saving idempotency record failed", "err", err)
-	}
-	writeRaw(w, status, out)
 }
 
 // render runs h and returns its answer as bytes, to be kept and replayed.

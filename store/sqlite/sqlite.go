@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -75,28 +76,57 @@ func (s *Store) Close() error {
 	return err
 }
 
-// Update implements portico.Store.
+// Update implements portico.Store. Called with the context of a write
+// transaction in progress (Tx.Context), it runs fn inside that transaction
+// as a savepoint: fn's failure undoes fn's writes only, and everything
+// commits with the outer transaction.
 func (s *Store) Update(ctx context.Context, fn func(portico.Tx) error) error {
-	return runTx(ctx, s.write, nil, fn)
+	if t := txOf(ctx); t != nil {
+		return t.savepoint(fn)
+	}
+	return runTx(ctx, s.write, nil, true, fn)
 }
 
 // View implements portico.Store.
 func (s *Store) View(ctx context.Context, fn func(portico.Tx) error) error {
-	return runTx(ctx, s.read, &sql.TxOptions{ReadOnly: true}, fn)
+	return runTx(ctx, s.read, &sql.TxOptions{ReadOnly: true}, false, fn)
 }
 
-func runTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(portico.Tx) error) error {
+// runTx runs fn in a transaction. A write transaction's context carries
+// it, so calls made with that context join it.
+func runTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, bind bool, fn func(portico.Tx) error) error {
 	sqlTx, err := db.BeginTx(ctx, opts)
 	if err != nil {
 		return err
 	}
-	t := &tx{tx: sqlTx}
-	t.ctx = context.WithValue(ctx, txKey{}, t)
+	t := &tx{tx: sqlTx, ctx: ctx}
+	if bind {
+		t.ctx = context.WithValue(ctx, txKey{}, t)
+	}
 	if err := fn(t); err != nil {
 		sqlTx.Rollback()
 		return err
 	}
 	return sqlTx.Commit()
+}
+
+// savepoint runs fn within the transaction, undoing only fn's writes when
+// it fails.
+func (t *tx) savepoint(fn func(portico.Tx) error) error {
+	t.depth++
+	defer func() { t.depth-- }()
+	name := "sp" + strconv.Itoa(t.depth)
+	if err := t.exec("SAVEPOINT " + name); err != nil {
+		return err
+	}
+	if err := fn(t); err != nil {
+		if rerr := t.exec("ROLLBACK TO " + name); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+		t.exec("RELEASE " + name)
+		return err
+	}
+	return t.exec("RELEASE " + name)
 }
 
 // migrate applies the embedded migrations not yet recorded, each in its own

@@ -107,3 +107,37 @@ func TestFailedUpdateChangesNothing(t *testing.T) {
 		t.Error("a write inside View succeeded")
 	}
 }
+
+// An Update made with a write transaction's context joins it as a
+// savepoint: its failure undoes its own writes, the rest commits.
+func TestNestedUpdateIsASavepoint(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	boom := errors.New("boom")
+	err := s.Update(ctx, func(tx portico.Tx) error {
+		if err := tx.CreateCustomer(&portico.Customer{ID: "kept", CreatedAt: time.Now()}); err != nil {
+			return err
+		}
+		inner := s.Update(tx.Context(), func(tx portico.Tx) error {
+			if err := tx.CreateCustomer(&portico.Customer{ID: "undone", CreatedAt: time.Now()}); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(inner, boom) {
+			t.Errorf("inner Update = %v", inner)
+		}
+		return s.Update(tx.Context(), func(tx portico.Tx) error {
+			return tx.CreateCustomer(&portico.Customer{ID: "nested", CreatedAt: time.Now()})
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]bool{"kept": true, "nested": true, "undone": false} {
+		err := s.View(ctx, func(tx portico.Tx) error { _, err := tx.Customer(id); return err })
+		if (err == nil) != want {
+			t.Errorf("customer %s stored = %v, want %v", id, err == nil, want)
+		}
+	}
+}

@@ -12,8 +12,9 @@ import (
 
 // tx implements portico.Tx over one SQL transaction.
 type tx struct {
-	tx  *sql.Tx
-	ctx context.Context
+	tx    *sql.Tx
+	ctx   context.Context
+	depth int // nested savepoints
 }
 
 // txKey marks a context bound to a transaction.
