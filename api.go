@@ -280,10 +280,13 @@ type CancelResult struct {
 	Credit       Money              `json:"credit"`
 }
 
-// ChangeResult is the answer to an applied change.
+// ChangeResult is the answer to an applied change. With CheckoutURL set
+// nothing has changed yet: the customer pays there first, and the change
+// applies when the billing provider reports the payment.
 type ChangeResult struct {
 	Subscription SubscriptionView `json:"subscription"`
 	Preview      Preview          `json:"preview"`
+	CheckoutURL  string           `json:"checkoutUrl,omitempty"`
 }
 
 // PortalSessionRequest mints a portal session.

@@ -540,6 +540,12 @@ func (p *Paywall) apply(ctx app.Context) {
 				return
 			}
 			p.closeConfirm()
+			if res.CheckoutURL != "" {
+				// Payment first: the change applies once the provider confirms it.
+				notify(ctx, "info", cfg.Texts.Get("checkoutRedirect"))
+				openURL(res.CheckoutURL)
+				return
+			}
 			notify(ctx, "success", changeNotice(cfg, res.Preview))
 			refresh(ctx)
 		})

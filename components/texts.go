@@ -120,6 +120,7 @@ var english = Texts{
 	"changeApplied":      "Your subscription was updated.",
 	"changeScheduled":    "Your change is scheduled for {date}.",
 	"trialStarted":       "Your trial has started.",
+	"checkoutRedirect":   "Taking you to payment…",
 	"contactSupportBody": "Your subscription has a custom price. Contact us to change it.",
 	"contactSalesBody":   "This plan is priced for you by our sales team. Contact us to get it.",
 
@@ -266,6 +267,7 @@ var french = Texts{
 	"changeApplied":      "Votre abonnement a été mis à jour.",
 	"changeScheduled":    "Votre modification est prévue le {date}.",
 	"trialStarted":       "Votre essai a commencé.",
+	"checkoutRedirect":   "Redirection vers le paiement…",
 	"contactSupportBody": "Votre abonnement a un prix sur mesure. Contactez-nous pour le modifier.",
 	"contactSalesBody":   "Cette offre est tarifée sur mesure par notre équipe commerciale. Contactez-nous pour l’obtenir.",
 

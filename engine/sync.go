@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"context"
+
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/billing"
 )
@@ -83,4 +85,36 @@ func (o *op) syncUnschedule(c *portico.Customer, s *portico.Subscription) error 
 		return nil
 	}
 	return o.sync(c, billing.Sync{SubscriptionID: s.ID, Unschedule: true})
+}
+
+// Checkout is what paying for a change at the billing provider's checkout
+// takes: the subscription it upgrades, its new lines and what is due.
+type Checkout struct {
+	Subscription  portico.SubscriptionView
+	BillingPeriod string // the period the change moves to
+	Items         []billing.Item
+	Preview       portico.Preview
+}
+
+// PlanCheckout works out the checkout for a change that moves a free or
+// trialing subscription to a paid price with something due now; nil when
+// the change needs no checkout (nothing due, or already paying).
+func (e *Engine) PlanCheckout(ctx context.Context, customerID string, req portico.ChangeRequest, actor Actor) (*Checkout, error) {
+	var out *Checkout
+	err := e.readCustomer(ctx, customerID, func(o *op, c *portico.Customer) error {
+		ch, err := o.planChange(c, req, actor)
+		if err != nil || ch.cur == nil || ch.scheduled != nil || ch.preview.AmountDueNow.Amount == 0 {
+			return err
+		}
+		if ch.cur.Pricing == portico.PricingPaid && ch.cur.Status != portico.StatusTrialing {
+			return nil
+		}
+		items, err := o.items(ch.next)
+		if err != nil || len(items) == 0 {
+			return err
+		}
+		out = &Checkout{Subscription: o.subView(ch.cur), BillingPeriod: ch.next.BillingPeriod, Items: items, Preview: ch.preview}
+		return nil
+	})
+	return out, err
 }

@@ -3,10 +3,13 @@ package server
 import (
 	"context"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/billing"
+	"github.com/portico-dev/portico/engine"
 	"github.com/portico-dev/portico/server/session"
 )
 
@@ -91,6 +94,8 @@ func (s *Server) onBillingEvent(ctx context.Context, ev billing.Event) error {
 	}
 	var err error
 	switch ev.Type {
+	case billing.EventCheckoutCompleted:
+		err = s.completeCheckout(ctx, ev)
 	case billing.EventInvoicePaymentFailed:
 		err = s.Engine.SetPastDue(ctx, ev.CustomerID, true)
 	case billing.EventInvoicePaid:
@@ -98,6 +103,74 @@ func (s *Server) onBillingEvent(ctx context.Context, ev billing.Event) error {
 	}
 	if portico.KindOf(err) == portico.KindNotFound {
 		return nil // a customer Portico does not know: nothing to update
+	}
+	return err
+}
+
+// Metadata keys a checkout carries back to Portico on its completion.
+const (
+	metaPlan   = "portico_plan_id"
+	metaPeriod = "portico_billing_period"
+	metaAddons = "portico_addons"
+)
+
+// checkout sends the customer to the billing provider's checkout when a
+// change from a free plan or a trial has something due now and the
+// customer has no payment method there. It returns nil when the change can
+// apply at once.
+func (s *Server) checkout(ctx context.Context, sess *session.Session, req portico.ChangeRequest) (*portico.ChangeResult, error) {
+	if s.Billing == nil {
+		return nil, nil
+	}
+	plan, err := s.Engine.PlanCheckout(ctx, sess.Scope.CustomerID, req, engine.PortalActor(sess.Scope))
+	if err != nil || plan == nil {
+		return nil, err
+	}
+	cv, err := s.Engine.Customer(ctx, sess.Scope.CustomerID)
+	if err != nil {
+		return nil, err
+	}
+	c := billing.Customer{ID: cv.ID, Name: cv.Name, Email: cv.Email}
+	details, err := s.Billing.Details(ctx, c)
+	if err != nil || details.PaymentMethod != nil {
+		return nil, err // with a card on file the change charges it
+	}
+	back := s.mintSession(sess.Scope, sess.ReturnURL, time.Hour).URL
+	var addons []string
+	for _, a := range req.Addons {
+		addons = append(addons, a.ID+":"+strconv.Itoa(a.Quantity))
+	}
+	u, err := s.Billing.CheckoutURL(ctx, c, billing.Checkout{
+		SubscriptionID: plan.Subscription.ID, Items: plan.Items, SuccessURL: back + "&checkout=done", CancelURL: back,
+		Metadata: map[string]string{metaPlan: req.PlanID, metaPeriod: plan.BillingPeriod, metaAddons: strings.Join(addons, ",")},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &portico.ChangeResult{Subscription: plan.Subscription, Preview: plan.Preview, CheckoutURL: u}, nil
+}
+
+// completeCheckout applies the change a completed checkout paid for. The
+// provider has linked its new subscription, so the change's sync finds it
+// already as wanted.
+func (s *Server) completeCheckout(ctx context.Context, ev billing.Event) error {
+	if ev.Status != "paid" && ev.Status != "no_payment_required" {
+		return nil
+	}
+	req := portico.ChangeRequest{SubscriptionID: ev.SubscriptionID, PlanID: ev.Metadata[metaPlan], BillingPeriod: ev.Metadata[metaPeriod]}
+	for _, a := range strings.Split(ev.Metadata[metaAddons], ",") {
+		id, qty, ok := strings.Cut(a, ":")
+		if n, err := strconv.Atoi(qty); ok && err == nil {
+			req.Addons = append(req.Addons, portico.AddonQuantity{ID: id, Quantity: n})
+		}
+	}
+	if req.PlanID == "" || req.SubscriptionID == "" {
+		return nil // not a checkout Portico started
+	}
+	_, err := s.Engine.ChangeSubscription(ctx, ev.CustomerID, req, engine.Backend)
+	if portico.KindOf(err) == portico.KindConflict {
+		s.Log.WarnContext(ctx, "checkout completed but the change no longer applies", "customer", ev.CustomerID, "err", err)
+		return nil
 	}
 	return err
 }

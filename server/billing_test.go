@@ -15,10 +15,12 @@ import (
 // fakeBilling is a billing provider in memory; hang makes its reads wait
 // for the caller's deadline.
 type fakeBilling struct {
-	mu      sync.Mutex
-	hang    bool
-	links   []string // "flow|returnURL" of each portal link asked for
-	onEvent billing.EventHandler
+	mu        sync.Mutex
+	hang      bool
+	noCard    bool
+	checkouts []billing.Checkout
+	links     []string // "flow|returnURL" of each portal link asked for
+	onEvent   billing.EventHandler
 }
 
 func (f *fakeBilling) Name() string { return "stripe" }
@@ -35,8 +37,12 @@ func (f *fakeBilling) wait(ctx context.Context) error {
 }
 
 func (f *fakeBilling) Details(ctx context.Context, c billing.Customer) (portico.BillingView, error) {
-	return portico.BillingView{Connected: true, Provider: "stripe", Name: c.Name, Email: c.Email,
-		PaymentMethod: &portico.PaymentMethod{Brand: "mastercard", Last4: "4444", ExpMonth: 3, ExpYear: 2031}}, f.wait(ctx)
+	v := portico.BillingView{Connected: true, Provider: "stripe", Name: c.Name, Email: c.Email,
+		PaymentMethod: &portico.PaymentMethod{Brand: "mastercard", Last4: "4444", ExpMonth: 3, ExpYear: 2031}}
+	if f.noCard {
+		v.PaymentMethod = nil
+	}
+	return v, f.wait(ctx)
 }
 
 func (f *fakeBilling) Invoices(ctx context.Context, c billing.Customer, limit int, after string) ([]portico.Invoice, bool, error) {
@@ -52,8 +58,11 @@ func (f *fakeBilling) PortalURL(ctx context.Context, c billing.Customer, flow, r
 	return "https://billing.stripe.test/session/" + c.ID, nil
 }
 
-func (f *fakeBilling) CheckoutURL(context.Context, billing.Customer, billing.Checkout) (string, error) {
-	return "https://checkout.stripe.test/", nil
+func (f *fakeBilling) CheckoutURL(_ context.Context, _ billing.Customer, co billing.Checkout) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.checkouts = append(f.checkouts, co)
+	return "https://checkout.stripe.test/" + co.SubscriptionID, nil
 }
 
 func (f *fakeBilling) SyncSubscription(context.Context, billing.Customer, billing.Sync) error {
@@ -131,5 +140,50 @@ func TestFailedPaymentPutsTheCustomerPastDueUntilPaid(t *testing.T) {
 	}
 	if r := h.do(http.MethodPost, "/webhooks/stripe", "", M{}); r.Status != http.StatusOK {
 		t.Errorf("POST /webhooks/stripe = %d", r.Status)
+	}
+}
+
+// A free customer without a card pays at Stripe's checkout first; the
+// change applies when Stripe reports the checkout paid. With a card on
+// file the change applies at once.
+func TestPaidChangeWithoutACardGoesThroughCheckout(t *testing.T) {
+	t.Parallel()
+	fb := &fakeBilling{noCard: true}
+	h := newHarness(t, func(s *server.Server) { s.Billing = fb })
+	h.createCustomer("ada", false)
+	tok := h.session("ada", "", "")
+	free := decodeAs[portico.PortalView](t, h.portal(tok, http.MethodGet, "/api/v1/portal", nil)).Subscriptions[0]
+
+	res := decodeAs[portico.ChangeResult](t, h.portal(tok, http.MethodPost, "/api/v1/portal/subscriptions", M{"planId": planBasic, "billingPeriod": "annually"}))
+	if res.CheckoutURL == "" || len(fb.checkouts) != 1 {
+		t.Fatalf("change without a card = %+v, %d checkouts; want a checkout", res, len(fb.checkouts))
+	}
+	co := fb.checkouts[0]
+	if co.SubscriptionID != free.ID || len(co.Items) != 1 || co.Items[0].PriceID != "price_basic_annually" ||
+		co.Metadata["portico_plan_id"] != planBasic || co.Metadata["portico_billing_period"] != "annually" {
+		t.Errorf("checkout = %+v", co)
+	}
+	if pv := decodeAs[portico.PortalView](t, h.portal(tok, http.MethodGet, "/api/v1/portal", nil)); pv.Subscriptions[0].Plan.ID != free.Plan.ID {
+		t.Fatalf("the plan changed before payment: %+v", pv.Subscriptions[0])
+	}
+
+	ev := billing.Event{ID: "evt_co", Type: billing.EventCheckoutCompleted, CustomerID: "ada", SubscriptionID: free.ID,
+		Status: "paid", Metadata: co.Metadata}
+	if err := fb.onEvent(context.Background(), ev); err != nil {
+		t.Fatal(err)
+	}
+	after := decodeAs[portico.PortalView](t, h.portal(tok, http.MethodGet, "/api/v1/portal", nil)).Subscriptions[0]
+	if after.ID != free.ID || after.Plan.ID != planBasic || after.BillingPeriod != "annually" || after.Status != portico.StatusActive {
+		t.Errorf("after the checkout: %+v, want basic annually active", after)
+	}
+	// Stripe resends events: a second completion changes nothing more.
+	if err := fb.onEvent(context.Background(), ev); err != nil {
+		t.Errorf("a repeated completion: %v", err)
+	}
+
+	fb.noCard = false
+	res = decodeAs[portico.ChangeResult](t, h.portal(tok, http.MethodPost, "/api/v1/portal/subscriptions", M{"planId": planPro, "billingPeriod": "annually"}))
+	if res.CheckoutURL != "" || res.Subscription.Plan.ID != planPro {
+		t.Errorf("an upgrade with a card went to checkout: %+v", res)
 	}
 }

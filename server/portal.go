@@ -57,6 +57,9 @@ func (s *Server) portalChange(r *http.Request, body []byte) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
+	if co, err := s.checkout(r.Context(), principalOf(r.Context()).session, req); err != nil || co != nil {
+		return http.StatusOK, co, err
+	}
 	scope := scopeOf(r)
 	res, err := s.Engine.ChangeSubscription(r.Context(), scope.CustomerID, req, engine.PortalActor(scope))
 	return http.StatusOK, res, err

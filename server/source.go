@@ -48,6 +48,9 @@ func (e *engineSource) Preview(ctx context.Context, req portico.ChangeRequest) (
 }
 
 func (e *engineSource) Change(ctx context.Context, req portico.ChangeRequest) (*portico.ChangeResult, error) {
+	if co, err := e.srv.checkout(ctx, e.sess, req); err != nil || co != nil {
+		return co, apiError(err)
+	}
 	v, err := e.srv.Engine.ChangeSubscription(ctx, e.sess.Scope.CustomerID, req, e.actor())
 	return v, apiError(err)
 }
