@@ -117,3 +117,23 @@ func (o *op) end(c *portico.Customer, s *portico.Subscription, t time.Time, free
 	}
 	o.moveTo(c, s, t, freePlanID, portico.Monthly, nil)
 }
+
+// EndSubscription ends a subscription now, as the billing provider
+// reports it ended (unpaid invoices, a cancellation in its own portal):
+// access is revoked or the customer moves to the free plan, per the
+// product's journey. Ending one that has ended already changes nothing.
+func (e *Engine) EndSubscription(ctx context.Context, customerID, subID string) error {
+	return e.writeCustomer(ctx, customerID, func(o *op, c *portico.Customer) error {
+		s, err := o.ownedSub(c.ID, subID, Backend)
+		if err != nil || !s.Live() {
+			return err
+		}
+		product, _ := o.cat.Product(s.ProductID)
+		toFree := ""
+		if product.Journey.AfterCancel == portico.AfterCancelDowngradeToFree && s.PlanID != product.Journey.FreePlanID {
+			toFree = product.Journey.FreePlanID
+		}
+		o.end(c, s, o.now, toFree)
+		return o.tx.PutSubscription(s)
+	})
+}

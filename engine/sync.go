@@ -31,10 +31,19 @@ func (o *op) items(s *portico.Subscription) ([]billing.Item, error) {
 	return out, nil
 }
 
+type fromProviderKey struct{}
+
+// FromProvider marks a context whose changes the billing provider reported
+// (a completed checkout, a subscription it ended): they are applied to
+// Portico and not mirrored back to where they came from.
+func FromProvider(ctx context.Context) context.Context {
+	return context.WithValue(ctx, fromProviderKey{}, true)
+}
+
 // sync mirrors a change to the billing provider, when one is connected.
 // It runs inside the change's transaction: an error undoes the change.
 func (o *op) sync(c *portico.Customer, s billing.Sync) error {
-	if o.e.SyncBilling == nil {
+	if o.e.SyncBilling == nil || o.ctx.Value(fromProviderKey{}) != nil {
 		return nil
 	}
 	s.Key = newID("chg")
@@ -46,7 +55,7 @@ func (o *op) sync(c *portico.Customer, s billing.Sync) error {
 // at the period's end, a trial's end, or the end of a paid subscription
 // moving to a free or custom price.
 func (o *op) syncChange(c *portico.Customer, ch *plannedChange) error {
-	if o.e.SyncBilling == nil {
+	if o.e.SyncBilling == nil || o.ctx.Value(fromProviderKey{}) != nil {
 		return nil
 	}
 	target := ch.next

@@ -7,6 +7,7 @@ import (
 
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/billing"
+	"github.com/portico-dev/portico/engine"
 )
 
 // billingRecorder stands in for the billing provider: it records each sync
@@ -134,4 +135,34 @@ func sameItems(a, b []billing.Item) bool {
 		}
 	}
 	return true
+}
+
+// What the billing provider reports is applied without being sent back,
+// and a subscription it ended ends here under the product's journey.
+func TestProviderReportedChangesAreNotMirroredBack(t *testing.T) {
+	e := newEnvAt(t, t0, stripeCatalog(withJourney(func(j *portico.Journey) { j.AfterCancel = portico.AfterCancelDowngradeToFree })))
+	rec := &billingRecorder{}
+	e.eng.SyncBilling = rec.sync
+	e.createCustomer("acme", withCard())
+	e.eng.MarkTrialed(e.ctx, "acme", app)
+	sub := e.change("acme", req(basic)).Subscription
+	rec.take()
+
+	ctx := engine.FromProvider(e.ctx)
+	if _, err := e.eng.ChangeSubscription(ctx, "acme", portico.ChangeRequest{SubscriptionID: sub.ID, PlanID: pro}, engine.Backend); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.eng.EndSubscription(ctx, "acme", sub.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.take(); len(got) != 0 {
+		t.Errorf("provider-reported changes were mirrored back: %+v", got)
+	}
+	after := e.appSub("acme")
+	if after.ID != sub.ID || after.Plan.ID != free || after.Status != portico.StatusActive {
+		t.Errorf("after the provider ended it: %+v, want moved to free", after)
+	}
+	if err := e.eng.EndSubscription(ctx, "acme", "sub_unknown"); portico.KindOf(err) != portico.KindNotFound {
+		t.Errorf("ending an unknown subscription: %v", err)
+	}
 }

@@ -84,18 +84,25 @@ type Webhooks interface {
 	Webhooks(onEvent billing.EventHandler) http.Handler
 }
 
-// onBillingEvent applies what a billing provider's webhook tells: a failed
-// payment puts the customer past due until an invoice is paid. (The
-// provider has already dropped what it cached for the customer.)
+// onBillingEvent applies what a billing provider's webhook tells: a paid
+// checkout applies its change, a subscription the provider ended ends here,
+// a failed payment puts the customer past due until an invoice is paid.
+// None of it is mirrored back. (The provider has already dropped what it
+// cached for the customer.)
 func (s *Server) onBillingEvent(ctx context.Context, ev billing.Event) error {
 	s.Log.InfoContext(ctx, "billing event", "type", ev.Type, "customer", ev.CustomerID, "event", ev.ID)
 	if ev.CustomerID == "" {
 		return nil
 	}
 	var err error
+	ctx = engine.FromProvider(ctx)
 	switch ev.Type {
 	case billing.EventCheckoutCompleted:
 		err = s.completeCheckout(ctx, ev)
+	case billing.EventSubscriptionDeleted:
+		if ev.SubscriptionID != "" {
+			err = s.Engine.EndSubscription(ctx, ev.CustomerID, ev.SubscriptionID)
+		}
 	case billing.EventInvoicePaymentFailed:
 		err = s.Engine.SetPastDue(ctx, ev.CustomerID, true)
 	case billing.EventInvoicePaid:
@@ -150,9 +157,8 @@ func (s *Server) checkout(ctx context.Context, sess *session.Session, req portic
 	return &portico.ChangeResult{Subscription: plan.Subscription, Preview: plan.Preview, CheckoutURL: u}, nil
 }
 
-// completeCheckout applies the change a completed checkout paid for. The
-// provider has linked its new subscription, so the change's sync finds it
-// already as wanted.
+// completeCheckout applies the change a completed checkout paid for; the
+// provider has linked the subscription the checkout created to it.
 func (s *Server) completeCheckout(ctx context.Context, ev billing.Event) error {
 	if ev.Status != "paid" && ev.Status != "no_payment_required" {
 		return nil

@@ -187,3 +187,22 @@ func TestPaidChangeWithoutACardGoesThroughCheckout(t *testing.T) {
 		t.Errorf("an upgrade with a card went to checkout: %+v", res)
 	}
 }
+
+// A subscription Stripe ended (unpaid, or cancelled in Stripe's portal)
+// ends in Portico too.
+func TestSubscriptionEndedAtTheProviderEndsHere(t *testing.T) {
+	t.Parallel()
+	fb := &fakeBilling{}
+	h := newHarness(t, func(s *server.Server) { s.Billing = fb })
+	h.createCustomer("ada", true)
+	tok := h.session("ada", "", "")
+	sub := decodeAs[portico.ChangeResult](t, h.portal(tok, http.MethodPost, "/api/v1/portal/subscriptions", M{"planId": planBasic})).Subscription
+	ev := billing.Event{ID: "evt_del", Type: billing.EventSubscriptionDeleted, CustomerID: "ada", SubscriptionID: sub.ID, Status: "canceled"}
+	if err := fb.onEvent(context.Background(), ev); err != nil {
+		t.Fatal(err)
+	}
+	after := decodeAs[portico.PortalView](t, h.portal(tok, http.MethodGet, "/api/v1/portal", nil)).Subscriptions[0]
+	if after.ID != sub.ID || after.Plan.ID == planBasic {
+		t.Errorf("after Stripe ended it: %+v, want it ended per the journey", after)
+	}
+}

@@ -123,6 +123,7 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 	}
 	if srv.Billing != nil {
 		eng.SyncBilling = syncWith(srv.Billing)
+		eng.PaymentMethods = hasPaymentMethod(srv.Billing)
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -161,6 +162,17 @@ func billingProvider(store *sqlite.Store, log *slog.Logger) (billing.Provider, e
 func syncWith(p billing.Provider) func(context.Context, *portico.Customer, billing.Sync) error {
 	return func(ctx context.Context, c *portico.Customer, s billing.Sync) error {
 		return p.SyncSubscription(ctx, billing.Customer{ID: c.ID, Name: c.Name, Email: c.Email}, s)
+	}
+}
+
+// hasPaymentMethod asks the billing provider whether a trial ending now
+// converts. The provider decides a trial's outcome, so when it cannot be
+// asked the trial converts here, and a subscription the provider ends
+// instead comes back as a webhook.
+func hasPaymentMethod(p billing.Provider) func(portico.Tx, string) bool {
+	return func(tx portico.Tx, customerID string) bool {
+		v, err := p.Details(tx.Context(), billing.Customer{ID: customerID})
+		return err != nil || v.PaymentMethod != nil
 	}
 }
 
