@@ -4,6 +4,7 @@ package stripemock
 
 import (
 	"bufio"
+	"encoding/json"
 	"io"
 	"os"
 	"os/exec"
@@ -22,7 +23,7 @@ const buildStripeMock = "cd tools/stripemock && go build -o ../../bin/stripe-moc
 // on loopback ports chosen by the system, and returns its HTTP base URL.
 // Without the binary the test is skipped on a developer's machine and fails
 // in CI (CI=true), where the set-up must have built it.
-func Start(t testing.TB) string {
+func Start(t testing.TB, opts ...Option) string {
 	t.Helper()
 	bin := os.Getenv("STRIPE_MOCK_BIN")
 	if bin == "" {
@@ -37,7 +38,11 @@ func Start(t testing.TB) string {
 	// Both listeners on loopback: stripe-mock otherwise also serves HTTPS on
 	// all interfaces. -strict-version-check makes it refuse any
 	// Stripe-Version but its spec's, proving stripe-go and the spec agree.
-	cmd := exec.Command(bin, "-http-addr", "127.0.0.1:0", "-https-addr", "127.0.0.1:0", "-strict-version-check")
+	args := []string{"-http-addr", "127.0.0.1:0", "-https-addr", "127.0.0.1:0", "-strict-version-check"}
+	for _, opt := range opts {
+		args = append(args, opt(t)...)
+	}
+	cmd := exec.Command(bin, args...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -91,5 +96,45 @@ func repoRoot(t testing.TB) string {
 			t.Fatal("no go.mod above the test's directory")
 		}
 		dir = parent
+	}
+}
+
+// Option adds stripe-mock arguments for a test.
+type Option func(t testing.TB) []string
+
+// PaidInvoices makes stripe-mock's invoice a finalised, paid one with its
+// hosted page and PDF, where the bundled fixture is a draft (which Portico
+// rightly does not show customers).
+func PaidInvoices() Option {
+	return func(t testing.TB) []string {
+		cmd := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/stripe/stripe-mock")
+		cmd.Dir = filepath.Join(repoRoot(t), "tools", "stripemock")
+		dir, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("finding stripe-mock's fixtures: %v", err)
+		}
+		raw, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(dir)), "embedded", "openapi", "fixtures3.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fixtures struct {
+			Resources map[string]map[string]any `json:"resources"`
+		}
+		if err := json.Unmarshal(raw, &fixtures); err != nil {
+			t.Fatal(err)
+		}
+		inv := fixtures.Resources["invoice"]
+		inv["status"], inv["paid"], inv["number"] = "paid", true, "PORTICO-0001"
+		inv["hosted_invoice_url"] = "https://invoice.stripe.com/i/acct_portico/test"
+		inv["invoice_pdf"] = "https://pay.stripe.com/invoice/acct_portico/test/pdf"
+		out, err := json.Marshal(fixtures)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "fixtures.json")
+		if err := os.WriteFile(path, out, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return []string{"-fixtures", path}
 	}
 }

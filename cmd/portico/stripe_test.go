@@ -23,7 +23,7 @@ const webhookSecret = "whsec_portico_test"
 // and invoices, billing links open Stripe's portal, plan changes reach
 // Stripe, and signed webhooks are verified and handled once.
 func TestServeWithStripe(t *testing.T) {
-	api := stripemock.Start(t)
+	api := stripemock.Start(t, stripemock.PaidInvoices())
 	urls, _, stop := serveDemo(t, map[string]string{
 		"STRIPE_SECRET_KEY": "sk_test_portico", "STRIPE_API_BASE": api, "STRIPE_WEBHOOK_SECRET": webhookSecret,
 	})
@@ -41,11 +41,9 @@ func TestServeWithStripe(t *testing.T) {
 	if pv.Billing.Provider != "stripe" || pv.Billing.Unavailable || pv.Billing.PaymentMethod == nil {
 		t.Errorf("billing = %+v, want Stripe's card", pv.Billing)
 	}
-	// stripe-mock's one invoice fixture is a draft, which the portal leaves
-	// out; listing paid invoices with their links is covered against a fake
-	// Stripe in billing/stripe.
-	if pv.Invoices == nil {
-		t.Errorf("invoices = nil, want Stripe's list")
+	if len(pv.Invoices) == 0 || pv.Invoices[0].Number != "PORTICO-0001" || pv.Invoices[0].Status != "paid" ||
+		pv.Invoices[0].HostedURL == "" || pv.Invoices[0].PDFURL == "" {
+		t.Errorf("invoices = %+v, want Stripe's paid invoice with its links", pv.Invoices)
 	}
 
 	var res portico.ChangeResult
