@@ -6,8 +6,8 @@ package client
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	portico "github.com/portico-dev/portico"
@@ -58,14 +58,14 @@ func problem(status int, body []byte) error {
 		Errors []portico.FieldError `json:"errors"`
 	}
 	if json.Unmarshal(body, &p) != nil || (p.Title == "" && p.Detail == "") {
-		p.Title = http.StatusText(status)
+		p.Title = "Request failed with status " + strconv.Itoa(status)
 	}
 	return &components.APIError{Status: status, Title: p.Title, Detail: p.Detail, Fields: p.Errors}
 }
 
 func (c *Client) Portal(ctx context.Context) (*portico.PortalView, error) {
 	var v portico.PortalView
-	return &v, c.call(ctx, http.MethodGet, "/portal", nil, &v)
+	return &v, c.call(ctx, "GET", "/portal", nil, &v)
 }
 
 func (c *Client) Paywall(ctx context.Context, productID, period string) (*portico.PaywallView, error) {
@@ -81,30 +81,30 @@ func (c *Client) Paywall(ctx context.Context, productID, period string) (*portic
 		path += "?" + q.Encode()
 	}
 	var v portico.PaywallView
-	return &v, c.call(ctx, http.MethodGet, path, nil, &v)
+	return &v, c.call(ctx, "GET", path, nil, &v)
 }
 
 func (c *Client) Preview(ctx context.Context, req portico.ChangeRequest) (*portico.Preview, error) {
 	var v portico.Preview
-	return &v, c.call(ctx, http.MethodPost, "/portal/preview", req, &v)
+	return &v, c.call(ctx, "POST", "/portal/preview", req, &v)
 }
 
 func (c *Client) Change(ctx context.Context, req portico.ChangeRequest) (*portico.ChangeResult, error) {
 	var v portico.ChangeResult
-	return &v, c.call(ctx, http.MethodPost, "/portal/subscriptions", req, &v)
+	return &v, c.call(ctx, "POST", "/portal/subscriptions", req, &v)
 }
 
 func (c *Client) Cancel(ctx context.Context, subID string) (*portico.CancelResult, error) {
 	var v portico.CancelResult
-	return &v, c.call(ctx, http.MethodPost, "/portal/subscriptions/"+url.PathEscape(subID)+"/cancel", struct{}{}, &v)
+	return &v, c.call(ctx, "POST", "/portal/subscriptions/"+url.PathEscape(subID)+"/cancel", struct{}{}, &v)
 }
 
 func (c *Client) CancelScheduled(ctx context.Context, subID string) (*portico.SubscriptionView, error) {
 	var v portico.SubscriptionView
-	return &v, c.call(ctx, http.MethodDelete, "/portal/subscriptions/"+url.PathEscape(subID)+"/scheduled-updates", nil, &v)
+	return &v, c.call(ctx, "DELETE", "/portal/subscriptions/"+url.PathEscape(subID)+"/scheduled-updates", nil, &v)
 }
 
 func (c *Client) BillingSession(ctx context.Context, flow string) (*portico.BillingSession, error) {
 	var v portico.BillingSession
-	return &v, c.call(ctx, http.MethodPost, "/portal/billing-session", portico.BillingSessionRequest{Flow: flow}, &v)
+	return &v, c.call(ctx, "POST", "/portal/billing-session", portico.BillingSessionRequest{Flow: flow}, &v)
 }

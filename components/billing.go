@@ -2,7 +2,6 @@ package components
 
 import (
 	"context"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -118,7 +117,7 @@ func openBillingSession(ctx app.Context, cfg Config, flow string, busy *bool) {
 			switch {
 			case err == nil:
 				openURL(sess.URL)
-			case statusOf(err) == http.StatusConflict:
+			case statusOf(err) == statusConflict:
 				notify(ctx, "info", cfg.Texts.Get("billingManagedByTeam"))
 			default:
 				notify(ctx, "error", cfg.Texts.Get("actionError", "error", err.Error()))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"net/http"
 	"reflect"
 	"strings"
 	"time"
@@ -256,7 +255,7 @@ func (p *PortalProvider) load(ctx app.Context) {
 		ctx.Dispatch(func(ctx app.Context) {
 			p.data.Loading = false
 			if err != nil {
-				p.data.Err, p.data.Expired = err.Error(), statusOf(err) == http.StatusUnauthorized
+				p.data.Err, p.data.Expired = err.Error(), statusOf(err) == statusUnauthorized
 				if p.data.Portal != nil {
 					// What is shown may be out of date: say so.
 					notify(ctx, "error", TextsFor(p.Locale, p.Overrides).Get("refreshError", "error", err.Error()))

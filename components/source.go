@@ -40,6 +40,13 @@ func (e *APIError) Error() string {
 	return e.Title
 }
 
+// HTTP statuses the components act on, spelled here so the wasm client
+// does not import net/http for two numbers.
+const (
+	statusUnauthorized = 401
+	statusConflict     = 409
+)
+
 // statusOf returns the HTTP status of a failed call, or 0.
 func statusOf(err error) int {
 	var e *APIError
