@@ -1,73 +1,18 @@
 package billing_test
 
 import (
-	"context"
 	"errors"
-	"sync"
-	"sync/atomic"
 	"testing"
 
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/billing"
+	"github.com/portico-dev/portico/billing/storetest"
 )
 
 var _ billing.Store = (*billing.MemoryStore)(nil)
 
-func TestMemoryStoreLinksBothWays(t *testing.T) {
-	ctx := context.Background()
-	s := billing.NewMemoryStore()
-
-	if _, err := s.ProviderCustomer(ctx, "acme"); !errors.Is(err, portico.ErrNotFound) {
-		t.Fatalf("missing link: err = %v, want ErrNotFound", err)
-	}
-	if _, err := s.CustomerOf(ctx, "cus_1"); !errors.Is(err, portico.ErrNotFound) {
-		t.Fatalf("missing reverse link: err = %v, want ErrNotFound", err)
-	}
-	must(t, s.LinkCustomer(ctx, "acme", "cus_1"))
-	if got, _ := s.ProviderCustomer(ctx, "acme"); got != "cus_1" {
-		t.Errorf("ProviderCustomer = %q, want cus_1", got)
-	}
-	if got, _ := s.CustomerOf(ctx, "cus_1"); got != "acme" {
-		t.Errorf("CustomerOf = %q, want acme", got)
-	}
-
-	// A subscription started anew at the provider replaces the link; the old
-	// provider subscription no longer resolves.
-	must(t, s.LinkSubscription(ctx, "sub-1", "sub_old"))
-	must(t, s.LinkSubscription(ctx, "sub-1", "sub_new"))
-	if got, _ := s.ProviderSubscription(ctx, "sub-1"); got != "sub_new" {
-		t.Errorf("ProviderSubscription = %q, want sub_new", got)
-	}
-	if got, _ := s.SubscriptionOf(ctx, "sub_new"); got != "sub-1" {
-		t.Errorf("SubscriptionOf(sub_new) = %q, want sub-1", got)
-	}
-	if _, err := s.SubscriptionOf(ctx, "sub_old"); !errors.Is(err, portico.ErrNotFound) {
-		t.Errorf("SubscriptionOf(sub_old): err = %v, want ErrNotFound", err)
-	}
-}
-
-func TestMemoryStoreRecordsEachEventOnce(t *testing.T) {
-	ctx := context.Background()
-	s := billing.NewMemoryStore()
-	var fresh atomic.Int32
-	var wg sync.WaitGroup
-	for range 20 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if isNew, err := s.RecordEvent(ctx, "evt_1"); err == nil && isNew {
-				fresh.Add(1)
-			}
-		}()
-	}
-	wg.Wait()
-	if fresh.Load() != 1 {
-		t.Fatalf("%d concurrent records were new, want 1", fresh.Load())
-	}
-	must(t, s.ForgetEvent(ctx, "evt_1"))
-	if isNew, _ := s.RecordEvent(ctx, "evt_1"); !isNew {
-		t.Error("a forgotten event is not new again")
-	}
+func TestMemoryStoreKeepsTheStoreContract(t *testing.T) {
+	storetest.Run(t, billing.NewMemoryStore())
 }
 
 func TestSyncValidate(t *testing.T) {
