@@ -62,6 +62,13 @@ func (c *CustomerPortal) WithHidden(names ...string) *CustomerPortal { c.HiddenI
 // WithCallbacks lets the host handle actions.
 func (c *CustomerPortal) WithCallbacks(h Callbacks) *CustomerPortal { c.Handlers = h; return c }
 
+// WithCheckoutReturn says the customer is back from the billing provider's
+// checkout: the portal says the payment is being confirmed and refreshes.
+func (c *CustomerPortal) WithCheckoutReturn(v bool) *CustomerPortal {
+	c.ReturningFromCheckout = v
+	return c
+}
+
 // WithPaywall puts another UI in the plans section.
 func (c *CustomerPortal) WithPaywall(ui app.UI) *CustomerPortal { c.PaywallSlot = ui; return c }
 

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -54,5 +55,26 @@ func TestBrowserProviderLoadsWithoutPrerenderedData(t *testing.T) {
 	}
 	if html := app.HTMLString(root); !strings.Contains(html, "API calls") {
 		t.Errorf("usage not rendered after loading:\n%s", html)
+	}
+}
+
+// Back from the billing provider's checkout, the portal says the payment
+// is being confirmed and refreshes shortly, to show the change once the
+// provider has confirmed it.
+func TestBrowserCheckoutReturnSaysSoAndRefreshes(t *testing.T) {
+	src := &fakeSource{portal: demoPortal(), paywall: demoPaywall()}
+	e := app.NewTestEngine()
+	root := Portal(src).WithCheckoutReturn(true)
+	if err := e.Load(root); err != nil {
+		t.Fatal(err)
+	}
+	e.ConsumeAll()
+	if html := app.HTMLString(root); !strings.Contains(html, "Payment received.") {
+		t.Fatalf("no payment notice:\n%s", html)
+	}
+	time.Sleep(2500 * time.Millisecond)
+	e.ConsumeAll()
+	if n := strings.Count(strings.Join(src.calls, ","), "portal"); n < 2 {
+		t.Errorf("the portal was loaded %d times after the checkout, want a refresh", n)
 	}
 }

@@ -101,6 +101,10 @@ type Settings struct {
 	ResourceID string
 	SupportURL string
 	Handlers   Callbacks
+	// ReturningFromCheckout is set when the customer comes back from the
+	// billing provider's checkout: the change applies when the provider
+	// confirms the payment, which may take a moment.
+	ReturningFromCheckout bool
 }
 
 // Provider returns a provider reading from src.
@@ -233,6 +237,13 @@ func (p *PortalProvider) start(ctx app.Context) {
 	p.published = p.config()
 	ctx.SetState(stateConfig, p.published)
 	ctx.Handle(actionRefresh, func(ctx app.Context, _ app.Action) { p.load(ctx) })
+	if p.ReturningFromCheckout && app.IsClient {
+		notify(ctx, "info", p.published.Texts.Get("checkoutDone"))
+		// The provider's confirmation usually lands within seconds.
+		for _, d := range []time.Duration{2 * time.Second, 6 * time.Second} {
+			ctx.After(d, func(ctx app.Context) { p.load(ctx) })
+		}
+	}
 	if p.data.Portal != nil {
 		ctx.SetState(stateData, p.data)
 		return

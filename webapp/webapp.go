@@ -118,7 +118,8 @@ func (p *Page) surface() app.UI {
 			WithScope(q.Get("product"), q.Get("resource")).Body(&components.NoticeBar{}, section)
 	}
 	return components.Portal(p.source).WithLocale(locale).WithPrefix(prefix).WithTheme(th).
-		WithScope(q.Get("product"), q.Get("resource")).WithHidden(hidden...).WithSupportURL(q.Get("support"))
+		WithScope(q.Get("product"), q.Get("resource")).WithHidden(hidden...).WithSupportURL(q.Get("support")).
+		WithCheckoutReturn(q.Get("checkout") == "done")
 }
 
 func splitList(v string) []string {
