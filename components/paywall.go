@@ -43,7 +43,7 @@ const paywallPrerenderedID = "portico-prerendered-paywall"
 func (p *Paywall) OnInit() {
 	p.section.OnInit()
 	var v portico.PaywallView
-	if readPrerendered(paywallPrerenderedID, &v) {
+	if ReadPrerendered(paywallPrerenderedID, &v) {
 		p.view, p.period, p.loaded = &v, v.BillingPeriod, 1
 	}
 }
@@ -146,7 +146,7 @@ func (p *Paywall) Render() app.UI {
 		body = append(body, p.confirm())
 	}
 	if p.view != nil && p.loaded == 1 {
-		body = append(body, prerender(paywallPrerenderedID, p.view))
+		body = append(body, Prerender(paywallPrerenderedID, p.view))
 	}
 	return app.Section().ID(p.prefix()+"-plans").Class(p.c("section", "paywall")).Aria("label", p.t("paywallSectionTitle")).Body(body...)
 }

@@ -209,7 +209,7 @@ var mounting *PortalProvider
 // OnInit starts from the data the server rendered the page with, if any.
 func (p *PortalProvider) OnInit() {
 	var v portico.PortalView
-	if readPrerendered(prerenderedID, &v) {
+	if ReadPrerendered(prerenderedID, &v) {
 		p.data = Data{Portal: &v, Version: 1}
 	}
 	if app.IsClient {
@@ -292,13 +292,13 @@ func (p *PortalProvider) prerendered() app.UI {
 	if p.data.Portal == nil {
 		return nil
 	}
-	return prerender(prerenderedID, p.data.Portal)
+	return Prerender(prerenderedID, p.data.Portal)
 }
 
-// prerender embeds data in server-rendered HTML for the client to start
+// Prerender embeds data in server-rendered HTML for the client to start
 // from. go-app writes attribute values Go-quoted rather than HTML-escaped,
 // so the JSON travels as base64, which needs no escaping.
-func prerender(id string, v any) app.UI {
+func Prerender(id string, v any) app.UI {
 	if app.IsClient {
 		return nil
 	}
@@ -309,9 +309,9 @@ func prerender(id string, v any) app.UI {
 	return app.Div().ID(id).DataSet("json", base64.StdEncoding.EncodeToString(b)).Style("display", "none")
 }
 
-// readPrerendered reads, in the browser, data the server embedded with
-// prerender; it is called while the server's HTML is still in the page.
-func readPrerendered(id string, v any) bool {
+// ReadPrerendered reads, in the browser, data the server embedded with
+// Prerender; it is called while the server's HTML is still in the page.
+func ReadPrerendered(id string, v any) bool {
 	if !app.IsClient {
 		return false
 	}

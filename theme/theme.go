@@ -132,20 +132,6 @@ func mergeStrings[T any](dst *T, def T) {
 // unsafeCSS matches what could end a declaration or a style element early.
 var unsafeCSS = regexp.MustCompile(`[;{}<>]|/\*|\*/`)
 
-// Check reports the first value that cannot be placed in a CSS declaration
-// (issue-5 validation adds types and ranges on top of this).
-func (t Theme) Check() error {
-	for name, v := range t.values() {
-		if unsafeCSS.MatchString(v) {
-			return fmt.Errorf("%s: %q cannot hold ; { } < > or comments", name, v)
-		}
-	}
-	if strings.Contains(strings.ToLower(t.CustomCSS), "</style") {
-		return fmt.Errorf("customCss: cannot close the style element")
-	}
-	return nil
-}
-
 // values lists each variable with its CSS custom property name.
 func (t Theme) values() map[string]string {
 	p := t.Palette

@@ -1,8 +1,11 @@
 package theme
 
 import (
+	"errors"
 	"strings"
 	"testing"
+
+	portico "github.com/portico-dev/portico"
 )
 
 func TestCSSCarriesEveryVariableWithThePrefix(t *testing.T) {
@@ -21,17 +24,47 @@ func TestCSSCarriesEveryVariableWithThePrefix(t *testing.T) {
 
 func TestUnsafeValuesAreRefusedAndLeftOut(t *testing.T) {
 	th := Theme{Palette: Palette{Primary: "red; } body { display:none"}}
-	if err := th.Check(); err == nil || !strings.Contains(err.Error(), "primary") {
-		t.Errorf("Check = %v, want an error naming primary", err)
+	if err := th.Validate(); err == nil || !strings.Contains(err.Error(), "palette.primary") {
+		t.Errorf("Validate = %v, want an error naming palette.primary", err)
 	}
 	if css := th.CSS("p"); strings.Contains(css, "display:none") {
 		t.Errorf("an unsafe value reached the CSS:\n%s", css)
 	}
-	if err := (Theme{CustomCSS: "</style><script>"}).Check(); err == nil {
+	if err := (Theme{CustomCSS: "</style><script>"}).Validate(); err == nil {
 		t.Error("custom CSS closing the style element was accepted")
 	}
-	if err := Default().Check(); err != nil {
-		t.Errorf("default theme: %v", err)
+}
+
+func TestValidateNamesEachBadValueByPath(t *testing.T) {
+	good := []Theme{
+		Default(), {},
+		{Mode: "auto", Palette: Palette{Primary: "rgb(12, 34, 56)", Text: "hsl(220 20% 10%)", Border: "RebeccaPurple", Surface: "#fff"},
+			Typography: Typography{FontSize: "1rem", HeadingWeight: "bold"}, Layout: Layout{MaxWidth: "100%", Alignment: "center"}, Radius: "0"},
+	}
+	for i, th := range good {
+		if err := th.Validate(); err != nil {
+			t.Errorf("good theme %d: %v", i, err)
+		}
+	}
+	bad := map[string]Theme{
+		"palette.primary":          {Palette: Palette{Primary: "blurple"}},
+		"dark.surface":             {Dark: &Palette{Surface: "#12345"}},
+		"mode":                     {Mode: "sepia"},
+		"typography.fontSize":      {Typography: Typography{FontSize: "15"}},
+		"typography.headingWeight": {Typography: Typography{HeadingWeight: "heavy"}},
+		"layout.alignment":         {Layout: Layout{Alignment: "right"}},
+		"layout.maxWidth":          {Layout: Layout{MaxWidth: "wide"}},
+		"radius":                   {Radius: "round"},
+		"shadows.card":             {Shadows: Shadows{Card: "0 0 1px red; color: red"}},
+		"typography.fontFamily":    {Typography: Typography{FontFamily: "Inter } body {"}},
+		"customCss":                {CustomCSS: "</STYLE>"},
+	}
+	for path, th := range bad {
+		err := th.Validate()
+		var e *portico.Error
+		if !errors.As(err, &e) || len(e.Fields) != 1 || e.Fields[0].Field != path {
+			t.Errorf("%s: Validate = %v, want one error naming it", path, err)
+		}
 	}
 }
 

@@ -59,7 +59,12 @@ type Page struct {
 	query  url.Values
 	token  string
 	source components.Source
+	theme  *theme.Theme // the server's theme, as the page carried it
 }
+
+// themeID holds the theme the server rendered the page with, so the client
+// keeps it when it takes the page over.
+const themeID = "portico-page-theme"
 
 // OnInit reads the URL in the browser before the first render, so the
 // page the client mounts matches the prerendered one and the sections can
@@ -67,7 +72,20 @@ type Page struct {
 func (p *Page) OnInit() {
 	if app.IsClient {
 		p.read(app.Window().URL().Query())
+		var th theme.Theme
+		if components.ReadPrerendered(themeID, &th) {
+			p.theme = &th
+		}
 	}
+}
+
+// pageTheme is the theme the page is drawn with: the server's current one
+// when rendering there, the one the page carried in the browser.
+func (p *Page) pageTheme() theme.Theme {
+	if p.theme != nil {
+		return *p.theme
+	}
+	return Theme()
 }
 
 func (p *Page) OnPreRender(ctx app.Context) { p.nav(ctx) }
@@ -100,14 +118,14 @@ func (p *Page) Render() app.UI {
 			app.Div().Class("portico-page-message").Role("alert").Text(
 				components.TextsFor(p.query.Get("locale"), nil).Get("missingSession")))
 	}
-	return app.Main().Class("portico-page", "portico-page-"+p.Surface).Body(p.surface())
+	return app.Main().Class("portico-page", "portico-page-"+p.Surface).Body(p.surface(), components.Prerender(themeID, p.pageTheme()))
 }
 
 func (p *Page) surface() app.UI {
 	q := p.query
 	locale, prefix := q.Get("locale"), q.Get("prefix")
 	hidden := splitList(q.Get("hide"))
-	th := Theme()
+	th := p.pageTheme()
 	switch p.Surface {
 	case SurfacePaywall, SurfaceUsage:
 		var section app.UI = &components.Usage{}

@@ -2,6 +2,7 @@
 //
 //	portico serve                    start the server (settings from the environment)
 //	portico catalog validate FILE    check a catalog document
+//	portico theme validate FILE      check a theme file
 package main
 
 import (
@@ -18,6 +19,7 @@ const usage = `Portico — a self-hostable customer portal for SaaS subscription
 Usage:
   portico serve                    start the server; settings come from PORTICO_* variables (see README)
   portico catalog validate FILE    check a catalog document and name every problem by its JSON path
+  portico theme validate FILE      check a theme file and name every bad value by its JSON path
 `
 
 func main() {
@@ -37,6 +39,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	case len(args) == 3 && args[0] == "catalog" && args[1] == "validate":
 		return validateCatalog(args[2], stdout, stderr)
+	case len(args) == 3 && args[0] == "theme" && args[1] == "validate":
+		return validateTheme(args[2], stdout, stderr)
 	case len(args) == 1 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help"):
 		fmt.Fprint(stdout, usage)
 		return 0

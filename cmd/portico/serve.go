@@ -93,6 +93,12 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
+	themes, err := loadTheme(os.Getenv("PORTICO_THEME"))
+	if err != nil {
+		return err
+	}
+	serveTheme(themes)
+	go themes.watch(ctx, 2*time.Second, log)
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return fmt.Errorf("PORTICO_DATA: %w", err)
 	}
