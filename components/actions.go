@@ -15,20 +15,15 @@ func (c Config) Manage(ctx app.Context, intent string) {
 
 // ContactSupport runs the contact-support action: the host's callback,
 // else the support URL, else a notice saying how.
-func (c Config) ContactSupport(ctx app.Context) {
-	if h := c.Handlers.OnContactSupport; h != nil && h(ctx) {
-		return
-	}
-	if c.SupportURL != "" {
-		openURL(c.SupportURL)
-		return
-	}
-	ctx.SetState(stateNotice, Notice{Kind: "info", Text: c.Texts.Get("contactSupportBody")})
-}
+func (c Config) ContactSupport(ctx app.Context) { c.contact(ctx, "contactSupportBody") }
 
-// ContactSales runs the contact action for a plan sold by the sales team:
-// the host's contact-support callback, else the support URL, else a notice.
-func (c Config) ContactSales(ctx app.Context) {
+// ContactSales runs the contact action for a plan sold by the sales team,
+// the same way with its own notice.
+func (c Config) ContactSales(ctx app.Context) { c.contact(ctx, "contactSalesBody") }
+
+// contact hands the customer to the host's contact-support callback, else
+// the support URL, else shows the notice of noticeKey.
+func (c Config) contact(ctx app.Context, noticeKey string) {
 	if h := c.Handlers.OnContactSupport; h != nil && h(ctx) {
 		return
 	}
@@ -36,7 +31,7 @@ func (c Config) ContactSales(ctx app.Context) {
 		openURL(c.SupportURL)
 		return
 	}
-	ctx.SetState(stateNotice, Notice{Kind: "info", Text: c.Texts.Get("contactSalesBody")})
+	ctx.SetState(stateNotice, Notice{Kind: "info", Text: c.Texts.Get(noticeKey)})
 }
 
 // BuyMore runs the buy-more action for a feature: the host's callback,
