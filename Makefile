@@ -6,7 +6,7 @@ WASM    := web/app.wasm
 WASMEXEC := bin/go_js_wasm_exec
 STRIPEMOCK := bin/stripe-mock
 
-.PHONY: build wasm run test vet clean
+.PHONY: build wasm run test vet clean example-html example-goapp
 
 ## build: the server binary (bin/portico) and the web client (web/app.wasm, .br, .gz)
 build: wasm
@@ -40,6 +40,14 @@ $(STRIPEMOCK): tools/stripemock/go.mod tools/stripemock/go.sum
 # The wasm test runner, pinned in its own module (tools/wasmbrowsertest).
 $(WASMEXEC): tools/wasmbrowsertest/go.mod
 	cd tools/wasmbrowsertest && $(GO) build -o ../../$(WASMEXEC) github.com/agnivade/wasmbrowsertest
+
+## example-html: a plain web page on :8090 embedding the demo portal with <portico-portal>
+example-html: build
+	examples/with-portico.sh http://127.0.0.1:8090 $(GO) run ./examples/html
+
+## example-goapp: a go-app host on :8091 composing Portico's components in its own layout
+example-goapp: build
+	examples/with-portico.sh http://127.0.0.1:8091 $(MAKE) -s -C examples/goapp run
 
 clean:
 	rm -rf bin $(WASM) $(WASM).br $(WASM).gz

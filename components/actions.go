@@ -56,16 +56,30 @@ func (c Config) CancelScheduledHandled(ctx app.Context, subID string) bool {
 	return h != nil && h(ctx, subID)
 }
 
-// openURL sends the browser to a URL (billing portals, support links).
+// openURL sends the browser to a URL (billing portals, checkout, support
+// links). A framed portal sends the whole tab, since those pages refuse to
+// be framed; should the browser not allow that, a new tab opens.
 func openURL(u string) {
-	if app.IsClient {
-		app.Window().Get("location").Set("href", u)
+	if !app.IsClient {
+		return
+	}
+	w := app.Window()
+	if w.Get("top").Equal(w.JSValue()) {
+		w.Get("location").Set("href", u)
+		return
+	}
+	if !w.Call("open", u, "_top").Truthy() {
+		w.Call("open", u, "_blank", "noopener")
 	}
 }
 
-// notify shows a notice above the portal.
+// notify shows a notice above the portal; an error also reaches the
+// host's OnError callback.
 func notify(ctx app.Context, kind, text string) {
 	ctx.SetState(stateNotice, Notice{Kind: kind, Text: text})
+	if kind == "error" {
+		ctx.NewActionWithValue(actionError, text)
+	}
 }
 
 // refresh asks the provider to reload the portal data.

@@ -20,6 +20,7 @@ const (
 	stateNotice = "portico.notice"
 
 	actionRefresh = "portico.refresh"
+	actionError   = "portico.error"
 )
 
 // prerenderedID is the element holding the data the server rendered with,
@@ -69,6 +70,12 @@ type Callbacks struct {
 	OnPlanSelected func(ctx app.Context, sel PlanSelection) bool
 	// OnCancelScheduledUpdates runs before scheduled updates are cancelled.
 	OnCancelScheduledUpdates func(ctx app.Context, subscriptionID string) bool
+	// OnError is told of a failed load or action, with the message the
+	// customer is shown.
+	OnError func(ctx app.Context, message string)
+	// OnSessionExpired is told when the portal session has ended, so the
+	// host can open a fresh one.
+	OnSessionExpired func(ctx app.Context)
 }
 
 // PlanSelection is a plan chosen in the paywall.
@@ -178,6 +185,20 @@ func (p *PortalProvider) callbacks() Callbacks {
 			return h.OnCancelScheduledUpdates != nil && h.OnCancelScheduledUpdates(ctx, id)
 		}
 	}
+	if h.OnError != nil {
+		c.OnError = func(ctx app.Context, msg string) {
+			if h.OnError != nil {
+				h.OnError(ctx, msg)
+			}
+		}
+	}
+	if h.OnSessionExpired != nil {
+		c.OnSessionExpired = func(ctx app.Context) {
+			if h.OnSessionExpired != nil {
+				h.OnSessionExpired(ctx)
+			}
+		}
+	}
 	return c
 }
 
@@ -197,7 +218,9 @@ func sameConfig(a, b Config) bool {
 		(ha.OnContactSupport == nil) == (hb.OnContactSupport == nil) &&
 		(ha.OnBuyMore == nil) == (hb.OnBuyMore == nil) &&
 		(ha.OnPlanSelected == nil) == (hb.OnPlanSelected == nil) &&
-		(ha.OnCancelScheduledUpdates == nil) == (hb.OnCancelScheduledUpdates == nil)
+		(ha.OnCancelScheduledUpdates == nil) == (hb.OnCancelScheduledUpdates == nil) &&
+		(ha.OnError == nil) == (hb.OnError == nil) &&
+		(ha.OnSessionExpired == nil) == (hb.OnSessionExpired == nil)
 }
 
 // mounting is, in the browser, the provider whose sections are being
@@ -237,6 +260,11 @@ func (p *PortalProvider) start(ctx app.Context) {
 	p.published = p.config()
 	ctx.SetState(stateConfig, p.published)
 	ctx.Handle(actionRefresh, func(ctx app.Context, _ app.Action) { p.load(ctx) })
+	ctx.Handle(actionError, func(ctx app.Context, a app.Action) {
+		if msg, _ := a.Value.(string); msg != "" {
+			p.reportError(ctx, msg)
+		}
+	})
 	if p.ReturningFromCheckout && app.IsClient {
 		notify(ctx, "info", p.published.Texts.Get("checkoutDone"))
 		// The provider's confirmation usually lands within seconds.
@@ -267,6 +295,7 @@ func (p *PortalProvider) load(ctx app.Context) {
 			p.data.Loading = false
 			if err != nil {
 				p.data.Err, p.data.Expired = err.Error(), statusOf(err) == statusUnauthorized
+				p.reportLoadError(ctx)
 				if p.data.Portal != nil {
 					// What is shown may be out of date: say so.
 					notify(ctx, "error", TextsFor(p.Locale, p.Overrides).Get("refreshError", "error", err.Error()))
@@ -277,6 +306,23 @@ func (p *PortalProvider) load(ctx app.Context) {
 			ctx.SetState(stateData, p.data)
 		})
 	})
+}
+
+// reportLoadError tells the host's callbacks that a load failed.
+func (p *PortalProvider) reportLoadError(ctx app.Context) {
+	if p.data.Expired {
+		if h := p.published.Handlers.OnSessionExpired; h != nil {
+			h(ctx)
+		}
+		return
+	}
+	p.reportError(ctx, p.data.Err)
+}
+
+func (p *PortalProvider) reportError(ctx app.Context, msg string) {
+	if h := p.published.Handlers.OnError; h != nil {
+		h(ctx, msg)
+	}
 }
 
 func (p *PortalProvider) Render() app.UI {

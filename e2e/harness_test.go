@@ -101,9 +101,10 @@ var (
 	portalLine    = regexp.MustCompile(`^  (\S+)\s{2,}.*\s(https?://\S+/portal\?session=\S+)$`)
 )
 
-// startServer runs the server on a fresh data folder with the demo loaded,
-// reads its banner, and stops it when the test ends.
-func startServer(t *testing.T) *server {
+// startServer runs the server on a fresh data folder with the demo loaded
+// and any extra settings (NAME=value), reads its banner, and stops it when
+// the test ends.
+func startServer(t *testing.T, settings ...string) *server {
 	t.Helper()
 	cmd := exec.Command(serverBin, "serve")
 	cmd.Env = append(environWithout("PORTICO_"),
@@ -112,6 +113,7 @@ func startServer(t *testing.T) *server {
 		"PORTICO_ADDR=127.0.0.1:0",
 		"PORTICO_WEB="+filepath.Join(repoRoot, "web"),
 	)
+	cmd.Env = append(cmd.Env, settings...)
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)

@@ -59,6 +59,7 @@ func NewWeb(api *Server, dir string) (*Web, error) {
 		WasmContentLengthHeader: wasmLengthHeader,
 		LoadingLabel:            " ",
 		Styles:                  []string{"/web/page.css"},
+		Scripts:                 []string{"/web/frame.js"},
 		Domain:                  publicHost(api.PublicURL),
 		Image:                   "/web/icon.png",
 		RawHeaders:              []string{loaderStyle},
@@ -99,6 +100,7 @@ func (w *Web) Handler() http.Handler {
 		mux.Handle("GET "+p, w.pages)
 	}
 	mux.HandleFunc("GET /web/app.wasm", w.serveWasm)
+	mux.Handle("GET /embed.js", w.file("embed.js"))
 	mux.Handle("GET /web/", w.static())
 	return mux
 }
@@ -184,6 +186,25 @@ func (w *Web) static() http.Handler {
 		}
 		rw.Header().Set("Cache-Control", "no-cache")
 		files.ServeHTTP(rw, r)
+	})
+}
+
+// file serves one file of the web folder at another path, revalidated.
+func (w *Web) file(name string) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		f, err := os.Open(filepath.Join(w.Dir, name))
+		if err != nil {
+			http.NotFound(rw, r)
+			return
+		}
+		defer f.Close()
+		st, err := f.Stat()
+		if err != nil {
+			http.NotFound(rw, r)
+			return
+		}
+		rw.Header().Set("Cache-Control", "no-cache")
+		http.ServeContent(rw, r, name, st.ModTime(), f)
 	})
 }
 

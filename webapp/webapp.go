@@ -52,6 +52,8 @@ const (
 
 // Page is a portal page. The URL carries the session and presentation:
 // ?session=ps_…&locale=fr&prefix=acme&hide=invoices,usage&product=…
+// A host page embedding it with /embed.js adds its origin, the events it
+// handles itself, and its theme and texts (see host.go).
 type Page struct {
 	app.Compo
 	Surface string
@@ -60,6 +62,9 @@ type Page struct {
 	token  string
 	source components.Source
 	theme  *theme.Theme // the server's theme, as the page carried it
+	host   hostSettings
+	// stopProps stops listening to the host's props.
+	stopProps func()
 }
 
 // themeID holds the theme the server rendered the page with, so the client
@@ -80,12 +85,17 @@ func (p *Page) OnInit() {
 }
 
 // pageTheme is the theme the page is drawn with: the server's current one
-// when rendering there, the one the page carried in the browser.
+// when rendering there, the one the page carried in the browser; a host
+// page's theme adjusts it.
 func (p *Page) pageTheme() theme.Theme {
+	base := Theme()
 	if p.theme != nil {
-		return *p.theme
+		base = *p.theme
 	}
-	return Theme()
+	if p.host.Theme != nil {
+		return p.host.Theme.Over(base)
+	}
+	return base
 }
 
 func (p *Page) OnPreRender(ctx app.Context) { p.nav(ctx) }
@@ -100,6 +110,7 @@ func (p *Page) nav(ctx app.Context) {
 // made once per session.
 func (p *Page) read(query url.Values) {
 	p.query = query
+	p.host = hostFromQuery(query)
 	token := query.Get("session")
 	if token != p.token || p.source == nil {
 		p.token = token
@@ -124,7 +135,6 @@ func (p *Page) Render() app.UI {
 func (p *Page) surface() app.UI {
 	q := p.query
 	locale, prefix := q.Get("locale"), q.Get("prefix")
-	hidden := splitList(q.Get("hide"))
 	th := p.pageTheme()
 	switch p.Surface {
 	case SurfacePaywall, SurfaceUsage:
@@ -133,10 +143,12 @@ func (p *Page) surface() app.UI {
 			section = &components.Paywall{ProductID: q.Get("product")}
 		}
 		return components.Provider(p.source).WithLocale(locale).WithPrefix(prefix).WithTheme(th).
+			WithTexts(p.host.Texts).WithCallbacks(p.callbacks()).WithSupportURL(q.Get("support")).
 			WithScope(q.Get("product"), q.Get("resource")).Body(&components.NoticeBar{}, section)
 	}
 	return components.Portal(p.source).WithLocale(locale).WithPrefix(prefix).WithTheme(th).
-		WithScope(q.Get("product"), q.Get("resource")).WithHidden(hidden...).WithSupportURL(q.Get("support")).
+		WithTexts(p.host.Texts).WithCallbacks(p.callbacks()).
+		WithScope(q.Get("product"), q.Get("resource")).WithHidden(p.host.Hide...).WithSupportURL(q.Get("support")).
 		WithCheckoutReturn(q.Get("checkout") == "done")
 }
 
