@@ -48,6 +48,11 @@ func startHost(t *testing.T) *host {
 	t.Helper()
 	h := &host{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/theme.json" {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"palette": {"primary": "#0f766e"}, "typography": {"fontFamily": "Georgia, serif"}}`))
+			return
+		}
 		if r.URL.Path != "/" {
 			http.NotFound(w, r)
 			return
@@ -196,6 +201,12 @@ func TestEmbedOnAnotherOrigin(t *testing.T) {
 		p.until("an error event names palette.primary", `window.__events.some((e) => e.type === "portico:error" &&
   (e.detail.fields || []).some((f) => f.field === "palette.primary"))`)
 		f.until("the server's theme is back", primary+` === `+js(before))
+		// A theme file on the host's origin, named by its URL.
+		eval[bool](p, "set a theme URL", `(document.getElementById("portal").setAttribute("theme", "/theme.json"), true)`)
+		f.until("the theme file's primary colour shows", primary+` === "rgb(15, 118, 110)"`)
+		if font := eval[string](f, "read the font", `getComputedStyle(document.querySelector(".portico-root")).fontFamily`); !strings.Contains(font, "Georgia") {
+			t.Errorf("font family = %q, want the theme file's Georgia", font)
+		}
 		p.shot("")
 	})
 

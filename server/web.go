@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -11,8 +12,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"github.com/portico-dev/portico/theme"
 	"github.com/portico-dev/portico/webapp"
 )
 
@@ -101,6 +104,7 @@ func (w *Web) Handler() http.Handler {
 	}
 	mux.HandleFunc("GET /web/app.wasm", w.serveWasm)
 	mux.Handle("GET /embed.js", w.file("embed.js"))
+	mux.HandleFunc("GET /theme.schema.json", serveSchema)
 	mux.Handle("GET /web/", w.static())
 	return mux
 }
@@ -206,6 +210,16 @@ func (w *Web) file(name string) http.Handler {
 		rw.Header().Set("Cache-Control", "no-cache")
 		http.ServeContent(rw, r, name, st.ModTime(), f)
 	})
+}
+
+// serveSchema publishes the theme JSON Schema, for editors to complete and
+// check theme files; any origin may read it.
+func serveSchema(rw http.ResponseWriter, r *http.Request) {
+	h := rw.Header()
+	h.Set("Content-Type", "application/schema+json")
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Cache-Control", "no-cache")
+	http.ServeContent(rw, r, "", time.Time{}, bytes.NewReader(theme.Schema()))
 }
 
 // Version is the client build's version.

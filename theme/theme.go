@@ -16,6 +16,9 @@ import (
 
 // Theme is a portal theme. Empty fields take the default's value.
 type Theme struct {
+	// Schema is the URL of the theme's JSON Schema ("$schema"), which lets
+	// editors complete and check a theme file; nothing else reads it.
+	Schema string `json:"$schema,omitempty"`
 	// Mode picks the palette: "light" (default), "dark", or "auto" to
 	// follow the viewer's system setting. An embedded portal stays light
 	// unless asked, so it never clashes with a light host page.

@@ -3,19 +3,31 @@ package theme
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
+	"unicode/utf8"
 
 	portico "github.com/portico-dev/portico"
 )
 
+// The value syntaxes. schema.json states the same ones as patterns, which
+// editors run as JavaScript regular expressions: keep these to syntax that
+// means the same in Go and in JavaScript (no \s, \d or \w; [\t\n\f\r ] is
+// CSS's white space), and change both together (schema_test.go checks
+// that they agree).
 var (
 	hexColour  = regexp.MustCompile(`^#([0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$`)
-	funcColour = regexp.MustCompile(`^(rgb|rgba|hsl|hsla)\(\s*[0-9.%+\-\s,/deg]+\)$`)
+	funcColour = regexp.MustCompile(`^(rgb|rgba|hsl|hsla)\([0-9.%+,/deg\t\n\f\r -]+\)$`)
 	length     = regexp.MustCompile(`^(0|[0-9]+(\.[0-9]+)?(px|rem|em|%|vw|vh|ch))$`)
 	weight     = regexp.MustCompile(`^([1-9]00|[1-9][0-9]{2}|normal|bold)$`)
 )
 
-// namedColours are the CSS colour keywords a designer is likely to use.
+// cssSpace is CSS's white space, which colours and lengths may have
+// around them.
+const cssSpace = "\t\n\f\r "
+
+// namedColours are the CSS colour keywords a designer is likely to use, in
+// lower case; like CSS, a theme may write them in any ASCII case.
 var namedColours = strings.Fields(`transparent currentcolor black white gray grey silver red maroon orange
 	yellow olive lime green teal aqua cyan blue navy fuchsia magenta purple pink indigo violet gold
 	brown coral crimson tomato salmon khaki beige ivory lavender plum orchid turquoise tan chocolate
@@ -65,10 +77,11 @@ func (t Theme) Validate() error {
 }
 
 func checkPalette(bad func(string, string, ...any), at string, p Palette) {
-	for name, v := range map[string]string{"primary": p.Primary, "onPrimary": p.OnPrimary, "background": p.Background,
-		"surface": p.Surface, "text": p.Text, "textMuted": p.TextMuted, "border": p.Border, "highlight": p.Highlight,
-		"success": p.Success, "warning": p.Warning, "danger": p.Danger, "subtleFill": p.SubtleFill} {
-		check(bad, at+"."+name, v, IsColour, "not a colour (#rrggbb, rgb(…), hsl(…) or a colour name)")
+	for _, c := range []struct{ name, v string }{{"primary", p.Primary}, {"onPrimary", p.OnPrimary},
+		{"background", p.Background}, {"surface", p.Surface}, {"text", p.Text}, {"textMuted", p.TextMuted},
+		{"border", p.Border}, {"highlight", p.Highlight}, {"success", p.Success}, {"warning", p.Warning},
+		{"danger", p.Danger}, {"subtleFill", p.SubtleFill}} {
+		check(bad, at+"."+c.name, c.v, IsColour, "not a colour (#rrggbb, rgb(…), hsl(…) or a colour name)")
 	}
 }
 
@@ -78,20 +91,30 @@ func check(bad func(string, string, ...any), path, v string, ok func(string) boo
 	}
 }
 
-// IsColour reports whether v is a CSS colour a theme accepts.
+// IsColour reports whether v is a CSS colour a theme accepts: a hex colour,
+// rgb(…), rgba(…), hsl(…) or hsla(…), or a colour name in any ASCII case,
+// with or without CSS white space around it.
 func IsColour(v string) bool {
-	v = strings.TrimSpace(v)
+	v = strings.Trim(v, cssSpace)
 	if hexColour.MatchString(v) || funcColour.MatchString(v) {
 		return true
 	}
-	for _, n := range namedColours {
-		if strings.EqualFold(v, n) {
-			return true
-		}
-	}
-	return false
+	return isASCII(v) && slices.Contains(namedColours, strings.ToLower(v))
 }
 
-func isLength(v string) bool { return length.MatchString(strings.TrimSpace(v)) }
+// isLength reports whether v is a length, with or without CSS white space
+// around it.
+func isLength(v string) bool { return length.MatchString(strings.Trim(v, cssSpace)) }
+
+// isASCII reports whether v is all ASCII, which strings.ToLower then
+// lowers as CSS does (and not, say, the Kelvin sign to k).
+func isASCII(v string) bool {
+	for i := range len(v) {
+		if v[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
 
 func safe(v string) bool { return !unsafeCSS.MatchString(v) }

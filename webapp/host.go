@@ -59,7 +59,7 @@ func (h *hostSettings) setTheme(raw []byte) {
 	if len(bytes.TrimSpace(raw)) == 0 || string(bytes.TrimSpace(raw)) == "null" {
 		return
 	}
-	t, err := parseTheme(raw)
+	t, err := theme.Parse(raw)
 	if err != nil {
 		p := hostProblem{Message: "The theme was not applied: " + err.Error(), Field: "theme"}
 		var perr *portico.Error
@@ -70,18 +70,6 @@ func (h *hostSettings) setTheme(raw []byte) {
 		return
 	}
 	h.Theme = &t
-}
-
-// parseTheme reads a theme strictly, so a misspelt name is reported rather
-// than ignored, and checks every value.
-func parseTheme(raw []byte) (theme.Theme, error) {
-	var t theme.Theme
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&t); err != nil {
-		return t, err
-	}
-	return t, t.Validate()
 }
 
 func (h *hostSettings) setTexts(raw []byte) {

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -13,23 +11,17 @@ import (
 	"time"
 
 	"github.com/portico-dev/portico/theme"
-	"github.com/portico-dev/portico/validation"
 	"github.com/portico-dev/portico/webapp"
 )
 
-// readTheme reads a theme file strictly and checks every value.
+// readTheme reads a theme file strictly and checks every value
+// (theme.Parse: what the published schema accepts).
 func readTheme(path string) (theme.Theme, error) {
-	var t theme.Theme
 	body, err := os.ReadFile(path)
 	if err != nil {
-		return t, err
+		return theme.Theme{}, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&t); err != nil {
-		return t, validation.DecodeError(err, body)
-	}
-	return t, t.Validate()
+	return theme.Parse(body)
 }
 
 // validateTheme checks a theme file; each problem is printed as

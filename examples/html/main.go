@@ -1,0 +1,92 @@
+// Command html serves a plain web page — no framework, no build step — that
+// embeds Portico with one script tag and the <portico-portal> element.
+//
+// Run it with `make example-html` from the repository root: that starts a
+// demo Portico on :8080 that lets this page's origin frame it, then this
+// host on :8090. The host's backend does what a real SaaS backend does: it
+// keeps Portico's secret key and opens a portal session for the customer
+// who is signed in (here, the one picked in the page).
+package main
+
+import (
+	"context"
+	"embed"
+	"html/template"
+	"log"
+	"net/http"
+	"os"
+	"slices"
+
+	"github.com/portico-dev/portico/examples/internal/host"
+)
+
+//go:embed index.html acme-theme.json
+var files embed.FS
+
+var page = template.Must(template.ParseFS(files, "index.html"))
+
+// customers are the demo customers, each in another state.
+var customers = []struct{ ID, Shows string }{
+	{"grace", "Pro with add-ons and a promotion"},
+	{"alan", "trialing Pro"},
+	{"linus", "a downgrade scheduled"},
+	{"margaret", "a custom price"},
+	{"barbara", "at a usage limit"},
+	{"ken", "on the free plan"},
+	{"ada", "no subscription yet"},
+}
+
+func main() {
+	portico, err := host.FromEnv()
+	if err != nil {
+		log.Fatal(err)
+	}
+	addr := os.Getenv("EXAMPLE_ADDR")
+	if addr == "" {
+		addr = "127.0.0.1:8090"
+	}
+	if err := portico.Wait(context.Background()); err != nil {
+		log.Fatal(err)
+	}
+	log.Printf("open http://%s/ — a plain page embedding the portal from %s", addr, portico.URL)
+	log.Fatal(http.ListenAndServe(addr, handler(portico)))
+}
+
+func handler(portico host.Portico) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /acme-theme.json", http.FileServerFS(files))
+	// A fresh session when the page's has expired (portico:session-expired).
+	mux.HandleFunc("POST /session", func(w http.ResponseWriter, r *http.Request) {
+		token, err := portico.Session(r.Context(), signedIn(r))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte(token))
+	})
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		customer := signedIn(r)
+		// A real host opens the session for its signed-in user, on its
+		// server; the secret key never reaches the browser.
+		token, err := portico.Session(r.Context(), customer)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		_ = page.Execute(w, map[string]any{"Portico": portico.URL, "Session": token, "Customer": customer, "Customers": customers})
+	})
+	return mux
+}
+
+// signedIn stands for the host's own sign-in: the customer picked in the
+// page, else the first demo customer.
+func signedIn(r *http.Request) string {
+	customer := r.URL.Query().Get("customer")
+	if !slices.ContainsFunc(customers, func(c struct{ ID, Shows string }) bool { return c.ID == customer }) {
+		customer = customers[0].ID
+	}
+	return customer
+}

@@ -1,0 +1,126 @@
+package server_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/portico-dev/portico/server"
+	"github.com/portico-dev/portico/theme"
+)
+
+// newWeb serves the pages over a harness, with the repository's web files
+// beside a stand-in app.wasm.
+func newWeb(t *testing.T, h *harness, embedOrigins ...string) *httptest.Server {
+	t.Helper()
+	dir := t.TempDir()
+	for _, name := range []string{"embed.js", "frame.js", "page.css"} {
+		b, err := os.ReadFile(filepath.Join("..", "web", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "app.wasm"), []byte("\x00asm"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w, err := server.NewWeb(h.srv, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.EmbedOrigins = embedOrigins
+	hs := httptest.NewServer(w.Handler())
+	t.Cleanup(hs.Close)
+	return hs
+}
+
+func get(t *testing.T, url string) (*http.Response, []byte) {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, body
+}
+
+func TestEmbedScriptIsServedAndSmall(t *testing.T) {
+	h := newHarness(t)
+	hs := newWeb(t, h)
+	res, body := get(t, hs.URL+"/embed.js")
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/javascript") {
+		t.Fatalf("GET /embed.js: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	for _, tag := range []string{"portico-portal", "portico-paywall", "portico-usage"} {
+		if !bytes.Contains(body, []byte(`"`+tag+`"`)) {
+			t.Errorf("embed.js does not define <%s>", tag)
+		}
+	}
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	zw.Write(body)
+	zw.Close()
+	// The budget a host page pays for the embed.
+	if gz.Len() > 5*1024 {
+		t.Errorf("embed.js is %d bytes gzipped, over the 5 KB budget", gz.Len())
+	}
+}
+
+func TestThemeSchemaIsPublished(t *testing.T) {
+	h := newHarness(t)
+	hs := newWeb(t, h)
+	res, body := get(t, hs.URL+"/theme.schema.json")
+	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "application/schema+json" {
+		t.Fatalf("GET /theme.schema.json: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	if !bytes.Equal(body, theme.Schema()) {
+		t.Error("the published schema differs from theme.Schema()")
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(body, &doc); err != nil || doc["properties"] == nil {
+		t.Errorf("the schema is not a JSON Schema document (%v)", err)
+	}
+	if res.Header.Get("Access-Control-Allow-Origin") != "*" {
+		t.Error("editors on other origins cannot fetch the schema")
+	}
+}
+
+// Only the embed pages may be framed by the embed origins; the full portal
+// only by Portico itself. Every page loads the frame bridge.
+func TestEmbedPagesFrameAncestors(t *testing.T) {
+	h := newHarness(t)
+	h.createCustomer("ada", false)
+	tok := h.session("ada", "", "")
+	const host = "https://app.example.com"
+	hs := newWeb(t, h, host)
+	for _, c := range []struct {
+		path, want string
+	}{
+		{"/embed/portal", "frame-ancestors 'self' " + host},
+		{"/embed/paywall", "frame-ancestors 'self' " + host},
+		{"/embed/usage", "frame-ancestors 'self' " + host},
+		{"/portal", "frame-ancestors 'self'"},
+	} {
+		res, body := get(t, hs.URL+c.path+"?session="+tok)
+		csp := res.Header.Get("Content-Security-Policy")
+		if res.StatusCode != http.StatusOK || !strings.HasSuffix(csp, c.want) {
+			t.Errorf("GET %s: %d, CSP %q, want it to end with %q", c.path, res.StatusCode, csp, c.want)
+		}
+		if !bytes.Contains(body, []byte(`src="/web/frame.js"`)) {
+			t.Errorf("GET %s: the page does not load /web/frame.js", c.path)
+		}
+	}
+}
