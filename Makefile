@@ -24,7 +24,7 @@ run: build
 ## vet: static checks, for the server and for the wasm client
 vet:
 	$(GO) vet ./...
-	GOOS=js GOARCH=wasm $(GO) vet ./wasm ./webapp ./components ./client ./theme
+	GOOS=js GOARCH=wasm $(GO) vet ./wasm ./webapp ./components ./client ./theme ./examples/goapp/...
 	@test -z "$$(gofmt -l .)" || (echo "gofmt needed on:"; gofmt -l .; exit 1)
 
 ## test: static checks, every test with the race detector (end-to-end tests

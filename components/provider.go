@@ -274,9 +274,23 @@ func (p *PortalProvider) start(ctx app.Context) {
 	}
 	if p.data.Portal != nil {
 		ctx.SetState(stateData, p.data)
+		ctx.Defer(func(app.Context) { markInteractive() })
 		return
 	}
 	p.load(ctx)
+}
+
+// interactiveMark is the Performance API mark set when a portal is first
+// on screen with its data and its handlers attached, for measurements.
+const interactiveMark = "portico-interactive"
+
+var marked bool
+
+func markInteractive() {
+	if app.IsClient && !marked {
+		marked = true
+		app.Window().Get("performance").Call("mark", interactiveMark)
+	}
 }
 
 // load fetches the portal; a failure keeps what was shown and says so.
@@ -302,6 +316,7 @@ func (p *PortalProvider) load(ctx app.Context) {
 				}
 			} else {
 				p.data.Portal, p.data.Version = v, p.data.Version+1
+				ctx.Defer(func(app.Context) { markInteractive() })
 			}
 			ctx.SetState(stateData, p.data)
 		})

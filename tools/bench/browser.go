@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// pageTimes is one page load as the browser saw it, in milliseconds from
+// the navigation's start.
+type pageTimes struct {
+	FCP         float64 `json:"fcp"`
+	Interactive float64 `json:"interactive"`
+}
+
+// browserRun is the medians of several loads, cold and with a warm cache.
+type browserRun struct {
+	Runs       int
+	Cold, Warm pageTimes
+}
+
+// Chromium's flags for a headless, quiet run.
+func allocator(ctx context.Context, path string) (context.Context, context.CancelFunc) {
+	return chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(path),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("no-first-run", true),
+	)
+}
+
+// measureBrowser loads a portal page runs times in a fresh browser profile
+// (cold: nothing cached) and runs times again after a first load in the
+// same profile (warm: app.wasm revalidated, compiled code cached).
+func measureBrowser(ctx context.Context, chromium, url string, runs int) (browserRun, error) {
+	out := browserRun{Runs: runs}
+	var cold, warm []pageTimes
+	for range runs {
+		t, err := inFreshBrowser(ctx, chromium, func(tab context.Context) (pageTimes, error) { return loadOnce(tab, url) })
+		if err != nil {
+			return out, fmt.Errorf("cold load: %w", err)
+		}
+		cold = append(cold, t)
+	}
+	_, err := inFreshBrowser(ctx, chromium, func(tab context.Context) (pageTimes, error) {
+		if _, err := loadOnce(tab, url); err != nil {
+			return pageTimes{}, err
+		}
+		// The code cache is written once the module has run a while.
+		time.Sleep(time.Second)
+		for range runs {
+			t, err := loadOnce(tab, url)
+			if err != nil {
+				return t, err
+			}
+			warm = append(warm, t)
+		}
+		return pageTimes{}, nil
+	})
+	if err != nil {
+		return out, fmt.Errorf("warm load: %w", err)
+	}
+	out.Cold, out.Warm = medianTimes(cold), medianTimes(warm)
+	return out, nil
+}
+
+func inFreshBrowser(ctx context.Context, chromium string, fn func(context.Context) (pageTimes, error)) (pageTimes, error) {
+	actx, cancel := allocator(ctx, chromium)
+	defer cancel()
+	tab, cancelTab := chromedp.NewContext(actx)
+	defer cancelTab()
+	if err := chromedp.Do(tab, chromedp.EmulateViewport(1280, 900)); err != nil {
+		return pageTimes{}, err
+	}
+	return fn(tab)
+}
+
+// loadOnce navigates and waits for the portal's interactive mark.
+func loadOnce(tab context.Context, url string) (pageTimes, error) {
+	ctx, cancel := context.WithTimeout(tab, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+		return pageTimes{}, err
+	}
+	t, err := chromedp.Run(ctx, chromedp.Poll[pageTimes](`(() => {
+  const m = performance.getEntriesByName("portico-interactive")[0];
+  const p = performance.getEntriesByName("first-contentful-paint")[0];
+  return m && p ? {fcp: p.startTime, interactive: m.startTime} : null; })()`,
+		chromedp.WithPollingInterval(20*time.Millisecond), chromedp.WithPollingTimeout(25*time.Second)))
+	if err != nil {
+		return t, errors.New("the portal did not become interactive: " + err.Error())
+	}
+	return t, nil
+}
+
+func medianTimes(ts []pageTimes) pageTimes {
+	var f, i []float64
+	for _, t := range ts {
+		f, i = append(f, t.FCP), append(i, t.Interactive)
+	}
+	return pageTimes{FCP: median(f), Interactive: median(i)}
+}
+
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	slices.Sort(v)
+	return v[len(v)/2]
+}

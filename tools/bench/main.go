@@ -1,0 +1,120 @@
+// Command bench measures Portico on this machine — sizes, page loads in
+// headless Chromium, the API under load beside a bare net/http handler,
+// the same calls over 1,000 and 100,000 customers, and the engine's hot
+// paths — and writes the figures with their budgets into
+// docs/performance.md. Run it with `make bench` (it needs `make build`).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"time"
+)
+
+func logf(format string, args ...any) { fmt.Fprintf(os.Stderr, format+"\n", args...) }
+
+func main() {
+	out := flag.String("out", "docs/performance.md", "the markdown file to write the figures into")
+	cache := flag.String("cache", "bin/bench-cache", "where seeded stores are kept between runs")
+	large := flag.Int("large", 100_000, "customers in the large store")
+	quick := flag.Bool("quick", false, "a short run: fewer requests, a smaller large store")
+	bareAddr := flag.String("serve-bare", "", "serve the bare baseline handler on this address (used by the bench itself)")
+	flag.Parse()
+	if *bareAddr != "" {
+		if err := serveBare(*bareAddr); err != nil {
+			logf("bare server: %v", err)
+			os.Exit(1)
+		}
+		return
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	cfg := config{Large: *large, Shape: loadShape{Concurrency: 64, Requests: 40_000, Duration: 15 * time.Second}, BrowserRuns: 7}
+	if *quick {
+		cfg.Large = min(cfg.Large, 10_000)
+		cfg.Shape = loadShape{Concurrency: 64, Requests: 5_000, Duration: 5 * time.Second}
+		cfg.BrowserRuns = 5
+	}
+	rep, err := measure(ctx, cfg, *cache)
+	if err != nil {
+		logf("bench: %v", err)
+		os.Exit(1)
+	}
+	if err := rep.write(*out); err != nil {
+		logf("bench: %v", err)
+		os.Exit(1)
+	}
+	logf("wrote %s", *out)
+	if missed := rep.missed(); len(missed) > 0 {
+		logf("budgets missed: %v", missed)
+	}
+}
+
+type config struct {
+	Large       int
+	Shape       loadShape
+	BrowserRuns int
+}
+
+const small = 1_000
+
+func measure(ctx context.Context, cfg config, cache string) (*report, error) {
+	rep := &report{When: time.Now(), Machine: describeMachine(), Shape: cfg.Shape}
+	var err error
+	logf("sizes")
+	if rep.Sizes, err = measureSizes("web"); err != nil {
+		return nil, err
+	}
+	logf("engine micro-benchmarks")
+	if rep.Micro, err = microBenchmarks(ctx); err != nil {
+		return nil, err
+	}
+	logf("seeding %d and %d customers (kept in %s)", small, cfg.Large, cache)
+	smallDir, err := seed(ctx, cache, small)
+	if err != nil {
+		return nil, fmt.Errorf("seed %d customers: %w", small, err)
+	}
+	largeDir, err := seed(ctx, cache, cfg.Large)
+	if err != nil {
+		return nil, fmt.Errorf("seed %d customers: %w", cfg.Large, err)
+	}
+	bare, err := startBare(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer bare.stop()
+	logf("server, %d customers", small)
+	if rep.Small, err = measureServer(ctx, smallDir, small, bare, cfg.Shape, true); err != nil {
+		return nil, err
+	}
+	logf("server, %d customers", cfg.Large)
+	if rep.Large, err = measureServer(ctx, largeDir, cfg.Large, bare, cfg.Shape, false); err != nil {
+		return nil, err
+	}
+	logf("browser")
+	if rep.Browser, err = browserFigures(ctx, smallDir, cfg.BrowserRuns); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// browserFigures loads a seeded customer's portal page in Chromium.
+func browserFigures(ctx context.Context, dataDir string, runs int) (browserRun, error) {
+	chromium := chromiumPath()
+	if chromium == "" {
+		return browserRun{}, fmt.Errorf("no Chromium found: apt-get install chromium")
+	}
+	p, err := startPortico(ctx, dataDir)
+	if err != nil {
+		return browserRun{}, err
+	}
+	defer p.stop()
+	tokens, err := portalTokens(ctx, p.URL, small, 1)
+	if err != nil {
+		return browserRun{}, err
+	}
+	return measureBrowser(ctx, chromium, p.URL+"/portal?session="+tokens[0], runs)
+}

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// benchKey is the secret key of the servers the bench starts.
+const benchKey = "sk_bench_2f7c91d04a6e"
+
+var listening = regexp.MustCompile(`^Portico is listening on (http://\S+) `)
+
+// proc is a server process the bench started.
+type proc struct {
+	URL string
+	cmd *exec.Cmd
+}
+
+// startPortico runs bin/portico serve on a data folder, on a free loopback
+// port, and waits until it listens.
+func startPortico(ctx context.Context, dataDir string, env ...string) (*proc, error) {
+	cmd := exec.CommandContext(ctx, "bin/portico", "serve")
+	cmd.Env = append(os.Environ(), "PORTICO_DATA="+dataDir, "PORTICO_ADDR=127.0.0.1:0",
+		"PORTICO_SECRET_KEY="+benchKey, "PORTICO_WEB=web", "PORTICO_DEMO=", "PORTICO_CATALOG=")
+	cmd.Env = append(cmd.Env, env...)
+	return start(cmd, func(line string) string {
+		if m := listening.FindStringSubmatch(line); m != nil {
+			return m[1]
+		}
+		return ""
+	})
+}
+
+// startBare runs this program as the bare JSON server.
+func startBare(ctx context.Context) (*proc, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, self, "-serve-bare", "127.0.0.1:0")
+	return start(cmd, func(line string) string {
+		u, _ := strings.CutPrefix(line, "bare server on ")
+		if u == line {
+			return ""
+		}
+		return u
+	})
+}
+
+func start(cmd *exec.Cmd, url func(string) string) (*proc, error) {
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	cmd.Stderr = io.Discard
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	p := &proc{cmd: cmd}
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if u := url(sc.Text()); u != "" && p.URL == "" {
+				found <- u
+			}
+		}
+		close(found)
+	}()
+	select {
+	case u, ok := <-found:
+		if !ok {
+			p.stop()
+			return nil, errors.New(cmd.Path + " exited before it listened")
+		}
+		p.URL = u
+		return p, nil
+	case <-time.After(60 * time.Second):
+		p.stop()
+		return nil, errors.New(cmd.Path + " did not listen within 60s")
+	}
+}
+
+func (p *proc) stop() {
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { _ = p.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		_ = p.cmd.Process.Kill()
+		<-done
+	}
+}
+
+// rss is the process's resident memory in bytes, from /proc.
+func (p *proc) rss() (int64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb * 1024, err
+		}
+	}
+	return 0, errors.New("no VmRSS in /proc status")
+}
+
+// peakRSS samples the process's memory until stop is closed and returns
+// the highest sample.
+func (p *proc) peakRSS(stop <-chan struct{}) <-chan int64 {
+	out := make(chan int64, 1)
+	go func() {
+		var peak int64
+		t := time.NewTicker(50 * time.Millisecond)
+		defer t.Stop()
+		for {
+			if v, err := p.rss(); err == nil && v > peak {
+				peak = v
+			}
+			select {
+			case <-stop:
+				out <- peak
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return out
+}

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+)
+
+// report is everything one bench run measured.
+type report struct {
+	When         time.Time
+	Machine      machine
+	Shape        loadShape
+	Sizes        sizes
+	Browser      browserRun
+	Small, Large serverRun
+	Micro        []micro
+}
+
+// budget is a figure with its limit.
+type budget struct {
+	Figure, Measured, Limit string
+	Met                     bool
+}
+
+const mib = 1 << 20
+
+func (r *report) budgets() []budget {
+	ratio := func(a, b result) float64 {
+		if b.RPS() == 0 {
+			return 0
+		}
+		return a.RPS() / b.RPS()
+	}
+	growth := func(large, small result) float64 {
+		if small.P50 == 0 {
+			return 0
+		}
+		return float64(large.P50) / float64(small.P50)
+	}
+	s, b, sm, lg := r.Sizes, r.Browser, r.Small, r.Large
+	return []budget{
+		{"`app.wasm` brotli", fmt.Sprintf("%.2f MiB", float64(s.WasmBrotli)/mib), "≤ 1.6 MiB", float64(s.WasmBrotli) <= 1.6*mib},
+		{"`embed.js` gzip", fmt.Sprintf("%.1f KB", float64(s.EmbedGzip)/1000), "≤ 5 KB", s.EmbedGzip <= 5000},
+		{"first contentful paint, prerendered portal, cold", ms(b.Cold.FCP), "≤ 150 ms", b.Cold.FCP <= 150},
+		{"interactive, cold", ms(b.Cold.Interactive), "≤ 1.5 s", b.Cold.Interactive <= 1500},
+		{"interactive, warm cache", ms(b.Warm.Interactive), "≤ 500 ms", b.Warm.Interactive <= 500},
+		{"portal call throughput vs bare handler", pct(ratio(sm.Portal, sm.Bare)), "≥ 30 %", ratio(sm.Portal, sm.Bare) >= 0.30},
+		{"portal call p99 at 64 concurrent", dur(sm.Portal.P99), "≤ 10 ms", sm.Portal.P99 <= 10*time.Millisecond},
+		{"entitlements call throughput vs bare handler", pct(ratio(sm.Entitlements, sm.Bare)), "≥ 50 %", ratio(sm.Entitlements, sm.Bare) >= 0.50},
+		{fmt.Sprintf("portal p50, %s vs %s customers", count(lg.Customers), count(sm.Customers)), fmt.Sprintf("%.2f×", growth(lg.Portal, sm.Portal)), "≤ 1.5×", growth(lg.Portal, sm.Portal) <= 1.5},
+		{fmt.Sprintf("entitlements p50, %s vs %s customers", count(lg.Customers), count(sm.Customers)), fmt.Sprintf("%.2f×", growth(lg.Entitlements, sm.Entitlements)), "≤ 1.5×", growth(lg.Entitlements, sm.Entitlements) <= 1.5},
+		{fmt.Sprintf("server RSS under the %s-customer load", count(lg.Customers)), fmt.Sprintf("%.0f MiB", float64(lg.PeakRSS)/mib), "≤ 200 MiB", lg.PeakRSS > 0 && lg.PeakRSS <= 200*mib},
+	}
+}
+
+func (r *report) missed() []string {
+	var out []string
+	for _, b := range r.budgets() {
+		if !b.Met {
+			out = append(out, b.Figure)
+		}
+	}
+	return out
+}
+
+func ms(v float64) string  { return fmt.Sprintf("%.0f ms", v) }
+func pct(v float64) string { return fmt.Sprintf("%.0f %%", v*100) }
+func count(n int) string   { return strings.ReplaceAll(fmt.Sprintf("%d", n), "000", ",000") }
+func dur(d time.Duration) string {
+	return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond))
+}
+
+// markdown is the generated part of docs/performance.md.
+func (r *report) markdown() string {
+	var b strings.Builder
+	m := r.Machine
+	fmt.Fprintf(&b, "Measured %s on %s (%d cores, %.0f GiB), %s, %s, %s.\n\n",
+		r.When.UTC().Format("2006-01-02 15:04 MST"), m.CPU, m.Cores, m.MemoryGiB, m.OS, m.Go, m.Chromium)
+	b.WriteString("### Budgets\n\n| figure | measured | budget | |\n|---|---|---|---|\n")
+	for _, x := range r.budgets() {
+		mark := "met"
+		if !x.Met {
+			mark = "**missed**"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", x.Figure, x.Measured, x.Limit, mark)
+	}
+	s := r.Sizes
+	fmt.Fprintf(&b, "\n### Sizes\n\n| file | bytes |\n|---|---|\n| `app.wasm` | %d (%.2f MiB) |\n| `app.wasm.gz` | %d (%.2f MiB) |\n| `app.wasm.br` | %d (%.2f MiB) |\n| `embed.js`, gzip -9 | %d |\n",
+		s.WasmRaw, float64(s.WasmRaw)/mib, s.WasmGzip, float64(s.WasmGzip)/mib, s.WasmBrotli, float64(s.WasmBrotli)/mib, s.EmbedGzip)
+	br := r.Browser
+	fmt.Fprintf(&b, "\n### Page load (median of %d, headless Chromium, loopback)\n\n| | first contentful paint | interactive |\n|---|---|---|\n| cold (fresh profile) | %s | %s |\n| warm cache | %s | %s |\n",
+		br.Runs, ms(br.Cold.FCP), ms(br.Cold.Interactive), ms(br.Warm.FCP), ms(br.Warm.Interactive))
+	fmt.Fprintf(&b, "\n### Server (%d concurrent, at most %d requests or %s per call, loopback)\n\n", r.Shape.Concurrency, r.Shape.Requests, r.Shape.Duration)
+	b.WriteString("| store | call | requests | errors | req/s | vs bare | p50 | p99 |\n|---|---|---|---|---|---|---|---|\n")
+	for _, run := range []serverRun{r.Small, r.Large} {
+		for _, c := range []struct {
+			name string
+			res  result
+		}{{"bare `net/http` JSON", run.Bare}, {"`GET /api/v1/portal`", run.Portal}, {"`GET …/entitlements`", run.Entitlements}, {"`POST /api/v1/usage`", run.Usage}} {
+			if c.res.Requests == 0 && c.res.Errors == 0 {
+				continue
+			}
+			vs := "—"
+			if run.Bare.RPS() > 0 && c.name[0] != 'b' {
+				vs = pct(c.res.RPS() / run.Bare.RPS())
+			}
+			fmt.Fprintf(&b, "| %s customers | %s | %d | %d | %.0f | %s | %s | %s |\n",
+				count(run.Customers), c.name, c.res.Requests, c.res.Errors, c.res.RPS(), vs, dur(c.res.P50), dur(c.res.P99))
+		}
+	}
+	fmt.Fprintf(&b, "\nPeak server RSS: %.0f MiB with %s customers, %.0f MiB with %s.\n",
+		float64(r.Small.PeakRSS)/mib, count(r.Small.Customers), float64(r.Large.PeakRSS)/mib, count(r.Large.Customers))
+	b.WriteString("\n### Engine (`go test -bench ./engine`)\n\n| benchmark | time/op | bytes/op | allocs/op |\n|---|---|---|---|\n")
+	for _, x := range r.Micro {
+		fmt.Fprintf(&b, "| %s | %.1f µs | %d | %d |\n", x.Name, x.NsPerOp/1000, x.BytesPerOp, x.AllocsPerOp)
+	}
+	return b.String()
+}
+
+// Markers around the generated part; the text outside them is kept.
+const (
+	beginMark = "<!-- bench:begin (generated by make bench; edits inside are overwritten) -->"
+	endMark   = "<!-- bench:end -->"
+)
+
+func (r *report) write(path string) error {
+	doc := "# Performance\n\n" + beginMark + "\n" + endMark + "\n"
+	if b, err := os.ReadFile(path); err == nil {
+		doc = string(b)
+	}
+	i, j := strings.Index(doc, beginMark), strings.Index(doc, endMark)
+	if i < 0 || j < i {
+		return fmt.Errorf("%s lacks the markers %q and %q", path, beginMark, endMark)
+	}
+	doc = doc[:i+len(beginMark)] + "\n" + r.markdown() + doc[j:]
+	return os.WriteFile(path, []byte(doc), 0o644)
+}
