@@ -25,7 +25,8 @@ type Tx interface {
 	Context() context.Context
 
 	// Catalog returns the catalog and its version (0 and an empty catalog
-	// before the first one is applied).
+	// before the first one is applied). In a read-only transaction the
+	// catalog may be shared with other readers: it must not be modified.
 	Catalog() (*Catalog, int64, error)
 	PutCatalog(c *Catalog) error
 

@@ -14,6 +14,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	portico "github.com/portico-dev/portico"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -28,6 +30,55 @@ var migrations embed.FS
 type Store struct {
 	write *sql.DB
 	read  *sql.DB
+	// catalog is the last catalog decoded, shared by readers while its
+	// version is current: decoding it was most of a read's cost.
+	catalog atomic.Pointer[versionedCatalog]
+	// Prepared statements by query, for each pool.
+	readStmts, writeStmts sync.Map
+	// preparing counts background preparations; Close waits for them.
+	preparing sync.WaitGroup
+	mu        sync.Mutex
+	closed    bool
+}
+
+// prepared returns the store's statement for a query on the read or the
+// write pool, or nil when it has not been prepared yet.
+func (s *Store) prepared(read bool, query string) *sql.Stmt {
+	cache := &s.writeStmts
+	if read {
+		cache = &s.readStmts
+	}
+	if st, ok := cache.Load(query); ok {
+		return st.(*sql.Stmt)
+	}
+	return nil
+}
+
+// prepare makes statements for queries a finished transaction ran
+// unprepared. Savepoint names and other queries that fail to prepare are
+// left alone.
+func (s *Store) prepare(read bool, queries []string) {
+	cache, db := &s.writeStmts, s.write
+	if read {
+		cache, db = &s.readStmts, s.read
+	}
+	for _, q := range queries {
+		if _, ok := cache.Load(q); ok {
+			continue
+		}
+		st, err := db.Prepare(q)
+		if err != nil {
+			continue
+		}
+		if _, loaded := cache.LoadOrStore(q, st); loaded {
+			st.Close()
+		}
+	}
+}
+
+type versionedCatalog struct {
+	version int64
+	cat     *portico.Catalog
 }
 
 var _ portico.Store = (*Store)(nil)
@@ -69,6 +120,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	s.preparing.Wait()
 	err := s.read.Close()
 	if werr := s.write.Close(); err == nil {
 		err = werr
@@ -84,25 +139,40 @@ func (s *Store) Update(ctx context.Context, fn func(portico.Tx) error) error {
 	if t := txOf(ctx); t != nil {
 		return t.savepoint(fn)
 	}
-	return runTx(ctx, s.write, nil, true, fn)
+	return s.runTx(ctx, s.write, nil, true, fn)
 }
 
 // View implements portico.Store.
 func (s *Store) View(ctx context.Context, fn func(portico.Tx) error) error {
-	return runTx(ctx, s.read, &sql.TxOptions{ReadOnly: true}, false, fn)
+	return s.runTx(ctx, s.read, &sql.TxOptions{ReadOnly: true}, false, fn)
 }
 
 // runTx runs fn in a transaction. A write transaction's context carries
 // it, so calls made with that context join it.
-func runTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, bind bool, fn func(portico.Tx) error) error {
+func (s *Store) runTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, bind bool, fn func(portico.Tx) error) error {
 	sqlTx, err := db.BeginTx(ctx, opts)
 	if err != nil {
 		return err
 	}
-	t := &tx{tx: sqlTx, ctx: ctx}
+	t := &tx{tx: sqlTx, ctx: ctx, store: s, readOnly: opts != nil && opts.ReadOnly}
 	if bind {
 		t.ctx = context.WithValue(ctx, txKey{}, t)
 	}
+	defer func() {
+		if len(t.unprepared) > 0 {
+			// In the background: the caller may hold a connection of the
+			// pool, which preparing would wait for.
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if !s.closed {
+				s.preparing.Add(1)
+				go func() {
+					defer s.preparing.Done()
+					s.prepare(t.readOnly, t.unprepared)
+				}()
+			}
+		}
+	}()
 	if err := fn(t); err != nil {
 		sqlTx.Rollback()
 		return err

@@ -141,3 +141,64 @@ func TestNestedUpdateIsASavepoint(t *testing.T) {
 		}
 	}
 }
+
+// Readers share a decoded catalog while it is current: a new version, or
+// one that another store (another process) wrote, is read afresh, and a
+// writer's copy is its own.
+func TestReadersSeeTheCurrentCatalog(t *testing.T) {
+	s, path := openTemp(t)
+	ctx := context.Background()
+	put := func(st *Store, name string) {
+		t.Helper()
+		err := st.Update(ctx, func(tx portico.Tx) error {
+			return tx.PutCatalog(&portico.Catalog{Products: []portico.Product{{ID: "p", Name: name}}})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	read := func() (string, int64) {
+		t.Helper()
+		var name string
+		var version int64
+		err := s.View(ctx, func(tx portico.Tx) error {
+			c, v, err := tx.Catalog()
+			if err == nil && len(c.Products) > 0 {
+				name, version = c.Products[0].Name, v
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return name, version
+	}
+	put(s, "one")
+	if name, v := read(); name != "one" || v != 1 {
+		t.Fatalf("catalog = %q v%d, want one v1", name, v)
+	}
+	put(s, "two")
+	if name, v := read(); name != "two" || v != 2 {
+		t.Errorf("after a new version: %q v%d, want two v2", name, v)
+	}
+	other, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	put(other, "three")
+	if name, v := read(); name != "three" || v != 3 {
+		t.Errorf("after another process's write: %q v%d, want three v3", name, v)
+	}
+	// A writer changing its copy leaves the readers' alone.
+	_ = s.Update(ctx, func(tx portico.Tx) error {
+		c, _, err := tx.Catalog()
+		if err == nil {
+			c.Products[0].Name = "changed in a write that fails"
+		}
+		return errors.New("roll back")
+	})
+	if name, _ := read(); name != "three" {
+		t.Errorf("a failed writer's change reached readers: %q", name)
+	}
+}

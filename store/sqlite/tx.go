@@ -12,9 +12,13 @@ import (
 
 // tx implements portico.Tx over one SQL transaction.
 type tx struct {
-	tx    *sql.Tx
-	ctx   context.Context
-	depth int // nested savepoints
+	tx       *sql.Tx
+	ctx      context.Context
+	depth    int // nested savepoints
+	store    *Store
+	readOnly bool
+	// unprepared are the queries run without a prepared statement.
+	unprepared []string
 }
 
 // txKey marks a context bound to a transaction.
@@ -29,7 +33,38 @@ func txOf(ctx context.Context) *tx {
 	return t
 }
 
+// stmt is the query prepared on the transaction's connection, or nil the
+// first time the query is seen: it is then prepared for the pool once the
+// transaction is over (preparing needs a connection of the pool, and a
+// write transaction holds the only one). Each connection then prepares a
+// query once, rather than parsing it on every call.
+func (t *tx) stmt(query string) *sql.Stmt {
+	if st := t.store.prepared(t.readOnly, query); st != nil {
+		return t.tx.StmtContext(t.ctx, st)
+	}
+	t.unprepared = append(t.unprepared, query)
+	return nil
+}
+
+func (t *tx) query(query string, args ...any) (*sql.Rows, error) {
+	if st := t.stmt(query); st != nil {
+		return st.QueryContext(t.ctx, args...)
+	}
+	return t.tx.QueryContext(t.ctx, query, args...)
+}
+
+func (t *tx) queryRow(query string, args ...any) *sql.Row {
+	if st := t.stmt(query); st != nil {
+		return st.QueryRowContext(t.ctx, args...)
+	}
+	return t.tx.QueryRowContext(t.ctx, query, args...)
+}
+
 func (t *tx) exec(query string, args ...any) error {
+	if st := t.stmt(query); st != nil {
+		_, err := st.ExecContext(t.ctx, args...)
+		return err
+	}
 	_, err := t.tx.ExecContext(t.ctx, query, args...)
 	return err
 }
@@ -37,7 +72,7 @@ func (t *tx) exec(query string, args ...any) error {
 // getDoc decodes the JSON document the query selects into v.
 func (t *tx) getDoc(v any, query string, args ...any) error {
 	var doc string
-	err := t.tx.QueryRowContext(t.ctx, query, args...).Scan(&doc)
+	err := t.queryRow(query, args...).Scan(&doc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return portico.ErrNotFound
 	}
@@ -49,7 +84,7 @@ func (t *tx) getDoc(v any, query string, args ...any) error {
 
 // listDocs decodes each row's JSON document with decode.
 func listDocs[T any](t *tx, query string, args ...any) ([]T, error) {
-	rows, err := t.tx.QueryContext(t.ctx, query, args...)
+	rows, err := t.query(query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -75,9 +110,32 @@ func marshal(v any) (string, error) {
 }
 
 func (t *tx) Catalog() (*portico.Catalog, int64, error) {
+	if !t.readOnly {
+		return t.decodeCatalog()
+	}
+	var version int64
+	err := t.queryRow(`SELECT version FROM catalog WHERE id = 1`).Scan(&version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return &portico.Catalog{}, 0, nil
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	if c := t.store.catalog.Load(); c != nil && c.version == version {
+		return c.cat, version, nil
+	}
+	cat, version, err := t.decodeCatalog()
+	if err == nil {
+		t.store.catalog.Store(&versionedCatalog{version: version, cat: cat})
+	}
+	return cat, version, err
+}
+
+// decodeCatalog reads the catalog afresh: a writer may change its copy.
+func (t *tx) decodeCatalog() (*portico.Catalog, int64, error) {
 	var doc string
 	var version int64
-	err := t.tx.QueryRowContext(t.ctx, `SELECT version, doc FROM catalog WHERE id = 1`).Scan(&version, &doc)
+	err := t.queryRow(`SELECT version, doc FROM catalog WHERE id = 1`).Scan(&version, &doc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return &portico.Catalog{}, 0, nil
 	}
@@ -126,7 +184,7 @@ func (t *tx) UpdateCustomer(c *portico.Customer) error {
 
 func (t *tx) CustomerCount() (int, error) {
 	var n int
-	err := t.tx.QueryRowContext(t.ctx, `SELECT COUNT(*) FROM customers`).Scan(&n)
+	err := t.queryRow(`SELECT COUNT(*) FROM customers`).Scan(&n)
 	return n, err
 }
 
@@ -163,7 +221,7 @@ func (t *tx) DueSubscriptions(at time.Time, limit int) ([]*portico.Subscription,
 
 func (t *tx) ProductHasSubscriptions(productID string) (bool, error) {
 	var n int
-	err := t.tx.QueryRowContext(t.ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM subscriptions WHERE product_id = ? LIMIT 1)`, productID).Scan(&n)
+	err := t.queryRow(`SELECT COUNT(*) FROM (SELECT 1 FROM subscriptions WHERE product_id = ? LIMIT 1)`, productID).Scan(&n)
 	return n > 0, err
 }
 
@@ -180,7 +238,7 @@ func (t *tx) AddPromotion(p portico.Promotion) error {
 }
 
 func (t *tx) UsageOf(customerID string) ([]portico.UsageRecord, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT feature_id, resource_id, value, period_start FROM usage WHERE customer_id = ? ORDER BY feature_id, resource_id`, customerID)
+	rows, err := t.query(`SELECT feature_id, resource_id, value, period_start FROM usage WHERE customer_id = ? ORDER BY feature_id, resource_id`, customerID)
 	if err != nil {
 		return nil, err
 	}
@@ -236,7 +294,7 @@ func (t *tx) AddInvoice(customerID string, inv portico.Invoice) error {
 func (t *tx) Idempotency(scope, key string) (*portico.IdempotencyRecord, error) {
 	r := portico.IdempotencyRecord{Scope: scope, Key: key}
 	var created int64
-	err := t.tx.QueryRowContext(t.ctx, `SELECT request_hash, status, body, created_at FROM idempotency WHERE scope = ? AND key = ?`, scope, key).
+	err := t.queryRow(`SELECT request_hash, status, body, created_at FROM idempotency WHERE scope = ? AND key = ?`, scope, key).
 		Scan(&r.RequestHash, &r.Status, &r.Body, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, portico.ErrNotFound
