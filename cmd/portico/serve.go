@@ -99,6 +99,9 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 	}
 	serveTheme(themes)
 	go themes.watch(ctx, 2*time.Second, log)
+	if addr := os.Getenv("PORTICO_PPROF"); addr != "" {
+		go servePprof(addr, log)
+	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return fmt.Errorf("PORTICO_DATA: %w", err)
 	}

@@ -22,7 +22,15 @@ func main() {
 	large := flag.Int("large", 100_000, "customers in the large store")
 	quick := flag.Bool("quick", false, "a short run: fewer requests, a smaller large store")
 	bareAddr := flag.String("serve-bare", "", "serve the bare baseline handler on this address (used by the bench itself)")
+	profile := flag.String("profile", "", "instead of the bench, load one call (portal, entitlements) and save the server's CPU profile")
 	flag.Parse()
+	if *profile != "" {
+		if err := profileCall(context.Background(), *cache, *profile, *profile+".pprof"); err != nil {
+			logf("profile: %v", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *bareAddr != "" {
 		if err := serveBare(*bareAddr); err != nil {
 			logf("bare server: %v", err)
