@@ -19,6 +19,8 @@ type tx struct {
 	readOnly bool
 	// unprepared are the queries run without a prepared statement.
 	unprepared []string
+	// subs are the subscriptions read so far, by customer (read-only).
+	subs map[string][]*portico.Subscription
 }
 
 // txKey marks a context bound to a transaction.
@@ -197,7 +199,19 @@ func (t *tx) Subscription(id string) (*portico.Subscription, error) {
 }
 
 func (t *tx) SubscriptionsOf(customerID string) ([]*portico.Subscription, error) {
-	return listDocs[*portico.Subscription](t, `SELECT doc FROM subscriptions WHERE customer_id = ? ORDER BY created_at, id`, customerID)
+	// A read sees one snapshot, and its readers ask for a customer's
+	// subscriptions several times (what is due, the view, entitlements).
+	if subs, ok := t.subs[customerID]; ok && t.readOnly {
+		return subs, nil
+	}
+	subs, err := listDocs[*portico.Subscription](t, `SELECT doc FROM subscriptions WHERE customer_id = ? ORDER BY created_at, id`, customerID)
+	if err == nil && t.readOnly {
+		if t.subs == nil {
+			t.subs = map[string][]*portico.Subscription{}
+		}
+		t.subs[customerID] = subs
+	}
+	return subs, err
 }
 
 func (t *tx) PutSubscription(s *portico.Subscription) error {
