@@ -6,7 +6,7 @@ WASM    := web/app.wasm
 WASMEXEC := bin/go_js_wasm_exec
 STRIPEMOCK := bin/stripe-mock
 
-.PHONY: build wasm run test vet clean example-html example-goapp
+.PHONY: build wasm run test vet clean bench example-html example-goapp
 
 ## build: the server binary (bin/portico) and the web client (web/app.wasm, .br, .gz)
 build: wasm
@@ -32,6 +32,13 @@ vet:
 test: vet build $(WASMEXEC) $(STRIPEMOCK)
 	$(GO) test -race -count=1 ./...
 	PATH="$(CURDIR)/bin:$$PATH" GOOS=js GOARCH=wasm $(GO) test -count=1 -run 'Browser|Fetch' ./client ./components
+
+## bench: measure sizes, page loads, the API under load and at scale, and the
+## engine's hot paths on this machine; writes docs/performance.md. Seeded
+## stores are kept in bin/bench-cache (the 100,000-customer one takes minutes
+## the first time).
+bench: build
+	$(GO) run ./tools/bench -out docs/performance.md
 
 # stripe-mock, Stripe's test double, pinned in its own module (tools/stripemock).
 $(STRIPEMOCK): tools/stripemock/go.mod tools/stripemock/go.sum

@@ -23,7 +23,17 @@ func main() {
 	quick := flag.Bool("quick", false, "a short run: fewer requests, a smaller large store")
 	bareAddr := flag.String("serve-bare", "", "serve the bare baseline handler on this address (used by the bench itself)")
 	profile := flag.String("profile", "", "instead of the bench, load one call (portal, entitlements) and save the server's CPU profile")
+	seedOnly := flag.Int("seed", 0, "instead of the bench, only seed a store of this many customers into the cache")
 	flag.Parse()
+	if *seedOnly > 0 {
+		dir, err := seed(context.Background(), *cache, *seedOnly)
+		if err != nil {
+			logf("seed: %v", err)
+			os.Exit(1)
+		}
+		logf("seeded %s", dir)
+		return
+	}
 	if *profile != "" {
 		if err := profileCall(context.Background(), *cache, *profile, *profile+".pprof"); err != nil {
 			logf("profile: %v", err)
