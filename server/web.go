@@ -61,11 +61,10 @@ func NewWeb(api *Server, dir string) (*Web, error) {
 		Version:                 w.version,
 		WasmContentLengthHeader: wasmLengthHeader,
 		LoadingLabel:            " ",
-		Styles:                  []string{"/web/page.css"},
-		Scripts:                 []string{"/web/frame.js"},
+		Scripts:                 []string{"/web/frame.js defer"},
 		Domain:                  publicHost(api.PublicURL),
 		Image:                   "/web/icon.png",
-		RawHeaders:              []string{loaderStyle},
+		RawHeaders:              []string{loaderStyle, pageStyle(dir)},
 		ServiceWorkerTemplate:   serviceWorker,
 	}
 	return w, nil
@@ -81,6 +80,16 @@ const loaderStyle = `<style>
 #app-wasm-loader-icon, #app-wasm-loader-label { display: none; }
 @keyframes portico-load { from { transform: translateX(-100%); } to { transform: translateX(250%); } }
 </style>`
+
+// pageStyle is the page's own stylesheet, inlined: one request fewer
+// before the first paint.
+func pageStyle(dir string) string {
+	css, err := os.ReadFile(filepath.Join(dir, "page.css"))
+	if err != nil {
+		return `<link rel="stylesheet" href="/web/page.css">`
+	}
+	return "<style>\n" + strings.ReplaceAll(string(css), "</", "<\\/") + "</style>"
+}
 
 // serviceWorker replaces go-app's caching worker with one that caches
 // nothing: HTTP caching with the build version does that job, and portal

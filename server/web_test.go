@@ -122,5 +122,9 @@ func TestEmbedPagesFrameAncestors(t *testing.T) {
 		if !bytes.Contains(body, []byte(`src="/web/frame.js"`)) {
 			t.Errorf("GET %s: the page does not load /web/frame.js", c.path)
 		}
+		// The page's stylesheet is inlined: nothing to fetch before painting.
+		if !bytes.Contains(body, []byte("html.portico-framed")) {
+			t.Errorf("GET %s: the page's stylesheet is not in the page", c.path)
+		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/portico-dev/portico/components"
+	"github.com/portico-dev/portico/designer"
 	"github.com/portico-dev/portico/theme"
 )
 
@@ -18,11 +19,13 @@ const (
 	PathEmbedPortal  = "/embed/portal"
 	PathEmbedPaywall = "/embed/paywall"
 	PathEmbedUsage   = "/embed/usage"
+	// PathDesigner is the theme designer (package designer).
+	PathDesigner = "/designer"
 )
 
 // Paths lists every page route, for the server's router.
 func Paths() []string {
-	return []string{PathPortal, PathEmbedPortal, PathEmbedPaywall, PathEmbedUsage}
+	return []string{PathPortal, PathEmbedPortal, PathEmbedPaywall, PathEmbedUsage, PathDesigner}
 }
 
 // NewSource makes the data source of a portal session: the API client in
@@ -40,6 +43,7 @@ func Routes() {
 	app.Route(PathEmbedPortal, func() app.Composer { return &Page{Surface: SurfaceEmbedPortal} })
 	app.Route(PathEmbedPaywall, func() app.Composer { return &Page{Surface: SurfacePaywall} })
 	app.Route(PathEmbedUsage, func() app.Composer { return &Page{Surface: SurfaceUsage} })
+	app.Route(PathDesigner, func() app.Composer { return &designer.Page{Server: Theme()} })
 }
 
 // Surfaces a page can show.

@@ -13,14 +13,18 @@ import (
 // pageTimes is one page load as the browser saw it, in milliseconds from
 // the navigation's start.
 type pageTimes struct {
+	TTFB        float64 `json:"ttfb"` // the page's first byte
 	FCP         float64 `json:"fcp"`
 	Interactive float64 `json:"interactive"`
 }
 
-// browserRun is the medians of several loads, cold and with a warm cache.
+// browserRun is the medians of several loads, cold and with a warm cache,
+// and the cold first paint of a static page with one stylesheet: the
+// floor of this browser on this machine.
 type browserRun struct {
 	Runs       int
 	Cold, Warm pageTimes
+	FloorFCP   float64
 }
 
 // Chromium's flags for a headless, quiet run.
@@ -70,6 +74,28 @@ func measureBrowser(ctx context.Context, chromium, url string, runs int) (browse
 	return out, nil
 }
 
+// measureFloor is the median cold first paint of a static page.
+func measureFloor(ctx context.Context, chromium, url string, runs int) (float64, error) {
+	var fcp []float64
+	for range runs {
+		_, err := inFreshBrowser(ctx, chromium, func(tab context.Context) (pageTimes, error) {
+			c, cancel := context.WithTimeout(tab, 30*time.Second)
+			defer cancel()
+			if err := chromedp.Do(c, chromedp.Navigate(url)); err != nil {
+				return pageTimes{}, err
+			}
+			v, err := chromedp.Run(c, chromedp.Poll[float64](`(() => { const p = performance.getEntriesByName("first-contentful-paint")[0];
+  return p ? p.startTime : null; })()`, chromedp.WithPollingInterval(20*time.Millisecond)))
+			fcp = append(fcp, v)
+			return pageTimes{}, err
+		})
+		if err != nil {
+			return 0, err
+		}
+	}
+	return median(fcp), nil
+}
+
 func inFreshBrowser(ctx context.Context, chromium string, fn func(context.Context) (pageTimes, error)) (pageTimes, error) {
 	actx, cancel := allocator(ctx, chromium)
 	defer cancel()
@@ -91,7 +117,8 @@ func loadOnce(tab context.Context, url string) (pageTimes, error) {
 	t, err := chromedp.Run(ctx, chromedp.Poll[pageTimes](`(() => {
   const m = performance.getEntriesByName("portico-interactive")[0];
   const p = performance.getEntriesByName("first-contentful-paint")[0];
-  return m && p ? {fcp: p.startTime, interactive: m.startTime} : null; })()`,
+  const n = performance.getEntriesByType("navigation")[0];
+  return m && p ? {ttfb: n.responseStart, fcp: p.startTime, interactive: m.startTime} : null; })()`,
 		chromedp.WithPollingInterval(20*time.Millisecond), chromedp.WithPollingTimeout(25*time.Second)))
 	if err != nil {
 		return t, errors.New("the portal did not become interactive: " + err.Error())
@@ -100,11 +127,11 @@ func loadOnce(tab context.Context, url string) (pageTimes, error) {
 }
 
 func medianTimes(ts []pageTimes) pageTimes {
-	var f, i []float64
+	var b, f, i []float64
 	for _, t := range ts {
-		f, i = append(f, t.FCP), append(i, t.Interactive)
+		b, f, i = append(b, t.TTFB), append(f, t.FCP), append(i, t.Interactive)
 	}
-	return pageTimes{FCP: median(f), Interactive: median(i)}
+	return pageTimes{TTFB: median(b), FCP: median(f), Interactive: median(i)}
 }
 
 func median(v []float64) float64 {

@@ -116,6 +116,9 @@ func measure(ctx context.Context, cfg config, cache string) (*report, error) {
 	if rep.Browser, err = browserFigures(ctx, smallDir, cfg.BrowserRuns); err != nil {
 		return nil, err
 	}
+	if rep.Browser.FloorFCP, err = measureFloor(ctx, chromiumPath(), bare.URL+"/page.html", cfg.BrowserRuns); err != nil {
+		return nil, err
+	}
 	return rep, nil
 }
 

@@ -90,8 +90,9 @@ func (r *report) markdown() string {
 	fmt.Fprintf(&b, "\n### Sizes\n\n| file | bytes |\n|---|---|\n| `app.wasm` | %d (%.2f MiB) |\n| `app.wasm.gz` | %d (%.2f MiB) |\n| `app.wasm.br` | %d (%.2f MiB) |\n| `embed.js`, gzip -9 | %d |\n",
 		s.WasmRaw, float64(s.WasmRaw)/mib, s.WasmGzip, float64(s.WasmGzip)/mib, s.WasmBrotli, float64(s.WasmBrotli)/mib, s.EmbedGzip)
 	br := r.Browser
-	fmt.Fprintf(&b, "\n### Page load (median of %d, headless Chromium, loopback)\n\n| | first contentful paint | interactive |\n|---|---|---|\n| cold (fresh profile) | %s | %s |\n| warm cache | %s | %s |\n",
-		br.Runs, ms(br.Cold.FCP), ms(br.Cold.Interactive), ms(br.Warm.FCP), ms(br.Warm.Interactive))
+	fmt.Fprintf(&b, "\n### Page load (median of %d, headless Chromium, loopback)\n\n| | first byte | first contentful paint | interactive |\n|---|---|---|---|\n| cold (fresh profile) | %s | %s | %s |\n| warm cache | %s | %s | %s |\n",
+		br.Runs, ms(br.Cold.TTFB), ms(br.Cold.FCP), ms(br.Cold.Interactive), ms(br.Warm.TTFB), ms(br.Warm.FCP), ms(br.Warm.Interactive))
+	fmt.Fprintf(&b, "\nThe floor: a static page with one stylesheet, served by the bare server, first paints in %s cold in the same browser.\n", ms(br.FloorFCP))
 	fmt.Fprintf(&b, "\n### Server (%d concurrent, at most %d requests or %s per call, loopback)\n\n", r.Shape.Concurrency, r.Shape.Requests, r.Shape.Duration)
 	b.WriteString("| store | call | requests | errors | req/s | vs bare | p50 | p99 |\n|---|---|---|---|---|---|---|---|\n")
 	for _, run := range []serverRun{r.Small, r.Large} {

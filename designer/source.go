@@ -1,0 +1,139 @@
+package designer
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"sync"
+
+	portico "github.com/portico-dev/portico"
+)
+
+// State is a demo customer state the preview can show.
+type State struct {
+	ID    string
+	Label string
+	// Customer is the demo customer the state's sample is read from.
+	Customer string
+}
+
+// States are the customer states the preview offers, the first by default.
+var States = []State{
+	{"limit", "Basic, at its usage limits", "barbara"},
+	{"paid", "Pro, with add-ons", "grace"},
+	{"free", "Free plan", "ada"},
+	{"trial", "Trial", "alan"},
+	{"downgrade", "Downgrade scheduled", "linus"},
+	{"custom", "Custom price", "margaret"},
+}
+
+// Sample is what the portal API answers for one demo customer: the portal,
+// the plans in each billing period, and the preview of each change the
+// plans offer.
+type Sample struct {
+	Portal *portico.PortalView `json:"portal"`
+	// Period is the billing period the plans open on.
+	Period   string                          `json:"period"`
+	Paywalls map[string]*portico.PaywallView `json:"paywalls"`
+	// Previews are keyed by plan ID and billing period: "pro/annually".
+	Previews map[string]*portico.Preview `json:"previews"`
+}
+
+// samplesJSON maps each state's ID to its Sample. It is generated from the
+// demo data by TestSamplesAreCurrent.
+//
+//go:embed samples.json
+var samplesJSON []byte
+
+var (
+	samplesOnce sync.Once
+	samplesRaw  map[string]json.RawMessage
+)
+
+// sample decodes a state's sample; each call returns a fresh copy.
+func sample(state string) (*Sample, error) {
+	samplesOnce.Do(func() { _ = json.Unmarshal(samplesJSON, &samplesRaw) })
+	raw, ok := samplesRaw[state]
+	if !ok {
+		return nil, errors.New("no sample for " + state)
+	}
+	var s Sample
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// errPreview answers every action that would change something.
+var errPreview = errors.New("This is a preview: nothing is changed here. In the portal, this action works for real.")
+
+// source serves a state's sample in the browser, without a session or a
+// server. Actions answer errPreview. Each state has its own source, so the
+// preview remounts its provider when the state changes.
+type source struct {
+	state string
+	once  sync.Once
+	s     *Sample
+	err   error
+}
+
+func newSource(state string) *source { return &source{state: state} }
+
+func (src *source) load() (*Sample, error) {
+	src.once.Do(func() { src.s, src.err = sample(src.state) })
+	return src.s, src.err
+}
+
+func (src *source) Portal(context.Context) (*portico.PortalView, error) {
+	s, err := src.load()
+	if err != nil {
+		return nil, err
+	}
+	v := *s.Portal
+	return &v, nil
+}
+
+func (src *source) Paywall(_ context.Context, _, period string) (*portico.PaywallView, error) {
+	s, err := src.load()
+	if err != nil {
+		return nil, err
+	}
+	if period == "" {
+		period = s.Period
+	}
+	v, ok := s.Paywalls[period]
+	if !ok {
+		return nil, errPreview
+	}
+	c := *v
+	return &c, nil
+}
+
+func (src *source) Preview(_ context.Context, req portico.ChangeRequest) (*portico.Preview, error) {
+	s, err := src.load()
+	if err != nil {
+		return nil, err
+	}
+	if v, ok := s.Previews[req.PlanID+"/"+req.BillingPeriod]; ok {
+		c := *v
+		return &c, nil
+	}
+	return nil, errPreview
+}
+
+func (src *source) Change(context.Context, portico.ChangeRequest) (*portico.ChangeResult, error) {
+	return nil, errPreview
+}
+
+func (src *source) Cancel(context.Context, string) (*portico.CancelResult, error) {
+	return nil, errPreview
+}
+
+func (src *source) CancelScheduled(context.Context, string) (*portico.SubscriptionView, error) {
+	return nil, errPreview
+}
+
+func (src *source) BillingSession(context.Context, string) (*portico.BillingSession, error) {
+	return nil, errPreview
+}
