@@ -54,10 +54,38 @@ type Tx interface {
 	InvoicesOf(customerID string) ([]Invoice, error)
 	AddInvoice(customerID string, inv Invoice) error
 
+	// Entitlement snapshots are a customer's entitlements as last computed
+	// (the JSON answer), valid while the catalog version is the same and
+	// until validUntil. TouchedCustomers returns, and forgets, the
+	// customers whose subscriptions, promotions, usage or record were
+	// written since it was last called: the engine replaces their
+	// snapshots before the transaction commits.
+	PutEntitlementSnapshot(s EntitlementSnapshot) error
+	DeleteEntitlementSnapshots(customerID string) error
+	TouchedCustomers() []string
+
 	// Idempotency records remember the first response to a keyed request.
 	Idempotency(scope, key string) (*IdempotencyRecord, error)
 	PutIdempotency(r *IdempotencyRecord) error
 	DeleteIdempotency(scope, key string) error
+}
+
+// EntitlementSnapshot is a customer's entitlements for a resource ("" for
+// the customer as a whole), as answered.
+type EntitlementSnapshot struct {
+	CustomerID     string
+	ResourceID     string
+	CatalogVersion int64
+	ValidUntil     time.Time
+	Body           []byte
+}
+
+// SnapshotReader reads entitlement snapshots outside any transaction, in
+// one step: a store that can answers the hottest call without one.
+type SnapshotReader interface {
+	// EntitlementSnapshot returns the body of the snapshot that holds at now
+	// for the current catalog, or ok false.
+	EntitlementSnapshot(ctx context.Context, customerID, resourceID string, now time.Time) (body []byte, ok bool, err error)
 }
 
 // IdempotencyRecord is the remembered outcome of a keyed mutating request.

@@ -43,8 +43,10 @@ type op struct {
 	ctx context.Context
 	tx  portico.Tx
 	cat *portico.Catalog
-	now time.Time
-	e   *Engine
+	// catVersion is the version of cat as read.
+	catVersion int64
+	now        time.Time
+	e          *Engine
 	// err is the first failure of a step deep inside a journey rule; the
 	// transaction rolls back when it is set, so nothing is half-applied.
 	err error
@@ -65,22 +67,25 @@ func (o *op) run(fn func(o *op) error) error {
 
 func (e *Engine) update(ctx context.Context, fn func(o *op) error) error {
 	return e.store.Update(ctx, func(tx portico.Tx) error {
-		cat, _, err := tx.Catalog()
+		cat, version, err := tx.Catalog()
 		if err != nil {
 			return err
 		}
-		o := &op{ctx: ctx, tx: tx, cat: cat, now: e.clock.Now(), e: e}
-		return o.run(fn)
+		o := &op{ctx: ctx, tx: tx, cat: cat, catVersion: version, now: e.clock.Now(), e: e}
+		if err := o.run(fn); err != nil {
+			return err
+		}
+		return o.refreshSnapshots()
 	})
 }
 
 func (e *Engine) view(ctx context.Context, fn func(o *op) error) error {
 	return e.store.View(ctx, func(tx portico.Tx) error {
-		cat, _, err := tx.Catalog()
+		cat, version, err := tx.Catalog()
 		if err != nil {
 			return err
 		}
-		return fn(&op{ctx: ctx, tx: tx, cat: cat, now: e.clock.Now(), e: e})
+		return fn(&op{ctx: ctx, tx: tx, cat: cat, catVersion: version, now: e.clock.Now(), e: e})
 	})
 }
 

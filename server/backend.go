@@ -132,7 +132,7 @@ func (s *Server) entitlements(r *http.Request, _ []byte) (int, any, error) {
 	if resourceID != "" && !validation.SlugPattern.MatchString(resourceID) {
 		return 0, nil, portico.Invalid("resourceId", "must be a slug")
 	}
-	v, err := s.Engine.Entitlements(r.Context(), r.PathValue("id"), resourceID)
+	v, err := s.Engine.EntitlementsJSON(r.Context(), r.PathValue("id"), resourceID)
 	return http.StatusOK, v, err
 }
 

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	portico "github.com/portico-dev/portico"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -75,6 +76,34 @@ func (s *Store) prepare(read bool, queries []string) {
 		}
 	}
 }
+
+// EntitlementSnapshot implements portico.SnapshotReader: one prepared
+// statement on a read connection, no transaction.
+func (s *Store) EntitlementSnapshot(ctx context.Context, customerID, resourceID string, now time.Time) ([]byte, bool, error) {
+	const q = `SELECT e.body FROM entitlement_snapshots e JOIN catalog c ON c.id = 1
+		WHERE e.customer_id = ? AND e.resource_id = ? AND e.catalog_version = c.version AND e.valid_until > ?`
+	st, ok := s.readStmts.Load(q)
+	if !ok {
+		prepared, err := s.read.PrepareContext(ctx, q)
+		if err != nil {
+			return nil, false, err
+		}
+		if prev, loaded := s.readStmts.LoadOrStore(q, prepared); loaded {
+			prepared.Close()
+			st = prev
+		} else {
+			st = prepared
+		}
+	}
+	var body []byte
+	err := st.(*sql.Stmt).QueryRowContext(ctx, customerID, resourceID, now.UnixNano()).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	return body, err == nil, err
+}
+
+var _ portico.SnapshotReader = (*Store)(nil)
 
 type versionedCatalog struct {
 	version int64

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
 	"time"
 
 	portico "github.com/portico-dev/portico"
@@ -21,6 +22,37 @@ type tx struct {
 	unprepared []string
 	// subs are the subscriptions read so far, by customer (read-only).
 	subs map[string][]*portico.Subscription
+	// touched are the customers whose entitlements' inputs were written.
+	touched map[string]bool
+}
+
+func (t *tx) touch(customerID string) {
+	if t.touched == nil {
+		t.touched = map[string]bool{}
+	}
+	t.touched[customerID] = true
+}
+
+func (t *tx) TouchedCustomers() []string {
+	ids := make([]string, 0, len(t.touched))
+	for id := range t.touched {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	t.touched = nil
+	return ids
+}
+
+func (t *tx) PutEntitlementSnapshot(s portico.EntitlementSnapshot) error {
+	return t.exec(`INSERT INTO entitlement_snapshots (customer_id, resource_id, catalog_version, valid_until, body)
+		VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (customer_id, resource_id) DO UPDATE SET catalog_version = excluded.catalog_version,
+		valid_until = excluded.valid_until, body = excluded.body`,
+		s.CustomerID, s.ResourceID, s.CatalogVersion, s.ValidUntil.UnixNano(), s.Body)
+}
+
+func (t *tx) DeleteEntitlementSnapshots(customerID string) error {
+	return t.exec(`DELETE FROM entitlement_snapshots WHERE customer_id = ?`, customerID)
 }
 
 // txKey marks a context bound to a transaction.
@@ -173,6 +205,7 @@ func (t *tx) CreateCustomer(c *portico.Customer) error {
 	if err != nil {
 		return err
 	}
+	t.touch(c.ID)
 	return t.exec(`INSERT INTO customers (id, created_at, doc) VALUES (?, ?, ?)`, c.ID, c.CreatedAt.UnixNano(), doc)
 }
 
@@ -181,6 +214,7 @@ func (t *tx) UpdateCustomer(c *portico.Customer) error {
 	if err != nil {
 		return err
 	}
+	t.touch(c.ID)
 	return t.exec(`UPDATE customers SET doc = ? WHERE id = ?`, doc, c.ID)
 }
 
@@ -219,6 +253,7 @@ func (t *tx) PutSubscription(s *portico.Subscription) error {
 	if err != nil {
 		return err
 	}
+	t.touch(s.CustomerID)
 	var due any
 	if d := s.NextDue(); !d.IsZero() {
 		due = d.UnixNano()
@@ -248,6 +283,7 @@ func (t *tx) AddPromotion(p portico.Promotion) error {
 	if err != nil {
 		return err
 	}
+	t.touch(p.CustomerID)
 	return t.exec(`INSERT INTO promotions (id, customer_id, granted_at, doc) VALUES (?, ?, ?, ?)`, p.ID, p.CustomerID, p.GrantedAt.UnixNano(), doc)
 }
 
@@ -271,6 +307,7 @@ func (t *tx) UsageOf(customerID string) ([]portico.UsageRecord, error) {
 }
 
 func (t *tx) PutUsage(u portico.UsageRecord) error {
+	t.touch(u.CustomerID)
 	return t.exec(`INSERT INTO usage (customer_id, feature_id, resource_id, value, period_start) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (customer_id, feature_id, resource_id) DO UPDATE SET value = excluded.value, period_start = excluded.period_start`,
 		u.CustomerID, u.FeatureID, u.ResourceID, u.Value, u.PeriodStart.UnixNano())

@@ -28,7 +28,9 @@ func customerID(i int) string { return fmt.Sprintf("cust-%06d", i) }
 // the API would. Seeded folders are kept in cacheDir and reused: seeding
 // 100,000 customers takes minutes.
 func seed(ctx context.Context, cacheDir string, n int) (string, error) {
-	dir := filepath.Join(cacheDir, fmt.Sprintf("store-%d", n))
+	// The name changes with what a seeded store holds, so an old one is
+	// not reused.
+	dir := filepath.Join(cacheDir, fmt.Sprintf("store-v2-%d", n))
 	if _, err := os.Stat(filepath.Join(dir, "complete")); err == nil {
 		return dir, nil
 	}
