@@ -54,14 +54,14 @@ type Tx interface {
 	InvoicesOf(customerID string) ([]Invoice, error)
 	AddInvoice(customerID string, inv Invoice) error
 
-	// Entitlement snapshots are a customer's entitlements as last computed
-	// (the JSON answer), valid while the catalog version is the same and
-	// until validUntil. TouchedCustomers returns, and forgets, the
-	// customers whose subscriptions, promotions, usage or record were
-	// written since it was last called: the engine replaces their
-	// snapshots before the transaction commits.
-	PutEntitlementSnapshot(s EntitlementSnapshot) error
-	DeleteEntitlementSnapshots(customerID string) error
+	// Snapshots are answers as last computed (a customer's entitlements,
+	// their portal view), valid while the catalog version is the same and
+	// until ValidUntil. TouchedCustomers returns, and forgets, the
+	// customers whose record, subscriptions, promotions, usage, billing
+	// profile or invoices were written since it was last called: the
+	// engine replaces their snapshots before the transaction commits.
+	PutSnapshot(s Snapshot) error
+	DeleteSnapshots(customerID string) error
 	TouchedCustomers() []string
 
 	// Idempotency records remember the first response to a keyed request.
@@ -70,22 +70,28 @@ type Tx interface {
 	DeleteIdempotency(scope, key string) error
 }
 
-// EntitlementSnapshot is a customer's entitlements for a resource ("" for
-// the customer as a whole), as answered.
-type EntitlementSnapshot struct {
+// Snapshot kinds.
+const (
+	SnapshotEntitlements = "entitlements" // scope: the resource ("" for the customer)
+	SnapshotPortal       = "portal"       // scope: product and resource of the session
+)
+
+// Snapshot is an answer kept for a customer, as answered.
+type Snapshot struct {
 	CustomerID     string
-	ResourceID     string
+	Kind           string
+	Scope          string
 	CatalogVersion int64
 	ValidUntil     time.Time
 	Body           []byte
 }
 
-// SnapshotReader reads entitlement snapshots outside any transaction, in
-// one step: a store that can answers the hottest call without one.
+// SnapshotReader reads snapshots outside any transaction, in one step: a
+// store that can answers the hottest calls without one.
 type SnapshotReader interface {
-	// EntitlementSnapshot returns the body of the snapshot that holds at now
-	// for the current catalog, or ok false.
-	EntitlementSnapshot(ctx context.Context, customerID, resourceID string, now time.Time) (body []byte, ok bool, err error)
+	// Snapshot returns the body of the snapshot that holds at now for the
+	// current catalog, or ok false.
+	Snapshot(ctx context.Context, customerID, kind, scope string, now time.Time) (body []byte, ok bool, err error)
 }
 
 // IdempotencyRecord is the remembered outcome of a keyed mutating request.

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,52 +15,94 @@ import (
 // due would change it.
 const snapshotMaxAge = 24 * time.Hour
 
-// EntitlementsJSON is Entitlements as its JSON answer. The answer comes
-// from the customer's snapshot while it holds — the call a SaaS backend
-// makes on most of its own requests then costs one indexed read — and is
-// computed afresh, and kept, when it does not.
+// EntitlementsJSON is Entitlements as its JSON answer. It comes from the
+// customer's snapshot while that holds — the call a SaaS backend makes on
+// most of its own requests then costs one indexed read — and is computed
+// afresh, and kept, when it does not.
 func (e *Engine) EntitlementsJSON(ctx context.Context, customerID, resourceID string) (json.RawMessage, error) {
+	return e.snapshot(ctx, customerID, portico.SnapshotEntitlements, resourceID, func(o *op, c *portico.Customer) (portico.Snapshot, error) {
+		return o.entitlementSnapshot(c, resourceID)
+	})
+}
+
+// PortalJSON is Portal as its JSON answer, kept and answered the same way.
+func (e *Engine) PortalJSON(ctx context.Context, scope portico.PortalScope) (json.RawMessage, error) {
+	body, err := e.snapshot(ctx, scope.CustomerID, portico.SnapshotPortal, portalScopeKey(scope), func(o *op, c *portico.Customer) (portico.Snapshot, error) {
+		return o.portalSnapshot(c, scope)
+	})
+	if err != nil {
+		return nil, err
+	}
+	// A kept view is stored without its time, the only part that changes
+	// from one answer to the next.
+	now, _ := json.Marshal(e.clock.Now())
+	return bytes.Replace(body, zeroNow, append([]byte(`"now":`), now...), 1), nil
+}
+
+// zeroNow is how a stored portal view's time reads.
+var zeroNow = []byte(`"now":"0001-01-01T00:00:00Z"`)
+
+func portalScopeKey(s portico.PortalScope) string { return s.ProductID + "|" + s.ResourceID }
+
+// snapshot answers from the kept snapshot when it holds, else computes it
+// on a settled customer and keeps it.
+func (e *Engine) snapshot(ctx context.Context, customerID, kind, scope string, compute func(*op, *portico.Customer) (portico.Snapshot, error)) (json.RawMessage, error) {
 	if r, ok := e.store.(portico.SnapshotReader); ok {
-		if body, ok, err := r.EntitlementSnapshot(ctx, customerID, resourceID, e.clock.Now()); err == nil && ok {
+		if body, ok, err := r.Snapshot(ctx, customerID, kind, scope, e.clock.Now()); err == nil && ok {
 			return body, nil
 		}
 	}
 	var body []byte
 	err := e.writeCustomer(ctx, customerID, func(o *op, c *portico.Customer) error {
-		snap, err := o.entitlementSnapshot(c, resourceID)
+		snap, err := compute(o, c)
 		if err != nil {
 			return err
 		}
 		body = snap.Body
-		return o.tx.PutEntitlementSnapshot(snap)
+		return o.tx.PutSnapshot(snap)
 	})
 	return body, err
 }
 
 // entitlementSnapshot computes a customer's entitlements for a resource
-// with the time until which they hold: the first renewal, trial end or
-// scheduled change, promotion end or usage reset.
-func (o *op) entitlementSnapshot(c *portico.Customer, resourceID string) (portico.EntitlementSnapshot, error) {
+// with the time until which they hold.
+func (o *op) entitlementSnapshot(c *portico.Customer, resourceID string) (portico.Snapshot, error) {
 	views, err := o.entitlements(c, resourceID)
 	if err != nil {
-		return portico.EntitlementSnapshot{}, err
+		return portico.Snapshot{}, err
 	}
+	return o.keep(c.ID, portico.SnapshotEntitlements, resourceID, views, views)
+}
+
+// portalSnapshot computes a customer's portal view for a session scope.
+func (o *op) portalSnapshot(c *portico.Customer, scope portico.PortalScope) (portico.Snapshot, error) {
+	v, err := o.portal(c, scope)
+	if err != nil {
+		return portico.Snapshot{}, err
+	}
+	v.Now = time.Time{}
+	return o.keep(c.ID, portico.SnapshotPortal, portalScopeKey(scope), v, v.Entitlements)
+}
+
+// keep encodes an answer with the time until which it holds: the first
+// renewal, trial end or scheduled change, promotion end or usage reset.
+func (o *op) keep(customerID, kind, scope string, answer any, views []portico.EntitlementView) (portico.Snapshot, error) {
 	until := o.now.Add(snapshotMaxAge)
 	earlier := func(t time.Time) {
 		if !t.IsZero() && t.Before(until) {
 			until = t
 		}
 	}
-	subs, err := o.tx.SubscriptionsOf(c.ID)
+	subs, err := o.tx.SubscriptionsOf(customerID)
 	if err != nil {
-		return portico.EntitlementSnapshot{}, err
+		return portico.Snapshot{}, err
 	}
 	for _, s := range subs {
 		earlier(s.NextDue())
 	}
-	promos, err := o.tx.PromotionsOf(c.ID)
+	promos, err := o.tx.PromotionsOf(customerID)
 	if err != nil {
-		return portico.EntitlementSnapshot{}, err
+		return portico.Snapshot{}, err
 	}
 	for _, p := range promos {
 		if p.ExpiresAt != nil {
@@ -71,17 +114,17 @@ func (o *op) entitlementSnapshot(c *portico.Customer, resourceID string) (portic
 			earlier(*v.ResetAt)
 		}
 	}
-	body, err := json.Marshal(views)
-	return portico.EntitlementSnapshot{CustomerID: c.ID, ResourceID: resourceID, CatalogVersion: o.catVersion,
+	body, err := json.Marshal(answer)
+	return portico.Snapshot{CustomerID: customerID, Kind: kind, Scope: scope, CatalogVersion: o.catVersion,
 		ValidUntil: until, Body: body}, err
 }
 
-// refreshSnapshots replaces, before the transaction commits, the
-// entitlement snapshots of every customer it wrote to: the customer as a
-// whole and each resource they subscribe for.
+// refreshSnapshots replaces, before the transaction commits, the snapshots
+// of every customer it wrote to: entitlements and portal view for the
+// customer as a whole and for each resource they subscribe for.
 func (o *op) refreshSnapshots() error {
 	for _, id := range o.tx.TouchedCustomers() {
-		if err := o.tx.DeleteEntitlementSnapshots(id); err != nil {
+		if err := o.tx.DeleteSnapshots(id); err != nil {
 			return err
 		}
 		c, err := o.tx.Customer(id)
@@ -96,12 +139,18 @@ func (o *op) refreshSnapshots() error {
 			return err
 		}
 		for _, r := range resources {
-			snap, err := o.entitlementSnapshot(c, r)
+			ent, err := o.entitlementSnapshot(c, r)
 			if err != nil {
 				return err
 			}
-			if err := o.tx.PutEntitlementSnapshot(snap); err != nil {
+			portal, err := o.portalSnapshot(c, portico.PortalScope{CustomerID: id, ResourceID: r})
+			if err != nil {
 				return err
+			}
+			for _, s := range []portico.Snapshot{ent, portal} {
+				if err := o.tx.PutSnapshot(s); err != nil {
+					return err
+				}
 			}
 		}
 	}

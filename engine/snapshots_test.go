@@ -31,6 +31,19 @@ func TestEntitlementSnapshotsMatchAFreshComputation(t *testing.T) {
 			if string(got) != string(want) {
 				t.Errorf("%s: %s %q\n snapshot %s\n fresh    %s", step, a.customer, a.resource, got, want)
 			}
+			scope := portico.PortalScope{CustomerID: a.customer, ResourceID: a.resource}
+			gotPortal, err := e.eng.PortalJSON(e.ctx, scope)
+			if err != nil {
+				t.Fatalf("%s: PortalJSON(%+v): %v", step, scope, err)
+			}
+			view, err := e.eng.Portal(e.ctx, scope)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantPortal, _ := json.Marshal(view)
+			if string(gotPortal) != string(wantPortal) {
+				t.Errorf("%s: portal %+v\n snapshot %s\n fresh    %s", step, scope, gotPortal, wantPortal)
+			}
 		}
 	}
 	e.createCustomer("ada", withCard())
@@ -79,7 +92,7 @@ func TestWritesLeaveASnapshot(t *testing.T) {
 	e.createCustomer("ada", withCard())
 	e.change("ada", portico.ChangeRequest{PlanID: basic, BillingPeriod: portico.Monthly})
 	e.report("ada", "", apiCalls, 5)
-	body, ok, err := e.st.EntitlementSnapshot(e.ctx, "ada", "", e.clk.Now())
+	body, ok, err := e.st.Snapshot(e.ctx, "ada", portico.SnapshotEntitlements, "", e.clk.Now())
 	if err != nil || !ok {
 		t.Fatalf("no snapshot after a write (ok %v, err %v)", ok, err)
 	}

@@ -636,6 +636,9 @@ func TestPortalSessions(t *testing.T) {
 	if pv.Scope != (portico.PortalScope{CustomerID: "ada", ProductID: sites, ResourceID: "blog"}) {
 		t.Fatalf("scope %+v", pv.Scope)
 	}
+	if pv.ReturnURL != "https://app.example.com/settings" || !pv.Now.Equal(h.clock.Now()) {
+		t.Errorf("returnUrl %q, now %v: want the session's return URL and the server's time %v", pv.ReturnURL, pv.Now, h.clock.Now())
+	}
 
 	expectProblem(t, h.backend(http.MethodPost, "/api/v1/portal-sessions", M{"customerId": "nobody"}), http.StatusNotFound)
 	expectProblem(t, h.backend(http.MethodPost, "/api/v1/portal-sessions", M{"customerId": "ada", "productId": "nope"}), http.StatusUnprocessableEntity, "productId")

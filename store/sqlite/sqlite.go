@@ -77,11 +77,11 @@ func (s *Store) prepare(read bool, queries []string) {
 	}
 }
 
-// EntitlementSnapshot implements portico.SnapshotReader: one prepared
-// statement on a read connection, no transaction.
-func (s *Store) EntitlementSnapshot(ctx context.Context, customerID, resourceID string, now time.Time) ([]byte, bool, error) {
-	const q = `SELECT e.body FROM entitlement_snapshots e JOIN catalog c ON c.id = 1
-		WHERE e.customer_id = ? AND e.resource_id = ? AND e.catalog_version = c.version AND e.valid_until > ?`
+// Snapshot implements portico.SnapshotReader: one prepared statement on a
+// read connection, no transaction.
+func (s *Store) Snapshot(ctx context.Context, customerID, kind, scope string, now time.Time) ([]byte, bool, error) {
+	const q = `SELECT s.body FROM snapshots s JOIN catalog c ON c.id = 1
+		WHERE s.customer_id = ? AND s.kind = ? AND s.scope = ? AND s.catalog_version = c.version AND s.valid_until > ?`
 	st, ok := s.readStmts.Load(q)
 	if !ok {
 		prepared, err := s.read.PrepareContext(ctx, q)
@@ -96,7 +96,7 @@ func (s *Store) EntitlementSnapshot(ctx context.Context, customerID, resourceID 
 		}
 	}
 	var body []byte
-	err := st.(*sql.Stmt).QueryRowContext(ctx, customerID, resourceID, now.UnixNano()).Scan(&body)
+	err := st.(*sql.Stmt).QueryRowContext(ctx, customerID, kind, scope, now.UnixNano()).Scan(&body)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}

@@ -43,16 +43,16 @@ func (t *tx) TouchedCustomers() []string {
 	return ids
 }
 
-func (t *tx) PutEntitlementSnapshot(s portico.EntitlementSnapshot) error {
-	return t.exec(`INSERT INTO entitlement_snapshots (customer_id, resource_id, catalog_version, valid_until, body)
-		VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (customer_id, resource_id) DO UPDATE SET catalog_version = excluded.catalog_version,
+func (t *tx) PutSnapshot(s portico.Snapshot) error {
+	return t.exec(`INSERT INTO snapshots (customer_id, kind, scope, catalog_version, valid_until, body)
+		VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (customer_id, kind, scope) DO UPDATE SET catalog_version = excluded.catalog_version,
 		valid_until = excluded.valid_until, body = excluded.body`,
-		s.CustomerID, s.ResourceID, s.CatalogVersion, s.ValidUntil.UnixNano(), s.Body)
+		s.CustomerID, s.Kind, s.Scope, s.CatalogVersion, s.ValidUntil.UnixNano(), s.Body)
 }
 
-func (t *tx) DeleteEntitlementSnapshots(customerID string) error {
-	return t.exec(`DELETE FROM entitlement_snapshots WHERE customer_id = ?`, customerID)
+func (t *tx) DeleteSnapshots(customerID string) error {
+	return t.exec(`DELETE FROM snapshots WHERE customer_id = ?`, customerID)
 }
 
 // txKey marks a context bound to a transaction.
@@ -326,6 +326,7 @@ func (t *tx) PutBillingProfile(customerID string, p *portico.BillingProfile) err
 	if err != nil {
 		return err
 	}
+	t.touch(customerID)
 	return t.exec(`INSERT INTO billing_profiles (customer_id, doc) VALUES (?, ?)
 		ON CONFLICT (customer_id) DO UPDATE SET doc = excluded.doc`, customerID, doc)
 }
@@ -339,6 +340,7 @@ func (t *tx) AddInvoice(customerID string, inv portico.Invoice) error {
 	if err != nil {
 		return err
 	}
+	t.touch(customerID)
 	return t.exec(`INSERT INTO invoices (id, customer_id, created, doc) VALUES (?, ?, ?, ?)`, inv.ID, customerID, inv.Created.UnixNano(), doc)
 }
 
