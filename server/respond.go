@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/validation"
@@ -46,6 +47,15 @@ var kindType = map[portico.Kind]string{
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
+	if raw, ok := v.(json.RawMessage); ok {
+		// Already encoded (a kept answer, encoded by encoding/json with the
+		// same escaping): written as is, not scanned again.
+		w.Header().Set("Content-Length", strconv.Itoa(len(raw)+1))
+		w.WriteHeader(status)
+		w.Write(raw)
+		w.Write([]byte{'\n'})
+		return
+	}
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.Encode(v)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"regexp"
@@ -62,7 +61,14 @@ func start(cmd *exec.Cmd, url func(string) string) (*proc, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd.Stderr = io.Discard
+	// The server's log goes straight to /dev/null: piping it into this
+	// process would spend the load generator's CPU reading it.
+	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer devnull.Close()
+	cmd.Stderr = devnull
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
