@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
 
@@ -23,6 +24,13 @@ Usage:
 `
 
 func main() {
+	if os.Getenv("GOGC") == "" {
+		// The server's live heap is small (tens of MB) and its garbage is
+		// short-lived request data: collecting at 4× the live heap rather
+		// than 2× gives requests back the CPU the collector took, for a
+		// little memory. GOGC still overrides it.
+		debug.SetGCPercent(400)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()

@@ -30,6 +30,33 @@ type result struct {
 	P50, P99 time.Duration
 	// FirstError describes the first failed request, if any.
 	FirstError string
+	latencies  []time.Duration // sorted
+}
+
+// merge adds up runs of the same call: counts and time add, percentiles
+// come from every latency.
+func merge(rs ...result) result {
+	var out result
+	for _, r := range rs {
+		out.Requests += r.Requests
+		out.Errors += r.Errors
+		out.Elapsed += r.Elapsed
+		out.latencies = append(out.latencies, r.latencies...)
+		if out.FirstError == "" {
+			out.FirstError = r.FirstError
+		}
+	}
+	slices.Sort(out.latencies)
+	out.P50, out.P99 = percentiles(out.latencies)
+	return out
+}
+
+func percentiles(sorted []time.Duration) (p50, p99 time.Duration) {
+	n := len(sorted)
+	if n == 0 {
+		return 0, 0
+	}
+	return sorted[n*50/100], sorted[min(n-1, n*99/100)]
 }
 
 // RPS is the throughput in requests per second.
@@ -104,9 +131,8 @@ func (l load) run(ctx context.Context) result {
 		r.FirstError = s
 	}
 	slices.Sort(latencies)
-	if n := len(latencies); n > 0 {
-		r.P50, r.P99 = latencies[n*50/100], latencies[min(n-1, n*99/100)]
-	}
+	r.latencies = latencies
+	r.P50, r.P99 = percentiles(latencies)
 	return r
 }
 

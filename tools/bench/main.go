@@ -23,6 +23,7 @@ func main() {
 	quick := flag.Bool("quick", false, "a short run: fewer requests, a smaller large store")
 	bareAddr := flag.String("serve-bare", "", "serve the bare baseline handler on this address (used by the bench itself)")
 	profile := flag.String("profile", "", "instead of the bench, load one call (portal, entitlements) and save the server's CPU profile")
+	profiled := flag.Int("profile-customers", small, "the store -profile loads: 1000 or the large one")
 	seedOnly := flag.Int("seed", 0, "instead of the bench, only seed a store of this many customers into the cache")
 	flag.Parse()
 	if *seedOnly > 0 {
@@ -35,7 +36,7 @@ func main() {
 		return
 	}
 	if *profile != "" {
-		if err := profileCall(context.Background(), *cache, *profile, *profile+".pprof"); err != nil {
+		if err := profileCall(context.Background(), *cache, *profile, *profile+".pprof", *profiled); err != nil {
 			logf("profile: %v", err)
 			os.Exit(1)
 		}

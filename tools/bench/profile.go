@@ -12,8 +12,8 @@ import (
 // profileCall loads one call of the small store (portal, entitlements or
 // usage) and saves the server's CPU profile meanwhile, to find where the
 // time goes: go tool pprof -top bin/portico FILE.
-func profileCall(ctx context.Context, cache, call, out string) error {
-	dir, err := seed(ctx, cache, small)
+func profileCall(ctx context.Context, cache, call, out string, customers int) error {
+	dir, err := seed(ctx, cache, customers)
 	if err != nil {
 		return err
 	}
@@ -23,7 +23,7 @@ func profileCall(ctx context.Context, cache, call, out string) error {
 		return err
 	}
 	defer p.stop()
-	tokens, err := portalTokens(ctx, p.URL, small, 64)
+	tokens, err := portalTokens(ctx, p.URL, customers, 64)
 	if err != nil {
 		return err
 	}
@@ -37,7 +37,7 @@ func profileCall(ctx context.Context, cache, call, out string) error {
 				req.Header.Set("Authorization", "Bearer "+tokens[i%len(tokens)])
 			}
 		case "entitlements":
-			req, err = http.NewRequest(http.MethodGet, p.URL+"/api/v1/customers/"+customerID(spread(i, small))+"/entitlements", nil)
+			req, err = http.NewRequest(http.MethodGet, p.URL+"/api/v1/customers/"+customerID(spread(i, customers))+"/entitlements", nil)
 			if err == nil {
 				req.Header.Set("Authorization", "Bearer "+benchKey)
 			}

@@ -14,8 +14,28 @@ import (
 type serverRun struct {
 	Customers            int
 	Portal, Entitlements result
-	Usage, Bare          result
-	PeakRSS              int64
+	Usage                result
+	// The bare handler, measured in turns with each call.
+	PortalBare, EntitlementsBare, UsageBare result
+	PeakRSS                                 int64
+}
+
+// rounds is how many turns a call and the bare handler take: measuring
+// them alternately, rather than one after the other, keeps a change in
+// the machine's load from landing on one side of the ratio.
+const rounds = 4
+
+// paired loads the bare handler and a call in turns and returns both.
+func paired(ctx context.Context, shape loadShape, bare, call func(int) (*http.Request, error)) (callRes, bareRes result) {
+	var cs, bs []result
+	for r := range rounds {
+		l := load{Concurrency: shape.Concurrency, Requests: shape.Requests / rounds, Duration: shape.Duration / rounds, Warmup: 100}
+		l.New = bare
+		bs = append(bs, l.run(ctx))
+		l.New = func(i int) (*http.Request, error) { return call(r*l.Requests + i) }
+		cs = append(cs, l.run(ctx))
+	}
+	return merge(cs...), merge(bs...)
 }
 
 // loadShape is how hard and how long each call is loaded.
@@ -40,28 +60,25 @@ func measureServer(ctx context.Context, dataDir string, customers int, bare *pro
 	if err != nil {
 		return run, err
 	}
-	mk := func(newReq func(i int) (*http.Request, error)) load {
-		return load{Concurrency: shape.Concurrency, Requests: shape.Requests, Duration: shape.Duration, Warmup: 200, New: newReq}
-	}
+	bareReq := func(int) (*http.Request, error) { return http.NewRequest(http.MethodGet, bare.URL+"/", nil) }
 	stop := make(chan struct{})
 	peak := p.peakRSS(stop)
-	run.Bare = mk(func(int) (*http.Request, error) { return http.NewRequest(http.MethodGet, bare.URL+"/", nil) }).run(ctx)
-	run.Portal = mk(func(i int) (*http.Request, error) {
+	run.Portal, run.PortalBare = paired(ctx, shape, bareReq, func(i int) (*http.Request, error) {
 		req, err := http.NewRequest(http.MethodGet, p.URL+"/api/v1/portal", nil)
 		if err == nil {
 			req.Header.Set("Authorization", "Bearer "+tokens[i%len(tokens)])
 		}
 		return req, err
-	}).run(ctx)
-	run.Entitlements = mk(func(i int) (*http.Request, error) {
+	})
+	run.Entitlements, run.EntitlementsBare = paired(ctx, shape, bareReq, func(i int) (*http.Request, error) {
 		req, err := http.NewRequest(http.MethodGet, p.URL+"/api/v1/customers/"+customerID(spread(i, customers))+"/entitlements", nil)
 		if err == nil {
 			req.Header.Set("Authorization", "Bearer "+benchKey)
 		}
 		return req, err
-	}).run(ctx)
+	})
 	if withUsage {
-		run.Usage = mk(func(i int) (*http.Request, error) {
+		run.Usage, run.UsageBare = paired(ctx, shape, bareReq, func(i int) (*http.Request, error) {
 			body, _ := json.Marshal(map[string]any{"customerId": customerID(spread(i, customers)), "featureId": "api-calls", "value": 1})
 			req, err := http.NewRequest(http.MethodPost, p.URL+"/api/v1/usage", bytes.NewReader(body))
 			if err == nil {
@@ -69,7 +86,7 @@ func measureServer(ctx context.Context, dataDir string, customers int, bare *pro
 				req.Header.Set("Content-Type", "application/json")
 			}
 			return req, err
-		}).run(ctx)
+		})
 	}
 	close(stop)
 	run.PeakRSS = <-peak
