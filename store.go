@@ -25,8 +25,8 @@ type Tx interface {
 	Context() context.Context
 
 	// Catalog returns the catalog and its version (0 and an empty catalog
-	// before the first one is applied). In a read-only transaction the
-	// catalog may be shared with other readers: it must not be modified.
+	// before the first one is applied). The catalog may be shared with
+	// other transactions: it must not be modified.
 	Catalog() (*Catalog, int64, error)
 	PutCatalog(c *Catalog) error
 

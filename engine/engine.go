@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -190,6 +191,13 @@ const (
 func (e *Engine) Archive(ctx context.Context, kind, id string) (*portico.Catalog, error) {
 	var out *portico.Catalog
 	err := e.update(ctx, func(o *op) error {
+		// The catalog read may be shared with other transactions: change a
+		// copy.
+		cat, err := cloneCatalog(o.cat)
+		if err != nil {
+			return err
+		}
+		o.cat = cat
 		if !archive(o.cat, kind, id) {
 			return portico.NotFound(kind, id)
 		}
@@ -200,6 +208,16 @@ func (e *Engine) Archive(ctx context.Context, kind, id string) (*portico.Catalog
 		return o.tx.PutCatalog(o.cat)
 	})
 	return out, err
+}
+
+// cloneCatalog is a deep copy of a catalog (a rare operation: archiving).
+func cloneCatalog(c *portico.Catalog) (*portico.Catalog, error) {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return nil, err
+	}
+	var out portico.Catalog
+	return &out, json.Unmarshal(b, &out)
 }
 
 func archive(c *portico.Catalog, kind, id string) bool {

@@ -120,8 +120,11 @@ func (o *op) keep(customerID, kind, scope string, answer any, views []portico.En
 }
 
 // refreshSnapshots replaces, before the transaction commits, the snapshots
-// of every customer it wrote to: entitlements and portal view for the
-// customer as a whole and for each resource they subscribe for.
+// of every customer it wrote to: their entitlements, for the customer as a
+// whole and for each resource they subscribe for, are computed again at
+// once (a SaaS asks for them all the time); their portal views are only
+// dropped, and computed again when next asked for (usage reports, the
+// most frequent writes, would otherwise pay for views rarely looked at).
 func (o *op) refreshSnapshots() error {
 	for _, id := range o.tx.TouchedCustomers() {
 		if err := o.tx.DeleteSnapshots(id); err != nil {
@@ -143,14 +146,8 @@ func (o *op) refreshSnapshots() error {
 			if err != nil {
 				return err
 			}
-			portal, err := o.portalSnapshot(c, portico.PortalScope{CustomerID: id, ResourceID: r})
-			if err != nil {
+			if err := o.tx.PutSnapshot(ent); err != nil {
 				return err
-			}
-			for _, s := range []portico.Snapshot{ent, portal} {
-				if err := o.tx.PutSnapshot(s); err != nil {
-					return err
-				}
 			}
 		}
 	}

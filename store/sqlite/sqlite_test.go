@@ -142,9 +142,9 @@ func TestNestedUpdateIsASavepoint(t *testing.T) {
 	}
 }
 
-// Readers share a decoded catalog while it is current: a new version, or
-// one that another store (another process) wrote, is read afresh, and a
-// writer's copy is its own.
+// Transactions share a decoded catalog while it is current: a new
+// version, or one that another store (another process) wrote, is read
+// afresh, and a catalog not yet committed is never shared.
 func TestReadersSeeTheCurrentCatalog(t *testing.T) {
 	s, path := openTemp(t)
 	ctx := context.Background()
@@ -190,11 +190,14 @@ func TestReadersSeeTheCurrentCatalog(t *testing.T) {
 	if name, v := read(); name != "three" || v != 3 {
 		t.Errorf("after another process's write: %q v%d, want three v3", name, v)
 	}
-	// A writer changing its copy leaves the readers' alone.
+	// A writer reading the catalog it has just put, then rolling back,
+	// leaves the readers with the committed one.
 	_ = s.Update(ctx, func(tx portico.Tx) error {
-		c, _, err := tx.Catalog()
-		if err == nil {
-			c.Products[0].Name = "changed in a write that fails"
+		if err := tx.PutCatalog(&portico.Catalog{Products: []portico.Product{{ID: "p", Name: "rolled back"}}}); err != nil {
+			return err
+		}
+		if _, _, err := tx.Catalog(); err != nil {
+			return err
 		}
 		return errors.New("roll back")
 	})

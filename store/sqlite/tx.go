@@ -144,9 +144,6 @@ func marshal(v any) (string, error) {
 }
 
 func (t *tx) Catalog() (*portico.Catalog, int64, error) {
-	if !t.readOnly {
-		return t.decodeCatalog()
-	}
 	var version int64
 	err := t.queryRow(`SELECT version FROM catalog WHERE id = 1`).Scan(&version)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -159,13 +156,15 @@ func (t *tx) Catalog() (*portico.Catalog, int64, error) {
 		return c.cat, version, nil
 	}
 	cat, version, err := t.decodeCatalog()
-	if err == nil {
+	// Only a committed catalog is shared: a writer may be reading the one it
+	// has just put, which its transaction may yet roll back.
+	if err == nil && t.readOnly {
 		t.store.catalog.Store(&versionedCatalog{version: version, cat: cat})
 	}
 	return cat, version, err
 }
 
-// decodeCatalog reads the catalog afresh: a writer may change its copy.
+// decodeCatalog reads and decodes the catalog.
 func (t *tx) decodeCatalog() (*portico.Catalog, int64, error) {
 	var doc string
 	var version int64

@@ -105,12 +105,8 @@ func measure(ctx context.Context, cfg config, cache string) (*report, error) {
 		return nil, err
 	}
 	defer bare.stop()
-	logf("server, %d customers", small)
-	if rep.Small, err = measureServer(ctx, smallDir, small, bare, cfg.Shape, true); err != nil {
-		return nil, err
-	}
-	logf("server, %d customers", cfg.Large)
-	if rep.Large, err = measureServer(ctx, largeDir, cfg.Large, bare, cfg.Shape, false); err != nil {
+	logf("server: %d and %d customers side by side", small, cfg.Large)
+	if rep.Small, rep.Large, err = measureServers(ctx, smallDir, largeDir, small, cfg.Large, bare, cfg.Shape); err != nil {
 		return nil, err
 	}
 	logf("browser")

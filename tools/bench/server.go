@@ -9,34 +9,20 @@ import (
 	"time"
 )
 
-// serverRun is one server measurement: the calls against one store, with
-// the bare handler measured in the same run.
+// serverRun is the calls measured against one store, each with the bare
+// handler's figure from the turns beside it.
 type serverRun struct {
-	Customers            int
-	Portal, Entitlements result
-	Usage                result
-	// The bare handler, measured in turns with each call.
+	Customers                               int
+	Portal, Entitlements                    result
+	Usage                                   result
 	PortalBare, EntitlementsBare, UsageBare result
 	PeakRSS                                 int64
 }
 
-// rounds is how many turns a call and the bare handler take: measuring
-// them alternately, rather than one after the other, keeps a change in
-// the machine's load from landing on one side of the ratio.
+// rounds is how many turns each side of a comparison takes: loading the
+// sides alternately, rather than one after the other, keeps a change in
+// the machine's load from landing on one side of a ratio.
 const rounds = 4
-
-// paired loads the bare handler and a call in turns and returns both.
-func paired(ctx context.Context, shape loadShape, bare, call func(int) (*http.Request, error)) (callRes, bareRes result) {
-	var cs, bs []result
-	for r := range rounds {
-		l := load{Concurrency: shape.Concurrency, Requests: shape.Requests / rounds, Duration: shape.Duration / rounds, Warmup: 100}
-		l.New = bare
-		bs = append(bs, l.run(ctx))
-		l.New = func(i int) (*http.Request, error) { return call(r*l.Requests + i) }
-		cs = append(cs, l.run(ctx))
-	}
-	return merge(cs...), merge(bs...)
-}
 
 // loadShape is how hard and how long each call is loaded.
 type loadShape struct {
@@ -49,48 +35,103 @@ type loadShape struct {
 // the whole population rather than a few hot rows.
 func spread(i, n int) int { return (i * 7919) % n }
 
-func measureServer(ctx context.Context, dataDir string, customers int, bare *proc, shape loadShape, withUsage bool) (serverRun, error) {
-	run := serverRun{Customers: customers}
+// target is one server a call is sent to, with the request it makes.
+type target func(i int) (*http.Request, error)
+
+// turns loads each target in turn, rounds times, and returns each one's
+// merged result.
+func turns(ctx context.Context, shape loadShape, targets ...target) []result {
+	per := make([][]result, len(targets))
+	for r := range rounds {
+		for k, t := range targets {
+			l := load{Concurrency: shape.Concurrency, Requests: shape.Requests / rounds, Duration: shape.Duration / rounds, Warmup: 100}
+			offset := r * l.Requests
+			l.New = func(i int) (*http.Request, error) { return t(offset + i) }
+			per[k] = append(per[k], l.run(ctx))
+		}
+	}
+	out := make([]result, len(targets))
+	for k := range per {
+		out[k] = merge(per[k]...)
+	}
+	return out
+}
+
+// seeded is a started server over a seeded store, with portal sessions.
+type seeded struct {
+	*proc
+	customers int
+	tokens    []string
+}
+
+func (p *seeded) portal(i int) (*http.Request, error) {
+	req, err := http.NewRequest(http.MethodGet, p.URL+"/api/v1/portal", nil)
+	if err == nil {
+		req.Header.Set("Authorization", "Bearer "+p.tokens[i%len(p.tokens)])
+	}
+	return req, err
+}
+
+func (p *seeded) entitlements(i int) (*http.Request, error) {
+	req, err := http.NewRequest(http.MethodGet, p.URL+"/api/v1/customers/"+customerID(spread(i, p.customers))+"/entitlements", nil)
+	if err == nil {
+		req.Header.Set("Authorization", "Bearer "+benchKey)
+	}
+	return req, err
+}
+
+func (p *seeded) usage(i int) (*http.Request, error) {
+	body, _ := json.Marshal(map[string]any{"customerId": customerID(spread(i, p.customers)), "featureId": "api-calls", "value": 1})
+	req, err := http.NewRequest(http.MethodPost, p.URL+"/api/v1/usage", bytes.NewReader(body))
+	if err == nil {
+		req.Header.Set("Authorization", "Bearer "+benchKey)
+		req.Header.Set("Content-Type", "application/json")
+	}
+	return req, err
+}
+
+func startSeeded(ctx context.Context, dataDir string, customers int) (*seeded, error) {
 	p, err := startPortico(ctx, dataDir)
 	if err != nil {
-		return run, err
+		return nil, err
 	}
-	defer p.stop()
 	tokens, err := portalTokens(ctx, p.URL, customers, 256)
 	if err != nil {
-		return run, err
+		p.stop()
+		return nil, err
 	}
+	return &seeded{proc: p, customers: customers, tokens: tokens}, nil
+}
+
+// measureServers runs a server on each store, and loads each call on the
+// bare handler, the small store and the large one in turns; the usage
+// call, which changes the store, goes to the small one only, last.
+func measureServers(ctx context.Context, smallDir, largeDir string, smallN, largeN int, bare *proc, shape loadShape) (sm, lg serverRun, err error) {
+	s, err := startSeeded(ctx, smallDir, smallN)
+	if err != nil {
+		return sm, lg, err
+	}
+	defer s.stop()
+	l, err := startSeeded(ctx, largeDir, largeN)
+	if err != nil {
+		return sm, lg, err
+	}
+	defer l.stop()
+	sm, lg = serverRun{Customers: smallN}, serverRun{Customers: largeN}
 	bareReq := func(int) (*http.Request, error) { return http.NewRequest(http.MethodGet, bare.URL+"/", nil) }
-	stop := make(chan struct{})
-	peak := p.peakRSS(stop)
-	run.Portal, run.PortalBare = paired(ctx, shape, bareReq, func(i int) (*http.Request, error) {
-		req, err := http.NewRequest(http.MethodGet, p.URL+"/api/v1/portal", nil)
-		if err == nil {
-			req.Header.Set("Authorization", "Bearer "+tokens[i%len(tokens)])
-		}
-		return req, err
-	})
-	run.Entitlements, run.EntitlementsBare = paired(ctx, shape, bareReq, func(i int) (*http.Request, error) {
-		req, err := http.NewRequest(http.MethodGet, p.URL+"/api/v1/customers/"+customerID(spread(i, customers))+"/entitlements", nil)
-		if err == nil {
-			req.Header.Set("Authorization", "Bearer "+benchKey)
-		}
-		return req, err
-	})
-	if withUsage {
-		run.Usage, run.UsageBare = paired(ctx, shape, bareReq, func(i int) (*http.Request, error) {
-			body, _ := json.Marshal(map[string]any{"customerId": customerID(spread(i, customers)), "featureId": "api-calls", "value": 1})
-			req, err := http.NewRequest(http.MethodPost, p.URL+"/api/v1/usage", bytes.NewReader(body))
-			if err == nil {
-				req.Header.Set("Authorization", "Bearer "+benchKey)
-				req.Header.Set("Content-Type", "application/json")
-			}
-			return req, err
-		})
-	}
-	close(stop)
-	run.PeakRSS = <-peak
-	return run, nil
+
+	stopS, stopL := make(chan struct{}), make(chan struct{})
+	peakS, peakL := s.peakRSS(stopS), l.peakRSS(stopL)
+	r := turns(ctx, shape, bareReq, s.portal, l.portal)
+	sm.PortalBare, sm.Portal, lg.PortalBare, lg.Portal = r[0], r[1], r[0], r[2]
+	r = turns(ctx, shape, bareReq, s.entitlements, l.entitlements)
+	sm.EntitlementsBare, sm.Entitlements, lg.EntitlementsBare, lg.Entitlements = r[0], r[1], r[0], r[2]
+	close(stopL)
+	r = turns(ctx, shape, bareReq, s.usage)
+	sm.UsageBare, sm.Usage = r[0], r[1]
+	close(stopS)
+	sm.PeakRSS, lg.PeakRSS = <-peakS, <-peakL
+	return sm, lg, nil
 }
 
 // portalTokens opens portal sessions for k customers spread over n.
