@@ -24,12 +24,14 @@ Usage:
 `
 
 func main() {
-	if os.Getenv("GOGC") == "" {
+	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
 		// The server's live heap is small (tens of MB) and its garbage is
 		// short-lived request data: collecting at 4× the live heap rather
-		// than 2× gives requests back the CPU the collector took, for a
-		// little memory. GOGC still overrides it.
+		// than 2× gives requests back the CPU the collector took, and the
+		// soft limit collects sooner should the heap ever grow large.
+		// GOGC and GOMEMLIMIT override both.
 		debug.SetGCPercent(400)
+		debug.SetMemoryLimit(96 << 20)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)

@@ -92,7 +92,9 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	logs := newLogBuffer(ctx, stderr)
+	defer logs.Flush()
+	log := slog.New(flushOnWarn{slog.NewTextHandler(logs, nil), logs})
 	themes, err := loadTheme(os.Getenv("PORTICO_THEME"))
 	if err != nil {
 		return err
