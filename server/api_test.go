@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -1193,5 +1194,52 @@ func TestConcurrentChangesAndUsage(t *testing.T) {
 	}
 	if got := h.entitlements("busy", "")[featSeats].Usage; got != want {
 		t.Fatalf("seats usage %d, want %d (the sum reported)", got, want)
+	}
+}
+
+// Many first portal reads at once, each computing and keeping a view
+// (none is kept yet), all answer, and each answers its own customer.
+func TestConcurrentFirstPortalReads(t *testing.T) {
+	t.Parallel()
+	const n = 48
+	h := newHarness(t)
+	tokens := make([]string, n)
+	for i := range n {
+		id := fmt.Sprintf("reader-%02d", i)
+		h.createCustomer(id, i%2 == 0)
+		tokens[i] = h.session(id, "", "")
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, n)
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			r, err := h.try(http.MethodGet, "/api/v1/portal", tokens[i], nil)
+			switch {
+			case err != nil:
+				errs <- err.Error()
+			case r.Status != http.StatusOK:
+				errs <- r.String()
+			default:
+				if id, _ := r.get("customer.id"); id != fmt.Sprintf("reader-%02d", i) {
+					errs <- fmt.Sprintf("reader %d got the portal of %v", i, id)
+				}
+			}
+		}()
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	close(start)
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("concurrent first portal reads did not all answer within 20 s")
+	}
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }
