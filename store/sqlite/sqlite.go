@@ -59,22 +59,30 @@ func (s *Store) prepared(read bool, query string) *sql.Stmt {
 // unprepared. Savepoint names and other queries that fail to prepare are
 // left alone.
 func (s *Store) prepare(read bool, queries []string) {
+	for _, q := range queries {
+		_, _ = s.statement(context.Background(), read, q)
+	}
+}
+
+// statement returns the pool's statement for a query, preparing it on
+// first use; a concurrent first use keeps one of the two.
+func (s *Store) statement(ctx context.Context, read bool, q string) (*sql.Stmt, error) {
 	cache, db := &s.writeStmts, s.write
 	if read {
 		cache, db = &s.readStmts, s.read
 	}
-	for _, q := range queries {
-		if _, ok := cache.Load(q); ok {
-			continue
-		}
-		st, err := db.Prepare(q)
-		if err != nil {
-			continue
-		}
-		if _, loaded := cache.LoadOrStore(q, st); loaded {
-			st.Close()
-		}
+	if st, ok := cache.Load(q); ok {
+		return st.(*sql.Stmt), nil
 	}
+	st, err := db.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := cache.LoadOrStore(q, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
 }
 
 // Snapshot implements portico.SnapshotReader: one prepared statement on a
@@ -82,21 +90,12 @@ func (s *Store) prepare(read bool, queries []string) {
 func (s *Store) Snapshot(ctx context.Context, customerID, kind, scope string, now time.Time) ([]byte, bool, error) {
 	const q = `SELECT s.body FROM snapshots s JOIN catalog c ON c.id = 1
 		WHERE s.customer_id = ? AND s.kind = ? AND s.scope = ? AND s.catalog_version = c.version AND s.valid_until > ?`
-	st, ok := s.readStmts.Load(q)
-	if !ok {
-		prepared, err := s.read.PrepareContext(ctx, q)
-		if err != nil {
-			return nil, false, err
-		}
-		if prev, loaded := s.readStmts.LoadOrStore(q, prepared); loaded {
-			prepared.Close()
-			st = prev
-		} else {
-			st = prepared
-		}
+	st, err := s.statement(ctx, true, q)
+	if err != nil {
+		return nil, false, err
 	}
 	var body []byte
-	err := st.(*sql.Stmt).QueryRowContext(ctx, customerID, kind, scope, now.UnixNano()).Scan(&body)
+	err = st.QueryRowContext(ctx, customerID, kind, scope, now.UnixNano()).Scan(&body)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}
