@@ -42,19 +42,35 @@ func usageResource(g *grant, resourceID string) string {
 }
 
 func (o *op) entitlements(c *portico.Customer, resourceID string) ([]portico.EntitlementView, error) {
-	subs, err := o.tx.SubscriptionsOf(c.ID)
+	in, err := o.grantInputs(c.ID)
 	if err != nil {
 		return nil, err
 	}
-	promos, err := o.tx.PromotionsOf(c.ID)
-	if err != nil {
-		return nil, err
+	return o.entitlementsFrom(c, resourceID, in), nil
+}
+
+// grantInputs is what a customer's entitlements are computed from.
+type grantInputs struct {
+	subs   []*portico.Subscription
+	promos []portico.Promotion
+	usage  []portico.UsageRecord
+}
+
+func (o *op) grantInputs(customerID string) (grantInputs, error) {
+	var in grantInputs
+	var err error
+	if in.subs, err = o.tx.SubscriptionsOf(customerID); err != nil {
+		return in, err
 	}
-	usage, err := o.tx.UsageOf(c.ID)
-	if err != nil {
-		return nil, err
+	if in.promos, err = o.tx.PromotionsOf(customerID); err != nil {
+		return in, err
 	}
-	grants := o.resolve(c, resourceID, subs, promos)
+	in.usage, err = o.tx.UsageOf(customerID)
+	return in, err
+}
+
+func (o *op) entitlementsFrom(c *portico.Customer, resourceID string, in grantInputs) []portico.EntitlementView {
+	grants := o.resolve(c, resourceID, in.subs, in.promos)
 	out := []portico.EntitlementView{}
 	for _, f := range o.cat.Features {
 		g, ok := grants[f.ID]
@@ -69,12 +85,12 @@ func (o *op) entitlements(c *portico.Customer, resourceID string) ([]portico.Ent
 			continue
 		}
 		var resetAt *time.Time
-		v.Usage, resetAt = usageValue(f, findUsage(usage, f.ID, usageResource(g, resourceID)), g.anchor, o.now)
+		v.Usage, resetAt = usageValue(f, findUsage(in.usage, f.ID, usageResource(g, resourceID)), g.anchor, o.now)
 		v.ResetAt = resetAt
 		v.HasAccess = g.unlimited || v.Usage < g.limit
 		out = append(out, v)
 	}
-	return out, nil
+	return out
 }
 
 func findUsage(recs []portico.UsageRecord, featureID, resourceID string) *portico.UsageRecord {

@@ -67,11 +67,12 @@ func (e *Engine) snapshot(ctx context.Context, customerID, kind, scope string, c
 // entitlementSnapshot computes a customer's entitlements for a resource
 // with the time until which they hold.
 func (o *op) entitlementSnapshot(c *portico.Customer, resourceID string) (portico.Snapshot, error) {
-	views, err := o.entitlements(c, resourceID)
+	in, err := o.grantInputs(c.ID)
 	if err != nil {
 		return portico.Snapshot{}, err
 	}
-	return o.keep(c.ID, portico.SnapshotEntitlements, resourceID, views, views)
+	views := o.entitlementsFrom(c, resourceID, in)
+	return o.keep(c.ID, portico.SnapshotEntitlements, resourceID, views, in.subs, in.promos, views)
 }
 
 // portalSnapshot computes a customer's portal view for a session scope.
@@ -81,28 +82,29 @@ func (o *op) portalSnapshot(c *portico.Customer, scope portico.PortalScope) (por
 		return portico.Snapshot{}, err
 	}
 	v.Now = time.Time{}
-	return o.keep(c.ID, portico.SnapshotPortal, portalScopeKey(scope), v, v.Entitlements)
+	subs, err := o.tx.SubscriptionsOf(c.ID)
+	if err != nil {
+		return portico.Snapshot{}, err
+	}
+	promos, err := o.tx.PromotionsOf(c.ID)
+	if err != nil {
+		return portico.Snapshot{}, err
+	}
+	return o.keep(c.ID, portico.SnapshotPortal, portalScopeKey(scope), v, subs, promos, v.Entitlements)
 }
 
 // keep encodes an answer with the time until which it holds: the first
-// renewal, trial end or scheduled change, promotion end or usage reset.
-func (o *op) keep(customerID, kind, scope string, answer any, views []portico.EntitlementView) (portico.Snapshot, error) {
+// renewal, trial end or scheduled change, promotion end or usage reset,
+// from what the answer was computed from.
+func (o *op) keep(customerID, kind, scope string, answer any, subs []*portico.Subscription, promos []portico.Promotion, views []portico.EntitlementView) (portico.Snapshot, error) {
 	until := o.now.Add(snapshotMaxAge)
 	earlier := func(t time.Time) {
 		if !t.IsZero() && t.Before(until) {
 			until = t
 		}
 	}
-	subs, err := o.tx.SubscriptionsOf(customerID)
-	if err != nil {
-		return portico.Snapshot{}, err
-	}
 	for _, s := range subs {
 		earlier(s.NextDue())
-	}
-	promos, err := o.tx.PromotionsOf(customerID)
-	if err != nil {
-		return portico.Snapshot{}, err
 	}
 	for _, p := range promos {
 		if p.ExpiresAt != nil {
