@@ -205,19 +205,8 @@ func (w *Web) static() http.Handler {
 // file serves one file of the web folder at another path, revalidated.
 func (w *Web) file(name string) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		f, err := os.Open(filepath.Join(w.Dir, name))
-		if err != nil {
-			http.NotFound(rw, r)
-			return
-		}
-		defer f.Close()
-		st, err := f.Stat()
-		if err != nil {
-			http.NotFound(rw, r)
-			return
-		}
 		rw.Header().Set("Cache-Control", "no-cache")
-		http.ServeContent(rw, r, name, st.ModTime(), f)
+		http.ServeFile(rw, r, filepath.Join(w.Dir, name))
 	})
 }
 
