@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/portico-dev/portico/internal/headless"
 	"io"
 	"net/http"
 	"os"
@@ -240,20 +241,6 @@ func (b *syncBuffer) Tail(n int) string {
 	return s
 }
 
-// browserPath is Debian's Chromium, else the first of chromium and
-// chromium-browser on PATH; "" when there is none.
-func browserPath() string {
-	if p, err := exec.LookPath("/usr/bin/chromium"); err == nil {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
-
 // inCI reports whether the CI variable is set, as CI services set it: a
 // missing browser is then a failure, not a reason to skip.
 func inCI() bool { return os.Getenv("CI") != "" }
@@ -322,7 +309,7 @@ func begin(t *testing.T, scenario string) (*page, *server) {
 // fails when CI is set.
 func requireBrowser(t *testing.T) string {
 	t.Helper()
-	path := browserPath()
+	path := headless.Path()
 	if path == "" {
 		const msg = "no Chromium found (/usr/bin/chromium, or chromium or chromium-browser on PATH); install it with apt-get install chromium"
 		if inCI() {
@@ -337,14 +324,7 @@ func requireBrowser(t *testing.T) string {
 // 1280×900; its actions must end by deadline.
 func newPage(t *testing.T, path, scenario string, deadline time.Time) *page {
 	t.Helper()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(path),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("no-first-run", true),
-	)
+	allocCtx, cancelAlloc := headless.Allocator(context.Background(), path)
 	tab, cancelTab := chromedp.NewContext(allocCtx)
 	t.Cleanup(func() {
 		cancelTab()

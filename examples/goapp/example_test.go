@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/portico-dev/portico/internal/headless"
 	"io"
 	"net"
 	"net/http"
@@ -44,7 +45,7 @@ func TestAcmeNotesInChromium(t *testing.T) {
 	portico := filepath.Join(root, "bin", "portico")
 	require(t, portico, "build it with make build at the repository's root")
 	require(t, filepath.Join(root, "web", "app.wasm"), "build it with make build at the repository's root")
-	browser := chromium()
+	browser := headless.Path()
 	if browser == "" {
 		missing(t, "no Chromium found (/usr/bin/chromium, or chromium or chromium-browser on PATH): apt-get install chromium")
 	}
@@ -165,16 +166,6 @@ func missing(t *testing.T, msg string) {
 		t.Fatal(msg + " (CI is set, so this is a failure)")
 	}
 	t.Skip(msg)
-}
-
-// chromium is the browser's path, "" without one.
-func chromium() string {
-	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
 }
 
 // freeAddr is a loopback address with a port free a moment ago: Portico
@@ -361,14 +352,7 @@ type browser struct {
 
 func newBrowser(t *testing.T, path string) *browser {
 	t.Helper()
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(path),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("no-first-run", true),
-	)
+	alloc, cancelAlloc := headless.Allocator(context.Background(), path)
 	ctx, cancel := chromedp.NewContext(alloc)
 	t.Cleanup(func() { cancel(); cancelAlloc() })
 	b := &browser{t: t, ctx: ctx}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/portico-dev/portico/internal/headless"
 	"slices"
 	"time"
 
@@ -25,18 +26,6 @@ type browserRun struct {
 	Runs       int
 	Cold, Warm pageTimes
 	FloorFCP   float64
-}
-
-// Chromium's flags for a headless, quiet run.
-func allocator(ctx context.Context, path string) (context.Context, context.CancelFunc) {
-	return chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(path),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("no-first-run", true),
-	)
 }
 
 // measureBrowser loads a portal page runs times in a fresh browser profile
@@ -97,7 +86,7 @@ func measureFloor(ctx context.Context, chromium, url string, runs int) (float64,
 }
 
 func inFreshBrowser(ctx context.Context, chromium string, fn func(context.Context) (pageTimes, error)) (pageTimes, error) {
-	actx, cancel := allocator(ctx, chromium)
+	actx, cancel := headless.Allocator(ctx, chromium)
 	defer cancel()
 	tab, cancelTab := chromedp.NewContext(actx)
 	defer cancelTab()

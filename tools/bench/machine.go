@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"context"
 	"fmt"
+	"github.com/portico-dev/portico/internal/headless"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -47,21 +48,12 @@ func describeMachine() machine {
 			m.OS = string(mm[1]) + " " + runtime.GOARCH
 		}
 	}
-	if p := chromiumPath(); p != "" {
+	if p := headless.Path(); p != "" {
 		if b, err := exec.Command(p, "--version").Output(); err == nil {
 			m.Chromium = strings.TrimSpace(string(b))
 		}
 	}
 	return m
-}
-
-func chromiumPath() string {
-	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
 }
 
 // sizes are the bytes a browser downloads.

@@ -9,6 +9,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/portico-dev/portico/internal/headless"
 	"os"
 	"os/signal"
 	"time"
@@ -113,7 +114,7 @@ func measure(ctx context.Context, cfg config, cache string) (*report, error) {
 	if rep.Browser, err = browserFigures(ctx, smallDir, cfg.BrowserRuns); err != nil {
 		return nil, err
 	}
-	if rep.Browser.FloorFCP, err = measureFloor(ctx, chromiumPath(), bare.URL+"/page.html", cfg.BrowserRuns); err != nil {
+	if rep.Browser.FloorFCP, err = measureFloor(ctx, headless.Path(), bare.URL+"/page.html", cfg.BrowserRuns); err != nil {
 		return nil, err
 	}
 	return rep, nil
@@ -121,7 +122,7 @@ func measure(ctx context.Context, cfg config, cache string) (*report, error) {
 
 // browserFigures loads a seeded customer's portal page in Chromium.
 func browserFigures(ctx context.Context, dataDir string, runs int) (browserRun, error) {
-	chromium := chromiumPath()
+	chromium := headless.Path()
 	if chromium == "" {
 		return browserRun{}, fmt.Errorf("no Chromium found: apt-get install chromium")
 	}
