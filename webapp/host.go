@@ -159,7 +159,6 @@ func emit(event string, detail any) {
 // handles itself is left to it, the others the portal does too.
 func (p *Page) callbacks() components.Callbacks {
 	hostDoes := func(event string) bool { return framed() && slices.Contains(p.host.Handles, event) }
-	texts := components.TextsFor(p.query.Get("locale"), p.host.Texts)
 	return components.Callbacks{
 		OnPlanSelected: func(_ app.Context, sel components.PlanSelection) bool {
 			emit(EventPlanSelected, map[string]string{"planId": sel.PlanID, "billingPeriod": sel.BillingPeriod,
@@ -180,6 +179,7 @@ func (p *Page) callbacks() components.Callbacks {
 		},
 		OnError: func(_ app.Context, msg string) { emit(EventError, hostProblem{Message: msg}) },
 		OnSessionExpired: func(app.Context) {
+			texts := components.TextsFor(p.query.Get("locale"), p.host.Texts)
 			emit(EventSessionExpired, map[string]string{"message": texts.Get("sessionExpired")})
 		},
 	}
