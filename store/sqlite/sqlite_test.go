@@ -2,13 +2,13 @@ package sqlite
 
 import (
 	"context"
-	"errors"
 	"io/fs"
 	"path/filepath"
 	"testing"
 	"time"
 
 	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/billing"
 )
 
 func openTemp(t *testing.T) (*Store, string) {
@@ -51,157 +51,4 @@ func TestOpenMigratesOnceInWALMode(t *testing.T) {
 	}
 }
 
-func TestOneLiveSubscriptionPerCustomerProductResource(t *testing.T) {
-	s, _ := openTemp(t)
-	ctx := context.Background()
-	now := time.Now().UTC()
-	sub := func(id, resource, status string) *portico.Subscription {
-		return &portico.Subscription{ID: id, CustomerID: "ada", ProductID: "app", ResourceID: resource,
-			Status: status, CreatedAt: now, CurrentPeriodEnd: now.Add(time.Hour)}
-	}
-	put := func(subs ...*portico.Subscription) error {
-		return s.Update(ctx, func(tx portico.Tx) error {
-			for _, x := range subs {
-				if err := tx.PutSubscription(x); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	}
-	if err := put(&portico.Subscription{}); err == nil {
-		t.Fatal("a subscription of an unknown customer was stored")
-	}
-	s.Update(ctx, func(tx portico.Tx) error { return tx.CreateCustomer(&portico.Customer{ID: "ada", CreatedAt: now}) })
-	if err := put(sub("s1", "", portico.StatusActive), sub("s2", "", portico.StatusCanceled), sub("s3", "r1", portico.StatusTrialing)); err != nil {
-		t.Fatalf("distinct live subscriptions refused: %v", err)
-	}
-	if err := put(sub("s4", "", portico.StatusTrialing)); err == nil {
-		t.Fatal("a second live subscription for the same product and resource was stored")
-	}
-	var subs []*portico.Subscription
-	s.View(ctx, func(tx portico.Tx) error { var err error; subs, err = tx.SubscriptionsOf("ada"); return err })
-	if len(subs) != 3 {
-		t.Errorf("%d subscriptions stored, want 3 (the refused one rolled back)", len(subs))
-	}
-}
-
-func TestFailedUpdateChangesNothing(t *testing.T) {
-	s, _ := openTemp(t)
-	ctx := context.Background()
-	boom := errors.New("boom")
-	err := s.Update(ctx, func(tx portico.Tx) error {
-		if err := tx.CreateCustomer(&portico.Customer{ID: "ada", CreatedAt: time.Now()}); err != nil {
-			return err
-		}
-		return boom
-	})
-	if !errors.Is(err, boom) {
-		t.Fatalf("Update = %v", err)
-	}
-	err = s.View(ctx, func(tx portico.Tx) error { _, err := tx.Customer("ada"); return err })
-	if !errors.Is(err, portico.ErrNotFound) {
-		t.Errorf("customer after a failed update: %v, want ErrNotFound", err)
-	}
-	if err := s.View(ctx, func(tx portico.Tx) error { return tx.PutCatalog(&portico.Catalog{}) }); err == nil {
-		t.Error("a write inside View succeeded")
-	}
-}
-
-// An Update made with a write transaction's context joins it as a
-// savepoint: its failure undoes its own writes, the rest commits.
-func TestNestedUpdateIsASavepoint(t *testing.T) {
-	s, _ := openTemp(t)
-	ctx := context.Background()
-	boom := errors.New("boom")
-	err := s.Update(ctx, func(tx portico.Tx) error {
-		if err := tx.CreateCustomer(&portico.Customer{ID: "kept", CreatedAt: time.Now()}); err != nil {
-			return err
-		}
-		inner := s.Update(tx.Context(), func(tx portico.Tx) error {
-			if err := tx.CreateCustomer(&portico.Customer{ID: "undone", CreatedAt: time.Now()}); err != nil {
-				return err
-			}
-			return boom
-		})
-		if !errors.Is(inner, boom) {
-			t.Errorf("inner Update = %v", inner)
-		}
-		return s.Update(tx.Context(), func(tx portico.Tx) error {
-			return tx.CreateCustomer(&portico.Customer{ID: "nested", CreatedAt: time.Now()})
-		})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for id, want := range map[string]bool{"kept": true, "nested": true, "undone": false} {
-		err := s.View(ctx, func(tx portico.Tx) error { _, err := tx.Customer(id); return err })
-		if (err == nil) != want {
-			t.Errorf("customer %s stored = %v, want %v", id, err == nil, want)
-		}
-	}
-}
-
-// Transactions share a decoded catalog while it is current: a new
-// version, or one that another store (another process) wrote, is read
-// afresh, and a catalog not yet committed is never shared.
-func TestReadersSeeTheCurrentCatalog(t *testing.T) {
-	s, path := openTemp(t)
-	ctx := context.Background()
-	put := func(st *Store, name string) {
-		t.Helper()
-		err := st.Update(ctx, func(tx portico.Tx) error {
-			return tx.PutCatalog(&portico.Catalog{Products: []portico.Product{{ID: "p", Name: name}}})
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	read := func() (string, int64) {
-		t.Helper()
-		var name string
-		var version int64
-		err := s.View(ctx, func(tx portico.Tx) error {
-			c, v, err := tx.Catalog()
-			if err == nil && len(c.Products) > 0 {
-				name, version = c.Products[0].Name, v
-			}
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return name, version
-	}
-	put(s, "one")
-	if name, v := read(); name != "one" || v != 1 {
-		t.Fatalf("catalog = %q v%d, want one v1", name, v)
-	}
-	put(s, "two")
-	if name, v := read(); name != "two" || v != 2 {
-		t.Errorf("after a new version: %q v%d, want two v2", name, v)
-	}
-	other, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	put(other, "three")
-	if name, v := read(); name != "three" || v != 3 {
-		t.Errorf("after another process's write: %q v%d, want three v3", name, v)
-	}
-	// A writer reading the catalog it has just put, then rolling back,
-	// leaves the readers with the committed one.
-	_ = s.Update(ctx, func(tx portico.Tx) error {
-		if err := tx.PutCatalog(&portico.Catalog{Products: []portico.Product{{ID: "p", Name: "rolled back"}}}); err != nil {
-			return err
-		}
-		if _, _, err := tx.Catalog(); err != nil {
-			return err
-		}
-		return errors.New("roll back")
-	})
-	if name, _ := read(); name != "three" {
-		t.Errorf("a failed writer's change reached readers: %q", name)
-	}
-}
+var _ billing.Store = (*Store)(nil)

@@ -1,0 +1,344 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	portico "github.com/portico-dev/portico"
+)
+
+// tx implements portico.Tx over one PostgreSQL transaction. pgx prepares
+// and caches each statement per connection by itself.
+type tx struct {
+	tx       pgx.Tx
+	ctx      context.Context
+	depth    int // nested savepoints
+	store    *Store
+	readOnly bool
+	// subs are the subscriptions read so far, by customer (read-only).
+	subs map[string][]*portico.Subscription
+	// touched are the customers whose entitlements' inputs were written.
+	touched map[string]bool
+}
+
+// txKey marks a context bound to a write transaction.
+type txKey struct{}
+
+func txOf(ctx context.Context) *tx {
+	t, _ := ctx.Value(txKey{}).(*tx)
+	return t
+}
+
+func (t *tx) Context() context.Context { return t.ctx }
+
+// savepoint runs fn within the transaction, undoing only fn's writes when
+// it fails.
+func (t *tx) savepoint(fn func(portico.Tx) error) error {
+	t.depth++
+	defer func() { t.depth-- }()
+	name := "sp" + strconv.Itoa(t.depth)
+	if err := t.exec("SAVEPOINT " + name); err != nil {
+		return err
+	}
+	if err := fn(t); err != nil {
+		if rerr := t.exec("ROLLBACK TO SAVEPOINT " + name); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+		t.exec("RELEASE SAVEPOINT " + name)
+		return err
+	}
+	return t.exec("RELEASE SAVEPOINT " + name)
+}
+
+func (t *tx) exec(query string, args ...any) error {
+	_, err := t.tx.Exec(t.ctx, query, args...)
+	return err
+}
+
+func (t *tx) touch(customerID string) {
+	if t.touched == nil {
+		t.touched = map[string]bool{}
+	}
+	t.touched[customerID] = true
+}
+
+func (t *tx) TouchedCustomers() []string {
+	ids := make([]string, 0, len(t.touched))
+	for id := range t.touched {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	t.touched = nil
+	return ids
+}
+
+// getDoc decodes the JSON document the query selects into v.
+func (t *tx) getDoc(v any, query string, args ...any) error {
+	var doc []byte
+	err := t.tx.QueryRow(t.ctx, query, args...).Scan(&doc)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return portico.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(doc, v)
+}
+
+// listDocs decodes each row's JSON document.
+func listDocs[T any](t *tx, query string, args ...any) ([]T, error) {
+	rows, err := t.tx.Query(t.ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var doc []byte
+		if err := rows.Scan(&doc); err != nil {
+			return nil, err
+		}
+		var v T
+		if err := json.Unmarshal(doc, &v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+func marshal(v any) (string, error) {
+	b, err := json.Marshal(v)
+	return string(b), err
+}
+
+func (t *tx) Catalog() (*portico.Catalog, int64, error) {
+	var version int64
+	err := t.tx.QueryRow(t.ctx, `SELECT version FROM catalog WHERE id = 1`).Scan(&version)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return &portico.Catalog{}, 0, nil
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	if c := t.store.catalog.Load(); c != nil && c.version == version {
+		return c.cat, version, nil
+	}
+	var doc []byte
+	if err := t.tx.QueryRow(t.ctx, `SELECT version, doc FROM catalog WHERE id = 1`).Scan(&version, &doc); err != nil {
+		return nil, 0, err
+	}
+	var c portico.Catalog
+	if err := json.Unmarshal(doc, &c); err != nil {
+		return nil, 0, err
+	}
+	// Only a committed catalog is shared: a writer's may yet roll back.
+	if t.readOnly {
+		t.store.catalog.Store(&versionedCatalog{version: version, cat: &c})
+	}
+	return &c, version, nil
+}
+
+func (t *tx) PutCatalog(c *portico.Catalog) error {
+	doc, err := marshal(c)
+	if err != nil {
+		return err
+	}
+	return t.exec(`INSERT INTO catalog (id, version, doc) VALUES (1, 1, $1)
+		ON CONFLICT (id) DO UPDATE SET version = catalog.version + 1, doc = excluded.doc`, doc)
+}
+
+func (t *tx) Customer(id string) (*portico.Customer, error) {
+	var c portico.Customer
+	if err := t.getDoc(&c, `SELECT doc FROM customers WHERE id = $1`, id); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+func (t *tx) CreateCustomer(c *portico.Customer) error {
+	doc, err := marshal(c)
+	if err != nil {
+		return err
+	}
+	t.touch(c.ID)
+	return t.exec(`INSERT INTO customers (id, created_at, doc) VALUES ($1, $2, $3)`, c.ID, c.CreatedAt.UnixNano(), doc)
+}
+
+func (t *tx) UpdateCustomer(c *portico.Customer) error {
+	doc, err := marshal(c)
+	if err != nil {
+		return err
+	}
+	t.touch(c.ID)
+	return t.exec(`UPDATE customers SET doc = $1 WHERE id = $2`, doc, c.ID)
+}
+
+func (t *tx) CustomerCount() (int, error) {
+	var n int
+	err := t.tx.QueryRow(t.ctx, `SELECT COUNT(*) FROM customers`).Scan(&n)
+	return n, err
+}
+
+func (t *tx) Subscription(id string) (*portico.Subscription, error) {
+	var s portico.Subscription
+	if err := t.getDoc(&s, `SELECT doc FROM subscriptions WHERE id = $1`, id); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+func (t *tx) SubscriptionsOf(customerID string) ([]*portico.Subscription, error) {
+	// A read sees one snapshot, and its readers ask for a customer's
+	// subscriptions several times.
+	if subs, ok := t.subs[customerID]; ok && t.readOnly {
+		return subs, nil
+	}
+	subs, err := listDocs[*portico.Subscription](t, `SELECT doc FROM subscriptions WHERE customer_id = $1 ORDER BY created_at, id`, customerID)
+	if err == nil && t.readOnly {
+		if t.subs == nil {
+			t.subs = map[string][]*portico.Subscription{}
+		}
+		t.subs[customerID] = subs
+	}
+	return subs, err
+}
+
+func (t *tx) PutSubscription(s *portico.Subscription) error {
+	doc, err := marshal(s)
+	if err != nil {
+		return err
+	}
+	t.touch(s.CustomerID)
+	var due *int64
+	if d := s.NextDue(); !d.IsZero() {
+		n := d.UnixNano()
+		due = &n
+	}
+	return t.exec(`INSERT INTO subscriptions (id, customer_id, product_id, resource_id, status, next_due, created_at, doc)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (id) DO UPDATE SET status = excluded.status, next_due = excluded.next_due, doc = excluded.doc`,
+		s.ID, s.CustomerID, s.ProductID, s.ResourceID, s.Status, due, s.CreatedAt.UnixNano(), doc)
+}
+
+func (t *tx) DueSubscriptions(at time.Time, limit int) ([]*portico.Subscription, error) {
+	return listDocs[*portico.Subscription](t, `SELECT doc FROM subscriptions WHERE next_due IS NOT NULL AND next_due <= $1 ORDER BY next_due, id LIMIT $2`, at.UnixNano(), limit)
+}
+
+func (t *tx) ProductHasSubscriptions(productID string) (bool, error) {
+	var ok bool
+	err := t.tx.QueryRow(t.ctx, `SELECT EXISTS (SELECT 1 FROM subscriptions WHERE product_id = $1)`, productID).Scan(&ok)
+	return ok, err
+}
+
+func (t *tx) PromotionsOf(customerID string) ([]portico.Promotion, error) {
+	return listDocs[portico.Promotion](t, `SELECT doc FROM promotions WHERE customer_id = $1 ORDER BY granted_at, id`, customerID)
+}
+
+func (t *tx) AddPromotion(p portico.Promotion) error {
+	doc, err := marshal(p)
+	if err != nil {
+		return err
+	}
+	t.touch(p.CustomerID)
+	return t.exec(`INSERT INTO promotions (id, customer_id, granted_at, doc) VALUES ($1, $2, $3, $4)`, p.ID, p.CustomerID, p.GrantedAt.UnixNano(), doc)
+}
+
+func (t *tx) UsageOf(customerID string) ([]portico.UsageRecord, error) {
+	rows, err := t.tx.Query(t.ctx, `SELECT feature_id, resource_id, value, period_start FROM usage WHERE customer_id = $1 ORDER BY feature_id, resource_id`, customerID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []portico.UsageRecord
+	for rows.Next() {
+		u := portico.UsageRecord{CustomerID: customerID}
+		var start int64
+		if err := rows.Scan(&u.FeatureID, &u.ResourceID, &u.Value, &start); err != nil {
+			return nil, err
+		}
+		u.PeriodStart = time.Unix(0, start).UTC()
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) PutUsage(u portico.UsageRecord) error {
+	t.touch(u.CustomerID)
+	return t.exec(`INSERT INTO usage (customer_id, feature_id, resource_id, value, period_start) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (customer_id, feature_id, resource_id) DO UPDATE SET value = excluded.value, period_start = excluded.period_start`,
+		u.CustomerID, u.FeatureID, u.ResourceID, u.Value, u.PeriodStart.UnixNano())
+}
+
+func (t *tx) BillingProfile(customerID string) (*portico.BillingProfile, error) {
+	var p portico.BillingProfile
+	if err := t.getDoc(&p, `SELECT doc FROM billing_profiles WHERE customer_id = $1`, customerID); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+func (t *tx) PutBillingProfile(customerID string, p *portico.BillingProfile) error {
+	doc, err := marshal(p)
+	if err != nil {
+		return err
+	}
+	t.touch(customerID)
+	return t.exec(`INSERT INTO billing_profiles (customer_id, doc) VALUES ($1, $2)
+		ON CONFLICT (customer_id) DO UPDATE SET doc = excluded.doc`, customerID, doc)
+}
+
+func (t *tx) InvoicesOf(customerID string) ([]portico.Invoice, error) {
+	return listDocs[portico.Invoice](t, `SELECT doc FROM invoices WHERE customer_id = $1 ORDER BY created DESC, seq DESC`, customerID)
+}
+
+func (t *tx) AddInvoice(customerID string, inv portico.Invoice) error {
+	doc, err := marshal(inv)
+	if err != nil {
+		return err
+	}
+	t.touch(customerID)
+	return t.exec(`INSERT INTO invoices (id, customer_id, created, doc) VALUES ($1, $2, $3, $4)`, inv.ID, customerID, inv.Created.UnixNano(), doc)
+}
+
+func (t *tx) PutSnapshot(s portico.Snapshot) error {
+	return t.exec(`INSERT INTO snapshots (customer_id, kind, scope, catalog_version, valid_until, body)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (customer_id, kind, scope) DO UPDATE SET catalog_version = excluded.catalog_version,
+		valid_until = excluded.valid_until, body = excluded.body`,
+		s.CustomerID, s.Kind, s.Scope, s.CatalogVersion, s.ValidUntil.UnixNano(), s.Body)
+}
+
+func (t *tx) DeleteSnapshots(customerID string) error {
+	return t.exec(`DELETE FROM snapshots WHERE customer_id = $1`, customerID)
+}
+
+func (t *tx) Idempotency(scope, key string) (*portico.IdempotencyRecord, error) {
+	r := portico.IdempotencyRecord{Scope: scope, Key: key}
+	var created int64
+	err := t.tx.QueryRow(t.ctx, `SELECT request_hash, status, body, created_at FROM idempotency WHERE scope = $1 AND key = $2`, scope, key).
+		Scan(&r.RequestHash, &r.Status, &r.Body, &created)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, portico.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	r.CreatedAt = time.Unix(0, created).UTC()
+	return &r, nil
+}
+
+func (t *tx) PutIdempotency(r *portico.IdempotencyRecord) error {
+	return t.exec(`INSERT INTO idempotency (scope, key, request_hash, status, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (scope, key) DO UPDATE SET request_hash = excluded.request_hash, status = excluded.status, body = excluded.body`,
+		r.Scope, r.Key, r.RequestHash, r.Status, r.Body, r.CreatedAt.UnixNano())
+}
+
+func (t *tx) DeleteIdempotency(scope, key string) error {
+	return t.exec(`DELETE FROM idempotency WHERE scope = $1 AND key = $2`, scope, key)
+}
