@@ -51,3 +51,21 @@ func (c *Test) Advance(d time.Duration) time.Time {
 func (c *Test) AdvanceTo(t time.Time) time.Time {
 	return c.Advance(t.Sub(c.Now()))
 }
+
+// Offset is how far the clock is ahead of its base.
+func (c *Test) Offset() time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.offset
+}
+
+// RaiseOffset moves the clock to offset d ahead of its base when that is
+// later than its time now: replicas sharing a test clock catch up with the
+// one that advanced it.
+func (c *Test) RaiseOffset(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if d > c.offset {
+		c.offset = d
+	}
+}

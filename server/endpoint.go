@@ -93,6 +93,10 @@ func (s *Server) endpoint(auth authFunc, h handler) http.Handler {
 			return
 		}
 		r = r.WithContext(context.WithValue(r.Context(), principalKey{}, p))
+		if err := s.SyncClock(r.Context()); err != nil {
+			writeError(w, r, s.Log, err)
+			return
+		}
 		body, err := readBody(r)
 		if err != nil {
 			writeError(w, r, s.Log, err)

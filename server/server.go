@@ -27,6 +27,9 @@ type Server struct {
 	PublicURL string
 	// TestClock, when set, enables the test-clock endpoints.
 	TestClock *clock.Test
+	// SharedClock, when set beside TestClock, keeps the test clock in the
+	// database so that every replica tells the same time.
+	SharedClock portico.SharedClock
 	// Billing is the billing provider (Stripe); nil keeps billing local.
 	Billing billing.Provider
 	// BillingDeadline bounds the portal's wait for the billing provider

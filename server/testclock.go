@@ -1,7 +1,9 @@
 package server
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"strconv"
@@ -14,6 +16,34 @@ import (
 func (s *Server) testClockOff() error {
 	return &portico.Error{Kind: portico.KindNotFound, Title: "Not found",
 		Detail: "The test clock is off; start the server with PORTICO_TEST_CLOCK=1 to use it."}
+}
+
+// SyncClock brings the test clock up to the time another replica moved the
+// shared clock to. Each API call and each scheduler round starts with it.
+func (s *Server) SyncClock(ctx context.Context) error {
+	if s.TestClock == nil || s.SharedClock == nil {
+		return nil
+	}
+	d, err := s.SharedClock.ClockOffset(ctx)
+	if err != nil {
+		return fmt.Errorf("read the shared test clock: %w", err)
+	}
+	s.TestClock.RaiseOffset(d)
+	return nil
+}
+
+// shareClock records this replica's advanced clock for the others (keeping
+// a later time another replica stored meanwhile).
+func (s *Server) shareClock(ctx context.Context) error {
+	if s.SharedClock == nil {
+		return nil
+	}
+	d, err := s.SharedClock.RaiseClockOffset(ctx, s.TestClock.Offset())
+	if err != nil {
+		return fmt.Errorf("store the shared test clock: %w", err)
+	}
+	s.TestClock.RaiseOffset(d)
+	return nil
 }
 
 func (s *Server) getTestClock(r *http.Request, _ []byte) (int, any, error) {
@@ -56,6 +86,9 @@ func (s *Server) advanceTestClock(r *http.Request, body []byte) (int, any, error
 		return 0, nil, portico.Invalid("by", "is required (or give to)")
 	}
 	s.TestClock.AdvanceTo(to)
+	if err := s.shareClock(r.Context()); err != nil {
+		return 0, nil, err
+	}
 	n, err := s.Engine.RunDue(r.Context())
 	return http.StatusOK, portico.TestClockView{Now: s.TestClock.Now(), Applied: n}, err
 }

@@ -137,6 +137,9 @@ func (w *Web) pageHeaders(path string, next http.Handler) http.Handler {
 		// go-app answers 304 to a matching ETag before rendering; a page
 		// holds live data, so it is always rendered afresh and never stored.
 		r.Header.Del("If-None-Match")
+		if err := w.API.SyncClock(r.Context()); err != nil {
+			w.API.Log.Warn("page rendered on this replica's test clock", "err", err)
+		}
 		next.ServeHTTP(noStore{rw}, r)
 	})
 }

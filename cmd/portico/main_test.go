@@ -57,12 +57,12 @@ func TestServeRefusesBadSettings(t *testing.T) {
 	os.WriteFile(bad, []byte(`{"features":[{"id":"x","name":"X","type":"metered"}],"products":[],"plans":[],"addons":[]}`), 0o600)
 	cases := map[string][2]string{
 		"invalid catalog":  {"PORTICO_CATALOG", bad},
-		"postgres not yet": {"PORTICO_DATABASE_URL", "postgres://localhost/portico"},
+		"unreachable postgres": {"PORTICO_DATABASE_URL", "postgres://nobody@127.0.0.1:1/portico?connect_timeout=2"},
 		"bad interval":     {"PORTICO_SCHEDULER_INTERVAL", "soon"},
 	}
 	wants := map[string]string{
 		"invalid catalog":  "features[0].resetPeriod: is required",
-		"postgres not yet": "PORTICO_DATABASE_URL",
+		"unreachable postgres": "PORTICO_DATABASE_URL",
 		"bad interval":     "PORTICO_SCHEDULER_INTERVAL",
 	}
 	for name, kv := range cases {
@@ -89,38 +89,74 @@ func serveDemo(t *testing.T, env map[string]string) (urls map[string]string, key
 	for k, v := range env {
 		t.Setenv(k, v)
 	}
+	b := startServe(t)
+	if b.key == "" {
+		b.stop()
+		t.Fatal("the banner gave no generated key")
+	}
+	return b.urls, b.key, b.stop
+}
+
+// banner is what a started server printed, and how to stop it.
+type banner struct {
+	base, key string // key: only when generated
+	urls      map[string]string
+	stop      func()
+}
+
+// startServe runs `portico serve` as the environment sets it up, with the
+// demo, and reads its banner.
+func startServe(t *testing.T) banner {
+	t.Helper()
+	return launchServe(t)()
+}
+
+// launchServe starts `portico serve` and returns a function that waits for
+// its banner: servers launched one after the other start together.
+func launchServe(t *testing.T) func() banner {
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
-	done := make(chan int)
+	done := make(chan int, 1)
 	go func() { done <- run(ctx, []string{"serve"}, pw, io.Discard); pw.Close() }()
-
-	lines := bufio.NewScanner(pr)
-	urls = map[string]string{}
-	urlRE := regexp.MustCompile(`^\s+(\w+)\s+.*(http://\S+/portal\?session=\S+)$`)
-	for lines.Scan() && len(urls) < 7 {
-		l := lines.Text()
-		if m := urlRE.FindStringSubmatch(l); m != nil {
-			urls[m[1]] = m[2]
-		}
-		if k, ok := strings.CutPrefix(l, "Backend API key (generated, kept in "); ok {
-			key = k[strings.Index(k, "sk_"):]
-		}
-	}
-	go io.Copy(io.Discard, pr)
-	if len(urls) != 7 || key == "" {
-		cancel()
-		t.Fatalf("banner gave %d portal URLs and key %q", len(urls), key)
-	}
-	return urls, key, func() {
-		cancel()
-		select {
-		case code := <-done:
-			if code != 0 {
-				t.Errorf("serve exited %d after shutdown", code)
+	read := make(chan banner, 1)
+	go func() {
+		lines := bufio.NewScanner(pr)
+		b := banner{urls: map[string]string{}}
+		urlRE := regexp.MustCompile(`^\s+(\w+)\s+.*(http://\S+/portal\?session=\S+)$`)
+		for lines.Scan() && len(b.urls) < 7 {
+			l := lines.Text()
+			if m := urlRE.FindStringSubmatch(l); m != nil {
+				b.urls[m[1]] = m[2]
 			}
-		case <-time.After(10 * time.Second):
-			t.Fatal("serve did not stop")
+			if k, ok := strings.CutPrefix(l, "Backend API key (generated, kept in "); ok {
+				b.key = k[strings.Index(k, "sk_"):]
+			}
+			if u, ok := strings.CutPrefix(l, "Portico is listening on "); ok {
+				b.base = strings.Fields(u)[0]
+			}
 		}
+		go io.Copy(io.Discard, pr)
+		read <- b
+	}()
+	return func() banner {
+		t.Helper()
+		b := <-read
+		b.stop = func() {
+			cancel()
+			select {
+			case code := <-done:
+				if code != 0 {
+					t.Errorf("serve exited %d after shutdown", code)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("serve did not stop")
+			}
+		}
+		if len(b.urls) != 7 {
+			b.stop()
+			t.Fatalf("banner gave %d portal URLs", len(b.urls))
+		}
+		return b
 	}
 }
 

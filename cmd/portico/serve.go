@@ -25,6 +25,7 @@ import (
 	"github.com/portico-dev/portico/engine"
 	"github.com/portico-dev/portico/server"
 	"github.com/portico-dev/portico/server/session"
+	"github.com/portico-dev/portico/store/postgres"
 	"github.com/portico-dev/portico/store/sqlite"
 )
 
@@ -61,9 +62,6 @@ func loadConfig() (config, error) {
 		return c, fmt.Errorf("PORTICO_SCHEDULER_INTERVAL: must be a positive duration such as 30s")
 	}
 	c.SchedulerEvery = every
-	if c.DatabaseURL != "" {
-		return c, errors.New("PORTICO_DATABASE_URL: the PostgreSQL store is not available in this version; unset it to use the embedded SQLite store")
-	}
 	return c, nil
 }
 
@@ -104,18 +102,15 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 	if addr := os.Getenv("PORTICO_PPROF"); addr != "" {
 		go servePprof(addr, log)
 	}
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		return fmt.Errorf("PORTICO_DATA: %w", err)
-	}
-	key, generated, err := secretKey(cfg)
-	if err != nil {
-		return err
-	}
-	store, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, "portico.db"))
+	store, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	key, generated, err := secretKey(ctx, cfg, store)
+	if err != nil {
+		return err
+	}
 
 	var clk portico.Clock = clock.Real{}
 	var testClock *clock.Test
@@ -124,11 +119,14 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 		clk = testClock
 	}
 	eng := engine.New(store, clk)
-	if err := loadData(ctx, cfg, eng); err != nil {
+	if err := loadData(ctx, cfg, eng, store); err != nil {
 		return err
 	}
 	srv := &server.Server{Engine: eng, Store: store, Sessions: session.NewSigner(key), SecretKey: key,
 		PublicURL: cfg.PublicURL, TestClock: testClock, SessionTTL: time.Hour, Log: log, CORSOrigins: cfg.CORSOrigins}
+	if shared, ok := store.(portico.SharedClock); ok && testClock != nil {
+		srv.SharedClock = shared
+	}
 	if srv.Billing, err = billingProvider(store, log); err != nil {
 		return err
 	}
@@ -147,13 +145,13 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 	}
 	handler := webHandler(cfg, srv, log)
 	printBanner(stdout, cfg, srv, key, generated)
-	go schedule(ctx, eng, cfg.SchedulerEvery, log)
+	go schedule(ctx, srv, store, cfg.SchedulerEvery, log)
 	return listenAndServe(ctx, ln, handler, log)
 }
 
 // billingProvider is Stripe when STRIPE_SECRET_KEY is set (STRIPE_API_BASE
 // points it at stripe-mock or a proxy), else nil: billing stays local.
-func billingProvider(store *sqlite.Store, log *slog.Logger) (billing.Provider, error) {
+func billingProvider(store billing.Store, log *slog.Logger) (billing.Provider, error) {
 	key := os.Getenv("STRIPE_SECRET_KEY")
 	if key == "" {
 		return nil, nil
@@ -199,28 +197,63 @@ func webHandler(cfg config, srv *server.Server, log *slog.Logger) http.Handler {
 	return web.Handler()
 }
 
-// secretKey is PORTICO_SECRET_KEY, else the key kept in the data folder,
-// else a new one written there.
-func secretKey(cfg config) (key string, generated bool, err error) {
+// secretKey is PORTICO_SECRET_KEY, else the key the store shares between
+// replicas (PostgreSQL), else the key kept in the data folder, else a new
+// one stored there.
+func secretKey(ctx context.Context, cfg config, store portico.Store) (key string, generated bool, err error) {
 	if cfg.SecretKey != "" {
 		return cfg.SecretKey, false, nil
+	}
+	fresh := newSecretKey()
+	if shared, ok := store.(portico.SharedSecrets); ok {
+		key, err := shared.Secret(ctx, "api", func() string { return fresh })
+		if err != nil {
+			return "", false, fmt.Errorf("read the shared secret key: %w", err)
+		}
+		return key, key == fresh, nil
 	}
 	path := filepath.Join(cfg.DataDir, "secret_key")
 	if b, err := os.ReadFile(path); err == nil {
 		return strings.TrimSpace(string(b)), false, nil
 	}
-	buf := make([]byte, 24)
-	rand.Read(buf)
-	key = "sk_" + hex.EncodeToString(buf)
-	if err := os.WriteFile(path, []byte(key+"\n"), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte(fresh+"\n"), 0o600); err != nil {
 		return "", false, fmt.Errorf("store the generated secret key: %w", err)
 	}
-	return key, true, nil
+	return fresh, true, nil
 }
 
-func loadData(ctx context.Context, cfg config, eng *engine.Engine) error {
+func newSecretKey() string {
+	buf := make([]byte, 24)
+	rand.Read(buf)
+	return "sk_" + hex.EncodeToString(buf)
+}
+
+// store is what the server needs of its store: the portico.Store, and the
+// billing provider's links and events.
+type store interface {
+	portico.Store
+	billing.Store
+}
+
+// openStore opens PostgreSQL when PORTICO_DATABASE_URL is set, else the
+// SQLite file in the data folder.
+func openStore(ctx context.Context, cfg config) (store, error) {
+	if cfg.DatabaseURL != "" {
+		s, err := postgres.Open(ctx, cfg.DatabaseURL)
+		if err != nil {
+			return nil, fmt.Errorf("PORTICO_DATABASE_URL: %w", err)
+		}
+		return s, nil
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("PORTICO_DATA: %w", err)
+	}
+	return sqlite.Open(ctx, filepath.Join(cfg.DataDir, "portico.db"))
+}
+
+func loadData(ctx context.Context, cfg config, eng *engine.Engine, store portico.Store) error {
 	if cfg.Demo {
-		if err := demo.Load(ctx, eng); err != nil {
+		if err := loadDemo(ctx, eng, store); err != nil {
 			return err
 		}
 	}
@@ -239,10 +272,35 @@ func loadData(ctx context.Context, cfg config, eng *engine.Engine) error {
 	return nil
 }
 
+// loadDemo loads the demo catalog and the customers not there yet. Replicas
+// starting together on one database take turns, so none sees a customer
+// another is half-way through setting up.
+func loadDemo(ctx context.Context, eng *engine.Engine, store portico.Store) error {
+	ex, ok := store.(portico.Exclusive)
+	if !ok {
+		return demo.Load(ctx, eng)
+	}
+	for {
+		ran, err := ex.TryExclusive(ctx, "demo", func(ctx context.Context) error { return demo.Load(ctx, eng) })
+		if ran || err != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
 func printBanner(w io.Writer, cfg config, srv *server.Server, key string, generated bool) {
-	fmt.Fprintf(w, "Portico is listening on %s (data in %s)\n", cfg.PublicURL, cfg.DataDir)
+	where, keyWhere := "data in "+cfg.DataDir, filepath.Join(cfg.DataDir, "secret_key")
+	if cfg.DatabaseURL != "" {
+		where, keyWhere = "data in PostgreSQL", "the database"
+	}
+	fmt.Fprintf(w, "Portico is listening on %s (%s)\n", cfg.PublicURL, where)
 	if generated {
-		fmt.Fprintf(w, "Backend API key (generated, kept in %s): %s\n", filepath.Join(cfg.DataDir, "secret_key"), key)
+		fmt.Fprintf(w, "Backend API key (generated, kept in %s): %s\n", keyWhere, key)
 	} else {
 		fmt.Fprintf(w, "Backend API key: %s…\n", key[:min(len(key), 8)])
 	}
@@ -263,12 +321,14 @@ func printBanner(w io.Writer, cfg config, srv *server.Server, key string, genera
 }
 
 // schedule applies what falls due (renewals, trial ends, scheduled changes)
-// every interval until ctx ends.
-func schedule(ctx context.Context, eng *engine.Engine, every time.Duration, log *slog.Logger) {
+// every interval until ctx ends. Replicas on one database take turns: one
+// round at a time runs, under the store's exclusive lock.
+func schedule(ctx context.Context, srv *server.Server, store portico.Store, every time.Duration, log *slog.Logger) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		if n, err := eng.RunDue(ctx); err != nil && ctx.Err() == nil {
+		n, err := runDue(ctx, srv, store)
+		if err != nil && ctx.Err() == nil {
 			log.Error("scheduler", "err", err)
 		} else if n > 0 {
 			log.Info("scheduler applied due events", "events", n)
@@ -279,6 +339,23 @@ func schedule(ctx context.Context, eng *engine.Engine, every time.Duration, log 
 		case <-t.C:
 		}
 	}
+}
+
+func runDue(ctx context.Context, srv *server.Server, store portico.Store) (int, error) {
+	if err := srv.SyncClock(ctx); err != nil {
+		return 0, err
+	}
+	ex, ok := store.(portico.Exclusive)
+	if !ok {
+		return srv.Engine.RunDue(ctx)
+	}
+	var n int
+	_, err := ex.TryExclusive(ctx, "scheduler", func(ctx context.Context) error {
+		var err error
+		n, err = srv.Engine.RunDue(ctx)
+		return err
+	})
+	return n, err
 }
 
 // listenAndServe serves until ctx ends, then stops taking connections and lets

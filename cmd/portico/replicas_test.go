@@ -1,0 +1,93 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"testing"
+	"time"
+
+	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/internal/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// Two servers on one PostgreSQL database, started together with the demo:
+// one backend key and one portal session secret (generated once, kept in
+// the database), one test clock, one set of idempotency records.
+func TestReplicasOnPostgreSQLShareKeysClockAndRecords(t *testing.T) {
+	t.Setenv("PORTICO_DATABASE_URL", pgtest.URL(t))
+	t.Setenv("PORTICO_DATA", t.TempDir())
+	t.Setenv("PORTICO_ADDR", "127.0.0.1:0")
+	t.Setenv("PORTICO_DEMO", "1")
+	t.Setenv("PORTICO_TEST_CLOCK", "1")
+	t.Setenv("PORTICO_SCHEDULER_INTERVAL", "200ms")
+	waitA, waitB := launchServe(t), launchServe(t)
+	a, b := waitA(), waitB()
+	defer a.stop()
+	defer b.stop()
+	key := a.key + b.key // exactly one of them generated it
+	if key == "" || (a.key != "" && b.key != "") {
+		t.Fatalf("generated keys %q and %q, want exactly one", a.key, b.key)
+	}
+
+	for id, u := range a.urls {
+		_, token := splitPortalURL(u)
+		var v struct{ Customer struct{ ID string } }
+		if status := call(t, "GET", b.base+"/api/v1/portal", token, nil, &v); status != 200 || v.Customer.ID != id {
+			t.Errorf("%s's portal session from one replica on the other: %d, customer %q", id, status, v.Customer.ID)
+		}
+	}
+	for _, base := range []string{a.base, b.base} {
+		if status := call(t, "GET", base+"/api/v1/customers/grace", key, nil, nil); status != 200 {
+			t.Errorf("the backend key on %s: %d", base, status)
+		}
+	}
+
+	var moved portico.TestClockView
+	if status := call(t, "POST", a.base+"/api/v1/test-clock/advance", key, map[string]string{"by": "40d"}, &moved); status != 200 {
+		t.Fatalf("advance: %d", status)
+	}
+	var seen portico.TestClockView
+	call(t, "GET", b.base+"/api/v1/test-clock", key, nil, &seen)
+	if d := seen.Now.Sub(moved.Now); d < 0 || d > 5*time.Second {
+		t.Errorf("the other replica's clock is at %s, the advanced one at %s", seen.Now, moved.Now)
+	}
+
+	usage := func(base string) int {
+		body, _ := json.Marshal(map[string]any{"customerId": "barbara", "featureId": "api-calls", "value": 5})
+		req, _ := http.NewRequest("POST", base+"/api/v1/usage", bytes.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+key)
+		req.Header.Set("Idempotency-Key", "report-1")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	before := apiCalls(t, a.base, key)
+	if s1, s2 := usage(a.base), usage(b.base); s1 >= 300 || s2 != s1 {
+		t.Errorf("a keyed report on each replica: %d then %d, want the same answer", s1, s2)
+	}
+	if after := apiCalls(t, b.base, key); after != before+5 {
+		t.Errorf("API calls %d → %d after one report repeated on another replica, want +5", before, after)
+	}
+}
+
+// apiCalls is barbara's API-call usage.
+func apiCalls(t *testing.T, base, key string) int64 {
+	t.Helper()
+	var ents []portico.EntitlementView
+	if status := call(t, "GET", base+"/api/v1/customers/barbara/entitlements", key, nil, &ents); status != 200 {
+		t.Fatalf("entitlements: %d", status)
+	}
+	for _, e := range ents {
+		if e.FeatureID == "api-calls" {
+			return e.Usage
+		}
+	}
+	t.Fatal("barbara has no api-calls entitlement")
+	return 0
+}
