@@ -56,14 +56,14 @@ func TestServeRefusesBadSettings(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "catalog.json")
 	os.WriteFile(bad, []byte(`{"features":[{"id":"x","name":"X","type":"metered"}],"products":[],"plans":[],"addons":[]}`), 0o600)
 	cases := map[string][2]string{
-		"invalid catalog":  {"PORTICO_CATALOG", bad},
+		"invalid catalog":      {"PORTICO_CATALOG", bad},
 		"unreachable postgres": {"PORTICO_DATABASE_URL", "postgres://nobody@127.0.0.1:1/portico?connect_timeout=2"},
-		"bad interval":     {"PORTICO_SCHEDULER_INTERVAL", "soon"},
+		"bad interval":         {"PORTICO_SCHEDULER_INTERVAL", "soon"},
 	}
 	wants := map[string]string{
-		"invalid catalog":  "features[0].resetPeriod: is required",
+		"invalid catalog":      "features[0].resetPeriod: is required",
 		"unreachable postgres": "PORTICO_DATABASE_URL",
-		"bad interval":     "PORTICO_SCHEDULER_INTERVAL",
+		"bad interval":         "PORTICO_SCHEDULER_INTERVAL",
 	}
 	for name, kv := range cases {
 		t.Run(name, func(t *testing.T) {
