@@ -6,7 +6,7 @@ WASM    := web/app.wasm
 WASMEXEC := bin/go_js_wasm_exec
 STRIPEMOCK := bin/stripe-mock
 
-.PHONY: build wasm run test vet clean bench example-html example-goapp
+.PHONY: build wasm run test test-deps vet clean bench example-html example-goapp
 
 ## build: the server binary (bin/portico) and the web client (web/app.wasm, .br, .gz)
 build: wasm
@@ -28,9 +28,12 @@ vet:
 	@test -z "$$(gofmt -l .)" || (echo "gofmt needed on:"; gofmt -l .; exit 1)
 
 ## test: static checks, every test with the race detector (end-to-end tests
-## drive Chromium), then the browser tests of the wasm client
-test: vet build $(WASMEXEC) $(STRIPEMOCK)
-	$(GO) test -race -count=1 ./...
+## drive Chromium; the store tests run against SQLite and a PostgreSQL server
+## they start), the engine's and the API's tests again on PostgreSQL, then the
+## browser tests of the wasm client
+test: test-deps vet build $(WASMEXEC) $(STRIPEMOCK)
+	PORTICO_REQUIRE_POSTGRES=1 $(GO) test -race -count=1 ./...
+	PORTICO_REQUIRE_POSTGRES=1 PORTICO_TEST_STORE=postgres $(GO) test -race -count=1 ./engine ./server
 	PATH="$(CURDIR)/bin:$$PATH" GOOS=js GOARCH=wasm $(GO) test -count=1 -run 'Browser|Fetch' ./client ./components
 
 ## bench: measure sizes, page loads, the API under load and at scale, and the
@@ -39,6 +42,11 @@ test: vet build $(WASMEXEC) $(STRIPEMOCK)
 ## the first time).
 bench: build
 	$(GO) run ./tools/bench -out docs/performance.md
+
+## test-deps: install what the tests need from Debian's packages (gcc,
+## chromium, postgresql), when missing
+test-deps:
+	tools/test-deps.sh
 
 # stripe-mock, Stripe's test double, pinned in its own module (tools/stripemock).
 $(STRIPEMOCK): tools/stripemock/go.mod tools/stripemock/go.sum

@@ -12,6 +12,8 @@ import (
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/clock"
 	"github.com/portico-dev/portico/engine"
+	"github.com/portico-dev/portico/internal/pgtest"
+	"github.com/portico-dev/portico/store/postgres"
 	"github.com/portico-dev/portico/store/sqlite"
 )
 
@@ -142,16 +144,39 @@ func testCatalog(j portico.Journey) *portico.Catalog {
 	}
 }
 
-// newEngine returns an engine over a fresh SQLite file with cat applied,
-// on a clock frozen at start.
-func newEngine(t testing.TB, start time.Time, cat *portico.Catalog) (*engine.Engine, *clock.Test, *sqlite.Store) {
+// testStore is what the tests need of a store.
+type testStore interface {
+	portico.Store
+	portico.SnapshotReader
+}
+
+func TestMain(m *testing.M) { pgtest.MainIfUsed(m) }
+
+// openStore opens a fresh store: a SQLite file, or a PostgreSQL database
+// when PORTICO_TEST_STORE=postgres.
+func openStore(t testing.TB) testStore {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "portico.db"))
+	var st testStore
+	var err error
+	if pgtest.OnPostgres() {
+		st, err = postgres.Open(ctx, pgtest.URL(t))
+	} else {
+		st, err = sqlite.Open(ctx, filepath.Join(t.TempDir(), "portico.db"))
+	}
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
 	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// newEngine returns an engine over a fresh SQLite file with cat applied,
+// on a clock frozen at start.
+func newEngine(t testing.TB, start time.Time, cat *portico.Catalog) (*engine.Engine, *clock.Test, testStore) {
+	t.Helper()
+	ctx := context.Background()
+	st := openStore(t)
 	clk := clock.NewFrozen(start)
 	eng := engine.New(st, clk)
 	if _, err := eng.ApplyCatalog(ctx, cat); err != nil {
@@ -167,7 +192,7 @@ type env struct {
 	ctx context.Context
 	eng *engine.Engine
 	clk *clock.Test
-	st  *sqlite.Store
+	st  testStore
 }
 
 func newEnv(t testing.TB, j portico.Journey) *env {

@@ -22,6 +22,8 @@ import (
 	"github.com/portico-dev/portico/engine"
 	"github.com/portico-dev/portico/server"
 	"github.com/portico-dev/portico/server/session"
+	"github.com/portico-dev/portico/internal/pgtest"
+	"github.com/portico-dev/portico/store/postgres"
 	"github.com/portico-dev/portico/store/sqlite"
 )
 
@@ -83,13 +85,30 @@ func newHarness(t *testing.T, opts ...option) *harness {
 	return h
 }
 
-// newBareHarness is a server with no catalog applied yet.
-func newBareHarness(t *testing.T, opts ...option) *harness {
+func TestMain(m *testing.M) { pgtest.MainIfUsed(m) }
+
+// openStore opens a fresh store: a SQLite file, or a PostgreSQL database
+// when PORTICO_TEST_STORE=postgres.
+func openStore(t *testing.T) portico.Store {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "portico.db"))
+	ctx := context.Background()
+	var st portico.Store
+	var err error
+	if pgtest.OnPostgres() {
+		st, err = postgres.Open(ctx, pgtest.URL(t))
+	} else {
+		st, err = sqlite.Open(ctx, filepath.Join(t.TempDir(), "portico.db"))
+	}
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
+	return st
+}
+
+// newBareHarness is a server with no catalog applied yet.
+func newBareHarness(t *testing.T, opts ...option) *harness {
+	t.Helper()
+	st := openStore(t)
 	clk := clock.NewFrozen(t0)
 	srv := &server.Server{
 		Engine:     engine.New(st, clk),

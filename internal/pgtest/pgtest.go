@@ -54,6 +54,10 @@ func Main(m interface{ Run() int }) {
 // URL returns the address of a new, empty database, dropped when t ends.
 // The test is skipped when no PostgreSQL can be had, or fails when
 // EnvRequire is set.
+//
+// The database is a schema of its own in one shared database, named by
+// the address's search_path: creating a schema takes milliseconds where
+// creating a database takes a checkpoint.
 func URL(t testing.TB) string {
 	t.Helper()
 	once.Do(func() { baseURL, setupErr = start() })
@@ -64,14 +68,16 @@ func URL(t testing.TB) string {
 		t.Skipf("PostgreSQL: %v (set %s, or install Debian's postgresql)", setupErr, EnvURL)
 	}
 	name := "portico_test_" + randomHex(6)
-	admin(t, "CREATE DATABASE "+name)
-	t.Cleanup(func() { admin(t, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)") })
+	admin(t, "CREATE SCHEMA "+name)
+	t.Cleanup(func() { admin(t, "DROP SCHEMA IF EXISTS "+name+" CASCADE") })
 	u, _ := url.Parse(baseURL)
-	u.Path = "/" + name
+	q := u.Query()
+	q.Set("search_path", name)
+	u.RawQuery = q.Encode()
 	return u.String()
 }
 
-// admin runs one statement on the server's maintenance database.
+// admin runs one statement on the server's test database.
 func admin(t testing.TB, sql string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
