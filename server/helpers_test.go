@@ -20,9 +20,9 @@ import (
 	"github.com/portico-dev/portico/assets"
 	"github.com/portico-dev/portico/clock"
 	"github.com/portico-dev/portico/engine"
+	"github.com/portico-dev/portico/internal/pgtest"
 	"github.com/portico-dev/portico/server"
 	"github.com/portico-dev/portico/server/session"
-	"github.com/portico-dev/portico/internal/pgtest"
 	"github.com/portico-dev/portico/store/postgres"
 	"github.com/portico-dev/portico/store/sqlite"
 )
