@@ -84,6 +84,22 @@ type Webhooks interface {
 	Webhooks(onEvent billing.EventHandler) http.Handler
 }
 
+// webhooksOf finds the webhooks of a provider, looking through wrappers
+// such as billing.Guard.
+func webhooksOf(p billing.Provider) (Webhooks, bool) {
+	for p != nil {
+		if wh, ok := p.(Webhooks); ok {
+			return wh, true
+		}
+		u, ok := p.(interface{ Unwrap() billing.Provider })
+		if !ok {
+			break
+		}
+		p = u.Unwrap()
+	}
+	return nil, false
+}
+
 // onBillingEvent applies what a billing provider's webhook tells: a paid
 // checkout applies its change, a subscription the provider ended ends here,
 // a failed payment puts the customer past due until an invoice is paid.

@@ -73,7 +73,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /api/v1/portal/subscriptions/{id}/cancel", s.endpoint(po, s.portalCancel))
 	mux.Handle("POST /api/v1/portal/billing-session", s.endpoint(po, s.billingSession))
 
-	if wh, ok := s.Billing.(Webhooks); ok {
+	if wh, ok := webhooksOf(s.Billing); ok {
 		mux.Handle("POST /webhooks/stripe", wh.Webhooks(s.onBillingEvent))
 	}
 	mux.HandleFunc("GET /healthz", s.healthz)

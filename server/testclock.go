@@ -32,13 +32,15 @@ func (s *Server) SyncClock(ctx context.Context) error {
 	return nil
 }
 
-// shareClock records this replica's advanced clock for the others (keeping
-// a later time another replica stored meanwhile).
-func (s *Server) shareClock(ctx context.Context) error {
+// moveClock moves the test clock to t. A shared clock is moved in the
+// database first: a replica whose request fails half-way has not moved on
+// alone.
+func (s *Server) moveClock(ctx context.Context, t time.Time) error {
 	if s.SharedClock == nil {
+		s.TestClock.AdvanceTo(t)
 		return nil
 	}
-	d, err := s.SharedClock.RaiseClockOffset(ctx, s.TestClock.Offset())
+	d, err := s.SharedClock.RaiseClockOffset(ctx, s.TestClock.Offset()+t.Sub(s.TestClock.Now()))
 	if err != nil {
 		return fmt.Errorf("store the shared test clock: %w", err)
 	}
@@ -85,8 +87,7 @@ func (s *Server) advanceTestClock(r *http.Request, body []byte) (int, any, error
 	default:
 		return 0, nil, portico.Invalid("by", "is required (or give to)")
 	}
-	s.TestClock.AdvanceTo(to)
-	if err := s.shareClock(r.Context()); err != nil {
+	if err := s.moveClock(r.Context(), to); err != nil {
 		return 0, nil, err
 	}
 	n, err := s.Engine.RunDue(r.Context())

@@ -139,6 +139,15 @@ func New(o Options) (*Provider, error) {
 	}, nil
 }
 
+// Ping implements billing.Pinger with the account's balance: the cheapest
+// call that needs no customer.
+func (p *Provider) Ping(ctx context.Context) error {
+	ctx, cancel := p.call(ctx)
+	defer cancel()
+	_, err := p.api.Balance.Get(&stripe.BalanceParams{Params: params(ctx, "")})
+	return classify(err)
+}
+
 // Name implements billing.Provider.
 func (p *Provider) Name() string { return "stripe" }
 

@@ -5,6 +5,7 @@ package stripemock
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -35,26 +36,39 @@ func Start(t testing.TB, opts ...Option) string {
 		}
 		t.Fatalf("stripe-mock not found at %s; CI must build it first: %s", bin, buildStripeMock)
 	}
-	// Both listeners on loopback: stripe-mock otherwise also serves HTTPS on
-	// all interfaces. -strict-version-check makes it refuse any
-	// Stripe-Version but its spec's, proving stripe-go and the spec agree.
-	args := []string{"-http-addr", "127.0.0.1:0", "-https-addr", "127.0.0.1:0", "-strict-version-check"}
+	var args []string
 	for _, opt := range opts {
 		args = append(args, opt(t)...)
 	}
-	cmd := exec.Command(bin, args...)
-	out, err := cmd.StdoutPipe()
+	url, stop, err := Run(bin, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(stop)
+	return url
+}
+
+// Run starts the stripe-mock binary at bin on loopback ports chosen by the
+// system, with extra arguments, and returns its HTTP base URL and how to
+// stop it. Programs other than tests (the reliability suite) use it.
+func Run(bin string, extra ...string) (url string, stop func(), err error) {
+	// Both listeners on loopback: stripe-mock otherwise also serves HTTPS on
+	// all interfaces. -strict-version-check makes it refuse any
+	// Stripe-Version but its spec's, proving stripe-go and the spec agree.
+	args := append([]string{"-http-addr", "127.0.0.1:0", "-https-addr", "127.0.0.1:0", "-strict-version-check"}, extra...)
+	cmd := exec.Command(bin, args...)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return "", nil, err
+	}
 	cmd.Stderr = cmd.Stdout
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting %s: %v", bin, err)
+		return "", nil, fmt.Errorf("starting %s: %w", bin, err)
 	}
-	t.Cleanup(func() {
+	stop = func() {
 		cmd.Process.Kill()
 		cmd.Wait()
-	})
+	}
 	addr := make(chan string, 1)
 	var logMu sync.Mutex
 	var log strings.Builder
@@ -73,13 +87,13 @@ func Start(t testing.TB, opts ...Option) string {
 	}()
 	select {
 	case a := <-addr:
-		return "http://" + a
+		return "http://" + a, stop, nil
 	case <-time.After(15 * time.Second):
+		stop()
 		logMu.Lock()
 		defer logMu.Unlock()
-		t.Fatalf("stripe-mock did not report its address within 15s; it said:\n%s", log.String())
+		return "", nil, fmt.Errorf("stripe-mock did not report its address within 15s; it said:\n%s", log.String())
 	}
-	return ""
 }
 
 func repoRoot(t testing.TB) string {

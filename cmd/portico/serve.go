@@ -164,7 +164,9 @@ func billingProvider(store billing.Store, log *slog.Logger) (billing.Provider, e
 	if os.Getenv("STRIPE_WEBHOOK_SECRET") == "" {
 		log.Warn("STRIPE_WEBHOOK_SECRET is unset: Stripe webhooks are refused until it is set")
 	}
-	return p, nil
+	// Guarded: a Stripe that is down holds up other writes once or twice,
+	// not for every change asked while it is down.
+	return billing.NewGuard(p, log), nil
 }
 
 // syncWith mirrors the engine's changes to the billing provider.

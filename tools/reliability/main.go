@@ -1,0 +1,96 @@
+// Command reliability is Portico's reliability suite (make reliability):
+// crashes under load on both stores, replicas on one PostgreSQL database,
+// and a failing and hanging billing provider. Every load runs on loopback,
+// bounded in count and time. It writes its figures into
+// docs/reliability.md and exits non-zero when an invariant broke.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"time"
+
+	"github.com/portico-dev/portico/internal/pgtest"
+)
+
+func logf(format string, args ...any) { fmt.Fprintf(os.Stderr, format+"\n", args...) }
+
+func main() {
+	out := flag.String("out", "", "markdown file to write the figures into (between its markers)")
+	quick := flag.Bool("quick", false, "shorter loads, for a first look")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	// The whole suite is bounded, whatever happens inside it.
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Minute)
+	defer cancel()
+	if _, err := os.Stat("bin/portico"); err != nil {
+		logf("bin/portico is missing: run make build first")
+		os.Exit(2)
+	}
+	r, err := runSuite(ctx, *quick)
+	if err != nil {
+		logf("reliability: %v", err)
+		os.Exit(1)
+	}
+	fmt.Print(r.markdown())
+	if *out != "" {
+		if err := r.write(*out); err != nil {
+			logf("write %s: %v", *out, err)
+			os.Exit(1)
+		}
+	}
+	if failed := r.failures(); len(failed) > 0 {
+		for _, f := range failed {
+			logf("FAILED: %s", f)
+		}
+		os.Exit(1)
+	}
+}
+
+func runSuite(ctx context.Context, quick bool) (*report, error) {
+	work, err := os.MkdirTemp("", "portico-reliability-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(work)
+	logDir := filepath.Join(work, "logs")
+	os.MkdirAll(logDir, 0o755)
+
+	pgURL, stopPG, err := pgtest.Start()
+	if err != nil {
+		return nil, fmt.Errorf("PostgreSQL: %w", err)
+	}
+	defer stopPG()
+	r := &report{Started: time.Now().UTC(), Quick: quick}
+	kills, workers := 5, 16
+	loadFor := 20 * time.Second
+	if quick {
+		kills, loadFor = 2, 6*time.Second
+	}
+
+	logf("crash: SQLite")
+	r.Crash = append(r.Crash, crashScenario(ctx, "SQLite", []string{"PORTICO_DATA=" + filepath.Join(work, "crash-sqlite")}, logDir, kills, workers))
+	logf("crash: PostgreSQL")
+	crashDB, err := createDatabase(ctx, pgURL, "crash")
+	if err != nil {
+		return nil, err
+	}
+	r.Crash = append(r.Crash, crashScenario(ctx, "PostgreSQL", []string{"PORTICO_DATABASE_URL=" + crashDB}, logDir, kills, workers))
+
+	logf("replicas: 3 on PostgreSQL")
+	replicaDB, err := createDatabase(ctx, pgURL, "replicas")
+	if err != nil {
+		return nil, err
+	}
+	r.Replicas = replicaScenario(ctx, replicaDB, logDir, 3, loadFor)
+
+	logf("faults: billing provider failing and hanging")
+	r.Faults = faultScenario(ctx, filepath.Join(work, "faults"), logDir, loadFor/4)
+	r.Finished = time.Now().UTC()
+	return r, nil
+}
