@@ -17,24 +17,24 @@ import (
 
 // replicaResult is the replicas scenario's outcome.
 type replicaResult struct {
-	Replicas                     int
-	Duration                     time.Duration
-	PortalReads, PortalFailures  int64
-	Usage                        string
-	PlanChanges, PlanRefusals    int64
-	Advances                     int64
-	ClockDays                    int
-	Renewals                     int
-	ServerErrors                 int64
-	Checks                       []string
-	Err                          error
+	Replicas                    int
+	Duration                    time.Duration
+	PortalReads, PortalFailures int64
+	Usage                       string
+	PlanChanges, PlanRefusals   int64
+	Advances                    int64
+	ClockDays                   int
+	Renewals                    int
+	ServerErrors                int64
+	Checks                      []string
+	Err                         error
 }
 
 // counters tallies a mixed load's answers.
 type counters struct {
 	portalReads, portalFailures, planChanges, planRefusals, advances, serverErrors atomic.Int64
-	mu                                                                            sync.Mutex
-	errors                                                                        []string
+	mu                                                                             sync.Mutex
+	errors                                                                         []string
 }
 
 func (c *counters) fail(format string, args ...any) {
