@@ -6,7 +6,7 @@ WASM    := web/app.wasm
 WASMEXEC := bin/go_js_wasm_exec
 STRIPEMOCK := bin/stripe-mock
 
-.PHONY: build wasm run test test-deps vet clean bench example-html example-goapp
+.PHONY: build wasm run test test-deps vet clean bench reliability example-html example-goapp
 
 ## build: the server binary (bin/portico) and the web client (web/app.wasm, .br, .gz)
 build: wasm
@@ -47,6 +47,12 @@ bench: build
 ## chromium, postgresql), when missing
 test-deps:
 	tools/test-deps.sh
+
+## reliability: kill -9 under load on both stores, three replicas on one
+## PostgreSQL, a failing and hanging billing provider; writes
+## docs/reliability.md and fails when an invariant breaks
+reliability: test-deps build $(STRIPEMOCK)
+	$(GO) run ./tools/reliability -out docs/reliability.md
 
 # stripe-mock, Stripe's test double, pinned in its own module (tools/stripemock).
 $(STRIPEMOCK): tools/stripemock/go.mod tools/stripemock/go.sum
