@@ -586,8 +586,8 @@ func billingLinksAndEvents(t *testing.T, open Opener) {
 	billingtest.Run(t, bs)
 }
 
-// What replicas share: one exclusive worker at a time, one secret, one test
-// clock.
+// What replicas share: webhook deduplication, one exclusive worker at a
+// time, one secret, one test clock.
 func sharedAcrossReplicas(t *testing.T, open Opener) {
 	a, b := open(t), open(t)
 	if ea, ok := a.(portico.Exclusive); ok {
@@ -608,6 +608,14 @@ func sharedAcrossReplicas(t *testing.T, open Opener) {
 		}
 		if again, err := eb.TryExclusive(ctx, "scheduler", func(context.Context) error { return nil }); err != nil || !again {
 			t.Errorf("exclusive work not released after it ended (%v)", err)
+		}
+	}
+	if ba, ok := a.(billing.Store); ok {
+		bb := b.(billing.Store)
+		first, err1 := ba.RecordEvent(ctx, "evt_shared")
+		second, err2 := bb.RecordEvent(ctx, "evt_shared")
+		if err := errors.Join(err1, err2); err != nil || !first || second {
+			t.Errorf("one webhook event delivered to two replicas: new %v then %v (%v), want true then false", first, second, err)
 		}
 	}
 	if sa, ok := a.(portico.SharedSecrets); ok {
