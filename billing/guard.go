@@ -72,7 +72,12 @@ func (g *Guard) Details(ctx context.Context, c Customer) (portico.BillingView, e
 		return portico.BillingView{}, errGuardOpen
 	}
 	v, err := g.Provider.Details(ctx, c)
-	return v, g.observe(err)
+	if portico.KindOf(err) == portico.KindUnavailable {
+		g.observe(err)
+	}
+	// A success is no sign the provider is up: details may come from a
+	// cache.
+	return v, err
 }
 
 // Unwrap returns the guarded provider, for what it offers beside Provider

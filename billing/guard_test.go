@@ -99,3 +99,23 @@ func TestGuardBoundsAMirroredChange(t *testing.T) {
 		t.Errorf("a hanging provider held the change %s, want about the write timeout", took)
 	}
 }
+
+// details answers from a cache: its successes say nothing of the provider.
+type cachedDetails struct{ *flaky }
+
+func (cachedDetails) Details(context.Context, billing.Customer) (portico.BillingView, error) {
+	return portico.BillingView{}, nil
+}
+
+func TestGuardIsNotReassuredByCachedDetails(t *testing.T) {
+	f := &flaky{}
+	f.sync.Store(answer(unavailable))
+	g := billing.NewGuard(cachedDetails{f}, nil)
+	ctx := context.Background()
+	g.SyncSubscription(ctx, billing.Customer{}, billing.Sync{})
+	g.Details(ctx, billing.Customer{})
+	g.SyncSubscription(ctx, billing.Customer{}, billing.Sync{})
+	if !g.Open() {
+		t.Error("details served between two unavailable changes kept the guard closed")
+	}
+}

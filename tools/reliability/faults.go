@@ -105,9 +105,14 @@ func faultScenario(ctx context.Context, dataDir, logDir string, phaseFor time.Du
 		}
 		l := newLedger()
 		var halfApplied []string
-		for _, mode := range []string{billingUp, billingFailing, billingHanging, billingUp} {
+		for i, mode := range []string{billingUp, billingFailing, billingHanging, billingUp} {
 			fp.mode.Store(mode)
-			phase, bad := faultPhase(ctx, srv.URL, mode, phaseFor, l, users, changers, tokens)
+			d := phaseFor
+			if i == 3 {
+				// Long enough for the guard's ping to find the provider back.
+				d = max(2*phaseFor, 6*time.Second)
+			}
+			phase, bad := faultPhase(ctx, srv.URL, mode, d, l, users, changers, tokens)
 			r.Phases = append(r.Phases, phase...)
 			halfApplied = append(halfApplied, bad...)
 		}
@@ -129,6 +134,10 @@ func faultScenario(ctx context.Context, dataDir, logDir string, phaseFor time.Du
 			}
 		}
 		r.Checks = append(r.Checks, "usage and entitlements: every call answered in every phase")
+		if last := r.Phases[len(r.Phases)-1]; last.OK == 0 {
+			return fmt.Errorf("no plan change was taken once the provider answered again")
+		}
+		r.Checks = append(r.Checks, "recovery: plan changes are taken again once the provider answers")
 		return nil
 	}()
 	return r
@@ -214,13 +223,13 @@ func faultPhase(ctx context.Context, base, mode string, d time.Duration, l *ledg
 	for _, id := range changers {
 		loop(func(i int) {
 			timed("plan change", func() (bool, string) {
-				ok, bad := changeAndCheck(ctx, base, id, []string{"basic", "pro"}[i%2])
+				ok, answer, bad := changeAndCheck(ctx, base, id, []string{"basic", "pro"}[i%2])
 				if bad != "" {
 					mu.Lock()
 					halfApplied = append(halfApplied, bad)
 					mu.Unlock()
 				}
-				return ok, "refused"
+				return ok, answer
 			})
 		})
 	}
@@ -234,30 +243,31 @@ func faultPhase(ctx context.Context, base, mode string, d time.Duration, l *ledg
 
 // changeAndCheck asks for a plan change and reads the customer back: taken,
 // the subscription is on the new plan; refused, it is as it was.
-func changeAndCheck(ctx context.Context, base, id, plan string) (taken bool, halfApplied string) {
+func changeAndCheck(ctx context.Context, base, id, plan string) (taken bool, answered, halfApplied string) {
 	before, err := livePlan(ctx, base, id)
 	if err != nil {
-		return false, ""
+		return false, err.Error(), ""
 	}
 	a, err := call(ctx, "POST", base+"/api/v1/customers/"+id+"/subscriptions", secretKey, "",
 		portico.ChangeRequest{PlanID: plan, BillingPeriod: portico.Monthly})
 	if err != nil {
-		return false, ""
+		return false, err.Error(), ""
 	}
+	answered = fmt.Sprintf("%d %s", a.Status, a.Body)
 	after, err := livePlan(ctx, base, id)
 	if err != nil {
-		return false, ""
+		return false, answered, ""
 	}
 	taken = a.Status < 300
 	switch {
 	case taken && after != plan && after != before && after != before+"+scheduled" && after != plan+"+scheduled":
 		// Taken: on the plan asked for, or a downgrade scheduled for the
 		// period's end (the demo journey's rule).
-		return taken, fmt.Sprintf("%s: change to %s answered %d but the subscription is %s (was %s)", id, plan, a.Status, after, before)
+		return taken, answered, fmt.Sprintf("%s: change to %s answered %d but the subscription is %s (was %s)", id, plan, a.Status, after, before)
 	case !taken && after != before:
-		return taken, fmt.Sprintf("%s: change to %s refused (%d) but the plan moved %s → %s", id, plan, a.Status, before, after)
+		return taken, answered, fmt.Sprintf("%s: change to %s refused (%d) but the plan moved %s → %s", id, plan, a.Status, before, after)
 	}
-	return taken, ""
+	return taken, answered, ""
 }
 
 // livePlan is the plan of the customer's live Acme subscription ("" when

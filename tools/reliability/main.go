@@ -22,6 +22,7 @@ func logf(format string, args ...any) { fmt.Fprintf(os.Stderr, format+"\n", args
 func main() {
 	out := flag.String("out", "", "markdown file to write the figures into (between its markers)")
 	quick := flag.Bool("quick", false, "shorter loads, for a first look")
+	showFailures := flag.Bool("v", false, "print the first failed answers of each call in the faults scenario")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -38,6 +39,13 @@ func main() {
 		os.Exit(1)
 	}
 	fmt.Print(r.markdown())
+	if *showFailures {
+		for _, p := range r.Faults.Phases {
+			for _, f := range p.Failures {
+				logf("%s, %s: %s", p.Phase, p.Call, f)
+			}
+		}
+	}
 	if *out != "" {
 		if err := r.write(*out); err != nil {
 			logf("write %s: %v", *out, err)
