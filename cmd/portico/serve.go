@@ -229,7 +229,7 @@ func loadData(ctx context.Context, cfg config, eng *engine.Engine) error {
 	}
 	c, err := readCatalog(cfg.CatalogFile)
 	if err == nil {
-		_, err = eng.ApplyCatalog(ctx, c)
+		_, err = eng.ApplyCatalog(engine.WithAuthor(ctx, "PORTICO_CATALOG"), c)
 	}
 	if err != nil {
 		var b strings.Builder

@@ -103,7 +103,7 @@ func TestFailedUpdateChangesNothing(t *testing.T) {
 	if !errors.Is(err, portico.ErrNotFound) {
 		t.Errorf("customer after a failed update: %v, want ErrNotFound", err)
 	}
-	if err := s.View(ctx, func(tx portico.Tx) error { return tx.PutCatalog(&portico.Catalog{}) }); err == nil {
+	if err := s.View(ctx, func(tx portico.Tx) error { return tx.PutCatalog(&portico.Catalog{}, portico.CatalogChange{}) }); err == nil {
 		t.Error("a write inside View succeeded")
 	}
 }
@@ -151,7 +151,7 @@ func TestReadersSeeTheCurrentCatalog(t *testing.T) {
 	put := func(st *Store, name string) {
 		t.Helper()
 		err := st.Update(ctx, func(tx portico.Tx) error {
-			return tx.PutCatalog(&portico.Catalog{Products: []portico.Product{{ID: "p", Name: name}}})
+			return tx.PutCatalog(&portico.Catalog{Products: []portico.Product{{ID: "p", Name: name}}}, portico.CatalogChange{By: "test"})
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -193,7 +193,7 @@ func TestReadersSeeTheCurrentCatalog(t *testing.T) {
 	// A writer reading the catalog it has just put, then rolling back,
 	// leaves the readers with the committed one.
 	_ = s.Update(ctx, func(tx portico.Tx) error {
-		if err := tx.PutCatalog(&portico.Catalog{Products: []portico.Product{{ID: "p", Name: "rolled back"}}}); err != nil {
+		if err := tx.PutCatalog(&portico.Catalog{Products: []portico.Product{{ID: "p", Name: "rolled back"}}}, portico.CatalogChange{}); err != nil {
 			return err
 		}
 		if _, _, err := tx.Catalog(); err != nil {
