@@ -22,30 +22,16 @@ func (o *op) change(note string) portico.CatalogChange {
 	return portico.CatalogChange{By: by, At: o.now, Note: note}
 }
 
-// VersionEntry is a kept catalog version and what it changed from the one
-// before it.
-type VersionEntry struct {
-	portico.CatalogVersion
-	Current bool     `json:"current"`
-	Changes []string `json:"changes"`
-}
-
-// VersionDetail is one kept version with its document.
-type VersionDetail struct {
-	VersionEntry
-	Catalog *portico.Catalog `json:"catalog"`
-}
-
 // maxVersions bounds one page of the history.
 const maxVersions = 100
 
 // CatalogVersions lists the catalog's kept versions, newest first, at most
 // limit of them below before (0: from the newest), each with its changes.
-func (e *Engine) CatalogVersions(ctx context.Context, before int64, limit int) ([]VersionEntry, error) {
+func (e *Engine) CatalogVersions(ctx context.Context, before int64, limit int) ([]portico.CatalogVersionView, error) {
 	if limit <= 0 || limit > maxVersions {
 		limit = maxVersions
 	}
-	out := []VersionEntry{}
+	out := []portico.CatalogVersionView{}
 	err := e.view(ctx, func(o *op) error {
 		vs, err := o.tx.CatalogVersions(before, limit)
 		if err != nil {
@@ -64,8 +50,8 @@ func (e *Engine) CatalogVersions(ctx context.Context, before int64, limit int) (
 }
 
 // CatalogVersion returns one kept version with its document and changes.
-func (e *Engine) CatalogVersion(ctx context.Context, version int64) (*VersionDetail, error) {
-	var out *VersionDetail
+func (e *Engine) CatalogVersion(ctx context.Context, version int64) (*portico.CatalogVersionDetail, error) {
+	var out *portico.CatalogVersionDetail
 	err := e.view(ctx, func(o *op) error {
 		v, cat, err := o.tx.CatalogVersion(version)
 		if errors.Is(err, portico.ErrNotFound) {
@@ -75,25 +61,25 @@ func (e *Engine) CatalogVersion(ctx context.Context, version int64) (*VersionDet
 			return err
 		}
 		entry, _, err := o.versionEntry(*v)
-		out = &VersionDetail{VersionEntry: entry, Catalog: cat}
+		out = &portico.CatalogVersionDetail{CatalogVersionView: entry, Catalog: cat}
 		return err
 	})
 	return out, err
 }
 
 // versionEntry compares a version with the one before it.
-func (o *op) versionEntry(v portico.CatalogVersion) (VersionEntry, *portico.Catalog, error) {
+func (o *op) versionEntry(v portico.CatalogVersion) (portico.CatalogVersionView, *portico.Catalog, error) {
 	_, cat, err := o.tx.CatalogVersion(v.Version)
 	if err != nil {
-		return VersionEntry{}, nil, err
+		return portico.CatalogVersionView{}, nil, err
 	}
 	prev := &portico.Catalog{}
 	if _, p, err := o.tx.CatalogVersion(v.Version - 1); err == nil {
 		prev = p
 	} else if !errors.Is(err, portico.ErrNotFound) {
-		return VersionEntry{}, nil, err
+		return portico.CatalogVersionView{}, nil, err
 	}
-	return VersionEntry{CatalogVersion: v, Current: v.Version == o.catVersion,
+	return portico.CatalogVersionView{CatalogVersion: v, Current: v.Version == o.catVersion,
 		Changes: catalog.Diff(prev, cat)}, cat, nil
 }
 

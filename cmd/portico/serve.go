@@ -128,7 +128,8 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 		return err
 	}
 	srv := &server.Server{Engine: eng, Store: store, Sessions: session.NewSigner(key), SecretKey: key,
-		PublicURL: cfg.PublicURL, TestClock: testClock, SessionTTL: time.Hour, Log: log, CORSOrigins: cfg.CORSOrigins}
+		PublicURL: cfg.PublicURL, TestClock: testClock, SessionTTL: time.Hour, Log: log, CORSOrigins: cfg.CORSOrigins,
+		ConsolePassword: os.Getenv("PORTICO_CONSOLE_PASSWORD")}
 	if srv.Billing, err = billingProvider(store, log); err != nil {
 		return err
 	}
@@ -246,6 +247,11 @@ func printBanner(w io.Writer, cfg config, srv *server.Server, key string, genera
 	} else {
 		fmt.Fprintf(w, "Backend API key: %s…\n", key[:min(len(key), 8)])
 	}
+	signIn := "the backend API key"
+	if srv.ConsolePassword != "" {
+		signIn += " or PORTICO_CONSOLE_PASSWORD"
+	}
+	fmt.Fprintf(w, "Console: %s/console (sign in with %s)\n", strings.TrimRight(cfg.PublicURL, "/"), signIn)
 	if cfg.TestClock {
 		fmt.Fprintln(w, "Test clock: on (POST /api/v1/test-clock/advance)")
 	}
