@@ -71,10 +71,15 @@ type Page struct {
 
 	dlg *dialog
 
-	signIn signInState
-	jour   *journeyDraft
-	hist   historyState
+	signIn  signInState
+	jour    *journeyDraft
+	hist    historyState
 	preview *previewSource
+	// pageCtx is the page's own context. Loads dispatch their answers
+	// through it: go-app drops a dispatch whose element is gone, and the
+	// button that asked (a retry, a dialog's) often is by then.
+	pageCtx app.Context
+	mounted bool
 }
 
 func (p *Page) OnInit() {
@@ -84,7 +89,16 @@ func (p *Page) OnInit() {
 }
 
 func (p *Page) OnPreRender(ctx app.Context) { p.nav(ctx) }
-func (p *Page) OnNav(ctx app.Context)       { p.nav(ctx) }
+func (p *Page) OnNav(ctx app.Context)       { p.pageCtx, p.mounted = ctx, true; p.nav(ctx) }
+func (p *Page) OnMount(ctx app.Context)     { p.pageCtx, p.mounted = ctx, true }
+
+// own is the page's context once mounted, else ctx.
+func (p *Page) own(ctx app.Context) app.Context {
+	if p.mounted {
+		return p.pageCtx
+	}
+	return ctx
+}
 
 // nav reads the URL and, in the browser, loads what the view needs. The
 // server renders a loading frame only: it never sees the console's cookie.
@@ -112,7 +126,7 @@ func (p *Page) load(ctx app.Context) {
 		return
 	}
 	p.loading, p.loadErr = true, ""
-	api := p.api
+	api, ctx := p.api, p.own(ctx)
 	ctx.Async(func() {
 		c, cancel := context.WithTimeout(context.Background(), callTimeout)
 		defer cancel()

@@ -14,7 +14,6 @@ import (
 func (p *Page) renderFeatures() app.UI {
 	rows := make([]app.UI, len(p.cat.Features))
 	for i, f := range p.cat.Features {
-		f := f
 		reset := "—"
 		if f.Type == portico.FeatureMetered {
 			reset = "every " + f.ResetPeriod
@@ -27,14 +26,14 @@ func (p *Page) renderFeatures() app.UI {
 			app.Td().Text(reset),
 			app.Td().Class("pc-row-actions").Body(
 				app.Button().Class("pc-button", "pc-small").Type("button").Aria("label", "Edit feature "+f.Name).Text("Edit").
-					OnClick(func(ctx app.Context, e app.Event) { p.openFeature(ctx, &f) })),
+					OnClick(func(ctx app.Context, e app.Event) { p.openFeature(ctx, f.ID) }, app.EventScope(f.ID))),
 		)
 	}
 	return app.Section().Class("pc-panel").Body(
 		app.Div().Class("pc-head").Body(
 			app.H1().Text("Features"),
 			app.Button().Class("pc-button", "pc-primary").Type("button").Text("+ New feature").
-				OnClick(func(ctx app.Context, e app.Event) { p.openFeature(ctx, nil) }),
+				OnClick(func(ctx app.Context, e app.Event) { p.openFeature(ctx, "") }),
 		),
 		app.P().Class("pc-hint").Text("What plans and add-ons grant: an on/off capability (boolean), a countable allowance such as seats (numeric), or a consumable that resets every period such as API calls (metered). A feature's type never changes."),
 		app.If(len(rows) == 0, func() app.UI { return app.P().Class("pc-empty").Text("No features yet.") }).
@@ -54,7 +53,12 @@ func orDash(s string) string {
 	return s
 }
 
-func (p *Page) openFeature(ctx app.Context, f *portico.Feature) {
+// openFeature opens the feature editor: a new feature, or the feature id.
+func (p *Page) openFeature(ctx app.Context, id string) {
+	var f *portico.Feature
+	if x, ok := p.cat.Feature(id); ok {
+		f = &x
+	}
 	d := newDialog(dlgFeature, "New feature")
 	d.v["type"], d.v["resetPeriod"] = portico.FeatureNumeric, "month"
 	if f != nil {

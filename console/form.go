@@ -73,7 +73,7 @@ func (p *Page) set(key string) app.EventHandler {
 		p.dlg.v[key] = v
 		delete(p.dlg.errs, key)
 		if key == "name" && p.dlg.id == "" && !p.dlg.idEdited {
-			p.dlg.v["id"] = slug(v)
+			p.dlg.v["id"] = p.suggestID(p.dlg, v)
 		}
 		if key == "id" {
 			p.dlg.idEdited = true
@@ -92,7 +92,7 @@ func (p *Page) fieldOf(key, label, hint string, control app.UI) app.UI {
 	return app.Div().Class("pc-field").Body(
 		app.Label().For(id).Text(label),
 		control,
-		app.If(hint != "", func() app.UI { return app.P().ID(id+"-hint").Class("pc-hint").Text(hint) }),
+		app.If(hint != "", func() app.UI { return app.P().ID(id + "-hint").Class("pc-hint").Text(hint) }),
 		app.P().ID(id+"-error").Class("pc-error").Text(msg),
 	)
 }
@@ -101,7 +101,7 @@ func (p *Page) fieldOf(key, label, hint string, control app.UI) app.UI {
 func (p *Page) input(key, typ string) app.HTMLInput {
 	id := fieldID(key)
 	in := app.Input().ID(id).Class("pc-input").Type(typ).Name(key).Value(p.dlg.v[key]).
-		Aria("describedby", id+"-hint "+id+"-error").OnInput(p.set(key))
+		Aria("describedby", id+"-hint "+id+"-error").OnInput(p.set(key), app.EventScope(key))
 	if p.dlg.errs[key] != "" {
 		in = in.Aria("invalid", "true")
 	}
@@ -115,7 +115,7 @@ func (p *Page) text(key, label, hint string) app.UI {
 func (p *Page) textarea(key, label, hint string) app.UI {
 	id := fieldID(key)
 	ta := app.Textarea().ID(id).Class("pc-input").Name(key).Rows(3).Text(p.dlg.v[key]).
-		Aria("describedby", id+"-hint "+id+"-error").OnInput(p.set(key))
+		Aria("describedby", id+"-hint "+id+"-error").OnInput(p.set(key), app.EventScope(key))
 	return p.fieldOf(key, label, hint, ta)
 }
 
@@ -129,7 +129,7 @@ func (p *Page) selectField(key, label, hint string, choices []choice) app.UI {
 		opts[i] = app.Option().Value(c.value).Selected(c.value == p.dlg.v[key]).Text(c.label)
 	}
 	sel := app.Select().ID(id).Class("pc-input").Name(key).Aria("describedby", id+"-hint "+id+"-error").
-		OnChange(p.set(key)).Body(opts...)
+		OnChange(p.set(key), app.EventScope(key)).Body(opts...)
 	if p.dlg.errs[key] != "" {
 		sel = sel.Aria("invalid", "true")
 	}
@@ -143,7 +143,7 @@ func radios(name, current string, choices []choice, onChange func(v string) app.
 		id := fieldID(name + "." + c.value)
 		items[i] = app.Label().Class("pc-radio").For(id).Body(
 			app.Input().ID(id).Type("radio").Name(name).Value(c.value).Checked(c.value == current).
-				OnChange(onChange(c.value)),
+				OnChange(onChange(c.value), app.EventScope(name, c.value)),
 			app.Span().Class("pc-radio-text").Body(
 				app.Strong().Text(c.label),
 				app.If(c.note != "", func() app.UI { return app.Span().Class("pc-hint").Text(c.note) }),
@@ -156,7 +156,7 @@ func radios(name, current string, choices []choice, onChange func(v string) app.
 func (p *Page) checkbox(key, label string) app.UI {
 	id := fieldID(key)
 	return app.Label().Class("pc-check").For(id).Body(
-		app.Input().ID(id).Type("checkbox").Name(key).Checked(p.dlg.v[key] == "true").OnChange(p.set(key)),
+		app.Input().ID(id).Type("checkbox").Name(key).Checked(p.dlg.v[key] == "true").OnChange(p.set(key), app.EventScope(key)),
 		app.Span().Text(label),
 	)
 }
@@ -244,6 +244,40 @@ func focusFirstError() {
 			return
 		}
 	}
+}
+
+// suggestID is a new object's ID from its name. IDs are unique across
+// products, so a plan or add-on whose name another product already uses
+// gets its product's ID in front ("chat-pro"), then a number.
+func (p *Page) suggestID(d *dialog, name string) string {
+	id := slug(name)
+	taken := func(id string) bool {
+		switch d.kind {
+		case dlgPlan:
+			_, ok := p.cat.Plan(id)
+			return ok
+		case dlgAddon:
+			_, ok := p.cat.Addon(id)
+			return ok
+		case dlgFeature:
+			_, ok := p.cat.Feature(id)
+			return ok
+		case dlgProduct:
+			_, ok := p.cat.Product(id)
+			return ok
+		}
+		return false
+	}
+	if id == "" || !taken(id) {
+		return id
+	}
+	if d.product != "" && !strings.HasPrefix(id, d.product+"-") {
+		id = slug(d.product + "-" + name)
+	}
+	for n, base := 2, id; taken(id); n++ {
+		id = fmt.Sprintf("%s-%d", base, n)
+	}
+	return id
 }
 
 // slug makes an ID from a name: lower case, runs of other characters
@@ -393,7 +427,9 @@ func (p *Page) confirmForm() app.UI {
 	d := p.dlg
 	return app.Form().Class("pc-form").OnSubmit(func(ctx app.Context, e app.Event) {
 		e.PreventDefault()
-		p.send(ctx, d.confirm, "", nil, d.done)
+		if d := p.dlg; d != nil && d.confirm != nil {
+			p.send(ctx, d.confirm, "", nil, d.done)
+		}
 	}).Body(
 		app.P().Text(d.message),
 		p.actions(d.v["action"], d.v["danger"] == "true"),

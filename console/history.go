@@ -28,7 +28,7 @@ func (p *Page) loadVersions(ctx app.Context, before int64) {
 		return
 	}
 	h.loading, h.err = true, ""
-	api := p.api
+	api, ctx := p.api, p.own(ctx)
 	ctx.Async(func() {
 		c, cancel := ctxTimeout()
 		defer cancel()
@@ -101,7 +101,7 @@ func (p *Page) renderVersion(v portico.CatalogVersionView) app.UI {
 			),
 			app.If(!v.Current, func() app.UI {
 				return app.Button().Class("pc-button").Type("button").Aria("label", fmt.Sprintf("Restore version %d", v.Version)).
-					Text("Restore").OnClick(func(ctx app.Context, e app.Event) { p.confirmRestore(ctx, v.Version) })
+					Text("Restore").OnClick(func(ctx app.Context, e app.Event) { p.confirmRestore(ctx, v.Version) }, app.EventScope(v.Version))
 			}),
 		),
 		app.If(len(changes) == 0, func() app.UI { return app.P().Class("pc-hint").Text("No change from the version before.") }).

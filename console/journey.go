@@ -45,9 +45,15 @@ func (p *Page) renderJourney(pr portico.Product) app.UI {
 			paid = append(paid, choice{pl.ID, fmt.Sprintf("%s (%d-day trial)", pl.Name, pl.TrialDays), ""})
 		}
 	}
-	pick := func(field *string) func(v string) app.EventHandler {
+	// Handlers change the draft the page holds when they run, never one
+	// they captured (see editProduct).
+	pick := func(name string) func(v string) app.EventHandler {
 		return func(v string) app.EventHandler {
-			return func(ctx app.Context, e app.Event) { *field = v }
+			return func(ctx app.Context, e app.Event) {
+				if p.jour != nil {
+					*journeyField(&p.jour.j, name) = v
+				}
+			}
 		}
 	}
 	others := []app.UI{}
@@ -55,16 +61,19 @@ func (p *Page) renderJourney(pr portico.Product) app.UI {
 		if o.ID == pr.ID {
 			continue
 		}
-		o := o
 		id := fieldID("alsoCancel." + o.ID)
 		others = append(others, app.Label().Class("pc-check").For(id).Body(
 			app.Input().ID(id).Type("checkbox").Checked(slices.Contains(j.AlsoCancelProductIDs, o.ID)).
 				OnChange(func(ctx app.Context, e app.Event) {
+					if p.jour == nil {
+						return
+					}
+					j := &p.jour.j
 					j.AlsoCancelProductIDs = slices.DeleteFunc(j.AlsoCancelProductIDs, func(s string) bool { return s == o.ID })
 					if ctx.JSSrc().Get("checked").Bool() {
 						j.AlsoCancelProductIDs = append(j.AlsoCancelProductIDs, o.ID)
 					}
-				}),
+				}, app.EventScope(o.ID)),
 			app.Span().Text(o.Name),
 		))
 	}
@@ -89,12 +98,12 @@ func (p *Page) renderJourney(pr portico.Product) app.UI {
 					{portico.StartPricingTable, "Customers pick a plan from the pricing table", ""},
 					{portico.StartFreePlan, "Always start on a free plan", ""},
 					{portico.StartTrial, "Always start on a free trial of a paid plan", ""},
-				}, pick(&j.Start)),
+				}, pick("start")),
 				app.If(j.Start == portico.StartFreePlan || j.AfterCancel == portico.AfterCancelDowngradeToFree, func() app.UI {
-					return p.planPicker("freePlanId", "Free plan", &j.FreePlanID, free, "Create a free plan first.")
+					return p.planPicker("freePlanId", "Free plan", j.FreePlanID, free, "Create a free plan first.")
 				}),
 				app.If(j.Start == portico.StartTrial, func() app.UI {
-					return p.planPicker("trialPlanId", "Trial plan", &j.TrialPlanID, paid, "Give a paid plan trial days first.")
+					return p.planPicker("trialPlanId", "Trial plan", j.TrialPlanID, paid, "Give a paid plan trial days first.")
 				}),
 			),
 		),
@@ -106,14 +115,14 @@ func (p *Page) renderJourney(pr portico.Product) app.UI {
 				radios("downgrade", j.Downgrade, []choice{
 					{portico.Immediate, "Immediately, crediting unused time", ""},
 					{portico.EndOfPeriod, "At the end of the billing period", ""},
-				}, pick(&j.Downgrade)),
+				}, pick("downgrade")),
 				app.H3().Text("Metered usage on a plan change"),
 				radios("usageReset", j.UsageReset, []choice{
 					{portico.ResetAlways, "Always reset usage", ""},
 					{portico.ResetNever, "Never reset usage", ""},
 					{portico.ResetOnAnchorChange, "Reset only when the billing anchor changes",
 						"Between free, paid and custom plans, or monthly and annual billing; kept otherwise."},
-				}, pick(&j.UsageReset)),
+				}, pick("usageReset")),
 			),
 		),
 		app.Section().Class("pc-panel").Body(
@@ -124,12 +133,12 @@ func (p *Page) renderJourney(pr portico.Product) app.UI {
 				radios("cancellation", j.Cancellation, []choice{
 					{portico.Immediate, "Immediately, crediting unused time", ""},
 					{portico.EndOfPeriod, "At the end of the billing period", ""},
-				}, pick(&j.Cancellation)),
+				}, pick("cancellation")),
 				app.H3().Text("Then"),
 				radios("afterCancel", j.AfterCancel, []choice{
 					{portico.AfterCancelRevoke, "Revoke access", ""},
 					{portico.AfterCancelDowngradeToFree, "Move the customer to the free plan", "On a trial, this makes a reverse trial."},
-				}, pick(&j.AfterCancel)),
+				}, pick("afterCancel")),
 				app.H3().Text("Also cancel"),
 				app.If(len(others) == 0, func() app.UI {
 					return app.P().Class("pc-hint").Text("There are no other products.")
@@ -150,14 +159,19 @@ func (p *Page) renderJourney(pr portico.Product) app.UI {
 }
 
 // planPicker is a select of plans for a journey setting.
-func (p *Page) planPicker(key, label string, field *string, plans []choice, none string) app.UI {
+func (p *Page) planPicker(key, label, current string, plans []choice, none string) app.UI {
 	id := fieldID(key)
-	opts := []app.UI{app.Option().Value("").Selected(*field == "").Text("Choose a plan…")}
+	opts := []app.UI{app.Option().Value("").Selected(current == "").Text("Choose a plan…")}
 	for _, c := range plans {
-		opts = append(opts, app.Option().Value(c.value).Selected(c.value == *field).Text(c.label))
+		opts = append(opts, app.Option().Value(c.value).Selected(c.value == current).Text(c.label))
 	}
 	sel := app.Select().ID(id).Class("pc-input").Aria("describedby", id+"-error").
-		OnChange(func(ctx app.Context, e app.Event) { *field = ctx.JSSrc().Get("value").String(); delete(p.jour.errs, key) }).
+		OnChange(func(ctx app.Context, e app.Event) {
+			if p.jour != nil {
+				*journeyField(&p.jour.j, key) = ctx.JSSrc().Get("value").String()
+				delete(p.jour.errs, key)
+			}
+		}, app.EventScope(key)).
 		Body(opts...)
 	msg := p.jour.errs[key]
 	if msg != "" {
@@ -168,6 +182,25 @@ func (p *Page) planPicker(key, label string, field *string, plans []choice, none
 	}
 	return app.Div().Class("pc-field", "pc-picker").Body(
 		app.Label().For(id).Text(label), sel, app.P().ID(id+"-error").Class("pc-error").Text(msg))
+}
+
+// journeyField is the journey setting of a field name.
+func journeyField(j *portico.Journey, name string) *string {
+	switch name {
+	case "start":
+		return &j.Start
+	case "freePlanId":
+		return &j.FreePlanID
+	case "trialPlanId":
+		return &j.TrialPlanID
+	case "downgrade":
+		return &j.Downgrade
+	case "usageReset":
+		return &j.UsageReset
+	case "cancellation":
+		return &j.Cancellation
+	}
+	return &j.AfterCancel
 }
 
 func (p *Page) submitJourney(ctx app.Context, e app.Event) {

@@ -92,7 +92,6 @@ func (p *Page) renderPlans(pr portico.Product) app.UI {
 	plans := p.cat.PlansOf(pr.ID)
 	rows := make([]app.UI, len(plans))
 	for i, pl := range plans {
-		pl := pl
 		trial := "—"
 		if pl.TrialDays > 0 {
 			trial = fmt.Sprintf("%d days", pl.TrialDays)
@@ -108,10 +107,11 @@ func (p *Page) renderPlans(pr portico.Product) app.UI {
 			app.Td().Body(status(pl.Archived)),
 			app.Td().Class("pc-row-actions").Body(
 				app.Button().Class("pc-button", "pc-small").Type("button").Aria("label", "Edit plan "+pl.Name).Text("Edit").
-					OnClick(func(ctx app.Context, e app.Event) { p.openPlan(ctx, pr, &pl) }),
+					OnClick(func(ctx app.Context, e app.Event) { p.openPlan(ctx, pr.ID, pl.ID) }, app.EventScope(pr.ID, pl.ID)),
 				app.If(!pl.Archived, func() app.UI {
 					return app.Button().Class("pc-button", "pc-small", "pc-danger-quiet").Type("button").Aria("label", "Archive plan "+pl.Name).Text("Archive").
-						OnClick(func(ctx app.Context, e app.Event) { p.confirmArchive(ctx, "plans", "plan", pl.ID, pl.Name) })
+						OnClick(func(ctx app.Context, e app.Event) { p.confirmArchive(ctx, "plans", "plan", pl.ID, pl.Name) },
+							app.EventScope(pl.ID, pl.Name))
 				}),
 			),
 		)
@@ -120,7 +120,7 @@ func (p *Page) renderPlans(pr portico.Product) app.UI {
 		app.Div().Class("pc-head").Body(
 			app.H2().ID("pc-plans").Text("Plans"),
 			app.Button().Class("pc-button", "pc-primary").Type("button").Text("+ New plan").
-				OnClick(func(ctx app.Context, e app.Event) { p.openPlan(ctx, pr, nil) }),
+				OnClick(func(ctx app.Context, e app.Event) { p.openPlan(ctx, pr.ID, "") }, app.EventScope(pr.ID)),
 		),
 		app.If(len(plans) == 0, func() app.UI {
 			return app.P().Class("pc-empty").Text("No plans yet. Start with a free plan and a paid one.")
@@ -143,7 +143,6 @@ func (p *Page) renderAddons(pr portico.Product) app.UI {
 	}
 	rows := make([]app.UI, len(addons))
 	for i, a := range addons {
-		a := a
 		maxQ := "no limit"
 		if a.MaxQuantity > 0 {
 			maxQ = strconv.Itoa(a.MaxQuantity)
@@ -157,10 +156,11 @@ func (p *Page) renderAddons(pr portico.Product) app.UI {
 			app.Td().Body(status(a.Archived)),
 			app.Td().Class("pc-row-actions").Body(
 				app.Button().Class("pc-button", "pc-small").Type("button").Aria("label", "Edit add-on "+a.Name).Text("Edit").
-					OnClick(func(ctx app.Context, e app.Event) { p.openAddon(ctx, pr, &a) }),
+					OnClick(func(ctx app.Context, e app.Event) { p.openAddon(ctx, pr.ID, a.ID) }, app.EventScope(pr.ID, a.ID)),
 				app.If(!a.Archived, func() app.UI {
 					return app.Button().Class("pc-button", "pc-small", "pc-danger-quiet").Type("button").Aria("label", "Archive add-on "+a.Name).Text("Archive").
-						OnClick(func(ctx app.Context, e app.Event) { p.confirmArchive(ctx, "addons", "add-on", a.ID, a.Name) })
+						OnClick(func(ctx app.Context, e app.Event) { p.confirmArchive(ctx, "addons", "add-on", a.ID, a.Name) },
+							app.EventScope(a.ID, a.Name))
 				}),
 			),
 		)
@@ -169,7 +169,7 @@ func (p *Page) renderAddons(pr portico.Product) app.UI {
 		app.Div().Class("pc-head").Body(
 			app.H2().ID("pc-addons").Text("Add-ons"),
 			app.Button().Class("pc-button").Type("button").Text("+ New add-on").
-				OnClick(func(ctx app.Context, e app.Event) { p.openAddon(ctx, pr, nil) }),
+				OnClick(func(ctx app.Context, e app.Event) { p.openAddon(ctx, pr.ID, "") }, app.EventScope(pr.ID)),
 		),
 		app.If(len(addons) == 0, func() app.UI {
 			return app.P().Class("pc-empty").Text("No add-ons. Add-ons are bought on top of a plan, in a quantity.")
@@ -221,9 +221,16 @@ func loadEntitlements(d *dialog, ents []portico.Entitlement) {
 	d.rows = len(ents)
 }
 
-func (p *Page) openPlan(ctx app.Context, pr portico.Product, pl *portico.Plan) {
+// openPlan opens the plan editor: a new plan of the product, or the plan
+// planID.
+func (p *Page) openPlan(ctx app.Context, productID, planID string) {
 	d := newDialog(dlgPlan, "New plan")
-	d.product = pr.ID
+	d.product = productID
+	pr := portico.Product{ID: productID}
+	var pl *portico.Plan
+	if x, ok := p.cat.Plan(planID); ok {
+		pl = &x
+	}
 	d.v["pricing"], d.v["currency"] = portico.PricingPaid, p.currencyOf(pr.ID)
 	order := 0
 	for _, x := range p.cat.PlansOf(pr.ID) {
@@ -246,9 +253,16 @@ func (p *Page) openPlan(ctx app.Context, pr portico.Product, pl *portico.Plan) {
 	p.openDialog(ctx, d)
 }
 
-func (p *Page) openAddon(ctx app.Context, pr portico.Product, a *portico.Addon) {
+// openAddon opens the add-on editor: a new add-on of the product, or the
+// add-on addonID.
+func (p *Page) openAddon(ctx app.Context, productID, addonID string) {
 	d := newDialog(dlgAddon, "New add-on")
-	d.product = pr.ID
+	d.product = productID
+	pr := portico.Product{ID: productID}
+	var a *portico.Addon
+	if x, ok := p.cat.Addon(addonID); ok {
+		a = &x
+	}
 	d.v["currency"] = p.currencyOf(pr.ID)
 	if a != nil {
 		d.title, d.id = "Edit add-on “"+a.Name+"”", a.ID
@@ -296,13 +310,16 @@ func (p *Page) entitlementsFields() app.UI {
 		if d.v[base+".removed"] == "true" {
 			continue
 		}
-		i := i
 		rows = append(rows, app.Div().Class("pc-row", "pc-ent").Body(
 			p.selectField(base+".feature", "Feature", "", features),
 			p.field(base+".limit", "Limit", "", p.input(base+".limit", "number").Min(0).Disabled(d.v[base+".unlimited"] == "true")),
 			p.checkbox(base+".unlimited", "Unlimited"),
 			app.Button().Class("pc-button", "pc-quiet", "pc-remove").Type("button").Aria("label", fmt.Sprintf("Remove entitlement %d", i+1)).Text("Remove").
-				OnClick(func(ctx app.Context, e app.Event) { d.v[fmt.Sprintf("ent.%d.removed", i)] = "true" }),
+				OnClick(func(ctx app.Context, e app.Event) {
+					if p.dlg != nil {
+						p.dlg.v[fmt.Sprintf("ent.%d.removed", i)] = "true"
+					}
+				}, app.EventScope(i)),
 		))
 	}
 	hint := "Boolean features take no limit. Numeric and metered features need a limit or Unlimited."
@@ -314,7 +331,7 @@ func (p *Page) entitlementsFields() app.UI {
 		app.P().Class("pc-hint").Text(hint),
 		app.Div().Class("pc-rows").Body(rows...),
 		app.Button().Class("pc-button", "pc-small").Type("button").Text("+ Add an entitlement").
-			OnClick(func(ctx app.Context, e app.Event) { d.rows++ }),
+			OnClick(p.addRow),
 	)
 }
 

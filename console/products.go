@@ -69,8 +69,16 @@ func (p *Page) newProduct(ctx app.Context, e app.Event) {
 	p.openDialog(ctx, d)
 }
 
-func (p *Page) editProduct(pr portico.Product) app.EventHandler {
+// Handlers look objects up by ID when they run: go-app keeps the handler
+// an element was first given while its code and scope are the same, so
+// what a closure captured may be out of date.
+
+func (p *Page) editProduct(id string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
+		pr, ok := p.cat.Product(id)
+		if !ok {
+			return
+		}
 		d := newDialog(dlgProduct, "Edit product")
 		d.id = pr.ID
 		d.v["id"], d.v["name"], d.v["description"], d.v["subscriptionType"] = pr.ID, pr.Name, pr.Description, pr.SubscriptionType
@@ -100,7 +108,12 @@ func (p *Page) productForm() app.UI {
 				{portico.SubscriptionSingle, "Single active subscription", "Customers hold at most one subscription to this product."},
 				{portico.SubscriptionMultiple, "Multiple active subscriptions", "One subscription per resource (a site, an app…), each its own instance of the product."},
 			}, func(v string) app.EventHandler {
-				return func(ctx app.Context, e app.Event) { d.v["subscriptionType"] = v; delete(d.errs, "subscriptionType") }
+				return func(ctx app.Context, e app.Event) {
+					if d := p.dlg; d != nil {
+						d.v["subscriptionType"] = v
+						delete(d.errs, "subscriptionType")
+					}
+				}
 			}),
 			app.P().Class("pc-hint", "pc-note").Text("The subscription type locks once a customer has subscribed to the product."),
 			app.P().ID(fieldID("subscriptionType")+"-error").Class("pc-error").Text(d.errs["subscriptionType"]),
@@ -177,10 +190,11 @@ func (p *Page) renderProduct() app.UI {
 					app.If(pr.Description != "", func() app.UI { return app.P().Class("pc-lead").Text(pr.Description) }),
 				),
 				app.Div().Class("pc-toolbar").Body(
-					app.Button().Class("pc-button").Type("button").Text("Edit").OnClick(p.editProduct(pr)),
+					app.Button().Class("pc-button").Type("button").Text("Edit").OnClick(p.editProduct(pr.ID), app.EventScope(pr.ID)),
 					app.If(!pr.Archived, func() app.UI {
 						return app.Button().Class("pc-button", "pc-danger-quiet").Type("button").Text("Archive").
-							OnClick(func(ctx app.Context, e app.Event) { p.confirmArchive(ctx, "products", "product", pr.ID, pr.Name) })
+							OnClick(func(ctx app.Context, e app.Event) { p.confirmArchive(ctx, "products", "product", pr.ID, pr.Name) },
+								app.EventScope(pr.ID, pr.Name))
 					}),
 					app.Button().Class("pc-button").Type("button").Text("+ New product").OnClick(p.newProduct),
 				),
@@ -211,7 +225,7 @@ func (p *Page) renderMetadata(pr portico.Product) app.UI {
 	return app.Section().Class("pc-panel").Aria("labelledby", "pc-metadata").Body(
 		app.Div().Class("pc-head").Body(
 			app.H2().ID("pc-metadata").Text("Metadata"),
-			app.Button().Class("pc-button").Type("button").Text(label).OnClick(p.editMetadata(pr)),
+			app.Button().Class("pc-button").Type("button").Text(label).OnClick(p.editMetadata(pr.ID), app.EventScope(pr.ID)),
 		),
 		app.If(len(keys) == 0, func() app.UI {
 			return app.P().Class("pc-hint").Text("Key–value pairs your application reads through the API, e.g. highlight = pro to highlight a plan in the paywall.")
@@ -219,8 +233,12 @@ func (p *Page) renderMetadata(pr portico.Product) app.UI {
 	)
 }
 
-func (p *Page) editMetadata(pr portico.Product) app.EventHandler {
+func (p *Page) editMetadata(id string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
+		pr, ok := p.cat.Product(id)
+		if !ok {
+			return
+		}
 		d := newDialog(dlgMetadata, "Metadata of “"+pr.Name+"”")
 		d.id, d.product = pr.ID, pr.ID
 		keys := make([]string, 0, len(pr.Metadata))
@@ -244,12 +262,15 @@ func (p *Page) metadataForm() app.UI {
 		if d.v[k+"-removed"] == "true" {
 			continue
 		}
-		i := i
 		rows = append(rows, app.Div().Class("pc-row").Body(
 			p.field(k, "Key", "", p.input(k, "text")),
 			p.field(v, "Value", "", p.input(v, "text")),
 			app.Button().Class("pc-button", "pc-quiet", "pc-remove").Type("button").Aria("label", fmt.Sprintf("Remove row %d", i+1)).Text("Remove").
-				OnClick(func(ctx app.Context, e app.Event) { d.v[fmt.Sprintf("meta.%d.key-removed", i)] = "true" }),
+				OnClick(func(ctx app.Context, e app.Event) {
+					if p.dlg != nil {
+						p.dlg.v[fmt.Sprintf("meta.%d.key-removed", i)] = "true"
+					}
+				}, app.EventScope(i)),
 		))
 	}
 	label := "Save changes"
@@ -259,9 +280,16 @@ func (p *Page) metadataForm() app.UI {
 	return app.Form().Class("pc-form").OnSubmit(p.submitMetadata).Body(
 		app.Div().Class("pc-rows").Body(rows...),
 		app.P().ID(fieldID("metadata")+"-error").Class("pc-error").Text(d.errs["metadata"]),
-		app.Button().Class("pc-button").Type("button").Text("+ Add a row").OnClick(func(ctx app.Context, e app.Event) { d.rows++ }),
+		app.Button().Class("pc-button").Type("button").Text("+ Add a row").OnClick(p.addRow),
 		p.actions(label, false),
 	)
+}
+
+// addRow adds an empty metadata or entitlement row to the open dialog.
+func (p *Page) addRow(ctx app.Context, e app.Event) {
+	if p.dlg != nil {
+		p.dlg.rows++
+	}
 }
 
 func (p *Page) productMeta(id string) map[string]string {
