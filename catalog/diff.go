@@ -84,26 +84,39 @@ func diffObject(kind string, prev, next object) []string {
 	case was && !is:
 		out = append(out, fmt.Sprintf("Unarchived %s %q", kind, next.id))
 	}
+	delete(prev.fields, "archived")
+	delete(next.fields, "archived")
+	if edits := fieldChanges("", prev.fields, next.fields); len(edits) > 0 {
+		out = append(out, fmt.Sprintf("Changed %s %q: %s", kind, next.id, strings.Join(edits, "; ")))
+	}
+	return out
+}
+
+// fieldChanges lists the fields that differ, going into objects (a
+// product's journey) so each setting changed is named on its own.
+func fieldChanges(prefix string, prev, next map[string]json.RawMessage) []string {
 	var keys []string
-	for k := range prev.fields {
+	for k := range prev {
 		keys = append(keys, k)
 	}
-	for k := range next.fields {
-		if _, ok := prev.fields[k]; !ok {
+	for k := range next {
+		if _, ok := prev[k]; !ok {
 			keys = append(keys, k)
 		}
 	}
 	slices.Sort(keys)
-	var edits []string
+	var out []string
 	for _, k := range keys {
-		a, b := prev.fields[k], next.fields[k]
-		if k == "archived" || string(a) == string(b) {
+		a, b := prev[k], next[k]
+		if string(a) == string(b) {
 			continue
 		}
-		edits = append(edits, fieldChange(k, a, b))
-	}
-	if len(edits) > 0 {
-		out = append(out, fmt.Sprintf("Changed %s %q: %s", kind, next.id, strings.Join(edits, "; ")))
+		var ma, mb map[string]json.RawMessage
+		if json.Unmarshal(a, &ma) == nil && json.Unmarshal(b, &mb) == nil && ma != nil && mb != nil && k != "metadata" {
+			out = append(out, fieldChanges(prefix+k+".", ma, mb)...)
+			continue
+		}
+		out = append(out, fieldChange(prefix+k, a, b))
 	}
 	return out
 }

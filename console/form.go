@@ -228,7 +228,7 @@ func (p *Page) showErrors(d *dialog, err error, prefix string, keyOf func(string
 		}
 		if d.errs[key] == "" {
 			d.errs[key] = f.Message
-		} else {
+		} else if !strings.Contains(d.errs[key], f.Message) {
 			d.errs[key] += "; " + f.Message
 		}
 	}

@@ -129,3 +129,17 @@ func TestProspectPaywallShowsWhatANewCustomerSees(t *testing.T) {
 	_, err = e.eng.ProspectPaywall(e.ctx, "nope", "")
 	wantKind(t, err, portico.KindNotFound)
 }
+
+func TestHistoryNamesEachJourneySettingChanged(t *testing.T) {
+	e := newEnv(t, defaultJourney())
+	j := defaultJourney()
+	j.Start, j.Downgrade = portico.StartTrial, portico.EndOfPeriod
+	if _, err := e.eng.ApplyCatalog(e.ctx, testCatalog(j)); err != nil {
+		t.Fatal(err)
+	}
+	vs, _ := e.eng.CatalogVersions(e.ctx, 0, 1)
+	want := `Changed product "app": journey.downgrade "immediate" → "end_of_period"; journey.start "pricing_table" → "trial"`
+	if !slices.Equal(vs[0].Changes, []string{want}) {
+		t.Errorf("changes = %q, want %q", vs[0].Changes, want)
+	}
+}
