@@ -202,6 +202,15 @@ func TestConsoleManagesACatalogEndToEnd(t *testing.T) {
 		t.Errorf("add-on = %+v, want Extra seats archived", addon)
 	}
 
+	// The products list and the features, as the nav leads to them.
+	p.click(`.pc-crumbs a`)
+	p.waitText(".pc-main h1", "Products")
+	p.waitText(".pc-table tbody", "Team Chat")
+	p.shot("products")
+	p.click(`.pc-nav a[href="/console/features"]`)
+	p.waitText(".pc-main h1", "Features")
+	p.shot("features")
+
 	// The history lists each change; restoring the version with two
 	// metadata rows brings the second back.
 	p.click(`.pc-nav a[href="/console/history"]`)

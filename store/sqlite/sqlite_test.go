@@ -205,3 +205,40 @@ func TestReadersSeeTheCurrentCatalog(t *testing.T) {
 		t.Errorf("a failed writer's change reached readers: %q", name)
 	}
 }
+
+func TestCatalogVersionsAreKeptWithTheirChange(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "portico.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	at := time.Date(2026, 3, 2, 10, 15, 0, 0, time.UTC)
+	for i, name := range []string{"first", "second", "third"} {
+		err := s.Update(ctx, func(tx portico.Tx) error {
+			return tx.PutCatalog(&portico.Catalog{Products: []portico.Product{{ID: "p", Name: name}}},
+				portico.CatalogChange{By: "console", At: at.Add(time.Duration(i) * time.Minute), Note: name})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = s.View(ctx, func(tx portico.Tx) error {
+		vs, err := tx.CatalogVersions(0, 2)
+		if err != nil || len(vs) != 2 || vs[0].Version != 3 || vs[1].Version != 2 || vs[0].Note != "third" ||
+			vs[0].By != "console" || !vs[0].At.Equal(at.Add(2*time.Minute)) {
+			t.Errorf("newest two = %+v, %v", vs, err)
+		}
+		if older, _ := tx.CatalogVersions(2, 10); len(older) != 1 || older[0].Version != 1 {
+			t.Errorf("before 2 = %+v", older)
+		}
+		v, c, err := tx.CatalogVersion(1)
+		if err != nil || v.Note != "first" || c.Products[0].Name != "first" {
+			t.Errorf("version 1 = %+v %+v %v", v, c, err)
+		}
+		if _, _, err := tx.CatalogVersion(4); !errors.Is(err, portico.ErrNotFound) {
+			t.Errorf("an unknown version: %v, want ErrNotFound", err)
+		}
+		return nil
+	})
+}
