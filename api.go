@@ -327,3 +327,27 @@ type AdvanceRequest struct {
 	To *time.Time `json:"to,omitempty"`
 	By string     `json:"by,omitempty" validate:"omitempty,max=20"`
 }
+
+// CatalogVersionView is a kept catalog version as the history lists it:
+// who saved it, when, and what it changed from the version before it.
+type CatalogVersionView struct {
+	CatalogVersion
+	// Current is true for the version in use.
+	Current bool `json:"current"`
+	// Changes are readable lines: "Added plan \"pro\" (Pro)", "Changed plan
+	// \"pro\": trialDays 14 → 30", "Archived add-on \"extra-seats\"".
+	Changes []string `json:"changes"`
+}
+
+// CatalogVersionDetail is one kept version with its document.
+type CatalogVersionDetail struct {
+	CatalogVersionView
+	Catalog *Catalog `json:"catalog"`
+}
+
+// CatalogVersionList is a page of the catalog's history, newest first.
+type CatalogVersionList struct {
+	Versions []CatalogVersionView `json:"versions"`
+	// Next is the before= of the next page; 0 on the last.
+	Next int64 `json:"next,omitempty"`
+}

@@ -94,6 +94,10 @@ type Journey struct {
 	UsageReset   string `json:"usageReset" validate:"required,oneof=always never on_anchor_change"`
 	Cancellation string `json:"cancellation" validate:"required,oneof=immediate end_of_period"`
 	AfterCancel  string `json:"afterCancel" validate:"required,oneof=revoke downgrade_to_free"`
+	// AlsoCancelProductIDs are other products whose subscriptions end with
+	// this product's: a customer cancelling here is cancelled there too,
+	// each under its own product's journey.
+	AlsoCancelProductIDs []string `json:"alsoCancelProductIds,omitempty" validate:"max=50,dive,slug"`
 }
 
 // Plan is one tier of a product.

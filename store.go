@@ -28,7 +28,16 @@ type Tx interface {
 	// before the first one is applied). The catalog may be shared with
 	// other transactions: it must not be modified.
 	Catalog() (*Catalog, int64, error)
-	PutCatalog(c *Catalog) error
+	// PutCatalog stores c as the next catalog version and keeps it in the
+	// catalog's history with the change's author, time and note.
+	PutCatalog(c *Catalog, change CatalogChange) error
+	// CatalogVersions lists the kept versions, newest first, without their
+	// documents: at most limit of them, all below before (0: from the
+	// newest).
+	CatalogVersions(before int64, limit int) ([]CatalogVersion, error)
+	// CatalogVersion returns one kept version with its document, or
+	// ErrNotFound.
+	CatalogVersion(version int64) (*CatalogVersion, *Catalog, error)
 
 	Customer(id string) (*Customer, error)
 	CreateCustomer(c *Customer) error
@@ -68,6 +77,25 @@ type Tx interface {
 	Idempotency(scope, key string) (*IdempotencyRecord, error)
 	PutIdempotency(r *IdempotencyRecord) error
 	DeleteIdempotency(scope, key string) error
+}
+
+// CatalogChange says who saved a catalog version, when and why.
+type CatalogChange struct {
+	// By is who saved it: "backend API", "console", "PORTICO_CATALOG",
+	// "demo"; empty when unknown (versions saved before history was kept).
+	By string `json:"by"`
+	// At is when, by the engine's clock (the test clock when it is on);
+	// zero when unknown.
+	At time.Time `json:"at"`
+	// Note is a short reason the author gave, such as "restored version 3"
+	// or "archived plan \"pro\"".
+	Note string `json:"note,omitempty"`
+}
+
+// CatalogVersion is one kept version of the catalog.
+type CatalogVersion struct {
+	Version int64 `json:"version"`
+	CatalogChange
 }
 
 // Snapshot kinds.

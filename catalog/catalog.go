@@ -165,6 +165,14 @@ func checkProducts(errs *problems, c *portico.Catalog) {
 				errs.add(at+".journey.trialPlanId", "plan %q has no trialDays", plan.ID)
 			}
 		}
+		for k, other := range j.AlsoCancelProductIDs {
+			field := fmt.Sprintf("%s.journey.alsoCancelProductIds[%d]", at, k)
+			if other == p.ID {
+				errs.add(field, "a product's subscriptions already end when it is cancelled; name other products")
+			} else if _, ok := c.Product(other); !ok {
+				errs.add(field, "unknown product %q", other)
+			}
+		}
 		checkCurrency(errs, c, p.ID)
 	}
 }

@@ -40,7 +40,7 @@ func (c *Client) call(ctx context.Context, method, path string, in, out any) err
 	}
 	status, resp, err := send(ctx, method, c.base+"/api/v1"+path, c.token, body)
 	if err != nil {
-		return &components.APIError{Title: "Network error", Detail: "The server could not be reached. Check your connection and try again."}
+		return networkError()
 	}
 	if status >= 400 {
 		return problem(status, resp)
@@ -49,6 +49,10 @@ func (c *Client) call(ctx context.Context, method, path string, in, out any) err
 		return nil
 	}
 	return json.Unmarshal(resp, out)
+}
+
+func networkError() error {
+	return &components.APIError{Title: "Network error", Detail: "The server could not be reached. Check your connection and try again."}
 }
 
 func problem(status int, body []byte) error {

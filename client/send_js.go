@@ -15,7 +15,13 @@ func send(ctx context.Context, method, url, token string, body []byte) (int, []b
 	headers := map[string]any{}
 	setHeaders(func(k, v string) { headers[k] = v }, token, body)
 	abort := app.Window().Get("AbortController").New()
-	opts := map[string]any{"method": method, "headers": headers, "signal": abort.Get("signal"), "credentials": "omit"}
+	// Portal calls carry their token and no cookie; console calls (no
+	// token) carry the console's session cookie.
+	credentials := "omit"
+	if token == "" {
+		credentials = "same-origin"
+	}
+	opts := map[string]any{"method": method, "headers": headers, "signal": abort.Get("signal"), "credentials": credentials}
 	if body != nil {
 		opts["body"] = string(body)
 	}

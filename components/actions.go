@@ -84,3 +84,8 @@ func notify(ctx app.Context, kind, text string) {
 
 // refresh asks the provider to reload the portal data.
 func refresh(ctx app.Context) { ctx.NewAction(actionRefresh) }
+
+// Refresh reloads the data of every provider on the page: a host that has
+// changed what the sections show (the console saving the catalog under a
+// paywall preview) calls it.
+func Refresh(ctx app.Context) { refresh(ctx) }

@@ -95,7 +95,7 @@ func Load(ctx context.Context, e *engine.Engine) error {
 	if err != nil {
 		return fmt.Errorf("demo catalog: %w", err)
 	}
-	if _, err := e.ApplyCatalog(ctx, c); err != nil {
+	if _, err := e.ApplyCatalog(engine.WithAuthor(ctx, "demo"), c); err != nil {
 		return fmt.Errorf("demo catalog: %w", err)
 	}
 	for _, dc := range Customers {

@@ -56,9 +56,13 @@ func (e *Engine) Cancel(ctx context.Context, customerID, subID string, req porti
 	return res, err
 }
 
-// alsoCancel finds the customer's live subscriptions in the other products.
+// alsoCancel finds the customer's live subscriptions in the other products:
+// those the request names, then those the product's journey ends with it.
+// The journey's are the merchant's rule, so a portal session limited to
+// one product still cancels them.
 func (o *op) alsoCancel(customerID string, main *portico.Subscription, productIDs []string, actor Actor) ([]*portico.Subscription, error) {
-	if len(productIDs) == 0 {
+	product, _ := o.cat.Product(main.ProductID)
+	if len(productIDs) == 0 && len(product.Journey.AlsoCancelProductIDs) == 0 {
 		return nil, nil
 	}
 	subs, err := o.tx.SubscriptionsOf(customerID)
@@ -66,6 +70,15 @@ func (o *op) alsoCancel(customerID string, main *portico.Subscription, productID
 		return nil, err
 	}
 	var out []*portico.Subscription
+	taken := map[string]bool{main.ID: true}
+	take := func(pid string) {
+		for _, s := range subs {
+			if s.Live() && s.ProductID == pid && !taken[s.ID] {
+				taken[s.ID] = true
+				out = append(out, s)
+			}
+		}
+	}
 	for i, pid := range productIDs {
 		if _, ok := o.cat.Product(pid); !ok {
 			return nil, portico.Invalid(fmt.Sprintf("alsoCancelProductIds[%d]", i), "unknown product %q", pid)
@@ -73,11 +86,10 @@ func (o *op) alsoCancel(customerID string, main *portico.Subscription, productID
 		if actor.Portal && actor.Scope.ProductID != "" && actor.Scope.ProductID != pid {
 			return nil, portico.Forbidden("this portal session is limited to product %q", actor.Scope.ProductID)
 		}
-		for _, s := range subs {
-			if s.Live() && s.ProductID == pid && s.ID != main.ID {
-				out = append(out, s)
-			}
-		}
+		take(pid)
+	}
+	for _, pid := range product.Journey.AlsoCancelProductIDs {
+		take(pid)
 	}
 	return out, nil
 }

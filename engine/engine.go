@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	portico "github.com/portico-dev/portico"
@@ -171,7 +172,7 @@ func (e *Engine) ApplyCatalog(ctx context.Context, next *portico.Catalog) (*port
 		if err := catalog.CheckEvolution(o.cat, next, o.tx.ProductHasSubscriptions); err != nil {
 			return err
 		}
-		return o.tx.PutCatalog(next)
+		return o.tx.PutCatalog(next, o.change(""))
 	})
 	if err != nil {
 		return nil, err
@@ -205,7 +206,7 @@ func (e *Engine) Archive(ctx context.Context, kind, id string) (*portico.Catalog
 			return portico.Conflict("%s %q cannot be archived: %v", kind, id, err)
 		}
 		out = o.cat
-		return o.tx.PutCatalog(o.cat)
+		return o.tx.PutCatalog(o.cat, o.change(fmt.Sprintf("archived %s %q", kindName(kind), id)))
 	})
 	return out, err
 }
@@ -218,6 +219,14 @@ func cloneCatalog(c *portico.Catalog) (*portico.Catalog, error) {
 	}
 	var out portico.Catalog
 	return &out, json.Unmarshal(b, &out)
+}
+
+// kindName is how the history names a kind.
+func kindName(kind string) string {
+	if kind == KindAddon {
+		return "add-on"
+	}
+	return kind
 }
 
 func archive(c *portico.Catalog, kind, id string) bool {

@@ -421,3 +421,20 @@ func (o *op) productEntitlements(all []portico.EntitlementView, productID string
 	}
 	return out
 }
+
+// ProspectPaywall is a product's paywall as a new customer would see it:
+// the console's preview of the pricing table.
+func (e *Engine) ProspectPaywall(ctx context.Context, productID, period string) (*portico.PaywallView, error) {
+	var out *portico.PaywallView
+	err := e.view(ctx, func(o *op) error {
+		if _, ok := o.cat.Product(productID); !ok {
+			return portico.NotFound("product", productID)
+		}
+		var err error
+		if out, err = o.paywall(&portico.Customer{}, portico.PortalScope{}, productID, period); err != nil {
+			return err
+		}
+		return o.err
+	})
+	return out, err
+}

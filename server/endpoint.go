@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/engine"
 	"github.com/portico-dev/portico/server/session"
 )
 
@@ -22,14 +23,29 @@ type handler func(r *http.Request, body []byte) (int, any, error)
 // principal is who a request acts for.
 type principal struct {
 	backend bool
+	console bool // signed in to the console
 	session *session.Session
 }
 
 func (p *principal) name() string {
-	if p.backend {
+	switch {
+	case p.backend:
 		return "backend"
+	case p.console:
+		return "console"
 	}
 	return "portal:" + p.session.Scope.CustomerID
+}
+
+// author is how the catalog's history names who acts.
+func (p *principal) author() string {
+	switch {
+	case p.backend:
+		return "backend API"
+	case p.console:
+		return "console"
+	}
+	return "portal"
 }
 
 type principalKey struct{}
@@ -92,7 +108,8 @@ func (s *Server) endpoint(auth authFunc, h handler) http.Handler {
 			writeError(w, r, s.Log, err)
 			return
 		}
-		r = r.WithContext(context.WithValue(r.Context(), principalKey{}, p))
+		ctx := context.WithValue(r.Context(), principalKey{}, p)
+		r = r.WithContext(engine.WithAuthor(ctx, p.author()))
 		if err := s.SyncClock(r.Context()); err != nil {
 			writeError(w, r, s.Log, err)
 			return

@@ -39,7 +39,10 @@ type Server struct {
 	CORSOrigins []string
 	// SessionTTL is a portal session's default lifetime.
 	SessionTTL time.Duration
-	Log        *slog.Logger
+	// ConsolePassword, when set, signs in to the console besides the
+	// secret key.
+	ConsolePassword string
+	Log             *slog.Logger
 }
 
 // Handler returns the server's routes.
@@ -62,6 +65,9 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /api/v1/usage", s.endpoint(be, s.reportUsage))
 	mux.Handle("GET /api/v1/customers/{id}/entitlements", s.endpoint(be, s.entitlements))
 	mux.Handle("POST /api/v1/portal-sessions", s.endpoint(be, s.createPortalSession))
+	mux.Handle("GET /api/v1/catalog/versions", s.endpoint(be, s.catalogVersions))
+	mux.Handle("GET /api/v1/catalog/versions/{n}", s.endpoint(be, s.catalogVersion))
+	mux.Handle("POST /api/v1/catalog/versions/{n}/restore", s.endpoint(be, s.restoreCatalog))
 	mux.Handle("GET /api/v1/test-clock", s.endpoint(be, s.getTestClock))
 	mux.Handle("POST /api/v1/test-clock/advance", s.endpoint(be, s.advanceTestClock))
 
@@ -72,6 +78,8 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("DELETE /api/v1/portal/subscriptions/{id}/scheduled-updates", s.endpoint(po, s.portalCancelScheduled))
 	mux.Handle("POST /api/v1/portal/subscriptions/{id}/cancel", s.endpoint(po, s.portalCancel))
 	mux.Handle("POST /api/v1/portal/billing-session", s.endpoint(po, s.billingSession))
+
+	s.consoleRoutes(mux)
 
 	if wh, ok := webhooksOf(s.Billing); ok {
 		mux.Handle("POST /webhooks/stripe", wh.Webhooks(s.onBillingEvent))

@@ -108,6 +108,18 @@ func (w *Web) Handler() http.Handler {
 	for _, p := range webapp.Paths() {
 		mux.Handle("GET "+p, w.pageHeaders(p, w.pages))
 	}
+	// The console's pages open only with a console session; its API
+	// checks the session itself.
+	console := w.pageHeaders(consolePrefix, w.consoleGate(w.pages))
+	api := w.API.Handler()
+	mux.Handle("GET "+consolePrefix, console)
+	mux.Handle(consolePrefix+"/", http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, consolePrefix+"/api/") || r.Method != http.MethodGet {
+			api.ServeHTTP(rw, r)
+			return
+		}
+		console.ServeHTTP(rw, r)
+	}))
 	for _, p := range []string{"/app.js", "/wasm_exec.js", "/app-worker.js", "/manifest.webmanifest", "/app.css"} {
 		mux.Handle("GET "+p, w.pages)
 	}
@@ -123,6 +135,9 @@ func (w *Web) Handler() http.Handler {
 // (plus the embed origins on /embed/ pages).
 func (w *Web) pageHeaders(path string, next http.Handler) http.Handler {
 	ancestors := "'self'"
+	if path == consolePrefix {
+		ancestors = "'none'"
+	}
 	if strings.HasPrefix(path, "/embed/") && len(w.EmbedOrigins) > 0 {
 		ancestors += " " + strings.Join(w.EmbedOrigins, " ")
 	}
@@ -141,6 +156,22 @@ func (w *Web) pageHeaders(path string, next http.Handler) http.Handler {
 			w.API.Log.Warn("page rendered on this replica's test clock", "err", err)
 		}
 		next.ServeHTTP(noStore{rw}, r)
+	})
+}
+
+// consoleGate sends a visitor without a console session to the sign-in
+// page, and a signed-in one away from it.
+func (w *Web) consoleGate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		signedIn := w.API.consoleSignedIn(r)
+		switch {
+		case r.URL.Path == consoleSignIn && signedIn:
+			http.Redirect(rw, r, consolePrefix, http.StatusSeeOther)
+		case r.URL.Path != consoleSignIn && !signedIn:
+			http.Redirect(rw, r, consoleSignIn+"?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		default:
+			next.ServeHTTP(rw, r)
+		}
 	})
 }
 

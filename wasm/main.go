@@ -6,11 +6,13 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/portico-dev/portico/client"
 	"github.com/portico-dev/portico/components"
+	"github.com/portico-dev/portico/console"
 	"github.com/portico-dev/portico/webapp"
 )
 
 func main() {
 	webapp.NewSource = func(token string) components.Source { return client.New("", token) }
+	console.NewAPI = func() console.API { return client.NewConsole("") }
 	webapp.Routes()
 	app.RunWhenOnBrowser()
 }

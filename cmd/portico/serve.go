@@ -123,7 +123,8 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 		return err
 	}
 	srv := &server.Server{Engine: eng, Store: store, Sessions: session.NewSigner(key), SecretKey: key,
-		PublicURL: cfg.PublicURL, TestClock: testClock, SessionTTL: time.Hour, Log: log, CORSOrigins: cfg.CORSOrigins}
+		PublicURL: cfg.PublicURL, TestClock: testClock, SessionTTL: time.Hour, Log: log, CORSOrigins: cfg.CORSOrigins,
+		ConsolePassword: os.Getenv("PORTICO_CONSOLE_PASSWORD")}
 	if shared, ok := store.(portico.SharedClock); ok && testClock != nil {
 		srv.SharedClock = shared
 	}
@@ -264,7 +265,7 @@ func loadData(ctx context.Context, cfg config, eng *engine.Engine, store portico
 	}
 	c, err := readCatalog(cfg.CatalogFile)
 	if err == nil {
-		_, err = eng.ApplyCatalog(ctx, c)
+		_, err = eng.ApplyCatalog(engine.WithAuthor(ctx, "PORTICO_CATALOG"), c)
 	}
 	if err != nil {
 		var b strings.Builder
@@ -306,6 +307,11 @@ func printBanner(w io.Writer, cfg config, srv *server.Server, key string, genera
 	} else {
 		fmt.Fprintf(w, "Backend API key: %s…\n", key[:min(len(key), 8)])
 	}
+	signIn := "the backend API key"
+	if srv.ConsolePassword != "" {
+		signIn += " or PORTICO_CONSOLE_PASSWORD"
+	}
+	fmt.Fprintf(w, "Console: %s/console (sign in with %s)\n", strings.TrimRight(cfg.PublicURL, "/"), signIn)
 	if cfg.TestClock {
 		fmt.Fprintln(w, "Test clock: on (POST /api/v1/test-clock/advance)")
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"slices"
 	"strconv"
 	"time"
@@ -144,13 +145,73 @@ func (t *tx) Catalog() (*portico.Catalog, int64, error) {
 	return &c, version, nil
 }
 
-func (t *tx) PutCatalog(c *portico.Catalog) error {
+func (t *tx) PutCatalog(c *portico.Catalog, change portico.CatalogChange) error {
 	doc, err := marshal(c)
 	if err != nil {
 		return err
 	}
-	return t.exec(`INSERT INTO catalog (id, version, doc) VALUES (1, 1, $1)
+	err = t.exec(`INSERT INTO catalog (id, version, doc) VALUES (1, 1, $1)
 		ON CONFLICT (id) DO UPDATE SET version = catalog.version + 1, doc = excluded.doc`, doc)
+	if err != nil {
+		return err
+	}
+	var at int64
+	if !change.At.IsZero() {
+		at = change.At.UnixNano()
+	}
+	return t.exec(`INSERT INTO catalog_versions (version, at, author, note, doc)
+		SELECT version, $1, $2, $3, doc FROM catalog WHERE id = 1`, at, change.By, change.Note)
+}
+
+func (t *tx) CatalogVersions(before int64, limit int) ([]portico.CatalogVersion, error) {
+	if before <= 0 {
+		before = math.MaxInt64
+	}
+	rows, err := t.tx.Query(t.ctx, `SELECT version, at, author, note FROM catalog_versions
+		WHERE version < $1 ORDER BY version DESC LIMIT $2`, before, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []portico.CatalogVersion
+	for rows.Next() {
+		var v portico.CatalogVersion
+		var at int64
+		if err := rows.Scan(&v.Version, &at, &v.By, &v.Note); err != nil {
+			return nil, err
+		}
+		v.At = unixNanos(at)
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) CatalogVersion(version int64) (*portico.CatalogVersion, *portico.Catalog, error) {
+	v := portico.CatalogVersion{Version: version}
+	var at int64
+	var doc []byte
+	err := t.tx.QueryRow(t.ctx, `SELECT at, author, note, doc FROM catalog_versions WHERE version = $1`, version).
+		Scan(&at, &v.By, &v.Note, &doc)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil, portico.ErrNotFound
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	v.At = unixNanos(at)
+	var c portico.Catalog
+	if err := json.Unmarshal(doc, &c); err != nil {
+		return nil, nil, err
+	}
+	return &v, &c, nil
+}
+
+// unixNanos is the time n nanoseconds after the epoch; 0 is "unknown".
+func unixNanos(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
 }
 
 func (t *tx) Customer(id string) (*portico.Customer, error) {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"math"
 	"slices"
 	"time"
 
@@ -182,13 +183,73 @@ func (t *tx) decodeCatalog() (*portico.Catalog, int64, error) {
 	return &c, version, nil
 }
 
-func (t *tx) PutCatalog(c *portico.Catalog) error {
+func (t *tx) PutCatalog(c *portico.Catalog, change portico.CatalogChange) error {
 	doc, err := marshal(c)
 	if err != nil {
 		return err
 	}
-	return t.exec(`INSERT INTO catalog (id, version, doc) VALUES (1, 1, ?)
+	err = t.exec(`INSERT INTO catalog (id, version, doc) VALUES (1, 1, ?)
 		ON CONFLICT (id) DO UPDATE SET version = version + 1, doc = excluded.doc`, doc)
+	if err != nil {
+		return err
+	}
+	var at int64
+	if !change.At.IsZero() {
+		at = change.At.UnixNano()
+	}
+	return t.exec(`INSERT INTO catalog_versions (version, at, author, note, doc)
+		SELECT version, ?, ?, ?, doc FROM catalog WHERE id = 1`, at, change.By, change.Note)
+}
+
+func (t *tx) CatalogVersions(before int64, limit int) ([]portico.CatalogVersion, error) {
+	if before <= 0 {
+		before = math.MaxInt64
+	}
+	rows, err := t.query(`SELECT version, at, author, note FROM catalog_versions
+		WHERE version < ? ORDER BY version DESC LIMIT ?`, before, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []portico.CatalogVersion
+	for rows.Next() {
+		var v portico.CatalogVersion
+		var at int64
+		if err := rows.Scan(&v.Version, &at, &v.By, &v.Note); err != nil {
+			return nil, err
+		}
+		v.At = unixNanos(at)
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) CatalogVersion(version int64) (*portico.CatalogVersion, *portico.Catalog, error) {
+	v := portico.CatalogVersion{Version: version}
+	var at int64
+	var doc string
+	err := t.queryRow(`SELECT at, author, note, doc FROM catalog_versions WHERE version = ?`, version).
+		Scan(&at, &v.By, &v.Note, &doc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, portico.ErrNotFound
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	v.At = unixNanos(at)
+	var c portico.Catalog
+	if err := json.Unmarshal([]byte(doc), &c); err != nil {
+		return nil, nil, err
+	}
+	return &v, &c, nil
+}
+
+// unixNanos is the time of a stored Unix nanosecond count; 0 is unknown.
+func unixNanos(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
 }
 
 func (t *tx) Customer(id string) (*portico.Customer, error) {

@@ -39,6 +39,7 @@ func Run(t *testing.T, newDB NewDatabase) {
 		{"FailedUpdateChangesNothing", failedUpdateChangesNothing},
 		{"NestedUpdateIsASavepoint", nestedUpdateIsASavepoint},
 		{"CatalogVersions", catalogVersions},
+		{"CatalogHistory", catalogHistory},
 		{"Snapshots", snapshots},
 		{"TouchedCustomers", touchedCustomers},
 		{"IdempotencyRecords", idempotencyRecords},
@@ -293,7 +294,7 @@ func failedUpdateChangesNothing(t *testing.T, open Opener) {
 	if err := s.View(ctx, func(tx portico.Tx) error { _, err := tx.Customer("ada"); return err }); !errors.Is(err, portico.ErrNotFound) {
 		t.Errorf("customer after a failed update: %v, want ErrNotFound", err)
 	}
-	if err := s.View(ctx, func(tx portico.Tx) error { return tx.PutCatalog(&portico.Catalog{}) }); err == nil {
+	if err := s.View(ctx, func(tx portico.Tx) error { return tx.PutCatalog(&portico.Catalog{}, portico.CatalogChange{}) }); err == nil {
 		t.Error("a write inside View succeeded")
 	}
 	if _, v := readCatalog(t, s); v != 0 {
@@ -360,7 +361,7 @@ func catalogVersions(t *testing.T, open Opener) {
 	put := func(st portico.Store, name string) {
 		t.Helper()
 		update(t, st, func(tx portico.Tx) error {
-			return tx.PutCatalog(&portico.Catalog{Products: []portico.Product{{ID: "p", Name: name}}})
+			return tx.PutCatalog(&portico.Catalog{Products: []portico.Product{{ID: "p", Name: name}}}, portico.CatalogChange{By: "test"})
 		})
 	}
 	if name, v := readCatalog(t, s); name != "" || v != 0 {
@@ -380,7 +381,7 @@ func catalogVersions(t *testing.T, open Opener) {
 		t.Errorf("after another process's write: %q v%d, want three v3", name, v)
 	}
 	_ = s.Update(ctx, func(tx portico.Tx) error {
-		if err := tx.PutCatalog(&portico.Catalog{Products: []portico.Product{{ID: "p", Name: "rolled back"}}}); err != nil {
+		if err := tx.PutCatalog(&portico.Catalog{Products: []portico.Product{{ID: "p", Name: "rolled back"}}}, portico.CatalogChange{}); err != nil {
 			return err
 		}
 		if c, _, err := tx.Catalog(); err != nil || c.Products[0].Name != "rolled back" {
@@ -393,6 +394,46 @@ func catalogVersions(t *testing.T, open Opener) {
 	}
 }
 
+// Every saved catalog is kept with who saved it, when and why, and can be
+// read back; a version saved by a failed writer is not kept.
+func catalogHistory(t *testing.T, open Opener) {
+	s := open(t)
+	for i, name := range []string{"first", "second", "third"} {
+		update(t, s, func(tx portico.Tx) error {
+			return tx.PutCatalog(&portico.Catalog{Products: []portico.Product{{ID: "p", Name: name}}},
+				portico.CatalogChange{By: "console", At: t0.Add(time.Duration(i) * time.Minute), Note: name})
+		})
+	}
+	_ = s.Update(ctx, func(tx portico.Tx) error {
+		tx.PutCatalog(&portico.Catalog{}, portico.CatalogChange{By: "rolled back"})
+		return errors.New("roll back")
+	})
+	newest := view(t, s, func(tx portico.Tx) ([]portico.CatalogVersion, error) { return tx.CatalogVersions(0, 2) })
+	if len(newest) != 2 || newest[0].Version != 3 || newest[1].Version != 2 || newest[0].Note != "third" ||
+		newest[0].By != "console" || !newest[0].At.Equal(t0.Add(2*time.Minute)) {
+		t.Errorf("the newest two versions = %+v", newest)
+	}
+	if older := view(t, s, func(tx portico.Tx) ([]portico.CatalogVersion, error) { return tx.CatalogVersions(2, 10) }); len(older) != 1 || older[0].Version != 1 {
+		t.Errorf("versions before 2 = %+v", older)
+	}
+	err := s.View(ctx, func(tx portico.Tx) error {
+		v, c, err := tx.CatalogVersion(1)
+		if err != nil {
+			return err
+		}
+		if v.Note != "first" || len(c.Products) != 1 || c.Products[0].Name != "first" {
+			t.Errorf("version 1 = %+v %+v", v, c)
+		}
+		if _, _, err := tx.CatalogVersion(4); !errors.Is(err, portico.ErrNotFound) {
+			t.Errorf("a version never kept: %v, want ErrNotFound", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 func snapshots(t *testing.T, open Opener) {
 	s := open(t)
 	reader, ok := s.(portico.SnapshotReader)
@@ -400,7 +441,7 @@ func snapshots(t *testing.T, open Opener) {
 		t.Skip("the store reads snapshots in transactions only")
 	}
 	createCustomers(t, s, "ada")
-	update(t, s, func(tx portico.Tx) error { return tx.PutCatalog(&portico.Catalog{}) })
+	update(t, s, func(tx portico.Tx) error { return tx.PutCatalog(&portico.Catalog{}, portico.CatalogChange{}) })
 	put := func(scope string, version int64, body string) {
 		update(t, s, func(tx portico.Tx) error {
 			return tx.PutSnapshot(portico.Snapshot{CustomerID: "ada", Kind: portico.SnapshotEntitlements, Scope: scope,
@@ -433,7 +474,7 @@ func snapshots(t *testing.T, open Opener) {
 	if got := get("r2", t0); got != "(none)" {
 		t.Errorf("another scope's snapshot given: %s", got)
 	}
-	update(t, s, func(tx portico.Tx) error { return tx.PutCatalog(&portico.Catalog{}) })
+	update(t, s, func(tx portico.Tx) error { return tx.PutCatalog(&portico.Catalog{}, portico.CatalogChange{}) })
 	if got := get("", t0); got != "(none)" {
 		t.Errorf("a snapshot of an older catalog version is given: %s", got)
 	}

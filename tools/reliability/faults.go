@@ -112,7 +112,7 @@ func faultScenario(ctx context.Context, dataDir, logDir string, phaseFor time.Du
 				// Long enough for the guard's ping to find the provider back.
 				d = max(2*phaseFor, 6*time.Second)
 			}
-			phase, bad := faultPhase(ctx, srv.URL, mode, d, l, users, changers, tokens)
+			phase, bad := faultPhase(ctx, srv.URL, i, mode, d, l, users, changers, tokens)
 			r.Phases = append(r.Phases, phase...)
 			halfApplied = append(halfApplied, bad...)
 		}
@@ -173,7 +173,7 @@ func (t *timings) result(phase, call string) phaseResult {
 
 // faultPhase runs the mixed load for d and returns each call kind's
 // figures and the plan changes found half-applied.
-func faultPhase(ctx context.Context, base, mode string, d time.Duration, l *ledger, users, changers []string, tokens map[string]string) ([]phaseResult, []string) {
+func faultPhase(ctx context.Context, base string, phase int, mode string, d time.Duration, l *ledger, users, changers []string, tokens map[string]string) ([]phaseResult, []string) {
 	loadCtx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	kinds := map[string]*timings{"usage": {}, "entitlements": {}, "portal": {}, "plan change": {}}
@@ -200,8 +200,8 @@ func faultPhase(ctx context.Context, base, mode string, d time.Duration, l *ledg
 	for w := 0; w < 4; w++ {
 		loop(func(int) {
 			timed("usage", func() (bool, string) {
-				e := usageEvent{Key: fmt.Sprintf("fault-%s-%d", mode, seq.Add(1)), Customer: users[int(seq.Load())%len(users)]}
-				e.Key = fmt.Sprintf("%s-%s", e.Key, base[len(base)-5:])
+				n := seq.Add(1)
+				e := usageEvent{Key: fmt.Sprintf("fault-%d-%d", phase, n), Customer: users[int(n)%len(users)]}
 				a, err := e.send(ctx, base)
 				l.record(e, a, err)
 				return err == nil && a.Status < 300, fmt.Sprintf("%d %v", a.Status, err)

@@ -1,0 +1,196 @@
+package console
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/components"
+)
+
+// fakeAPI answers the paywall preview; the rest is not called here.
+type fakeAPI struct{ API }
+
+func (fakeAPI) Paywall(_ context.Context, productID, period string) (*portico.PaywallView, error) {
+	return &portico.PaywallView{Product: portico.ProductRef{ID: productID, Name: "Team Chat"}, BillingPeriod: portico.Monthly,
+		BillingPeriods: []string{portico.Monthly, portico.Annually}, Addons: []portico.PaywallAddon{},
+		Plans: []portico.PaywallPlan{{ID: "chat-pro", Name: "Pro", Pricing: portico.PricingPaid, Intent: portico.IntentStartTrial,
+			Price: &portico.Money{Amount: 2900, Currency: "usd"}, Prices: []portico.Price{}, Entitlements: []portico.EntitlementLine{}}}}, nil
+}
+
+func testCatalog() *portico.Catalog {
+	return &portico.Catalog{
+		Features: []portico.Feature{{ID: "seats", Name: "Seats", Type: portico.FeatureNumeric}},
+		Products: []portico.Product{
+			{ID: "chat", Name: "Team Chat", SubscriptionType: portico.SubscriptionSingle, Journey: defaultJourney(),
+				Metadata: map[string]string{"highlight": "chat-pro"}},
+			{ID: "video", Name: "Video", SubscriptionType: portico.SubscriptionMultiple, Journey: defaultJourney()},
+		},
+		Plans: []portico.Plan{
+			{ID: "chat-free", ProductID: "chat", Name: "Free", Pricing: portico.PricingFree},
+			{ID: "chat-basic", ProductID: "chat", Name: "Basic", Order: 1, Pricing: portico.PricingPaid,
+				Prices: []portico.Price{{BillingPeriod: portico.Monthly, Amount: 900, Currency: "usd"}}},
+			{ID: "chat-pro", ProductID: "chat", Name: "Pro", Order: 2, Pricing: portico.PricingPaid, TrialDays: 14,
+				Prices: []portico.Price{{BillingPeriod: portico.Monthly, Amount: 2900, Currency: "usd"},
+					{BillingPeriod: portico.Annually, Amount: 29000, Currency: "usd"}}},
+		},
+		Addons: []portico.Addon{{ID: "chat-seats", ProductID: "chat", Name: "Extra seats", Archived: true,
+			Prices: []portico.Price{{BillingPeriod: portico.Monthly, Amount: 500, Currency: "usd"}}}},
+	}
+}
+
+// view renders one part of a page in go-app's test engine.
+type view struct {
+	app.Compo
+	render func() app.UI
+}
+
+func (v *view) Render() app.UI { return v.render() }
+
+func renderAt(t *testing.T, path string, part func(p *Page) app.UI) string {
+	t.Helper()
+	p := &Page{api: fakeAPI{}, path: path, query: url.Values{}, cat: testCatalog()}
+	v := &view{render: func() app.UI { return part(p) }}
+	eng := app.NewTestEngine()
+	if err := eng.Load(v); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { eng.ConsumeAll(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the page did not settle")
+	}
+	return app.HTMLString(v)
+}
+
+func TestProductPageShowsPricesPlansAddonsAndMetadata(t *testing.T) {
+	html := renderAt(t, "/console/products/chat", (*Page).renderProduct)
+	for _, want := range []string{
+		"Team Chat", "Single active subscription",
+		"29.00 USD", "290.00 USD", "14 days", // Pro's prices and trial
+		"Extra seats", "Archived", // the archived add-on, marked
+		"highlight", "chat-pro", // the metadata
+		`aria-label="Archive plan Basic"`, `aria-label="Edit add-on Extra seats"`,
+		"portico-plan-button", // the paywall preview, drawn by the customers' component
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the product page lacks %q", want)
+		}
+	}
+	if strings.Contains(html, `aria-label="Archive add-on Extra seats"`) {
+		t.Error("an archived add-on is offered to be archived again")
+	}
+}
+
+func TestJourneyPagePicksOnlyPlansTheSettingAccepts(t *testing.T) {
+	html := renderAt(t, "/console/products/chat/journey", func(p *Page) app.UI {
+		p.startJourney()
+		p.jour.j.Start = portico.StartTrial
+		return p.renderProduct()
+	})
+	if !strings.Contains(html, "apply to future") {
+		t.Error("the journey page does not say changes apply to future changes only")
+	}
+	picker := html[strings.Index(html, `id="pc-f-trialPlanId"`):]
+	picker = picker[:strings.Index(picker, "</select>")]
+	if !strings.Contains(picker, "Pro (14-day trial)") || strings.Contains(picker, "Basic") || strings.Contains(picker, "Free") {
+		t.Errorf("the trial picker offers %s; want only paid plans with trial days", picker)
+	}
+	if strings.Contains(html, `id="pc-f-freePlanId"`) {
+		t.Error("the free plan picker shows though no setting uses it")
+	}
+	if !strings.Contains(html, "Video") {
+		t.Error("the other products to cancel with this one are not offered")
+	}
+}
+
+func TestServerErrorsLandBesideTheirFields(t *testing.T) {
+	d := newDialog(dlgPlan, "Edit plan")
+	d.priceOrder = []string{portico.Annually}
+	key := objectKey(d, []int{2, 5})
+	for rest, want := range map[string]string{
+		"prices[0].amount":          "price.annually",
+		"prices[0].currency":        "currency",
+		"prices":                    "price.monthly",
+		"entitlements[1].limit":     "ent.5.limit",
+		"entitlements[0].featureId": "ent.2.feature",
+		"addonIds[1]":               "addons",
+		"name":                      "name",
+		"trialDays":                 "trialDays",
+		"stripe[0].x":               "",
+	} {
+		if got := key(rest); got != want {
+			t.Errorf("%s goes beside %q, want %q", rest, got, want)
+		}
+	}
+
+	p := &Page{}
+	err := &components.APIError{Status: 422, Title: "Invalid request", Fields: []portico.FieldError{
+		{Field: "plans[3].prices[0].amount", Message: "must be at least 0"},
+		{Field: "plans[3].prices[0].amount", Message: "must be at least 0"},
+		{Field: "products[0].journey.trialPlanId", Message: "plan \"x\" has no trialDays"},
+	}}
+	p.showErrors(d, err, "plans[3]", key)
+	if d.errs["price.annually"] != "must be at least 0" {
+		t.Errorf("the amount's error = %q", d.errs["price.annually"])
+	}
+	if len(d.general) != 1 || !strings.HasPrefix(d.general[0], "products[0].journey.trialPlanId: ") {
+		t.Errorf("errors about other objects = %q, want listed above the form with their path", d.general)
+	}
+	d.general = nil
+	p.showErrors(d, errors.New("network down"), "plans[3]", key)
+	if len(d.general) != 1 {
+		t.Errorf("an error without fields = %q", d.general)
+	}
+}
+
+func TestIDsAreSuggestedFromNamesAndStayUnique(t *testing.T) {
+	for name, want := range map[string]string{"Team Chat!": "team-chat", "  Über  Pro 2 ": "ber-pro-2", "": ""} {
+		if got := slug(name); got != want {
+			t.Errorf("slug(%q) = %q, want %q", name, got, want)
+		}
+	}
+	p := &Page{cat: testCatalog()}
+	d := newDialog(dlgPlan, "")
+	d.product = "video"
+	if got := p.suggestID(d, "Team"); got != "team" {
+		t.Errorf("a free ID is changed to %q", got)
+	}
+	p.cat.Plans = append(p.cat.Plans, portico.Plan{ID: "pro", ProductID: "chat"}, portico.Plan{ID: "video-pro", ProductID: "video"})
+	if got := p.suggestID(d, "Pro"); got != "video-pro-2" {
+		t.Errorf("suggestID(Pro) = %q, want the product's prefix and a number when both are taken", got)
+	}
+}
+
+func TestAmountsAreTypedInMajorUnits(t *testing.T) {
+	for in, want := range map[string]int64{"29": 2900, "29.5": 2950, "1,290.00": 129000, "0": 0, ".99": 99} {
+		if got, err := parseAmount(in); err != nil || got != want {
+			t.Errorf("parseAmount(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"-5", "29.999", "abc", "1e3"} {
+		if _, err := parseAmount(in); err == nil {
+			t.Errorf("parseAmount(%q) accepted", in)
+		}
+	}
+}
+
+func TestSignInReturnsOnlyToConsolePages(t *testing.T) {
+	for next, want := range map[string]string{
+		"/console/history": "/console/history", "/console": "/console",
+		"https://evil.example/": "/console", "//evil.example": "/console", "/consolex": "/console",
+		"/console/sign-in": "/console",
+	} {
+		p := &Page{query: url.Values{"next": {next}}}
+		if got := p.next(); got != want {
+			t.Errorf("next %q leads to %q, want %q", next, got, want)
+		}
+	}
+}

@@ -1,0 +1,335 @@
+package console
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	portico "github.com/portico-dev/portico"
+)
+
+// defaultJourney is a new product's journey, as the reference defaults it:
+// customers pick from the pricing table, downgrades apply at once with
+// credit, usage resets on every change, cancellation is immediate with
+// credit and revokes access.
+func defaultJourney() portico.Journey {
+	return portico.Journey{Start: portico.StartPricingTable, Downgrade: portico.Immediate,
+		UsageReset: portico.ResetAlways, Cancellation: portico.Immediate, AfterCancel: portico.AfterCancelRevoke}
+}
+
+func (p *Page) renderProducts() app.UI {
+	products := p.products(true)
+	rows := make([]app.UI, 0, len(products))
+	for _, pr := range products {
+		rows = append(rows, app.Tr().Body(
+			app.Td().Body(app.A().Href(productPath(pr.ID)).Text(pr.Name)),
+			app.Td().Body(app.Code().Text(pr.ID)),
+			app.Td().Text(subscriptionTypeName(pr.SubscriptionType)),
+			app.Td().Text(fmt.Sprint(len(p.cat.PlansOf(pr.ID)))),
+			app.Td().Body(status(pr.Archived)),
+		))
+	}
+	var list app.UI = app.Table().Class("pc-table").Body(
+		app.Caption().Class("pc-sr").Text("Products"),
+		app.THead().Body(app.Tr().Body(app.Th().Text("Name"), app.Th().Text("ID"), app.Th().Text("Subscription type"),
+			app.Th().Text("Plans"), app.Th().Text("Status"))),
+		app.TBody().Body(rows...),
+	)
+	if len(products) == 0 {
+		list = app.Div().Class("pc-empty").Body(
+			app.P().Text("No products yet. A product is what you sell: give it plans, add-ons and a customer journey."))
+	}
+	return app.Section().Class("pc-panel").Body(
+		app.Div().Class("pc-head").Body(
+			app.H1().Text("Products"),
+			app.Button().Class("pc-button", "pc-primary").Type("button").Text("+ New product").OnClick(p.newProduct),
+		),
+		list,
+	)
+}
+
+func subscriptionTypeName(t string) string {
+	if t == portico.SubscriptionMultiple {
+		return "Multiple active subscriptions"
+	}
+	return "Single active subscription"
+}
+
+func status(archived bool) app.UI {
+	if archived {
+		return app.Span().Class("pc-badge", "pc-badge-muted").Text("Archived")
+	}
+	return app.Span().Class("pc-badge").Text("Active")
+}
+
+func (p *Page) newProduct(ctx app.Context, e app.Event) {
+	d := newDialog(dlgProduct, "New product")
+	d.v["subscriptionType"] = portico.SubscriptionSingle
+	p.openDialog(ctx, d)
+}
+
+// Handlers look objects up by ID when they run: go-app keeps the handler
+// an element was first given while its code and scope are the same, so
+// what a closure captured may be out of date.
+
+func (p *Page) editProduct(id string) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		pr, ok := p.cat.Product(id)
+		if !ok {
+			return
+		}
+		d := newDialog(dlgProduct, "Edit product")
+		d.id = pr.ID
+		d.v["id"], d.v["name"], d.v["description"], d.v["subscriptionType"] = pr.ID, pr.Name, pr.Description, pr.SubscriptionType
+		p.openDialog(ctx, d)
+	}
+}
+
+func (p *Page) productForm() app.UI {
+	d := p.dlg
+	id := p.input("id", "text").Pattern("[a-z0-9][a-z0-9_\\-]{0,63}")
+	idHint := "Generated from the name; change it to link a product your application already knows. It cannot change later."
+	if d.id != "" {
+		id = id.ReadOnly(true)
+		idHint = "A product's ID never changes."
+	}
+	label := "Create"
+	if d.id != "" {
+		label = "Save changes"
+	}
+	return app.Form().Class("pc-form").OnSubmit(p.submitProduct).Body(
+		p.field("name", "Name", "Customers see it in the paywall and the portal.", p.input("name", "text").Required(true)),
+		p.field("id", "ID", idHint, id),
+		p.textarea("description", "Description (optional)", "Customer-friendly: the paywall shows it."),
+		app.FieldSet().Class("pc-field").Body(
+			app.Legend().Text("Subscription type"),
+			radios("subscriptionType", d.v["subscriptionType"], []choice{
+				{portico.SubscriptionSingle, "Single active subscription", "Customers hold at most one subscription to this product."},
+				{portico.SubscriptionMultiple, "Multiple active subscriptions", "One subscription per resource (a site, an app…), each its own instance of the product."},
+			}, func(v string) app.EventHandler {
+				return func(ctx app.Context, e app.Event) {
+					if d := p.dlg; d != nil {
+						d.v["subscriptionType"] = v
+						delete(d.errs, "subscriptionType")
+					}
+				}
+			}),
+			app.P().Class("pc-hint", "pc-note").Text("The subscription type locks once a customer has subscribed to the product."),
+			app.P().ID(fieldID("subscriptionType")+"-error").Class("pc-error").Text(d.errs["subscriptionType"]),
+		),
+		p.actions(label, false),
+	)
+}
+
+func (p *Page) submitProduct(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	d := p.dlg
+	next := cloneCatalog(p.cat)
+	i := slices.IndexFunc(next.Products, func(x portico.Product) bool { return x.ID == d.id })
+	if d.id == "" {
+		if _, taken := next.Product(strings.TrimSpace(d.v["id"])); taken {
+			d.errs["id"] = "a product already has this ID; choose another"
+			return
+		}
+		next.Products = append(next.Products, portico.Product{Journey: defaultJourney()})
+		i = len(next.Products) - 1
+	}
+	pr := &next.Products[i]
+	pr.ID, pr.Name = strings.TrimSpace(d.v["id"]), strings.TrimSpace(d.v["name"])
+	pr.Description, pr.SubscriptionType = strings.TrimSpace(d.v["description"]), d.v["subscriptionType"]
+	notice := "Product “" + pr.Name + "” saved."
+	if d.id == "" {
+		notice = "Product “" + pr.Name + "” created. Add its plans next."
+		id := pr.ID
+		d.then = func(ctx app.Context) { p.flash = notice; ctx.Navigate(productPath(id)) }
+	}
+	p.save(ctx, next, fmt.Sprintf("products[%d]", i), simpleKey, notice)
+}
+
+// simpleKey maps an error on one of an object's plain fields to the field.
+func simpleKey(rest string) string {
+	if strings.ContainsAny(rest, "[.") {
+		return ""
+	}
+	return rest
+}
+
+// renderProduct is a product's page: its details and pricing, or its
+// customer journey.
+func (p *Page) renderProduct() app.UI {
+	id, tab := route(p.path)
+	pr, ok := p.cat.Product(id)
+	if !ok {
+		return app.Section().Class("pc-panel").Body(
+			app.H1().Text("No such product"),
+			app.P().Text("There is no product “"+id+"”."),
+			app.A().Href(PathRoot).Text("Back to the products"),
+		)
+	}
+	tabLink := func(href, text string, current bool) app.UI {
+		a := app.A().Class("pc-tab").Href(href).Text(text)
+		if current {
+			a = a.Aria("current", "page")
+		}
+		return a
+	}
+	var body app.UI
+	if tab == "journey" {
+		body = p.renderJourney(pr)
+	} else {
+		body = app.Div().Body(p.renderPricing(pr), p.renderMetadata(pr))
+	}
+	return app.Div().Body(
+		app.Section().Class("pc-panel").Body(
+			app.Nav().Aria("label", "Breadcrumb").Class("pc-crumbs").Body(app.A().Href(PathRoot+"?all=1").Text("Products"), app.Span().Text(" / ")),
+			app.Div().Class("pc-head").Body(
+				app.Div().Body(
+					app.H1().Body(app.Text(pr.Name+" "), status(pr.Archived)),
+					app.P().Class("pc-meta").Body(app.Code().Text(pr.ID), app.Text(" · "+subscriptionTypeName(pr.SubscriptionType))),
+					app.If(pr.Description != "", func() app.UI { return app.P().Class("pc-lead").Text(pr.Description) }),
+				),
+				app.Div().Class("pc-toolbar").Body(
+					app.Button().Class("pc-button").Type("button").Text("Edit").OnClick(p.editProduct(pr.ID), app.EventScope(pr.ID)),
+					app.If(!pr.Archived, func() app.UI {
+						return app.Button().Class("pc-button", "pc-danger-quiet").Type("button").Text("Archive").
+							OnClick(func(ctx app.Context, e app.Event) { p.confirmArchive(ctx, "products", "product", pr.ID, pr.Name) },
+								app.EventScope(pr.ID, pr.Name))
+					}),
+					app.Button().Class("pc-button").Type("button").Text("+ New product").OnClick(p.newProduct),
+				),
+			),
+			app.Nav().Aria("label", "Product").Class("pc-tabs").Body(
+				tabLink(productPath(pr.ID), "Pricing", tab == ""),
+				tabLink(productPath(pr.ID)+"/journey", "Customer journey", tab == "journey"),
+			),
+		),
+		body,
+	)
+}
+
+func (p *Page) renderMetadata(pr portico.Product) app.UI {
+	keys := make([]string, 0, len(pr.Metadata))
+	for k := range pr.Metadata {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	rows := make([]app.UI, len(keys))
+	for i, k := range keys {
+		rows[i] = app.Div().Class("pc-kv").Body(app.Dt().Body(app.Code().Text(k)), app.Dd().Text(pr.Metadata[k]))
+	}
+	label := "Edit"
+	if len(keys) == 0 {
+		label = "Add"
+	}
+	return app.Section().Class("pc-panel").Aria("labelledby", "pc-metadata").Body(
+		app.Div().Class("pc-head").Body(
+			app.H2().ID("pc-metadata").Text("Metadata"),
+			app.Button().Class("pc-button").Type("button").Text(label).OnClick(p.editMetadata(pr.ID), app.EventScope(pr.ID)),
+		),
+		app.If(len(keys) == 0, func() app.UI {
+			return app.P().Class("pc-hint").Text("Key–value pairs your application reads through the API, e.g. highlight = pro to highlight a plan in the paywall.")
+		}).Else(func() app.UI { return app.Dl().Class("pc-kvs").Body(rows...) }),
+	)
+}
+
+func (p *Page) editMetadata(id string) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		pr, ok := p.cat.Product(id)
+		if !ok {
+			return
+		}
+		d := newDialog(dlgMetadata, "Metadata of “"+pr.Name+"”")
+		d.id, d.product = pr.ID, pr.ID
+		keys := make([]string, 0, len(pr.Metadata))
+		for k := range pr.Metadata {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for i, k := range keys {
+			d.v[fmt.Sprintf("meta.%d.key", i)], d.v[fmt.Sprintf("meta.%d.value", i)] = k, pr.Metadata[k]
+		}
+		d.rows = max(len(keys), 1)
+		p.openDialog(ctx, d)
+	}
+}
+
+func (p *Page) metadataForm() app.UI {
+	d := p.dlg
+	rows := make([]app.UI, 0, d.rows)
+	for i := 0; i < d.rows; i++ {
+		k, v := fmt.Sprintf("meta.%d.key", i), fmt.Sprintf("meta.%d.value", i)
+		if d.v[k+"-removed"] == "true" {
+			continue
+		}
+		rows = append(rows, app.Div().Class("pc-row").Body(
+			p.field(k, "Key", "", p.input(k, "text")),
+			p.field(v, "Value", "", p.input(v, "text")),
+			app.Button().Class("pc-button", "pc-quiet", "pc-remove").Type("button").Aria("label", fmt.Sprintf("Remove row %d", i+1)).Text("Remove").
+				OnClick(func(ctx app.Context, e app.Event) {
+					if p.dlg != nil {
+						p.dlg.v[fmt.Sprintf("meta.%d.key-removed", i)] = "true"
+					}
+				}, app.EventScope(i)),
+		))
+	}
+	label := "Save changes"
+	if len(p.productMeta(d.product)) == 0 {
+		label = "Add"
+	}
+	return app.Form().Class("pc-form").OnSubmit(p.submitMetadata).Body(
+		app.Div().Class("pc-rows").Body(rows...),
+		app.P().ID(fieldID("metadata")+"-error").Class("pc-error").Text(d.errs["metadata"]),
+		app.Button().Class("pc-button").Type("button").Text("+ Add a row").OnClick(p.addRow),
+		p.actions(label, false),
+	)
+}
+
+// addRow adds an empty metadata or entitlement row to the open dialog.
+func (p *Page) addRow(ctx app.Context, e app.Event) {
+	if p.dlg != nil {
+		p.dlg.rows++
+	}
+}
+
+func (p *Page) productMeta(id string) map[string]string {
+	pr, _ := p.cat.Product(id)
+	return pr.Metadata
+}
+
+func (p *Page) submitMetadata(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	d := p.dlg
+	meta := map[string]string{}
+	d.errs = map[string]string{}
+	for i := 0; i < d.rows; i++ {
+		k := fmt.Sprintf("meta.%d.key", i)
+		if d.v[k+"-removed"] == "true" {
+			continue
+		}
+		key, val := strings.TrimSpace(d.v[k]), d.v[fmt.Sprintf("meta.%d.value", i)]
+		switch {
+		case key == "" && val == "":
+			continue
+		case key == "":
+			d.errs[k] = "enter a key for this value"
+		case meta[key] != "" || hasKey(meta, key):
+			d.errs[k] = "this key is already used above"
+		default:
+			meta[key] = val
+		}
+	}
+	if len(d.errs) > 0 {
+		ctx.Defer(func(app.Context) { focusFirstError() })
+		return
+	}
+	next := cloneCatalog(p.cat)
+	i := slices.IndexFunc(next.Products, func(x portico.Product) bool { return x.ID == d.product })
+	next.Products[i].Metadata = meta
+	if len(meta) == 0 {
+		next.Products[i].Metadata = nil
+	}
+	p.save(ctx, next, fmt.Sprintf("products[%d].metadata", i), func(string) string { return "metadata" }, "Metadata saved.")
+}
+
+func hasKey(m map[string]string, k string) bool { _, ok := m[k]; return ok }

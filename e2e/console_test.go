@@ -1,0 +1,251 @@
+package e2e
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	portico "github.com/portico-dev/portico"
+)
+
+// consoleTimeout bounds the console scenario: it walks every page.
+const consoleTimeout = 3 * time.Minute
+
+// choose picks an option of a select as the viewer would: the value, then
+// a change event.
+func (p *page) choose(sel, v string) {
+	p.t.Helper()
+	if !eval[bool](p, "choose "+v+" in "+sel, `(() => { const el = document.querySelector(`+js(sel)+`); if (!el) return false;
+  el.focus(); el.value = `+js(v)+`; el.dispatchEvent(new Event("change", {bubbles: true})); return true; })()`) {
+		p.t.Fatalf("no element matches %s", sel)
+	}
+}
+
+// submitDialog presses the open dialog's primary button and waits for the
+// dialog to close: the server accepted the change.
+func (p *page) submitDialog() {
+	p.t.Helper()
+	p.click(".pc-dialog button[type=submit]")
+	p.until("the dialog closes", `document.querySelector(".pc-dialog") === null`, p.showing(".pc-dialog"))
+}
+
+// backendCatalog reads the catalog through the backend API with the
+// server's key: what the server holds, not what the page shows.
+func backendCatalog(t *testing.T, s *server) *portico.Catalog {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, s.URL+"/api/v1/catalog", nil)
+	req.Header.Set("Authorization", "Bearer "+s.Key)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	var c portico.Catalog
+	if res.StatusCode != http.StatusOK || json.Unmarshal(body, &c) != nil {
+		t.Fatalf("GET /api/v1/catalog: %s %s", res.Status, body)
+	}
+	return &c
+}
+
+func TestConsoleManagesACatalogEndToEnd(t *testing.T) {
+	path := requireBrowser(t)
+	deadline := time.Now().Add(consoleTimeout)
+	srv := startServer(t)
+	p := newPage(t, path, "console", deadline)
+	p.allowConsoleError("401") // the wrong secret
+	p.allowConsoleError("422") // the refused currency
+
+	// Sign in: the console sends a visitor without a session to sign in,
+	// and a wrong secret is refused beside the field.
+	p.do("open the console", chromedp.Navigate(srv.URL+"/console/products/acme"), visible("#pc-secret"))
+	p.waitWasm()
+	p.shot("sign-in")
+	p.edit("#pc-secret", "sk_not_the_key")
+	p.click(".pc-signin button[type=submit]")
+	p.waitText("#pc-secret-error", "not the secret key")
+	p.edit("#pc-secret", srv.Key)
+	p.click(".pc-signin button[type=submit]")
+	p.waitText(".pc-main h1", "Acme")
+	if got := eval[string](p, "read the URL", "location.pathname"); got != "/console/products/acme" {
+		t.Errorf("after signing in the console shows %s, want the page asked for", got)
+	}
+	p.do("wait for the pricing preview", visible(".pc-preview .portico-plan-button"))
+	p.shot("product-acme")
+
+	// A product with an ID of its own.
+	p.click(".pc-toolbar button:last-child") // + New product
+	p.do("wait for the product dialog", visible("#pc-f-name"))
+	p.edit("#pc-f-name", "Team Chat")
+	p.waitValue("#pc-f-id", "team-chat")
+	p.edit("#pc-f-id", "chat")
+	p.edit("#pc-f-description", "Messaging for teams.")
+	p.shotViewport("new-product")
+	p.submitDialog()
+	p.waitText(".pc-main h1", "Team Chat")
+	p.waitText(".pc-notice", "created")
+
+	// A free plan, then a paid one with monthly and annual prices; a bad
+	// currency is refused by the server and shown beside its field.
+	p.click(".pc-panel[aria-labelledby=pc-plans] .pc-head button")
+	p.do("wait for the plan dialog", visible("#pc-f-name"))
+	p.edit("#pc-f-name", "Free")
+	// The demo's product has a plan "free" already: IDs are unique across
+	// products, so the suggestion names the product.
+	p.waitValue("#pc-f-id", "chat-free")
+	p.choose("#pc-f-pricing", "free")
+	p.click(".pc-dialog .pc-rows + button") // + Add an entitlement
+	p.do("wait for the entitlement row", visible("#pc-f-ent-0-feature"))
+	p.choose("#pc-f-ent-0-feature", "seats")
+	p.edit("#pc-f-ent-0-limit", "2")
+	p.submitDialog()
+	p.waitText(".pc-panel[aria-labelledby=pc-plans] tbody", "Free")
+
+	p.click(".pc-panel[aria-labelledby=pc-plans] .pc-head button")
+	p.do("wait for the plan dialog", visible("#pc-f-name"))
+	p.edit("#pc-f-name", "Pro")
+	p.edit("#pc-f-price-monthly", "29")
+	p.edit("#pc-f-price-annually", "290.00")
+	p.edit("#pc-f-currency", "dollars")
+	p.edit("#pc-f-trialDays", "14")
+	p.click(".pc-dialog button[type=submit]")
+	p.until("the currency error is shown", `(() => { const e = document.querySelector("#pc-f-currency-error");
+  return e && e.textContent.trim() !== "" && document.querySelector("#pc-f-currency").getAttribute("aria-invalid") === "true"; })()`,
+		p.showing(".pc-dialog"))
+	p.shotViewport("plan-error")
+	if c := backendCatalog(t, srv); len(c.PlansOf("chat")) != 1 {
+		t.Fatalf("a refused save changed the catalog: chat has %d plans", len(c.PlansOf("chat")))
+	}
+	p.edit("#pc-f-currency", "usd")
+	p.submitDialog()
+	p.waitText(".pc-panel[aria-labelledby=pc-plans] tbody", "29.00 USD")
+
+	// An add-on, archived behind a confirmation.
+	p.click(".pc-panel[aria-labelledby=pc-addons] .pc-head button")
+	p.do("wait for the add-on dialog", visible("#pc-f-name"))
+	p.edit("#pc-f-name", "Extra seats")
+	p.edit("#pc-f-price-monthly", "5")
+	p.submitDialog()
+	p.waitText(".pc-panel[aria-labelledby=pc-addons] tbody", "Extra seats")
+	p.click(`button[aria-label="Archive add-on Extra seats"]`)
+	p.waitText(".pc-dialog h2", "Archive add-on")
+	p.shotViewport("archive-confirm")
+	p.submitDialog()
+	p.waitText(".pc-panel[aria-labelledby=pc-addons] tbody", "Archived")
+	p.do("wait for the pricing preview", visible(".pc-preview .portico-plan-button"))
+	p.shot("product-chat")
+
+	// Metadata: add two rows, then remove one.
+	p.click(".pc-panel[aria-labelledby=pc-metadata] .pc-head button")
+	p.do("wait for the metadata dialog", visible("#pc-f-meta-0-key"))
+	p.edit("#pc-f-meta-0-key", "highlight")
+	p.edit("#pc-f-meta-0-value", "pro")
+	p.click(".pc-dialog .pc-rows + p + button") // + Add a row
+	p.do("wait for the second row", visible("#pc-f-meta-1-key"))
+	p.edit("#pc-f-meta-1-key", "tier")
+	p.edit("#pc-f-meta-1-value", "beta")
+	p.submitDialog()
+	p.waitText(".pc-kvs", "tier")
+	p.click(".pc-panel[aria-labelledby=pc-metadata] .pc-head button")
+	p.do("wait for the metadata dialog", visible("#pc-f-meta-1-key"))
+	p.click(`button[aria-label="Remove row 2"]`)
+	p.do("wait for the row to go", gone("#pc-f-meta-1-key"))
+	p.submitDialog()
+	p.until("tier is gone", `!document.querySelector(".pc-kvs").textContent.includes("tier")`, p.showing(".pc-kvs"))
+
+	// The journey starts on a trial of Pro.
+	p.click(`.pc-tabs a[href$="/journey"]`)
+	p.do("wait for the journey", visible("#pc-f-start-trial"))
+	p.click("#pc-f-start-trial")
+	p.do("wait for the trial plan picker", visible("#pc-f-trialPlanId"))
+	p.choose("#pc-f-trialPlanId", "chat-pro")
+	p.click(".pc-journey button[type=submit]")
+	p.waitText(".pc-notice", "journey saved")
+	p.shot("journey")
+
+	// Everything reads back through the backend API.
+	c := backendCatalog(t, srv)
+	pr, ok := c.Product("chat")
+	if !ok || pr.Name != "Team Chat" || pr.Description != "Messaging for teams." || pr.SubscriptionType != portico.SubscriptionSingle {
+		t.Fatalf("product chat = %+v", pr)
+	}
+	if pr.Journey.Start != portico.StartTrial || pr.Journey.TrialPlanID != "chat-pro" || pr.Journey.Downgrade != portico.Immediate {
+		t.Errorf("journey = %+v, want a trial of pro and the default rules", pr.Journey)
+	}
+	if len(pr.Metadata) != 1 || pr.Metadata["highlight"] != "pro" {
+		t.Errorf("metadata = %v, want highlight=pro", pr.Metadata)
+	}
+	plans := c.PlansOf("chat")
+	if len(plans) != 2 {
+		t.Fatalf("chat's plans = %+v", plans)
+	}
+	free, pro := plans[0], plans[1]
+	if free.Pricing != portico.PricingFree || len(free.Entitlements) != 1 || free.Entitlements[0] != (portico.Entitlement{FeatureID: "seats", Limit: 2}) {
+		t.Errorf("free plan = %+v", free)
+	}
+	m, _ := pro.PriceFor(portico.Monthly)
+	a, _ := pro.PriceFor(portico.Annually)
+	if free.ID != "chat-free" || pro.ID != "chat-pro" || m.Amount != 2900 || a.Amount != 29000 || m.Currency != "usd" || pro.TrialDays != 14 {
+		t.Errorf("paid plan = %+v", pro)
+	}
+	var addon portico.Addon
+	for _, x := range c.Addons {
+		if x.ProductID == "chat" {
+			addon = x
+		}
+	}
+	if addon.Name != "Extra seats" || !addon.Archived {
+		t.Errorf("add-on = %+v, want Extra seats archived", addon)
+	}
+
+	// The products list and the features, as the nav leads to them.
+	p.click(`.pc-crumbs a`)
+	p.waitText(".pc-main h1", "Products")
+	p.waitText(".pc-table tbody", "Team Chat")
+	p.shot("products")
+	p.click(`.pc-nav a[href="/console/features"]`)
+	p.waitText(".pc-main h1", "Features")
+	p.shot("features")
+
+	// The history lists each change; restoring the version with two
+	// metadata rows brings the second back.
+	p.click(`.pc-nav a[href="/console/history"]`)
+	p.do("wait for the history", visible(".pc-version"))
+	p.shot("history")
+	versions := p.texts(".pc-version h2")
+	if !strings.Contains(versions[0], "Current") {
+		t.Errorf("the newest version is not marked current: %q", versions[0])
+	}
+	var restore string
+	for _, id := range eval[[]string](p, "list the versions", `Array.from(document.querySelectorAll(".pc-version"), (el) => el.id)`) {
+		if strings.Contains(p.text("#"+id+" .pc-changes"), `→ {"highlight":"pro","tier":"beta"}`) {
+			restore = id
+			break
+		}
+	}
+	if restore == "" {
+		t.Fatal("no version shows the tier metadata being added")
+	}
+	p.click("#" + restore + " .pc-head button")
+	p.waitText(".pc-dialog h2", "Restore version")
+	p.submitDialog()
+	p.waitText(".pc-notice", "restored")
+	p.waitText(".pc-version h2", "Current")
+	if got := backendCatalog(t, srv); func() string { pr, _ := got.Product("chat"); return pr.Metadata["tier"] }() != "beta" {
+		t.Errorf("after restoring, the API's catalog has no tier metadata")
+	}
+	// The restore put the journey back as it was then, too: it was saved
+	// after this version.
+	if pr, _ := backendCatalog(t, srv).Product("chat"); pr.Journey.Start != portico.StartPricingTable {
+		t.Errorf("after restoring, the journey starts with %q, want the version's pricing_table", pr.Journey.Start)
+	}
+
+	// Signing out closes the console.
+	p.click(".pc-top button")
+	p.do("wait for the sign-in page", visible("#pc-secret"))
+	p.do("open a console page", chromedp.Navigate(srv.URL+"/console/history"), visible("#pc-secret"))
+}
