@@ -3,6 +3,7 @@ GO      ?= go
 BIN     := bin/portico
 DATA    ?= ./data
 WASM    := web/app.wasm
+CONSOLEWASM := web/console.wasm
 WASMEXEC := bin/go_js_wasm_exec
 STRIPEMOCK := bin/stripe-mock
 
@@ -12,10 +13,12 @@ STRIPEMOCK := bin/stripe-mock
 build: wasm
 	$(GO) build -trimpath -o $(BIN) ./cmd/portico
 
-## wasm: the browser client, pre-compressed for the server to send
+## wasm: the browser clients — the portal's and the console's — each
+## pre-compressed for the server to send
 wasm:
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(WASM) ./wasm
-	$(GO) run ./tools/precompress $(WASM)
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(CONSOLEWASM) ./wasm/console
+	$(GO) run ./tools/precompress $(WASM) $(CONSOLEWASM)
 
 ## run: build, then serve the demo catalog and customers on the embedded SQLite store
 run: build
@@ -24,7 +27,7 @@ run: build
 ## vet: static checks, for the server and for the wasm client
 vet:
 	$(GO) vet ./...
-	GOOS=js GOARCH=wasm $(GO) vet ./wasm ./webapp ./components ./client ./theme ./designer ./console ./examples/goapp/...
+	GOOS=js GOARCH=wasm $(GO) vet ./wasm ./wasm/console ./webapp ./components ./client ./theme ./designer ./console ./examples/goapp/...
 	@test -z "$$(gofmt -l .)" || (echo "gofmt needed on:"; gofmt -l .; exit 1)
 
 ## test: static checks, every test with the race detector (end-to-end tests
@@ -71,4 +74,4 @@ example-goapp: build
 	examples/with-portico.sh http://127.0.0.1:8091 $(MAKE) -s -C examples/goapp run
 
 clean:
-	rm -rf bin $(WASM) $(WASM).br $(WASM).gz
+	rm -rf bin $(WASM) $(WASM).br $(WASM).gz $(CONSOLEWASM) $(CONSOLEWASM).br $(CONSOLEWASM).gz

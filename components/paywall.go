@@ -25,7 +25,8 @@ type Paywall struct {
 	period  string
 	product string // the product chosen when the customer has several
 	view    *portico.PaywallView
-	loaded  int // the portal data version the plans were loaded for
+	viewFor string // the product view was asked for ("" when prerendered)
+	loaded  int    // the portal data version the plans were loaded for
 	loading bool
 	err     string
 
@@ -102,6 +103,11 @@ func (p *Paywall) products() []portico.ProductRef {
 func (p *Paywall) load(ctx app.Context) {
 	p.loading = true
 	src, product, period, version := p.cfg.Source, p.productID(), p.period, p.data.Version
+	if p.view != nil && p.viewFor != "" && p.viewFor != product {
+		// Another product may not be sold for the period shown: let the
+		// server choose its default.
+		period = ""
+	}
 	ctx.Async(func() {
 		c, cancel := context.WithTimeout(ctx, 20*time.Second)
 		defer cancel()
@@ -116,7 +122,7 @@ func (p *Paywall) load(ctx app.Context) {
 				}
 				return
 			}
-			p.view, p.period, p.err = v, v.BillingPeriod, ""
+			p.view, p.viewFor, p.period, p.err = v, product, v.BillingPeriod, ""
 		})
 	})
 }

@@ -404,3 +404,19 @@ func TestPaywallSwitchesBetweenTheCustomersProducts(t *testing.T) {
 }
 
 func ptrInt(n int64) *int64 { return &n }
+
+// A host that moves its paywall to another product (the console's preview)
+// does not carry the billing period over: the other product may not be
+// sold for it.
+func TestPaywallForAnotherProductStartsFromItsOwnPeriod(t *testing.T) {
+	src := &fakeSource{portal: demoPortal(), paywall: demoPaywall()}
+	pw := &Paywall{ProductID: "acme"}
+	h := mount(t, withNotices(src, pw))
+	pw.ProductID = "beta"
+	pw.period = "annually"
+	h.root.ctx.Dispatch(func(ctx app.Context) { pw.load(ctx) })
+	h.settle()
+	if got := src.log(); got[len(got)-1] != "paywall beta " {
+		t.Errorf("loading another product's plans asked %v, want no period", got)
+	}
+}

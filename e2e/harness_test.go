@@ -535,10 +535,24 @@ func gone(sel string) chromedp.Action[chromedp.Void] {
 	return chromedp.WaitNotPresent(chromedp.CSS(sel))
 }
 
-// click clicks the first element matching sel once it is visible.
+// click clicks the first element matching sel once it is visible. The
+// client may redraw the element between finding it and clicking it (go-app
+// replaces nodes whose kind changes): the click is then tried again on the
+// element as it is now.
 func (p *page) click(sel string) {
 	p.t.Helper()
-	p.do("click "+sel, chromedp.Click(chromedp.CSS(sel)))
+	for try := 1; ; try++ {
+		ctx, cancel := context.WithTimeout(p.ctx, stepTimeout)
+		err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(sel)))
+		cancel()
+		if err == nil {
+			return
+		}
+		if try == 5 || !strings.Contains(err.Error(), "Could not find node") {
+			p.t.Fatalf("click %s: %v", sel, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // shot saves a full-page PNG screenshot as e2e-<scenario>[-suffix].png,

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"github.com/portico-dev/portico/console"
 	"github.com/portico-dev/portico/theme"
 	"github.com/portico-dev/portico/webapp"
 )
@@ -32,27 +34,49 @@ type Web struct {
 	// EmbedOrigins may frame the /embed/ pages (besides Portico itself).
 	EmbedOrigins []string
 
-	version  string
-	wasmSize int64
-	pages    *app.Handler
+	version string // the portal client's build, from its hash
+	app     wasmFile
+	console wasmFile
+	pages   *app.Handler
+}
+
+// wasmFile is a built client: the portal's (app.wasm) or the console's
+// (console.wasm), each loaded only by its own pages.
+type wasmFile struct {
+	name, version string
+	size          int64
+}
+
+// loadWasm reads a client's size and version (a hash of its bytes).
+func loadWasm(dir, name string) (wasmFile, error) {
+	f, err := os.Open(filepath.Join(dir, name))
+	if err != nil {
+		return wasmFile{}, fmt.Errorf("the web client is missing (%w): run make build", err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	size, err := io.Copy(h, f)
+	if err != nil {
+		return wasmFile{}, err
+	}
+	return wasmFile{name: name, version: hex.EncodeToString(h.Sum(nil))[:16], size: size}, nil
 }
 
 // NewWeb prepares the pages over the API server. app.wasm must have been
 // built into dir (make build).
 func NewWeb(api *Server, dir string) (*Web, error) {
 	w := &Web{API: api, Dir: dir}
-	f, err := os.Open(filepath.Join(dir, "app.wasm"))
-	if err != nil {
-		return nil, fmt.Errorf("the web client is missing (%w): run make build", err)
-	}
-	defer f.Close()
-	h := sha256.New()
-	if w.wasmSize, err = io.Copy(h, f); err != nil {
+	var err error
+	if w.app, err = loadWasm(dir, "app.wasm"); err != nil {
 		return nil, err
 	}
-	w.version = hex.EncodeToString(h.Sum(nil))[:16]
+	if w.console, err = loadWasm(dir, "console.wasm"); err != nil {
+		return nil, err
+	}
+	w.version = w.app.version
 	webapp.NewSource = api.PortalSource
 	webapp.Routes()
+	console.Route()
 	w.pages = &app.Handler{
 		Name: "Portico", ShortName: "Portico", Title: "Billing portal", Lang: "en",
 		Description:     "Your subscription, usage, plans, payment details and invoices.",
@@ -110,7 +134,7 @@ func (w *Web) Handler() http.Handler {
 	}
 	// The console's pages open only with a console session; its API
 	// checks the session itself.
-	console := w.pageHeaders(consolePrefix, w.consoleGate(w.pages))
+	console := w.pageHeaders(consolePrefix, w.consoleGate(consolePage(w.pages)))
 	api := w.API.Handler()
 	mux.Handle("GET "+consolePrefix, console)
 	mux.Handle(consolePrefix+"/", http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
@@ -123,7 +147,9 @@ func (w *Web) Handler() http.Handler {
 	for _, p := range []string{"/app.js", "/wasm_exec.js", "/app-worker.js", "/manifest.webmanifest", "/app.css"} {
 		mux.Handle("GET "+p, w.pages)
 	}
-	mux.HandleFunc("GET /web/app.wasm", w.serveWasm)
+	mux.HandleFunc("GET /web/app.wasm", w.serveWasm(w.app))
+	mux.HandleFunc("GET /web/console.wasm", w.serveWasm(w.console))
+	mux.HandleFunc("GET "+consoleScript, w.serveConsoleScript)
 	mux.Handle("GET /embed.js", w.file("embed.js"))
 	mux.HandleFunc("GET /theme.schema.json", serveSchema)
 	mux.Handle("GET /web/", w.static())
@@ -175,16 +201,22 @@ func (w *Web) consoleGate(next http.Handler) http.Handler {
 	})
 }
 
-// serveWasm sends app.wasm pre-compressed in the best encoding the browser
-// accepts, revalidated by the build version.
-func (w *Web) serveWasm(rw http.ResponseWriter, r *http.Request) {
+// serveWasm sends a client pre-compressed in the best encoding the browser
+// accepts, revalidated by its build version.
+func (w *Web) serveWasm(file wasmFile) http.HandlerFunc {
+	return func(rw http.ResponseWriter, r *http.Request) {
+		w.sendWasm(rw, r, file)
+	}
+}
+
+func (w *Web) sendWasm(rw http.ResponseWriter, r *http.Request, file wasmFile) {
 	h := rw.Header()
 	h.Set("Content-Type", "application/wasm")
 	h.Set("Vary", "Accept-Encoding")
 	h.Set("Cache-Control", "no-cache")
-	h.Set("ETag", `"`+w.version+`"`)
-	h.Set(wasmLengthHeader, strconv.FormatInt(w.wasmSize, 10))
-	name := "app.wasm"
+	h.Set("ETag", `"`+file.version+`"`)
+	h.Set(wasmLengthHeader, strconv.FormatInt(file.size, 10))
+	name := file.name
 	accept := r.Header.Get("Accept-Encoding")
 	for _, enc := range []struct{ token, ext string }{{"br", ".br"}, {"gzip", ".gz"}} {
 		if acceptsEncoding(accept, enc.token) {
@@ -281,4 +313,44 @@ func publicHost(publicURL string) string {
 		return ""
 	}
 	return u.Host
+}
+
+// consoleScript is go-app's app.js for the console pages: the same, but
+// loading console.wasm.
+const consoleScript = consolePrefix + "/app.js"
+
+// consolePage makes a console page load consoleScript in place of app.js.
+func consolePage(pages http.Handler) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		pages.ServeHTTP(rec, r)
+		body := bytes.Replace(rec.Body.Bytes(), []byte(`src="/app.js"`), []byte(`src="`+consoleScript+`"`), 1)
+		for k, v := range rec.Header() {
+			rw.Header()[k] = v
+		}
+		rw.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		rw.WriteHeader(rec.Code)
+		rw.Write(body)
+	})
+}
+
+// serveConsoleScript serves consoleScript: go-app's app.js with the
+// console's client in place of the portal's.
+func (w *Web) serveConsoleScript(rw http.ResponseWriter, r *http.Request) {
+	rec := httptest.NewRecorder()
+	req := r.Clone(r.Context())
+	req.URL.Path = "/app.js"
+	req.Header.Del("If-None-Match")
+	w.pages.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		http.Error(rw, "the console's script is unavailable", http.StatusInternalServerError)
+		return
+	}
+	body := bytes.ReplaceAll(rec.Body.Bytes(), []byte(`"/web/app.wasm"`), []byte(`"/web/console.wasm"`))
+	h := rw.Header()
+	h.Set("Content-Type", "text/javascript; charset=utf-8")
+	h.Set("Cache-Control", "no-cache")
+	// The script holds the portal build's version and loads the console's.
+	h.Set("ETag", `"`+w.app.version+w.console.version+`"`)
+	http.ServeContent(rw, r, "", time.Time{}, bytes.NewReader(body))
 }

@@ -17,7 +17,7 @@ import (
 )
 
 // newWeb serves the pages over a harness, with the repository's web files
-// beside a stand-in app.wasm.
+// beside stand-ins for app.wasm and console.wasm.
 func newWeb(t *testing.T, h *harness, embedOrigins ...string) *httptest.Server {
 	t.Helper()
 	dir := t.TempDir()
@@ -30,8 +30,10 @@ func newWeb(t *testing.T, h *harness, embedOrigins ...string) *httptest.Server {
 			t.Fatal(err)
 		}
 	}
-	if err := os.WriteFile(filepath.Join(dir, "app.wasm"), []byte("\x00asm"), 0o644); err != nil {
-		t.Fatal(err)
+	for name, stand := range map[string]string{"app.wasm": "\x00asm portal", "console.wasm": "\x00asm console"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(stand), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	w, err := server.NewWeb(h.srv, dir)
 	if err != nil {
@@ -125,6 +127,30 @@ func TestEmbedPagesFrameAncestors(t *testing.T) {
 		// The page's stylesheet is inlined: nothing to fetch before painting.
 		if !bytes.Contains(body, []byte("html.portico-framed")) {
 			t.Errorf("GET %s: the page's stylesheet is not in the page", c.path)
+		}
+	}
+}
+
+// Customers' pages load the portal's client; the console's pages load the
+// console's, so the portal never downloads the console.
+func TestConsolePagesLoadTheirOwnClient(t *testing.T) {
+	h := newHarness(t)
+	hs := newWeb(t, h)
+	_, page := get(t, hs.URL+"/console/sign-in")
+	if !strings.Contains(string(page), `src="/console/app.js"`) || strings.Contains(string(page), `src="/app.js"`) {
+		t.Errorf("the sign-in page does not load the console's script:\n%.2000s", page)
+	}
+	res, script := get(t, hs.URL+"/console/app.js")
+	if res.StatusCode != 200 || !strings.Contains(string(script), `"/web/console.wasm"`) || strings.Contains(string(script), `"/web/app.wasm"`) {
+		t.Errorf("/console/app.js: %d, loads console.wasm %v", res.StatusCode, strings.Contains(string(script), "console.wasm"))
+	}
+	if _, script := get(t, hs.URL+"/app.js"); !strings.Contains(string(script), `"/web/app.wasm"`) {
+		t.Error("/app.js does not load app.wasm")
+	}
+	for path, want := range map[string]string{"/web/app.wasm": "portal", "/web/console.wasm": "console"} {
+		res, body := get(t, hs.URL+path)
+		if res.StatusCode != 200 || !strings.HasSuffix(string(body), want) || res.Header.Get("Content-Type") != "application/wasm" {
+			t.Errorf("%s: %d %q %s", path, res.StatusCode, body, res.Header.Get("Content-Type"))
 		}
 	}
 }

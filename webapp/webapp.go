@@ -9,7 +9,6 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/portico-dev/portico/components"
-	"github.com/portico-dev/portico/console"
 	"github.com/portico-dev/portico/designer"
 	"github.com/portico-dev/portico/theme"
 )
@@ -45,9 +44,6 @@ func Routes() {
 	app.Route(PathEmbedPaywall, func() app.Composer { return &Page{Surface: SurfacePaywall} })
 	app.Route(PathEmbedUsage, func() app.Composer { return &Page{Surface: SurfaceUsage} })
 	app.Route(PathDesigner, func() app.Composer { return &designer.Page{Server: Theme()} })
-	// The console's pages, under /console; the server serves them to a
-	// signed-in browser only.
-	console.Route()
 }
 
 // Surfaces a page can show.
