@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -65,27 +66,30 @@ func readCatalog(tx portico.Tx) ([]byte, int64, error) {
 // apply applies c through the engine and checks what is stored after: the
 // same catalog when refused, c as the next version when accepted.
 func (fs *fuzzStore) apply(t *testing.T, c *portico.Catalog) error {
+	// Nothing fails inside the transaction: a failing test must still roll
+	// it back, or the next input would wait for it forever.
 	var applyErr error
+	var problem string
 	err := fs.st.Update(context.Background(), func(tx portico.Tx) error {
 		_, applyErr = fs.eng.ApplyCatalog(tx.Context(), c)
 		after, version, err := readCatalog(tx)
 		if err != nil {
 			return err
 		}
-		if applyErr != nil {
-			if version != fs.version || !bytes.Equal(after, fs.cat) {
-				t.Fatalf("%s: a refused catalog (%v) changed the stored one:\nbefore v%d: %s\nafter v%d: %s",
-					fs.name, applyErr, fs.version, fs.cat, version, after)
-			}
-			return errRollback
-		}
 		want, _ := json.Marshal(c)
-		if version != fs.version+1 || !bytes.Equal(after, want) {
-			t.Fatalf("%s: an accepted catalog reads back as v%d (want v%d):\napplied: %s\nstored: %s",
+		switch {
+		case applyErr != nil && (version != fs.version || !bytes.Equal(after, fs.cat)):
+			problem = fmt.Sprintf("%s: a refused catalog (%v) changed the stored one:\nbefore v%d: %s\nafter v%d: %s",
+				fs.name, applyErr, fs.version, fs.cat, version, after)
+		case applyErr == nil && (version != fs.version+1 || !bytes.Equal(after, want)):
+			problem = fmt.Sprintf("%s: an accepted catalog reads back as v%d (want v%d):\napplied: %s\nstored: %s",
 				fs.name, version, fs.version+1, want, after)
 		}
 		return errRollback
 	})
+	if problem != "" {
+		t.Fatal(problem)
+	}
 	if !errors.Is(err, errRollback) {
 		t.Fatalf("%s: transaction: %v", fs.name, err)
 	}
