@@ -6,7 +6,7 @@ WASM    := web/app.wasm
 WASMEXEC := bin/go_js_wasm_exec
 STRIPEMOCK := bin/stripe-mock
 
-.PHONY: build wasm run test vet clean bench example-html example-goapp
+.PHONY: build wasm run test vet fuzz clean bench example-html example-goapp
 
 ## build: the server binary (bin/portico) and the web client (web/app.wasm, .br, .gz)
 build: wasm
@@ -28,10 +28,19 @@ vet:
 	@test -z "$$(gofmt -l .)" || (echo "gofmt needed on:"; gofmt -l .; exit 1)
 
 ## test: static checks, every test with the race detector (end-to-end tests
-## drive Chromium), then the browser tests of the wasm client
+## drive Chromium; the fuzz targets' seed corpora run as tests), the browser
+## tests of the wasm client, then each fuzz target briefly (FUZZBRIEF each)
+FUZZBRIEF ?= 4s
 test: vet build $(WASMEXEC) $(STRIPEMOCK)
 	$(GO) test -race -count=1 ./...
 	PATH="$(CURDIR)/bin:$$PATH" GOOS=js GOARCH=wasm $(GO) test -count=1 -run 'Browser|Fetch' ./client ./components
+	GO=$(GO) FUZZTIME=$(FUZZBRIEF) tools/fuzz.sh
+
+## fuzz: each fuzz target for FUZZTIME (2m by default); a failing input is
+## kept under the package's testdata/fuzz/ and runs with the tests from then on
+FUZZTIME ?= 2m
+fuzz:
+	GO=$(GO) FUZZTIME=$(FUZZTIME) tools/fuzz.sh
 
 ## bench: measure sizes, page loads, the API under load and at scale, and the
 ## engine's hot paths on this machine; writes docs/performance.md. Seeded
