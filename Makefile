@@ -7,7 +7,7 @@ CONSOLEWASM := web/console.wasm
 WASMEXEC := bin/go_js_wasm_exec
 STRIPEMOCK := bin/stripe-mock
 
-.PHONY: build wasm run test test-deps vet clean bench reliability example-html example-goapp
+.PHONY: build wasm run test test-deps vet fuzz clean bench reliability example-html example-goapp
 
 ## build: the server binary (bin/portico) and the web client (web/app.wasm, .br, .gz)
 build: wasm
@@ -32,12 +32,21 @@ vet:
 
 ## test: static checks, every test with the race detector (end-to-end tests
 ## drive Chromium; the store tests run against SQLite and a PostgreSQL server
-## they start), the engine's and the API's tests again on PostgreSQL, then the
-## browser tests of the wasm client
+## they start; the fuzz targets' seed corpora run as tests), the engine's and
+## the API's tests again on PostgreSQL, the browser tests of the wasm client,
+## then each fuzz target briefly (FUZZBRIEF each)
+FUZZBRIEF ?= 4s
 test: test-deps vet build $(WASMEXEC) $(STRIPEMOCK)
 	PORTICO_REQUIRE_POSTGRES=1 $(GO) test -race -count=1 ./...
 	PORTICO_REQUIRE_POSTGRES=1 PORTICO_TEST_STORE=postgres $(GO) test -race -count=1 ./engine ./server
 	PATH="$(CURDIR)/bin:$$PATH" GOOS=js GOARCH=wasm $(GO) test -count=1 -run 'Browser|Fetch' ./client ./components
+	GO=$(GO) FUZZTIME=$(FUZZBRIEF) tools/fuzz.sh
+
+## fuzz: each fuzz target for FUZZTIME (2m by default); a failing input is
+## kept under the package's testdata/fuzz/ and runs with the tests from then on
+FUZZTIME ?= 2m
+fuzz:
+	GO=$(GO) FUZZTIME=$(FUZZTIME) tools/fuzz.sh
 
 ## bench: measure sizes, page loads, the API under load and at scale, and the
 ## engine's hot paths on this machine; writes docs/performance.md. Seeded

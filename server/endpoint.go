@@ -161,8 +161,11 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, p *principal
 		if !errors.Is(err, portico.ErrNotFound) {
 			return err
 		}
-		// The handler's own store calls join this transaction.
-		status, out = render(r.WithContext(tx.Context()), s, h, body)
+		// The handler's own store calls join this transaction. The
+		// transaction's context need not carry the request's values: the
+		// principal is put back on it.
+		ctx := context.WithValue(tx.Context(), principalKey{}, p)
+		status, out = render(r.WithContext(ctx), s, h, body)
 		if status >= 500 {
 			return errRetryable
 		}

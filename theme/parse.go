@@ -94,8 +94,11 @@ func (r *themeReader) object(path string, v reflect.Value) error {
 		}
 		key, _ := tok.(string) // the decoder allows nothing else here
 		at := key
+		if key == "" {
+			at = `""` // named, so that a problem with it names something
+		}
 		if path != "" {
-			at = path + "." + key
+			at = path + "." + at
 		}
 		i, known := fields[key]
 		switch {

@@ -39,6 +39,9 @@ func DecodeError(err error, body []byte) error {
 		if field == "" {
 			field = name
 		}
+		if field == "" {
+			field = `""`
+		}
 		return portico.Invalid(field, "is not a known field")
 	case isTimeError(err):
 		field := pathOfBadTime(body)
@@ -120,7 +123,11 @@ func walk(body []byte, visit func(path, key string, tok json.Token, end int64) b
 				if b.Len() > 0 {
 					b.WriteByte('.')
 				}
-				b.WriteString(f.key)
+				if f.key == "" {
+					b.WriteString(`""`) // an empty member name, named all the same
+				} else {
+					b.WriteString(f.key)
+				}
 			} else {
 				b.WriteString("[" + strconv.Itoa(f.index) + "]")
 			}

@@ -30,7 +30,8 @@ const MaxWebhookBody = 1 << 20
 // per event ID: a redelivery is acknowledged without running it again.
 // Other events are acknowledged and ignored.
 //
-// An onEvent error answers 500 and forgets the event, so that Stripe's
+// A signed event whose object does not decode as its type's is refused
+// with a 400, like a badly signed one. An onEvent error answers 500 and forgets the event, so that Stripe's
 // next delivery runs it again. Stripe waits for the answer, so onEvent
 // should be quick.
 func (p *Provider) Webhooks(onEvent billing.EventHandler) http.Handler {
@@ -85,7 +86,14 @@ func refusal(err error) string {
 
 func (p *Provider) handle(ctx context.Context, ev stripe.Event, onEvent billing.EventHandler) (int, string) {
 	out, link, err := p.translate(ctx, ev)
-	if err != nil {
+	var bad *undecodable
+	switch {
+	case errors.As(err, &bad):
+		// Signed, but its object is not what its type says: delivering it
+		// again cannot help.
+		p.log.Warn("stripe webhook refused", "event", ev.ID, "type", ev.Type, "err", err)
+		return http.StatusBadRequest, "event refused: its data.object does not decode as its type says"
+	case err != nil:
 		p.log.Error("stripe webhook: translating the event", "event", ev.ID, "type", ev.Type, "err", err)
 		return http.StatusInternalServerError, "try again"
 	}
@@ -132,7 +140,7 @@ func (p *Provider) translate(ctx context.Context, ev stripe.Event) (out *billing
 	base := billing.Event{ID: ev.ID, Created: time.Unix(ev.Created, 0).UTC()}
 	decode := func(v any) error {
 		if err := json.Unmarshal(ev.Data.Raw, v); err != nil {
-			return fmt.Errorf("decoding %s: %w", ev.Type, err)
+			return &undecodable{fmt.Errorf("decoding %s: %w", ev.Type, err)}
 		}
 		return nil
 	}
@@ -261,6 +269,12 @@ func (p *Provider) subscriptionOf(ctx context.Context, stripeSubscriptionID, fal
 	}
 	return fallback, nil
 }
+
+// undecodable is an event whose object does not decode as its type's.
+type undecodable struct{ err error }
+
+func (u *undecodable) Error() string { return u.err.Error() }
+func (u *undecodable) Unwrap() error { return u.err }
 
 func idOf(c *stripe.Customer) string {
 	if c == nil {

@@ -82,7 +82,9 @@ func (s *Signer) Verify(token string, now time.Time) (*Session, error) {
 		return nil, ErrMalformed
 	}
 	got, err := base64.RawURLEncoding.Strict().DecodeString(sig)
-	if err != nil {
+	// The decoder skips line breaks: a signature is taken in its one
+	// spelling only.
+	if err != nil || len(sig) != base64.RawURLEncoding.EncodedLen(len(got)) {
 		return nil, ErrMalformed
 	}
 	if !hmac.Equal(got, s.sign(body)) {

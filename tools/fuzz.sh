@@ -1,0 +1,39 @@
+#!/bin/sh
+# Runs each fuzz target for FUZZTIME (go test -fuzz takes one target per
+# package at a time). Exits non-zero on the first failure; a failing input
+# is written under the package's testdata/fuzz/ and then runs with the
+# regular tests.
+#
+#   tools/fuzz.sh            each target for FUZZTIME (default 4s)
+#   FUZZTIME=2m tools/fuzz.sh
+set -eu
+
+GO=${GO:-go}
+FUZZTIME=${FUZZTIME:-4s}
+# Minimizing each new input can take the whole run; keep it short.
+MINIMIZE=${FUZZMINIMIZETIME:-2s}
+
+TARGETS="
+./catalog:FuzzCatalog
+./server:FuzzAPI
+./server/session:FuzzVerify
+./server/session:FuzzMint
+./theme:FuzzParse
+./billing/stripe:FuzzWebhook
+"
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+start=$(date +%s)
+for t in $TARGETS; do
+	pkg=${t%%:*}
+	name=${t#*:}
+	echo "fuzz: $pkg $name for $FUZZTIME"
+	if ! $GO test -run '^$' -fuzz "^$name\$" -fuzztime "$FUZZTIME" -fuzzminimizetime "$MINIMIZE" "$pkg" > "$log" 2>&1; then
+		cat "$log"
+		echo "fuzz: $pkg $name FAILED" >&2
+		exit 1
+	fi
+	tail -n 1 "$log"
+done
+echo "fuzz: all targets passed in $(($(date +%s) - start))s"
