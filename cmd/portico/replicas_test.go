@@ -13,7 +13,7 @@ import (
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
-// Two servers on one PostgreSQL database, started together with the demo:
+// Two servers on one PostgreSQL database, with the demo:
 // one backend key and one portal session secret (generated once, kept in
 // the database), one test clock, one set of idempotency records.
 func TestReplicasOnPostgreSQLShareKeysClockAndRecords(t *testing.T) {
@@ -23,8 +23,11 @@ func TestReplicasOnPostgreSQLShareKeysClockAndRecords(t *testing.T) {
 	t.Setenv("PORTICO_DEMO", "1")
 	t.Setenv("PORTICO_TEST_CLOCK", "1")
 	t.Setenv("PORTICO_SCHEDULER_INTERVAL", "200ms")
-	waitA, waitB := launchServe(t), launchServe(t)
-	a, b := waitA(), waitB()
+	// One after the other: two servers in one test process share the
+	// page packages' settings (make reliability starts replicas together,
+	// each in its own process).
+	a := startServe(t)
+	b := startServe(t)
 	defer a.stop()
 	defer b.stop()
 	key := a.key + b.key // exactly one of them generated it
