@@ -108,12 +108,6 @@ type banner struct {
 // demo, and reads its banner.
 func startServe(t *testing.T) banner {
 	t.Helper()
-	return launchServe(t)()
-}
-
-// launchServe starts `portico serve` and returns a function that waits for
-// its banner: servers launched one after the other start together.
-func launchServe(t *testing.T) func() banner {
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan int, 1)
@@ -138,26 +132,23 @@ func launchServe(t *testing.T) func() banner {
 		go io.Copy(io.Discard, pr)
 		read <- b
 	}()
-	return func() banner {
-		t.Helper()
-		b := <-read
-		b.stop = func() {
-			cancel()
-			select {
-			case code := <-done:
-				if code != 0 {
-					t.Errorf("serve exited %d after shutdown", code)
-				}
-			case <-time.After(10 * time.Second):
-				t.Fatal("serve did not stop")
+	b := <-read
+	b.stop = func() {
+		cancel()
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Errorf("serve exited %d after shutdown", code)
 			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("serve did not stop")
 		}
-		if len(b.urls) != 7 {
-			b.stop()
-			t.Fatalf("banner gave %d portal URLs", len(b.urls))
-		}
-		return b
 	}
+	if len(b.urls) != 7 {
+		b.stop()
+		t.Fatalf("banner gave %d portal URLs", len(b.urls))
+	}
+	return b
 }
 
 // splitPortalURL splits a portal URL into the server's base URL and its token.
