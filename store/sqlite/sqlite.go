@@ -34,6 +34,8 @@ type Store struct {
 	// catalog is the last catalog decoded, shared by readers while its
 	// version is current: decoding it was most of a read's cost.
 	catalog atomic.Pointer[versionedCatalog]
+	// snaps keeps recently read snapshots in memory.
+	snaps *snapCache
 	// Prepared statements by query, for each pool.
 	readStmts, writeStmts sync.Map
 	// preparing counts background preparations; Close waits for them.
@@ -85,21 +87,34 @@ func (s *Store) statement(ctx context.Context, read bool, q string) (*sql.Stmt, 
 	return st, nil
 }
 
-// Snapshot implements portico.SnapshotReader: one prepared statement on a
-// read connection, no transaction.
+// snapCacheLimit bounds the snapshot bodies kept in memory.
+const snapCacheLimit = 32 << 20
+
+// Snapshot implements portico.SnapshotReader: from memory when this
+// process read it since it was last written, else one prepared statement
+// on a read connection, no transaction.
 func (s *Store) Snapshot(ctx context.Context, customerID, kind, scope string, now time.Time) ([]byte, bool, error) {
-	const q = `SELECT s.body FROM snapshots s JOIN catalog c ON c.id = 1
+	sub := snapSub{kind: kind, scope: scope}
+	body, ok, stamp := s.snaps.get(customerID, sub, now)
+	if ok {
+		return body, true, nil
+	}
+	const q = `SELECT s.body, s.valid_until FROM snapshots s JOIN catalog c ON c.id = 1
 		WHERE s.customer_id = ? AND s.kind = ? AND s.scope = ? AND s.catalog_version = c.version AND s.valid_until > ?`
 	st, err := s.statement(ctx, true, q)
 	if err != nil {
 		return nil, false, err
 	}
-	var body []byte
-	err = st.QueryRowContext(ctx, customerID, kind, scope, now.UnixNano()).Scan(&body)
+	var validUntil int64
+	err = st.QueryRowContext(ctx, customerID, kind, scope, now.UnixNano()).Scan(&body, &validUntil)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}
-	return body, err == nil, err
+	if err != nil {
+		return nil, false, err
+	}
+	s.snaps.fill(customerID, sub, stamp, time.Unix(0, validUntil), body)
+	return body, true, nil
 }
 
 var _ portico.SnapshotReader = (*Store)(nil)
@@ -132,7 +147,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	write.SetMaxOpenConns(1)
-	s := &Store{write: write}
+	s := &Store{write: write, snaps: newSnapCache(snapCacheLimit)}
 	if err := s.migrate(ctx); err != nil {
 		write.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
@@ -210,7 +225,12 @@ func (s *Store) runTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, bind
 		sqlTx.Rollback()
 		return err
 	}
-	return sqlTx.Commit()
+	if err := sqlTx.Commit(); err != nil {
+		return err
+	}
+	// After the commit: a read that fills the cache from now on sees it.
+	s.snaps.invalidate(t.snapsWritten, t.catalogWritten)
+	return nil
 }
 
 // savepoint runs fn within the transaction, undoing only fn's writes when

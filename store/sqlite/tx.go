@@ -25,6 +25,17 @@ type tx struct {
 	subs map[string][]*portico.Subscription
 	// touched are the customers whose entitlements' inputs were written.
 	touched map[string]bool
+	// snapsWritten are the customers whose snapshots were written, and
+	// catalogWritten whether the catalog was: the cache forgets them.
+	snapsWritten   map[string]bool
+	catalogWritten bool
+}
+
+func (t *tx) snapsOf(customerID string) {
+	if t.snapsWritten == nil {
+		t.snapsWritten = map[string]bool{}
+	}
+	t.snapsWritten[customerID] = true
 }
 
 func (t *tx) touch(customerID string) {
@@ -45,6 +56,7 @@ func (t *tx) TouchedCustomers() []string {
 }
 
 func (t *tx) PutSnapshot(s portico.Snapshot) error {
+	t.snapsOf(s.CustomerID)
 	return t.exec(`INSERT INTO snapshots (customer_id, kind, scope, catalog_version, valid_until, body)
 		VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (customer_id, kind, scope) DO UPDATE SET catalog_version = excluded.catalog_version,
@@ -53,6 +65,7 @@ func (t *tx) PutSnapshot(s portico.Snapshot) error {
 }
 
 func (t *tx) DeleteSnapshots(customerID string) error {
+	t.snapsOf(customerID)
 	return t.exec(`DELETE FROM snapshots WHERE customer_id = ?`, customerID)
 }
 
@@ -188,6 +201,7 @@ func (t *tx) PutCatalog(c *portico.Catalog, change portico.CatalogChange) error 
 	if err != nil {
 		return err
 	}
+	t.catalogWritten = true
 	err = t.exec(`INSERT INTO catalog (id, version, doc) VALUES (1, 1, ?)
 		ON CONFLICT (id) DO UPDATE SET version = version + 1, doc = excluded.doc`, doc)
 	if err != nil {

@@ -1,0 +1,105 @@
+package sqlite
+
+import (
+	"sync"
+	"time"
+)
+
+// snapCache keeps recently read snapshot bodies in memory, so the hottest
+// calls (a portal opened again, entitlements asked on every request of the
+// SaaS's backend) skip SQLite altogether. It is sound because one process
+// writes the file: every commit that writes a customer's snapshots, or the
+// catalog, invalidates what it changed, and an entry is only ever filled
+// from a read that no such commit overtook.
+type snapCache struct {
+	mu sync.Mutex
+	// entries are by customer, then kind and scope: invalidating a
+	// customer is one delete.
+	entries map[string]map[snapSub]snapEntry
+	// gens counts the invalidations of each customer; epoch counts those
+	// of everything (a new catalog version).
+	gens  map[string]uint64
+	epoch uint64
+	bytes int
+	limit int
+}
+
+type snapSub struct{ kind, scope string }
+
+type snapEntry struct {
+	validUntil time.Time
+	body       []byte
+}
+
+// snapStamp is what a read saw before it queried: a fill is kept only if
+// nothing was invalidated since.
+type snapStamp struct{ gen, epoch uint64 }
+
+func newSnapCache(limit int) *snapCache {
+	return &snapCache{entries: map[string]map[snapSub]snapEntry{}, gens: map[string]uint64{}, limit: limit}
+}
+
+// get returns the body kept that holds at now, or the stamp to fill it
+// with.
+func (c *snapCache) get(customer string, sub snapSub, now time.Time) ([]byte, bool, snapStamp) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.entries[customer][sub]; ok && now.Before(e.validUntil) {
+		return e.body, true, snapStamp{}
+	}
+	return nil, false, snapStamp{gen: c.gens[customer], epoch: c.epoch}
+}
+
+// fill keeps a body read from the database, unless an invalidation came
+// between the stamp and now. Over the limit, about a quarter of the
+// customers go (map order is random, so which is left to chance).
+func (c *snapCache) fill(customer string, sub snapSub, st snapStamp, validUntil time.Time, body []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gens[customer] != st.gen || c.epoch != st.epoch {
+		return
+	}
+	kept := c.entries[customer]
+	if kept == nil {
+		kept = map[snapSub]snapEntry{}
+		c.entries[customer] = kept
+	}
+	c.bytes += len(body) - len(kept[sub].body)
+	kept[sub] = snapEntry{validUntil: validUntil, body: body}
+	if c.bytes <= c.limit {
+		return
+	}
+	drop := len(c.entries) / 4
+	for id := range c.entries {
+		if drop == 0 {
+			break
+		}
+		c.forget(id)
+		drop--
+	}
+}
+
+func (c *snapCache) forget(customer string) {
+	for _, e := range c.entries[customer] {
+		c.bytes -= len(e.body)
+	}
+	delete(c.entries, customer)
+}
+
+// invalidate forgets the customers' snapshots, or all when all is set.
+func (c *snapCache) invalidate(customers map[string]bool, all bool) {
+	if len(customers) == 0 && !all {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if all {
+		c.epoch++
+		clear(c.entries)
+		c.bytes = 0
+	}
+	for id := range customers {
+		c.gens[id]++
+		c.forget(id)
+	}
+}
