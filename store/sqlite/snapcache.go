@@ -22,7 +22,20 @@ type snapCache struct {
 	epoch uint64
 	bytes int
 	limit int
+	// seen are the snapshots asked for once: a body is kept at its second
+	// read, so a load spread over many customers (each read once in a
+	// while) does not churn the cache, while the ones read again and
+	// again stay. Cleared when it reaches seenLimit.
+	seen map[snapKey]struct{}
 }
+
+type snapKey struct {
+	customer string
+	sub      snapSub
+}
+
+// seenLimit bounds the snapshots remembered as asked for once.
+const seenLimit = 1 << 16
 
 type snapSub struct{ kind, scope string }
 
@@ -36,7 +49,8 @@ type snapEntry struct {
 type snapStamp struct{ gen, epoch uint64 }
 
 func newSnapCache(limit int) *snapCache {
-	return &snapCache{entries: map[string]map[snapSub]snapEntry{}, gens: map[string]uint64{}, limit: limit}
+	return &snapCache{entries: map[string]map[snapSub]snapEntry{}, gens: map[string]uint64{}, limit: limit,
+		seen: map[snapKey]struct{}{}}
 }
 
 // get returns the body kept that holds at now, or the stamp to fill it
@@ -59,6 +73,9 @@ func (c *snapCache) fill(customer string, sub snapSub, st snapStamp, validUntil 
 	if c.gens[customer] != st.gen || c.epoch != st.epoch {
 		return
 	}
+	if k := (snapKey{customer, sub}); !c.admit(k) {
+		return
+	}
 	kept := c.entries[customer]
 	if kept == nil {
 		kept = map[snapSub]snapEntry{}
@@ -77,6 +94,20 @@ func (c *snapCache) fill(customer string, sub snapSub, st snapStamp, validUntil 
 		c.forget(id)
 		drop--
 	}
+}
+
+// admit reports whether k was asked for before; the first time, it only
+// remembers it.
+func (c *snapCache) admit(k snapKey) bool {
+	if _, ok := c.seen[k]; ok {
+		delete(c.seen, k)
+		return true
+	}
+	if len(c.seen) >= seenLimit {
+		clear(c.seen)
+	}
+	c.seen[k] = struct{}{}
+	return false
 }
 
 func (c *snapCache) forget(customer string) {

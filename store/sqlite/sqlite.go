@@ -88,7 +88,7 @@ func (s *Store) statement(ctx context.Context, read bool, q string) (*sql.Stmt, 
 }
 
 // snapCacheLimit bounds the snapshot bodies kept in memory.
-const snapCacheLimit = 32 << 20
+const snapCacheLimit = 16 << 20
 
 // Snapshot implements portico.SnapshotReader: from memory when this
 // process read it since it was last written, else one prepared statement
@@ -109,6 +109,9 @@ func (s *Store) Snapshot(ctx context.Context, customerID, kind, scope string, no
 	err = st.QueryRowContext(ctx, customerID, kind, scope, now.UnixNano()).Scan(&body, &validUntil)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
+	}
+	if err == nil {
+		body, err = inflate(body)
 	}
 	if err != nil {
 		return nil, false, err
@@ -153,6 +156,12 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
 	}
 	pragmas.Add("_pragma", "query_only(1)")
+	// Readers keep 24 MiB of pages each: the deflated snapshots of 100,000
+	// customers stay in memory.
+	pragmas.Set("_pragma", "journal_mode(WAL)")
+	for _, p := range []string{"busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)", "cache_size(-24576)", "query_only(1)"} {
+		pragmas.Add("_pragma", p)
+	}
 	read, err := sql.Open("sqlite", "file:"+abs+"?"+pragmas.Encode())
 	if err != nil {
 		write.Close()
@@ -160,8 +169,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	// Every reader stays open: database/sql keeps only two idle by default,
 	// and a reopened connection has lost its page cache and statements.
-	read.SetMaxOpenConns(4)
-	read.SetMaxIdleConns(4)
+	read.SetMaxOpenConns(2)
+	read.SetMaxIdleConns(2)
 	s.read = read
 	return s, nil
 }
@@ -294,6 +303,11 @@ func (s *Store) applyMigration(ctx context.Context, name string, version int) er
 	}
 	if _, err := t.ExecContext(ctx, string(body)); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
+	}
+	if step := goSteps[version]; step != nil {
+		if err := step(ctx, t); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
 	}
 	if _, err := t.ExecContext(ctx, `INSERT INTO schema_migrations (version) VALUES (?)`, version); err != nil {
 		return err

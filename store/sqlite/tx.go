@@ -61,7 +61,7 @@ func (t *tx) PutSnapshot(s portico.Snapshot) error {
 		VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (customer_id, kind, scope) DO UPDATE SET catalog_version = excluded.catalog_version,
 		valid_until = excluded.valid_until, body = excluded.body`,
-		s.CustomerID, s.Kind, s.Scope, s.CatalogVersion, s.ValidUntil.UnixNano(), s.Body)
+		s.CustomerID, s.Kind, s.Scope, s.CatalogVersion, s.ValidUntil.UnixNano(), deflate(s.Body))
 }
 
 func (t *tx) DeleteSnapshots(customerID string) error {
