@@ -17,6 +17,7 @@ const (
 	KindUnauthorized                 // 401
 	KindUnavailable                  // 503: a dependency is down
 	KindTooLarge                     // 413: the body is over the limit
+	KindStale                        // 412: made on a copy that has changed since (If-Match)
 )
 
 // FieldError names a request field and what is wrong with it.

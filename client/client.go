@@ -31,24 +31,31 @@ func New(base, token string) *Client {
 // call sends a request and decodes a JSON answer into out, or returns the
 // problem as a *components.APIError.
 func (c *Client) call(ctx context.Context, method, path string, in, out any) error {
-	var body []byte
+	_, err := roundTrip(ctx, request{method: method, url: c.base + "/api/v1" + path, token: c.token}, in, out)
+	return err
+}
+
+// roundTrip sends in as the request's JSON body (none when nil) and
+// decodes a JSON answer into out (ignored when nil), or returns the problem
+// as a *components.APIError.
+func roundTrip(ctx context.Context, req request, in, out any) (reply, error) {
 	if in != nil {
 		var err error
-		if body, err = json.Marshal(in); err != nil {
-			return err
+		if req.body, err = json.Marshal(in); err != nil {
+			return reply{}, err
 		}
 	}
-	status, resp, err := send(ctx, method, c.base+"/api/v1"+path, c.token, body)
+	r, err := send(ctx, req)
 	if err != nil {
-		return networkError()
+		return r, networkError()
 	}
-	if status >= 400 {
-		return problem(status, resp)
+	if r.status >= 400 {
+		return r, problem(r.status, r.body)
 	}
 	if out == nil {
-		return nil
+		return r, nil
 	}
-	return json.Unmarshal(resp, out)
+	return r, json.Unmarshal(r.body, out)
 }
 
 func networkError() error {

@@ -2,9 +2,9 @@ package client
 
 import (
 	"context"
-	"encoding/json"
 	"net/url"
 	"strconv"
+	"sync"
 
 	portico "github.com/portico-dev/portico"
 )
@@ -14,6 +14,12 @@ import (
 // console API through httptest instead.
 type Console struct {
 	base string
+
+	mu sync.Mutex
+	// version is the ETag of the catalog last read or saved: changes are
+	// sent with it (If-Match), so a change made on a catalog that someone
+	// else has changed since is refused rather than undoing theirs.
+	version string
 }
 
 // NewConsole returns a console client for the server at base ("" for the
@@ -21,24 +27,19 @@ type Console struct {
 func NewConsole(base string) *Console { return &Console{base: base} }
 
 func (c *Console) call(ctx context.Context, method, path string, in, out any) error {
-	var body []byte
-	if in != nil {
-		var err error
-		if body, err = json.Marshal(in); err != nil {
-			return err
-		}
+	req := request{method: method, url: c.base + "/console/api" + path}
+	c.mu.Lock()
+	if method != "GET" {
+		req.ifMatch = c.version
 	}
-	status, resp, err := send(ctx, method, c.base+"/console/api"+path, "", body)
-	if err != nil {
-		return networkError()
+	c.mu.Unlock()
+	r, err := roundTrip(ctx, req, in, out)
+	if r.etag != "" && err == nil {
+		c.mu.Lock()
+		c.version = r.etag
+		c.mu.Unlock()
 	}
-	if status >= 400 {
-		return problem(status, resp)
-	}
-	if out == nil {
-		return nil
-	}
-	return json.Unmarshal(resp, out)
+	return err
 }
 
 // SignIn opens a console session with the secret key or console password.

@@ -9,9 +9,13 @@ import (
 // fresh idempotency key: a retry by the browser can never apply a change
 // twice. Without a token the request carries the console's session cookie
 // instead.
-func setHeaders(set func(k, v string), token string, body []byte) {
+func setHeaders(set func(k, v string), req request) {
+	token, body := req.token, req.body
 	if token != "" {
 		set("Authorization", "Bearer "+token)
+	}
+	if req.ifMatch != "" {
+		set("If-Match", req.ifMatch)
 	}
 	set("Accept", "application/json")
 	if body != nil {
@@ -20,4 +24,19 @@ func setHeaders(set func(k, v string), token string, body []byte) {
 		rand.Read(b)
 		set("Idempotency-Key", hex.EncodeToString(b))
 	}
+}
+
+// request is one API call.
+type request struct {
+	method, url, token string
+	body               []byte
+	// ifMatch is the ETag a change applies to ("" for any).
+	ifMatch string
+}
+
+// reply is a call's answer.
+type reply struct {
+	status int
+	body   []byte
+	etag   string
 }

@@ -11,34 +11,39 @@ import (
 
 // send performs a request with the browser's fetch. Cancelling ctx aborts
 // it.
-func send(ctx context.Context, method, url, token string, body []byte) (int, []byte, error) {
+func send(ctx context.Context, req request) (reply, error) {
 	headers := map[string]any{}
-	setHeaders(func(k, v string) { headers[k] = v }, token, body)
+	setHeaders(func(k, v string) { headers[k] = v }, req)
 	abort := app.Window().Get("AbortController").New()
 	// Portal calls carry their token and no cookie; console calls (no
 	// token) carry the console's session cookie.
 	credentials := "omit"
-	if token == "" {
+	if req.token == "" {
 		credentials = "same-origin"
 	}
-	opts := map[string]any{"method": method, "headers": headers, "signal": abort.Get("signal"), "credentials": credentials}
-	if body != nil {
-		opts["body"] = string(body)
+	opts := map[string]any{"method": req.method, "headers": headers, "signal": abort.Get("signal"), "credentials": credentials}
+	if req.body != nil {
+		opts["body"] = string(req.body)
 	}
 	stop := context.AfterFunc(ctx, func() { abort.Call("abort") })
 	defer stop()
-	resp, err := await(app.Window().Call("fetch", url, opts))
+	resp, err := await(app.Window().Call("fetch", req.url, opts))
 	if err != nil {
-		return 0, nil, err
+		return reply{}, err
 	}
 	buf, err := await(resp.Call("arrayBuffer"))
 	if err != nil {
-		return 0, nil, err
+		return reply{}, err
 	}
 	u8 := app.Window().Get("Uint8Array").New(buf)
 	b := make([]byte, u8.Length())
 	app.CopyBytesToGo(b, u8)
-	return resp.Get("status").Int(), b, nil
+	etag := resp.Get("headers").Call("get", "ETag")
+	r := reply{status: resp.Get("status").Int(), body: b}
+	if etag.Truthy() {
+		r.etag = etag.String()
+	}
+	return r, nil
 }
 
 type settled struct {

@@ -9,7 +9,8 @@ import (
 
 // The fetch bridge reads a response's status and body back into Go.
 func TestFetchReadsStatusAndBody(t *testing.T) {
-	status, body, err := send(context.Background(), "GET", `data:application/json,{"plan":"pro"}`, "ps_x", nil)
+	r, err := send(context.Background(), request{method: "GET", url: `data:application/json,{"plan":"pro"}`, token: "ps_x"})
+	status, body := r.status, r.body
 	if err != nil || status != 200 || string(body) != `{"plan":"pro"}` {
 		t.Fatalf("send = %d %q %v", status, body, err)
 	}
@@ -19,7 +20,7 @@ func TestFetchReadsStatusAndBody(t *testing.T) {
 func TestFetchHonoursCancellation(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, _, err := send(ctx, "GET", `data:application/json,{}`, "ps_x", nil); err == nil {
+	if _, err := send(ctx, request{method: "GET", url: `data:application/json,{}`, token: "ps_x"}); err == nil {
 		t.Fatal("a cancelled request succeeded")
 	}
 }

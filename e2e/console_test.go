@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -52,6 +53,24 @@ func backendCatalog(t *testing.T, s *server) *portico.Catalog {
 	return &c
 }
 
+// backendPut replaces the catalog through the backend API, as another
+// person or program would.
+func backendPut(t *testing.T, s *server, c *portico.Catalog) {
+	t.Helper()
+	body, _ := json.Marshal(c)
+	req, _ := http.NewRequest(http.MethodPut, s.URL+"/api/v1/catalog", bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+s.Key)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(res.Body)
+		t.Fatalf("PUT /api/v1/catalog: %s %s", res.Status, b)
+	}
+}
+
 func TestConsoleManagesACatalogEndToEnd(t *testing.T) {
 	path := requireBrowser(t)
 	deadline := time.Now().Add(consoleTimeout)
@@ -59,6 +78,7 @@ func TestConsoleManagesACatalogEndToEnd(t *testing.T) {
 	p := newPage(t, path, "console", deadline)
 	p.allowConsoleError("401") // the wrong secret
 	p.allowConsoleError("422") // the refused currency
+	p.allowConsoleError("412") // the save on a stale catalog
 
 	// Sign in: the console sends a visitor without a session to sign in,
 	// and a wrong secret is refused beside the field.
@@ -242,6 +262,37 @@ func TestConsoleManagesACatalogEndToEnd(t *testing.T) {
 	// after this version.
 	if pr, _ := backendCatalog(t, srv).Product("chat"); pr.Journey.Start != portico.StartPricingTable {
 		t.Errorf("after restoring, the journey starts with %q, want the version's pricing_table", pr.Journey.Start)
+	}
+
+	// A save made on a catalog that someone else changed meanwhile is
+	// refused and says so; after a reload it goes through.
+	p.do("open the product", chromedp.Navigate(srv.URL+"/console/products/chat"), visible(".pc-panel[aria-labelledby=pc-metadata]"))
+	p.waitText(".pc-main h1", "Team Chat")
+	other := backendCatalog(t, srv)
+	for i := range other.Products {
+		if other.Products[i].ID == "chat" {
+			other.Products[i].Description = "Changed by someone else."
+		}
+	}
+	backendPut(t, srv, other)
+	p.click(".pc-panel[aria-labelledby=pc-metadata] .pc-head button")
+	p.do("wait for the metadata dialog", visible("#pc-f-meta-0-value"))
+	p.edit("#pc-f-meta-0-value", "stale")
+	p.click(".pc-dialog button[type=submit]")
+	p.waitText(".pc-dialog", "reload it")
+	p.shot("stale")
+	if pr, _ := backendCatalog(t, srv).Product("chat"); pr.Metadata["highlight"] != "pro" || pr.Description != "Changed by someone else." {
+		t.Errorf("a save on a stale catalog changed it: %v %q", pr.Metadata, pr.Description)
+	}
+	p.do("reload the product", chromedp.Navigate(srv.URL+"/console/products/chat"), visible(".pc-panel[aria-labelledby=pc-metadata]"))
+	p.waitText(".pc-main", "Changed by someone else.")
+	p.click(".pc-panel[aria-labelledby=pc-metadata] .pc-head button")
+	p.do("wait for the metadata dialog", visible("#pc-f-meta-0-value"))
+	p.edit("#pc-f-meta-0-value", "fresh")
+	p.submitDialog()
+	p.waitText(".pc-kvs", "fresh")
+	if pr, _ := backendCatalog(t, srv).Product("chat"); pr.Metadata["highlight"] != "fresh" || pr.Description != "Changed by someone else." {
+		t.Errorf("after a reload the save gave %v %q", pr.Metadata, pr.Description)
 	}
 
 	// Signing out closes the console.

@@ -156,9 +156,16 @@ func newID(prefix string) string {
 
 // Catalog returns the current catalog.
 func (e *Engine) Catalog(ctx context.Context) (*portico.Catalog, error) {
-	var cat *portico.Catalog
-	err := e.view(ctx, func(o *op) error { cat = o.cat; return nil })
+	cat, _, err := e.CurrentCatalog(ctx)
 	return cat, err
+}
+
+// CurrentCatalog returns the catalog and its version (0 before the first).
+func (e *Engine) CurrentCatalog(ctx context.Context) (*portico.Catalog, int64, error) {
+	var cat *portico.Catalog
+	var version int64
+	err := e.view(ctx, func(o *op) error { cat, version = o.cat, o.catVersion; return nil })
+	return cat, version, err
 }
 
 // ApplyCatalog validates the document and replaces the catalog with it.
@@ -169,10 +176,13 @@ func (e *Engine) ApplyCatalog(ctx context.Context, next *portico.Catalog) (*port
 		return nil, err
 	}
 	err := e.update(ctx, func(o *op) error {
+		if err := o.fresh(); err != nil {
+			return err
+		}
 		if err := catalog.CheckEvolution(o.cat, next, o.tx.ProductHasSubscriptions); err != nil {
 			return err
 		}
-		return o.tx.PutCatalog(next, o.change(""))
+		return o.putCatalog(next, "")
 	})
 	if err != nil {
 		return nil, err
@@ -192,6 +202,9 @@ const (
 func (e *Engine) Archive(ctx context.Context, kind, id string) (*portico.Catalog, error) {
 	var out *portico.Catalog
 	err := e.update(ctx, func(o *op) error {
+		if err := o.fresh(); err != nil {
+			return err
+		}
 		// The catalog read may be shared with other transactions: change a
 		// copy.
 		cat, err := cloneCatalog(o.cat)
@@ -206,7 +219,7 @@ func (e *Engine) Archive(ctx context.Context, kind, id string) (*portico.Catalog
 			return portico.Conflict("%s %q cannot be archived: %v", kind, id, err)
 		}
 		out = o.cat
-		return o.tx.PutCatalog(o.cat, o.change(fmt.Sprintf("archived %s %q", kindName(kind), id)))
+		return o.putCatalog(o.cat, fmt.Sprintf("archived %s %q", kindName(kind), id))
 	})
 	return out, err
 }

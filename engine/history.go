@@ -17,6 +17,48 @@ func WithAuthor(ctx context.Context, by string) context.Context {
 	return context.WithValue(ctx, authorKey{}, by)
 }
 
+type ifVersionKey struct{}
+
+// IfCatalogVersion makes the catalog changes made with ctx apply only while
+// the catalog is at version v, the one the client read: a change made on a
+// copy that someone else's change has overtaken is refused (KindStale)
+// rather than silently undoing theirs.
+func IfCatalogVersion(ctx context.Context, v int64) context.Context {
+	return context.WithValue(ctx, ifVersionKey{}, v)
+}
+
+type versionSinkKey struct{}
+
+// WithCatalogVersion returns a context whose catalog change reports the
+// version it saved, and the function that tells it (0 when none was saved).
+func WithCatalogVersion(ctx context.Context) (context.Context, func() int64) {
+	v := new(int64)
+	return context.WithValue(ctx, versionSinkKey{}, v), func() int64 { return *v }
+}
+
+// fresh refuses a catalog change made on a version that is no longer
+// current. Each change checks it first, before its own rules.
+func (o *op) fresh() error {
+	if want, ok := o.ctx.Value(ifVersionKey{}).(int64); ok && want != o.catVersion {
+		return &portico.Error{Kind: portico.KindStale, Title: "The catalog has changed",
+			Detail: fmt.Sprintf("the catalog is at version %d, not version %d that this change was made on: reload it, then make the change again", o.catVersion, want)}
+	}
+	return nil
+}
+
+// putCatalog saves the next catalog version, as the change's author.
+func (o *op) putCatalog(c *portico.Catalog, note string) error {
+	if err := o.tx.PutCatalog(c, o.change(note)); err != nil {
+		return err
+	}
+	if sink, ok := o.ctx.Value(versionSinkKey{}).(*int64); ok {
+		// Writers are serialised: the version saved is the one after the
+		// version read.
+		*sink = o.catVersion + 1
+	}
+	return nil
+}
+
 func (o *op) change(note string) portico.CatalogChange {
 	by, _ := o.ctx.Value(authorKey{}).(string)
 	return portico.CatalogChange{By: by, At: o.now, Note: note}
@@ -90,6 +132,9 @@ func (o *op) versionEntry(v portico.CatalogVersion) (portico.CatalogVersionView,
 func (e *Engine) RestoreCatalog(ctx context.Context, version int64) (*portico.Catalog, error) {
 	var out *portico.Catalog
 	err := e.update(ctx, func(o *op) error {
+		if err := o.fresh(); err != nil {
+			return err
+		}
 		_, cat, err := o.tx.CatalogVersion(version)
 		if errors.Is(err, portico.ErrNotFound) {
 			return portico.NotFound("catalog version", fmt.Sprint(version))
@@ -107,7 +152,7 @@ func (e *Engine) RestoreCatalog(ctx context.Context, version int64) (*portico.Ca
 			return err
 		}
 		out = cat
-		return o.tx.PutCatalog(cat, o.change(fmt.Sprintf("restored version %d", version)))
+		return o.putCatalog(cat, fmt.Sprintf("restored version %d", version))
 	})
 	return out, err
 }

@@ -1,8 +1,10 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -12,9 +14,12 @@ import (
 	"github.com/portico-dev/portico/validation"
 )
 
+// The catalog's answers carry its version as their ETag; a change sent with
+// If-Match applies only to that version (412 when the catalog has moved on).
+
 func (s *Server) getCatalog(r *http.Request, _ []byte) (int, any, error) {
-	c, err := s.Engine.Catalog(r.Context())
-	return http.StatusOK, withLists(c), err
+	c, version, err := s.Engine.CurrentCatalog(r.Context())
+	return http.StatusOK, tagged{etag: catalogETag(version), v: withLists(c)}, err
 }
 
 func (s *Server) putCatalog(r *http.Request, body []byte) (int, any, error) {
@@ -22,15 +27,41 @@ func (s *Server) putCatalog(r *http.Request, body []byte) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	c, err = s.Engine.ApplyCatalog(r.Context(), c)
-	return http.StatusOK, withLists(c), err
+	return s.changeCatalog(r, func(ctx context.Context) (*portico.Catalog, error) { return s.Engine.ApplyCatalog(ctx, c) })
 }
 
 func (s *Server) archive(kind string) handler {
 	return func(r *http.Request, _ []byte) (int, any, error) {
-		c, err := s.Engine.Archive(r.Context(), kind, r.PathValue("id"))
-		return http.StatusOK, withLists(c), err
+		return s.changeCatalog(r, func(ctx context.Context) (*portico.Catalog, error) {
+			return s.Engine.Archive(ctx, kind, r.PathValue("id"))
+		})
 	}
+}
+
+// changeCatalog makes a catalog change under the request's If-Match, and
+// answers the catalog with the version saved as its ETag.
+func (s *Server) changeCatalog(r *http.Request, change func(context.Context) (*portico.Catalog, error)) (int, any, error) {
+	ctx := r.Context()
+	if m := r.Header.Get("If-Match"); m != "" && m != "*" {
+		v, err := strconv.ParseInt(strings.Trim(strings.TrimPrefix(m, "W/"), `"`), 10, 64)
+		if err != nil || v < 0 {
+			return 0, nil, portico.Invalid("If-Match", "must be the catalog's ETag, such as \"12\"")
+		}
+		ctx = engine.IfCatalogVersion(ctx, v)
+	}
+	ctx, saved := engine.WithCatalogVersion(ctx)
+	c, err := change(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, tagged{etag: catalogETag(saved()), v: withLists(c)}, nil
+}
+
+func catalogETag(version int64) string {
+	if version == 0 {
+		return ""
+	}
+	return `"` + strconv.FormatInt(version, 10) + `"`
 }
 
 // withLists answers a catalog's empty collections as [] rather than null,

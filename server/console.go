@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -254,6 +255,5 @@ func (s *Server) restoreCatalog(r *http.Request, _ []byte) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	c, err := s.Engine.RestoreCatalog(r.Context(), n)
-	return http.StatusOK, withLists(c), err
+	return s.changeCatalog(r, func(ctx context.Context) (*portico.Catalog, error) { return s.Engine.RestoreCatalog(ctx, n) })
 }

@@ -152,6 +152,7 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, p *principal
 	var seen *portico.IdempotencyRecord
 	var status int
 	var out []byte
+	var etag string
 	err := s.Store.Update(r.Context(), func(tx portico.Tx) error {
 		rec, err := tx.Idempotency(scope, key)
 		if err == nil {
@@ -165,7 +166,7 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, p *principal
 		// transaction's context need not carry the request's values: the
 		// principal is put back on it.
 		ctx := context.WithValue(tx.Context(), principalKey{}, p)
-		status, out = render(r.WithContext(ctx), s, h, body)
+		status, out, etag = render(r.WithContext(ctx), s, h, body)
 		if status >= 500 {
 			return errRetryable
 		}
@@ -183,20 +184,28 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, p *principal
 		w.Header().Set("Idempotent-Replayed", "true")
 		writeRaw(w, seen.Status, seen.Body)
 	default:
+		if etag != "" {
+			w.Header().Set("ETag", etag)
+		}
 		writeRaw(w, status, out)
 	}
 }
 
-// render runs h and returns its answer as bytes, to be kept and replayed.
-func render(r *http.Request, s *Server, h handler, body []byte) (int, []byte) {
+// render runs h and returns its answer as bytes, to be kept and replayed,
+// and its entity tag, if any (sent with the first answer, not kept).
+func render(r *http.Request, s *Server, h handler, body []byte) (int, []byte, string) {
 	rec := &bufferWriter{header: http.Header{}}
 	status, v, err := h(r, body)
 	if err != nil {
 		writeError(rec, r, s.Log, err)
-		return rec.status, rec.buf.Bytes()
+		return rec.status, rec.buf.Bytes(), ""
+	}
+	var etag string
+	if t, ok := v.(tagged); ok {
+		etag = t.etag
 	}
 	b, _ := json.Marshal(v)
-	return status, append(b, '\n')
+	return status, append(b, '\n'), etag
 }
 
 func writeRaw(w http.ResponseWriter, status int, body []byte) {

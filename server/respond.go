@@ -33,6 +33,7 @@ var kindStatus = map[portico.Kind]int{
 	portico.KindUnauthorized: http.StatusUnauthorized,
 	portico.KindUnavailable:  http.StatusServiceUnavailable,
 	portico.KindTooLarge:     http.StatusRequestEntityTooLarge,
+	portico.KindStale:        http.StatusPreconditionFailed,
 }
 
 var kindType = map[portico.Kind]string{
@@ -43,9 +44,25 @@ var kindType = map[portico.Kind]string{
 	portico.KindUnauthorized: "unauthorized",
 	portico.KindUnavailable:  "unavailable",
 	portico.KindTooLarge:     "too-large",
+	portico.KindStale:        "stale",
 }
 
+// tagged is an answer with its entity tag (the catalog's version), which a
+// client sends back in If-Match to change what it read and nothing newer.
+type tagged struct {
+	etag string
+	v    any
+}
+
+func (t tagged) MarshalJSON() ([]byte, error) { return json.Marshal(t.v) }
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	if t, ok := v.(tagged); ok {
+		if t.etag != "" {
+			w.Header().Set("ETag", t.etag)
+		}
+		v = t.v
+	}
 	w.Header().Set("Content-Type", "application/json")
 	if raw, ok := v.(json.RawMessage); ok {
 		// Already encoded (a kept answer, encoded by encoding/json with the
