@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
-	"slices"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/store/internal/rows"
+	"github.com/portico-dev/portico/store/internal/txn"
 )
 
 // tx implements portico.Tx over one PostgreSQL transaction. pgx prepares
@@ -24,7 +24,7 @@ type tx struct {
 	// subs are the subscriptions read so far, by customer (read-only).
 	subs map[string][]*portico.Subscription
 	// touched are the customers whose entitlements' inputs were written.
-	touched map[string]bool
+	touched txn.Touched
 }
 
 // txKey marks a context bound to a write transaction.
@@ -40,20 +40,7 @@ func (t *tx) Context() context.Context { return t.ctx }
 // savepoint runs fn within the transaction, undoing only fn's writes when
 // it fails.
 func (t *tx) savepoint(fn func(portico.Tx) error) error {
-	t.depth++
-	defer func() { t.depth-- }()
-	name := "sp" + strconv.Itoa(t.depth)
-	if err := t.exec("SAVEPOINT " + name); err != nil {
-		return err
-	}
-	if err := fn(t); err != nil {
-		if rerr := t.exec("ROLLBACK TO SAVEPOINT " + name); rerr != nil {
-			return errors.Join(err, rerr)
-		}
-		t.exec("RELEASE SAVEPOINT " + name)
-		return err
-	}
-	return t.exec("RELEASE SAVEPOINT " + name)
+	return txn.Savepoint(&t.depth, func(q string) error { return t.exec(q) }, func() error { return fn(t) })
 }
 
 func (t *tx) exec(query string, args ...any) error {
@@ -61,22 +48,7 @@ func (t *tx) exec(query string, args ...any) error {
 	return err
 }
 
-func (t *tx) touch(customerID string) {
-	if t.touched == nil {
-		t.touched = map[string]bool{}
-	}
-	t.touched[customerID] = true
-}
-
-func (t *tx) TouchedCustomers() []string {
-	ids := make([]string, 0, len(t.touched))
-	for id := range t.touched {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	t.touched = nil
-	return ids
-}
+func (t *tx) TouchedCustomers() []string { return t.touched.Drain() }
 
 // getDoc decodes the JSON document the query selects into v.
 func (t *tx) getDoc(v any, query string, args ...any) error {
@@ -93,29 +65,12 @@ func (t *tx) getDoc(v any, query string, args ...any) error {
 
 // listDocs decodes each row's JSON document.
 func listDocs[T any](t *tx, query string, args ...any) ([]T, error) {
-	rows, err := t.tx.Query(t.ctx, query, args...)
+	r, err := t.tx.Query(t.ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		var doc []byte
-		if err := rows.Scan(&doc); err != nil {
-			return nil, err
-		}
-		var v T
-		if err := json.Unmarshal(doc, &v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
-}
-
-func marshal(v any) (string, error) {
-	b, err := json.Marshal(v)
-	return string(b), err
+	defer r.Close()
+	return rows.Docs[T](r)
 }
 
 func (t *tx) Catalog() (*portico.Catalog, int64, error) {
@@ -146,7 +101,7 @@ func (t *tx) Catalog() (*portico.Catalog, int64, error) {
 }
 
 func (t *tx) PutCatalog(c *portico.Catalog, change portico.CatalogChange) error {
-	doc, err := marshal(c)
+	doc, err := rows.Doc(c)
 	if err != nil {
 		return err
 	}
@@ -167,23 +122,13 @@ func (t *tx) CatalogVersions(before int64, limit int) ([]portico.CatalogVersion,
 	if before <= 0 {
 		before = math.MaxInt64
 	}
-	rows, err := t.tx.Query(t.ctx, `SELECT version, at, author, note FROM catalog_versions
+	r, err := t.tx.Query(t.ctx, `SELECT version, at, author, note FROM catalog_versions
 		WHERE version < $1 ORDER BY version DESC LIMIT $2`, before, limit)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []portico.CatalogVersion
-	for rows.Next() {
-		var v portico.CatalogVersion
-		var at int64
-		if err := rows.Scan(&v.Version, &at, &v.By, &v.Note); err != nil {
-			return nil, err
-		}
-		v.At = unixNanos(at)
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	defer r.Close()
+	return rows.Versions(r)
 }
 
 func (t *tx) CatalogVersion(version int64) (*portico.CatalogVersion, *portico.Catalog, error) {
@@ -198,20 +143,12 @@ func (t *tx) CatalogVersion(version int64) (*portico.CatalogVersion, *portico.Ca
 	if err != nil {
 		return nil, nil, err
 	}
-	v.At = unixNanos(at)
+	v.At = rows.Time(at)
 	var c portico.Catalog
 	if err := json.Unmarshal(doc, &c); err != nil {
 		return nil, nil, err
 	}
 	return &v, &c, nil
-}
-
-// unixNanos is the time n nanoseconds after the epoch; 0 is "unknown".
-func unixNanos(n int64) time.Time {
-	if n == 0 {
-		return time.Time{}
-	}
-	return time.Unix(0, n).UTC()
 }
 
 func (t *tx) Customer(id string) (*portico.Customer, error) {
@@ -223,20 +160,20 @@ func (t *tx) Customer(id string) (*portico.Customer, error) {
 }
 
 func (t *tx) CreateCustomer(c *portico.Customer) error {
-	doc, err := marshal(c)
+	doc, err := rows.Doc(c)
 	if err != nil {
 		return err
 	}
-	t.touch(c.ID)
+	t.touched.Add(c.ID)
 	return t.exec(`INSERT INTO customers (id, created_at, doc) VALUES ($1, $2, $3)`, c.ID, c.CreatedAt.UnixNano(), doc)
 }
 
 func (t *tx) UpdateCustomer(c *portico.Customer) error {
-	doc, err := marshal(c)
+	doc, err := rows.Doc(c)
 	if err != nil {
 		return err
 	}
-	t.touch(c.ID)
+	t.touched.Add(c.ID)
 	return t.exec(`UPDATE customers SET doc = $1 WHERE id = $2`, doc, c.ID)
 }
 
@@ -271,11 +208,11 @@ func (t *tx) SubscriptionsOf(customerID string) ([]*portico.Subscription, error)
 }
 
 func (t *tx) PutSubscription(s *portico.Subscription) error {
-	doc, err := marshal(s)
+	doc, err := rows.Doc(s)
 	if err != nil {
 		return err
 	}
-	t.touch(s.CustomerID)
+	t.touched.Add(s.CustomerID)
 	var due *int64
 	if d := s.NextDue(); !d.IsZero() {
 		n := d.UnixNano()
@@ -302,35 +239,25 @@ func (t *tx) PromotionsOf(customerID string) ([]portico.Promotion, error) {
 }
 
 func (t *tx) AddPromotion(p portico.Promotion) error {
-	doc, err := marshal(p)
+	doc, err := rows.Doc(p)
 	if err != nil {
 		return err
 	}
-	t.touch(p.CustomerID)
+	t.touched.Add(p.CustomerID)
 	return t.exec(`INSERT INTO promotions (id, customer_id, granted_at, doc) VALUES ($1, $2, $3, $4)`, p.ID, p.CustomerID, p.GrantedAt.UnixNano(), doc)
 }
 
 func (t *tx) UsageOf(customerID string) ([]portico.UsageRecord, error) {
-	rows, err := t.tx.Query(t.ctx, `SELECT feature_id, resource_id, value, period_start FROM usage WHERE customer_id = $1 ORDER BY feature_id, resource_id`, customerID)
+	r, err := t.tx.Query(t.ctx, `SELECT feature_id, resource_id, value, period_start FROM usage WHERE customer_id = $1 ORDER BY feature_id, resource_id`, customerID)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []portico.UsageRecord
-	for rows.Next() {
-		u := portico.UsageRecord{CustomerID: customerID}
-		var start int64
-		if err := rows.Scan(&u.FeatureID, &u.ResourceID, &u.Value, &start); err != nil {
-			return nil, err
-		}
-		u.PeriodStart = time.Unix(0, start).UTC()
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	defer r.Close()
+	return rows.Usage(r, customerID)
 }
 
 func (t *tx) PutUsage(u portico.UsageRecord) error {
-	t.touch(u.CustomerID)
+	t.touched.Add(u.CustomerID)
 	return t.exec(`INSERT INTO usage (customer_id, feature_id, resource_id, value, period_start) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (customer_id, feature_id, resource_id) DO UPDATE SET value = excluded.value, period_start = excluded.period_start`,
 		u.CustomerID, u.FeatureID, u.ResourceID, u.Value, u.PeriodStart.UnixNano())
@@ -345,11 +272,11 @@ func (t *tx) BillingProfile(customerID string) (*portico.BillingProfile, error) 
 }
 
 func (t *tx) PutBillingProfile(customerID string, p *portico.BillingProfile) error {
-	doc, err := marshal(p)
+	doc, err := rows.Doc(p)
 	if err != nil {
 		return err
 	}
-	t.touch(customerID)
+	t.touched.Add(customerID)
 	return t.exec(`INSERT INTO billing_profiles (customer_id, doc) VALUES ($1, $2)
 		ON CONFLICT (customer_id) DO UPDATE SET doc = excluded.doc`, customerID, doc)
 }
@@ -359,11 +286,11 @@ func (t *tx) InvoicesOf(customerID string) ([]portico.Invoice, error) {
 }
 
 func (t *tx) AddInvoice(customerID string, inv portico.Invoice) error {
-	doc, err := marshal(inv)
+	doc, err := rows.Doc(inv)
 	if err != nil {
 		return err
 	}
-	t.touch(customerID)
+	t.touched.Add(customerID)
 	return t.exec(`INSERT INTO invoices (id, customer_id, created, doc) VALUES ($1, $2, $3, $4)`, inv.ID, customerID, inv.Created.UnixNano(), doc)
 }
 

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/store/internal/txn"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -245,20 +246,7 @@ func (s *Store) runTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, bind
 // savepoint runs fn within the transaction, undoing only fn's writes when
 // it fails.
 func (t *tx) savepoint(fn func(portico.Tx) error) error {
-	t.depth++
-	defer func() { t.depth-- }()
-	name := "sp" + strconv.Itoa(t.depth)
-	if err := t.exec("SAVEPOINT " + name); err != nil {
-		return err
-	}
-	if err := fn(t); err != nil {
-		if rerr := t.exec("ROLLBACK TO " + name); rerr != nil {
-			return errors.Join(err, rerr)
-		}
-		t.exec("RELEASE " + name)
-		return err
-	}
-	return t.exec("RELEASE " + name)
+	return txn.Savepoint(&t.depth, func(q string) error { return t.exec(q) }, func() error { return fn(t) })
 }
 
 // migrate applies the embedded migrations not yet recorded, each in its own
