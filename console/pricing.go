@@ -529,15 +529,7 @@ func (p *Page) submitPlan(ctx app.Context, e app.Event) {
 		pl.Archived = next.Plans[i].Archived
 		next.Plans[i] = pl
 	}
-	if len(d.errs) > 0 {
-		ctx.Defer(func(app.Context) { focusFirstError() })
-		return
-	}
-	verb := "saved"
-	if d.id == "" {
-		verb = "created"
-	}
-	p.save(ctx, next, fmt.Sprintf("plans[%d]", i), objectKey(d, rows), "Plan “"+pl.Name+"” "+verb+".")
+	p.saveObject(ctx, next, fmt.Sprintf("plans[%d]", i), rows, "Plan “"+pl.Name+"”")
 }
 
 func (p *Page) submitAddon(ctx app.Context, e app.Event) {
@@ -568,6 +560,13 @@ func (p *Page) submitAddon(ctx app.Context, e app.Event) {
 		a.Archived = next.Addons[i].Archived
 		next.Addons[i] = a
 	}
+	p.saveObject(ctx, next, fmt.Sprintf("addons[%d]", i), rows, "Add-on “"+a.Name+"”")
+}
+
+// saveObject saves next, where the dialog's plan or add-on (what) stands at
+// path, unless the form has errors: then the focus goes to the first.
+func (p *Page) saveObject(ctx app.Context, next *portico.Catalog, path string, rows []int, what string) {
+	d := p.dlg
 	if len(d.errs) > 0 {
 		ctx.Defer(func(app.Context) { focusFirstError() })
 		return
@@ -576,5 +575,5 @@ func (p *Page) submitAddon(ctx app.Context, e app.Event) {
 	if d.id == "" {
 		verb = "created"
 	}
-	p.save(ctx, next, fmt.Sprintf("addons[%d]", i), objectKey(d, rows), "Add-on “"+a.Name+"” "+verb+".")
+	p.save(ctx, next, path, objectKey(d, rows), what+" "+verb+".")
 }
