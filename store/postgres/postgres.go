@@ -15,17 +15,13 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
-	"path"
-	"sort"
-	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/store/internal/txn"
 )
 
 //go:embed migrations/*.sql
@@ -154,17 +150,12 @@ func (s *Store) migrate(ctx context.Context) error {
 	if _, err := conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)`); err != nil {
 		return err
 	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
+	files, err := txn.Migrations(migrations, "migrations")
 	if err != nil {
 		return err
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		version, err := strconv.Atoi(strings.SplitN(path.Base(name), "_", 2)[0])
-		if err != nil {
-			return fmt.Errorf("migration %s: bad version prefix", name)
-		}
-		if err := applyMigration(ctx, conn.Conn(), name, version); err != nil {
+	for _, m := range files {
+		if err := applyMigration(ctx, conn.Conn(), m.Name, m.Version); err != nil {
 			return err
 		}
 	}
