@@ -141,6 +141,8 @@ func TestConsoleManagesACatalogEndToEnd(t *testing.T) {
 		t.Fatalf("a refused save changed the catalog: chat has %d plans", len(c.PlansOf("chat")))
 	}
 	p.edit("#pc-f-currency", "usd")
+	// The form takes the input before the save: its error goes with it.
+	p.until("the currency is taken", `document.querySelector("#pc-f-currency").getAttribute("aria-invalid") !== "true"`, p.showing(".pc-dialog"))
 	p.submitDialog()
 	p.waitText(".pc-panel[aria-labelledby=pc-plans] tbody", "29.00 USD")
 
@@ -267,6 +269,7 @@ func TestConsoleManagesACatalogEndToEnd(t *testing.T) {
 	// A save made on a catalog that someone else changed meanwhile is
 	// refused and says so; after a reload it goes through.
 	p.do("open the product", chromedp.Navigate(srv.URL+"/console/products/chat"), visible(".pc-panel[aria-labelledby=pc-metadata]"))
+	p.waitWasm()
 	p.waitText(".pc-main h1", "Team Chat")
 	other := backendCatalog(t, srv)
 	for i := range other.Products {
@@ -285,6 +288,7 @@ func TestConsoleManagesACatalogEndToEnd(t *testing.T) {
 		t.Errorf("a save on a stale catalog changed it: %v %q", pr.Metadata, pr.Description)
 	}
 	p.do("reload the product", chromedp.Navigate(srv.URL+"/console/products/chat"), visible(".pc-panel[aria-labelledby=pc-metadata]"))
+	p.waitWasm()
 	p.waitText(".pc-main", "Changed by someone else.")
 	p.click(".pc-panel[aria-labelledby=pc-metadata] .pc-head button")
 	p.do("wait for the metadata dialog", visible("#pc-f-meta-0-value"))
