@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"hash/maphash"
 	"sync"
 	"time"
 )
@@ -25,8 +26,16 @@ type snapCache struct {
 	// seen are the snapshots asked for once: a body is kept at its second
 	// read, so a load spread over many customers (each read once in a
 	// while) does not churn the cache, while the ones read again and
-	// again stay. Cleared when it reaches seenLimit.
-	seen map[snapKey]struct{}
+	// again stay. Cleared when it reaches seenLimit. By a hash of the key,
+	// which holds no pointer for the collector to follow (a collision only
+	// keeps a body one read early).
+	seen     map[uint64]struct{}
+	seenSeed maphash.Seed
+	// packed keeps bodies in their stored (deflated) form, at a fifth of
+	// the memory: every body read, and at open the entitlements of as many
+	// customers as fit, so a large store's scattered reads, each customer
+	// asked for once in a while, are answered without SQLite either.
+	packed *packedTier
 }
 
 type snapKey struct {
@@ -48,9 +57,9 @@ type snapEntry struct {
 // nothing was invalidated since.
 type snapStamp struct{ gen, epoch uint64 }
 
-func newSnapCache(limit int) *snapCache {
+func newSnapCache(limit, packedLimit int) *snapCache {
 	return &snapCache{entries: map[string]map[snapSub]snapEntry{}, gens: map[string]uint64{}, limit: limit,
-		seen: map[snapKey]struct{}{}}
+		seen: map[uint64]struct{}{}, seenSeed: maphash.MakeSeed(), packed: newPackedTier(packedLimit)}
 }
 
 // get returns the body kept that holds at now, or the stamp to fill it
@@ -98,7 +107,8 @@ func (c *snapCache) fill(customer string, sub snapSub, st snapStamp, validUntil 
 
 // admit reports whether k was asked for before; the first time, it only
 // remembers it.
-func (c *snapCache) admit(k snapKey) bool {
+func (c *snapCache) admit(key snapKey) bool {
+	k := maphash.Comparable(c.seenSeed, key)
 	if _, ok := c.seen[k]; ok {
 		delete(c.seen, k)
 		return true
@@ -117,6 +127,39 @@ func (c *snapCache) forget(customer string) {
 	delete(c.entries, customer)
 }
 
+// getPacked returns the stored form kept that holds at now.
+func (c *snapCache) getPacked(customer string, sub snapSub, now time.Time) ([]byte, time.Time, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.packed.get(customer, sub, now)
+}
+
+// fillPacked keeps a stored form read from the database, unless an
+// invalidation came between the stamp and now.
+func (c *snapCache) fillPacked(customer string, sub snapSub, st snapStamp, validUntil time.Time, stored []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gens[customer] == st.gen && c.epoch == st.epoch {
+		c.packed.put(customer, sub, validUntil, stored)
+	}
+}
+
+// warmPacked keeps a stored form read when the store opened, unless the
+// customer's snapshots or the catalog were written since (the store
+// opened with no invalidation counted). It reports whether there is room
+// for more.
+func (c *snapCache) warmPacked(customer string, sub snapSub, validUntil time.Time, stored []byte) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.epoch != 0 || !c.packed.fits(customer, len(stored)) {
+		return false
+	}
+	if c.gens[customer] == 0 {
+		c.packed.put(customer, sub, validUntil, stored)
+	}
+	return true
+}
+
 // invalidate forgets the customers' snapshots, or all when all is set.
 func (c *snapCache) invalidate(customers map[string]bool, all bool) {
 	if len(customers) == 0 && !all {
@@ -128,9 +171,11 @@ func (c *snapCache) invalidate(customers map[string]bool, all bool) {
 		c.epoch++
 		clear(c.entries)
 		c.bytes = 0
+		c.packed.reset()
 	}
 	for id := range customers {
 		c.gens[id]++
 		c.forget(id)
+		c.packed.forget(id)
 	}
 }

@@ -14,7 +14,7 @@ var (
 // A read that an invalidation overtook does not fill the cache with what
 // it read before the write.
 func TestSnapCacheKeepsNoReadOvertakenByAWrite(t *testing.T) {
-	c := newSnapCache(1 << 20)
+	c := newSnapCache(1<<20, 1<<20)
 	_, ok, stamp := c.get("ada", ents, at)
 	if ok {
 		t.Fatal("an empty cache answered")
@@ -54,7 +54,7 @@ func TestSnapCacheKeepsNoReadOvertakenByAWrite(t *testing.T) {
 }
 
 func TestSnapCacheStaysWithinItsLimit(t *testing.T) {
-	c := newSnapCache(10_000)
+	c := newSnapCache(10_000, 10_000)
 	body := make([]byte, 100)
 	for i := range 1000 {
 		id := fmt.Sprintf("c%d", i)

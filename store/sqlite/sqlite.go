@@ -31,14 +31,20 @@ type Store struct {
 	// catalog is the last catalog decoded, shared by readers while its
 	// version is current: decoding it was most of a read's cost.
 	catalog atomic.Pointer[versionedCatalog]
+	// catalogVersion is the catalog's committed version, 0 when unknown:
+	// a snapshot read checks a kept answer's version against it rather
+	// than joining the catalog table. Sound for the same reason as snaps.
+	catalogVersion atomic.Int64
 	// snaps keeps recently read snapshots in memory.
 	snaps *snapCache
 	// Prepared statements by query, for each pool.
 	readStmts, writeStmts sync.Map
-	// preparing counts background preparations; Close waits for them.
-	preparing sync.WaitGroup
-	mu        sync.Mutex
-	closed    bool
+	// preparing counts background work (preparing statements, warming the
+	// snapshot memory); Close stops warming and waits for both.
+	preparing   sync.WaitGroup
+	stopWarming context.CancelFunc
+	mu          sync.Mutex
+	closed      bool
 }
 
 // prepared returns the store's statement for a query on the read or the
@@ -84,8 +90,13 @@ func (s *Store) statement(ctx context.Context, read bool, q string) (*sql.Stmt, 
 	return st, nil
 }
 
-// snapCacheLimit bounds the snapshot bodies kept in memory.
-const snapCacheLimit = 16 << 20
+// The limits of the snapshot bodies kept in memory: inflated, the ones
+// read again and again; packed, as many as fit — the entitlements of about
+// 130,000 customers.
+const (
+	snapCacheLimit   = 16 << 20
+	packedCacheLimit = 40 << 20
+)
 
 // Snapshot implements portico.SnapshotReader: from memory when this
 // process read it since it was last written, else one prepared statement
@@ -96,25 +107,106 @@ func (s *Store) Snapshot(ctx context.Context, customerID, kind, scope string, no
 	if ok {
 		return body, true, nil
 	}
-	const q = `SELECT s.body, s.valid_until FROM snapshots s JOIN catalog c ON c.id = 1
-		WHERE s.customer_id = ? AND s.kind = ? AND s.scope = ? AND s.catalog_version = c.version AND s.valid_until > ?`
+	stored, validUntil, ok := s.snaps.getPacked(customerID, sub, now)
+	if !ok {
+		stored, validUntil, ok, err := s.readSnapshot(ctx, customerID, sub, now)
+		if err != nil || !ok {
+			return nil, false, err
+		}
+		s.snaps.fillPacked(customerID, sub, stamp, validUntil, stored)
+		return s.inflated(customerID, sub, stamp, validUntil, stored)
+	}
+	return s.inflated(customerID, sub, stamp, validUntil, stored)
+}
+
+// inflated returns the body of a stored form, kept inflated if it is read
+// again.
+func (s *Store) inflated(customerID string, sub snapSub, stamp snapStamp, validUntil time.Time, stored []byte) ([]byte, bool, error) {
+	body, err := inflate(stored)
+	if err != nil {
+		return nil, false, err
+	}
+	s.snaps.fill(customerID, sub, stamp, validUntil, body)
+	return body, true, nil
+}
+
+// readSnapshot reads a snapshot's stored form with one prepared statement
+// on a read connection, no transaction.
+func (s *Store) readSnapshot(ctx context.Context, customerID string, sub snapSub, now time.Time) ([]byte, time.Time, bool, error) {
+	q, args := snapshotByVersion, []any{customerID, sub.kind, sub.scope, now.UnixNano(), s.catalogVersion.Load()}
+	if args[4] == int64(0) {
+		q, args = snapshotOfCatalog, args[:4]
+	}
 	st, err := s.statement(ctx, true, q)
 	if err != nil {
-		return nil, false, err
+		return nil, time.Time{}, false, err
 	}
+	var stored []byte
 	var validUntil int64
-	err = st.QueryRowContext(ctx, customerID, kind, scope, now.UnixNano()).Scan(&body, &validUntil)
+	// Without the request's cancellation: the driver watches a cancellable
+	// context from a goroutine of its own per statement, which costs more
+	// than this one-row lookup by primary key could ever run.
+	err = st.QueryRowContext(context.WithoutCancel(ctx), args...).Scan(&stored, &validUntil)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, false, nil
+		return nil, time.Time{}, false, nil
 	}
-	if err == nil {
-		body, err = inflate(body)
+	return stored, time.Unix(0, validUntil), err == nil, err
+}
+
+// warm keeps the entitlements snapshots that hold now, packed, as far as
+// the memory for them goes: a large store's first read of each customer
+// is then answered from memory too.
+func (s *Store) warm(ctx context.Context) {
+	version := s.catalogVersion.Load()
+	if version == 0 {
+		return
 	}
+	r, err := s.read.QueryContext(ctx, `SELECT customer_id, scope, valid_until, body FROM snapshots
+		WHERE kind = ? AND catalog_version = ? AND valid_until > ?`,
+		portico.SnapshotEntitlements, version, time.Now().UnixNano())
 	if err != nil {
-		return nil, false, err
+		return // reads go to SQLite, as they would without the memory
 	}
-	s.snaps.fill(customerID, sub, stamp, time.Unix(0, validUntil), body)
-	return body, true, nil
+	defer r.Close()
+	for r.Next() {
+		var customer, scope string
+		var validUntil int64
+		var stored []byte
+		if r.Scan(&customer, &scope, &validUntil, &stored) != nil {
+			return
+		}
+		sub := snapSub{kind: portico.SnapshotEntitlements, scope: scope}
+		if !s.snaps.warmPacked(customer, sub, time.Unix(0, validUntil), stored) {
+			return
+		}
+	}
+}
+
+// The snapshot queries: with the catalog version known, one lookup by
+// primary key; else joined with the catalog.
+const (
+	snapshotByVersion = `SELECT body, valid_until FROM snapshots
+		WHERE customer_id = ? AND kind = ? AND scope = ? AND valid_until > ? AND catalog_version = ?`
+	snapshotOfCatalog = `SELECT s.body, s.valid_until FROM snapshots s JOIN catalog c ON c.id = 1
+		WHERE s.customer_id = ? AND s.kind = ? AND s.scope = ? AND s.valid_until > ? AND s.catalog_version = c.version`
+)
+
+// learnCatalogVersion reads the committed catalog version. Versions only
+// grow, so the largest one read wins when commits race; when it cannot be
+// read, snapshot reads go back to joining the catalog.
+func (s *Store) learnCatalogVersion(ctx context.Context, db *sql.DB) {
+	var v int64
+	err := db.QueryRowContext(ctx, `SELECT version FROM catalog WHERE id = 1`).Scan(&v)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		s.catalogVersion.Store(0)
+		return
+	}
+	for {
+		known := s.catalogVersion.Load()
+		if v <= known || s.catalogVersion.CompareAndSwap(known, v) {
+			return
+		}
+	}
 }
 
 var _ portico.SnapshotReader = (*Store)(nil)
@@ -147,16 +239,16 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	write.SetMaxOpenConns(1)
-	s := &Store{write: write, snaps: newSnapCache(snapCacheLimit)}
+	s := &Store{write: write, snaps: newSnapCache(snapCacheLimit, packedCacheLimit)}
 	if err := s.migrate(ctx); err != nil {
 		write.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
 	}
 	pragmas.Add("_pragma", "query_only(1)")
-	// Readers keep 24 MiB of pages each: the deflated snapshots of 100,000
-	// customers stay in memory.
+	// Readers keep 8 MiB of pages each, as the writer does: snapshots, the
+	// most read rows, are answered from the snapshot memory instead.
 	pragmas.Set("_pragma", "journal_mode(WAL)")
-	for _, p := range []string{"busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)", "cache_size(-24576)", "query_only(1)"} {
+	for _, p := range []string{"busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)", "cache_size(-8192)", "query_only(1)"} {
 		pragmas.Add("_pragma", p)
 	}
 	read, err := sql.Open("sqlite", "file:"+abs+"?"+pragmas.Encode())
@@ -169,6 +261,14 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	read.SetMaxOpenConns(2)
 	read.SetMaxIdleConns(2)
 	s.read = read
+	s.learnCatalogVersion(ctx, write)
+	warmCtx, stopWarming := context.WithCancel(context.WithoutCancel(ctx))
+	s.stopWarming = stopWarming
+	s.preparing.Add(1)
+	go func() {
+		defer s.preparing.Done()
+		s.warm(warmCtx)
+	}()
 	return s, nil
 }
 
@@ -177,6 +277,7 @@ func (s *Store) Close() error {
 	s.mu.Lock()
 	s.closed = true
 	s.mu.Unlock()
+	s.stopWarming()
 	s.preparing.Wait()
 	err := s.read.Close()
 	if werr := s.write.Close(); err == nil {
@@ -236,6 +337,9 @@ func (s *Store) runTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, bind
 	}
 	// After the commit: a read that fills the cache from now on sees it.
 	s.snaps.invalidate(t.snapsWritten, t.catalogWritten)
+	if t.catalogWritten {
+		s.learnCatalogVersion(context.WithoutCancel(ctx), s.read)
+	}
 	return nil
 }
 
