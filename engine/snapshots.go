@@ -33,10 +33,23 @@ func (e *Engine) PortalJSON(ctx context.Context, scope portico.PortalScope) (jso
 	if err != nil {
 		return nil, err
 	}
-	// A kept view is stored without its time, the only part that changes
-	// from one answer to the next.
-	now, _ := json.Marshal(e.clock.Now())
-	return bytes.Replace(body, zeroNow, append([]byte(`"now":`), now...), 1), nil
+	return withNow(body, e.clock.Now()), nil
+}
+
+// withNow fills in a kept view's time, the only part that changes from one
+// answer to the next: in one copy, looking from the end, where it is.
+func withNow(body []byte, now time.Time) []byte {
+	at := bytes.LastIndex(body, zeroNow)
+	if at < 0 {
+		return body
+	}
+	out := make([]byte, 0, len(body)+16)
+	out = append(out, body[:at]...)
+	out = append(out, `"now":"`...)
+	// As encoding/json writes a time.Time.
+	out = now.AppendFormat(out, time.RFC3339Nano)
+	out = append(out, '"')
+	return append(out, body[at+len(zeroNow):]...)
 }
 
 // zeroNow is how a stored portal view's time reads.
