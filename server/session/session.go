@@ -35,7 +35,15 @@ type Signer struct {
 	// macs are keyed HMACs kept for reuse: setting one up hashes the key
 	// twice and allocates, a tenth of a portal call when done every time.
 	macs sync.Pool
+	// verified are tokens whose signature and claims were checked, so a
+	// portal's calls skip the MAC and the decoding (most of a token check);
+	// only the expiry is checked again. Bounded: emptied when full.
+	mu       sync.RWMutex
+	verified map[string]Session
 }
+
+// verifiedLimit bounds the tokens remembered as verified.
+const verifiedLimit = 4096
 
 // NewSigner derives the signing key from the backend secret key, so every
 // replica sharing the secret verifies every replica's tokens, and rotating
@@ -82,35 +90,58 @@ func (s *Signer) sign(body string) []byte {
 
 // Verify checks a token's signature and expiry at now.
 func (s *Signer) Verify(token string, now time.Time) (*Session, error) {
+	s.mu.RLock()
+	known, ok := s.verified[token]
+	s.mu.RUnlock()
+	if !ok {
+		var err error
+		if known, err = s.verify(token); err != nil {
+			return nil, err
+		}
+		s.remember(token, known)
+	}
+	if !now.Before(known.ExpiresAt) {
+		return nil, ErrExpired
+	}
+	return &known, nil
+}
+
+func (s *Signer) remember(token string, sess Session) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.verified == nil || len(s.verified) >= verifiedLimit {
+		s.verified = make(map[string]Session)
+	}
+	s.verified[token] = sess
+}
+
+// verify checks a token's signature and reads its claims.
+func (s *Signer) verify(token string) (Session, error) {
 	rest, ok := strings.CutPrefix(token, Prefix)
 	if !ok {
-		return nil, ErrMalformed
+		return Session{}, ErrMalformed
 	}
 	body, sig, ok := strings.Cut(rest, ".")
 	if !ok {
-		return nil, ErrMalformed
+		return Session{}, ErrMalformed
 	}
 	got, err := base64.RawURLEncoding.Strict().DecodeString(sig)
 	// The decoder skips line breaks: a signature is taken in its one
 	// spelling only.
 	if err != nil || len(sig) != base64.RawURLEncoding.EncodedLen(len(got)) {
-		return nil, ErrMalformed
+		return Session{}, ErrMalformed
 	}
 	if !hmac.Equal(got, s.sign(body)) {
-		return nil, ErrSignature
+		return Session{}, ErrSignature
 	}
 	payload, err := base64.RawURLEncoding.Strict().DecodeString(body)
 	if err != nil {
-		return nil, ErrMalformed
+		return Session{}, ErrMalformed
 	}
 	var c claims
 	if err := json.Unmarshal(payload, &c); err != nil || c.Customer == "" {
-		return nil, ErrMalformed
+		return Session{}, ErrMalformed
 	}
-	expires := time.Unix(c.Expires, 0).UTC()
-	if !now.Before(expires) {
-		return nil, ErrExpired
-	}
-	return &Session{Scope: portico.PortalScope{CustomerID: c.Customer, ProductID: c.Product, ResourceID: c.Resource},
-		ReturnURL: c.Return, ExpiresAt: expires}, nil
+	return Session{Scope: portico.PortalScope{CustomerID: c.Customer, ProductID: c.Product, ResourceID: c.Resource},
+		ReturnURL: c.Return, ExpiresAt: time.Unix(c.Expires, 0).UTC()}, nil
 }

@@ -44,3 +44,25 @@ func TestTokensVerifyOnlyUnchangedAndUnexpired(t *testing.T) {
 		}
 	}
 }
+
+// Tokens verified before are remembered within a bound, and what a caller
+// does with one answer does not change the next.
+func TestVerifiedTokensAreRememberedWithinABound(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := NewSigner("sk_test")
+	for i := range verifiedLimit + 10 {
+		tok := s.Mint(portico.PortalScope{CustomerID: "c" + strings.Repeat("x", i%7)}, "", now.Add(time.Duration(i+1)*time.Second))
+		if _, err := s.Verify(tok, now); err != nil {
+			t.Fatalf("token %d: %v", i, err)
+		}
+		if len(s.verified) > verifiedLimit {
+			t.Fatalf("%d tokens remembered", len(s.verified))
+		}
+	}
+	tok := s.Mint(portico.PortalScope{CustomerID: "ada"}, "", now.Add(time.Hour))
+	first, _ := s.Verify(tok, now)
+	first.Scope.CustomerID = "eve"
+	if again, err := s.Verify(tok, now); err != nil || again.Scope.CustomerID != "ada" {
+		t.Errorf("the second answer is %+v, %v", again, err)
+	}
+}
