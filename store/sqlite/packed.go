@@ -10,8 +10,8 @@ import (
 // each customer's as one record, found through a map from a hash of the
 // customer's ID. Nothing in it holds a pointer the collector must follow:
 // the entitlements of 100,000 customers kept as Go maps of slices made
-// the collector mark a million objects on every cycle, which cost more
-// than the SQLite reads they saved.
+// the collector mark hundreds of thousands of objects on every cycle,
+// which cost more than the SQLite reads they saved.
 //
 // A record is the customer's ID, then for each snapshot its kind, scope,
 // valid-until time and stored form. Records are only ever appended: a
@@ -28,7 +28,8 @@ type packedTier struct {
 // recordRef locates a record: chunks[chunk][off : off+size].
 type recordRef struct{ chunk, off, size uint32 }
 
-// packedChunk is a chunk's capacity; a record larger is not kept.
+// packedChunk is a chunk's capacity; a record over a sixteenth of it (a
+// customer with very many or very large snapshots) is not kept.
 const packedChunk = 1 << 20
 
 // packedIndexCost approximates what an index entry costs beyond its record.

@@ -98,9 +98,10 @@ const (
 	packedCacheLimit = 40 << 20
 )
 
-// Snapshot implements portico.SnapshotReader: from memory when this
-// process read it since it was last written, else one prepared statement
-// on a read connection, no transaction.
+// Snapshot implements portico.SnapshotReader: inflated from memory when
+// this process read it more than once since it was last written; else
+// from its stored form in memory (read once, or warmed at open); else one
+// prepared statement on a read connection, no transaction.
 func (s *Store) Snapshot(ctx context.Context, customerID, kind, scope string, now time.Time) ([]byte, bool, error) {
 	sub := snapSub{kind: kind, scope: scope}
 	body, ok, stamp := s.snaps.get(customerID, sub, now)
@@ -109,12 +110,11 @@ func (s *Store) Snapshot(ctx context.Context, customerID, kind, scope string, no
 	}
 	stored, validUntil, ok := s.snaps.getPacked(customerID, sub, now)
 	if !ok {
-		stored, validUntil, ok, err := s.readSnapshot(ctx, customerID, sub, now)
-		if err != nil || !ok {
+		var err error
+		if stored, validUntil, ok, err = s.readSnapshot(ctx, customerID, sub, now); err != nil || !ok {
 			return nil, false, err
 		}
 		s.snaps.fillPacked(customerID, sub, stamp, validUntil, stored)
-		return s.inflated(customerID, sub, stamp, validUntil, stored)
 	}
 	return s.inflated(customerID, sub, stamp, validUntil, stored)
 }
