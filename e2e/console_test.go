@@ -26,6 +26,14 @@ func (p *page) choose(sel, v string) {
 	}
 }
 
+// press clicks the first element matching sel through the DOM, wherever
+// the layout has moved it.
+func (p *page) press(sel string) {
+	p.t.Helper()
+	p.until("press "+sel, `(() => { const el = document.querySelector(`+js(sel)+`); if (!el) return false;
+  el.click(); return true; })()`)
+}
+
 // submitDialog presses the open dialog's primary button and waits for the
 // dialog to close: the server accepted the change.
 func (p *page) submitDialog() {
@@ -118,7 +126,9 @@ func TestConsoleManagesACatalogEndToEnd(t *testing.T) {
 	// products, so the suggestion names the product.
 	p.waitValue("#pc-f-id", "chat-free")
 	p.choose("#pc-f-pricing", "free")
-	p.click(".pc-dialog .pc-rows + button") // + Add an entitlement
+	// + Add an entitlement: pressed where it is now, as choosing the pricing
+	// above may still be moving it (a click at its old place hits nothing).
+	p.press(".pc-dialog .pc-rows + button")
 	p.do("wait for the entitlement row", visible("#pc-f-ent-0-feature"))
 	p.choose("#pc-f-ent-0-feature", "seats")
 	p.edit("#pc-f-ent-0-limit", "2")
