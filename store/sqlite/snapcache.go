@@ -79,7 +79,7 @@ func (c *snapCache) get(customer string, sub snapSub, now time.Time) ([]byte, bo
 func (c *snapCache) fill(customer string, sub snapSub, st snapStamp, validUntil time.Time, body []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.gens[customer] != st.gen || c.epoch != st.epoch {
+	if c.overtaken(customer, st) {
 		return
 	}
 	if k := (snapKey{customer, sub}); !c.admit(k) {
@@ -103,6 +103,12 @@ func (c *snapCache) fill(customer string, sub snapSub, st snapStamp, validUntil 
 		c.forget(id)
 		drop--
 	}
+}
+
+// overtaken reports whether the customer's snapshots, or all, were
+// invalidated since the stamp was taken. Called with mu held.
+func (c *snapCache) overtaken(customer string, st snapStamp) bool {
+	return c.gens[customer] != st.gen || c.epoch != st.epoch
 }
 
 // admit reports whether k was asked for before; the first time, it only
@@ -139,7 +145,7 @@ func (c *snapCache) getPacked(customer string, sub snapSub, now time.Time) ([]by
 func (c *snapCache) fillPacked(customer string, sub snapSub, st snapStamp, validUntil time.Time, stored []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.gens[customer] == st.gen && c.epoch == st.epoch {
+	if !c.overtaken(customer, st) {
 		c.packed.put(customer, sub, validUntil, stored)
 	}
 }
