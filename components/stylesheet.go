@@ -9,6 +9,12 @@ func Stylesheet(prefix string) string {
 	return strings.NewReplacer(".P-", "."+prefix+"-", "--P-", "--"+prefix+"-", "#P-", "#"+prefix+"-").Replace(css)
 }
 
+// The type scale is 12 and 14 px, the theme's base, section and title
+// sizes (15, 17 and 24 px by default) and 28 px for prices, in two weights:
+// 400 and 600 (the theme's heading weight, 600 by default). A browser sets
+// up each size and weight it paints before the first paint (on Linux, a
+// font configuration lookup each), so the scale stays small: see
+// docs/performance.md.
 const css = `
 .P-root { font-family: var(--P-font-family); font-size: var(--P-font-size); color: var(--P-text); line-height: 1.5;
   -webkit-font-smoothing: antialiased; }
@@ -49,7 +55,7 @@ const css = `
 .P-error { border: 1px solid var(--P-danger); border-radius: calc(var(--P-radius) * .66); padding: 12px 16px;
   color: var(--P-danger); background: color-mix(in srgb, var(--P-danger) 6%, var(--P-surface)); }
 .P-error p { margin: 0 0 8px; }
-.P-error-detail { color: var(--P-text-muted); font-size: 13px; }
+.P-error-detail { color: var(--P-text-muted); font-size: 14px; }
 
 .P-notice-area:empty { display: none; }
 .P-notice { display: flex; align-items: center; justify-content: space-between; gap: 12px; padding: 12px 16px;
@@ -57,12 +63,12 @@ const css = `
 .P-notice-success { border-color: var(--P-success); background: color-mix(in srgb, var(--P-success) 8%, var(--P-surface)); }
 .P-notice-error { border-color: var(--P-danger); background: color-mix(in srgb, var(--P-danger) 8%, var(--P-surface)); }
 .P-notice-info { border-color: var(--P-primary); background: var(--P-highlight); }
-.P-notice-dismiss { background: none; border: none; font-size: 20px; line-height: 1; cursor: pointer; color: var(--P-text-muted); }
+.P-notice-dismiss { background: none; border: none; font-size: 24px; line-height: 1; cursor: pointer; color: var(--P-text-muted); }
 
 .P-subscription { padding: 4px 0 16px; }
 .P-subscription + .P-subscription { border-top: 1px solid var(--P-border); padding-top: 16px; }
 .P-plan-header { display: flex; justify-content: space-between; align-items: flex-start; gap: 12px; flex-wrap: wrap; }
-.P-product-name { font-size: 13px; color: var(--P-text-muted); }
+.P-product-name { font-size: 14px; color: var(--P-text-muted); }
 .P-plan-name { font-size: var(--P-title-size); font-weight: var(--P-heading-weight); margin: 0; letter-spacing: -0.02em; }
 .P-badges { display: flex; gap: 6px; flex-wrap: wrap; }
 .P-status-badge, .P-trial-badge, .P-plan-badge, .P-saving-badge, .P-invoice-status, .P-usage-flag {
@@ -88,7 +94,7 @@ const css = `
 .P-contact-support { margin-top: 12px; padding: 12px 14px; border-radius: calc(var(--P-radius) * .66); background: var(--P-highlight); }
 .P-contact-support-title { margin: 0 0 4px; font-weight: 600; }
 .P-cancel-row { margin-top: 12px; }
-.P-cancel-subscription-button { color: var(--P-text-muted); font-weight: 500; font-size: 13px; }
+.P-cancel-subscription-button { color: var(--P-text-muted); font-weight: 400; font-size: 14px; }
 .P-cancel-confirm { margin-top: 12px; padding: 14px; border: 1px solid var(--P-border); border-radius: calc(var(--P-radius) * .66); }
 .P-cancel-confirm-title { font-weight: 600; margin: 0 0 4px; }
 .P-tabs-container { margin-top: 16px; }
@@ -98,7 +104,7 @@ const css = `
 .P-tab-selected { color: var(--P-primary); border-bottom-color: var(--P-primary); }
 .P-addon-row, .P-promotion-row { display: flex; gap: 12px; align-items: baseline; padding: 8px 0; border-bottom: 1px dashed var(--P-border); }
 .P-addon-row:last-child, .P-promotion-row:last-child { border-bottom: none; }
-.P-addon-name, .P-promotion-name { flex: 1; font-weight: 500; }
+.P-addon-name, .P-promotion-name { flex: 1; font-weight: 600; }
 .P-addon-quantity { color: var(--P-text-muted); }
 .P-promotions-subtitle { margin: 0 0 8px; font-size: 14px; }
 
@@ -114,7 +120,7 @@ const css = `
 .P-usage-at-limit .P-usage-bar-fill { background: var(--P-danger); }
 .P-usage-flag { background: color-mix(in srgb, var(--P-warning) 14%, var(--P-surface)); color: var(--P-warning); }
 .P-usage-at-limit .P-usage-flag { background: color-mix(in srgb, var(--P-danger) 12%, var(--P-surface)); color: var(--P-danger); }
-.P-entitlement-bottom { display: flex; justify-content: space-between; align-items: center; gap: 8px; margin-top: 8px; font-size: 13px; min-height: 20px; }
+.P-entitlement-bottom { display: flex; justify-content: space-between; align-items: center; gap: 8px; margin-top: 8px; font-size: 12px; min-height: 20px; }
 .P-buy-more-button { margin-left: auto; }
 .P-usage-flag { white-space: nowrap; }
 
@@ -133,22 +139,22 @@ const css = `
 .P-plan-badges { display: flex; gap: 6px; flex-wrap: wrap; min-height: 22px; margin: -6px 0 -2px; }
 .P-plan-badge { background: var(--P-primary); color: var(--P-on-primary); }
 .P-plan-badge-current { background: var(--P-text); color: var(--P-surface); }
-.P-plan-card .P-plan-name { font-size: 18px; }
+.P-plan-card .P-plan-name { font-size: var(--P-section-size); }
 .P-plan-description { margin: 0; font-size: 14px; min-height: 42px; }
-.P-plan-amount { font-size: 28px; font-weight: 700; letter-spacing: -0.02em; }
+.P-plan-amount { font-size: 28px; font-weight: 600; letter-spacing: -0.02em; }
 .P-plan-billed { font-size: 12px; }
 .P-plan-button { width: 100%; white-space: normal; }
-.P-plan-custom .P-plan-amount { font-size: 22px; line-height: 38px; }
+.P-plan-custom .P-plan-amount { font-size: 24px; line-height: 38px; }
 .P-product-switch { flex-wrap: wrap; }
 .P-plan-features { list-style: none; margin: 4px 0 0; padding: 0; font-size: 14px; display: flex; flex-direction: column; gap: 6px; }
-.P-plan-feature::before { content: "✓"; color: var(--P-success); font-weight: 700; margin-right: 8px; }
-.P-below-usage { margin: 0; font-size: 13px; color: var(--P-warning); }
+.P-plan-feature::before { content: "✓"; color: var(--P-success); font-weight: 600; margin-right: 8px; }
+.P-below-usage { margin: 0; font-size: 14px; color: var(--P-warning); }
 
 .P-overlay { position: fixed; inset: 0; background: rgba(15, 23, 42, .45); display: flex; align-items: center;
   justify-content: center; padding: 16px; z-index: 50; }
 .P-confirm-dialog { background: var(--P-surface); color: var(--P-text); border-radius: var(--P-radius); box-shadow: var(--P-shadow-popup);
   width: min(480px, 100%); padding: 24px; max-height: 90vh; overflow: auto; outline: none; }
-.P-confirm-title { margin: 0 0 4px; font-size: 19px; font-weight: var(--P-heading-weight); }
+.P-confirm-title { margin: 0 0 4px; font-size: var(--P-section-size); font-weight: var(--P-heading-weight); }
 .P-confirm-plan { margin: 0 0 12px; color: var(--P-text-muted); }
 .P-preview-figures { margin: 0; border: 1px solid var(--P-border); border-radius: calc(var(--P-radius) * .66); }
 .P-preview-row { display: flex; justify-content: space-between; gap: 12px; padding: 10px 14px; border-bottom: 1px solid var(--P-border); }
@@ -168,12 +174,12 @@ const css = `
 .P-payment-details-grid { display: flex; flex-direction: column; gap: 16px; }
 .P-customer-name { font-weight: 600; }
 .P-customer-email, .P-customer-address { font-size: 14px; }
-.P-credit-card { display: flex; align-items: center; gap: 10px; font-weight: 500; }
-.P-card-brand { font-size: 11px; font-weight: 800; letter-spacing: .04em; padding: 3px 7px; border-radius: 5px;
+.P-credit-card { display: flex; align-items: center; gap: 10px; }
+.P-card-brand { font-size: 12px; font-weight: 600; letter-spacing: .04em; padding: 3px 7px; border-radius: 5px;
   background: var(--P-text); color: var(--P-surface); }
 .P-card-brand-visa { background: #1a1f71; color: #fff; }
 .P-card-brand-mastercard { background: #eb001b; color: #fff; }
-.P-credit-card-expiration { font-size: 13px; margin-top: 2px; }
+.P-credit-card-expiration { font-size: 14px; margin-top: 2px; }
 .P-invoices-table { width: 100%; border-collapse: collapse; font-size: 14px; }
 .P-invoices-table th { text-align: left; font-size: 12px; font-weight: 600; text-transform: uppercase; letter-spacing: .05em;
   color: var(--P-text-muted); padding: 0 8px 8px 0; border-bottom: 1px solid var(--P-border); }
@@ -186,6 +192,6 @@ const css = `
 .P-invoice-status { background: var(--P-subtle); color: var(--P-text-muted); }
 .P-invoice-status-paid { background: color-mix(in srgb, var(--P-success) 14%, var(--P-surface)); color: var(--P-success); }
 .P-invoice-status-open { background: color-mix(in srgb, var(--P-warning) 14%, var(--P-surface)); color: var(--P-warning); }
-.P-pagination { display: flex; align-items: center; justify-content: flex-end; gap: 10px; margin-top: 12px; font-size: 13px; }
+.P-pagination { display: flex; align-items: center; justify-content: flex-end; gap: 10px; margin-top: 12px; font-size: 14px; }
 .P-error.P-session-expired { text-align: center; }
 `

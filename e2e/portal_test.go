@@ -64,11 +64,29 @@ func TestPrerenderedPortalIsTakenOverByWasm(t *testing.T) {
 	if p.count("#app-wasm-loader") != 1 {
 		t.Fatal("#app-wasm-loader is gone while app.wasm is held back")
 	}
+	if shown := eval[string](p, "read the loader's display", `getComputedStyle(document.getElementById("app-wasm-loader")).display`); shown != "block" {
+		t.Errorf("the loading bar is not shown while app.wasm downloads (display %q)", shown)
+	}
+	// The page painted before the client's scripts were even requested.
+	order := eval[[]float64](p, "read when the page painted and the scripts were requested", `[
+  performance.getEntriesByName("first-contentful-paint")[0].startTime,
+  performance.getEntriesByName(location.origin + "/wasm_exec.js")[0].startTime]`)
+	if order[0] > order[1] {
+		t.Errorf("wasm_exec.js was requested at %.0f ms, before the first contentful paint at %.0f ms", order[1], order[0])
+	}
+	if p.count(".portico-prerendered .portico-section") != 5 {
+		t.Error("the prerendered page is not marked: the browser renders every section for the first paint")
+	}
 	checkGraceOverview(p)
 	release()
 	p.waitWasm()
 	p.waitPlans()
 	checkGraceOverview(p)
+	// The client's page replaced the prerendered one, and with it the mark
+	// that lets sections skip rendering (and would contain their dialogs).
+	if n := p.count(".portico-prerendered"); n != 0 {
+		t.Errorf("%d elements still marked prerendered after the client took over", n)
+	}
 	// Interactive: the Promotions tab shows the promotions panel.
 	p.click("#portico-tab-promotions")
 	p.do("show the promotions panel", visible("#portico-panel-promotions .portico-promotion-row"))

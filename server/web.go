@@ -38,6 +38,7 @@ type Web struct {
 	app     wasmFile
 	console wasmFile
 	pages   *app.Handler
+	shell   shell
 }
 
 // wasmFile is a built client: the portal's (app.wasm) or the console's
@@ -91,14 +92,17 @@ func NewWeb(api *Server, dir string) (*Web, error) {
 		RawHeaders:              []string{loaderStyle, pageStyle(dir)},
 		ServiceWorkerTemplate:   serviceWorker,
 	}
+	w.shell = newShell(w.pages)
 	return w, nil
 }
 
 // loaderStyle turns go-app's full-screen loader into a thin bar at the top,
-// so the prerendered portal is the first paint.
+// shown from when boot.js starts the client: the prerendered portal is the
+// first paint, and the browser lays the loader out only once it shows.
 const loaderStyle = `<style>
-#app-wasm-loader { position: fixed; top: 0; left: 0; right: 0; height: 3px; width: auto; background: transparent;
-  z-index: 1000; overflow: hidden; pointer-events: none; }
+#app-wasm-loader { display: none; }
+.portico-loading #app-wasm-loader { display: block; position: fixed; top: 0; left: 0; right: 0; height: 3px; width: auto;
+  background: transparent; z-index: 1000; overflow: hidden; pointer-events: none; }
 #app-wasm-loader::after { content: ""; position: absolute; inset: 0; width: 40%;
   background: linear-gradient(90deg, transparent, #4f46e5, transparent); animation: portico-load 1.2s linear infinite; }
 #app-wasm-loader-icon, #app-wasm-loader-label { display: none; }
@@ -129,12 +133,13 @@ self.addEventListener("activate", (e) => e.waitUntil(caches.keys()
 func (w *Web) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/", w.API.Handler())
+	portal := w.shell.pages(w.pages, "/app.js")
 	for _, p := range webapp.Paths() {
-		mux.Handle("GET "+p, w.pageHeaders(p, w.pages))
+		mux.Handle("GET "+p, w.pageHeaders(p, portal))
 	}
 	// The console's pages open only with a console session; its API
-	// checks the session itself.
-	console := w.pageHeaders(consolePrefix, w.consoleGate(consolePage(w.pages)))
+	// checks the session itself. They load the console's client.
+	console := w.pageHeaders(consolePrefix, w.consoleGate(w.shell.pages(w.pages, consoleScript)))
 	api := w.API.Handler()
 	mux.Handle("GET "+consolePrefix, console)
 	mux.Handle(consolePrefix+"/", http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
@@ -318,21 +323,6 @@ func publicHost(publicURL string) string {
 // consoleScript is go-app's app.js for the console pages: the same, but
 // loading console.wasm.
 const consoleScript = consolePrefix + "/app.js"
-
-// consolePage makes a console page load consoleScript in place of app.js.
-func consolePage(pages http.Handler) http.Handler {
-	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		rec := httptest.NewRecorder()
-		pages.ServeHTTP(rec, r)
-		body := bytes.Replace(rec.Body.Bytes(), []byte(`src="/app.js"`), []byte(`src="`+consoleScript+`"`), 1)
-		for k, v := range rec.Header() {
-			rw.Header()[k] = v
-		}
-		rw.Header().Set("Content-Length", strconv.Itoa(len(body)))
-		rw.WriteHeader(rec.Code)
-		rw.Write(body)
-	})
-}
 
 // serveConsoleScript serves consoleScript: go-app's app.js with the
 // console's client in place of the portal's.

@@ -21,7 +21,7 @@ import (
 func newWeb(t *testing.T, h *harness, embedOrigins ...string) *httptest.Server {
 	t.Helper()
 	dir := t.TempDir()
-	for _, name := range []string{"embed.js", "frame.js", "page.css"} {
+	for _, name := range []string{"embed.js", "frame.js", "boot.js", "page.css"} {
 		b, err := os.ReadFile(filepath.Join("..", "web", name))
 		if err != nil {
 			t.Fatal(err)
@@ -137,7 +137,7 @@ func TestConsolePagesLoadTheirOwnClient(t *testing.T) {
 	h := newHarness(t)
 	hs := newWeb(t, h)
 	_, page := get(t, hs.URL+"/console/sign-in")
-	if !strings.Contains(string(page), `src="/console/app.js"`) || strings.Contains(string(page), `src="/app.js"`) {
+	if !strings.Contains(string(page), `data-scripts="/wasm_exec.js /console/app.js"`) || strings.Contains(string(page), `src="/app.js"`) {
 		t.Errorf("the sign-in page does not load the console's script:\n%.2000s", page)
 	}
 	res, script := get(t, hs.URL+"/console/app.js")
@@ -152,5 +152,47 @@ func TestConsolePagesLoadTheirOwnClient(t *testing.T) {
 		if res.StatusCode != 200 || !strings.HasSuffix(string(body), want) || res.Header.Get("Content-Type") != "application/wasm" {
 			t.Errorf("%s: %d %q %s", path, res.StatusCode, body, res.Header.Get("Content-Type"))
 		}
+	}
+}
+
+// A page paints before its client loads: nothing but the page itself is
+// fetched before the first paint, and the client's scripts are started by
+// boot.js, which is served.
+func TestPagesStartTheirClientAfterPainting(t *testing.T) {
+	h := newHarness(t)
+	h.createCustomer("ada", false)
+	tok := h.session("ada", "", "")
+	hs := newWeb(t, h)
+	for _, path := range []string{"/portal", "/embed/portal", "/embed/paywall", "/designer"} {
+		res, body := get(t, hs.URL+path+"?session="+tok)
+		page := string(body)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d", path, res.StatusCode)
+		}
+		for _, absent := range []string{`href="/app.css"`, `src="/app.js"`, `src="/wasm_exec.js"`} {
+			if strings.Contains(page, absent) {
+				t.Errorf("GET %s: the page still has %s before its first paint", path, absent)
+			}
+		}
+		for _, present := range []string{
+			`<script defer src="/web/boot.js" data-scripts="/wasm_exec.js /app.js"></script>`,
+			".goapp-app-info {", // go-app's stylesheet, inlined
+			`id="app-wasm-loader"`, // the loader go-app's script looks for
+			`<main class="portico-prerendered portico-page`,
+		} {
+			if path == "/designer" && strings.HasPrefix(present, "<main") {
+				continue // the designer is no portal page
+			}
+			if !strings.Contains(page, present) {
+				t.Errorf("GET %s: the page lacks %s", path, present)
+			}
+		}
+		if n := strings.Count(page, "<script"); n != 2 {
+			t.Errorf("GET %s: %d scripts, want boot.js and frame.js", path, n)
+		}
+	}
+	res, boot := get(t, hs.URL+"/web/boot.js")
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(boot), "first-contentful-paint") {
+		t.Errorf("GET /web/boot.js: %d", res.StatusCode)
 	}
 }

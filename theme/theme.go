@@ -88,7 +88,7 @@ func Default() Theme {
 		},
 		Typography: Typography{
 			FontFamily: `Inter, "Segoe UI", system-ui, -apple-system, Roboto, "Helvetica Neue", Arial, sans-serif`,
-			FontSize:   "15px", HeadingWeight: "650", TitleSize: "24px", SectionSize: "17px",
+			FontSize:   "15px", HeadingWeight: "600", TitleSize: "24px", SectionSize: "17px",
 		},
 		Layout: Layout{MaxWidth: "1040px", Spacing: "16px", Alignment: "left", PlanCardWidth: "210px", SectionPadding: "24px"},
 		Radius: "12px",

@@ -85,7 +85,13 @@ func measureFloor(ctx context.Context, chromium, url string, runs int) (float64,
 	return median(fcp), nil
 }
 
+// settle is the pause before each browser starts: the previous one's
+// processes are still exiting when its allocator returns, and on two cores
+// their teardown would land in the next cold load.
+const settle = 500 * time.Millisecond
+
 func inFreshBrowser(ctx context.Context, chromium string, fn func(context.Context) (pageTimes, error)) (pageTimes, error) {
+	time.Sleep(settle)
 	actx, cancel := headless.Allocator(ctx, chromium)
 	defer cancel()
 	tab, cancelTab := chromedp.NewContext(actx)

@@ -1,0 +1,92 @@
+package server
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+)
+
+// shell reworks go-app's page around the prerendered content so that only
+// the page itself stands between the response and its first paint
+// (measured in docs/performance.md):
+//   - go-app's stylesheet is inlined: one render-blocking request fewer;
+//   - the client's scripts are started by /web/boot.js once the page has
+//     painted, instead of running (and fetching and compiling the wasm)
+//     before the first frame;
+//   - the prerendered <main> is marked portico-prerendered, which lets the
+//     browser skip rendering the portal's sections off screen until they
+//     near the viewport (page.css). The client's first render replaces the
+//     element, and the mark with it.
+//
+// Each step is a replacement in go-app's output; one that no longer matches
+// leaves that part of the page as go-app wrote it, which still works (the
+// web tests check that every step applies).
+type shell struct {
+	appStyle []byte // go-app's /app.css, as a <style> element
+}
+
+// The prerendered page's root element, as webapp renders it.
+const prerenderMain = `<main class="portico-page`
+
+// newShell reads go-app's stylesheet from the page handler.
+func newShell(pages http.Handler) shell {
+	rec := httptest.NewRecorder()
+	pages.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/app.css", nil))
+	if rec.Code != http.StatusOK {
+		return shell{}
+	}
+	css := bytes.ReplaceAll(rec.Body.Bytes(), []byte("</"), []byte(`<\/`))
+	return shell{appStyle: []byte("<style>\n" + string(css) + "</style>")}
+}
+
+// rework returns the page with its client started by boot.js, which loads
+// wasm_exec.js and then script (go-app's app.js, or the console's).
+func (s shell) rework(page []byte, script string) []byte {
+	if s.appStyle != nil {
+		page = replaceTag(page, "<link", ">", `href="/app.css"`, s.appStyle)
+	}
+	if withExec := replaceTag(page, "<script", "</script>", `src="/wasm_exec.js"`, nil); len(withExec) < len(page) {
+		if withApp := replaceTag(withExec, "<script", "</script>", `src="/app.js"`, nil); len(withApp) < len(withExec) {
+			boot := `<script defer src="/web/boot.js" data-scripts="/wasm_exec.js ` + script + `"></script>`
+			page = bytes.Replace(withApp, []byte("</head>"), []byte(boot+"</head>"), 1)
+		}
+	}
+	return bytes.Replace(page, []byte(prerenderMain), []byte(`<main class="portico-prerendered portico-page`), 1)
+}
+
+// pages serves go-app's pages reworked by the shell, their clients loading
+// script.
+func (s shell) pages(pages http.Handler, script string) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		pages.ServeHTTP(rec, r)
+		body := rec.Body.Bytes()
+		if rec.Code == http.StatusOK {
+			body = s.rework(body, script)
+		}
+		for k, v := range rec.Header() {
+			rw.Header()[k] = v
+		}
+		rw.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		rw.WriteHeader(rec.Code)
+		rw.Write(body)
+	})
+}
+
+// replaceTag replaces the first element from open to end (a tag, or an
+// element and its closing tag) that holds attr with with. go-app writes
+// attributes in no fixed order, so the element is found by the attribute.
+func replaceTag(page []byte, open, end, attr string, with []byte) []byte {
+	at := bytes.Index(page, []byte(attr))
+	if at < 0 {
+		return page
+	}
+	start := bytes.LastIndex(page[:at], []byte(open))
+	stop := bytes.Index(page[at:], []byte(end))
+	if start < 0 || stop < 0 || bytes.ContainsRune(page[start:at], '>') {
+		return page
+	}
+	stop += at + len(end)
+	return append(append(append([]byte(nil), page[:start]...), with...), page[stop:]...)
+}

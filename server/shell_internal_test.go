@@ -1,0 +1,19 @@
+package server
+
+import "testing"
+
+// go-app writes a tag's attributes in any order; the shell finds an
+// element by the attribute it holds, and only inside a tag.
+func TestReplaceTagFindsTheElementByAttribute(t *testing.T) {
+	for _, c := range []struct{ page, want string }{
+		{`<head><script defer src="/app.js"></script><style></style></head>`, `<head>X<style></style></head>`},
+		{`<head><script src="/app.js" defer></script></head>`, `<head>X</head>`},
+		{`<head><script src="/other.js" defer></script></head>`, `<head><script src="/other.js" defer></script></head>`},
+		{`<p>src="/app.js"</p><script></script>`, `<p>src="/app.js"</p><script></script>`},
+		{`src="/app.js"<script></script>`, `src="/app.js"<script></script>`},
+	} {
+		if got := string(replaceTag([]byte(c.page), "<script", "</script>", `src="/app.js"`, []byte("X"))); got != c.want {
+			t.Errorf("replaceTag(%s) = %s, want %s", c.page, got, c.want)
+		}
+	}
+}
