@@ -176,7 +176,7 @@ func TestPagesStartTheirClientAfterPainting(t *testing.T) {
 		}
 		for _, present := range []string{
 			`<script defer src="/web/boot.js" data-scripts="/wasm_exec.js /app.js"></script>`,
-			".goapp-app-info {", // go-app's stylesheet, inlined
+			".goapp-app-info {",    // go-app's stylesheet, inlined
 			`id="app-wasm-loader"`, // the loader go-app's script looks for
 			`<main class="portico-prerendered portico-page`,
 		} {
