@@ -19,77 +19,122 @@ type pageTimes struct {
 	Interactive float64 `json:"interactive"`
 }
 
-// browserRun is the medians of several loads, cold and with a warm cache,
-// and the cold first paint of a static page with one stylesheet: the
-// floor of this browser on this machine.
+// browserRun is the medians of several loads of the portal page and of a
+// static page with one stylesheet (the floor of this browser on this
+// machine). Cold is a first visit: a new browser context (its own empty
+// HTTP cache, code cache, service workers and storage) in a browser that is
+// already running, as a visitor's is. Warm is the same context after a
+// first visit. Started is a first visit in a browser started for it: it
+// adds the browser's own start-up (its font configuration, network service
+// and GPU process warming up) and is reported beside the budgets.
 type browserRun struct {
-	Runs       int
-	Cold, Warm pageTimes
-	FloorFCP   float64
+	Runs, StartedRuns    int
+	Cold, Warm, Started  pageTimes
+	FloorFCP, FloorStart float64
 }
 
-// measureBrowser loads a portal page runs times in a fresh browser profile
-// (cold: nothing cached) and runs times again after a first load in the
-// same profile (warm: app.wasm revalidated, compiled code cached).
-func measureBrowser(ctx context.Context, chromium, url string, runs int) (browserRun, error) {
-	out := browserRun{Runs: runs}
-	var cold, warm []pageTimes
-	for range runs {
-		t, err := inFreshBrowser(ctx, chromium, func(tab context.Context) (pageTimes, error) { return loadOnce(tab, url) })
-		if err != nil {
-			return out, fmt.Errorf("cold load: %w", err)
-		}
-		cold = append(cold, t)
-	}
-	_, err := inFreshBrowser(ctx, chromium, func(tab context.Context) (pageTimes, error) {
-		if _, err := loadOnce(tab, url); err != nil {
-			return pageTimes{}, err
-		}
-		// The code cache is written once the module has run a while.
-		time.Sleep(time.Second)
+// measureBrowser loads the portal page at url, and the floor page at floor,
+// runs times each way.
+func measureBrowser(ctx context.Context, chromium, url, floor string, runs int) (browserRun, error) {
+	// A browser started for each load takes seconds: fewer of those.
+	out := browserRun{Runs: runs, StartedRuns: max(5, runs/2)}
+	var cold, warm, started []pageTimes
+	var floorCold, floorStarted []float64
+	err := inRunningBrowser(ctx, chromium, func(browser context.Context) error {
 		for range runs {
-			t, err := loadOnce(tab, url)
+			t, err := inNewBrowserContext(browser, func(tab context.Context) (pageTimes, error) { return loadOnce(tab, url) })
 			if err != nil {
-				return t, err
+				return fmt.Errorf("cold load: %w", err)
 			}
-			warm = append(warm, t)
+			cold = append(cold, t)
+			t, err = inNewBrowserContext(browser, func(tab context.Context) (pageTimes, error) { return paintOnce(tab, floor) })
+			if err != nil {
+				return fmt.Errorf("floor page: %w", err)
+			}
+			floorCold = append(floorCold, t.FCP)
 		}
-		return pageTimes{}, nil
+		_, err := inNewBrowserContext(browser, func(tab context.Context) (pageTimes, error) {
+			if _, err := loadOnce(tab, url); err != nil {
+				return pageTimes{}, err
+			}
+			// The code cache is written once the module has run a while.
+			time.Sleep(time.Second)
+			for range runs {
+				t, err := loadOnce(tab, url)
+				if err != nil {
+					return t, err
+				}
+				warm = append(warm, t)
+			}
+			return pageTimes{}, nil
+		})
+		if err != nil {
+			return fmt.Errorf("warm load: %w", err)
+		}
+		return nil
 	})
 	if err != nil {
-		return out, fmt.Errorf("warm load: %w", err)
+		return out, err
 	}
-	out.Cold, out.Warm = medianTimes(cold), medianTimes(warm)
+	for range out.StartedRuns {
+		t, err := inFreshBrowser(ctx, chromium, func(tab context.Context) (pageTimes, error) { return loadOnce(tab, url) })
+		if err != nil {
+			return out, fmt.Errorf("load in a started browser: %w", err)
+		}
+		started = append(started, t)
+		t, err = inFreshBrowser(ctx, chromium, func(tab context.Context) (pageTimes, error) { return paintOnce(tab, floor) })
+		if err != nil {
+			return out, fmt.Errorf("floor page in a started browser: %w", err)
+		}
+		floorStarted = append(floorStarted, t.FCP)
+	}
+	out.Cold, out.Warm, out.Started = medianTimes(cold), medianTimes(warm), medianTimes(started)
+	out.FloorFCP, out.FloorStart = median(floorCold), median(floorStarted)
 	return out, nil
 }
 
-// measureFloor is the median cold first paint of a static page.
-func measureFloor(ctx context.Context, chromium, url string, runs int) (float64, error) {
-	var fcp []float64
-	for range runs {
-		_, err := inFreshBrowser(ctx, chromium, func(tab context.Context) (pageTimes, error) {
-			c, cancel := context.WithTimeout(tab, 30*time.Second)
-			defer cancel()
-			if err := chromedp.Do(c, chromedp.Navigate(url)); err != nil {
-				return pageTimes{}, err
-			}
-			v, err := chromedp.Run(c, chromedp.Poll[float64](`(() => { const p = performance.getEntriesByName("first-contentful-paint")[0];
-  return p ? p.startTime : null; })()`, chromedp.WithPollingInterval(20*time.Millisecond)))
-			fcp = append(fcp, v)
-			return pageTimes{}, err
-		})
-		if err != nil {
-			return 0, err
-		}
+// paintOnce navigates and waits for the first contentful paint.
+func paintOnce(tab context.Context, url string) (pageTimes, error) {
+	c, cancel := context.WithTimeout(tab, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(c, chromedp.Navigate(url)); err != nil {
+		return pageTimes{}, err
 	}
-	return median(fcp), nil
+	fcp, err := chromedp.Run(c, chromedp.Poll[float64](`(() => { const p = performance.getEntriesByName("first-contentful-paint")[0];
+  return p ? p.startTime : null; })()`, chromedp.WithPollingInterval(20*time.Millisecond)))
+	return pageTimes{FCP: fcp}, err
 }
 
-// settle is the pause before each browser starts: the previous one's
-// processes are still exiting when its allocator returns, and on two cores
-// their teardown would land in the next cold load.
+// settle is the pause before each load: the previous page's processes are
+// still exiting when their context is cancelled, and on two cores their
+// teardown would land in the next load.
 const settle = 500 * time.Millisecond
 
+// inRunningBrowser starts a browser, has it render a page, and runs fn
+// with it.
+func inRunningBrowser(ctx context.Context, chromium string, fn func(browser context.Context) error) error {
+	actx, cancel := headless.Allocator(ctx, chromium)
+	defer cancel()
+	browser, cancelBrowser := chromedp.NewContext(actx)
+	defer cancelBrowser()
+	if err := chromedp.Do(browser, chromedp.Navigate("data:text/html,<p>Ready.</p>")); err != nil {
+		return err
+	}
+	return fn(browser)
+}
+
+// inNewBrowserContext runs fn in a tab of a new browser context.
+func inNewBrowserContext(browser context.Context, fn func(context.Context) (pageTimes, error)) (pageTimes, error) {
+	time.Sleep(settle)
+	tab, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+	defer cancel()
+	if err := chromedp.Do(tab, chromedp.EmulateViewport(1280, 900)); err != nil {
+		return pageTimes{}, err
+	}
+	return fn(tab)
+}
+
+// inFreshBrowser runs fn in the first tab of a browser started for it.
 func inFreshBrowser(ctx context.Context, chromium string, fn func(context.Context) (pageTimes, error)) (pageTimes, error) {
 	time.Sleep(settle)
 	actx, cancel := headless.Allocator(ctx, chromium)

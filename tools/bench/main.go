@@ -26,7 +26,15 @@ func main() {
 	profile := flag.String("profile", "", "instead of the bench, load one call (portal, entitlements) and save the server's CPU profile")
 	profiled := flag.Int("profile-customers", small, "the store -profile loads: 1000 or the large one")
 	seedOnly := flag.Int("seed", 0, "instead of the bench, only seed a store of this many customers into the cache")
+	pagesOnly := flag.Int("pages", 0, "instead of the bench, only load the portal page (and the floor page) this many times each, and print the medians")
 	flag.Parse()
+	if *pagesOnly > 0 {
+		if err := printPageLoads(context.Background(), *cache, *pagesOnly); err != nil {
+			logf("pages: %v", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *seedOnly > 0 {
 		dir, err := seed(context.Background(), *cache, *seedOnly)
 		if err != nil {
@@ -52,7 +60,7 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	cfg := config{Large: *large, Shape: loadShape{Concurrency: 64, Requests: 40_000, Duration: 15 * time.Second}, BrowserRuns: 7}
+	cfg := config{Large: *large, Shape: loadShape{Concurrency: 64, Requests: 40_000, Duration: 15 * time.Second}, BrowserRuns: 15}
 	if *quick {
 		cfg.Large = min(cfg.Large, 10_000)
 		cfg.Shape = loadShape{Concurrency: 64, Requests: 5_000, Duration: 5 * time.Second}
@@ -111,17 +119,36 @@ func measure(ctx context.Context, cfg config, cache string) (*report, error) {
 		return nil, err
 	}
 	logf("browser")
-	if rep.Browser, err = browserFigures(ctx, smallDir, cfg.BrowserRuns); err != nil {
-		return nil, err
-	}
-	if rep.Browser.FloorFCP, err = measureFloor(ctx, headless.Path(), bare.URL+"/page.html", cfg.BrowserRuns); err != nil {
+	if rep.Browser, err = browserFigures(ctx, smallDir, bare.URL+"/page.html", cfg.BrowserRuns); err != nil {
 		return nil, err
 	}
 	return rep, nil
 }
 
-// browserFigures loads a seeded customer's portal page in Chromium.
-func browserFigures(ctx context.Context, dataDir string, runs int) (browserRun, error) {
+// printPageLoads measures the page loads alone, for work on the first
+// paint: the rest of the bench takes minutes.
+func printPageLoads(ctx context.Context, cache string, runs int) error {
+	dir, err := seed(ctx, cache, small)
+	if err != nil {
+		return err
+	}
+	bare, err := startBare(ctx)
+	if err != nil {
+		return err
+	}
+	defer bare.stop()
+	b, err := browserFigures(ctx, dir, bare.URL+"/page.html", runs)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("median of %d: cold first paint %.0f ms (floor page %.0f), interactive %.0f ms; warm first paint %.0f ms, interactive %.0f ms; in a started browser first paint %.0f ms (floor page %.0f), interactive %.0f ms\n",
+		runs, b.Cold.FCP, b.FloorFCP, b.Cold.Interactive, b.Warm.FCP, b.Warm.Interactive, b.Started.FCP, b.FloorStart, b.Started.Interactive)
+	return nil
+}
+
+// browserFigures loads a seeded customer's portal page, and the floor page,
+// in Chromium.
+func browserFigures(ctx context.Context, dataDir, floor string, runs int) (browserRun, error) {
 	chromium := headless.Path()
 	if chromium == "" {
 		return browserRun{}, fmt.Errorf("no Chromium found: apt-get install chromium")
@@ -135,5 +162,5 @@ func browserFigures(ctx context.Context, dataDir string, runs int) (browserRun, 
 	if err != nil {
 		return browserRun{}, err
 	}
-	return measureBrowser(ctx, chromium, p.URL+"/portal?session="+tokens[0], runs)
+	return measureBrowser(ctx, chromium, p.URL+"/portal?session="+tokens[0], floor, runs)
 }
