@@ -162,5 +162,6 @@ func browserFigures(ctx context.Context, dataDir, floor string, runs int) (brows
 	if err != nil {
 		return browserRun{}, err
 	}
+	p.waitIdle()
 	return measureBrowser(ctx, chromium, p.URL+"/portal?session="+tokens[0], floor, runs)
 }

@@ -146,3 +146,38 @@ func (p *proc) peakRSS(stop <-chan struct{}) <-chan int64 {
 	}()
 	return out
 }
+
+// cpuTicks is the CPU time the process has used, in clock ticks, from
+// /proc/<pid>/stat (utime and stime).
+func (p *proc) cpuTicks() (int64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.cmd.Process.Pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name, in parentheses, may hold spaces: fields count
+	// from after it. utime and stime are fields 14 and 15.
+	_, rest, ok := strings.Cut(string(b), ") ")
+	f := strings.Fields(rest)
+	if !ok || len(f) < 13 {
+		return 0, errors.New("unreadable /proc stat")
+	}
+	u, err1 := strconv.ParseInt(f[11], 10, 64)
+	s, err2 := strconv.ParseInt(f[12], 10, 64)
+	return u + s, errors.Join(err1, err2)
+}
+
+// waitIdle waits until the process has used less than 5 % of a core over
+// half a second (a server warming its caches after start is not idle), or
+// until a minute has passed.
+func (p *proc) waitIdle() {
+	const window = 500 * time.Millisecond
+	last, err := p.cpuTicks()
+	for end := time.Now().Add(time.Minute); err == nil && time.Now().Before(end); {
+		time.Sleep(window)
+		now, e := p.cpuTicks()
+		if e != nil || now-last <= 2 { // 100 ticks a second: 2 ticks is 20 ms of 500
+			return
+		}
+		last, err = now, e
+	}
+}

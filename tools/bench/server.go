@@ -125,6 +125,10 @@ func measureServers(ctx context.Context, smallDir, largeDir string, smallN, larg
 		return sm, lg, err
 	}
 	defer l.stop()
+	// Each store warms its snapshot memory in the background after it
+	// opens (the large one for seconds): the load measures them warmed.
+	s.waitIdle()
+	l.waitIdle()
 	sm, lg = serverRun{Customers: smallN}, serverRun{Customers: largeN}
 	bareReq := func(int) (*http.Request, error) { return http.NewRequest(http.MethodGet, bare.URL+"/", nil) }
 
