@@ -40,8 +40,9 @@ func newShell(pages http.Handler) shell {
 	return shell{appStyle: []byte("<style>\n" + string(css) + "</style>")}
 }
 
-// rework returns the page with its client started by boot.js, which loads
-// wasm_exec.js and then script (go-app's app.js, or the console's).
+// rework returns the page with go-app's stylesheet inlined, its client
+// started by boot.js (wasm_exec.js, then script: go-app's app.js or the
+// console's) and its prerendered root marked.
 func (s shell) rework(page []byte, script string) []byte {
 	if s.appStyle != nil {
 		page = replaceTag(page, "<link", ">", `href="/app.css"`, s.appStyle)
