@@ -105,33 +105,17 @@ func (p *Page) renderPlans(pr portico.Product) app.UI {
 			app.Td().Text(trial),
 			app.Td().Text(fmt.Sprint(len(pl.Entitlements))),
 			app.Td().Body(status(pl.Archived)),
-			app.Td().Class("pc-row-actions").Body(
-				app.Button().Class("pc-button", "pc-small").Type("button").Aria("label", "Edit plan "+pl.Name).Text("Edit").
-					OnClick(func(ctx app.Context, e app.Event) { p.openPlan(ctx, pr.ID, pl.ID) }, app.EventScope(pr.ID, pl.ID)),
-				app.If(!pl.Archived, func() app.UI {
-					return app.Button().Class("pc-button", "pc-small", "pc-danger-quiet").Type("button").Aria("label", "Archive plan "+pl.Name).Text("Archive").
-						OnClick(func(ctx app.Context, e app.Event) { p.confirmArchive(ctx, "plans", "plan", pl.ID, pl.Name) },
-							app.EventScope(pl.ID, pl.Name))
-				}),
-			),
+			p.rowActions(catalogItem{kind: "plan", collection: "plans", product: pr.ID, id: pl.ID, name: pl.Name, archived: pl.Archived},
+				func(ctx app.Context) { p.openPlan(ctx, pr.ID, pl.ID) }),
 		)
 	}
-	return app.Section().Class("pc-panel").Aria("labelledby", "pc-plans").Body(
-		app.Div().Class("pc-head").Body(
-			app.H2().ID("pc-plans").Text("Plans"),
-			app.Button().Class("pc-button", "pc-primary").Type("button").Text("+ New plan").
-				OnClick(func(ctx app.Context, e app.Event) { p.openPlan(ctx, pr.ID, "") }, app.EventScope(pr.ID)),
-		),
-		app.If(len(plans) == 0, func() app.UI {
-			return app.P().Class("pc-empty").Text("No plans yet. Start with a free plan and a paid one.")
-		}).Else(func() app.UI {
-			return app.Table().Class("pc-table").Body(
-				app.THead().Body(app.Tr().Body(app.Th().Text("Order"), app.Th().Text("Plan"), app.Th().Text("Pricing"),
-					app.Th().Text("Monthly"), app.Th().Text("Annually"), app.Th().Text("Trial"), app.Th().Text("Entitlements"),
-					app.Th().Text("Status"), app.Th().Body(app.Span().Class("pc-sr").Text("Actions")))),
-				app.TBody().Body(rows...))
-		}),
-	)
+	return catalogPanel{
+		id: "pc-plans", title: "Plans", newLabel: "+ New plan", primary: true,
+		onNew: func(ctx app.Context) { p.openPlan(ctx, pr.ID, "") }, scope: pr.ID,
+		empty:   "No plans yet. Start with a free plan and a paid one.",
+		columns: []string{"Order", "Plan", "Pricing", "Monthly", "Annually", "Trial", "Entitlements", "Status"},
+		rows:    rows,
+	}.render()
 }
 
 func (p *Page) renderAddons(pr portico.Product) app.UI {
@@ -154,31 +138,72 @@ func (p *Page) renderAddons(pr portico.Product) app.UI {
 			app.Td().Text(maxQ),
 			app.Td().Text(fmt.Sprint(len(a.Entitlements))),
 			app.Td().Body(status(a.Archived)),
-			app.Td().Class("pc-row-actions").Body(
-				app.Button().Class("pc-button", "pc-small").Type("button").Aria("label", "Edit add-on "+a.Name).Text("Edit").
-					OnClick(func(ctx app.Context, e app.Event) { p.openAddon(ctx, pr.ID, a.ID) }, app.EventScope(pr.ID, a.ID)),
-				app.If(!a.Archived, func() app.UI {
-					return app.Button().Class("pc-button", "pc-small", "pc-danger-quiet").Type("button").Aria("label", "Archive add-on "+a.Name).Text("Archive").
-						OnClick(func(ctx app.Context, e app.Event) { p.confirmArchive(ctx, "addons", "add-on", a.ID, a.Name) },
-							app.EventScope(a.ID, a.Name))
-				}),
-			),
+			p.rowActions(catalogItem{kind: "add-on", collection: "addons", product: pr.ID, id: a.ID, name: a.Name, archived: a.Archived},
+				func(ctx app.Context) { p.openAddon(ctx, pr.ID, a.ID) }),
 		)
 	}
-	return app.Section().Class("pc-panel").Aria("labelledby", "pc-addons").Body(
+	return catalogPanel{
+		id: "pc-addons", title: "Add-ons", newLabel: "+ New add-on",
+		onNew: func(ctx app.Context) { p.openAddon(ctx, pr.ID, "") }, scope: pr.ID,
+		empty:   "No add-ons. Add-ons are bought on top of a plan, in a quantity.",
+		columns: []string{"Add-on", "Monthly", "Annually", "Max quantity", "Entitlements", "Status"},
+		rows:    rows,
+	}.render()
+}
+
+// catalogItem is a row of a catalog table: a plan or an add-on.
+type catalogItem struct {
+	kind, collection string // "plan", "plans": the words and the API's collection
+	product, id      string
+	name             string
+	archived         bool
+}
+
+// rowActions is a catalog row's last cell: Edit, and Archive unless the
+// item is archived already.
+func (p *Page) rowActions(it catalogItem, edit func(app.Context)) app.UI {
+	return app.Td().Class("pc-row-actions").Body(
+		app.Button().Class("pc-button", "pc-small").Type("button").Aria("label", "Edit "+it.kind+" "+it.name).Text("Edit").
+			OnClick(func(ctx app.Context, e app.Event) { edit(ctx) }, app.EventScope(it.product, it.kind, it.id)),
+		app.If(!it.archived, func() app.UI {
+			return app.Button().Class("pc-button", "pc-small", "pc-danger-quiet").Type("button").Aria("label", "Archive "+it.kind+" "+it.name).Text("Archive").
+				OnClick(func(ctx app.Context, e app.Event) { p.confirmArchive(ctx, it.collection, it.kind, it.id, it.name) },
+					app.EventScope(it.id, it.name))
+		}),
+	)
+}
+
+// catalogPanel is a section listing one kind of catalog item: its title
+// and New button, then its table, or what to do while it is empty.
+type catalogPanel struct {
+	id, title, newLabel string
+	primary             bool // the New button is the page's main action
+	onNew               func(app.Context)
+	scope               string // what onNew depends on
+	empty               string
+	columns             []string // before the actions column
+	rows                []app.UI
+}
+
+func (c catalogPanel) render() app.UI {
+	newButton := app.Button().Class("pc-button").Type("button").Text(c.newLabel)
+	if c.primary {
+		newButton = newButton.Class("pc-primary")
+	}
+	head := make([]app.UI, 0, len(c.columns)+1)
+	for _, col := range c.columns {
+		head = append(head, app.Th().Text(col))
+	}
+	head = append(head, app.Th().Body(app.Span().Class("pc-sr").Text("Actions")))
+	return app.Section().Class("pc-panel").Aria("labelledby", c.id).Body(
 		app.Div().Class("pc-head").Body(
-			app.H2().ID("pc-addons").Text("Add-ons"),
-			app.Button().Class("pc-button").Type("button").Text("+ New add-on").
-				OnClick(func(ctx app.Context, e app.Event) { p.openAddon(ctx, pr.ID, "") }, app.EventScope(pr.ID)),
+			app.H2().ID(c.id).Text(c.title),
+			newButton.OnClick(func(ctx app.Context, e app.Event) { c.onNew(ctx) }, app.EventScope(c.scope)),
 		),
-		app.If(len(addons) == 0, func() app.UI {
-			return app.P().Class("pc-empty").Text("No add-ons. Add-ons are bought on top of a plan, in a quantity.")
+		app.If(len(c.rows) == 0, func() app.UI {
+			return app.P().Class("pc-empty").Text(c.empty)
 		}).Else(func() app.UI {
-			return app.Table().Class("pc-table").Body(
-				app.THead().Body(app.Tr().Body(app.Th().Text("Add-on"), app.Th().Text("Monthly"), app.Th().Text("Annually"),
-					app.Th().Text("Max quantity"), app.Th().Text("Entitlements"), app.Th().Text("Status"),
-					app.Th().Body(app.Span().Class("pc-sr").Text("Actions")))),
-				app.TBody().Body(rows...))
+			return app.Table().Class("pc-table").Body(app.THead().Body(app.Tr().Body(head...)), app.TBody().Body(c.rows...))
 		}),
 	)
 }
