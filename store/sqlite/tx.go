@@ -22,8 +22,7 @@ type tx struct {
 	readOnly bool
 	// unprepared are the queries run without a prepared statement.
 	unprepared []string
-	// subs are the subscriptions read so far, by customer (read-only).
-	subs map[string][]*portico.Subscription
+	subs       txn.SubscriptionReads
 	// touched are the customers whose entitlements' inputs were written.
 	touched txn.Touched
 	// snapsWritten are the customers whose snapshots were written, and
@@ -258,19 +257,9 @@ func (t *tx) Subscription(id string) (*portico.Subscription, error) {
 }
 
 func (t *tx) SubscriptionsOf(customerID string) ([]*portico.Subscription, error) {
-	// A read sees one snapshot, and its readers ask for a customer's
-	// subscriptions several times (what is due, the view, entitlements).
-	if subs, ok := t.subs[customerID]; ok && t.readOnly {
-		return subs, nil
-	}
-	subs, err := listDocs[*portico.Subscription](t, `SELECT doc FROM subscriptions WHERE customer_id = ? ORDER BY created_at, id`, customerID)
-	if err == nil && t.readOnly {
-		if t.subs == nil {
-			t.subs = map[string][]*portico.Subscription{}
-		}
-		t.subs[customerID] = subs
-	}
-	return subs, err
+	return t.subs.Of(customerID, t.readOnly, func() ([]*portico.Subscription, error) {
+		return listDocs[*portico.Subscription](t, `SELECT doc FROM subscriptions WHERE customer_id = ? ORDER BY created_at, id`, customerID)
+	})
 }
 
 func (t *tx) PutSubscription(s *portico.Subscription) error {

@@ -1,12 +1,14 @@
 // Package txn holds what both SQL stores' transactions keep beside their
-// connection: the customers whose data they wrote, and nested updates as
-// savepoints.
+// connection: the customers whose data they wrote, the subscriptions a read
+// has read, and nested updates as savepoints.
 package txn
 
 import (
 	"errors"
 	"slices"
 	"strconv"
+
+	portico "github.com/portico-dev/portico"
 )
 
 // Touched are the customers whose entitlements' inputs a transaction wrote.
@@ -29,6 +31,28 @@ func (t *Touched) Drain() []string {
 	slices.Sort(ids)
 	*t = nil
 	return ids
+}
+
+// SubscriptionReads are the subscriptions a read-only transaction has read,
+// by customer: a read sees one snapshot, and its readers ask for a
+// customer's subscriptions several times (what is due, the view, the
+// entitlements). A write transaction reads them afresh every time.
+type SubscriptionReads map[string][]*portico.Subscription
+
+// Of returns a customer's subscriptions: those read before when readOnly,
+// else (and then kept, when readOnly) what read returns.
+func (m *SubscriptionReads) Of(customerID string, readOnly bool, read func() ([]*portico.Subscription, error)) ([]*portico.Subscription, error) {
+	if subs, ok := (*m)[customerID]; ok && readOnly {
+		return subs, nil
+	}
+	subs, err := read()
+	if err == nil && readOnly {
+		if *m == nil {
+			*m = SubscriptionReads{}
+		}
+		(*m)[customerID] = subs
+	}
+	return subs, err
 }
 
 // Savepoint runs fn within a transaction at nesting *depth, undoing only
