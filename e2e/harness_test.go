@@ -463,11 +463,15 @@ func (p *page) open(url string) {
 }
 
 // waitWasm waits for the wasm client to take the page over: go-app removes
-// #app-wasm-loader once the client has mounted its components.
+// #app-wasm-loader once the client starts (not yet mounted), and the
+// client's first render replaces the prerendered root, which the server
+// marked .portico-prerendered. Until then a click reaches the server's
+// HTML, which has no handlers.
 func (p *page) waitWasm() {
 	p.t.Helper()
-	p.do("wait for the wasm client to take over (#app-wasm-loader removed)",
-		chromedp.WaitNotPresent(chromedp.ID("app-wasm-loader")))
+	p.do("wait for the wasm client to take over (#app-wasm-loader and .portico-prerendered gone)",
+		chromedp.WaitNotPresent(chromedp.ID("app-wasm-loader")),
+		chromedp.WaitNotPresent(chromedp.CSS(".portico-prerendered")))
 }
 
 // waitPlans waits for the plan cards to be drawn and not reloading, so a

@@ -14,10 +14,11 @@ import (
 //   - the client's scripts are started by /web/boot.js once the page has
 //     painted, instead of running (and fetching and compiling the wasm)
 //     before the first frame;
-//   - the prerendered <main> is marked portico-prerendered, which lets the
-//     browser skip rendering the portal's sections off screen until they
-//     near the viewport (page.css). The client's first render replaces the
-//     element, and the mark with it.
+//   - the prerendered page's root (the body's first element) is marked
+//     portico-prerendered, which lets the browser skip rendering the
+//     portal's sections off screen until they near the viewport (page.css).
+//     The client's first render replaces the element, and the mark with it:
+//     its absence also tells that the client has mounted.
 //
 // Each step is a replacement in go-app's output; one that no longer matches
 // leaves that part of the page as go-app wrote it, which still works (the
@@ -26,8 +27,8 @@ type shell struct {
 	appStyle []byte // go-app's /app.css, as a <style> element
 }
 
-// The prerendered page's root element, as webapp renders it.
-const prerenderMain = `<main class="portico-page`
+// prerendered is the class of the prerendered page's root.
+const prerendered = "portico-prerendered"
 
 // newShell reads go-app's stylesheet from the page handler.
 func newShell(pages http.Handler) shell {
@@ -53,7 +54,34 @@ func (s shell) rework(page []byte, script string) []byte {
 			page = bytes.Replace(withApp, []byte("</head>"), []byte(boot+"</head>"), 1)
 		}
 	}
-	return bytes.Replace(page, []byte(prerenderMain), []byte(`<main class="portico-prerendered portico-page`), 1)
+	return markRoot(page)
+}
+
+// markRoot adds the prerendered class to the body's first element.
+func markRoot(page []byte) []byte {
+	body := bytes.Index(page, []byte("<body"))
+	if body < 0 {
+		return page
+	}
+	open := bytes.IndexByte(page[body+1:], '<')
+	if open < 0 {
+		return page
+	}
+	open += body + 1
+	end := bytes.IndexByte(page[open:], '>')
+	if end < 0 || page[open+1] == '/' || page[open+1] == '!' {
+		return page
+	}
+	tag := page[open : open+end]
+	var with []byte
+	if at := bytes.Index(tag, []byte(` class="`)); at >= 0 {
+		at += open + len(` class="`)
+		with = append(append(append([]byte(nil), page[:at]...), prerendered+" "...), page[at:]...)
+	} else {
+		at := open + end
+		with = append(append(append([]byte(nil), page[:at]...), ` class="`+prerendered+`"`...), page[at:]...)
+	}
+	return with
 }
 
 // pages serves go-app's pages reworked by the shell, their clients loading

@@ -17,3 +17,19 @@ func TestReplaceTagFindsTheElementByAttribute(t *testing.T) {
 		}
 	}
 }
+
+// The body's first element carries the prerendered class, whether or not
+// it has classes of its own.
+func TestMarkRootMarksTheBodysFirstElement(t *testing.T) {
+	for _, c := range []struct{ page, want string }{
+		{"<body>\n  <main class=\"a b\">x</main></body>", "<body>\n  <main class=\"portico-prerendered a b\">x</main></body>"},
+		{`<body><div id="x">y</div></body>`, `<body><div id="x" class="portico-prerendered">y</div></body>`},
+		{`<body><div id="x" class="c">y</div></body>`, `<body><div id="x" class="portico-prerendered c">y</div></body>`},
+		{`<body></body>`, `<body></body>`},
+		{`<p>no body</p>`, `<p>no body</p>`},
+	} {
+		if got := string(markRoot([]byte(c.page))); got != c.want {
+			t.Errorf("markRoot(%s) = %s, want %s", c.page, got, c.want)
+		}
+	}
+}
