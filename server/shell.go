@@ -46,13 +46,14 @@ func newShell(pages http.Handler) shell {
 // console's) and its prerendered root marked.
 func (s shell) rework(page []byte, script string) []byte {
 	if s.appStyle != nil {
-		page = replaceTag(page, "<link", ">", `href="/app.css"`, s.appStyle)
+		page, _ = replaceTag(page, "<link", ">", `href="/app.css"`, s.appStyle)
 	}
-	if withExec := replaceTag(page, "<script", "</script>", `src="/wasm_exec.js"`, nil); len(withExec) < len(page) {
-		if withApp := replaceTag(withExec, "<script", "</script>", `src="/app.js"`, nil); len(withApp) < len(withExec) {
-			boot := `<script defer src="/web/boot.js" data-scripts="/wasm_exec.js ` + script + `"></script>`
-			page = bytes.Replace(withApp, []byte("</head>"), []byte(boot+"</head>"), 1)
-		}
+	// Both of go-app's scripts go, or neither: app.js needs wasm_exec.js.
+	noExec, exec := replaceTag(page, "<script", "</script>", `src="/wasm_exec.js"`, nil)
+	noScripts, app := replaceTag(noExec, "<script", "</script>", `src="/app.js"`, nil)
+	if exec && app {
+		boot := `<script defer src="/web/boot.js" data-scripts="/wasm_exec.js ` + script + `"></script>`
+		page = bytes.Replace(noScripts, []byte("</head>"), []byte(boot+"</head>"), 1)
 	}
 	return markRoot(page)
 }
@@ -72,16 +73,11 @@ func markRoot(page []byte) []byte {
 	if end < 0 || page[open+1] == '/' || page[open+1] == '!' {
 		return page
 	}
-	tag := page[open : open+end]
-	var with []byte
-	if at := bytes.Index(tag, []byte(` class="`)); at >= 0 {
+	if at := bytes.Index(page[open:open+end], []byte(` class="`)); at >= 0 {
 		at += open + len(` class="`)
-		with = append(append(append([]byte(nil), page[:at]...), prerendered+" "...), page[at:]...)
-	} else {
-		at := open + end
-		with = append(append(append([]byte(nil), page[:at]...), ` class="`+prerendered+`"`...), page[at:]...)
+		return splice(page, at, at, []byte(prerendered+" "))
 	}
-	return with
+	return splice(page, open+end, open+end, []byte(` class="`+prerendered+`"`))
 }
 
 // pages serves go-app's pages reworked by the shell, their clients loading
@@ -104,18 +100,24 @@ func (s shell) pages(pages http.Handler, script string) http.Handler {
 }
 
 // replaceTag replaces the first element from open to end (a tag, or an
-// element and its closing tag) that holds attr with with. go-app writes
-// attributes in no fixed order, so the element is found by the attribute.
-func replaceTag(page []byte, open, end, attr string, with []byte) []byte {
+// element and its closing tag) that holds attr with with, and reports
+// whether it found one. go-app writes attributes in no fixed order, so the
+// element is found by the attribute.
+func replaceTag(page []byte, open, end, attr string, with []byte) ([]byte, bool) {
 	at := bytes.Index(page, []byte(attr))
 	if at < 0 {
-		return page
+		return page, false
 	}
 	start := bytes.LastIndex(page[:at], []byte(open))
 	stop := bytes.Index(page[at:], []byte(end))
 	if start < 0 || stop < 0 || bytes.ContainsRune(page[start:at], '>') {
-		return page
+		return page, false
 	}
-	stop += at + len(end)
-	return append(append(append([]byte(nil), page[:start]...), with...), page[stop:]...)
+	return splice(page, start, at+stop+len(end), with), true
+}
+
+// splice returns a copy of page with page[start:stop] replaced by with.
+func splice(page []byte, start, stop int, with []byte) []byte {
+	out := make([]byte, 0, len(page)-(stop-start)+len(with))
+	return append(append(append(out, page[:start]...), with...), page[stop:]...)
 }

@@ -12,8 +12,9 @@ func TestReplaceTagFindsTheElementByAttribute(t *testing.T) {
 		{`<p>src="/app.js"</p><script></script>`, `<p>src="/app.js"</p><script></script>`},
 		{`src="/app.js"<script></script>`, `src="/app.js"<script></script>`},
 	} {
-		if got := string(replaceTag([]byte(c.page), "<script", "</script>", `src="/app.js"`, []byte("X"))); got != c.want {
-			t.Errorf("replaceTag(%s) = %s, want %s", c.page, got, c.want)
+		got, found := replaceTag([]byte(c.page), "<script", "</script>", `src="/app.js"`, []byte("X"))
+		if string(got) != c.want || found != (c.want != c.page) {
+			t.Errorf("replaceTag(%s) = %s, %v; want %s", c.page, got, found, c.want)
 		}
 	}
 }
@@ -31,5 +32,20 @@ func TestMarkRootMarksTheBodysFirstElement(t *testing.T) {
 		if got := string(markRoot([]byte(c.page))); got != c.want {
 			t.Errorf("markRoot(%s) = %s, want %s", c.page, got, c.want)
 		}
+	}
+}
+
+// go-app's two scripts are replaced together or not at all: app.js needs
+// wasm_exec.js, so a page where only one is found keeps both as written.
+func TestReworkReplacesBothScriptsOrNeither(t *testing.T) {
+	half := `<head><script defer src="/wasm_exec.js"></script></head><body><main>x</main></body>`
+	got := string(shell{}.rework([]byte(half), "/app.js"))
+	if want := `<head><script defer src="/wasm_exec.js"></script></head><body><main class="portico-prerendered">x</main></body>`; got != want {
+		t.Errorf("rework(%s) = %s, want %s", half, got, want)
+	}
+	both := `<head><script src="/app.js" defer></script><script defer src="/wasm_exec.js"></script></head><body></body>`
+	got = string(shell{}.rework([]byte(both), "/app.js"))
+	if want := `<head><script defer src="/web/boot.js" data-scripts="/wasm_exec.js /app.js"></script></head><body></body>`; got != want {
+		t.Errorf("rework(%s) = %s, want %s", both, got, want)
 	}
 }
