@@ -41,19 +41,14 @@ func measureBrowser(ctx context.Context, chromium, url, floor string, runs int) 
 	var cold, warm, started []pageTimes
 	var floorCold, floorStarted []float64
 	err := inRunningBrowser(ctx, chromium, func(browser context.Context) error {
-		for range runs {
-			t, err := inNewBrowserContext(browser, func(tab context.Context) (pageTimes, error) { return loadOnce(tab, url) })
-			if err != nil {
-				return fmt.Errorf("cold load: %w", err)
-			}
-			cold = append(cold, t)
-			t, err = inNewBrowserContext(browser, func(tab context.Context) (pageTimes, error) { return paintOnce(tab, floor) })
-			if err != nil {
-				return fmt.Errorf("floor page: %w", err)
-			}
-			floorCold = append(floorCold, t.FCP)
+		var err error
+		cold, floorCold, err = firstVisits(runs, url, floor, func(fn func(context.Context) (pageTimes, error)) (pageTimes, error) {
+			return inNewBrowserContext(browser, fn)
+		})
+		if err != nil {
+			return err
 		}
-		_, err := inNewBrowserContext(browser, func(tab context.Context) (pageTimes, error) {
+		_, err = inNewBrowserContext(browser, func(tab context.Context) (pageTimes, error) {
 			if _, err := loadOnce(tab, url); err != nil {
 				return pageTimes{}, err
 			}
@@ -76,21 +71,33 @@ func measureBrowser(ctx context.Context, chromium, url, floor string, runs int) 
 	if err != nil {
 		return out, err
 	}
-	for range out.StartedRuns {
-		t, err := inFreshBrowser(ctx, chromium, func(tab context.Context) (pageTimes, error) { return loadOnce(tab, url) })
-		if err != nil {
-			return out, fmt.Errorf("load in a started browser: %w", err)
-		}
-		started = append(started, t)
-		t, err = inFreshBrowser(ctx, chromium, func(tab context.Context) (pageTimes, error) { return paintOnce(tab, floor) })
-		if err != nil {
-			return out, fmt.Errorf("floor page in a started browser: %w", err)
-		}
-		floorStarted = append(floorStarted, t.FCP)
+	started, floorStarted, err = firstVisits(out.StartedRuns, url, floor, func(fn func(context.Context) (pageTimes, error)) (pageTimes, error) {
+		return inFreshBrowser(ctx, chromium, fn)
+	})
+	if err != nil {
+		return out, fmt.Errorf("in a started browser: %w", err)
 	}
 	out.Cold, out.Warm, out.Started = medianTimes(cold), medianTimes(warm), medianTimes(started)
 	out.FloorFCP, out.FloorStart = median(floorCold), median(floorStarted)
 	return out, nil
+}
+
+// firstVisits loads the portal page at url and the floor page n times
+// each, every load in a tab of its own that visit opens: a new browser
+// context, or a browser started for it.
+func firstVisits(n int, url, floor string, visit func(func(context.Context) (pageTimes, error)) (pageTimes, error)) (portal []pageTimes, floorFCP []float64, err error) {
+	for range n {
+		t, err := visit(func(tab context.Context) (pageTimes, error) { return loadOnce(tab, url) })
+		if err != nil {
+			return nil, nil, fmt.Errorf("cold load: %w", err)
+		}
+		portal = append(portal, t)
+		if t, err = visit(func(tab context.Context) (pageTimes, error) { return paintOnce(tab, floor) }); err != nil {
+			return nil, nil, fmt.Errorf("floor page: %w", err)
+		}
+		floorFCP = append(floorFCP, t.FCP)
+	}
+	return portal, floorFCP, nil
 }
 
 // paintOnce navigates and waits for the first contentful paint.
@@ -128,10 +135,7 @@ func inNewBrowserContext(browser context.Context, fn func(context.Context) (page
 	time.Sleep(settle)
 	tab, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
 	defer cancel()
-	if err := chromedp.Do(tab, chromedp.EmulateViewport(1280, 900)); err != nil {
-		return pageTimes{}, err
-	}
-	return fn(tab)
+	return inTab(tab, fn)
 }
 
 // inFreshBrowser runs fn in the first tab of a browser started for it.
@@ -141,6 +145,11 @@ func inFreshBrowser(ctx context.Context, chromium string, fn func(context.Contex
 	defer cancel()
 	tab, cancelTab := chromedp.NewContext(actx)
 	defer cancelTab()
+	return inTab(tab, fn)
+}
+
+// inTab runs fn in tab with the viewport every load is measured in.
+func inTab(tab context.Context, fn func(context.Context) (pageTimes, error)) (pageTimes, error) {
 	if err := chromedp.Do(tab, chromedp.EmulateViewport(1280, 900)); err != nil {
 		return pageTimes{}, err
 	}
