@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/portico-dev/portico/internal/headless"
+	"github.com/portico-dev/portico/internal/spawn"
 	"io"
 	"net/http"
 	"os"
@@ -97,9 +98,8 @@ type server struct {
 }
 
 var (
-	listeningLine = regexp.MustCompile(`^Portico is listening on (http://\S+) `)
-	keyLine       = regexp.MustCompile(`^Backend API key \(generated, kept in .+\): (sk_\S+)$`)
-	portalLine    = regexp.MustCompile(`^  (\S+)\s{2,}.*\s(https?://\S+/portal\?session=\S+)$`)
+	keyLine    = regexp.MustCompile(`^Backend API key \(generated, kept in .+\): (sk_\S+)$`)
+	portalLine = regexp.MustCompile(`^  (\S+)\s{2,}.*\s(https?://\S+/portal\?session=\S+)$`)
 )
 
 // startServer runs the server on a fresh data folder with the demo loaded
@@ -152,8 +152,8 @@ func startServer(t *testing.T, settings ...string) *server {
 			}
 			line := sc.Text()
 			banner.Write([]byte(line + "\n"))
-			if m := listeningLine.FindStringSubmatch(line); m != nil {
-				s.URL = m[1]
+			if u := spawn.PorticoURL(line); u != "" {
+				s.URL = u
 			} else if m := keyLine.FindStringSubmatch(line); m != nil {
 				s.Key = m[1]
 			} else if m := portalLine.FindStringSubmatch(line); m != nil {

@@ -1,23 +1,20 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
-	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/portico-dev/portico/internal/spawn"
 )
 
 // benchKey is the secret key of the servers the bench starts.
 const benchKey = "sk_bench_2f7c91d04a6e"
-
-var listening = regexp.MustCompile(`^Portico is listening on (http://\S+) `)
 
 // proc is a server process the bench started.
 type proc struct {
@@ -32,12 +29,7 @@ func startPortico(ctx context.Context, dataDir string, env ...string) (*proc, er
 	cmd.Env = append(os.Environ(), "PORTICO_DATA="+dataDir, "PORTICO_ADDR=127.0.0.1:0",
 		"PORTICO_SECRET_KEY="+benchKey, "PORTICO_WEB=web", "PORTICO_DEMO=", "PORTICO_CATALOG=")
 	cmd.Env = append(cmd.Env, env...)
-	return start(cmd, func(line string) string {
-		if m := listening.FindStringSubmatch(line); m != nil {
-			return m[1]
-		}
-		return ""
-	})
+	return start(cmd, spawn.PorticoURL)
 }
 
 // startBare runs this program as the bare JSON server.
@@ -57,10 +49,6 @@ func startBare(ctx context.Context) (*proc, error) {
 }
 
 func start(cmd *exec.Cmd, url func(string) string) (*proc, error) {
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
 	// The server's log goes straight to /dev/null: piping it into this
 	// process would spend the load generator's CPU reading it.
 	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
@@ -69,45 +57,14 @@ func start(cmd *exec.Cmd, url func(string) string) (*proc, error) {
 	}
 	defer devnull.Close()
 	cmd.Stderr = devnull
-	if err := cmd.Start(); err != nil {
+	u, err := spawn.Start(cmd, url)
+	if err != nil {
 		return nil, err
 	}
-	p := &proc{cmd: cmd}
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if u := url(sc.Text()); u != "" && p.URL == "" {
-				found <- u
-			}
-		}
-		close(found)
-	}()
-	select {
-	case u, ok := <-found:
-		if !ok {
-			p.stop()
-			return nil, errors.New(cmd.Path + " exited before it listened")
-		}
-		p.URL = u
-		return p, nil
-	case <-time.After(60 * time.Second):
-		p.stop()
-		return nil, errors.New(cmd.Path + " did not listen within 60s")
-	}
+	return &proc{URL: u, cmd: cmd}, nil
 }
 
-func (p *proc) stop() {
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() { _ = p.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		_ = p.cmd.Process.Kill()
-		<-done
-	}
-}
+func (p *proc) stop() { spawn.Stop(p.cmd, 10*time.Second) }
 
 // rss is the process's resident memory in bytes, from /proc.
 func (p *proc) rss() (int64, error) {

@@ -1,27 +1,24 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"os/exec"
-	"regexp"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/portico-dev/portico/internal/spawn"
 )
 
 // secretKey is the backend key of every server the suite starts; portal
 // sessions signed with it verify on any of them.
 const secretKey = "sk_reliability_5d2e8a41c7b3"
-
-var listening = regexp.MustCompile(`^Portico is listening on (http://\S+) `)
 
 // server is a bin/portico process.
 type server struct {
@@ -47,37 +44,14 @@ func (s *server) start(logPath string) error {
 	cmd.Env = append(os.Environ(), "PORTICO_ADDR=127.0.0.1:0", "PORTICO_SECRET_KEY="+secretKey,
 		"PORTICO_WEB=web", "PORTICO_CATALOG=", "STRIPE_SECRET_KEY=")
 	cmd.Env = append(cmd.Env, s.env...)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return err
-	}
 	cmd.Stderr = logs
-	if err := cmd.Start(); err != nil {
-		return err
+	u, err := spawn.Start(cmd, spawn.PorticoURL)
+	if err != nil {
+		logs.Close()
+		return fmt.Errorf("%w (log: %s)", err, logPath)
 	}
-	s.cmd, s.logs = cmd, logs
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
-				found <- m[1]
-			}
-		}
-		close(found)
-	}()
-	select {
-	case u, ok := <-found:
-		if !ok {
-			s.cmd.Wait()
-			return fmt.Errorf("bin/portico exited before it listened (log: %s)", logPath)
-		}
-		s.URL = u
-		return nil
-	case <-time.After(60 * time.Second):
-		s.kill()
-		return errors.New("bin/portico did not listen within 60s")
-	}
+	s.URL, s.cmd, s.logs = u, cmd, logs
+	return nil
 }
 
 // kill ends the server with SIGKILL: no shutdown, no flush.
@@ -92,15 +66,7 @@ func (s *server) restart(logPath string) error { return s.start(logPath) }
 
 // stop ends the server gracefully.
 func (s *server) stop() {
-	s.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() { s.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(15 * time.Second):
-		s.cmd.Process.Kill()
-		<-done
-	}
+	spawn.Stop(s.cmd, 15*time.Second)
 	s.logs.Close()
 }
 
