@@ -10,7 +10,7 @@ import (
 func TestPorticoURLReadsTheListeningLine(t *testing.T) {
 	for line, want := range map[string]string{
 		"Portico is listening on http://127.0.0.1:43121 (data in ./data)": "http://127.0.0.1:43121",
-		"Backend API key (generated, kept in data/secret_key): sk_x":     "",
+		"Backend API key (generated, kept in data/secret_key): sk_x":      "",
 		"Portico is listening on":                                         "",
 	} {
 		if got := PorticoURL(line); got != want {
