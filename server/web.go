@@ -158,7 +158,17 @@ func (w *Web) Handler() http.Handler {
 	mux.Handle("GET /embed.js", w.file("embed.js"))
 	mux.HandleFunc("GET /theme.schema.json", serveSchema)
 	mux.Handle("GET /web/", w.static())
-	return mux
+	return noSniff(mux)
+}
+
+// noSniff forbids content sniffing on every answer, the static files' and
+// go-app's included: a browser must take each file for the type it is
+// served as, never run an uploaded or mistyped one as script or style.
+func noSniff(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		rw.Header().Set("X-Content-Type-Options", "nosniff")
+		next.ServeHTTP(rw, r)
+	})
 }
 
 // pageHeaders adds the page security headers: a CSP that permits wasm and
@@ -179,7 +189,6 @@ func (w *Web) pageHeaders(path string, next http.Handler) http.Handler {
 		h := rw.Header()
 		h.Set("Content-Security-Policy", csp)
 		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("X-Content-Type-Options", "nosniff")
 		// go-app answers 304 to a matching ETag before rendering; a page
 		// holds live data, so it is always rendered afresh and never stored.
 		r.Header.Del("If-None-Match")

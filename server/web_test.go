@@ -199,3 +199,21 @@ func TestPagesStartTheirClientAfterPainting(t *testing.T) {
 		t.Errorf("GET /web/boot.js: %d", res.StatusCode)
 	}
 }
+
+// Every answer forbids content sniffing, static files included: a file
+// served with a guessed type must not run as script or style.
+func TestEveryResponseForbidsContentSniffing(t *testing.T) {
+	h := newHarness(t)
+	hs := newWeb(t, h)
+	for _, path := range []string{
+		"/embed.js", "/web/frame.js", "/web/boot.js", "/web/page.css", "/web/missing.js",
+		"/theme.schema.json", "/console/app.js", "/app.js", "/wasm_exec.js", "/app-worker.js",
+		"/manifest.webmanifest", "/app.css", "/web/app.wasm", "/web/console.wasm",
+		"/console/sign-in", "/healthz", "/nowhere",
+	} {
+		res, _ := get(t, hs.URL+path)
+		if got := res.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+			t.Errorf("GET %s: %d, X-Content-Type-Options %q, want nosniff", path, res.StatusCode, got)
+		}
+	}
+}
