@@ -101,6 +101,7 @@ func serveDemo(t *testing.T, env map[string]string) (urls map[string]string, key
 type banner struct {
 	base, key string // key: only when generated
 	urls      map[string]string
+	text      string // every line, up to the example call
 	stop      func()
 }
 
@@ -117,8 +118,13 @@ func startServe(t *testing.T) banner {
 		lines := bufio.NewScanner(pr)
 		b := banner{urls: map[string]string{}}
 		urlRE := regexp.MustCompile(`^\s+(\w+)\s+.*(http://\S+/portal\?session=\S+)$`)
-		for lines.Scan() && len(b.urls) < 7 {
+		var text strings.Builder
+		for lines.Scan() {
 			l := lines.Text()
+			text.WriteString(l + "\n")
+			if strings.HasPrefix(l, "  curl ") {
+				break // the banner's last line
+			}
 			if m := urlRE.FindStringSubmatch(l); m != nil {
 				b.urls[m[1]] = m[2]
 			}
@@ -129,6 +135,7 @@ func startServe(t *testing.T) banner {
 				b.base = strings.Fields(u)[0]
 			}
 		}
+		b.text = text.String()
 		go io.Copy(io.Discard, pr)
 		read <- b
 	}()
@@ -192,6 +199,28 @@ func TestServeDemoPrintsWorkingPortalURLs(t *testing.T) {
 		if status := call(t, "GET", base+"/api/v1/portal", token, nil, &v); status != 200 || v.Customer.ID != id {
 			t.Errorf("%s's portal URL: status %d, customer %q", id, status, v.Customer.ID)
 		}
+	}
+}
+
+// A key the operator supplies is never printed, not even in part: the
+// banner's example call names the variable instead. A generated key is
+// printed, since nothing else tells it.
+func TestServeNeverPrintsASuppliedKey(t *testing.T) {
+	const supplied = "sk_supplied_9f3c2a7e41d05b86"
+	t.Setenv("PORTICO_SECRET_KEY", supplied)
+	t.Setenv("PORTICO_DATA", t.TempDir())
+	t.Setenv("PORTICO_ADDR", "127.0.0.1:0")
+	t.Setenv("PORTICO_DEMO", "1")
+	b := startServe(t)
+	defer b.stop()
+	if strings.Contains(b.text, supplied[:len("sk_s")]) {
+		t.Errorf("the banner shows the supplied key:\n%s", b.text)
+	}
+	if !strings.Contains(b.text, `curl -H "Authorization: Bearer $PORTICO_SECRET_KEY" `) {
+		t.Errorf("the example call does not name PORTICO_SECRET_KEY:\n%s", b.text)
+	}
+	if status := call(t, "GET", b.base+"/api/v1/customers/grace", supplied, nil, nil); status != 200 {
+		t.Errorf("the supplied key does not open the backend API: %d", status)
 	}
 }
 

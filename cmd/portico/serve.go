@@ -107,7 +107,7 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer store.Close()
-	key, generated, err := secretKey(ctx, cfg, store)
+	key, origin, err := secretKey(ctx, cfg, store)
 	if err != nil {
 		return err
 	}
@@ -145,7 +145,7 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 		srv.PublicURL = cfg.PublicURL
 	}
 	handler := webHandler(cfg, srv, log)
-	printBanner(stdout, cfg, srv, key, generated)
+	printBanner(stdout, cfg, srv, key, origin)
 	go schedule(ctx, srv, store, cfg.SchedulerEvery, log)
 	return listenAndServe(ctx, ln, handler, log)
 }
@@ -200,29 +200,47 @@ func webHandler(cfg config, srv *server.Server, log *slog.Logger) http.Handler {
 	return web.Handler()
 }
 
+// keyOrigin is where the backend API key came from, which decides what the
+// banner may print of it.
+type keyOrigin int
+
+const (
+	// keySupplied: PORTICO_SECRET_KEY. The operator keeps it elsewhere; it
+	// is never printed, since the output may end up in shared logs.
+	keySupplied keyOrigin = iota
+	// keyGenerated: generated at this start, printed once so it can be used.
+	keyGenerated
+	// keyKept: generated at an earlier start and kept in the data folder
+	// or the database.
+	keyKept
+)
+
 // secretKey is PORTICO_SECRET_KEY, else the key the store shares between
 // replicas (PostgreSQL), else the key kept in the data folder, else a new
 // one stored there.
-func secretKey(ctx context.Context, cfg config, store portico.Store) (key string, generated bool, err error) {
+func secretKey(ctx context.Context, cfg config, store portico.Store) (string, keyOrigin, error) {
 	if cfg.SecretKey != "" {
-		return cfg.SecretKey, false, nil
+		return cfg.SecretKey, keySupplied, nil
 	}
 	fresh := newSecretKey()
 	if shared, ok := store.(portico.SharedSecrets); ok {
 		key, err := shared.Secret(ctx, "api", func() string { return fresh })
 		if err != nil {
-			return "", false, fmt.Errorf("read the shared secret key: %w", err)
+			return "", keyKept, fmt.Errorf("read the shared secret key: %w", err)
 		}
-		return key, key == fresh, nil
+		if key == fresh {
+			return key, keyGenerated, nil
+		}
+		return key, keyKept, nil
 	}
 	path := filepath.Join(cfg.DataDir, "secret_key")
 	if b, err := os.ReadFile(path); err == nil {
-		return strings.TrimSpace(string(b)), false, nil
+		return strings.TrimSpace(string(b)), keyKept, nil
 	}
 	if err := os.WriteFile(path, []byte(fresh+"\n"), 0o600); err != nil {
-		return "", false, fmt.Errorf("store the generated secret key: %w", err)
+		return "", keyGenerated, fmt.Errorf("store the generated secret key: %w", err)
 	}
-	return fresh, true, nil
+	return fresh, keyGenerated, nil
 }
 
 func newSecretKey() string {
@@ -296,16 +314,19 @@ func loadDemo(ctx context.Context, eng *engine.Engine, store portico.Store) erro
 	}
 }
 
-func printBanner(w io.Writer, cfg config, srv *server.Server, key string, generated bool) {
+func printBanner(w io.Writer, cfg config, srv *server.Server, key string, origin keyOrigin) {
 	where, keyWhere := "data in "+cfg.DataDir, filepath.Join(cfg.DataDir, "secret_key")
 	if cfg.DatabaseURL != "" {
 		where, keyWhere = "data in PostgreSQL", "the database"
 	}
 	fmt.Fprintf(w, "Portico is listening on %s (%s)\n", cfg.PublicURL, where)
-	if generated {
+	switch origin {
+	case keyGenerated:
 		fmt.Fprintf(w, "Backend API key (generated, kept in %s): %s\n", keyWhere, key)
-	} else {
-		fmt.Fprintf(w, "Backend API key: %s…\n", key[:min(len(key), 8)])
+	case keyKept:
+		fmt.Fprintf(w, "Backend API key: %s… (kept in %s)\n", key[:min(len(key), 8)], keyWhere)
+	default:
+		fmt.Fprintln(w, "Backend API key: the one in PORTICO_SECRET_KEY (not shown)")
 	}
 	signIn := "the backend API key"
 	if srv.ConsolePassword != "" {
@@ -325,7 +346,16 @@ func printBanner(w io.Writer, cfg config, srv *server.Server, key string, genera
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", c.ID, c.Shows, s.URL)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\nTry the API:\n  curl -H 'Authorization: Bearer %s' %s/api/v1/customers/grace\n", key, cfg.PublicURL)
+	fmt.Fprintf(w, "\nTry the API:\n  curl -H \"Authorization: Bearer %s\" %s/api/v1/customers/grace\n", shownKey(key, origin), cfg.PublicURL)
+}
+
+// shownKey is the key as the banner's example prints it: a supplied one
+// stays a shell variable for the operator to fill in.
+func shownKey(key string, origin keyOrigin) string {
+	if origin == keySupplied {
+		return "$PORTICO_SECRET_KEY"
+	}
+	return key
 }
 
 // schedule applies what falls due (renewals, trial ends, scheduled changes)
