@@ -127,13 +127,7 @@ func (s *Store) TryExclusive(ctx context.Context, name string, fn func(context.C
 	if err := c.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, key).Scan(&got); err != nil || !got {
 		return false, err
 	}
-	defer func() {
-		if _, err := c.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, key); err != nil {
-			// A connection whose unlock failed must not go back to the pool
-			// still holding the lock.
-			c.Conn().Close(context.Background())
-		}
-	}()
+	defer unlockSession(ctx, c, key)
 	return true, fn(ctx)
 }
 

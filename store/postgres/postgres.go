@@ -146,7 +146,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, int64(migrateLockKey)); err != nil {
 		return err
 	}
-	defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, int64(migrateLockKey))
+	defer unlockSession(ctx, conn, migrateLockKey)
 	if _, err := conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)`); err != nil {
 		return err
 	}
@@ -160,6 +160,17 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// unlockSession releases a session advisory lock held on c. A connection
+// whose unlock failed is closed rather than put back in the pool still
+// holding the lock (a migration lock held so would stop every replica
+// started later): the lock ends with the session.
+func unlockSession(ctx context.Context, c *pgxpool.Conn, key int64) {
+	if _, err := c.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, key); err != nil {
+		// Closing is all that is left to do; its own error changes nothing.
+		_ = c.Conn().Close(context.WithoutCancel(ctx))
+	}
 }
 
 func applyMigration(ctx context.Context, conn *pgx.Conn, name string, version int) error {
