@@ -73,7 +73,7 @@ func (g *Guard) Details(ctx context.Context, c Customer) (portico.BillingView, e
 	}
 	v, err := g.Provider.Details(ctx, c)
 	if portico.KindOf(err) == portico.KindUnavailable {
-		g.observe(err)
+		err = g.observe(err)
 	}
 	// A success is no sign the provider is up: details may come from a
 	// cache.

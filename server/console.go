@@ -127,7 +127,7 @@ func (s *Server) consoleSignIn(w http.ResponseWriter, r *http.Request) {
 	}
 	expires := time.Now().Add(ConsoleTTL)
 	http.SetCookie(w, s.sessionCookie(s.consoleToken(expires), expires))
-	writeJSON(w, http.StatusOK, consoleSession{SignedIn: true, ExpiresAt: expires.UTC().Truncate(time.Second)})
+	writeJSON(w, r, s.Log, http.StatusOK, consoleSession{SignedIn: true, ExpiresAt: expires.UTC().Truncate(time.Second)})
 }
 
 func (s *Server) consoleSecret(secret string) bool {
@@ -154,7 +154,7 @@ func (s *Server) sessionCookie(value string, expires time.Time) *http.Cookie {
 // consoleSignOut clears the session cookie.
 func (s *Server) consoleSignOut(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, s.sessionCookie("", time.Time{}))
-	writeJSON(w, http.StatusOK, consoleSession{})
+	writeJSON(w, r, s.Log, http.StatusOK, consoleSession{})
 }
 
 type consoleSession struct {

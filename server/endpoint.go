@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -128,7 +129,7 @@ func (s *Server) endpoint(auth authFunc, h handler) http.Handler {
 			writeError(w, r, s.Log, err)
 			return
 		}
-		writeJSON(w, status, v)
+		writeJSON(w, r, s.Log, status, v)
 	})
 }
 
@@ -196,6 +197,13 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, p *principal
 func render(r *http.Request, s *Server, h handler, body []byte) (int, []byte, string) {
 	rec := &bufferWriter{header: http.Header{}}
 	status, v, err := h(r, body)
+	var b []byte
+	if err == nil {
+		// A value that cannot be encoded is a server error: never kept.
+		if b, err = json.Marshal(v); err != nil {
+			err = fmt.Errorf("encode the answer: %w", err)
+		}
+	}
 	if err != nil {
 		writeError(rec, r, s.Log, err)
 		return rec.status, rec.buf.Bytes(), ""
@@ -204,7 +212,6 @@ func render(r *http.Request, s *Server, h handler, body []byte) (int, []byte, st
 	if t, ok := v.(tagged); ok {
 		etag = t.etag
 	}
-	b, _ := json.Marshal(v)
 	return status, append(b, '\n'), etag
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -56,26 +57,33 @@ type tagged struct {
 
 func (t tagged) MarshalJSON() ([]byte, error) { return json.Marshal(t.v) }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// writeJSON answers with v as JSON. v is encoded before anything is sent:
+// a value that cannot be encoded is answered as a server error, not as a
+// success without a body.
+func writeJSON(w http.ResponseWriter, r *http.Request, log *slog.Logger, status int, v any) {
+	etag := ""
 	if t, ok := v.(tagged); ok {
-		if t.etag != "" {
-			w.Header().Set("ETag", t.etag)
+		etag, v = t.etag, t.v
+	}
+	raw, ok := v.(json.RawMessage)
+	if !ok {
+		// Not yet encoded; a kept answer (encoded by encoding/json with the
+		// same escaping) is written as is, not scanned again.
+		var err error
+		if raw, err = json.Marshal(v); err != nil {
+			writeError(w, r, log, fmt.Errorf("encode the answer: %w", err))
+			return
 		}
-		v = t.v
+	}
+	if etag != "" {
+		w.Header().Set("ETag", etag)
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if raw, ok := v.(json.RawMessage); ok {
-		// Already encoded (a kept answer, encoded by encoding/json with the
-		// same escaping): written as is, not scanned again.
-		w.Header().Set("Content-Length", strconv.Itoa(len(raw)+1))
-		w.WriteHeader(status)
-		w.Write(raw)
-		w.Write([]byte{'\n'})
-		return
-	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(raw)+1))
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.Encode(v)
+	// Two writes: a kept answer's bytes are shared, never appended to.
+	w.Write(raw)
+	w.Write([]byte{'\n'})
 }
 
 // writeError answers with a problem document; errors that are not the
@@ -99,9 +107,11 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 		// RFC 9110: a 401 names the scheme that would be accepted.
 		w.Header().Set("WWW-Authenticate", `Bearer realm="portico"`)
 	}
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(problem{Type: "https://portico.dev/problems/" + typ, Title: e.Title,
+	// A problem holds strings and a number only: it always encodes.
+	body, _ := json.Marshal(problem{Type: "https://portico.dev/problems/" + typ, Title: e.Title,
 		Status: status, Detail: e.Detail, Errors: e.Fields})
+	w.WriteHeader(status)
+	w.Write(append(body, '\n'))
 }
 
 func unauthorized(detail string) error {

@@ -98,10 +98,10 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	err := s.Store.View(ctx, func(tx portico.Tx) error { _, _, err := tx.Catalog(); return err })
 	if err != nil {
 		s.Log.ErrorContext(ctx, "health check failed", "err", err)
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "store": "unreachable"})
+		writeJSON(w, r, s.Log, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "store": "unreachable"})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	writeJSON(w, r, s.Log, http.StatusOK, map[string]string{"status": "ok"})
 }
 
 // securityHeaders sets headers every answer carries. Portal URLs hold a

@@ -106,7 +106,12 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer func() {
+		// SQLite checkpoints its log on close: a failure is worth a line.
+		if err := store.Close(); err != nil {
+			log.Error("close the store", "err", err)
+		}
+	}()
 	key, origin, err := secretKey(ctx, cfg, store)
 	if err != nil {
 		return err

@@ -241,8 +241,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	write.SetMaxOpenConns(1)
 	s := &Store{write: write, snaps: newSnapCache(snapCacheLimit, packedCacheLimit)}
 	if err := s.migrate(ctx); err != nil {
-		write.Close()
-		return nil, fmt.Errorf("migrate %s: %w", path, err)
+		return nil, errors.Join(fmt.Errorf("migrate %s: %w", path, err), write.Close())
 	}
 	pragmas.Add("_pragma", "query_only(1)")
 	// Readers keep 8 MiB of pages each, as the writer does: snapshots, the
@@ -253,8 +252,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	read, err := sql.Open("sqlite", "file:"+abs+"?"+pragmas.Encode())
 	if err != nil {
-		write.Close()
-		return nil, err
+		return nil, errors.Join(err, write.Close())
 	}
 	// Every reader stays open: database/sql keeps only two idle by default,
 	// and a reopened connection has lost its page cache and statements.

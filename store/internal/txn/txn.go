@@ -70,7 +70,11 @@ func Savepoint(depth *int, exec func(string) error, fn func() error) error {
 		if rerr := exec("ROLLBACK TO SAVEPOINT " + name); rerr != nil {
 			return errors.Join(err, rerr)
 		}
-		exec("RELEASE SAVEPOINT " + name)
+		// ROLLBACK TO keeps the savepoint: it is released as well, or the
+		// failure to release it is reported.
+		if rerr := exec("RELEASE SAVEPOINT " + name); rerr != nil {
+			return errors.Join(err, rerr)
+		}
 		return err
 	}
 	return exec("RELEASE SAVEPOINT " + name)
