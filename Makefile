@@ -6,6 +6,10 @@ WASM    := web/app.wasm
 CONSOLEWASM := web/console.wasm
 WASMEXEC := bin/go_js_wasm_exec
 STRIPEMOCK := bin/stripe-mock
+ERRCHECK := bin/errcheck
+# Production packages, for errcheck: not the end-to-end tests, the test
+# helpers, the examples or the development tools.
+PRODPKGS = $(shell $(GO) list ./... | grep -v -E '/(e2e|examples|tools|internal/(pgtest|headless|spawn|mdblock)|store/storetest|billing/(storetest|stripemock))(/|$$)')
 
 .PHONY: build wasm run test test-deps vet fuzz clean bench reliability example-html example-goapp
 
@@ -24,10 +28,14 @@ wasm:
 run: build
 	PORTICO_DEMO=$${PORTICO_DEMO:-1} PORTICO_DATA=$${PORTICO_DATA:-$(DATA)} ./$(BIN) serve
 
-## vet: static checks, for the server and for the wasm client
-vet:
+## vet: static checks, for the server and for the wasm client; errcheck
+## over the production code (tests aside; tools/errcheck/excludes.txt
+## lists the calls left unchecked on purpose)
+vet: $(ERRCHECK)
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm ./wasm/console ./webapp ./components ./client ./theme ./designer ./console ./examples/goapp/...
+	$(ERRCHECK) -ignoretests -exclude tools/errcheck/excludes.txt $(PRODPKGS)
+	GOOS=js GOARCH=wasm $(ERRCHECK) -ignoretests -exclude tools/errcheck/excludes.txt ./wasm ./wasm/console ./webapp ./components ./client ./theme ./designer ./console
 	@test -z "$$(gofmt -l .)" || (echo "gofmt needed on:"; gofmt -l .; exit 1)
 
 ## test: static checks, every test with the race detector (end-to-end tests
@@ -69,6 +77,10 @@ reliability: test-deps build $(STRIPEMOCK)
 # stripe-mock, Stripe's test double, pinned in its own module (tools/stripemock).
 $(STRIPEMOCK): tools/stripemock/go.mod tools/stripemock/go.sum
 	cd tools/stripemock && $(GO) build -o ../../$(STRIPEMOCK) github.com/stripe/stripe-mock
+
+# errcheck, the unchecked-error linter, pinned in its own module (tools/errcheck).
+$(ERRCHECK): tools/errcheck/go.mod tools/errcheck/go.sum
+	cd tools/errcheck && $(GO) build -o ../../$(ERRCHECK) github.com/kisielk/errcheck
 
 # The wasm test runner, pinned in its own module (tools/wasmbrowsertest).
 $(WASMEXEC): tools/wasmbrowsertest/go.mod
