@@ -181,6 +181,12 @@ type Bill struct {
 	Date     time.Time `json:"date"`
 }
 
+// ConsoleHeader is the header, with the value "1", that the console's own
+// client sends with every call: console writes are refused without it. A
+// plain HTML form cannot send a header of its own, and another site's
+// script could only after a CORS preflight that Portico never grants.
+const ConsoleHeader = "X-Portico-Console"
+
 // Paywall intents: what choosing a plan would do for this customer.
 const (
 	IntentCurrent      = "current"

@@ -27,7 +27,7 @@ type Console struct {
 func NewConsole(base string) *Console { return &Console{base: base} }
 
 func (c *Console) call(ctx context.Context, method, path string, in, out any) error {
-	req := request{method: method, url: c.base + "/console/api" + path}
+	req := request{method: method, url: c.base + "/console/api" + path, console: true}
 	c.mu.Lock()
 	if method != "GET" {
 		req.ifMatch = c.version

@@ -3,16 +3,22 @@ package client
 import (
 	"crypto/rand"
 	"encoding/hex"
+
+	portico "github.com/portico-dev/portico"
 )
 
 // setHeaders sets the session and, on requests with a body, JSON and a
 // fresh idempotency key: a retry by the browser can never apply a change
 // twice. Without a token the request carries the console's session cookie
-// instead.
+// instead, and the console's header, without which the console refuses
+// changes.
 func setHeaders(set func(k, v string), req request) {
 	token, body := req.token, req.body
 	if token != "" {
 		set("Authorization", "Bearer "+token)
+	}
+	if req.console {
+		set(portico.ConsoleHeader, "1")
 	}
 	if req.ifMatch != "" {
 		set("If-Match", req.ifMatch)
@@ -29,7 +35,9 @@ func setHeaders(set func(k, v string), req request) {
 // request is one API call.
 type request struct {
 	method, url, token string
-	body               []byte
+	// console marks a console API call.
+	console bool
+	body    []byte
 	// ifMatch is the ETag a change applies to ("" for any).
 	ifMatch string
 }

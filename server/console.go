@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -67,32 +68,85 @@ func (s *Server) consoleSignedIn(r *http.Request) bool {
 	return hmac.Equal([]byte(parts[2]), []byte(s.consoleMAC(exp)))
 }
 
-// consoleAuth admits console API calls with a valid session cookie. A
-// mutating call must also come from Portico's own pages: the cookie is
-// SameSite=Strict already, and the browser's fetch metadata is checked as
-// well.
+// consoleAuth admits console API calls with a valid session cookie. What a
+// write must show besides is checked before, by guardConsoleWrites.
 func (s *Server) consoleAuth(r *http.Request) (*principal, error) {
 	if !s.consoleSignedIn(r) {
 		return nil, unauthorized("Sign in to the console first.")
 	}
-	if r.Method != http.MethodGet && !sameOrigin(r) {
-		return nil, portico.Forbidden("console changes are accepted from the console's own pages only")
-	}
 	return &principal{console: true}, nil
 }
 
+// guardConsoleWrites lets a console write (any call but a read) through
+// only when it shows that the console's own client sent it from Portico's
+// own pages, before its session or body is looked at. The session cookie
+// is SameSite=Strict already; these checks do not rest on the browser
+// applying it.
+func (s *Server) guardConsoleWrites(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			if err := s.checkConsoleWrite(r); err != nil {
+				writeError(w, r, s.Log, err)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// checkConsoleWrite requires the console's header (no HTML form can send
+// one), a request from Portico's own origin, and a JSON body (no form can
+// send one either).
+func (s *Server) checkConsoleWrite(r *http.Request) error {
+	switch {
+	case r.Header.Get(portico.ConsoleHeader) != "1":
+		return &portico.Error{Kind: portico.KindForbidden, Title: "Forbidden",
+			Detail: "Console changes must carry the header " + portico.ConsoleHeader + ": 1, as the console's own client sends it.",
+			Fields: []portico.FieldError{{Field: portico.ConsoleHeader, Message: "must be 1"}}}
+	case !s.sameOrigin(r):
+		return portico.Forbidden("console changes are accepted from the console's own pages only")
+	case !isJSON(r.Header.Get("Content-Type")):
+		return &portico.Error{Kind: portico.KindUnsupportedMedia, Title: "Unsupported media type",
+			Detail: "Console changes are sent as application/json.",
+			Fields: []portico.FieldError{{Field: "Content-Type", Message: "must be application/json"}}}
+	}
+	return nil
+}
+
+// isJSON reports whether a Content-Type is JSON's, with any parameters.
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && mt == "application/json"
+}
+
 // sameOrigin reports whether a browser request comes from Portico's own
-// pages; a request without fetch metadata or Origin (not a browser's) is
-// let through, the cookie being the credential.
-func sameOrigin(r *http.Request) bool {
+// pages: its fetch metadata, when sent, says same-origin, and its Origin,
+// when sent, is the request's host with the public URL's scheme (an http
+// page on the host of an https Portico is another origin, which anyone on
+// the network path could serve). A request with neither is not a
+// browser's: it is let through, the session cookie being the credential.
+func (s *Server) sameOrigin(r *http.Request) bool {
 	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" {
 		return false
 	}
-	if o := r.Header.Get("Origin"); o != "" {
-		u, err := url.Parse(o)
-		return err == nil && u.Host == r.Host
+	o := r.Header.Get("Origin")
+	if o == "" {
+		return true
 	}
-	return true
+	u, err := url.Parse(o)
+	return err == nil && u.Scheme == s.publicScheme(r) && u.Host == r.Host
+}
+
+// publicScheme is the scheme browsers reach Portico by: the public URL's,
+// else the request's own.
+func (s *Server) publicScheme(r *http.Request) string {
+	if u, err := url.Parse(s.PublicURL); err == nil && u.Scheme != "" {
+		return u.Scheme
+	}
+	if r.TLS != nil {
+		return "https"
+	}
+	return "http"
 }
 
 // signInRequest is the console's sign-in form.
@@ -111,10 +165,6 @@ func (s *Server) consoleSignIn(w http.ResponseWriter, r *http.Request) {
 	var req signInRequest
 	if err := decode(body, &req, false); err != nil {
 		writeError(w, r, s.Log, err)
-		return
-	}
-	if !sameOrigin(r) {
-		writeError(w, r, s.Log, portico.Forbidden("sign in from the console's own page"))
 		return
 	}
 	if !s.consoleSecret(req.Secret) {
@@ -168,8 +218,10 @@ func (s *Server) getConsoleSession(r *http.Request, _ []byte) (int, any, error) 
 
 // consoleRoutes are the console's API: the catalog calls of the backend
 // API, the catalog's history and the paywall preview, behind the session
-// cookie.
-func (s *Server) consoleRoutes(mux *http.ServeMux) {
+// cookie, every write behind guardConsoleWrites.
+func (s *Server) consoleRoutes(root *http.ServeMux) {
+	mux := http.NewServeMux()
+	root.Handle("/console/api/", s.guardConsoleWrites(mux))
 	c := s.consoleAuth
 	mux.HandleFunc("POST /console/api/sign-in", s.consoleSignIn)
 	mux.HandleFunc("POST /console/api/sign-out", s.consoleSignOut)

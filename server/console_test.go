@@ -26,10 +26,14 @@ var consoleCalls = []struct{ method, path string }{
 	{http.MethodGet, "/console/api/unknown"},
 }
 
+// consoleHeader is the header the console's own client sends with each
+// call, and a plain HTML form cannot.
+const consoleHeader = "X-Portico-Console"
+
 // signIn signs in to the console and returns the session cookie.
 func (h *harness) signIn(secret string) *http.Cookie {
 	h.t.Helper()
-	r := h.do(http.MethodPost, "/console/api/sign-in", "", map[string]string{"secret": secret})
+	r := h.do(http.MethodPost, "/console/api/sign-in", "", map[string]string{"secret": secret}, consoleHeader, "1")
 	expectStatus(h.t, r, http.StatusOK)
 	for _, c := range (&http.Response{Header: r.Header}).Cookies() {
 		if c.Name == "portico_console" {
@@ -41,6 +45,27 @@ func (h *harness) signIn(secret string) *http.Cookie {
 }
 
 func cookieHeader(c *http.Cookie) []string { return []string{"Cookie", c.Name + "=" + c.Value} }
+
+// asConsole is what the console's client sends with a session: the cookie,
+// its header and a JSON body (an empty one is sent as {}).
+func asConsole(c *http.Cookie) []string {
+	return append(cookieHeader(c), consoleHeader, "1", "Content-Type", "application/json")
+}
+
+// consoleWrites are the console API's calls that change something, with a
+// body each would accept.
+var consoleWrites = []struct {
+	method, path string
+	body         any
+}{
+	{http.MethodPost, "/console/api/sign-in", map[string]string{"secret": secretKey}},
+	{http.MethodPost, "/console/api/sign-out", map[string]string{}},
+	{http.MethodPost, "/console/api/addons/extra-seats/archive", map[string]string{}},
+	{http.MethodPost, "/console/api/plans/pro/archive", map[string]string{}},
+	{http.MethodPost, "/console/api/products/acme/archive", map[string]string{}},
+	{http.MethodPost, "/console/api/catalog/versions/1/restore", map[string]string{}},
+	{http.MethodPut, "/console/api/catalog", map[string]any{"features": []any{}, "products": []any{}, "plans": []any{}, "addons": []any{}}},
+}
 
 func TestConsoleRefusesMissingWrongAndPortalSessions(t *testing.T) {
 	h := newHarness(t)
@@ -65,7 +90,7 @@ func TestConsoleRefusesMissingWrongAndPortalSessions(t *testing.T) {
 	before := h.backend(http.MethodGet, "/api/v1/catalog", nil)
 	for _, w := range wrongs {
 		for _, c := range consoleCalls {
-			r := h.do(c.method, c.path, w.token, nil, w.headers...)
+			r := h.do(c.method, c.path, w.token, "{}", append([]string{consoleHeader, "1"}, w.headers...)...)
 			if r.Status != http.StatusUnauthorized {
 				t.Errorf("%s with %s: %s, want 401", c.method, c.path, w.name)
 			}
@@ -81,12 +106,12 @@ func TestConsoleRefusesMissingWrongAndPortalSessions(t *testing.T) {
 
 func TestConsoleSignInSetsAStrictHttpOnlyCookieAndSignOutClearsIt(t *testing.T) {
 	h := newHarness(t, func(s *server.Server) { s.ConsolePassword = "correct horse" })
-	r := h.do(http.MethodPost, "/console/api/sign-in", "", map[string]string{"secret": "sk_wrong"})
+	r := h.do(http.MethodPost, "/console/api/sign-in", "", map[string]string{"secret": "sk_wrong"}, consoleHeader, "1")
 	expectProblem(t, r, http.StatusUnauthorized, "secret")
 	if r.Header.Get("Set-Cookie") != "" {
 		t.Errorf("a refused sign-in set a cookie: %s", r.Header.Get("Set-Cookie"))
 	}
-	r = h.do(http.MethodPost, "/console/api/sign-in", "", map[string]string{})
+	r = h.do(http.MethodPost, "/console/api/sign-in", "", map[string]string{}, consoleHeader, "1")
 	expectStatus(t, r, http.StatusUnprocessableEntity)
 
 	c := h.signIn(secretKey)
@@ -104,7 +129,7 @@ func TestConsoleSignInSetsAStrictHttpOnlyCookieAndSignOutClearsIt(t *testing.T) 
 	pw := h.signIn("correct horse")
 	expectStatus(t, h.do(http.MethodGet, "/console/api/session", "", nil, cookieHeader(pw)...), http.StatusOK)
 
-	r = h.do(http.MethodPost, "/console/api/sign-out", "", nil, cookieHeader(c)...)
+	r = h.do(http.MethodPost, "/console/api/sign-out", "", "{}", asConsole(c)...)
 	expectStatus(t, r, http.StatusOK)
 	out := (&http.Response{Header: r.Header}).Cookies()
 	if len(out) != 1 || out[0].Name != "portico_console" || out[0].MaxAge >= 0 || out[0].Value != "" {
@@ -116,17 +141,24 @@ func TestConsoleChangesComeFromTheConsolesOwnPages(t *testing.T) {
 	h := newHarness(t)
 	c := h.signIn(secretKey)
 	before := h.backend(http.MethodGet, "/api/v1/catalog", nil)
-	headers := append(cookieHeader(c), "Sec-Fetch-Site", "cross-site")
-	r := h.do(http.MethodPost, "/console/api/addons/extra-seats/archive", "", nil, headers...)
+	headers := append(asConsole(c), "Sec-Fetch-Site", "cross-site")
+	r := h.do(http.MethodPost, "/console/api/addons/extra-seats/archive", "", "{}", headers...)
 	expectStatus(t, r, http.StatusForbidden)
-	headers = append(cookieHeader(c), "Origin", "https://evil.example")
-	r = h.do(http.MethodPost, "/console/api/addons/extra-seats/archive", "", nil, headers...)
+	headers = append(asConsole(c), "Origin", "https://evil.example")
+	r = h.do(http.MethodPost, "/console/api/addons/extra-seats/archive", "", "{}", headers...)
 	expectStatus(t, r, http.StatusForbidden)
+	// The same host over plain http is another origin than Portico's
+	// https one: a page served there (by anyone on the network path) must
+	// not act in the console.
+	host := strings.TrimPrefix(h.hs.URL, "http://")
+	headers = append(asConsole(c), "Origin", "http://"+host)
+	r = h.do(http.MethodPost, "/console/api/addons/extra-seats/archive", "", "{}", headers...)
+	expectProblem(t, r, http.StatusForbidden)
 	if after := h.backend(http.MethodGet, "/api/v1/catalog", nil); string(after.Body) != string(before.Body) {
 		t.Error("a cross-site console call changed the catalog")
 	}
-	headers = append(cookieHeader(c), "Sec-Fetch-Site", "same-origin")
-	r = h.do(http.MethodPost, "/console/api/addons/extra-seats/archive", "", nil, headers...)
+	headers = append(asConsole(c), "Sec-Fetch-Site", "same-origin", "Origin", "https://"+host)
+	r = h.do(http.MethodPost, "/console/api/addons/extra-seats/archive", "", "{}", headers...)
 	expectStatus(t, r, http.StatusOK)
 	if v, _ := r.get("addons.0.archived"); v != true {
 		t.Errorf("archive from the console: %s", r)
@@ -135,6 +167,61 @@ func TestConsoleChangesComeFromTheConsolesOwnPages(t *testing.T) {
 	if by, _ := vs.get("versions.0.by"); by != "console" {
 		t.Errorf("the console's change is recorded as by %v: %s", by, vs)
 	}
+}
+
+// A console write must carry the console's header, which a plain HTML form
+// (the one kind of cross-site request a browser sends without asking)
+// cannot: without it, every write, sign-in and sign-out included, is
+// refused and changes nothing.
+func TestConsoleWritesNeedTheConsolesHeader(t *testing.T) {
+	h := newHarness(t)
+	c := h.signIn(secretKey)
+	before := h.backend(http.MethodGet, "/api/v1/catalog", nil)
+	for _, w := range consoleWrites {
+		for _, value := range []string{"", "0"} {
+			headers := append(cookieHeader(c), "Content-Type", "application/json")
+			if value != "" {
+				headers = append(headers, consoleHeader, value)
+			}
+			r := h.do(w.method, w.path, "", w.body, headers...)
+			p := expectProblem(t, r, http.StatusForbidden)
+			if !strings.Contains(p.Detail, consoleHeader+": 1") {
+				t.Errorf("%s: the refusal does not name the header: %q", r, p.Detail)
+			}
+			if r.Header.Get("Set-Cookie") != "" {
+				t.Errorf("%s: a refused call set a cookie", r)
+			}
+		}
+	}
+	if after := h.backend(http.MethodGet, "/api/v1/catalog", nil); string(after.Body) != string(before.Body) {
+		t.Error("console writes without the header changed the catalog")
+	}
+	expectStatus(t, h.do(http.MethodGet, "/console/api/session", "", nil, cookieHeader(c)...), http.StatusOK)
+	r := h.do(http.MethodPost, "/console/api/addons/extra-seats/archive", "", "{}", asConsole(c)...)
+	expectStatus(t, r, http.StatusOK)
+}
+
+// Console writes take JSON only: a body that a form or a plain text
+// request can send is refused with 415 before it is read.
+func TestConsoleWritesTakeJSONOnly(t *testing.T) {
+	h := newHarness(t)
+	c := h.signIn(secretKey)
+	before := h.backend(http.MethodGet, "/api/v1/catalog", nil)
+	for _, w := range consoleWrites {
+		for _, ct := range []string{"text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded",
+			"multipart/form-data; boundary=x", "application/jsonp", "application/octet-stream"} {
+			r := h.do(w.method, w.path, "", w.body, append(cookieHeader(c), consoleHeader, "1", "Content-Type", ct)...)
+			p := expectProblem(t, r, http.StatusUnsupportedMediaType)
+			if !strings.Contains(p.Detail, "application/json") {
+				t.Errorf("%s as %s: the refusal does not say what is accepted: %q", r, ct, p.Detail)
+			}
+		}
+	}
+	if after := h.backend(http.MethodGet, "/api/v1/catalog", nil); string(after.Body) != string(before.Body) {
+		t.Error("console writes that were not JSON changed the catalog")
+	}
+	headers := append(cookieHeader(c), consoleHeader, "1", "Content-Type", "application/json; charset=utf-8")
+	expectStatus(t, h.do(http.MethodPost, "/console/api/addons/extra-seats/archive", "", "{}", headers...), http.StatusOK)
 }
 
 func TestConsolePagesOpenOnlyWithASession(t *testing.T) {

@@ -35,6 +35,9 @@ var kindStatus = map[portico.Kind]int{
 	portico.KindUnavailable:  http.StatusServiceUnavailable,
 	portico.KindTooLarge:     http.StatusRequestEntityTooLarge,
 	portico.KindStale:        http.StatusPreconditionFailed,
+
+	portico.KindUnsupportedMedia: http.StatusUnsupportedMediaType,
+	portico.KindTooManyRequests:  http.StatusTooManyRequests,
 }
 
 var kindType = map[portico.Kind]string{
@@ -46,6 +49,9 @@ var kindType = map[portico.Kind]string{
 	portico.KindUnavailable:  "unavailable",
 	portico.KindTooLarge:     "too-large",
 	portico.KindStale:        "stale",
+
+	portico.KindUnsupportedMedia: "unsupported-media-type",
+	portico.KindTooManyRequests:  "too-many-requests",
 }
 
 // tagged is an answer with its entity tag (the catalog's version), which a
