@@ -62,7 +62,7 @@ func (s *Server) consoleSignedIn(r *http.Request) bool {
 		return false
 	}
 	exp, err := strconv.ParseInt(parts[1], 10, 64)
-	if err != nil || time.Now().Unix() >= exp {
+	if err != nil || s.wallTime().Unix() >= exp {
 		return false
 	}
 	return hmac.Equal([]byte(parts[2]), []byte(s.consoleMAC(exp)))
@@ -154,8 +154,14 @@ type signInRequest struct {
 	Secret string `json:"secret" validate:"required,max=512"`
 }
 
+// MinConsolePassword is the fewest characters a console password may
+// have: with the sign-in throttle, guessing twelve characters would take
+// longer than anyone has.
+const MinConsolePassword = 12
+
 // consoleSignIn checks the secret key, or the console password when one is
-// set, and answers with the session cookie.
+// set, and answers with the session cookie. Failed attempts are throttled
+// per client address and in all, and logged (without what was tried).
 func (s *Server) consoleSignIn(w http.ResponseWriter, r *http.Request) {
 	body, err := readBody(r)
 	if err != nil {
@@ -167,15 +173,27 @@ func (s *Server) consoleSignIn(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.Log, err)
 		return
 	}
+	limits, address := s.SignInLimits.withDefaults(), clientAddress(r)
+	// The attempt is counted before the secret is checked, so that
+	// parallel guesses cannot overtake the count, and one refused now
+	// learns nothing of the secret.
+	if wait := s.signIns.admit(limits, address, s.wallTime()); wait > 0 {
+		retry := int64((wait + time.Second - 1) / time.Second)
+		w.Header().Set("Retry-After", strconv.FormatInt(retry, 10))
+		writeError(w, r, s.Log, &portico.Error{Kind: portico.KindTooManyRequests, Title: "Too many failed sign-ins",
+			Detail: "Too many failed sign-ins: try again in " + strconv.FormatInt(retry, 10) + " seconds."})
+		return
+	}
 	if !s.consoleSecret(req.Secret) {
-		// A short pause makes guessing slow without locking anyone out.
-		time.Sleep(300 * time.Millisecond)
+		// The throttle bounds these lines too.
+		s.Log.WarnContext(r.Context(), "console sign-in failed: not the secret key or the console password", "address", address)
 		writeError(w, r, s.Log, &portico.Error{Kind: portico.KindUnauthorized, Title: "Unauthorized",
 			Detail: "That is not the backend secret key or the console password.",
 			Fields: []portico.FieldError{{Field: "secret", Message: "is not the backend secret key or the console password"}}})
 		return
 	}
-	expires := time.Now().Add(ConsoleTTL)
+	s.signIns.succeeded(limits, address)
+	expires := s.wallTime().Add(ConsoleTTL)
 	http.SetCookie(w, s.sessionCookie(s.consoleToken(expires), expires))
 	writeJSON(w, r, s.Log, http.StatusOK, consoleSession{SignedIn: true, ExpiresAt: expires.UTC().Truncate(time.Second)})
 }

@@ -40,9 +40,26 @@ type Server struct {
 	// SessionTTL is a portal session's default lifetime.
 	SessionTTL time.Duration
 	// ConsolePassword, when set, signs in to the console besides the
-	// secret key.
+	// secret key (MinConsolePassword characters at least).
 	ConsolePassword string
-	Log             *slog.Logger
+	// SignInLimits bound failed console sign-ins per client address and
+	// in all.
+	SignInLimits SignInLimits
+	// WallClock tells console sessions and the sign-in throttle the time
+	// (clock.Real when nil): the test clock moves subscriptions, not
+	// sign-ins.
+	WallClock portico.Clock
+	Log       *slog.Logger
+
+	signIns signInThrottle
+}
+
+// wallTime is the real time, as WallClock tells it.
+func (s *Server) wallTime() time.Time {
+	if s.WallClock == nil {
+		return clock.Real{}.Now()
+	}
+	return s.WallClock.Now()
 }
 
 // Handler returns the server's routes.

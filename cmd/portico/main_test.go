@@ -59,11 +59,13 @@ func TestServeRefusesBadSettings(t *testing.T) {
 		"invalid catalog":      {"PORTICO_CATALOG", bad},
 		"unreachable postgres": {"PORTICO_DATABASE_URL", "postgres://nobody@127.0.0.1:1/portico?connect_timeout=2"},
 		"bad interval":         {"PORTICO_SCHEDULER_INTERVAL", "soon"},
+		"short password":       {"PORTICO_CONSOLE_PASSWORD", "hunter2hunt"},
 	}
 	wants := map[string]string{
 		"invalid catalog":      "features[0].resetPeriod: is required",
 		"unreachable postgres": "PORTICO_DATABASE_URL",
 		"bad interval":         "PORTICO_SCHEDULER_INTERVAL",
+		"short password":       "PORTICO_CONSOLE_PASSWORD: must be at least 12 characters, not 11",
 	}
 	for name, kv := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -203,18 +205,23 @@ func TestServeDemoPrintsWorkingPortalURLs(t *testing.T) {
 }
 
 // A key the operator supplies is never printed, not even in part: the
-// banner's example call names the variable instead. A generated key is
-// printed, since nothing else tells it.
+// banner's example call names the variable instead (a generated key is
+// printed, since nothing else tells it). Nor is the console password, of
+// the shortest length accepted.
 func TestServeNeverPrintsASuppliedKey(t *testing.T) {
-	const supplied = "sk_supplied_9f3c2a7e41d05b86"
+	const supplied, password = "sk_supplied_9f3c2a7e41d05b86", "twelve-chars"
 	t.Setenv("PORTICO_SECRET_KEY", supplied)
+	t.Setenv("PORTICO_CONSOLE_PASSWORD", password)
 	t.Setenv("PORTICO_DATA", t.TempDir())
 	t.Setenv("PORTICO_ADDR", "127.0.0.1:0")
 	t.Setenv("PORTICO_DEMO", "1")
 	b := startServe(t)
 	defer b.stop()
-	if strings.Contains(b.text, supplied[:len("sk_s")]) {
-		t.Errorf("the banner shows the supplied key:\n%s", b.text)
+	if strings.Contains(b.text, supplied[:len("sk_s")]) || strings.Contains(b.text, password) {
+		t.Errorf("the banner shows the supplied key or password:\n%s", b.text)
+	}
+	if !strings.Contains(b.text, "or PORTICO_CONSOLE_PASSWORD") {
+		t.Errorf("the banner does not offer the console password:\n%s", b.text)
 	}
 	if !strings.Contains(b.text, `curl -H "Authorization: Bearer $PORTICO_SECRET_KEY" `) {
 		t.Errorf("the example call does not name PORTICO_SECRET_KEY:\n%s", b.text)

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/billing"
@@ -32,7 +33,7 @@ import (
 // config is the server's settings, read from the environment.
 type config struct {
 	Addr, PublicURL, DataDir, DatabaseURL, SecretKey, CatalogFile string
-	WebDir                                                        string
+	WebDir, ConsolePassword                                       string
 	EmbedOrigins, CORSOrigins                                     []string
 	Demo, TestClock                                               bool
 	SchedulerEvery                                                time.Duration
@@ -48,6 +49,12 @@ func loadConfig() (config, error) {
 		Demo:        os.Getenv("PORTICO_DEMO") == "1",
 		TestClock:   os.Getenv("PORTICO_TEST_CLOCK") == "1",
 		WebDir:      env("PORTICO_WEB", "web"),
+
+		ConsolePassword: os.Getenv("PORTICO_CONSOLE_PASSWORD"),
+	}
+	if n := utf8.RuneCountInString(c.ConsolePassword); n > 0 && n < server.MinConsolePassword {
+		return c, fmt.Errorf("PORTICO_CONSOLE_PASSWORD: must be at least %d characters, not %d (or unset, to sign in to the console with the backend API key only)",
+			server.MinConsolePassword, n)
 	}
 	var err error
 	if c.EmbedOrigins, err = origins("PORTICO_EMBED_ORIGINS"); err != nil {
@@ -129,7 +136,7 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 	}
 	srv := &server.Server{Engine: eng, Store: store, Sessions: session.NewSigner(key), SecretKey: key,
 		PublicURL: cfg.PublicURL, TestClock: testClock, SessionTTL: time.Hour, Log: log, CORSOrigins: cfg.CORSOrigins,
-		ConsolePassword: os.Getenv("PORTICO_CONSOLE_PASSWORD")}
+		ConsolePassword: cfg.ConsolePassword}
 	if shared, ok := store.(portico.SharedClock); ok && testClock != nil {
 		srv.SharedClock = shared
 	}
