@@ -77,6 +77,15 @@ type Tx interface {
 	Idempotency(scope, key string) (*IdempotencyRecord, error)
 	PutIdempotency(r *IdempotencyRecord) error
 	DeleteIdempotency(scope, key string) error
+
+	// Console sessions are signed, not stored, so that every replica
+	// accepts them; signing out records the session's ID here, and every
+	// replica refuses it until it expires. Revoking one twice is no error.
+	// PruneConsoleRevocations forgets those that had expired by t: their
+	// session is refused for its age alone.
+	RevokeConsoleSession(id string, expires time.Time) error
+	ConsoleSessionRevoked(id string) (bool, error)
+	PruneConsoleRevocations(t time.Time) error
 }
 
 // CatalogChange says who saved a catalog version, when and why.

@@ -319,3 +319,17 @@ func (t *tx) PutIdempotency(r *portico.IdempotencyRecord) error {
 func (t *tx) DeleteIdempotency(scope, key string) error {
 	return t.exec(`DELETE FROM idempotency WHERE scope = $1 AND key = $2`, scope, key)
 }
+
+func (t *tx) RevokeConsoleSession(id string, expires time.Time) error {
+	return t.exec(`INSERT INTO console_revocations (id, expires_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING`, id, expires.UnixNano())
+}
+
+func (t *tx) ConsoleSessionRevoked(id string) (bool, error) {
+	var ok bool
+	err := t.tx.QueryRow(t.ctx, `SELECT EXISTS (SELECT 1 FROM console_revocations WHERE id = $1)`, id).Scan(&ok)
+	return ok, err
+}
+
+func (t *tx) PruneConsoleRevocations(at time.Time) error {
+	return t.exec(`DELETE FROM console_revocations WHERE expires_at <= $1`, at.UnixNano())
+}

@@ -372,3 +372,17 @@ func (t *tx) PutIdempotency(r *portico.IdempotencyRecord) error {
 func (t *tx) DeleteIdempotency(scope, key string) error {
 	return t.exec(`DELETE FROM idempotency WHERE scope = ? AND key = ?`, scope, key)
 }
+
+func (t *tx) RevokeConsoleSession(id string, expires time.Time) error {
+	return t.exec(`INSERT INTO console_revocations (id, expires_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`, id, expires.UnixNano())
+}
+
+func (t *tx) ConsoleSessionRevoked(id string) (bool, error) {
+	var n int
+	err := t.queryRow(`SELECT COUNT(*) FROM console_revocations WHERE id = ?`, id).Scan(&n)
+	return n > 0, err
+}
+
+func (t *tx) PruneConsoleRevocations(at time.Time) error {
+	return t.exec(`DELETE FROM console_revocations WHERE expires_at <= ?`, at.UnixNano())
+}

@@ -43,6 +43,7 @@ func Run(t *testing.T, newDB NewDatabase) {
 		{"Snapshots", snapshots},
 		{"TouchedCustomers", touchedCustomers},
 		{"IdempotencyRecords", idempotencyRecords},
+		{"ConsoleRevocations", consoleRevocations},
 		{"WritersDoNotInterleave", writersDoNotInterleave},
 		{"ViewSeesOneSnapshot", viewSeesOneSnapshot},
 		{"BillingLinksAndEvents", billingLinksAndEvents},
@@ -542,6 +543,46 @@ func idempotencyRecords(t *testing.T, open Opener) {
 	update(t, s, func(tx portico.Tx) error { return tx.DeleteIdempotency("sk", "k1") })
 	if err := s.View(ctx, func(tx portico.Tx) error { _, err := tx.Idempotency("sk", "k1"); return err }); !errors.Is(err, portico.ErrNotFound) {
 		t.Errorf("a deleted record: %v, want ErrNotFound", err)
+	}
+}
+
+// A console session signed out through one store (replica) is refused
+// through the other until it expires; then it is pruned. A rolled-back
+// sign-out revokes nothing.
+func consoleRevocations(t *testing.T, open Opener) {
+	a, b := open(t), open(t)
+	revoked := func(s portico.Store, id string) bool {
+		t.Helper()
+		return view(t, s, func(tx portico.Tx) (bool, error) { return tx.ConsoleSessionRevoked(id) })
+	}
+	if revoked(a, "s1") {
+		t.Fatal("a session is revoked before any sign-out")
+	}
+	update(t, a, func(tx portico.Tx) error {
+		return errors.Join(tx.RevokeConsoleSession("s1", t0.Add(time.Hour)), tx.RevokeConsoleSession("s2", t0.Add(2*time.Hour)))
+	})
+	update(t, b, func(tx portico.Tx) error { return tx.RevokeConsoleSession("s1", t0.Add(time.Hour)) })
+	if !revoked(b, "s1") || !revoked(b, "s2") || revoked(b, "s3") {
+		t.Errorf("after signing out s1 and s2, the other store sees s1 %v, s2 %v, s3 %v", revoked(b, "s1"), revoked(b, "s2"), revoked(b, "s3"))
+	}
+	err := a.Update(ctx, func(tx portico.Tx) error {
+		if err := tx.RevokeConsoleSession("s4", t0.Add(time.Hour)); err != nil {
+			return err
+		}
+		return errors.New("rolled back")
+	})
+	if err == nil || revoked(b, "s4") {
+		t.Errorf("a rolled-back sign-out: %v, revoked %v", err, revoked(b, "s4"))
+	}
+	// s1 expires at t0+1h: from then on it is refused for its age, and
+	// its revocation is forgotten; s2's is kept.
+	update(t, b, func(tx portico.Tx) error { return tx.PruneConsoleRevocations(t0.Add(time.Hour - time.Nanosecond)) })
+	if !revoked(a, "s1") {
+		t.Error("a revocation was pruned before its session expired")
+	}
+	update(t, b, func(tx portico.Tx) error { return tx.PruneConsoleRevocations(t0.Add(time.Hour)) })
+	if revoked(a, "s1") || !revoked(a, "s2") {
+		t.Errorf("pruned at s1's expiry: s1 revoked %v (want false), s2 %v (want true)", revoked(a, "s1"), revoked(a, "s2"))
 	}
 }
 
