@@ -3,9 +3,11 @@ package server
 import (
 	"context"
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"fmt"
 	"mime"
 	"net/http"
 	"net/url"
@@ -18,9 +20,10 @@ import (
 )
 
 // The console's session lives in one cookie, signed rather than stored, so
-// every replica accepts it. It opens the console's own API only: the
-// backend API still wants the secret key, and no portal session opens the
-// console.
+// every replica accepts it; signing out records its ID in the store, so
+// every replica refuses it from then on. It opens the console's own API
+// only: the backend API still wants the secret key, and no portal session
+// opens the console.
 const (
 	consoleCookie = "portico_console"
 	// ConsoleTTL is how long a console sign-in lasts.
@@ -37,41 +40,74 @@ func (s *Server) consoleKey() []byte {
 	return m.Sum(nil)
 }
 
-func (s *Server) consoleMAC(expires int64) string {
+func (s *Server) consoleMAC(id string, expires int64) string {
 	m := hmac.New(sha256.New, s.consoleKey())
-	m.Write([]byte("console|" + strconv.FormatInt(expires, 10)))
+	m.Write([]byte("console|" + strconv.FormatInt(expires, 10) + "|" + id))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
-// consoleToken is a session cookie's value, valid until expires.
-func (s *Server) consoleToken(expires time.Time) string {
-	exp := expires.Unix()
-	return "cs1." + strconv.FormatInt(exp, 10) + "." + s.consoleMAC(exp)
+// newConsoleToken is a new session's cookie value, valid until expires:
+// "cs2.<expiry>.<ID>.<MAC>". The random ID tells sessions apart, so that
+// signing out ends this one and no other.
+func (s *Server) newConsoleToken(expires time.Time) string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	id, exp := base64.RawURLEncoding.EncodeToString(b), expires.Unix()
+	return "cs2." + strconv.FormatInt(exp, 10) + "." + id + "." + s.consoleMAC(id, exp)
+}
+
+// consoleClaim is what a valid session cookie says.
+type consoleClaim struct {
+	id      string
+	expires time.Time
+}
+
+// consoleClaimOf reads the request's session cookie: ok when it is signed
+// with the console's key and unexpired. The real clock decides expiry:
+// the test clock moves subscriptions, not sign-ins.
+func (s *Server) consoleClaimOf(r *http.Request) (consoleClaim, bool) {
+	c, err := r.Cookie(consoleCookie)
+	if err != nil {
+		return consoleClaim{}, false
+	}
+	parts := strings.Split(c.Value, ".")
+	if len(parts) != 4 || parts[0] != "cs2" {
+		return consoleClaim{}, false
+	}
+	exp, err := strconv.ParseInt(parts[1], 10, 64)
+	if err != nil || s.wallTime().Unix() >= exp || !hmac.Equal([]byte(parts[3]), []byte(s.consoleMAC(parts[2], exp))) {
+		return consoleClaim{}, false
+	}
+	return consoleClaim{id: parts[2], expires: time.Unix(exp, 0)}, true
 }
 
 // consoleSignedIn reports whether the request carries a valid, unexpired
-// console session cookie. The real clock decides expiry: the test clock
-// moves subscriptions, not sign-ins.
-func (s *Server) consoleSignedIn(r *http.Request) bool {
-	c, err := r.Cookie(consoleCookie)
+// console session that was not signed out.
+func (s *Server) consoleSignedIn(r *http.Request) (bool, error) {
+	c, ok := s.consoleClaimOf(r)
+	if !ok {
+		return false, nil
+	}
+	var revoked bool
+	err := s.Store.View(r.Context(), func(tx portico.Tx) error {
+		var err error
+		revoked, err = tx.ConsoleSessionRevoked(c.id)
+		return err
+	})
 	if err != nil {
-		return false
+		return false, fmt.Errorf("read the console session's revocation: %w", err)
 	}
-	parts := strings.Split(c.Value, ".")
-	if len(parts) != 3 || parts[0] != "cs1" {
-		return false
-	}
-	exp, err := strconv.ParseInt(parts[1], 10, 64)
-	if err != nil || s.wallTime().Unix() >= exp {
-		return false
-	}
-	return hmac.Equal([]byte(parts[2]), []byte(s.consoleMAC(exp)))
+	return !revoked, nil
 }
 
 // consoleAuth admits console API calls with a valid session cookie. What a
 // write must show besides is checked before, by guardConsoleWrites.
 func (s *Server) consoleAuth(r *http.Request) (*principal, error) {
-	if !s.consoleSignedIn(r) {
+	signedIn, err := s.consoleSignedIn(r)
+	if err != nil {
+		return nil, err
+	}
+	if !signedIn {
 		return nil, unauthorized("Sign in to the console first.")
 	}
 	return &principal{console: true}, nil
@@ -194,7 +230,7 @@ func (s *Server) consoleSignIn(w http.ResponseWriter, r *http.Request) {
 	}
 	s.signIns.succeeded(limits, address)
 	expires := s.wallTime().Add(ConsoleTTL)
-	http.SetCookie(w, s.sessionCookie(s.consoleToken(expires), expires))
+	http.SetCookie(w, s.sessionCookie(s.newConsoleToken(expires), expires))
 	writeJSON(w, r, s.Log, http.StatusOK, consoleSession{SignedIn: true, ExpiresAt: expires.UTC().Truncate(time.Second)})
 }
 
@@ -219,10 +255,35 @@ func (s *Server) sessionCookie(value string, expires time.Time) *http.Cookie {
 	return c
 }
 
-// consoleSignOut clears the session cookie.
+// consoleSignOut ends the session on every replica, not only in this
+// browser: a copy of the cookie is refused from now on. The cookie is
+// cleared only once that is recorded, so a failed sign-out can be tried
+// again.
 func (s *Server) consoleSignOut(w http.ResponseWriter, r *http.Request) {
+	if c, ok := s.consoleClaimOf(r); ok {
+		if err := s.revokeConsoleSession(r.Context(), c); err != nil {
+			writeError(w, r, s.Log, err)
+			return
+		}
+	}
 	http.SetCookie(w, s.sessionCookie("", time.Time{}))
 	writeJSON(w, r, s.Log, http.StatusOK, consoleSession{})
+}
+
+// revokeConsoleSession records a signed-out session until it expires. The
+// record is only ever added to here, so here the ones whose session has
+// expired since are pruned: what is kept is at most the sign-outs of the
+// last ConsoleTTL.
+func (s *Server) revokeConsoleSession(ctx context.Context, c consoleClaim) error {
+	return s.Store.Update(ctx, func(tx portico.Tx) error {
+		if err := tx.RevokeConsoleSession(c.id, c.expires); err != nil {
+			return fmt.Errorf("revoke the console session: %w", err)
+		}
+		if err := tx.PruneConsoleRevocations(s.wallTime()); err != nil {
+			return fmt.Errorf("prune the console's revocations: %w", err)
+		}
+		return nil
+	})
 }
 
 type consoleSession struct {
@@ -254,8 +315,8 @@ func (s *Server) consoleRoutes(root *http.ServeMux) {
 	mux.Handle("GET /console/api/catalog/versions/{n}", s.endpoint(c, s.catalogVersion))
 	mux.Handle("POST /console/api/catalog/versions/{n}/restore", s.endpoint(c, s.restoreCatalog))
 	mux.Handle("/console/api/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.consoleSignedIn(r) {
-			writeError(w, r, s.Log, unauthorized("Sign in to the console first."))
+		if _, err := s.consoleAuth(r); err != nil {
+			writeError(w, r, s.Log, err)
 			return
 		}
 		writeError(w, r, s.Log, &portico.Error{Kind: portico.KindNotFound, Title: "Not found",

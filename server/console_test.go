@@ -1,12 +1,15 @@
 package server_test
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/clock"
 	"github.com/portico-dev/portico/server"
 )
 
@@ -74,14 +77,16 @@ func TestConsoleRefusesMissingWrongAndPortalSessions(t *testing.T) {
 	future := strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10)
 	past := strconv.FormatInt(time.Now().Add(-time.Hour).Unix(), 10)
 	good := h.signIn(secretKey)
-	expired := "cs1." + past + "." + strings.Split(good.Value, ".")[2]
+	parts := strings.Split(good.Value, ".") // cs2.<expiry>.<ID>.<MAC>
+	expired := "cs2." + past + "." + parts[2] + "." + parts[3]
 	wrongs := []struct {
 		name    string
 		token   string
 		headers []string
 	}{
 		{"no session", "", nil},
-		{"a forged cookie", "", []string{"Cookie", "portico_console=cs1." + future + ".bm90LWEtbWFj"}},
+		{"a forged cookie", "", []string{"Cookie", "portico_console=cs2." + future + "." + parts[2] + ".bm90LWEtbWFj"}},
+		{"another session's MAC", "", []string{"Cookie", "portico_console=cs2." + parts[1] + ".b3RoZXItaWQ." + parts[3]}},
 		{"an expired cookie", "", []string{"Cookie", "portico_console=" + expired}},
 		{"a portal session as bearer", portal, nil},
 		{"a portal session as cookie", "", []string{"Cookie", "portico_console=" + portal}},
@@ -309,4 +314,66 @@ func TestCatalogVersionsThroughTheBackendAPI(t *testing.T) {
 	}
 	h.backend(http.MethodPost, "/api/v1/customers", map[string]string{"id": "ada"})
 	expectStatus(t, h.do(http.MethodGet, "/api/v1/catalog/versions", h.session("ada", "", ""), nil), http.StatusForbidden)
+}
+
+// Signing out ends the session on the server, on every replica: a copy of
+// the cookie taken before (a stolen one) is refused by the API and the
+// pages, while other sessions go on. A revocation is pruned once its
+// session would have expired anyway.
+func TestConsoleSignOutRevokesTheSessionOnEveryReplica(t *testing.T) {
+	wall := clock.NewFrozen(time.Now())
+	h := newHarness(t, withWallClock(wall))
+	other := h.replica()
+	pages := newWeb(t, other)
+	stolen, kept := h.signIn(secretKey), h.signIn(secretKey)
+	expectStatus(t, other.do(http.MethodGet, "/console/api/session", "", nil, cookieHeader(stolen)...), http.StatusOK)
+
+	expectStatus(t, h.do(http.MethodPost, "/console/api/sign-out", "", "{}", asConsole(stolen)...), http.StatusOK)
+	for name, srv := range map[string]*harness{"this replica": h, "another replica": other} {
+		expectProblem(t, srv.do(http.MethodGet, "/console/api/session", "", nil, cookieHeader(stolen)...), http.StatusUnauthorized)
+		expectProblem(t, srv.do(http.MethodPost, "/console/api/addons/extra-seats/archive", "", "{}", asConsole(stolen)...), http.StatusUnauthorized)
+		if r := srv.do(http.MethodGet, "/console/api/session", "", nil, cookieHeader(kept)...); r.Status != http.StatusOK {
+			t.Errorf("on %s, signing out one session ended another: %s", name, r)
+		}
+	}
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	req, _ := http.NewRequest(http.MethodGet, pages.URL+"/console/history", nil)
+	req.Header.Set("Cookie", stolen.Name+"="+stolen.Value)
+	res, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/console/sign-in") {
+		t.Errorf("a console page with a signed-out session: %d to %q, want 303 to the sign-in page", res.StatusCode, res.Header.Get("Location"))
+	}
+	// Signing out again with the copy changes nothing.
+	expectStatus(t, other.do(http.MethodPost, "/console/api/sign-out", "", "{}", asConsole(stolen)...), http.StatusOK)
+
+	// Once the stolen session would have expired, the next sign-out prunes
+	// its revocation: the cookie is refused for its age alone.
+	wall.Advance(server.ConsoleTTL)
+	latest := h.signIn(secretKey)
+	expectStatus(t, other.do(http.MethodPost, "/console/api/sign-out", "", "{}", asConsole(latest)...), http.StatusOK)
+	if revoked(t, h, stolen) || !revoked(t, h, latest) {
+		t.Errorf("after the next sign-out, the expired session's revocation is kept %v, the new one's %v; want false, true",
+			revoked(t, h, stolen), revoked(t, h, latest))
+	}
+	expectProblem(t, h.do(http.MethodGet, "/console/api/session", "", nil, cookieHeader(stolen)...), http.StatusUnauthorized)
+}
+
+// revoked reads from the store whether a session cookie's ID is revoked.
+func revoked(t *testing.T, h *harness, c *http.Cookie) bool {
+	t.Helper()
+	id := strings.Split(c.Value, ".")[2]
+	var out bool
+	err := h.srv.Store.View(context.Background(), func(tx portico.Tx) error {
+		var err error
+		out, err = tx.ConsoleSessionRevoked(id)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

@@ -70,6 +70,10 @@ type harness struct {
 	srv   *server.Server
 	hs    *httptest.Server
 	clock *clock.Test
+	// reopen opens another store on the harness's database, and opts are
+	// the server's options: replica serves the same data with them.
+	reopen func() portico.Store
+	opts   []option
 }
 
 type option func(*server.Server)
@@ -87,29 +91,44 @@ func newHarness(t *testing.T, opts ...option) *harness {
 
 func TestMain(m *testing.M) { pgtest.MainIfUsed(m) }
 
-// openStore opens a fresh store: a SQLite file, or a PostgreSQL database
-// when PORTICO_TEST_STORE=postgres.
-func openStore(t *testing.T) portico.Store {
+// newDatabase makes a fresh database, a SQLite file or a PostgreSQL
+// database when PORTICO_TEST_STORE=postgres, and returns how to open a
+// store on it: each call opens another, as another replica would.
+func newDatabase(t *testing.T) func() portico.Store {
 	t.Helper()
-	ctx := context.Background()
-	var st portico.Store
-	var err error
+	open := func(ctx context.Context, path string) (portico.Store, error) { return sqlite.Open(ctx, path) }
+	where := filepath.Join(t.TempDir(), "portico.db")
 	if pgtest.OnPostgres() {
-		st, err = postgres.Open(ctx, pgtest.URL(t))
-	} else {
-		st, err = sqlite.Open(ctx, filepath.Join(t.TempDir(), "portico.db"))
+		open = func(ctx context.Context, url string) (portico.Store, error) { return postgres.Open(ctx, url) }
+		where = pgtest.URL(t)
 	}
-	if err != nil {
-		t.Fatalf("open store: %v", err)
+	return func() portico.Store {
+		t.Helper()
+		st, err := open(context.Background(), where)
+		if err != nil {
+			t.Fatalf("open store: %v", err)
+		}
+		return st
 	}
-	return st
 }
 
 // newBareHarness is a server with no catalog applied yet.
 func newBareHarness(t *testing.T, opts ...option) *harness {
 	t.Helper()
-	st := openStore(t)
-	clk := clock.NewFrozen(t0)
+	return harnessOn(t, newDatabase(t), clock.NewFrozen(t0), opts...)
+}
+
+// replica is another server on the harness's database and clock, with the
+// same options, as another replica of Portico would be.
+func (h *harness) replica() *harness {
+	h.t.Helper()
+	return harnessOn(h.t, h.reopen, h.clock, h.opts...)
+}
+
+// harnessOn starts a server on a store that reopen opens.
+func harnessOn(t *testing.T, reopen func() portico.Store, clk *clock.Test, opts ...option) *harness {
+	t.Helper()
+	st := reopen()
 	srv := &server.Server{
 		Engine:     engine.New(st, clk),
 		Store:      st,
@@ -128,7 +147,7 @@ func newBareHarness(t *testing.T, opts ...option) *harness {
 		hs.Close()
 		st.Close()
 	})
-	return &harness{t: t, srv: srv, hs: hs, clock: clk}
+	return &harness{t: t, srv: srv, hs: hs, clock: clk, reopen: reopen, opts: opts}
 }
 
 // testLog sends the server's warnings and errors to the test log.

@@ -203,7 +203,12 @@ func (w *Web) pageHeaders(path string, next http.Handler) http.Handler {
 // page, and a signed-in one away from it.
 func (w *Web) consoleGate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		signedIn := w.API.consoleSignedIn(r)
+		signedIn, err := w.API.consoleSignedIn(r)
+		if err != nil {
+			w.API.Log.ErrorContext(r.Context(), "console page", "err", err)
+			http.Error(rw, "The console is unavailable: its sessions cannot be read. Try again shortly.", http.StatusServiceUnavailable)
+			return
+		}
 		switch {
 		case r.URL.Path == consoleSignIn && signedIn:
 			http.Redirect(rw, r, consolePrefix, http.StatusSeeOther)
