@@ -75,10 +75,7 @@ func (c *CustomerPortal) WithPaywall(ui app.UI) *CustomerPortal { c.PaywallSlot 
 func (c *CustomerPortal) shown(name string) bool { return !slices.Contains(c.HiddenIDs, name) }
 
 func (c *CustomerPortal) Render() app.UI {
-	prefix := c.Prefix
-	if prefix == "" {
-		prefix = "portico"
-	}
+	prefix := ClassPrefix(c.Prefix)
 	plans := c.PaywallSlot
 	if plans == nil {
 		plans = &Paywall{}

@@ -165,16 +165,18 @@ func (w *Web) Handler() http.Handler {
 // nothing the page does not need, and framing limited to Portico itself
 // (plus the embed origins on /embed/ pages).
 func (w *Web) pageHeaders(path string, next http.Handler) http.Handler {
-	ancestors := "'self'"
+	// The portal's and embeds' forms are handled by the client: no form on
+	// them may submit anywhere, which also defeats an injected one.
+	ancestors, forms := "'self'", "'none'"
 	if path == consolePrefix {
-		ancestors = "'none'"
+		ancestors, forms = "'none'", "'self'"
 	}
 	if strings.HasPrefix(path, "/embed/") && len(w.EmbedOrigins) > 0 {
 		ancestors += " " + strings.Join(w.EmbedOrigins, " ")
 	}
 	csp := "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; " +
 		"img-src 'self' data:; connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'none'; " +
-		"form-action 'self'; frame-ancestors " + ancestors
+		"form-action " + forms + "; frame-ancestors " + ancestors
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		h := rw.Header()
 		h.Set("Content-Security-Policy", csp)
