@@ -266,6 +266,8 @@ type Preview struct {
 	NextBill     *Bill             `json:"nextBill"`
 	Gained       []EntitlementLine `json:"gained"`
 	Lost         []EntitlementLine `json:"lost"`
+	// DroppedAddons are the current add-ons the change removes.
+	DroppedAddons []AddonView `json:"droppedAddons"`
 	// BelowUsage lists features whose new limit is below current usage.
 	BelowUsage []string `json:"belowUsage,omitempty"`
 	// UsageReset reports whether metered usage restarts from zero.

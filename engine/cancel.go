@@ -102,7 +102,8 @@ func (o *op) cancel(c *portico.Customer, s *portico.Subscription) int64 {
 	if product.Journey.AfterCancel == portico.AfterCancelDowngradeToFree && s.PlanID != product.Journey.FreePlanID {
 		toFree = product.Journey.FreePlanID
 	}
-	if product.Journey.Cancellation == portico.EndOfPeriod {
+	// A free plan has no paid period to run out: it ends now.
+	if product.Journey.Cancellation == portico.EndOfPeriod && s.Pricing != portico.PricingFree {
 		at := s.CurrentPeriodEnd
 		s.CancelAt = &at
 		s.ScheduledUpdates = []portico.ScheduledUpdate{{
@@ -127,7 +128,7 @@ func (o *op) end(c *portico.Customer, s *portico.Subscription, t time.Time, free
 		s.EndedAt = &t
 		return
 	}
-	o.moveTo(c, s, t, freePlanID, portico.Monthly, nil)
+	o.moveTo(c, s, t, freePlanID, portico.Monthly, nil, nil)
 }
 
 // EndSubscription ends a subscription now, as the billing provider

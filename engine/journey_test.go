@@ -399,7 +399,7 @@ func TestDowngradeAtEndOfPeriod(t *testing.T) {
 		want := portico.Preview{Intent: portico.IntentDowngrade, Effective: portico.EndOfPeriod, EffectiveAt: feb1,
 			AmountDueNow: usd(0), Credit: usd(0), NextBill: nb(basicMonthly, feb1), UsageReset: true}
 		got := res.Preview
-		got.Gained, got.Lost, got.BelowUsage = nil, nil, nil
+		got.Gained, got.Lost, got.BelowUsage, got.DroppedAddons = nil, nil, nil, nil
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("preview = %+v, want %+v", got, want)
 		}

@@ -30,9 +30,8 @@ func (o *op) subView(s *portico.Subscription) portico.SubscriptionView {
 	}
 	for _, aq := range s.Addons {
 		a, _ := o.cat.Addon(aq.ID)
-		pr, _ := a.PriceFor(s.BillingPeriod)
-		v.Addons = append(v.Addons, portico.AddonView{ID: a.ID, Name: a.Name, Quantity: aq.Quantity,
-			Price: portico.Money{Amount: pr.Amount, Currency: pr.Currency}})
+		pr, _ := o.addonPrice(s, aq.ID)
+		v.Addons = append(v.Addons, portico.AddonView{ID: a.ID, Name: a.Name, Quantity: aq.Quantity, Price: pr})
 	}
 	return v
 }
@@ -126,19 +125,31 @@ func (o *op) nextBill(s *portico.Subscription) *portico.Bill {
 	at, total := s.CurrentPeriodEnd, o.total(s)
 	for _, u := range s.ScheduledUpdates {
 		if u.Type != portico.UpdateCancellation {
-			next := &portico.Subscription{PlanID: u.TargetPlanID, BillingPeriod: u.TargetBillingPeriod, Addons: u.TargetAddons}
-			plan, _ := o.cat.Plan(u.TargetPlanID)
-			next.Price = s.Price
-			if plan.Pricing != portico.PricingCustom {
-				next.Price, _ = priceOf(plan, u.TargetBillingPeriod, nil, nil)
-			}
-			at, total = u.EffectiveAt, o.total(next)
+			at, total = u.EffectiveAt, o.total(o.scheduledTerms(s, u))
 		}
 	}
 	if total.Amount == 0 {
 		return nil
 	}
 	return &portico.Bill{Amount: total.Amount, Currency: total.Currency, Date: at}
+}
+
+// scheduledTerms is the subscription a scheduled change leads to, at the
+// prices agreed when it was scheduled (the catalog's for changes scheduled
+// before prices were kept).
+func (o *op) scheduledTerms(s *portico.Subscription, u portico.ScheduledUpdate) *portico.Subscription {
+	next := &portico.Subscription{PlanID: u.TargetPlanID, BillingPeriod: u.TargetBillingPeriod, Addons: u.TargetAddons,
+		AddonPrices: u.TargetAddonPrices}
+	plan, _ := o.cat.Plan(u.TargetPlanID)
+	switch {
+	case u.TargetPrice != nil:
+		next.Price = *u.TargetPrice
+	case plan.Pricing == portico.PricingCustom:
+		next.Price = s.Price
+	default:
+		next.Price, _ = priceOf(plan, u.TargetBillingPeriod, nil, nil)
+	}
+	return next
 }
 
 func (o *op) promotionViews(customerID string) ([]portico.PromotionView, error) {
@@ -318,7 +329,9 @@ func (o *op) planCard(c *portico.Customer, cur *portico.Subscription, product po
 		card.Price = &portico.Money{Amount: pr.Amount, Currency: pr.Currency}
 	}
 	card.Intent = o.intent(c, cur, p, period)
-	card.BelowUsage = o.belowUsage(c, o.grantsWithAddons(p, cur), usage)
+	target := o.planProbe(p, cur)
+	_, after := o.changeGrants(c, cur, target)
+	card.BelowUsage = o.belowUsage(after, o.touched(cur, target), usage)
 	return card, true
 }
 
@@ -380,9 +393,9 @@ func (o *op) onlySubscribedProduct(customerID string) string {
 	return only
 }
 
-// grantsWithAddons is what the plan would grant the customer: its own
-// entitlements plus the current add-ons it also sells, which a change keeps.
-func (o *op) grantsWithAddons(p portico.Plan, cur *portico.Subscription) []portico.Entitlement {
+// planProbe is the subscription choosing the plan would give: the plan
+// with the current add-ons it also sells, which a change keeps.
+func (o *op) planProbe(p portico.Plan, cur *portico.Subscription) *portico.Subscription {
 	s := &portico.Subscription{PlanID: p.ID, Addons: []portico.AddonQuantity{}}
 	if cur != nil {
 		for _, a := range cur.Addons {
@@ -392,7 +405,7 @@ func (o *op) grantsWithAddons(p portico.Plan, cur *portico.Subscription) []porti
 		}
 		s.ResourceID = cur.ResourceID
 	}
-	return o.grants(s)
+	return s
 }
 
 // earliestBill is the next bill: everything due on the earliest date, in
