@@ -90,6 +90,21 @@ type SubscriptionView struct {
 	CancelAt           *time.Time        `json:"cancelAt"`
 	EndedAt            *time.Time        `json:"endedAt"`
 	ScheduledUpdates   []ScheduledUpdate `json:"scheduledUpdates"`
+	// TrialOutcome, on a trial, says what its end will do.
+	TrialOutcome *TrialOutcome `json:"trialOutcome,omitempty"`
+}
+
+// Trial outcomes.
+const (
+	TrialConverts   = "convert"   // a payment method is on file: the paid plan starts and is billed
+	TrialDowngrades = "downgrade" // no payment method: the customer moves to Plan, the free plan
+	TrialExpires    = "expire"    // no payment method: access ends
+)
+
+// TrialOutcome is what a trial's end will do, as things stand.
+type TrialOutcome struct {
+	Action string   `json:"action"`
+	Plan   *PlanRef `json:"plan,omitempty"`
 }
 
 // PlanRef names a plan.

@@ -17,6 +17,7 @@ type SubscriptionOverview struct {
 	tab        string
 	busy       string // the subscription an action runs on
 	confirming string // the subscription whose cancellation awaits confirmation
+	addingCard bool   // the billing provider's card page is being opened
 }
 
 func (s *SubscriptionOverview) Render() app.UI {
@@ -81,7 +82,8 @@ func (s *SubscriptionOverview) subscription(sub portico.SubscriptionView) app.UI
 			),
 		),
 		app.Div().Class(s.c("price")).Text(s.priceLine(sub)),
-		app.Div().Class(s.c("period")).Text(s.periodLine(sub)),
+		app.If(s.periodLine(sub) != "", func() app.UI { return app.Div().Class(s.c("period")).Text(s.periodLine(sub)) }),
+		s.trialOutcome(sub),
 		app.Range(sub.ScheduledUpdates).Slice(func(i int) app.UI { return s.scheduledBanner(sub, sub.ScheduledUpdates[i]) }),
 		app.If(live && sub.Pricing == portico.PricingCustom, s.contactSupport),
 		app.If(live && sub.CancelAt == nil && !hasCancellation(sub), func() app.UI { return s.cancelControl(sub) }),
@@ -138,8 +140,42 @@ func (s *SubscriptionOverview) periodLine(sub portico.SubscriptionView) string {
 		return s.t("cancelsOn", "date", f.Date(*sub.CancelAt))
 	case sub.Status == portico.StatusTrialing && sub.TrialEndsAt != nil:
 		return s.t("trialEndsOn", "date", f.Date(*sub.TrialEndsAt))
+	case sub.Pricing == portico.PricingFree:
+		return "" // nothing renews: a free plan runs until changed
 	}
 	return s.t("renewsOn", "date", f.Date(sub.CurrentPeriodEnd))
+}
+
+// trialOutcome says what the trial's end will do: bill the plan, or — with
+// no payment method — move to the free plan or end access, with a way to
+// add a card where the billing provider takes one.
+func (s *SubscriptionOverview) trialOutcome(sub portico.SubscriptionView) app.UI {
+	o := sub.TrialOutcome
+	if o == nil || sub.Status != portico.StatusTrialing {
+		return nil
+	}
+	var text string
+	switch o.Action {
+	case portico.TrialConverts:
+		text = s.t("trialConverts", "plan", sub.Plan.Name, "amount", s.f().M(sub.Total)+" "+s.perPeriod(sub.BillingPeriod))
+	case portico.TrialDowngrades:
+		name := ""
+		if o.Plan != nil {
+			name = o.Plan.Name
+		}
+		text = s.t("trialDowngrades", "plan", name)
+	default:
+		text = s.t("trialExpires")
+	}
+	return app.Div().Class(s.c("trial-outcome")).Body(
+		app.P().Class(s.c("trial-outcome-text")).Text(text),
+		app.If(o.Action != portico.TrialConverts && selfService(s.data.Portal.Billing), func() app.UI {
+			return busyButton(s.c("button", "button-primary", "add-payment-method-button"), s.t("addPaymentMethod"),
+				s.addingCard, "card-"+sub.ID, func(ctx app.Context, e app.Event) {
+					openBillingSession(ctx, s.cfg, "payment_method_setup", &s.addingCard)
+				})
+		}),
+	)
 }
 
 func hasCancellation(sub portico.SubscriptionView) bool {

@@ -170,3 +170,16 @@ func TestCancellingAFreePlanEndsItNow(t *testing.T) {
 		t.Errorf("cancelled free plan = %+v, want ended now with no end date ahead", res.Subscription)
 	}
 }
+
+// A trial from the free plan, unpaid, says it returns to the free plan.
+func TestTrialOutcomeNamesTheFreePlan(t *testing.T) {
+	e := newEnv(t, withJourney(func(j *portico.Journey) { j.Start = portico.StartFreePlan }))
+	e.createCustomer("acme", nil)
+	s := e.change("acme", req(pro)).Subscription
+	if s.Status != portico.StatusTrialing {
+		t.Fatalf("status = %s, want a trial", s.Status)
+	}
+	if o := s.TrialOutcome; o == nil || o.Action != portico.TrialDowngrades || o.Plan == nil || o.Plan.ID != free || o.Plan.Name != "Free" {
+		t.Errorf("trial outcome = %+v, want a move to Free", o)
+	}
+}

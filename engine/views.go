@@ -28,12 +28,30 @@ func (o *op) subView(s *portico.Subscription) portico.SubscriptionView {
 		u.TargetPlanName = target.Name
 		v.ScheduledUpdates[i] = u
 	}
+	v.TrialOutcome = o.trialOutcome(s)
 	for _, aq := range s.Addons {
 		a, _ := o.cat.Addon(aq.ID)
 		pr, _ := o.addonPrice(s, aq.ID)
 		v.Addons = append(v.Addons, portico.AddonView{ID: a.ID, Name: a.Name, Quantity: aq.Quantity, Price: pr})
 	}
 	return v
+}
+
+// trialOutcome is what the end of s's trial will do as things stand: the
+// paid plan with a payment method on file, else the rule fixed when the
+// trial started. Nil when s is not on a trial.
+func (o *op) trialOutcome(s *portico.Subscription) *portico.TrialOutcome {
+	if s.Status != portico.StatusTrialing {
+		return nil
+	}
+	if o.hasPaymentMethod(s.CustomerID) {
+		return &portico.TrialOutcome{Action: portico.TrialConverts}
+	}
+	if s.TrialEnd != nil && s.TrialEnd.DowngradeToPlanID != "" {
+		plan, _ := o.cat.Plan(s.TrialEnd.DowngradeToPlanID)
+		return &portico.TrialOutcome{Action: portico.TrialDowngrades, Plan: &portico.PlanRef{ID: plan.ID, Name: plan.Name}}
+	}
+	return &portico.TrialOutcome{Action: portico.TrialExpires}
 }
 
 // Portal returns everything the portal shows for a portal session's scope.
@@ -120,6 +138,10 @@ func shownSubs(subs []*portico.Subscription, customerID string, actor Actor) []*
 // total, the paid plan after a trial, or the renewal. None once cancelled.
 func (o *op) nextBill(s *portico.Subscription) *portico.Bill {
 	if !s.Live() || s.CancelAt != nil {
+		return nil
+	}
+	// An unpaid trial's end bills nothing: it downgrades or expires.
+	if t := o.trialOutcome(s); t != nil && t.Action != portico.TrialConverts {
 		return nil
 	}
 	at, total := s.CurrentPeriodEnd, o.total(s)
