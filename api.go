@@ -139,6 +139,19 @@ type PortalView struct {
 	PastDue bool `json:"pastDue"`
 	// ReturnURL is where the portal's back link leads, from the session.
 	ReturnURL string `json:"returnUrl,omitempty"`
+	// Business is who runs the portal, from the server's settings and the
+	// session.
+	Business *Business `json:"business,omitempty"`
+}
+
+// Business is the business whose customers use the portal: its name and
+// logo head the portal, and SupportURL (an http(s) URL or a mailto:
+// address; the session's, else the server's) is where "Contact support"
+// leads when the page sets no link of its own.
+type Business struct {
+	Name       string `json:"name,omitempty"`
+	LogoURL    string `json:"logoUrl,omitempty"`
+	SupportURL string `json:"supportUrl,omitempty"`
 }
 
 // PortalCustomer is the customer as the portal shows them.
@@ -312,6 +325,9 @@ type PortalSessionRequest struct {
 	ProductID  string `json:"productId,omitempty" validate:"omitempty,slug"`
 	ResourceID string `json:"resourceId,omitempty" validate:"omitempty,slug"`
 	ReturnURL  string `json:"returnUrl,omitempty" validate:"omitempty,url,max=2000"`
+	// SupportURL overrides the server's support link for this session: an
+	// http(s) URL, a mailto: URL or an email address.
+	SupportURL string `json:"supportUrl,omitempty" validate:"omitempty,max=2000"`
 	// TTL is how long the session lasts, as a Go duration (default 1h, at most 24h).
 	TTL string `json:"ttl,omitempty" validate:"omitempty,max=20"`
 }

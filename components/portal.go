@@ -9,6 +9,7 @@ import (
 
 // Section names, for hiding sections of the CustomerPortal.
 const (
+	SectionHeader   = "header"
 	SectionOverview = "overview"
 	SectionUsage    = "usage"
 	SectionPlans    = "plans"
@@ -18,7 +19,7 @@ const (
 
 // SectionNames lists the sections the CustomerPortal lays out, in order.
 func SectionNames() []string {
-	return []string{SectionOverview, SectionUsage, SectionPlans, SectionPayment, SectionInvoices}
+	return []string{SectionHeader, SectionOverview, SectionUsage, SectionPlans, SectionPayment, SectionInvoices}
 }
 
 // CustomerPortal is the opinionated portal: subscription overview, usage,
@@ -82,6 +83,7 @@ func (c *CustomerPortal) Render() app.UI {
 	}
 	p := &PortalProvider{Settings: c.Settings}
 	return p.Body(&sessionGate{Content: []app.UI{
+		app.If(c.shown(SectionHeader), func() app.UI { return &PortalHeader{} }),
 		&NoticeBar{},
 		app.If(c.shown(SectionOverview), func() app.UI { return &SubscriptionOverview{} }),
 		app.If(c.shown(SectionUsage), func() app.UI { return &Usage{} }),

@@ -28,7 +28,7 @@ func (s *Server) portalView(ctx context.Context, sess *session.Session) (*portic
 	if err != nil {
 		return nil, err
 	}
-	v.ReturnURL = sess.ReturnURL
+	v.ReturnURL, v.Business = sess.ReturnURL, s.businessFor(sess)
 	if s.Billing == nil {
 		return v, nil
 	}
@@ -158,7 +158,7 @@ func (s *Server) checkout(ctx context.Context, sess *session.Session, req portic
 	if err != nil || details.PaymentMethod != nil {
 		return nil, err // with a card on file the change charges it
 	}
-	back := s.mintSession(sess.Scope, sess.ReturnURL, time.Hour).URL
+	back := s.mintSession(session.Session{Scope: sess.Scope, ReturnURL: sess.ReturnURL, SupportURL: sess.SupportURL}, time.Hour).URL
 	var addons []string
 	for _, a := range req.Addons {
 		addons = append(addons, a.ID+":"+strconv.Itoa(a.Quantity))

@@ -42,7 +42,10 @@ type Server struct {
 	// ConsolePassword, when set, signs in to the console besides the
 	// secret key.
 	ConsolePassword string
-	Log             *slog.Logger
+	// Business names the business in the portal's header and sets where
+	// "Contact support" leads by default (see SupportLink, LogoLink).
+	Business portico.Business
+	Log      *slog.Logger
 }
 
 // Handler returns the server's routes.

@@ -175,7 +175,7 @@ func (w *Web) pageHeaders(path string, next http.Handler) http.Handler {
 		ancestors += " " + strings.Join(w.EmbedOrigins, " ")
 	}
 	csp := "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; " +
-		"img-src 'self' data:; connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'none'; " +
+		"img-src 'self' data:" + logoSource(w.API.Business.LogoURL) + "; connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'none'; " +
 		"form-action " + forms + "; frame-ancestors " + ancestors
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		h := rw.Header()
@@ -311,6 +311,16 @@ func (w noStore) Write(b []byte) (int, error) {
 		w.WriteHeader(http.StatusOK)
 	}
 	return w.ResponseWriter.Write(b)
+}
+
+// logoSource is the origin of a logo on another server, for the pages'
+// img-src; empty for a logo on this one.
+func logoSource(logo string) string {
+	u, err := url.Parse(logo)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return ""
+	}
+	return " " + u.Scheme + "://" + u.Host
 }
 
 // publicHost is the host of the public URL, for the pages' Open Graph tags.

@@ -36,6 +36,7 @@ type config struct {
 	EmbedOrigins, CORSOrigins                                     []string
 	Demo, TestClock                                               bool
 	SchedulerEvery                                                time.Duration
+	Business                                                      portico.Business
 }
 
 func loadConfig() (config, error) {
@@ -62,7 +63,33 @@ func loadConfig() (config, error) {
 		return c, fmt.Errorf("PORTICO_SCHEDULER_INTERVAL: must be a positive duration such as 30s")
 	}
 	c.SchedulerEvery = every
-	return c, nil
+	c.Business, err = loadBusiness(c.Demo)
+	return c, err
+}
+
+// loadBusiness reads the business the portal names: PORTICO_BUSINESS_NAME,
+// PORTICO_BUSINESS_LOGO and PORTICO_SUPPORT. The demo's support link is an
+// example address, so its "Contact support" buttons lead somewhere.
+func loadBusiness(demo bool) (portico.Business, error) {
+	b := portico.Business{Name: strings.TrimSpace(os.Getenv("PORTICO_BUSINESS_NAME"))}
+	if len(b.Name) > 100 {
+		return b, fmt.Errorf("PORTICO_BUSINESS_NAME: must be at most 100 characters")
+	}
+	if v := os.Getenv("PORTICO_BUSINESS_LOGO"); v != "" {
+		if b.LogoURL = server.LogoLink(v); b.LogoURL == "" {
+			return b, fmt.Errorf("PORTICO_BUSINESS_LOGO: must be an http or https URL, or a path such as /web/logo.svg")
+		}
+	}
+	support := os.Getenv("PORTICO_SUPPORT")
+	if support == "" && demo {
+		support = "support@example.com"
+	}
+	if support != "" {
+		if b.SupportURL = server.SupportLink(support); b.SupportURL == "" {
+			return b, fmt.Errorf("PORTICO_SUPPORT: must be an http or https URL, a mailto: URL or an email address")
+		}
+	}
+	return b, nil
 }
 
 // origins reads a comma- or space-separated list of web origins.
@@ -124,7 +151,7 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 	}
 	srv := &server.Server{Engine: eng, Store: store, Sessions: session.NewSigner(key), SecretKey: key,
 		PublicURL: cfg.PublicURL, TestClock: testClock, SessionTTL: time.Hour, Log: log, CORSOrigins: cfg.CORSOrigins,
-		ConsolePassword: os.Getenv("PORTICO_CONSOLE_PASSWORD")}
+		ConsolePassword: os.Getenv("PORTICO_CONSOLE_PASSWORD"), Business: cfg.Business}
 	if shared, ok := store.(portico.SharedClock); ok && testClock != nil {
 		srv.SharedClock = shared
 	}
