@@ -130,8 +130,10 @@ type PortalView struct {
 	Billing       BillingView        `json:"billing"`
 	Invoices      []Invoice          `json:"invoices"`
 	NextBill      *Bill              `json:"nextBill"`
-	Credit        Money              `json:"credit"`
-	Scope         PortalScope        `json:"scope"`
+	// NextBillFor lists the subscriptions the next bill is for.
+	NextBillFor []string    `json:"nextBillFor,omitempty"`
+	Credit      Money       `json:"credit"`
+	Scope       PortalScope `json:"scope"`
 	// Now is the server's time (the test clock's, when on), for "days left".
 	Now time.Time `json:"now"`
 	// PastDue is set while a payment has failed: the portal asks the
@@ -198,8 +200,11 @@ type Invoice struct {
 	Created  time.Time `json:"created"`
 	// Description says what was billed, e.g. "Pro (monthly)".
 	Description string `json:"description,omitempty"`
-	HostedURL   string `json:"hostedUrl,omitempty"`
-	PDFURL      string `json:"pdfUrl,omitempty"`
+	// SubscriptionID is the subscription billed, when the invoice is for
+	// one: a portal limited to a product or resource shows only its own.
+	SubscriptionID string `json:"subscriptionId,omitempty"`
+	HostedURL      string `json:"hostedUrl,omitempty"`
+	PDFURL         string `json:"pdfUrl,omitempty"`
 }
 
 // Bill is an upcoming charge.

@@ -2,7 +2,9 @@ package components
 
 import (
 	"context"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -68,11 +70,7 @@ func (s *SubscriptionOverview) subscription(sub portico.SubscriptionView) app.UI
 		app.Div().Class(s.c("plan-header")).Body(
 			app.Div().Body(
 				app.If(len(s.data.Portal.Subscriptions) > 1 || sub.ResourceID != "", func() app.UI {
-					label := sub.ProductName
-					if sub.ResourceID != "" {
-						label += " · " + sub.ResourceID
-					}
-					return app.Div().Class(s.c("product-name")).Text(label)
+					return app.Div().Class(s.c("product-name")).Text(subscriptionLabel(sub))
 				}),
 				app.H3().Class(s.c("plan-name")).Text(sub.Plan.Name),
 			),
@@ -193,6 +191,9 @@ func (s *SubscriptionOverview) billSummary() app.UI {
 	next := s.t("noUpcomingBill")
 	if p.NextBill != nil {
 		next = s.t("nextBill", "amount", f.Money(p.NextBill.Amount, p.NextBill.Currency), "date", f.Date(p.NextBill.Date))
+		if names := s.billedFor(p.NextBillFor); names != "" {
+			next += " " + s.t("billFor", "subscriptions", names)
+		}
 	}
 	return app.Div().Class(s.c("bill-summary")).Body(
 		app.Span().Class(s.c("next-bill")).Text(next),
@@ -200,6 +201,31 @@ func (s *SubscriptionOverview) billSummary() app.UI {
 			return app.Span().Class(s.c("credit")).Text(s.t("credit", "amount", f.M(p.Credit)))
 		}),
 	)
+}
+
+// billedFor names the subscriptions a bill is for, when the portal shows
+// more than one or a resource's: "Acme Sites · blog".
+func (s *SubscriptionOverview) billedFor(subIDs []string) string {
+	subs := s.subscriptions()
+	if len(subs) < 2 && (len(subs) == 0 || subs[0].ResourceID == "") {
+		return ""
+	}
+	var names []string
+	for _, sub := range subs {
+		if slices.Contains(subIDs, sub.ID) {
+			names = append(names, subscriptionLabel(sub))
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// subscriptionLabel names a subscription among others: its product, and
+// its resource on a per-resource product.
+func subscriptionLabel(sub portico.SubscriptionView) string {
+	if sub.ResourceID != "" {
+		return sub.ProductName + " · " + sub.ResourceID
+	}
+	return sub.ProductName
 }
 
 func (s *SubscriptionOverview) scheduledBanner(sub portico.SubscriptionView, u portico.ScheduledUpdate) app.UI {

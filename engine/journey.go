@@ -659,7 +659,7 @@ func (o *op) invoiceAt(c *portico.Customer, s *portico.Subscription, amount int6
 	return o.tx.AddInvoice(c.ID, portico.Invoice{
 		ID: newID("in"), Number: fmt.Sprintf("%s-%04d", invoicePrefix(c.ID), len(prev)+1),
 		Status: "paid", Total: amount, Currency: currency, Created: at,
-		Description: fmt.Sprintf("%s (%s)", plan.Name, s.BillingPeriod),
+		Description: fmt.Sprintf("%s (%s)", plan.Name, s.BillingPeriod), SubscriptionID: s.ID,
 	})
 }
 

@@ -183,3 +183,30 @@ func TestTrialOutcomeNamesTheFreePlan(t *testing.T) {
 		t.Errorf("trial outcome = %+v, want a move to Free", o)
 	}
 }
+
+// A portal limited to one resource shows that resource's invoices only,
+// and its next bill names the subscription it is for.
+func TestResourcePortalShowsItsOwnInvoices(t *testing.T) {
+	e := newEnv(t, defaultJourney())
+	e.createCustomer("acme", nil)
+	e.change("acme", portico.ChangeRequest{PlanID: sitePlus, ResourceID: "blog"})
+	e.change("acme", portico.ChangeRequest{PlanID: sitePlus, ResourceID: "shop", BillingPeriod: portico.Annually})
+	blog := e.sub("acme", sites, "blog")
+	v, err := e.eng.Portal(e.ctx, portico.PortalScope{CustomerID: "acme", ProductID: sites, ResourceID: "blog"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Invoices) != 1 || v.Invoices[0].SubscriptionID != blog.ID || v.Invoices[0].Total != sitePlusMonth {
+		t.Errorf("blog's portal invoices = %+v, want blog's one", v.Invoices)
+	}
+	if v.NextBill == nil || !slices.Equal(v.NextBillFor, []string{blog.ID}) {
+		t.Errorf("blog's next bill = %+v, want it for blog's subscription", v.NextBill)
+	}
+	all, err := e.eng.Portal(e.ctx, portico.PortalScope{CustomerID: "acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all.Invoices) != 2 {
+		t.Errorf("the whole portal shows %d invoices, want both", len(all.Invoices))
+	}
+}

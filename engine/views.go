@@ -76,13 +76,15 @@ func (o *op) portal(c *portico.Customer, scope portico.PortalScope) (*portico.Po
 		Promotions: []portico.PromotionView{}, Invoices: []portico.Invoice{}, Now: o.now, PastDue: c.PastDue,
 	}
 	var bills []*portico.Bill
+	var billed []string // the subscription of each bill
 	for _, s := range shownSubs(subs, c.ID, PortalActor(scope)) {
 		v.Subscriptions = append(v.Subscriptions, o.subView(s))
 		if b := o.nextBill(s); b != nil {
-			bills = append(bills, b)
+			bills, billed = append(bills, b), append(billed, s.ID)
 		}
 	}
 	v.NextBill = earliestBill(bills)
+	v.NextBillFor = billedFor(v.NextBill, bills, billed)
 	if v.NextBill != nil && c.Credit.Currency == v.NextBill.Currency {
 		v.NextBill.Amount = max(v.NextBill.Amount-c.Credit.Amount, 0)
 	}
@@ -102,10 +104,39 @@ func (o *op) portal(c *portico.Customer, scope portico.PortalScope) (*portico.Po
 	if err != nil {
 		return nil, err
 	}
-	if invoices != nil {
-		v.Invoices = invoices
-	}
+	v.Invoices = invoicesInScope(invoices, subs, c.ID, scope)
 	return v, nil
+}
+
+// InvoicesInScope keeps the invoices a portal session may see: all of the
+// customer's for an unlimited session; for one limited to a product or a
+// resource, those of its subscriptions only (an invoice for no known
+// subscription is not shown there).
+func (e *Engine) InvoicesInScope(ctx context.Context, scope portico.PortalScope, invoices []portico.Invoice) ([]portico.Invoice, error) {
+	var out []portico.Invoice
+	err := e.view(ctx, func(o *op) error {
+		subs, err := o.tx.SubscriptionsOf(scope.CustomerID)
+		out = invoicesInScope(invoices, subs, scope.CustomerID, scope)
+		return err
+	})
+	return out, err
+}
+
+func invoicesInScope(invoices []portico.Invoice, subs []*portico.Subscription, customerID string, scope portico.PortalScope) []portico.Invoice {
+	out := []portico.Invoice{}
+	if scope.ProductID == "" && scope.ResourceID == "" {
+		return append(out, invoices...)
+	}
+	shown := map[string]bool{}
+	for _, s := range subs {
+		shown[s.ID] = inScope(s, customerID, PortalActor(scope))
+	}
+	for _, inv := range invoices {
+		if shown[inv.SubscriptionID] {
+			out = append(out, inv)
+		}
+	}
+	return out
 }
 
 // shownSubs keeps the live subscriptions in scope and, where a product (and
@@ -442,6 +473,17 @@ func earliestBill(bills []*portico.Bill) *portico.Bill {
 		}
 	}
 	return next
+}
+
+// billedFor lists the subscriptions whose bills make up next.
+func billedFor(next *portico.Bill, bills []*portico.Bill, subIDs []string) []string {
+	var out []string
+	for i, b := range bills {
+		if next != nil && b.Date.Equal(next.Date) && b.Currency == next.Currency {
+			out = append(out, subIDs[i])
+		}
+	}
+	return out
 }
 
 // productEntitlements keeps the entitlements of features the product's

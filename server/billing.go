@@ -55,9 +55,8 @@ func (s *Server) portalView(ctx context.Context, sess *session.Session) (*portic
 		v.Invoices = []portico.Invoice{}
 		return v, nil
 	}
-	v.Invoices = invoices
-	if v.Invoices == nil {
-		v.Invoices = []portico.Invoice{}
+	if v.Invoices, err = s.Engine.InvoicesInScope(ctx, sess.Scope, invoices); err != nil {
+		return nil, err
 	}
 	return v, nil
 }

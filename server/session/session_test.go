@@ -51,7 +51,7 @@ func TestVerifiedTokensAreRememberedWithinABound(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	s := NewSigner("sk_test")
 	for i := range verifiedLimit + 10 {
-		tok := s.Mint(Session{Scope: portico.PortalScope{CustomerID: "c" + strings.Repeat("x", i%7)}, ReturnURL: "", ExpiresAt: now.Add(time.Duration(i+1)*time.Second)})
+		tok := s.Mint(Session{Scope: portico.PortalScope{CustomerID: "c" + strings.Repeat("x", i%7)}, ReturnURL: "", ExpiresAt: now.Add(time.Duration(i+1) * time.Second)})
 		if _, err := s.Verify(tok, now); err != nil {
 			t.Fatalf("token %d: %v", i, err)
 		}
