@@ -73,6 +73,14 @@ func Forbidden(format string, args ...any) *Error {
 	return &Error{Kind: KindForbidden, Title: "Forbidden", Detail: fmt.Sprintf(format, args...)}
 }
 
+// ForbiddenField is a 403 naming the request field that asks for what the
+// caller may not do.
+func ForbiddenField(field, format string, args ...any) *Error {
+	msg := fmt.Sprintf(format, args...)
+	return &Error{Kind: KindForbidden, Title: "Forbidden", Detail: msg,
+		Fields: []FieldError{{Field: field, Message: msg}}}
+}
+
 // ErrNotFound is what stores return for a missing row.
 var ErrNotFound = errors.New("not found")
 
