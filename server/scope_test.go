@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/server"
 )
 
 // twoSitesFixture is ada on Basic with two sites, blog (Starter) and docs
@@ -104,4 +105,26 @@ func TestJourneyLinksStayInsideTheSessionsResource(t *testing.T) {
 		t.Errorf("also cancelled %+v, want the blog alone: %s", res.AlsoCanceled, r)
 	}
 	f.expectLive(t, map[string]bool{f.blog: false, f.docs: true})
+}
+
+// The billing provider's subscription flows act on the customer's whole
+// account, so a scoped session may not open them; payment details and the
+// provider's home stay open to it.
+func TestScopedSessionCannotOpenTheProvidersSubscriptionFlows(t *testing.T) {
+	t.Parallel()
+	fb := &fakeBilling{}
+	f := newTwoSites(t, func(s *server.Server) { s.Billing = fb })
+	for _, flow := range []string{"subscription_cancel", "subscription_update"} {
+		for _, tok := range []string{f.blogOnly, f.blogApp, f.h.session("ada", acme, "")} {
+			expectProblem(t, f.h.portal(tok, http.MethodPost, "/api/v1/portal/billing-session", M{"flow": flow}),
+				http.StatusForbidden, "flow")
+		}
+		expectStatus(t, f.h.portal(f.h.session("ada", "", ""), http.MethodPost, "/api/v1/portal/billing-session", M{"flow": flow}), http.StatusOK)
+	}
+	for _, flow := range []string{"", "payment_method_update"} {
+		expectStatus(t, f.h.portal(f.blogOnly, http.MethodPost, "/api/v1/portal/billing-session", M{"flow": flow}), http.StatusOK)
+	}
+	if len(fb.links) != 4 {
+		t.Errorf("links asked of the provider: %v, want the unscoped session's two and the scoped session's two", fb.links)
+	}
 }
