@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 
 	portico "github.com/portico-dev/portico"
@@ -27,6 +28,11 @@ type principal struct {
 	session *session.Session
 }
 
+// name is who keeps a request's idempotency keys: the backend, the
+// console, or a portal session's whole scope — customer, product and
+// resource — so that sessions of one customer with other scopes never see
+// each other's answers. Each part is escaped, so no two scopes share a
+// name.
 func (p *principal) name() string {
 	switch {
 	case p.backend:
@@ -34,7 +40,8 @@ func (p *principal) name() string {
 	case p.console:
 		return "console"
 	}
-	return "portal:" + p.session.Scope.CustomerID
+	sc := p.session.Scope
+	return "portal:" + url.PathEscape(sc.CustomerID) + "/" + url.PathEscape(sc.ProductID) + "/" + url.PathEscape(sc.ResourceID)
 }
 
 // author is how the catalog's history names who acts.
