@@ -147,13 +147,14 @@ var errRetryable = errors.New("server error: not kept")
 // the first answer back, a repeat with another body is refused. The key's
 // record, the request's effect and its answer commit in one transaction,
 // so no crash can separate them; a concurrent repeat waits for the first
-// and replays it.
+// and replays it. Records expire after idempotencyTTL.
 func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, p *principal, key string, body []byte, h handler) {
 	if len(key) > 255 {
 		writeError(w, r, s.Log, portico.Invalid("Idempotency-Key", "must be at most 255 characters"))
 		return
 	}
-	scope := p.name() + " " + r.Method + " " + r.URL.Path
+	who := p.name()
+	scope := who + " " + r.Method + " " + r.URL.Path
 	sum := sha256.Sum256(body)
 	hash := hex.EncodeToString(sum[:])
 	var seen *portico.IdempotencyRecord
@@ -161,7 +162,7 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, p *principal
 	var out []byte
 	var etag string
 	err := s.Store.Update(r.Context(), func(tx portico.Tx) error {
-		rec, err := tx.Idempotency(scope, key)
+		rec, err := tx.Idempotency(scope, key, s.Engine.Now().Add(-idempotencyTTL))
 		if err == nil {
 			seen = rec
 			return nil
@@ -177,7 +178,7 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, p *principal
 		if status >= 500 {
 			return errRetryable
 		}
-		return tx.PutIdempotency(&portico.IdempotencyRecord{Scope: scope, Key: key, RequestHash: hash,
+		return tx.PutIdempotency(&portico.IdempotencyRecord{Scope: scope, Principal: who, Key: key, RequestHash: hash,
 			Status: status, Body: out, CreatedAt: s.Engine.Now()})
 	})
 	switch {
