@@ -10,14 +10,15 @@ type Kind int
 
 // Error kinds.
 const (
-	KindInvalid      Kind = iota + 1 // 422: the request breaks a rule
-	KindNotFound                     // 404
-	KindConflict                     // 409: the current state forbids it
-	KindForbidden                    // 403: allowed to no one in this role
-	KindUnauthorized                 // 401
-	KindUnavailable                  // 503: a dependency is down
-	KindTooLarge                     // 413: the body is over the limit
-	KindStale                        // 412: made on a copy that has changed since (If-Match)
+	KindInvalid         Kind = iota + 1 // 422: the request breaks a rule
+	KindNotFound                        // 404
+	KindConflict                        // 409: the current state forbids it
+	KindForbidden                       // 403: allowed to no one in this role
+	KindUnauthorized                    // 401
+	KindUnavailable                     // 503: a dependency is down
+	KindTooLarge                        // 413: the body is over the limit
+	KindStale                           // 412: made on a copy that has changed since (If-Match)
+	KindTooManyRequests                 // 429: over a limit for now; retry later
 )
 
 // FieldError names a request field and what is wrong with it.

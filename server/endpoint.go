@@ -10,6 +10,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	portico "github.com/portico-dev/portico"
@@ -43,6 +44,9 @@ func (p *principal) name() string {
 	sc := p.session.Scope
 	return "portal:" + url.PathEscape(sc.CustomerID) + "/" + url.PathEscape(sc.ProductID) + "/" + url.PathEscape(sc.ResourceID)
 }
+
+// portal tells whether the principal is a portal session.
+func (p *principal) portal() bool { return p.session != nil }
 
 // author is how the catalog's history names who acts.
 func (p *principal) author() string {
@@ -147,7 +151,8 @@ var errRetryable = errors.New("server error: not kept")
 // the first answer back, a repeat with another body is refused. The key's
 // record, the request's effect and its answer commit in one transaction,
 // so no crash can separate them; a concurrent repeat waits for the first
-// and replays it. Records expire after idempotencyTTL.
+// and replays it. Records expire after idempotencyTTL, and a portal
+// session's scope holds at most IdempotencyLimit live ones.
 func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, p *principal, key string, body []byte, h handler) {
 	if len(key) > 255 {
 		writeError(w, r, s.Log, portico.Invalid("Idempotency-Key", "must be at most 255 characters"))
@@ -161,13 +166,18 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, p *principal
 	var status int
 	var out []byte
 	var etag string
+	var full *keysFull
 	err := s.Store.Update(r.Context(), func(tx portico.Tx) error {
-		rec, err := tx.Idempotency(scope, key, s.Engine.Now().Add(-idempotencyTTL))
+		now := s.Engine.Now()
+		rec, err := tx.Idempotency(scope, key, now.Add(-idempotencyTTL))
 		if err == nil {
 			seen = rec
 			return nil
 		}
 		if !errors.Is(err, portico.ErrNotFound) {
+			return err
+		}
+		if full, err = s.keysFull(tx, p, who, now); err != nil || full != nil {
 			return err
 		}
 		// The handler's own store calls join this transaction. The
@@ -186,6 +196,9 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, p *principal
 		writeRaw(w, status, out)
 	case err != nil:
 		writeError(w, r, s.Log, err)
+	case full != nil:
+		w.Header().Set("Retry-After", strconv.Itoa(full.retryAfterSeconds()))
+		writeError(w, r, s.Log, full.problem(s.idempotencyLimit()))
 	case seen != nil && seen.RequestHash != hash:
 		writeError(w, r, s.Log, portico.Invalid("Idempotency-Key", "was used before with a different request; use a new key for a new request"))
 	case seen != nil:

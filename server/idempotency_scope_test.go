@@ -1,8 +1,14 @@
 package server_test
 
 import (
+	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 	"testing"
+
+	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/server"
 )
 
 // Sessions of one customer with other scopes keep their keys apart: the
@@ -58,4 +64,51 @@ func TestIdempotencyRecordsExpireAfterADay(t *testing.T) {
 	}
 	// The new request's record is the one kept now.
 	expectReplay(t, again, h.backend(http.MethodPost, "/api/v1/usage", body, keyHeader, "report"))
+}
+
+// withKeyLimit bounds each portal scope's live idempotency records.
+func withKeyLimit(n int) option { return func(s *server.Server) { s.IdempotencyLimit = n } }
+
+// One portal scope keeps at most the limit's records a day: past it a
+// keyed request is refused with 429 and Retry-After, changing nothing;
+// replays, unkeyed requests, other scopes and the backend go on.
+func TestPortalIdempotencyRecordsAreBounded(t *testing.T) {
+	t.Parallel()
+	f := newTwoSites(t, withKeyLimit(3))
+	h := f.h
+	// A session that outlives the hour the test moves the clock by.
+	r := h.backend(http.MethodPost, "/api/v1/portal-sessions", M{"customerId": "ada", "ttl": "2h"})
+	expectStatus(t, r, http.StatusCreated)
+	tok := decodeAs[portico.PortalSession](t, r).Token
+	preview := M{"planId": planPro}
+	var kept *response
+	for i := range 3 {
+		r := h.portal(tok, http.MethodPost, "/api/v1/portal/preview", preview, keyHeader, fmt.Sprint("preview-", i))
+		expectStatus(t, r, http.StatusOK)
+		kept = r
+	}
+	h.advance(M{"by": "1h"})
+
+	before := h.snapshot("ada")
+	r = h.portal(tok, http.MethodPost, "/api/v1/portal/subscriptions", preview, keyHeader, "change")
+	p := expectProblem(t, r, http.StatusTooManyRequests, "Idempotency-Key")
+	if got := r.Header.Get("Retry-After"); got != strconv.Itoa(23*3600) {
+		t.Errorf("Retry-After %q, want %d (when the oldest record expires)", got, 23*3600)
+	}
+	if !strings.Contains(p.Detail, "without an Idempotency-Key") {
+		t.Errorf("detail %q does not say how to go on", p.Detail)
+	}
+	h.expectUnchanged(before, "ada")
+
+	expectReplay(t, kept, h.portal(tok, http.MethodPost, "/api/v1/portal/preview", preview, keyHeader, "preview-2"))
+	expectStatus(t, h.portal(tok, http.MethodPost, "/api/v1/portal/preview", preview), http.StatusOK)
+	expectStatus(t, h.portal(h.session("ada", "", "blog"), http.MethodPost, "/api/v1/portal/preview", M{"planId": planGrowth}, keyHeader, "change"), http.StatusOK)
+	for i := range 5 {
+		expectStatus(t, h.backend(http.MethodPost, "/api/v1/usage", M{"customerId": "ada", "featureId": featCalls, "value": 1},
+			keyHeader, fmt.Sprint("usage-", i)), http.StatusOK)
+	}
+
+	// Once the first records expire, the scope keeps answers again.
+	h.advance(M{"by": "23h"})
+	expectStatus(t, h.portal(h.session("ada", "", ""), http.MethodPost, "/api/v1/portal/subscriptions", preview, keyHeader, "change"), http.StatusOK)
 }

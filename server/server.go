@@ -42,7 +42,11 @@ type Server struct {
 	// ConsolePassword, when set, signs in to the console besides the
 	// secret key.
 	ConsolePassword string
-	Log             *slog.Logger
+	// IdempotencyLimit is how many idempotency records one portal session
+	// scope may hold within 24 hours (1,000 by default); past it keyed
+	// portal requests are refused with 429.
+	IdempotencyLimit int
+	Log              *slog.Logger
 }
 
 // Handler returns the server's routes.
