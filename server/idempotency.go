@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -20,6 +21,11 @@ const idempotencyTTL = 24 * time.Hour
 // one session link can make the database keep at about a thousand
 // answers a day.
 const defaultIdempotencyLimit = 1000
+
+// pruneBatch is how many expired records one pruning transaction deletes:
+// small enough that the write lock every request waits for is held for a
+// few milliseconds at a time.
+const pruneBatch = 500
 
 func (s *Server) idempotencyLimit() int {
 	if s.IdempotencyLimit > 0 {
@@ -68,4 +74,28 @@ func (k *keysFull) problem(limit int) *portico.Error {
 		"retry after %d seconds, or send the request without an Idempotency-Key", limit, k.retryAfterSeconds())
 	return &portico.Error{Kind: portico.KindTooManyRequests, Title: "Too many keyed requests", Detail: msg,
 		Fields: []portico.FieldError{{Field: "Idempotency-Key", Message: msg}}}
+}
+
+// PruneIdempotency deletes the idempotency records that have expired by
+// the server's clock, a batch per transaction, and says how many it
+// deleted. Several replicas may prune at once: each batch deletes only
+// rows still there.
+func (s *Server) PruneIdempotency(ctx context.Context) (int, error) {
+	if err := s.SyncClock(ctx); err != nil {
+		return 0, err
+	}
+	cutoff := s.Engine.Now().Add(-idempotencyTTL)
+	total := 0
+	for {
+		var n int
+		err := s.Store.Update(ctx, func(tx portico.Tx) error {
+			var err error
+			n, err = tx.PruneIdempotency(cutoff, pruneBatch)
+			return err
+		})
+		total += n
+		if err != nil || n < pruneBatch {
+			return total, err
+		}
+	}
 }

@@ -1,11 +1,13 @@
 package server_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/server"
@@ -111,4 +113,61 @@ func TestPortalIdempotencyRecordsAreBounded(t *testing.T) {
 	// Once the first records expire, the scope keeps answers again.
 	h.advance(M{"by": "23h"})
 	expectStatus(t, h.portal(h.session("ada", "", ""), http.MethodPost, "/api/v1/portal/subscriptions", preview, keyHeader, "change"), http.StatusOK)
+}
+
+// heldRecords counts the principal's records made after t0, from the store.
+func heldRecords(t *testing.T, h *harness, principal string) int {
+	t.Helper()
+	var n int
+	err := h.srv.Store.View(context.Background(), func(tx portico.Tx) error {
+		var err error
+		n, _, err = tx.IdempotencyHeld(principal, t0.Add(-time.Hour))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// Pruning deletes, a batch at a time, the records that have expired by the
+// server's clock, and only those.
+func TestPruningDeletesExpiredIdempotencyRecords(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	const many = 1234 // more than one batch
+	err := h.srv.Store.Update(context.Background(), func(tx portico.Tx) error {
+		for i := range many {
+			err := tx.PutIdempotency(&portico.IdempotencyRecord{Scope: "portal:ada// POST /api/v1/portal/preview",
+				Principal: "portal:ada//", Key: fmt.Sprint("k", i), RequestHash: "h", Status: 200, Body: []byte("{}\n"), CreatedAt: t0})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.advance(M{"by": "12h"})
+	h.createCustomer("ada", false)
+	expectStatus(t, h.backend(http.MethodPost, "/api/v1/usage", M{"customerId": "ada", "featureId": featCalls, "value": 1}, keyHeader, "fresh"), http.StatusOK)
+
+	ctx := context.Background()
+	if n, err := h.srv.PruneIdempotency(ctx); err != nil || n != 0 {
+		t.Fatalf("pruned %d (%v) before anything expired", n, err)
+	}
+	h.advance(M{"by": "12h"})
+	if n, err := h.srv.PruneIdempotency(ctx); err != nil || n != many {
+		t.Fatalf("pruned %d (%v), want the %d expired records", n, err, many)
+	}
+	if n := heldRecords(t, h, "portal:ada//"); n != 0 {
+		t.Errorf("%d expired records left", n)
+	}
+	if n := heldRecords(t, h, "backend"); n != 1 {
+		t.Errorf("the backend holds %d records after pruning, want its live one", n)
+	}
+	if n, err := h.srv.PruneIdempotency(ctx); err != nil || n != 0 {
+		t.Errorf("a second pruning deleted %d (%v)", n, err)
+	}
 }
