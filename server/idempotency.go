@@ -23,7 +23,7 @@ const idempotencyTTL = 24 * time.Hour
 const defaultIdempotencyLimit = 1000
 
 // pruneBatch is how many expired records one pruning transaction deletes:
-// small enough that the write lock every request waits for is held for a
+// small enough that the write lock every write waits for is held for a
 // few milliseconds at a time.
 const pruneBatch = 500
 
