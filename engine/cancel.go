@@ -31,38 +31,49 @@ func (e *Engine) Cancel(ctx context.Context, customerID, subID string, req porti
 		if err != nil {
 			return err
 		}
-		res = &portico.CancelResult{AlsoCanceled: []portico.SubscriptionView{}}
-		credit, shownCredit := int64(0), int64(0)
-		currency := o.currency(s, nil) // before a downgrade to free changes the plan
-		for i, x := range append([]*portico.Subscription{s}, others...) {
-			if err := o.syncCancel(c, x); err != nil {
-				return err
-			}
-			granted := o.cancel(c, x)
-			if err := o.tx.PutSubscription(x); err != nil {
-				return err
-			}
-			credit += granted
-			switch {
-			case i == 0:
-				res.Subscription = o.subView(x)
-			case !inScope(x, c.ID, actor):
-				continue
-			default:
-				res.AlsoCanceled = append(res.AlsoCanceled, o.subView(x))
-			}
-			shownCredit += granted
+		var credit int64
+		res, credit, err = o.cancelAll(c, append([]*portico.Subscription{s}, others...), actor)
+		if err != nil {
+			return err
 		}
-		res.Credit = portico.Money{Amount: shownCredit, Currency: currency}
 		if credit > 0 {
 			c.Credit.Amount += credit
 			if c.Credit.Currency == "" {
-				c.Credit.Currency = currency
+				c.Credit.Currency = res.Credit.Currency
 			}
 		}
 		return o.tx.UpdateCustomer(c)
 	})
 	return res, err
+}
+
+// cancelAll cancels the subscriptions, the one asked for first, and returns
+// the answer — which shows only those inside the actor's scope, and their
+// credit — with the credit granted for all of them.
+func (o *op) cancelAll(c *portico.Customer, subs []*portico.Subscription, actor Actor) (*portico.CancelResult, int64, error) {
+	res := &portico.CancelResult{AlsoCanceled: []portico.SubscriptionView{}}
+	res.Credit.Currency = o.currency(subs[0], nil) // before a downgrade to free changes the plan
+	var credit int64
+	for i, x := range subs {
+		if err := o.syncCancel(c, x); err != nil {
+			return nil, 0, err
+		}
+		granted := o.cancel(c, x)
+		if err := o.tx.PutSubscription(x); err != nil {
+			return nil, 0, err
+		}
+		credit += granted
+		switch {
+		case i == 0:
+			res.Subscription = o.subView(x)
+		case !inScope(x, c.ID, actor):
+			continue
+		default:
+			res.AlsoCanceled = append(res.AlsoCanceled, o.subView(x))
+		}
+		res.Credit.Amount += granted
+	}
+	return res, credit, nil
 }
 
 // alsoCancel finds the customer's live subscriptions in the other products:
