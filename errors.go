@@ -10,14 +10,15 @@ type Kind int
 
 // Error kinds.
 const (
-	KindInvalid      Kind = iota + 1 // 422: the request breaks a rule
-	KindNotFound                     // 404
-	KindConflict                     // 409: the current state forbids it
-	KindForbidden                    // 403: allowed to no one in this role
-	KindUnauthorized                 // 401
-	KindUnavailable                  // 503: a dependency is down
-	KindTooLarge                     // 413: the body is over the limit
-	KindStale                        // 412: made on a copy that has changed since (If-Match)
+	KindInvalid         Kind = iota + 1 // 422: the request breaks a rule
+	KindNotFound                        // 404
+	KindConflict                        // 409: the current state forbids it
+	KindForbidden                       // 403: allowed to no one in this role
+	KindUnauthorized                    // 401
+	KindUnavailable                     // 503: a dependency is down
+	KindTooLarge                        // 413: the body is over the limit
+	KindStale                           // 412: made on a copy that has changed since (If-Match)
+	KindTooManyRequests                 // 429: over a limit for now; retry later
 )
 
 // FieldError names a request field and what is wrong with it.
@@ -71,6 +72,14 @@ func Conflict(format string, args ...any) *Error {
 // Forbidden is a 403.
 func Forbidden(format string, args ...any) *Error {
 	return &Error{Kind: KindForbidden, Title: "Forbidden", Detail: fmt.Sprintf(format, args...)}
+}
+
+// ForbiddenField is a 403 naming the request field that asks for what the
+// caller may not do.
+func ForbiddenField(field, format string, args ...any) *Error {
+	msg := fmt.Sprintf(format, args...)
+	return &Error{Kind: KindForbidden, Title: "Forbidden", Detail: msg,
+		Fields: []FieldError{{Field: field, Message: msg}}}
 }
 
 // ErrNotFound is what stores return for a missing row.

@@ -182,8 +182,14 @@ func inScope(s *portico.Subscription, customerID string, actor Actor) bool {
 	if !actor.Portal {
 		return true
 	}
-	return (actor.Scope.ProductID == "" || actor.Scope.ProductID == s.ProductID) &&
-		(actor.Scope.ResourceID == "" || s.ResourceID == "" || actor.Scope.ResourceID == s.ResourceID)
+	return (actor.Scope.ProductID == "" || actor.Scope.ProductID == s.ProductID) && inResourceScope(s, actor)
+}
+
+// inResourceScope tells whether a portal session limited to a resource
+// reaches the subscription: one of that resource, or one held for the
+// customer as a whole (no resource).
+func inResourceScope(s *portico.Subscription, actor Actor) bool {
+	return !actor.Portal || actor.Scope.ResourceID == "" || s.ResourceID == "" || actor.Scope.ResourceID == s.ResourceID
 }
 
 func (o *op) liveSub(customerID, productID, resourceID string) (*portico.Subscription, error) {

@@ -67,6 +67,9 @@ func (s *Server) billingURL(ctx context.Context, sess *session.Session, flow str
 	if s.Billing == nil {
 		return "", portico.Conflict("no billing provider is connected: billing details are kept by Portico and changed through the backend API")
 	}
+	if err := flowInScope(sess.Scope, flow); err != nil {
+		return "", err
+	}
 	cv, err := s.Engine.Customer(ctx, sess.Scope.CustomerID)
 	if err != nil {
 		return "", err
@@ -76,6 +79,24 @@ func (s *Server) billingURL(ctx context.Context, sess *session.Session, flow str
 		returnURL = s.PublicURL
 	}
 	return s.Billing.PortalURL(ctx, billing.Customer{ID: cv.ID, Name: cv.Name, Email: cv.Email}, flow, returnURL)
+}
+
+// flowInScope refuses a scoped session the provider's subscription flows:
+// they open on the customer's one subscription at the provider, whatever
+// its product or resource, so they could change one outside the scope.
+// Payment details and the provider's home are the customer's as a whole
+// and stay open to every session.
+func flowInScope(scope portico.PortalScope, flow string) error {
+	if flow != billing.FlowSubscriptionCancel && flow != billing.FlowSubscriptionUpdate {
+		return nil
+	}
+	switch {
+	case scope.ProductID != "":
+		return portico.ForbiddenField("flow", "this portal session is limited to product %q; the billing provider's %s flow acts on the customer's whole account: change subscriptions in the portal", scope.ProductID, flow)
+	case scope.ResourceID != "":
+		return portico.ForbiddenField("flow", "this portal session is limited to resource %q; the billing provider's %s flow acts on the customer's whole account: change subscriptions in the portal", scope.ResourceID, flow)
+	}
+	return nil
 }
 
 // Webhooks is the billing provider's webhook endpoint, when it has one.

@@ -45,7 +45,11 @@ type Server struct {
 	// Business names the business in the portal's header and sets where
 	// "Contact support" leads by default (see SupportLink, LogoLink).
 	Business portico.Business
-	Log      *slog.Logger
+	// IdempotencyLimit is how many idempotency records one portal session
+	// scope may hold within 24 hours (1,000 by default); past it keyed
+	// portal requests are refused with 429.
+	IdempotencyLimit int
+	Log              *slog.Logger
 }
 
 // Handler returns the server's routes.

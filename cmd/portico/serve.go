@@ -356,8 +356,9 @@ func printBanner(w io.Writer, cfg config, srv *server.Server, key string, genera
 }
 
 // schedule applies what falls due (renewals, trial ends, scheduled changes)
-// every interval until ctx ends. Replicas on one database take turns: one
-// round at a time runs, under the store's exclusive lock.
+// and prunes expired idempotency records every interval until ctx ends.
+// Replicas on one database take turns: one round of each at a time runs,
+// under the store's exclusive lock.
 func schedule(ctx context.Context, srv *server.Server, store portico.Store, every time.Duration, log *slog.Logger) {
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -367,6 +368,12 @@ func schedule(ctx context.Context, srv *server.Server, store portico.Store, ever
 			log.Error("scheduler", "err", err)
 		} else if n > 0 {
 			log.Info("scheduler applied due events", "events", n)
+		}
+		pruned, err := pruneIdempotency(ctx, srv, store)
+		if err != nil && ctx.Err() == nil {
+			log.Error("idempotency pruning", "err", err)
+		} else if pruned > 0 {
+			log.Info("pruned expired idempotency records", "records", pruned)
 		}
 		select {
 		case <-ctx.Done():
@@ -388,6 +395,23 @@ func runDue(ctx context.Context, srv *server.Server, store portico.Store) (int, 
 	_, err := ex.TryExclusive(ctx, "scheduler", func(ctx context.Context) error {
 		var err error
 		n, err = srv.Engine.RunDue(ctx)
+		return err
+	})
+	return n, err
+}
+
+// pruneIdempotency deletes the expired idempotency records. On a shared
+// database one replica at a time prunes (under a lock of its own, so due
+// events are not held up by it); the others skip the round.
+func pruneIdempotency(ctx context.Context, srv *server.Server, store portico.Store) (int, error) {
+	ex, ok := store.(portico.Exclusive)
+	if !ok {
+		return srv.PruneIdempotency(ctx)
+	}
+	var n int
+	_, err := ex.TryExclusive(ctx, "idempotency pruning", func(ctx context.Context) error {
+		var err error
+		n, err = srv.PruneIdempotency(ctx)
 		return err
 	})
 	return n, err
