@@ -21,6 +21,33 @@ const defaultBillingDeadline = 3 * time.Second
 // portalInvoices is how many invoices the portal view carries.
 const portalInvoices = 50
 
+// ConnectBilling makes p the server's billing provider: the portal shows
+// its payment details and invoices, and the engine mirrors each change to
+// it and asks it whether a trial ending converts.
+func (s *Server) ConnectBilling(p billing.Provider) {
+	s.Billing = p
+	s.Engine.SyncBilling = syncWith(p)
+	s.Engine.PaymentMethods = hasPaymentMethod(p)
+}
+
+// syncWith mirrors the engine's changes to the billing provider.
+func syncWith(p billing.Provider) func(context.Context, *portico.Customer, billing.Sync) error {
+	return func(ctx context.Context, c *portico.Customer, s billing.Sync) error {
+		return p.SyncSubscription(ctx, billing.Customer{ID: c.ID, Name: c.Name, Email: c.Email}, s)
+	}
+}
+
+// hasPaymentMethod asks the billing provider whether a trial ending now
+// converts. The provider decides a trial's outcome, so when it cannot be
+// asked the trial converts here, and a subscription the provider ends
+// instead comes back as a webhook.
+func hasPaymentMethod(p billing.Provider) func(portico.Tx, string) bool {
+	return func(tx portico.Tx, customerID string) bool {
+		v, err := p.Details(tx.Context(), billing.Customer{ID: customerID})
+		return err != nil || v.PaymentMethod != nil
+	}
+}
+
 // portalView is the portal for a session: the engine's view, with payment
 // details and invoices from the billing provider when one is connected.
 func (s *Server) portalView(ctx context.Context, sess *session.Session) (*portico.PortalView, error) {
