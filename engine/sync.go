@@ -51,12 +51,25 @@ func (o *op) sync(c *portico.Customer, s billing.Sync) error {
 	return o.e.SyncBilling(o.tx.Context(), c, s)
 }
 
-// syncChange mirrors a planned change: the subscription's new lines, now or
-// at the period's end, a trial's end, or the end of a paid subscription
-// moving to a free or custom price.
+// syncChange mirrors a planned change (see mirrorOf), when it bills
+// anything.
 func (o *op) syncChange(c *portico.Customer, ch *plannedChange) error {
+	m, err := o.mirrorOf(ch)
+	if err != nil || m == nil {
+		return err
+	}
+	return o.sync(c, *m)
+}
+
+// mirrorOf is what the billing provider is sent for a planned change: the
+// subscription's new lines, now or at the period's end, a trial's end, or
+// the end of a paid subscription moving to a free or custom price. It is
+// nil when there is no provider, the provider made the change, or nothing
+// is billed before or after. A price the provider does not know is refused
+// here, before anything is sent.
+func (o *op) mirrorOf(ch *plannedChange) (*billing.Sync, error) {
 	if o.e.SyncBilling == nil || o.ctx.Value(fromProviderKey{}) != nil {
-		return nil
+		return nil, nil
 	}
 	target := ch.next
 	if ch.scheduled != nil {
@@ -67,16 +80,16 @@ func (o *op) syncChange(c *portico.Customer, ch *plannedChange) error {
 	}
 	after, err := o.items(target)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(after) == 0 && (ch.cur == nil || ch.cur.Pricing != portico.PricingPaid) {
-		return nil // nothing billed before or after
+		return nil, nil // nothing billed before or after
 	}
 	s := billing.Sync{SubscriptionID: target.ID, Items: after, Timing: ch.preview.Effective}
 	if ch.trial && ch.next.TrialEndsAt != nil {
 		s.TrialEnd = *ch.next.TrialEndsAt
 	}
-	return o.sync(c, s)
+	return &s, nil
 }
 
 // syncCancel mirrors a cancellation of a paid subscription.
