@@ -99,6 +99,11 @@ type Sync struct {
 	// TrialEnd, when set on a subscription's first sync, starts it trialing
 	// until then with nothing charged.
 	TrialEnd time.Time
+	// Adopt names a subscription the provider made itself for this one (a
+	// completed checkout): it is recorded as the one mirroring it, in place
+	// of any earlier, and nothing is sent. Items, Timing, Cancel,
+	// Unschedule and TrialEnd are ignored.
+	Adopt string
 }
 
 // Provider is a billing provider as Portico uses it. Every method honours

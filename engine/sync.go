@@ -140,3 +140,70 @@ func (e *Engine) PlanCheckout(ctx context.Context, customerID string, req portic
 	})
 	return out, err
 }
+
+// PaidCheckout is a checkout the customer paid at the billing provider:
+// the change it was for, whose SubscriptionID names the subscription paid
+// for, and the provider's subscription the checkout created.
+type PaidCheckout struct {
+	Change                 portico.ChangeRequest
+	ProviderSubscriptionID string
+}
+
+// CompleteCheckout applies the change a customer paid for at the billing
+// provider's checkout and records the provider's subscription that the
+// checkout created as the one billing it, in one transaction: the
+// subscription first, then the link that refers to it. The change is not
+// sent back to the provider, which made it. When the subscription paid for
+// has ended since the checkout began (its trial ran out, it was
+// cancelled), the plan paid for starts anew: the customer gets what they
+// paid for.
+func (e *Engine) CompleteCheckout(ctx context.Context, customerID string, co PaidCheckout) (*portico.ChangeResult, error) {
+	var res *portico.ChangeResult
+	err := e.writeCustomer(ctx, customerID, func(o *op, c *portico.Customer) error {
+		req, err := o.checkoutChange(c, co.Change)
+		if err != nil {
+			return err
+		}
+		ch, err := o.planChange(c, req, Backend)
+		if err != nil {
+			return err
+		}
+		s, err := o.writeChange(c, ch)
+		if err != nil {
+			return err
+		}
+		if err := o.adopt(c, s.ID, co.ProviderSubscriptionID); err != nil {
+			return err
+		}
+		res = &portico.ChangeResult{Subscription: o.subView(s), Preview: ch.preview}
+		return nil
+	})
+	return res, err
+}
+
+// checkoutChange is the change a paid checkout makes, for the resource of
+// the subscription it was for (the checkout does not carry it): to that
+// subscription while it is live; once it has ended, to the product's (and
+// resource's) live subscription, or a new one.
+func (o *op) checkoutChange(c *portico.Customer, req portico.ChangeRequest) (portico.ChangeRequest, error) {
+	s, err := o.ownedSub(c.ID, req.SubscriptionID, Backend)
+	if err != nil {
+		return req, err
+	}
+	req.ResourceID = s.ResourceID
+	if !s.Live() {
+		req.SubscriptionID = ""
+	}
+	return req, nil
+}
+
+// adopt records the provider's subscription made at the provider itself
+// (by a checkout) as the one mirroring a Portico subscription. Unlike a
+// mirror it is written for changes the provider reported: it is their
+// record.
+func (o *op) adopt(c *portico.Customer, subscriptionID, providerSubscriptionID string) error {
+	if o.e.SyncBilling == nil || providerSubscriptionID == "" {
+		return nil
+	}
+	return o.e.SyncBilling(o.tx.Context(), c, billing.Sync{Key: newID("chg"), SubscriptionID: subscriptionID, Adopt: providerSubscriptionID})
+}

@@ -29,7 +29,13 @@ func (b *billingRecorder) sync(ctx context.Context, c *portico.Customer, s billi
 		return b.refuse
 	}
 	b.syncs = append(b.syncs, s)
-	if b.links == nil || len(s.Items) == 0 || s.Cancel || s.Unschedule {
+	if b.links == nil {
+		return nil
+	}
+	if s.Adopt != "" {
+		return b.links.LinkSubscription(ctx, s.SubscriptionID, s.Adopt)
+	}
+	if len(s.Items) == 0 || s.Cancel || s.Unschedule {
 		return nil
 	}
 	if _, err := b.links.ProviderSubscription(ctx, s.SubscriptionID); !errors.Is(err, portico.ErrNotFound) {
@@ -250,4 +256,50 @@ func TestJourneyStartsCheckEveryPriceBeforeBillingAny(t *testing.T) {
 	if _, err := e.eng.Customer(e.ctx, "acme"); portico.KindOf(err) != portico.KindNotFound {
 		t.Errorf("the refused customer exists: %v", err)
 	}
+}
+
+// A paid checkout applies its change and links the provider's
+// subscription it created, in one transaction, without mirroring the
+// change back. When the subscription paid for has ended meanwhile, the
+// plan starts as a new subscription, written before its link.
+func TestACompletedCheckoutAppliesItsChangeAndLinksItsSubscription(t *testing.T) {
+	e := newEnvAt(t, t0, stripeCatalog(withJourney(func(j *portico.Journey) { j.Start = portico.StartTrial })))
+	rec := linkingRecorder(e)
+	e.eng.SyncBilling = rec.sync
+	trial := e.createCustomer("acme", nil).Subscriptions[0]
+	rec.take()
+
+	paid, err := e.eng.CompleteCheckout(e.ctx, "acme", engine.PaidCheckout{
+		Change:                 portico.ChangeRequest{SubscriptionID: trial.ID, PlanID: basic, BillingPeriod: portico.Annually},
+		ProviderSubscriptionID: "sub_checkout_1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := paid.Subscription; s.ID != trial.ID || s.Plan.ID != basic || s.Status != portico.StatusActive || e.linkOf(s.ID) != "sub_checkout_1" {
+		t.Errorf("after the checkout: %s %s %s linked to %q, want %s on basic, active, linked to sub_checkout_1",
+			s.ID, s.Plan.ID, s.Status, e.linkOf(s.ID), trial.ID)
+	}
+	if got := rec.take(); len(got) != 1 || got[0].Adopt != "sub_checkout_1" || len(got[0].Items) != 0 {
+		t.Errorf("synced %+v, want only the checkout's subscription adopted", got)
+	}
+
+	e.cancel("acme", trial.ID)
+	rec.take()
+	again, err := e.eng.CompleteCheckout(e.ctx, "acme", engine.PaidCheckout{
+		Change:                 portico.ChangeRequest{SubscriptionID: trial.ID, PlanID: pro},
+		ProviderSubscriptionID: "sub_checkout_2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := again.Subscription; s.ID == trial.ID || s.Plan.ID != pro || s.Status != portico.StatusActive || e.linkOf(s.ID) != "sub_checkout_2" {
+		t.Errorf("a checkout for an ended subscription: %s %s %s linked to %q, want a new one on pro, active (the trial was had), linked to sub_checkout_2",
+			s.ID, s.Plan.ID, s.Status, e.linkOf(s.ID))
+	}
+	if e.liveCount("acme", app, "") != 1 || e.linkOf(trial.ID) != "sub_checkout_1" {
+		t.Errorf("%d live subscriptions, the ended one linked to %q", e.liveCount("acme", app, ""), e.linkOf(trial.ID))
+	}
+
+	_, err = e.eng.CompleteCheckout(e.ctx, "acme", engine.PaidCheckout{
+		Change: portico.ChangeRequest{SubscriptionID: "sub_unknown", PlanID: pro}, ProviderSubscriptionID: "sub_checkout_3"})
+	wantKind(t, err, portico.KindNotFound)
 }

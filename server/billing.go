@@ -200,8 +200,9 @@ func (s *Server) checkout(ctx context.Context, sess *session.Session, req portic
 	return &portico.ChangeResult{Subscription: plan.Subscription, Preview: plan.Preview, CheckoutURL: u}, nil
 }
 
-// completeCheckout applies the change a completed checkout paid for; the
-// provider has linked the subscription the checkout created to it.
+// completeCheckout applies the change a completed checkout paid for and
+// links the provider's subscription the checkout created to it, in one
+// transaction.
 func (s *Server) completeCheckout(ctx context.Context, ev billing.Event) error {
 	if ev.Status != "paid" && ev.Status != "no_payment_required" {
 		return nil
@@ -216,8 +217,10 @@ func (s *Server) completeCheckout(ctx context.Context, ev billing.Event) error {
 	if req.PlanID == "" || req.SubscriptionID == "" {
 		return nil // not a checkout Portico started
 	}
-	_, err := s.Engine.ChangeSubscription(ctx, ev.CustomerID, req, engine.Backend)
-	if portico.KindOf(err) == portico.KindConflict {
+	_, err := s.Engine.CompleteCheckout(ctx, ev.CustomerID, engine.PaidCheckout{Change: req, ProviderSubscriptionID: ev.ProviderSubscriptionID})
+	switch portico.KindOf(err) {
+	case portico.KindConflict, portico.KindInvalid, portico.KindForbidden:
+		// Stripe would deliver it again and again to the same answer.
 		s.Log.WarnContext(ctx, "checkout completed but the change no longer applies", "customer", ev.CustomerID, "err", err)
 		return nil
 	}
