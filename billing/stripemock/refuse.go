@@ -34,9 +34,9 @@ func CardDeclined() *Refusal {
 
 // Refusing puts a proxy in front of the stripe-mock at base and returns its
 // URL. stripe-mock accepts every well-formed request; the proxy lets a test
-// see what Portico does when Stripe refuses one: each subscription
-// creation (POST /v1/subscriptions) is shown to refuse, with its form, and
-// answered with the Refusal it returns, or passed on when it returns nil.
+// see what Portico does when Stripe refuses one. refuse is asked about each
+// subscription creation (POST /v1/subscriptions), given its form: the
+// Refusal it returns is the answer, nil passes the request on.
 func Refusing(t testing.TB, base string, refuse func(form url.Values) *Refusal) string {
 	t.Helper()
 	target, err := url.Parse(base)
@@ -74,7 +74,6 @@ func refusalFor(r *http.Request, refuse func(url.Values) *Refusal) *Refusal {
 
 func writeRefusal(w http.ResponseWriter, ref *Refusal) {
 	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Request-Id", "req_refused")
 	w.WriteHeader(ref.Status)
 	json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{
 		"type": ref.Type, "code": ref.Code, "message": ref.Message}})
