@@ -34,8 +34,9 @@ func (o *op) items(s *portico.Subscription) ([]billing.Item, error) {
 type fromProviderKey struct{}
 
 // FromProvider marks a context whose changes the billing provider reported
-// (a completed checkout, a subscription it ended): they are applied to
-// Portico and not mirrored back to where they came from.
+// (a subscription it ended): they are applied to Portico and not mirrored
+// back to where they came from. (A completed checkout has its own call,
+// CompleteCheckout, which mirrors nothing.)
 func FromProvider(ctx context.Context) context.Context {
 	return context.WithValue(ctx, fromProviderKey{}, true)
 }
