@@ -609,11 +609,22 @@ func (o *op) finishPreview(c *portico.Customer, ch *plannedChange, target *porti
 	}
 }
 
-// applyChange writes a planned change.
+// applyChange writes a planned change, then mirrors it to the billing
+// provider. Portico's rows come first because the provider links its
+// subscription to Portico's, and the stores refuse a link to a
+// subscription not written yet (a new one); a refusal still undoes it all,
+// as the transaction rolls back.
 func (o *op) applyChange(c *portico.Customer, ch *plannedChange) (*portico.Subscription, error) {
-	if err := o.syncChange(c, ch); err != nil {
+	s, err := o.writeChange(c, ch)
+	if err != nil {
 		return nil, err
 	}
+	return s, o.syncChange(c, ch)
+}
+
+// writeChange writes a planned change in Portico: the subscription, its
+// usage, its invoice and the customer's credit.
+func (o *op) writeChange(c *portico.Customer, ch *plannedChange) (*portico.Subscription, error) {
 	if ch.scheduled != nil {
 		s := *ch.cur
 		s.ScheduledUpdates, s.CancelAt = []portico.ScheduledUpdate{*ch.scheduled}, nil

@@ -21,6 +21,33 @@ const defaultBillingDeadline = 3 * time.Second
 // portalInvoices is how many invoices the portal view carries.
 const portalInvoices = 50
 
+// ConnectBilling makes p the server's billing provider: the portal shows
+// its payment details and invoices, and the engine mirrors each change to
+// it and asks it whether a trial ending converts.
+func (s *Server) ConnectBilling(p billing.Provider) {
+	s.Billing = p
+	s.Engine.SyncBilling = syncWith(p)
+	s.Engine.PaymentMethods = hasPaymentMethod(p)
+}
+
+// syncWith mirrors the engine's changes to the billing provider.
+func syncWith(p billing.Provider) func(context.Context, *portico.Customer, billing.Sync) error {
+	return func(ctx context.Context, c *portico.Customer, s billing.Sync) error {
+		return p.SyncSubscription(ctx, billing.Customer{ID: c.ID, Name: c.Name, Email: c.Email}, s)
+	}
+}
+
+// hasPaymentMethod asks the billing provider whether a trial ending now
+// converts. The provider decides a trial's outcome, so when it cannot be
+// asked the trial converts here, and a subscription the provider ends
+// instead comes back as a webhook.
+func hasPaymentMethod(p billing.Provider) func(portico.Tx, string) bool {
+	return func(tx portico.Tx, customerID string) bool {
+		v, err := p.Details(tx.Context(), billing.Customer{ID: customerID})
+		return err != nil || v.PaymentMethod != nil
+	}
+}
+
 // portalView is the portal for a session: the engine's view, with payment
 // details and invoices from the billing provider when one is connected.
 func (s *Server) portalView(ctx context.Context, sess *session.Session) (*portico.PortalView, error) {
@@ -193,8 +220,9 @@ func (s *Server) checkout(ctx context.Context, sess *session.Session, req portic
 	return &portico.ChangeResult{Subscription: plan.Subscription, Preview: plan.Preview, CheckoutURL: u}, nil
 }
 
-// completeCheckout applies the change a completed checkout paid for; the
-// provider has linked the subscription the checkout created to it.
+// completeCheckout applies the change a completed checkout paid for and
+// links the provider's subscription the checkout created to it, in one
+// transaction.
 func (s *Server) completeCheckout(ctx context.Context, ev billing.Event) error {
 	if ev.Status != "paid" && ev.Status != "no_payment_required" {
 		return nil
@@ -209,8 +237,10 @@ func (s *Server) completeCheckout(ctx context.Context, ev billing.Event) error {
 	if req.PlanID == "" || req.SubscriptionID == "" {
 		return nil // not a checkout Portico started
 	}
-	_, err := s.Engine.ChangeSubscription(ctx, ev.CustomerID, req, engine.Backend)
-	if portico.KindOf(err) == portico.KindConflict {
+	_, err := s.Engine.CompleteCheckout(ctx, ev.CustomerID, engine.PaidCheckout{Change: req, ProviderSubscriptionID: ev.ProviderSubscriptionID})
+	switch portico.KindOf(err) {
+	case portico.KindConflict, portico.KindInvalid, portico.KindForbidden:
+		// Stripe would deliver it again and again to the same answer.
 		s.Log.WarnContext(ctx, "checkout completed but the change no longer applies", "customer", ev.CustomerID, "err", err)
 		return nil
 	}

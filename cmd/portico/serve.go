@@ -155,12 +155,12 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 	if shared, ok := store.(portico.SharedClock); ok && testClock != nil {
 		srv.SharedClock = shared
 	}
-	if srv.Billing, err = billingProvider(store, log); err != nil {
+	provider, err := billingProvider(store, log)
+	if err != nil {
 		return err
 	}
-	if srv.Billing != nil {
-		eng.SyncBilling = syncWith(srv.Billing)
-		eng.PaymentMethods = hasPaymentMethod(srv.Billing)
+	if provider != nil {
+		srv.ConnectBilling(provider)
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -195,24 +195,6 @@ func billingProvider(store billing.Store, log *slog.Logger) (billing.Provider, e
 	// Guarded: a Stripe that is down holds up other writes once or twice,
 	// not for every change asked while it is down.
 	return billing.NewGuard(p, log), nil
-}
-
-// syncWith mirrors the engine's changes to the billing provider.
-func syncWith(p billing.Provider) func(context.Context, *portico.Customer, billing.Sync) error {
-	return func(ctx context.Context, c *portico.Customer, s billing.Sync) error {
-		return p.SyncSubscription(ctx, billing.Customer{ID: c.ID, Name: c.Name, Email: c.Email}, s)
-	}
-}
-
-// hasPaymentMethod asks the billing provider whether a trial ending now
-// converts. The provider decides a trial's outcome, so when it cannot be
-// asked the trial converts here, and a subscription the provider ends
-// instead comes back as a webhook.
-func hasPaymentMethod(p billing.Provider) func(portico.Tx, string) bool {
-	return func(tx portico.Tx, customerID string) bool {
-		v, err := p.Details(tx.Context(), billing.Customer{ID: customerID})
-		return err != nil || v.PaymentMethod != nil
-	}
 }
 
 // webHandler serves the portal pages and the wasm client beside the API;
