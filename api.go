@@ -90,6 +90,21 @@ type SubscriptionView struct {
 	CancelAt           *time.Time        `json:"cancelAt"`
 	EndedAt            *time.Time        `json:"endedAt"`
 	ScheduledUpdates   []ScheduledUpdate `json:"scheduledUpdates"`
+	// TrialOutcome, on a trial, says what its end will do.
+	TrialOutcome *TrialOutcome `json:"trialOutcome,omitempty"`
+}
+
+// Trial outcomes.
+const (
+	TrialConverts   = "convert"   // a payment method is on file: the paid plan starts and is billed
+	TrialDowngrades = "downgrade" // no payment method: the customer moves to Plan, the free plan
+	TrialExpires    = "expire"    // no payment method: access ends
+)
+
+// TrialOutcome is what a trial's end will do, as things stand.
+type TrialOutcome struct {
+	Action string   `json:"action"`
+	Plan   *PlanRef `json:"plan,omitempty"`
 }
 
 // PlanRef names a plan.
@@ -115,8 +130,10 @@ type PortalView struct {
 	Billing       BillingView        `json:"billing"`
 	Invoices      []Invoice          `json:"invoices"`
 	NextBill      *Bill              `json:"nextBill"`
-	Credit        Money              `json:"credit"`
-	Scope         PortalScope        `json:"scope"`
+	// NextBillFor lists the subscriptions the next bill is for.
+	NextBillFor []string    `json:"nextBillFor,omitempty"`
+	Credit      Money       `json:"credit"`
+	Scope       PortalScope `json:"scope"`
 	// Now is the server's time (the test clock's, when on), for "days left".
 	Now time.Time `json:"now"`
 	// PastDue is set while a payment has failed: the portal asks the
@@ -124,6 +141,19 @@ type PortalView struct {
 	PastDue bool `json:"pastDue"`
 	// ReturnURL is where the portal's back link leads, from the session.
 	ReturnURL string `json:"returnUrl,omitempty"`
+	// Business is who runs the portal, from the server's settings and the
+	// session.
+	Business *Business `json:"business,omitempty"`
+}
+
+// Business is the business whose customers use the portal: its name and
+// logo head the portal, and SupportURL (an http(s) URL or a mailto:
+// address; the session's, else the server's) is where "Contact support"
+// leads when the page sets no link of its own.
+type Business struct {
+	Name       string `json:"name,omitempty"`
+	LogoURL    string `json:"logoUrl,omitempty"`
+	SupportURL string `json:"supportUrl,omitempty"`
 }
 
 // PortalCustomer is the customer as the portal shows them.
@@ -170,8 +200,11 @@ type Invoice struct {
 	Created  time.Time `json:"created"`
 	// Description says what was billed, e.g. "Pro (monthly)".
 	Description string `json:"description,omitempty"`
-	HostedURL   string `json:"hostedUrl,omitempty"`
-	PDFURL      string `json:"pdfUrl,omitempty"`
+	// SubscriptionID is the subscription billed, when the invoice is for
+	// one: a portal limited to a product or resource shows only its own.
+	SubscriptionID string `json:"subscriptionId,omitempty"`
+	HostedURL      string `json:"hostedUrl,omitempty"`
+	PDFURL         string `json:"pdfUrl,omitempty"`
 }
 
 // Bill is an upcoming charge.
@@ -272,6 +305,8 @@ type Preview struct {
 	NextBill     *Bill             `json:"nextBill"`
 	Gained       []EntitlementLine `json:"gained"`
 	Lost         []EntitlementLine `json:"lost"`
+	// DroppedAddons are the current add-ons the change removes.
+	DroppedAddons []AddonView `json:"droppedAddons"`
 	// BelowUsage lists features whose new limit is below current usage.
 	BelowUsage []string `json:"belowUsage,omitempty"`
 	// UsageReset reports whether metered usage restarts from zero.
@@ -301,6 +336,9 @@ type PortalSessionRequest struct {
 	ProductID  string `json:"productId,omitempty" validate:"omitempty,slug"`
 	ResourceID string `json:"resourceId,omitempty" validate:"omitempty,slug"`
 	ReturnURL  string `json:"returnUrl,omitempty" validate:"omitempty,url,max=2000"`
+	// SupportURL overrides the server's support link for this session: an
+	// http(s) URL, a mailto: URL or an email address.
+	SupportURL string `json:"supportUrl,omitempty" validate:"omitempty,max=2000"`
 	// TTL is how long the session lasts, as a Go duration (default 1h, at most 24h).
 	TTL string `json:"ttl,omitempty" validate:"omitempty,max=20"`
 }

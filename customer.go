@@ -44,16 +44,21 @@ type AddonQuantity struct {
 // Subscription is a customer's access to a product (per resource for
 // products that allow several subscriptions).
 type Subscription struct {
-	ID                 string            `json:"id"`
-	CustomerID         string            `json:"customerId"`
-	ProductID          string            `json:"productId"`
-	ResourceID         string            `json:"resourceId,omitempty"`
-	PlanID             string            `json:"planId"`
-	Status             string            `json:"status"`
-	Pricing            string            `json:"pricing"`
-	BillingPeriod      string            `json:"billingPeriod"`
-	Price              Money             `json:"price"`
-	Addons             []AddonQuantity   `json:"addons"`
+	ID            string          `json:"id"`
+	CustomerID    string          `json:"customerId"`
+	ProductID     string          `json:"productId"`
+	ResourceID    string          `json:"resourceId,omitempty"`
+	PlanID        string          `json:"planId"`
+	Status        string          `json:"status"`
+	Pricing       string          `json:"pricing"`
+	BillingPeriod string          `json:"billingPeriod"`
+	Price         Money           `json:"price"`
+	Addons        []AddonQuantity `json:"addons"`
+	// AddonPrices is the price of one unit of each add-on, as agreed at the
+	// subscription's last change: like Price, it holds until the next change,
+	// whatever later catalog edits say. Missing entries (subscriptions from
+	// before prices were kept) read the catalog's.
+	AddonPrices        map[string]Money  `json:"addonPrices,omitempty"`
 	TrialEndsAt        *time.Time        `json:"trialEndsAt,omitempty"`
 	CurrentPeriodStart time.Time         `json:"currentPeriodStart"`
 	CurrentPeriodEnd   time.Time         `json:"currentPeriodEnd"`
@@ -87,6 +92,10 @@ type ScheduledUpdate struct {
 	TargetPlanName      string          `json:"targetPlanName,omitempty"`
 	TargetBillingPeriod string          `json:"targetBillingPeriod,omitempty"`
 	TargetAddons        []AddonQuantity `json:"targetAddons,omitempty"`
+	// TargetPrice and TargetAddonPrices are the prices the customer agreed
+	// to when the change was scheduled; the change applies at them.
+	TargetPrice       *Money           `json:"targetPrice,omitempty"`
+	TargetAddonPrices map[string]Money `json:"targetAddonPrices,omitempty"`
 	// DowngradeToPlanID is set on a cancellation that moves the customer to
 	// the free plan instead of revoking access.
 	DowngradeToPlanID string    `json:"downgradeToPlanId,omitempty"`

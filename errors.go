@@ -18,8 +18,8 @@ const (
 	KindUnavailable                      // 503: a dependency is down
 	KindTooLarge                         // 413: the body is over the limit
 	KindStale                            // 412: made on a copy that has changed since (If-Match)
+	KindTooManyRequests                  // 429: over a limit for now; retry later
 	KindUnsupportedMedia                 // 415: the body is not of a type the call takes
-	KindTooManyRequests                  // 429: too many attempts; try again later
 )
 
 // FieldError names a request field and what is wrong with it.
@@ -73,6 +73,14 @@ func Conflict(format string, args ...any) *Error {
 // Forbidden is a 403.
 func Forbidden(format string, args ...any) *Error {
 	return &Error{Kind: KindForbidden, Title: "Forbidden", Detail: fmt.Sprintf(format, args...)}
+}
+
+// ForbiddenField is a 403 naming the request field that asks for what the
+// caller may not do.
+func ForbiddenField(field, format string, args ...any) *Error {
+	msg := fmt.Sprintf(format, args...)
+	return &Error{Kind: KindForbidden, Title: "Forbidden", Detail: msg,
+		Fields: []FieldError{{Field: field, Message: msg}}}
 }
 
 // ErrNotFound is what stores return for a missing row.

@@ -73,10 +73,21 @@ type Tx interface {
 	DeleteSnapshots(customerID string) error
 	TouchedCustomers() []string
 
-	// Idempotency records remember the first response to a keyed request.
-	Idempotency(scope, key string) (*IdempotencyRecord, error)
+	// Idempotency records remember the first response to a keyed request
+	// for a while. Idempotency returns the record of the scope and key
+	// only when it was created after createdAfter: an older one has
+	// expired and is ErrNotFound, as a missing one is. PutIdempotency
+	// stores a record, replacing any of the same scope and key.
+	Idempotency(scope, key string, createdAfter time.Time) (*IdempotencyRecord, error)
 	PutIdempotency(r *IdempotencyRecord) error
 	DeleteIdempotency(scope, key string) error
+	// IdempotencyHeld counts the principal's records created after
+	// createdAfter and tells when the oldest of them was created (zero
+	// when there is none).
+	IdempotencyHeld(principal string, createdAfter time.Time) (n int, oldest time.Time, err error)
+	// PruneIdempotency deletes at most limit records created at or before
+	// createdUpTo, and says how many it deleted.
+	PruneIdempotency(createdUpTo time.Time, limit int) (int, error)
 
 	// Console sessions are signed, not stored, so that every replica
 	// accepts them; signing out records the session's ID here, and every
@@ -132,8 +143,12 @@ type SnapshotReader interface {
 }
 
 // IdempotencyRecord is the remembered outcome of a keyed mutating request.
+// Scope is the principal, method and path the key is kept for.
 type IdempotencyRecord struct {
-	Scope       string    `json:"scope"`
+	Scope string `json:"scope"`
+	// Principal is who made the request: "backend", "console", or a
+	// portal session's customer, product and resource.
+	Principal   string    `json:"principal"`
 	Key         string    `json:"key"`
 	RequestHash string    `json:"requestHash"`
 	Status      int       `json:"status"` // 0 while the first request runs

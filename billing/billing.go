@@ -49,10 +49,11 @@ const (
 // to a paid plan).
 type Checkout struct {
 	// SubscriptionID is the Portico subscription being paid for: the free or
-	// trialing one being upgraded, or the ID a new one will get. The
-	// provider's subscription that the checkout creates is linked to it, so
-	// later syncs change that subscription instead of starting a second one
-	// (which would bill the customer twice).
+	// trialing one being upgraded. When the checkout completes, the
+	// provider's subscription it created is linked to it (or to the plan
+	// started anew, if it has ended by then), so later syncs change that
+	// subscription instead of starting a second one (which would bill the
+	// customer twice).
 	SubscriptionID string
 	// Items are the paid lines to subscribe to.
 	Items []Item
@@ -99,6 +100,11 @@ type Sync struct {
 	// TrialEnd, when set on a subscription's first sync, starts it trialing
 	// until then with nothing charged.
 	TrialEnd time.Time
+	// Adopt names a subscription the provider made itself for this one (a
+	// completed checkout): it is recorded as the one mirroring it, in place
+	// of any earlier, and nothing is sent. Items, Timing, Cancel,
+	// Unschedule and TrialEnd are ignored.
+	Adopt string
 }
 
 // Provider is a billing provider as Portico uses it. Every method honours

@@ -42,6 +42,11 @@ type Event struct {
 	// SubscriptionID is the Portico subscription the event is about, when
 	// there is one and it is known.
 	SubscriptionID string
+	// ProviderSubscriptionID is the provider's own subscription the event
+	// is about: on a completed checkout, the one the checkout created,
+	// which the handler records as mirroring SubscriptionID (Sync.Adopt)
+	// in the transaction that applies the change.
+	ProviderSubscriptionID string
 	// Status is the provider's status of the subscription (e.g. "active",
 	// "past_due", "canceled"), of the invoice, or of the checkout's payment.
 	Status string

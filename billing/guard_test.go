@@ -119,3 +119,23 @@ func TestGuardIsNotReassuredByCachedDetails(t *testing.T) {
 		t.Error("details served between two unavailable changes kept the guard closed")
 	}
 }
+
+// Adopting a subscription the provider made (a completed checkout) asks
+// nothing of the provider, so an open guard lets it through.
+func TestGuardLetsAdoptionsThroughWhileOpen(t *testing.T) {
+	f := &flaky{}
+	f.sync.Store(answer(unavailable))
+	g := billing.NewGuard(f, nil)
+	g.PingEvery = time.Hour
+	ctx := context.Background()
+	for range 2 {
+		g.SyncSubscription(ctx, billing.Customer{}, billing.Sync{})
+	}
+	if !g.Open() {
+		t.Fatal("the guard did not open")
+	}
+	f.sync.Store(answer(nil))
+	if err := g.SyncSubscription(ctx, billing.Customer{}, billing.Sync{Key: "k", SubscriptionID: "sub-1", Adopt: "sub_checkout"}); err != nil || f.calls.Load() != 3 {
+		t.Errorf("an adoption through an open guard: %v, provider called %d times; want it passed on", err, f.calls.Load())
+	}
+}

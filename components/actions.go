@@ -27,11 +27,25 @@ func (c Config) contact(ctx app.Context, noticeKey string) {
 	if h := c.Handlers.OnContactSupport; h != nil && h(ctx) {
 		return
 	}
-	if c.SupportURL != "" {
-		openURL(c.SupportURL)
+	if link := c.supportLink(ctx); link != "" {
+		openURL(link)
 		return
 	}
 	ctx.SetState(stateNotice, Notice{Kind: "info", Text: c.Texts.Get(noticeKey)})
+}
+
+// supportLink is where contact leads: the page's link, else the one the
+// portal's session or server sets.
+func (c Config) supportLink(ctx app.Context) string {
+	if c.SupportURL != "" {
+		return c.SupportURL
+	}
+	var d Data
+	ctx.GetState(stateData, &d)
+	if d.Portal != nil && d.Portal.Business != nil {
+		return SupportLink(d.Portal.Business.SupportURL)
+	}
+	return ""
 }
 
 // BuyMore runs the buy-more action for a feature: the host's callback,

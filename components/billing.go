@@ -21,7 +21,7 @@ func (s *PaymentDetails) Render() app.UI {
 	ok, placeholder := s.ready(3)
 	body := []app.UI{app.Div().Class(s.c("section-header", "payment-details-section-header")).Body(
 		app.H2().Class(s.c("section-title", "payment-details-section-title")).Text(s.t("paymentDetailsTitle")),
-		app.If(ok && s.data.Portal.Billing.Connected, func() app.UI {
+		app.If(ok && selfService(s.data.Portal.Billing), func() app.UI {
 			return busyButton(s.c("button", "button-secondary", "edit-payment-details-button"), s.t("editPaymentDetails"), s.busy, "edit",
 				func(ctx app.Context, e app.Event) { openBillingSession(ctx, s.cfg, "payment_method_update", &s.busy) })
 		}),
@@ -32,9 +32,12 @@ func (s *PaymentDetails) Render() app.UI {
 	case s.data.Portal.Billing.Unavailable:
 		body = append(body, billingUnavailable(s.prefix(), s.cfg.Texts))
 	case !s.data.Portal.Billing.Connected:
-		body = append(body, app.P().Class(s.c("billing-not-connected", "empty")).Text(s.t("billingNotConnected")))
+		body = append(body, app.P().Class(s.c("billing-not-connected", "empty")).Text(s.t("billingNotConnected")), s.managedByTeam())
 	default:
 		body = append(body, s.details(s.data.Portal.Billing))
+		if !selfService(s.data.Portal.Billing) {
+			body = append(body, s.managedByTeam())
+		}
 	}
 	return app.Section().Class(s.c("section", "payment-details-section-layout")).Aria("label", s.t("paymentDetailsTitle")).Body(body...)
 }
@@ -46,8 +49,10 @@ func (s *PaymentDetails) details(b portico.BillingView) app.UI {
 			app.Div().Class(s.c("customer-name")).Text(b.Name),
 			app.Div().Class(s.c("customer-email")).Text(b.Email),
 			app.If(b.Address != nil, func() app.UI { return app.Div().Class(s.c("customer-address", "muted")).Text(address(b.Address)) }),
-			busyButton(s.c("button", "button-link", "edit-billing-details-button"), s.t("editBilling"), s.busy, "billing",
-				func(ctx app.Context, e app.Event) { openBillingSession(ctx, s.cfg, "", &s.busy) }),
+			app.If(selfService(b), func() app.UI {
+				return busyButton(s.c("button", "button-link", "edit-billing-details-button"), s.t("editBilling"), s.busy, "billing",
+					func(ctx app.Context, e app.Event) { openBillingSession(ctx, s.cfg, "", &s.busy) })
+			}),
 		),
 		app.Div().Class(s.c("payment-method")).Body(
 			app.Div().Class(s.c("label")).Text(s.t("paymentMethod")),
@@ -65,6 +70,22 @@ func (s *PaymentDetails) details(b portico.BillingView) app.UI {
 				)
 			}),
 		),
+	)
+}
+
+// selfService reports whether the customer can edit their payment details
+// themselves: a billing provider's portal answers. Billing kept by Portico
+// (local) is edited by the business, so no button offers what would fail.
+func selfService(b portico.BillingView) bool {
+	return b.Connected && !b.Unavailable && b.Provider != "" && b.Provider != "local"
+}
+
+// managedByTeam says who changes payment details, with a way to ask them.
+func (s *PaymentDetails) managedByTeam() app.UI {
+	return app.Div().Class(s.c("billing-managed")).Body(
+		app.P().Class(s.c("muted")).Text(s.t("billingManagedByTeam")),
+		app.Button().Type("button").Class(s.c("button", "button-link", "contact-support-link")).Text(s.t("contactSupportLink")).
+			OnClick(func(ctx app.Context, e app.Event) { s.cfg.ContactSupport(ctx) }),
 	)
 }
 

@@ -45,7 +45,7 @@ func TestPaymentDetailsWithoutCardOrBilling(t *testing.T) {
 	p = demoPortal()
 	p.Billing = portico.BillingView{}
 	h = mount(t, withNotices(&fakeSource{portal: p}, &PaymentDetails{}))
-	h.contains("Billing is not connected for this account.")
+	h.contains("No payment details on file yet.", "Our team keeps your payment details. To add or change them, contact us.")
 	h.lacks("Grace Hopper", "Edit")
 	if h.hasClass("portico-edit-payment-details-button") || !h.hasClass("portico-billing-not-connected") {
 		t.Error("billing not connected still offers to edit, or lacks its class")
@@ -68,7 +68,7 @@ func TestEditPaymentDetailsManagedByTheTeam(t *testing.T) {
 	src := &fakeSource{portal: demoPortal(), billing: &APIError{Status: http.StatusConflict, Title: "No billing provider"}}
 	h := mount(t, withNotices(src, &PaymentDetails{}))
 	h.click("portico-edit-payment-details-button")
-	h.contains("Payment details are managed by our team. Contact support to change them.")
+	h.contains("Our team keeps your payment details. To add or change them, contact us.")
 	h.lacks("No billing provider")
 	if !h.hasClass("portico-notice-info") {
 		t.Error("the 409 notice is not informational")
@@ -77,10 +77,24 @@ func TestEditPaymentDetailsManagedByTheTeam(t *testing.T) {
 	if h.disabled("portico-edit-payment-details-button") {
 		t.Error("the edit button stays busy")
 	}
-
 	src.billing = errors.New("gateway timeout")
 	h.click("portico-edit-payment-details-button")
 	h.contains("That didn't work: gateway timeout")
+}
+
+// Billing kept by Portico is changed by the business: no button offers to
+// edit what the customer cannot, and the section says whom to ask, with a
+// link that leads to them.
+func TestLocalBillingOffersContactInsteadOfEdit(t *testing.T) {
+	p := demoPortal()
+	p.Billing.Provider = "local"
+	src := &fakeSource{portal: p}
+	h := mount(t, withNotices(src, &PaymentDetails{}))
+	if h.hasClass("portico-edit-payment-details-button") || h.hasClass("portico-edit-billing-details-button") {
+		t.Error("local billing offers to edit payment details, which can only fail")
+	}
+	h.contains("Grace Hopper", "Visa ending in 4242", "Our team keeps your payment details. To add or change them, contact us.")
+	h.mustFind("portico-billing-managed", "portico-contact-support-link")
 }
 
 func TestInvoicesTablePagesFiveAtATime(t *testing.T) {
@@ -157,7 +171,9 @@ func TestInvoicesStatusesLinksAndEmptyState(t *testing.T) {
 
 func TestInvoiceHistoryButtonNeedsABillingProvider(t *testing.T) {
 	// Local billing keeps invoices in Portico: there is no history to open.
-	h := mount(t, withNotices(&fakeSource{portal: demoPortal()}, &Invoices{}))
+	local := demoPortal()
+	local.Billing.Provider = "local"
+	h := mount(t, withNotices(&fakeSource{portal: local}, &Invoices{}))
 	if h.hasClass("portico-view-invoice-history-button") {
 		t.Error("local billing offers the invoice history")
 	}

@@ -161,7 +161,7 @@ func demoPortal() *portico.PortalView {
 			{FeatureID: "sso", FeatureName: "Single sign-on", Type: "boolean", HasAccess: true, Source: "plan"},
 		},
 		Promotions: []portico.PromotionView{{Promotion: portico.Promotion{ID: "promo_1", FeatureID: "priority-support", GrantedAt: day0, ExpiresAt: at(60)}, FeatureName: "Priority support"}},
-		Billing: portico.BillingView{Connected: true, Provider: "local", Name: "Grace Hopper", Email: "grace@example.com",
+		Billing: portico.BillingView{Connected: true, Provider: "stripe", Name: "Grace Hopper", Email: "grace@example.com",
 			PaymentMethod: &portico.PaymentMethod{Brand: "visa", Last4: "4242", ExpMonth: 4, ExpYear: 2030}},
 		Invoices: invoices(7),
 		NextBill: &portico.Bill{Amount: 4800, Currency: "usd", Date: *at(30)},

@@ -88,6 +88,9 @@ func hookPortal() *portico.PortalView {
 	}
 	trial := sub("sub_2", "beta", "Beta Analytics", "growth_plus", portico.StatusTrialing)
 	trial.TrialEndsAt = at(10)
+	trial.TrialOutcome = &portico.TrialOutcome{Action: portico.TrialExpires}
+	p.ReturnURL = "https://app.example.com/account"
+	p.Business = &portico.Business{Name: "Acme", LogoURL: "/web/icon.svg"}
 	custom := sub("sub_3", "gamma", "Gamma Mail", "enterprise", portico.StatusActive)
 	custom.Pricing, custom.Total = portico.PricingCustom, usd(99000)
 	canceled := sub("sub_4", "delta", "Delta Docs", "basic", portico.StatusCanceled)

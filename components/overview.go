@@ -2,7 +2,9 @@ package components
 
 import (
 	"context"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -17,6 +19,7 @@ type SubscriptionOverview struct {
 	tab        string
 	busy       string // the subscription an action runs on
 	confirming string // the subscription whose cancellation awaits confirmation
+	addingCard bool   // the billing provider's card page is being opened
 }
 
 func (s *SubscriptionOverview) Render() app.UI {
@@ -67,11 +70,7 @@ func (s *SubscriptionOverview) subscription(sub portico.SubscriptionView) app.UI
 		app.Div().Class(s.c("plan-header")).Body(
 			app.Div().Body(
 				app.If(len(s.data.Portal.Subscriptions) > 1 || sub.ResourceID != "", func() app.UI {
-					label := sub.ProductName
-					if sub.ResourceID != "" {
-						label += " · " + sub.ResourceID
-					}
-					return app.Div().Class(s.c("product-name")).Text(label)
+					return app.Div().Class(s.c("product-name")).Text(subscriptionLabel(sub))
 				}),
 				app.H3().Class(s.c("plan-name")).Text(sub.Plan.Name),
 			),
@@ -81,7 +80,8 @@ func (s *SubscriptionOverview) subscription(sub portico.SubscriptionView) app.UI
 			),
 		),
 		app.Div().Class(s.c("price")).Text(s.priceLine(sub)),
-		app.Div().Class(s.c("period")).Text(s.periodLine(sub)),
+		app.If(s.periodLine(sub) != "", func() app.UI { return app.Div().Class(s.c("period")).Text(s.periodLine(sub)) }),
+		s.trialOutcome(sub),
 		app.Range(sub.ScheduledUpdates).Slice(func(i int) app.UI { return s.scheduledBanner(sub, sub.ScheduledUpdates[i]) }),
 		app.If(live && sub.Pricing == portico.PricingCustom, s.contactSupport),
 		app.If(live && sub.CancelAt == nil && !hasCancellation(sub), func() app.UI { return s.cancelControl(sub) }),
@@ -138,8 +138,42 @@ func (s *SubscriptionOverview) periodLine(sub portico.SubscriptionView) string {
 		return s.t("cancelsOn", "date", f.Date(*sub.CancelAt))
 	case sub.Status == portico.StatusTrialing && sub.TrialEndsAt != nil:
 		return s.t("trialEndsOn", "date", f.Date(*sub.TrialEndsAt))
+	case sub.Pricing == portico.PricingFree:
+		return "" // nothing renews: a free plan runs until changed
 	}
 	return s.t("renewsOn", "date", f.Date(sub.CurrentPeriodEnd))
+}
+
+// trialOutcome says what the trial's end will do: bill the plan, or — with
+// no payment method — move to the free plan or end access, with a way to
+// add a card where the billing provider takes one.
+func (s *SubscriptionOverview) trialOutcome(sub portico.SubscriptionView) app.UI {
+	o := sub.TrialOutcome
+	if o == nil || sub.Status != portico.StatusTrialing {
+		return nil
+	}
+	var text string
+	switch o.Action {
+	case portico.TrialConverts:
+		text = s.t("trialConverts", "plan", sub.Plan.Name, "amount", s.f().M(sub.Total)+" "+s.perPeriod(sub.BillingPeriod))
+	case portico.TrialDowngrades:
+		name := ""
+		if o.Plan != nil {
+			name = o.Plan.Name
+		}
+		text = s.t("trialDowngrades", "plan", name)
+	default:
+		text = s.t("trialExpires")
+	}
+	return app.Div().Class(s.c("trial-outcome")).Body(
+		app.P().Class(s.c("trial-outcome-text")).Text(text),
+		app.If(o.Action != portico.TrialConverts && selfService(s.data.Portal.Billing), func() app.UI {
+			return busyButton(s.c("button", "button-primary", "add-payment-method-button"), s.t("addPaymentMethod"),
+				s.addingCard, "card-"+sub.ID, func(ctx app.Context, e app.Event) {
+					openBillingSession(ctx, s.cfg, "payment_method_setup", &s.addingCard)
+				})
+		}),
+	)
 }
 
 func hasCancellation(sub portico.SubscriptionView) bool {
@@ -157,6 +191,9 @@ func (s *SubscriptionOverview) billSummary() app.UI {
 	next := s.t("noUpcomingBill")
 	if p.NextBill != nil {
 		next = s.t("nextBill", "amount", f.Money(p.NextBill.Amount, p.NextBill.Currency), "date", f.Date(p.NextBill.Date))
+		if names := s.billedFor(p.NextBillFor); names != "" {
+			next += " " + s.t("billFor", "subscriptions", names)
+		}
 	}
 	return app.Div().Class(s.c("bill-summary")).Body(
 		app.Span().Class(s.c("next-bill")).Text(next),
@@ -164,6 +201,31 @@ func (s *SubscriptionOverview) billSummary() app.UI {
 			return app.Span().Class(s.c("credit")).Text(s.t("credit", "amount", f.M(p.Credit)))
 		}),
 	)
+}
+
+// billedFor names the subscriptions a bill is for, when the portal shows
+// more than one or a resource's: "Acme Sites · blog".
+func (s *SubscriptionOverview) billedFor(subIDs []string) string {
+	subs := s.subscriptions()
+	if len(subs) < 2 && (len(subs) == 0 || subs[0].ResourceID == "") {
+		return ""
+	}
+	var names []string
+	for _, sub := range subs {
+		if slices.Contains(subIDs, sub.ID) {
+			names = append(names, subscriptionLabel(sub))
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// subscriptionLabel names a subscription among others: its product, and
+// its resource on a per-resource product.
+func subscriptionLabel(sub portico.SubscriptionView) string {
+	if sub.ResourceID != "" {
+		return sub.ProductName + " · " + sub.ResourceID
+	}
+	return sub.ProductName
 }
 
 func (s *SubscriptionOverview) scheduledBanner(sub portico.SubscriptionView, u portico.ScheduledUpdate) app.UI {

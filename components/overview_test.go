@@ -347,3 +347,47 @@ func TestOverviewFreeAndAnnualPrices(t *testing.T) {
 		t.Errorf("annual add-on price %q", got)
 	}
 }
+
+// A trial says what its end will do; without a card, where a billing
+// provider takes one, it offers to add one.
+func TestOverviewSaysWhatATrialsEndWillDo(t *testing.T) {
+	for _, c := range []struct {
+		outcome portico.TrialOutcome
+		want    string
+		addCard bool
+	}{
+		{portico.TrialOutcome{Action: portico.TrialConverts}, "Then Pro at $48.00 / month, charged to your payment method on file.", false},
+		{portico.TrialOutcome{Action: portico.TrialDowngrades, Plan: &portico.PlanRef{ID: "free", Name: "Free"}},
+			"Then you move to the Free plan, unless you add a payment method.", true},
+		{portico.TrialOutcome{Action: portico.TrialExpires}, "Then your access ends, unless you add a payment method.", true},
+	} {
+		p := demoPortal()
+		end := p.Now.Add(7 * 24 * time.Hour)
+		sub := &p.Subscriptions[0]
+		sub.Status, sub.TrialEndsAt, sub.TrialOutcome = portico.StatusTrialing, &end, &c.outcome
+		src := &fakeSource{portal: p}
+		h := mount(t, withNotices(src, &SubscriptionOverview{}))
+		if got := h.textOf("portico-trial-outcome-text"); got != c.want {
+			t.Errorf("%s: %q, want %q", c.outcome.Action, got, c.want)
+		}
+		if h.hasClass("portico-add-payment-method-button") != c.addCard {
+			t.Errorf("%s: add-a-card button shown %v, want %v", c.outcome.Action, !c.addCard, c.addCard)
+		}
+		if c.addCard {
+			h.click("portico-add-payment-method-button")
+			if src.count("billing payment_method_setup") != 1 {
+				t.Errorf("%s: billing calls %v, want the setup flow", c.outcome.Action, src.log())
+			}
+		}
+	}
+}
+
+// A free plan does not renew: no renewal date is shown for it.
+func TestOverviewFreePlanHasNoRenewal(t *testing.T) {
+	p := demoPortal()
+	sub := &p.Subscriptions[0]
+	sub.Pricing, sub.Price, sub.Total, sub.Addons = portico.PricingFree, portico.Money{}, portico.Money{}, nil
+	h := mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}))
+	h.contains("Free")
+	h.lacks("Renews on")
+}

@@ -9,6 +9,7 @@ import (
 
 // Section names, for hiding sections of the CustomerPortal.
 const (
+	SectionHeader   = "header"
 	SectionOverview = "overview"
 	SectionUsage    = "usage"
 	SectionPlans    = "plans"
@@ -18,7 +19,7 @@ const (
 
 // SectionNames lists the sections the CustomerPortal lays out, in order.
 func SectionNames() []string {
-	return []string{SectionOverview, SectionUsage, SectionPlans, SectionPayment, SectionInvoices}
+	return []string{SectionHeader, SectionOverview, SectionUsage, SectionPlans, SectionPayment, SectionInvoices}
 }
 
 // CustomerPortal is the opinionated portal: subscription overview, usage,
@@ -75,16 +76,14 @@ func (c *CustomerPortal) WithPaywall(ui app.UI) *CustomerPortal { c.PaywallSlot 
 func (c *CustomerPortal) shown(name string) bool { return !slices.Contains(c.HiddenIDs, name) }
 
 func (c *CustomerPortal) Render() app.UI {
-	prefix := c.Prefix
-	if prefix == "" {
-		prefix = "portico"
-	}
+	prefix := ClassPrefix(c.Prefix)
 	plans := c.PaywallSlot
 	if plans == nil {
 		plans = &Paywall{}
 	}
 	p := &PortalProvider{Settings: c.Settings}
 	return p.Body(&sessionGate{Content: []app.UI{
+		app.If(c.shown(SectionHeader), func() app.UI { return &PortalHeader{} }),
 		&NoticeBar{},
 		app.If(c.shown(SectionOverview), func() app.UI { return &SubscriptionOverview{} }),
 		app.If(c.shown(SectionUsage), func() app.UI { return &Usage{} }),

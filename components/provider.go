@@ -117,10 +117,12 @@ type Settings struct {
 // Provider returns a provider reading from src.
 func Provider(src Source) *PortalProvider { return &PortalProvider{Settings: Settings{Source: src}} }
 
-// WithPrefix sets the CSS class prefix ("portico" by default).
+// WithPrefix sets the CSS class prefix ("portico" by default, and in place
+// of an invalid one: see ClassPrefix).
 func (p *PortalProvider) WithPrefix(v string) *PortalProvider { p.Prefix = v; return p }
 
-// WithLocale sets the locale of texts, money and dates.
+// WithLocale sets the locale of texts, money and dates (English for an
+// unknown one: see KnownLocale).
 func (p *PortalProvider) WithLocale(v string) *PortalProvider { p.Locale = v; return p }
 
 // WithTexts overrides texts by key.
@@ -136,7 +138,7 @@ func (p *PortalProvider) WithScope(productID, resourceID string) *PortalProvider
 }
 
 // WithSupportURL sets where "Contact support" leads when no callback
-// handles it.
+// handles it: an http:, https: or mailto: URL (see SupportLink).
 func (p *PortalProvider) WithSupportURL(v string) *PortalProvider { p.SupportURL = v; return p }
 
 // WithCallbacks lets the host handle actions.
@@ -145,16 +147,12 @@ func (p *PortalProvider) WithCallbacks(c Callbacks) *PortalProvider { p.Handlers
 // Body sets the sections and any other content.
 func (p *PortalProvider) Body(ui ...app.UI) *PortalProvider { p.Content = ui; return p }
 
-func (p *PortalProvider) prefix() string {
-	if p.Prefix == "" {
-		return "portico"
-	}
-	return p.Prefix
-}
+func (p *PortalProvider) prefix() string { return ClassPrefix(p.Prefix) }
 
 func (p *PortalProvider) config() Config {
-	return Config{Source: p.Source, Prefix: p.prefix(), Locale: p.Locale, Texts: TextsFor(p.Locale, p.Overrides),
-		ProductID: p.ProductID, ResourceID: p.ResourceID, SupportURL: p.SupportURL,
+	locale := KnownLocale(p.Locale)
+	return Config{Source: p.Source, Prefix: p.prefix(), Locale: locale, Texts: TextsFor(locale, p.Overrides),
+		ProductID: p.ProductID, ResourceID: p.ResourceID, SupportURL: SupportLink(p.SupportURL),
 		Handlers: p.callbacks()}
 }
 

@@ -40,12 +40,7 @@ func (s *section) f() Format { return NewFormat(s.cfg.Locale) }
 // "portico-section portico-usage".
 func (s *section) c(names ...string) string { return classes(s.prefix(), names...) }
 
-func (s *section) prefix() string {
-	if s.cfg.Prefix == "" {
-		return "portico"
-	}
-	return s.cfg.Prefix
-}
+func (s *section) prefix() string { return ClassPrefix(s.cfg.Prefix) }
 
 func classes(prefix string, names ...string) string {
 	out := make([]string, 0, len(names))

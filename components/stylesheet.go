@@ -26,6 +26,14 @@ const css = `
 .P-section-header { display: flex; align-items: center; justify-content: space-between; gap: 12px; flex-wrap: wrap;
   margin-bottom: 16px; }
 .P-section-title { font-size: var(--P-section-size); font-weight: var(--P-heading-weight); margin: 0; letter-spacing: -0.01em; }
+.P-portal-header { display: flex; align-items: center; justify-content: space-between; gap: 12px; flex-wrap: wrap; }
+.P-portal-header:empty { display: none; }
+.P-business { display: flex; align-items: center; gap: 10px; min-width: 0; }
+.P-business-logo { height: 32px; width: auto; max-width: 160px; object-fit: contain; }
+.P-business-name { font-size: var(--P-section-size); font-weight: var(--P-heading-weight); overflow-wrap: anywhere; }
+.P-return-link { color: var(--P-primary); font-weight: 600; text-decoration: none; }
+.P-return-link:hover { text-decoration: underline; }
+.P-return-link:focus-visible { outline: 2px solid var(--P-primary); outline-offset: 2px; }
 .P-muted { color: var(--P-text-muted); }
 .P-empty { color: var(--P-text-muted); margin: 0; }
 .P-label { font-size: 12px; text-transform: uppercase; letter-spacing: .06em; color: var(--P-text-muted); margin-bottom: 6px; }

@@ -13,6 +13,10 @@ import (
 // the customer moves to the free plan. Cancellation is always possible,
 // custom prices included. Products listed in AlsoCancelProductIDs are
 // cancelled with it, each under its own journey.
+//
+// A portal session's answer lists, and credits, only subscriptions inside
+// its scope: it is never told of the others, even those its journey ended
+// (they are credited to the balance all the same).
 func (e *Engine) Cancel(ctx context.Context, customerID, subID string, req portico.CancelRequest, actor Actor) (*portico.CancelResult, error) {
 	var res *portico.CancelResult
 	err := e.writeCustomer(ctx, customerID, func(o *op, c *portico.Customer) error {
@@ -27,24 +31,11 @@ func (e *Engine) Cancel(ctx context.Context, customerID, subID string, req porti
 		if err != nil {
 			return err
 		}
-		res = &portico.CancelResult{AlsoCanceled: []portico.SubscriptionView{}}
-		credit := int64(0)
-		currency := o.currency(s, nil) // before a downgrade to free changes the plan
-		for i, x := range append([]*portico.Subscription{s}, others...) {
-			if err := o.syncCancel(c, x); err != nil {
-				return err
-			}
-			credit += o.cancel(c, x)
-			if err := o.tx.PutSubscription(x); err != nil {
-				return err
-			}
-			if i == 0 {
-				res.Subscription = o.subView(x)
-			} else {
-				res.AlsoCanceled = append(res.AlsoCanceled, o.subView(x))
-			}
+		var credit int64
+		res, credit, err = o.cancelAll(c, append([]*portico.Subscription{s}, others...), actor)
+		if err != nil {
+			return err
 		}
-		res.Credit = portico.Money{Amount: credit, Currency: currency}
 		if credit > 0 {
 			c.Credit.Amount += credit
 			if c.Credit.Currency == "" {
@@ -56,14 +47,53 @@ func (e *Engine) Cancel(ctx context.Context, customerID, subID string, req porti
 	return res, err
 }
 
+// cancelAll cancels the subscriptions, the one asked for first, and returns
+// the answer — which shows only those inside the actor's scope, and their
+// credit — with the credit granted for all of them.
+func (o *op) cancelAll(c *portico.Customer, subs []*portico.Subscription, actor Actor) (*portico.CancelResult, int64, error) {
+	res := &portico.CancelResult{AlsoCanceled: []portico.SubscriptionView{}}
+	res.Credit.Currency = o.currency(subs[0], nil) // before a downgrade to free changes the plan
+	var credit int64
+	for i, x := range subs {
+		if err := o.syncCancel(c, x); err != nil {
+			return nil, 0, err
+		}
+		granted := o.cancel(c, x)
+		if err := o.tx.PutSubscription(x); err != nil {
+			return nil, 0, err
+		}
+		credit += granted
+		switch {
+		case i == 0:
+			res.Subscription = o.subView(x)
+		case !inScope(x, c.ID, actor):
+			continue
+		default:
+			res.AlsoCanceled = append(res.AlsoCanceled, o.subView(x))
+		}
+		res.Credit.Amount += granted
+	}
+	return res, credit, nil
+}
+
 // alsoCancel finds the customer's live subscriptions in the other products:
 // those the request names, then those the product's journey ends with it.
-// The journey's are the merchant's rule, so a portal session limited to
-// one product still cancels them.
+//
+// A portal session names only what it could cancel one by one: a product
+// outside its product scope is refused, and of a product inside it only
+// the subscriptions inside its resource scope are taken (another
+// resource's are left alone, unmentioned, as the session is never told of
+// them). The journey's links are the merchant's rule, so they cross a
+// session's product scope; they never cross its resource scope, which
+// keeps one resource's session from ending another resource's
+// subscriptions.
 func (o *op) alsoCancel(customerID string, main *portico.Subscription, productIDs []string, actor Actor) ([]*portico.Subscription, error) {
 	product, _ := o.cat.Product(main.ProductID)
 	if len(productIDs) == 0 && len(product.Journey.AlsoCancelProductIDs) == 0 {
 		return nil, nil
+	}
+	if err := o.checkAlsoCancel(productIDs, actor); err != nil {
+		return nil, err
 	}
 	subs, err := o.tx.SubscriptionsOf(customerID)
 	if err != nil {
@@ -71,27 +101,38 @@ func (o *op) alsoCancel(customerID string, main *portico.Subscription, productID
 	}
 	var out []*portico.Subscription
 	taken := map[string]bool{main.ID: true}
-	take := func(pid string) {
+	take := func(pid string, reaches func(*portico.Subscription) bool) {
 		for _, s := range subs {
-			if s.Live() && s.ProductID == pid && !taken[s.ID] {
+			if s.Live() && s.ProductID == pid && !taken[s.ID] && reaches(s) {
 				taken[s.ID] = true
 				out = append(out, s)
 			}
 		}
 	}
-	for i, pid := range productIDs {
-		if _, ok := o.cat.Product(pid); !ok {
-			return nil, portico.Invalid(fmt.Sprintf("alsoCancelProductIds[%d]", i), "unknown product %q", pid)
-		}
-		if actor.Portal && actor.Scope.ProductID != "" && actor.Scope.ProductID != pid {
-			return nil, portico.Forbidden("this portal session is limited to product %q", actor.Scope.ProductID)
-		}
-		take(pid)
+	named := func(s *portico.Subscription) bool { return inScope(s, customerID, actor) }
+	linked := func(s *portico.Subscription) bool { return inResourceScope(s, actor) }
+	for _, pid := range productIDs {
+		take(pid, named)
 	}
 	for _, pid := range product.Journey.AlsoCancelProductIDs {
-		take(pid)
+		take(pid, linked)
 	}
 	return out, nil
+}
+
+// checkAlsoCancel refuses unknown products, and products outside a portal
+// session's product scope, naming the field.
+func (o *op) checkAlsoCancel(productIDs []string, actor Actor) error {
+	for i, pid := range productIDs {
+		field := fmt.Sprintf("alsoCancelProductIds[%d]", i)
+		if _, ok := o.cat.Product(pid); !ok {
+			return portico.Invalid(field, "unknown product %q", pid)
+		}
+		if actor.Portal && actor.Scope.ProductID != "" && actor.Scope.ProductID != pid {
+			return portico.ForbiddenField(field, "this portal session is limited to product %q", actor.Scope.ProductID)
+		}
+	}
+	return nil
 }
 
 // cancel applies the product's cancellation rule to s and returns the
@@ -102,7 +143,8 @@ func (o *op) cancel(c *portico.Customer, s *portico.Subscription) int64 {
 	if product.Journey.AfterCancel == portico.AfterCancelDowngradeToFree && s.PlanID != product.Journey.FreePlanID {
 		toFree = product.Journey.FreePlanID
 	}
-	if product.Journey.Cancellation == portico.EndOfPeriod {
+	// A free plan has no paid period to run out: it ends now.
+	if product.Journey.Cancellation == portico.EndOfPeriod && s.Pricing != portico.PricingFree {
 		at := s.CurrentPeriodEnd
 		s.CancelAt = &at
 		s.ScheduledUpdates = []portico.ScheduledUpdate{{
@@ -127,7 +169,7 @@ func (o *op) end(c *portico.Customer, s *portico.Subscription, t time.Time, free
 		s.EndedAt = &t
 		return
 	}
-	o.moveTo(c, s, t, freePlanID, portico.Monthly, nil)
+	o.moveTo(c, s, t, freePlanID, portico.Monthly, nil, nil)
 }
 
 // EndSubscription ends a subscription now, as the billing provider

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/billing"
 )
 
 // CreateCustomer creates a customer and starts each single-subscription
@@ -41,18 +42,15 @@ func (e *Engine) CreateCustomer(ctx context.Context, req portico.CreateCustomerR
 	return out, err
 }
 
+// startJourneys starts each single-subscription product's journey, then
+// mirrors the new subscriptions to the billing provider. Every subscription
+// is written and every mirror worked out first, so the rows the
+// provider's links refer to exist, and a price the provider does not know
+// is refused before anything reaches it.
 func (o *op) startJourneys(c *portico.Customer) error {
+	var mirrors []billing.Sync
 	for _, p := range o.cat.Products {
-		if p.Archived || p.SubscriptionType != portico.SubscriptionSingle {
-			continue
-		}
-		planID := ""
-		switch p.Journey.Start {
-		case portico.StartFreePlan:
-			planID = p.Journey.FreePlanID
-		case portico.StartTrial:
-			planID = p.Journey.TrialPlanID
-		}
+		planID := journeyStartPlan(p)
 		if planID == "" {
 			continue
 		}
@@ -60,11 +58,42 @@ func (o *op) startJourneys(c *portico.Customer) error {
 		if err != nil {
 			return err
 		}
-		if _, err := o.applyChange(c, ch); err != nil {
+		if _, err := o.writeChange(c, ch); err != nil {
+			return err
+		}
+		m, err := o.mirrorOf(ch)
+		if err != nil {
+			return err
+		}
+		if m != nil {
+			mirrors = append(mirrors, *m)
+		}
+	}
+	if err := o.tx.UpdateCustomer(c); err != nil {
+		return err
+	}
+	for _, m := range mirrors {
+		if err := o.sync(c, m); err != nil {
 			return err
 		}
 	}
-	return o.tx.UpdateCustomer(c)
+	return nil
+}
+
+// journeyStartPlan is the plan a new customer starts on in the product:
+// its free plan or its trial's plan; "" when the customer picks from the
+// pricing table, or when the product starts per resource or is archived.
+func journeyStartPlan(p portico.Product) string {
+	if p.Archived || p.SubscriptionType != portico.SubscriptionSingle {
+		return ""
+	}
+	switch p.Journey.Start {
+	case portico.StartFreePlan:
+		return p.Journey.FreePlanID
+	case portico.StartTrial:
+		return p.Journey.TrialPlanID
+	}
+	return ""
 }
 
 // Customer returns a customer with subscriptions and promotions.

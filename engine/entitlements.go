@@ -261,29 +261,83 @@ func (o *op) usageNow(c *portico.Customer, resourceID string) map[string]int64 {
 	return out
 }
 
-// belowUsage lists the features whose limit under grants (with the
-// customer's promotions, which outlive plan changes) is below their usage.
-func (o *op) belowUsage(c *portico.Customer, grants []portico.Entitlement, usage map[string]int64) []string {
+// touched lists the features whose grant the change of cur (nil for a new
+// subscription) into target alters by itself: where their own grants
+// differ. Only these can be gained, lost or fall below usage.
+func (o *op) touched(cur, target *portico.Subscription) map[string]bool {
+	var before []portico.Entitlement
+	if cur != nil {
+		before = o.grants(cur)
+	}
+	gained, lost := o.diffGrants(before, o.grants(target))
+	out := map[string]bool{}
+	for _, l := range append(gained, lost...) {
+		out[l.FeatureID] = true
+	}
+	return out
+}
+
+// changeGrants is what the customer holds per feature, for the target's
+// resource, before and after the change of cur into target: every live
+// subscription and active promotion counted, so a limit another product
+// or a promotion keeps is not lost.
+func (o *op) changeGrants(c *portico.Customer, cur, target *portico.Subscription) (before, after map[string]*grant) {
+	subs, err := o.tx.SubscriptionsOf(c.ID)
+	o.fail(err)
 	promos, err := o.tx.PromotionsOf(c.ID)
 	o.fail(err)
-	m := map[string]*grant{}
-	for _, e := range grants {
-		addGrant(m, e, 1, "plan", time.Time{}, "")
-	}
-	for _, p := range promos {
-		if p.ActiveAt(o.now) {
-			applyPromotion(m, p, time.Time{})
+	changed := make([]*portico.Subscription, 0, len(subs)+1)
+	for _, s := range subs {
+		if cur == nil || s.ID != cur.ID {
+			changed = append(changed, s)
 		}
 	}
+	changed = append(changed, &portico.Subscription{Status: portico.StatusActive, PlanID: target.PlanID,
+		Addons: target.Addons, ResourceID: target.ResourceID})
+	return o.resolve(c, target.ResourceID, subs, promos), o.resolve(c, target.ResourceID, changed, promos)
+}
+
+// entitlementsOf lists the grants of the features in only, in the
+// catalog's order.
+func (o *op) entitlementsOf(m map[string]*grant, only map[string]bool) []portico.Entitlement {
+	out := []portico.Entitlement{}
+	for _, f := range o.cat.Features {
+		if g, ok := m[f.ID]; ok && only[f.ID] {
+			out = append(out, portico.Entitlement{FeatureID: f.ID, Limit: g.limit, Unlimited: g.unlimited})
+		}
+	}
+	return out
+}
+
+// belowUsage lists the features a change touches whose limit afterwards
+// (everything the customer holds counted) is below their usage.
+func (o *op) belowUsage(after map[string]*grant, touched map[string]bool, usage map[string]int64) []string {
 	var out []string
 	for _, f := range o.cat.Features {
 		u := usage[f.ID]
-		if f.Type == portico.FeatureBoolean || u <= 0 {
+		if !touched[f.ID] || f.Type == portico.FeatureBoolean || u <= 0 {
 			continue
 		}
-		if g, ok := m[f.ID]; !ok || (!g.unlimited && g.limit < u) {
+		if g, ok := after[f.ID]; !ok || (!g.unlimited && g.limit < u) {
 			out = append(out, f.ID)
 		}
+	}
+	return out
+}
+
+// droppedAddons lists cur's add-ons that target does not keep.
+func (o *op) droppedAddons(cur, target *portico.Subscription) []portico.AddonView {
+	out := []portico.AddonView{}
+	if cur == nil {
+		return out
+	}
+	for _, aq := range cur.Addons {
+		if hasAddon(target, aq.ID) {
+			continue
+		}
+		a, _ := o.cat.Addon(aq.ID)
+		pr, _ := o.addonPrice(cur, aq.ID)
+		out = append(out, portico.AddonView{ID: aq.ID, Name: a.Name, Quantity: aq.Quantity, Price: pr})
 	}
 	return out
 }

@@ -82,7 +82,7 @@ func (o *op) planChange(c *portico.Customer, req portico.ChangeRequest, actor Ac
 	if actor.Portal && actor.Scope.ProductID != "" && actor.Scope.ProductID != product.ID {
 		return nil, portico.Forbidden("this portal session is limited to product %q", actor.Scope.ProductID)
 	}
-	resourceID, err := resourceFor(product, req.ResourceID, actor)
+	resourceID, err := o.resourceFor(c.ID, product, req, actor)
 	if err != nil {
 		return nil, err
 	}
@@ -108,6 +108,7 @@ func (o *op) planChange(c *portico.Customer, req portico.ChangeRequest, actor Ac
 	target := &portico.Subscription{
 		CustomerID: c.ID, ProductID: product.ID, ResourceID: resourceID,
 		PlanID: plan.ID, Pricing: plan.Pricing, BillingPeriod: period, Price: price, Addons: addons,
+		AddonPrices: o.catalogAddonPrices(addons, period),
 	}
 	ch := &plannedChange{product: product, cur: cur}
 	if cur == nil {
@@ -119,9 +120,19 @@ func (o *op) planChange(c *portico.Customer, req portico.ChangeRequest, actor Ac
 	return ch, nil
 }
 
-func resourceFor(product portico.Product, resourceID string, actor Actor) (string, error) {
+// resourceFor is the resource a change applies to: the one asked for, else
+// the named subscription's, else the portal session's.
+func (o *op) resourceFor(customerID string, product portico.Product, req portico.ChangeRequest, actor Actor) (string, error) {
 	if product.SubscriptionType == portico.SubscriptionSingle {
 		return "", nil
+	}
+	resourceID := req.ResourceID
+	if resourceID == "" && req.SubscriptionID != "" {
+		s, err := o.ownedSub(customerID, req.SubscriptionID, actor)
+		if err != nil {
+			return "", err
+		}
+		resourceID = s.ResourceID
 	}
 	if resourceID == "" && actor.Portal {
 		resourceID = actor.Scope.ResourceID
@@ -171,8 +182,14 @@ func inScope(s *portico.Subscription, customerID string, actor Actor) bool {
 	if !actor.Portal {
 		return true
 	}
-	return (actor.Scope.ProductID == "" || actor.Scope.ProductID == s.ProductID) &&
-		(actor.Scope.ResourceID == "" || s.ResourceID == "" || actor.Scope.ResourceID == s.ResourceID)
+	return (actor.Scope.ProductID == "" || actor.Scope.ProductID == s.ProductID) && inResourceScope(s, actor)
+}
+
+// inResourceScope tells whether a portal session limited to a resource
+// reaches the subscription: one of that resource, or one held for the
+// customer as a whole (no resource).
+func inResourceScope(s *portico.Subscription, actor Actor) bool {
+	return !actor.Portal || actor.Scope.ResourceID == "" || s.ResourceID == "" || actor.Scope.ResourceID == s.ResourceID
 }
 
 func (o *op) liveSub(customerID, productID, resourceID string) (*portico.Subscription, error) {
@@ -311,12 +328,12 @@ func (o *op) productCurrency(productID string) string {
 	return ""
 }
 
-// total is what the subscription costs per period: plan plus add-ons.
+// total is what the subscription costs per period: plan plus add-ons, at
+// the prices agreed at its last change.
 func (o *op) total(s *portico.Subscription) portico.Money {
 	t := s.Price
 	for _, aq := range s.Addons {
-		a, _ := o.cat.Addon(aq.ID)
-		if pr, ok := a.PriceFor(s.BillingPeriod); ok {
+		if pr, ok := o.addonPrice(s, aq.ID); ok {
 			t.Amount += pr.Amount * int64(aq.Quantity)
 			if t.Currency == "" {
 				t.Currency = pr.Currency
@@ -324,6 +341,33 @@ func (o *op) total(s *portico.Subscription) portico.Money {
 		}
 	}
 	return t
+}
+
+// addonPrice is the price of one unit of an add-on on s: the one agreed,
+// else the catalog's for s's billing period.
+func (o *op) addonPrice(s *portico.Subscription, addonID string) (portico.Money, bool) {
+	if pr, ok := s.AddonPrices[addonID]; ok {
+		return pr, true
+	}
+	a, _ := o.cat.Addon(addonID)
+	pr, ok := a.PriceFor(s.BillingPeriod)
+	return portico.Money{Amount: pr.Amount, Currency: pr.Currency}, ok
+}
+
+// catalogAddonPrices are the catalog's prices of the add-ons for period:
+// what a change agrees to.
+func (o *op) catalogAddonPrices(addons []portico.AddonQuantity, period string) map[string]portico.Money {
+	if len(addons) == 0 {
+		return nil
+	}
+	out := make(map[string]portico.Money, len(addons))
+	for _, aq := range addons {
+		a, _ := o.cat.Addon(aq.ID)
+		if pr, ok := a.PriceFor(period); ok {
+			out[aq.ID] = portico.Money{Amount: pr.Amount, Currency: pr.Currency}
+		}
+	}
+	return out
 }
 
 // planNew starts a subscription: a trial when the plan has one and the
@@ -377,7 +421,7 @@ func (o *op) planTrialFromFree(c *portico.Customer, ch *plannedChange, plan port
 	cur := ch.cur
 	next := *cur
 	next.PlanID, next.Pricing, next.BillingPeriod = target.PlanID, target.Pricing, target.BillingPeriod
-	next.Price, next.Addons = target.Price, target.Addons
+	next.Price, next.Addons, next.AddonPrices = target.Price, target.Addons, target.AddonPrices
 	next.ScheduledUpdates, next.CancelAt = []portico.ScheduledUpdate{}, nil
 	next.BillingAnchor, next.UsageAnchor = o.now, o.now
 	ch.next, ch.oldAnchor = &next, cur.UsageAnchor
@@ -497,7 +541,7 @@ func (o *op) planImmediate(c *portico.Customer, ch *plannedChange, target *porti
 	cur, now := ch.cur, o.now
 	next := *cur
 	next.PlanID, next.Pricing, next.BillingPeriod = target.PlanID, target.Pricing, target.BillingPeriod
-	next.Price, next.Addons = target.Price, target.Addons
+	next.Price, next.Addons, next.AddonPrices = target.Price, target.Addons, target.AddonPrices
 	next.Status, next.TrialEnd = portico.StatusActive, nil
 	if cur.Status == portico.StatusTrialing {
 		next.TrialEndsAt = &now // the trial ends early, now
@@ -528,6 +572,7 @@ func (o *op) planScheduled(ch *plannedChange, target *portico.Subscription) {
 		Type: portico.UpdateAddonsChange, EffectiveAt: cur.CurrentPeriodEnd,
 		TargetPlanID: target.PlanID, TargetBillingPeriod: target.BillingPeriod,
 		TargetAddons: target.Addons, CreatedAt: o.now,
+		TargetPrice: &target.Price, TargetAddonPrices: target.AddonPrices,
 	}
 	switch {
 	case target.PlanID != cur.PlanID:
@@ -545,14 +590,11 @@ func (o *op) planScheduled(ch *plannedChange, target *portico.Subscription) {
 
 // finishPreview adds what the customer gains and loses and the next bill.
 func (o *op) finishPreview(c *portico.Customer, ch *plannedChange, target *portico.Subscription) {
-	var before []portico.Entitlement
-	if ch.cur != nil {
-		before = o.grants(ch.cur)
-	}
-	after := o.grants(target)
-	ch.preview.Gained, ch.preview.Lost = o.diffGrants(before, after)
-	usage := o.usageNow(c, target.ResourceID)
-	ch.preview.BelowUsage = o.belowUsage(c, after, usage)
+	touched := o.touched(ch.cur, target)
+	before, after := o.changeGrants(c, ch.cur, target)
+	ch.preview.Gained, ch.preview.Lost = o.diffGrants(o.entitlementsOf(before, touched), o.entitlementsOf(after, touched))
+	ch.preview.BelowUsage = o.belowUsage(after, touched, o.usageNow(c, target.ResourceID))
+	ch.preview.DroppedAddons = o.droppedAddons(ch.cur, target)
 	total := o.total(target)
 	switch {
 	case ch.scheduled != nil && total.Amount > 0:
@@ -567,11 +609,22 @@ func (o *op) finishPreview(c *portico.Customer, ch *plannedChange, target *porti
 	}
 }
 
-// applyChange writes a planned change.
+// applyChange writes a planned change, then mirrors it to the billing
+// provider. Portico's rows come first because the provider links its
+// subscription to Portico's, and the stores refuse a link to a
+// subscription not written yet (a new one); a refusal still undoes it all,
+// as the transaction rolls back.
 func (o *op) applyChange(c *portico.Customer, ch *plannedChange) (*portico.Subscription, error) {
-	if err := o.syncChange(c, ch); err != nil {
+	s, err := o.writeChange(c, ch)
+	if err != nil {
 		return nil, err
 	}
+	return s, o.syncChange(c, ch)
+}
+
+// writeChange writes a planned change in Portico: the subscription, its
+// usage, its invoice and the customer's credit.
+func (o *op) writeChange(c *portico.Customer, ch *plannedChange) (*portico.Subscription, error) {
 	if ch.scheduled != nil {
 		s := *ch.cur
 		s.ScheduledUpdates, s.CancelAt = []portico.ScheduledUpdate{*ch.scheduled}, nil
@@ -623,7 +676,7 @@ func (o *op) invoiceAt(c *portico.Customer, s *portico.Subscription, amount int6
 	return o.tx.AddInvoice(c.ID, portico.Invoice{
 		ID: newID("in"), Number: fmt.Sprintf("%s-%04d", invoicePrefix(c.ID), len(prev)+1),
 		Status: "paid", Total: amount, Currency: currency, Created: at,
-		Description: fmt.Sprintf("%s (%s)", plan.Name, s.BillingPeriod),
+		Description: fmt.Sprintf("%s (%s)", plan.Name, s.BillingPeriod), SubscriptionID: s.ID,
 	})
 }
 

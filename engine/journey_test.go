@@ -114,8 +114,25 @@ func TestJourneyStart(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Without a payment method the trial's end bills nothing: it says
+		// what it will do instead.
+		if p.NextBill != nil {
+			t.Errorf("next bill without a payment method = %+v, want none", p.NextBill)
+		}
+		if o := p.Subscriptions[0].TrialOutcome; o == nil || o.Action != portico.TrialExpires {
+			t.Errorf("trial outcome = %+v, want expire", o)
+		}
+		if err := e.eng.SetBillingProfile(e.ctx, "acme", &portico.BillingProfile{PaymentMethod: &portico.PaymentMethod{Brand: "visa", Last4: "4242", ExpMonth: 1, ExpYear: 2030}}); err != nil {
+			t.Fatal(err)
+		}
+		if p, err = e.eng.Portal(e.ctx, portico.PortalScope{CustomerID: "acme"}); err != nil {
+			t.Fatal(err)
+		}
 		if p.NextBill == nil || *p.NextBill != (portico.Bill{Amount: proMonthly, Currency: "usd", Date: jan15}) {
-			t.Errorf("next bill = %+v, want 3000 usd on Jan 15", p.NextBill)
+			t.Errorf("next bill with a card = %+v, want 3000 usd on Jan 15", p.NextBill)
+		}
+		if o := p.Subscriptions[0].TrialOutcome; o == nil || o.Action != portico.TrialConverts {
+			t.Errorf("trial outcome with a card = %+v, want convert", o)
 		}
 	})
 
@@ -399,7 +416,7 @@ func TestDowngradeAtEndOfPeriod(t *testing.T) {
 		want := portico.Preview{Intent: portico.IntentDowngrade, Effective: portico.EndOfPeriod, EffectiveAt: feb1,
 			AmountDueNow: usd(0), Credit: usd(0), NextBill: nb(basicMonthly, feb1), UsageReset: true}
 		got := res.Preview
-		got.Gained, got.Lost, got.BelowUsage = nil, nil, nil
+		got.Gained, got.Lost, got.BelowUsage, got.DroppedAddons = nil, nil, nil, nil
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("preview = %+v, want %+v", got, want)
 		}

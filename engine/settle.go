@@ -107,7 +107,7 @@ func (o *op) applyScheduled(c *portico.Customer, s *portico.Subscription, u port
 		o.end(c, s, u.EffectiveAt, u.DowngradeToPlanID)
 		return
 	}
-	o.moveTo(c, s, u.EffectiveAt, u.TargetPlanID, u.TargetBillingPeriod, u.TargetAddons)
+	o.moveTo(c, s, u.EffectiveAt, u.TargetPlanID, u.TargetBillingPeriod, u.TargetAddons, &u)
 }
 
 // endTrial converts a trial to the paid plan when the customer has a payment
@@ -130,7 +130,7 @@ func (o *op) endTrial(c *portico.Customer, s *portico.Subscription) {
 		s.Status, s.EndedAt = portico.StatusExpired, &t
 		return
 	}
-	o.moveTo(c, s, t, free, portico.Monthly, nil)
+	o.moveTo(c, s, t, free, portico.Monthly, nil, nil)
 }
 
 // renew starts the next billing period and bills it.
@@ -142,8 +142,10 @@ func (o *op) renew(c *portico.Customer, s *portico.Subscription) {
 }
 
 // moveTo puts the subscription on a plan from t: a new period begins, usage
-// follows the product's reset rule, and the new period is billed.
-func (o *op) moveTo(c *portico.Customer, s *portico.Subscription, t time.Time, planID, period string, addons []portico.AddonQuantity) {
+// follows the product's reset rule, and the new period is billed. A
+// scheduled change (agreed, else nil) applies at the prices agreed when it
+// was scheduled, as long as the catalog still sells its plan for its period.
+func (o *op) moveTo(c *portico.Customer, s *portico.Subscription, t time.Time, planID, period string, addons []portico.AddonQuantity, agreed *portico.ScheduledUpdate) {
 	plan, _ := o.cat.Plan(planID)
 	product, _ := o.cat.Product(s.ProductID)
 	old := *s
@@ -160,6 +162,17 @@ func (o *op) moveTo(c *portico.Customer, s *portico.Subscription, t time.Time, p
 	s.Addons = slices.DeleteFunc(slices.Clone(addons), func(a portico.AddonQuantity) bool { return !plan.AllowsAddon(a.ID) })
 	if s.Addons == nil {
 		s.Addons = []portico.AddonQuantity{}
+	}
+	s.AddonPrices = o.catalogAddonPrices(s.Addons, s.BillingPeriod)
+	if agreed != nil && s.BillingPeriod == agreed.TargetBillingPeriod {
+		if agreed.TargetPrice != nil {
+			s.Price = *agreed.TargetPrice
+		}
+		for id, pr := range agreed.TargetAddonPrices {
+			if _, sold := s.AddonPrices[id]; sold {
+				s.AddonPrices[id] = pr
+			}
+		}
 	}
 	anchored := anchorChanges(&old, s)
 	if anchored {

@@ -34,8 +34,9 @@ func (o *op) items(s *portico.Subscription) ([]billing.Item, error) {
 type fromProviderKey struct{}
 
 // FromProvider marks a context whose changes the billing provider reported
-// (a completed checkout, a subscription it ended): they are applied to
-// Portico and not mirrored back to where they came from.
+// (a subscription it ended): they are applied to Portico and not mirrored
+// back to where they came from. (A completed checkout has its own call,
+// CompleteCheckout, which mirrors nothing.)
 func FromProvider(ctx context.Context) context.Context {
 	return context.WithValue(ctx, fromProviderKey{}, true)
 }
@@ -51,12 +52,25 @@ func (o *op) sync(c *portico.Customer, s billing.Sync) error {
 	return o.e.SyncBilling(o.tx.Context(), c, s)
 }
 
-// syncChange mirrors a planned change: the subscription's new lines, now or
-// at the period's end, a trial's end, or the end of a paid subscription
-// moving to a free or custom price.
+// syncChange mirrors a planned change (see mirrorOf), when it bills
+// anything.
 func (o *op) syncChange(c *portico.Customer, ch *plannedChange) error {
+	m, err := o.mirrorOf(ch)
+	if err != nil || m == nil {
+		return err
+	}
+	return o.sync(c, *m)
+}
+
+// mirrorOf is what the billing provider is sent for a planned change: the
+// subscription's new lines, now or at the period's end, a trial's end, or
+// the end of a paid subscription moving to a free or custom price. It is
+// nil when there is no provider, the provider made the change, or nothing
+// is billed before or after. A price the provider does not know is refused
+// here, before anything is sent.
+func (o *op) mirrorOf(ch *plannedChange) (*billing.Sync, error) {
 	if o.e.SyncBilling == nil || o.ctx.Value(fromProviderKey{}) != nil {
-		return nil
+		return nil, nil
 	}
 	target := ch.next
 	if ch.scheduled != nil {
@@ -67,16 +81,16 @@ func (o *op) syncChange(c *portico.Customer, ch *plannedChange) error {
 	}
 	after, err := o.items(target)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(after) == 0 && (ch.cur == nil || ch.cur.Pricing != portico.PricingPaid) {
-		return nil // nothing billed before or after
+		return nil, nil // nothing billed before or after
 	}
 	s := billing.Sync{SubscriptionID: target.ID, Items: after, Timing: ch.preview.Effective}
 	if ch.trial && ch.next.TrialEndsAt != nil {
 		s.TrialEnd = *ch.next.TrialEndsAt
 	}
-	return o.sync(c, s)
+	return &s, nil
 }
 
 // syncCancel mirrors a cancellation of a paid subscription.
@@ -126,4 +140,71 @@ func (e *Engine) PlanCheckout(ctx context.Context, customerID string, req portic
 		return nil
 	})
 	return out, err
+}
+
+// PaidCheckout is a checkout the customer paid at the billing provider:
+// the change it was for, whose SubscriptionID names the subscription paid
+// for, and the provider's subscription the checkout created.
+type PaidCheckout struct {
+	Change                 portico.ChangeRequest
+	ProviderSubscriptionID string
+}
+
+// CompleteCheckout applies the change a customer paid for at the billing
+// provider's checkout and records the provider's subscription that the
+// checkout created as the one billing it, in one transaction: the
+// subscription first, then the link that refers to it. The change is not
+// sent back to the provider, which made it. When the subscription paid for
+// has ended since the checkout began (its trial ran out, it was
+// cancelled), the plan paid for starts anew: the customer gets what they
+// paid for.
+func (e *Engine) CompleteCheckout(ctx context.Context, customerID string, co PaidCheckout) (*portico.ChangeResult, error) {
+	var res *portico.ChangeResult
+	err := e.writeCustomer(ctx, customerID, func(o *op, c *portico.Customer) error {
+		req, err := o.checkoutChange(c, co.Change)
+		if err != nil {
+			return err
+		}
+		ch, err := o.planChange(c, req, Backend)
+		if err != nil {
+			return err
+		}
+		s, err := o.writeChange(c, ch)
+		if err != nil {
+			return err
+		}
+		if err := o.adopt(c, s.ID, co.ProviderSubscriptionID); err != nil {
+			return err
+		}
+		res = &portico.ChangeResult{Subscription: o.subView(s), Preview: ch.preview}
+		return nil
+	})
+	return res, err
+}
+
+// checkoutChange is the change a paid checkout makes, for the resource of
+// the subscription it was for (the checkout does not carry it): to that
+// subscription while it is live; once it has ended, to the product's (and
+// resource's) live subscription, or a new one.
+func (o *op) checkoutChange(c *portico.Customer, req portico.ChangeRequest) (portico.ChangeRequest, error) {
+	s, err := o.ownedSub(c.ID, req.SubscriptionID, Backend)
+	if err != nil {
+		return req, err
+	}
+	req.ResourceID = s.ResourceID
+	if !s.Live() {
+		req.SubscriptionID = ""
+	}
+	return req, nil
+}
+
+// adopt records the provider's subscription made at the provider itself
+// (by a checkout) as the one mirroring a Portico subscription. Unlike a
+// mirror it is written for changes the provider reported: it is their
+// record.
+func (o *op) adopt(c *portico.Customer, subscriptionID, providerSubscriptionID string) error {
+	if o.e.SyncBilling == nil || providerSubscriptionID == "" {
+		return nil
+	}
+	return o.e.SyncBilling(o.tx.Context(), c, billing.Sync{Key: newID("chg"), SubscriptionID: subscriptionID, Adopt: providerSubscriptionID})
 }

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 
@@ -11,11 +12,14 @@ import (
 )
 
 // billingRecorder stands in for the billing provider: it records each sync
-// and can refuse them.
+// and can refuse them. With links, it also links each subscription it
+// bills to a provider subscription in the change's transaction, as
+// Stripe's provider does, so the stores' constraints see the link.
 type billingRecorder struct {
 	mu     sync.Mutex
 	syncs  []billing.Sync
 	refuse error
+	links  billing.Store
 }
 
 func (b *billingRecorder) sync(ctx context.Context, c *portico.Customer, s billing.Sync) error {
@@ -25,7 +29,40 @@ func (b *billingRecorder) sync(ctx context.Context, c *portico.Customer, s billi
 		return b.refuse
 	}
 	b.syncs = append(b.syncs, s)
-	return nil
+	if b.links == nil {
+		return nil
+	}
+	if s.Adopt != "" {
+		return b.links.LinkSubscription(ctx, s.SubscriptionID, s.Adopt)
+	}
+	if len(s.Items) == 0 || s.Cancel || s.Unschedule {
+		return nil
+	}
+	if _, err := b.links.ProviderSubscription(ctx, s.SubscriptionID); !errors.Is(err, portico.ErrNotFound) {
+		return err
+	}
+	return b.links.LinkSubscription(ctx, s.SubscriptionID, "sub_provider_"+s.SubscriptionID)
+}
+
+// linkingRecorder is a billingRecorder that links what it bills in the
+// env's store.
+func linkingRecorder(e *env) *billingRecorder {
+	links, ok := e.st.(billing.Store)
+	if !ok {
+		e.t.Fatalf("the store %T keeps no billing links", e.st)
+	}
+	return &billingRecorder{links: links}
+}
+
+// linkOf is the provider subscription linked to a subscription, "" for
+// none.
+func (e *env) linkOf(subID string) string {
+	e.t.Helper()
+	id, err := e.st.(billing.Store).ProviderSubscription(e.ctx, subID)
+	if err != nil && !errors.Is(err, portico.ErrNotFound) {
+		e.t.Fatal(err)
+	}
+	return id
 }
 
 func (b *billingRecorder) take() []billing.Sync {
@@ -165,4 +202,104 @@ func TestProviderReportedChangesAreNotMirroredBack(t *testing.T) {
 	if err := e.eng.EndSubscription(ctx, "acme", "sub_unknown"); portico.KindOf(err) != portico.KindNotFound {
 		t.Errorf("ending an unknown subscription: %v", err)
 	}
+}
+
+// A subscription that starts billed (a journey's trial, a resource's first
+// paid plan) is written before the provider links its own subscription to
+// it, in the same transaction: the stores refuse a link to a subscription
+// that is not there yet.
+func TestNewSubscriptionsAreWrittenBeforeTheProviderLinksThem(t *testing.T) {
+	e := newEnvAt(t, t0, stripeCatalog(withJourney(func(j *portico.Journey) { j.Start = portico.StartTrial })))
+	rec := linkingRecorder(e)
+	e.eng.SyncBilling = rec.sync
+	trial := e.createCustomer("acme", nil).Subscriptions[0]
+	if trial.Status != portico.StatusTrialing || e.linkOf(trial.ID) != "sub_provider_"+trial.ID {
+		t.Errorf("journey start: %s %s linked to %q, want trialing and linked", trial.Plan.ID, trial.Status, e.linkOf(trial.ID))
+	}
+	site := e.change("acme", portico.ChangeRequest{PlanID: sitePlus, ResourceID: "site-1"}).Subscription
+	if e.linkOf(site.ID) != "sub_provider_"+site.ID {
+		t.Errorf("a resource's first paid subscription is linked to %q", e.linkOf(site.ID))
+	}
+	if got := rec.take(); len(got) != 2 || !got[0].TrialEnd.Equal(*trial.TrialEndsAt) {
+		t.Errorf("synced %+v, want the trial until its end, then the site", got)
+	}
+}
+
+// Creating a customer works out what every product's journey start bills
+// before any of it reaches the provider: a price the provider does not
+// know refuses the customer with nothing sent, rather than after another
+// product's subscription was started there.
+func TestJourneyStartsCheckEveryPriceBeforeBillingAny(t *testing.T) {
+	cat := stripeCatalog(withJourney(func(j *portico.Journey) { j.Start = portico.StartTrial }))
+	for i := range cat.Plans {
+		if cat.Plans[i].ID == sitePlus {
+			cat.Plans[i].TrialDays = 7
+			for k := range cat.Plans[i].Prices {
+				cat.Plans[i].Prices[k].StripePriceID = ""
+			}
+		}
+	}
+	for i := range cat.Products {
+		if cat.Products[i].ID == sites {
+			cat.Products[i].SubscriptionType = portico.SubscriptionSingle
+			cat.Products[i].Journey.Start, cat.Products[i].Journey.TrialPlanID = portico.StartTrial, sitePlus
+		}
+	}
+	e := newEnvAt(t, t0, cat)
+	rec := linkingRecorder(e)
+	e.eng.SyncBilling = rec.sync
+	_, err := e.eng.CreateCustomer(e.ctx, portico.CreateCustomerRequest{ID: "acme"})
+	wantKind(t, err, portico.KindConflict)
+	if got := rec.take(); len(got) != 0 {
+		t.Errorf("sent %+v to the provider for a customer it cannot bill", got)
+	}
+	if _, err := e.eng.Customer(e.ctx, "acme"); portico.KindOf(err) != portico.KindNotFound {
+		t.Errorf("the refused customer exists: %v", err)
+	}
+}
+
+// A paid checkout applies its change and links the provider's
+// subscription it created, in one transaction, without mirroring the
+// change back. When the subscription paid for has ended meanwhile, the
+// plan starts as a new subscription, written before its link.
+func TestACompletedCheckoutAppliesItsChangeAndLinksItsSubscription(t *testing.T) {
+	e := newEnvAt(t, t0, stripeCatalog(withJourney(func(j *portico.Journey) { j.Start = portico.StartTrial })))
+	rec := linkingRecorder(e)
+	e.eng.SyncBilling = rec.sync
+	trial := e.createCustomer("acme", nil).Subscriptions[0]
+	rec.take()
+
+	paid, err := e.eng.CompleteCheckout(e.ctx, "acme", engine.PaidCheckout{
+		Change:                 portico.ChangeRequest{SubscriptionID: trial.ID, PlanID: basic, BillingPeriod: portico.Annually},
+		ProviderSubscriptionID: "sub_checkout_1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := paid.Subscription; s.ID != trial.ID || s.Plan.ID != basic || s.Status != portico.StatusActive || e.linkOf(s.ID) != "sub_checkout_1" {
+		t.Errorf("after the checkout: %s %s %s linked to %q, want %s on basic, active, linked to sub_checkout_1",
+			s.ID, s.Plan.ID, s.Status, e.linkOf(s.ID), trial.ID)
+	}
+	if got := rec.take(); len(got) != 1 || got[0].Adopt != "sub_checkout_1" || len(got[0].Items) != 0 {
+		t.Errorf("synced %+v, want only the checkout's subscription adopted", got)
+	}
+
+	e.cancel("acme", trial.ID)
+	rec.take()
+	again, err := e.eng.CompleteCheckout(e.ctx, "acme", engine.PaidCheckout{
+		Change:                 portico.ChangeRequest{SubscriptionID: trial.ID, PlanID: pro},
+		ProviderSubscriptionID: "sub_checkout_2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := again.Subscription; s.ID == trial.ID || s.Plan.ID != pro || s.Status != portico.StatusActive || e.linkOf(s.ID) != "sub_checkout_2" {
+		t.Errorf("a checkout for an ended subscription: %s %s %s linked to %q, want a new one on pro, active (the trial was had), linked to sub_checkout_2",
+			s.ID, s.Plan.ID, s.Status, e.linkOf(s.ID))
+	}
+	if e.liveCount("acme", app, "") != 1 || e.linkOf(trial.ID) != "sub_checkout_1" {
+		t.Errorf("%d live subscriptions, the ended one linked to %q", e.liveCount("acme", app, ""), e.linkOf(trial.ID))
+	}
+
+	_, err = e.eng.CompleteCheckout(e.ctx, "acme", engine.PaidCheckout{
+		Change: portico.ChangeRequest{SubscriptionID: "sub_unknown", PlanID: pro}, ProviderSubscriptionID: "sub_checkout_3"})
+	wantKind(t, err, portico.KindNotFound)
 }

@@ -28,13 +28,30 @@ func (o *op) subView(s *portico.Subscription) portico.SubscriptionView {
 		u.TargetPlanName = target.Name
 		v.ScheduledUpdates[i] = u
 	}
+	v.TrialOutcome = o.trialOutcome(s)
 	for _, aq := range s.Addons {
 		a, _ := o.cat.Addon(aq.ID)
-		pr, _ := a.PriceFor(s.BillingPeriod)
-		v.Addons = append(v.Addons, portico.AddonView{ID: a.ID, Name: a.Name, Quantity: aq.Quantity,
-			Price: portico.Money{Amount: pr.Amount, Currency: pr.Currency}})
+		pr, _ := o.addonPrice(s, aq.ID)
+		v.Addons = append(v.Addons, portico.AddonView{ID: a.ID, Name: a.Name, Quantity: aq.Quantity, Price: pr})
 	}
 	return v
+}
+
+// trialOutcome is what the end of s's trial will do as things stand: the
+// paid plan with a payment method on file, else the rule fixed when the
+// trial started. Nil when s is not on a trial.
+func (o *op) trialOutcome(s *portico.Subscription) *portico.TrialOutcome {
+	if s.Status != portico.StatusTrialing {
+		return nil
+	}
+	if o.hasPaymentMethod(s.CustomerID) {
+		return &portico.TrialOutcome{Action: portico.TrialConverts}
+	}
+	if s.TrialEnd != nil && s.TrialEnd.DowngradeToPlanID != "" {
+		plan, _ := o.cat.Plan(s.TrialEnd.DowngradeToPlanID)
+		return &portico.TrialOutcome{Action: portico.TrialDowngrades, Plan: &portico.PlanRef{ID: plan.ID, Name: plan.Name}}
+	}
+	return &portico.TrialOutcome{Action: portico.TrialExpires}
 }
 
 // Portal returns everything the portal shows for a portal session's scope.
@@ -59,13 +76,15 @@ func (o *op) portal(c *portico.Customer, scope portico.PortalScope) (*portico.Po
 		Promotions: []portico.PromotionView{}, Invoices: []portico.Invoice{}, Now: o.now, PastDue: c.PastDue,
 	}
 	var bills []*portico.Bill
+	var billed []string // the subscription of each bill
 	for _, s := range shownSubs(subs, c.ID, PortalActor(scope)) {
 		v.Subscriptions = append(v.Subscriptions, o.subView(s))
 		if b := o.nextBill(s); b != nil {
-			bills = append(bills, b)
+			bills, billed = append(bills, b), append(billed, s.ID)
 		}
 	}
 	v.NextBill = earliestBill(bills)
+	v.NextBillFor = billedFor(v.NextBill, bills, billed)
 	if v.NextBill != nil && c.Credit.Currency == v.NextBill.Currency {
 		v.NextBill.Amount = max(v.NextBill.Amount-c.Credit.Amount, 0)
 	}
@@ -85,10 +104,39 @@ func (o *op) portal(c *portico.Customer, scope portico.PortalScope) (*portico.Po
 	if err != nil {
 		return nil, err
 	}
-	if invoices != nil {
-		v.Invoices = invoices
-	}
+	v.Invoices = invoicesInScope(invoices, subs, c.ID, scope)
 	return v, nil
+}
+
+// InvoicesInScope keeps the invoices a portal session may see: all of the
+// customer's for an unlimited session; for one limited to a product or a
+// resource, those of its subscriptions only (an invoice for no known
+// subscription is not shown there).
+func (e *Engine) InvoicesInScope(ctx context.Context, scope portico.PortalScope, invoices []portico.Invoice) ([]portico.Invoice, error) {
+	var out []portico.Invoice
+	err := e.view(ctx, func(o *op) error {
+		subs, err := o.tx.SubscriptionsOf(scope.CustomerID)
+		out = invoicesInScope(invoices, subs, scope.CustomerID, scope)
+		return err
+	})
+	return out, err
+}
+
+func invoicesInScope(invoices []portico.Invoice, subs []*portico.Subscription, customerID string, scope portico.PortalScope) []portico.Invoice {
+	out := []portico.Invoice{}
+	if scope.ProductID == "" && scope.ResourceID == "" {
+		return append(out, invoices...)
+	}
+	shown := map[string]bool{}
+	for _, s := range subs {
+		shown[s.ID] = inScope(s, customerID, PortalActor(scope))
+	}
+	for _, inv := range invoices {
+		if shown[inv.SubscriptionID] {
+			out = append(out, inv)
+		}
+	}
+	return out
 }
 
 // shownSubs keeps the live subscriptions in scope and, where a product (and
@@ -123,22 +171,38 @@ func (o *op) nextBill(s *portico.Subscription) *portico.Bill {
 	if !s.Live() || s.CancelAt != nil {
 		return nil
 	}
+	// An unpaid trial's end bills nothing: it downgrades or expires.
+	if t := o.trialOutcome(s); t != nil && t.Action != portico.TrialConverts {
+		return nil
+	}
 	at, total := s.CurrentPeriodEnd, o.total(s)
 	for _, u := range s.ScheduledUpdates {
 		if u.Type != portico.UpdateCancellation {
-			next := &portico.Subscription{PlanID: u.TargetPlanID, BillingPeriod: u.TargetBillingPeriod, Addons: u.TargetAddons}
-			plan, _ := o.cat.Plan(u.TargetPlanID)
-			next.Price = s.Price
-			if plan.Pricing != portico.PricingCustom {
-				next.Price, _ = priceOf(plan, u.TargetBillingPeriod, nil, nil)
-			}
-			at, total = u.EffectiveAt, o.total(next)
+			at, total = u.EffectiveAt, o.total(o.scheduledTerms(s, u))
 		}
 	}
 	if total.Amount == 0 {
 		return nil
 	}
 	return &portico.Bill{Amount: total.Amount, Currency: total.Currency, Date: at}
+}
+
+// scheduledTerms is the subscription a scheduled change leads to, at the
+// prices agreed when it was scheduled (the catalog's for changes scheduled
+// before prices were kept).
+func (o *op) scheduledTerms(s *portico.Subscription, u portico.ScheduledUpdate) *portico.Subscription {
+	next := &portico.Subscription{PlanID: u.TargetPlanID, BillingPeriod: u.TargetBillingPeriod, Addons: u.TargetAddons,
+		AddonPrices: u.TargetAddonPrices}
+	plan, _ := o.cat.Plan(u.TargetPlanID)
+	switch {
+	case u.TargetPrice != nil:
+		next.Price = *u.TargetPrice
+	case plan.Pricing == portico.PricingCustom:
+		next.Price = s.Price
+	default:
+		next.Price, _ = priceOf(plan, u.TargetBillingPeriod, nil, nil)
+	}
+	return next
 }
 
 func (o *op) promotionViews(customerID string) ([]portico.PromotionView, error) {
@@ -318,7 +382,9 @@ func (o *op) planCard(c *portico.Customer, cur *portico.Subscription, product po
 		card.Price = &portico.Money{Amount: pr.Amount, Currency: pr.Currency}
 	}
 	card.Intent = o.intent(c, cur, p, period)
-	card.BelowUsage = o.belowUsage(c, o.grantsWithAddons(p, cur), usage)
+	target := o.planProbe(p, cur)
+	_, after := o.changeGrants(c, cur, target)
+	card.BelowUsage = o.belowUsage(after, o.touched(cur, target), usage)
 	return card, true
 }
 
@@ -380,9 +446,9 @@ func (o *op) onlySubscribedProduct(customerID string) string {
 	return only
 }
 
-// grantsWithAddons is what the plan would grant the customer: its own
-// entitlements plus the current add-ons it also sells, which a change keeps.
-func (o *op) grantsWithAddons(p portico.Plan, cur *portico.Subscription) []portico.Entitlement {
+// planProbe is the subscription choosing the plan would give: the plan
+// with the current add-ons it also sells, which a change keeps.
+func (o *op) planProbe(p portico.Plan, cur *portico.Subscription) *portico.Subscription {
 	s := &portico.Subscription{PlanID: p.ID, Addons: []portico.AddonQuantity{}}
 	if cur != nil {
 		for _, a := range cur.Addons {
@@ -392,7 +458,7 @@ func (o *op) grantsWithAddons(p portico.Plan, cur *portico.Subscription) []porti
 		}
 		s.ResourceID = cur.ResourceID
 	}
-	return o.grants(s)
+	return s
 }
 
 // earliestBill is the next bill: everything due on the earliest date, in
@@ -407,6 +473,17 @@ func earliestBill(bills []*portico.Bill) *portico.Bill {
 		}
 	}
 	return next
+}
+
+// billedFor lists the subscriptions whose bills make up next.
+func billedFor(next *portico.Bill, bills []*portico.Bill, subIDs []string) []string {
+	var out []string
+	for i, b := range bills {
+		if next != nil && b.Date.Equal(next.Date) && b.Currency == next.Currency {
+			out = append(out, subIDs[i])
+		}
+	}
+	return out
 }
 
 // productEntitlements keeps the entitlements of features the product's

@@ -178,7 +178,7 @@ func TestPortalRoutesRefuseWrongCredentials(t *testing.T) {
 	t.Parallel()
 	f := newAuthFixture(t)
 	before := f.state()
-	otherKey := session.NewSigner("sk_other_installation").Mint(portico.PortalScope{CustomerID: "alice"}, "", f.h.clock.Now().Add(time.Hour))
+	otherKey := session.NewSigner("sk_other_installation").Mint(session.Session{Scope: portico.PortalScope{CustomerID: "alice"}, ReturnURL: "", ExpiresAt: f.h.clock.Now().Add(time.Hour)})
 	creds := []struct {
 		name, authorization, detail string
 	}{

@@ -11,6 +11,7 @@ import (
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/catalog"
 	"github.com/portico-dev/portico/engine"
+	"github.com/portico-dev/portico/server/session"
 	"github.com/portico-dev/portico/validation"
 )
 
@@ -203,19 +204,27 @@ func (s *Server) createPortalSession(r *http.Request, body []byte) (int, any, er
 			return 0, nil, portico.Invalid("productId", "unknown product %q", req.ProductID)
 		}
 	}
+	support := ""
+	if req.SupportURL != "" {
+		if support = SupportLink(req.SupportURL); support == "" {
+			return 0, nil, portico.Invalid("supportUrl", "must be an http or https URL, a mailto: URL or an email address")
+		}
+	}
 	scope := portico.PortalScope{CustomerID: req.CustomerID, ProductID: req.ProductID, ResourceID: req.ResourceID}
-	return http.StatusCreated, s.mintSession(scope, req.ReturnURL, ttl), nil
+	return http.StatusCreated, s.mintSession(session.Session{Scope: scope, ReturnURL: req.ReturnURL, SupportURL: support}, ttl), nil
 }
 
-// mintSession returns a portal session and the URL that opens the portal.
-func (s *Server) mintSession(scope portico.PortalScope, returnURL string, ttl time.Duration) portico.PortalSession {
+// mintSession returns a portal session lasting ttl and the URL that opens
+// the portal.
+func (s *Server) mintSession(sess session.Session, ttl time.Duration) portico.PortalSession {
 	expires := s.Engine.Now().Add(ttl).Truncate(time.Second)
-	tok := s.Sessions.Mint(scope, returnURL, expires)
+	sess.ExpiresAt = expires
+	tok := s.Sessions.Mint(sess)
 	return portico.PortalSession{Token: tok, ExpiresAt: expires,
 		URL: strings.TrimRight(s.PublicURL, "/") + "/portal?session=" + url.QueryEscape(tok)}
 }
 
 // MintSession mints a portal session for start-up output (demo URLs).
 func (s *Server) MintSession(scope portico.PortalScope, ttl time.Duration) portico.PortalSession {
-	return s.mintSession(scope, "", ttl)
+	return s.mintSession(session.Session{Scope: scope}, ttl)
 }

@@ -21,6 +21,33 @@ const defaultBillingDeadline = 3 * time.Second
 // portalInvoices is how many invoices the portal view carries.
 const portalInvoices = 50
 
+// ConnectBilling makes p the server's billing provider: the portal shows
+// its payment details and invoices, and the engine mirrors each change to
+// it and asks it whether a trial ending converts.
+func (s *Server) ConnectBilling(p billing.Provider) {
+	s.Billing = p
+	s.Engine.SyncBilling = syncWith(p)
+	s.Engine.PaymentMethods = hasPaymentMethod(p)
+}
+
+// syncWith mirrors the engine's changes to the billing provider.
+func syncWith(p billing.Provider) func(context.Context, *portico.Customer, billing.Sync) error {
+	return func(ctx context.Context, c *portico.Customer, s billing.Sync) error {
+		return p.SyncSubscription(ctx, billing.Customer{ID: c.ID, Name: c.Name, Email: c.Email}, s)
+	}
+}
+
+// hasPaymentMethod asks the billing provider whether a trial ending now
+// converts. The provider decides a trial's outcome, so when it cannot be
+// asked the trial converts here, and a subscription the provider ends
+// instead comes back as a webhook.
+func hasPaymentMethod(p billing.Provider) func(portico.Tx, string) bool {
+	return func(tx portico.Tx, customerID string) bool {
+		v, err := p.Details(tx.Context(), billing.Customer{ID: customerID})
+		return err != nil || v.PaymentMethod != nil
+	}
+}
+
 // portalView is the portal for a session: the engine's view, with payment
 // details and invoices from the billing provider when one is connected.
 func (s *Server) portalView(ctx context.Context, sess *session.Session) (*portico.PortalView, error) {
@@ -28,7 +55,7 @@ func (s *Server) portalView(ctx context.Context, sess *session.Session) (*portic
 	if err != nil {
 		return nil, err
 	}
-	v.ReturnURL = sess.ReturnURL
+	v.ReturnURL, v.Business = sess.ReturnURL, s.businessFor(sess)
 	if s.Billing == nil {
 		return v, nil
 	}
@@ -55,9 +82,8 @@ func (s *Server) portalView(ctx context.Context, sess *session.Session) (*portic
 		v.Invoices = []portico.Invoice{}
 		return v, nil
 	}
-	v.Invoices = invoices
-	if v.Invoices == nil {
-		v.Invoices = []portico.Invoice{}
+	if v.Invoices, err = s.Engine.InvoicesInScope(ctx, sess.Scope, invoices); err != nil {
+		return nil, err
 	}
 	return v, nil
 }
@@ -68,6 +94,9 @@ func (s *Server) billingURL(ctx context.Context, sess *session.Session, flow str
 	if s.Billing == nil {
 		return "", portico.Conflict("no billing provider is connected: billing details are kept by Portico and changed through the backend API")
 	}
+	if err := flowInScope(sess.Scope, flow); err != nil {
+		return "", err
+	}
 	cv, err := s.Engine.Customer(ctx, sess.Scope.CustomerID)
 	if err != nil {
 		return "", err
@@ -77,6 +106,24 @@ func (s *Server) billingURL(ctx context.Context, sess *session.Session, flow str
 		returnURL = s.PublicURL
 	}
 	return s.Billing.PortalURL(ctx, billing.Customer{ID: cv.ID, Name: cv.Name, Email: cv.Email}, flow, returnURL)
+}
+
+// flowInScope refuses a scoped session the provider's subscription flows:
+// they open on the customer's one subscription at the provider, whatever
+// its product or resource, so they could change one outside the scope.
+// Payment details and the provider's home are the customer's as a whole
+// and stay open to every session.
+func flowInScope(scope portico.PortalScope, flow string) error {
+	if flow != billing.FlowSubscriptionCancel && flow != billing.FlowSubscriptionUpdate {
+		return nil
+	}
+	switch {
+	case scope.ProductID != "":
+		return portico.ForbiddenField("flow", "this portal session is limited to product %q; the billing provider's %s flow acts on the customer's whole account: change subscriptions in the portal", scope.ProductID, flow)
+	case scope.ResourceID != "":
+		return portico.ForbiddenField("flow", "this portal session is limited to resource %q; the billing provider's %s flow acts on the customer's whole account: change subscriptions in the portal", scope.ResourceID, flow)
+	}
+	return nil
 }
 
 // Webhooks is the billing provider's webhook endpoint, when it has one.
@@ -158,7 +205,7 @@ func (s *Server) checkout(ctx context.Context, sess *session.Session, req portic
 	if err != nil || details.PaymentMethod != nil {
 		return nil, err // with a card on file the change charges it
 	}
-	back := s.mintSession(sess.Scope, sess.ReturnURL, time.Hour).URL
+	back := s.mintSession(session.Session{Scope: sess.Scope, ReturnURL: sess.ReturnURL, SupportURL: sess.SupportURL}, time.Hour).URL
 	var addons []string
 	for _, a := range req.Addons {
 		addons = append(addons, a.ID+":"+strconv.Itoa(a.Quantity))
@@ -173,8 +220,9 @@ func (s *Server) checkout(ctx context.Context, sess *session.Session, req portic
 	return &portico.ChangeResult{Subscription: plan.Subscription, Preview: plan.Preview, CheckoutURL: u}, nil
 }
 
-// completeCheckout applies the change a completed checkout paid for; the
-// provider has linked the subscription the checkout created to it.
+// completeCheckout applies the change a completed checkout paid for and
+// links the provider's subscription the checkout created to it, in one
+// transaction.
 func (s *Server) completeCheckout(ctx context.Context, ev billing.Event) error {
 	if ev.Status != "paid" && ev.Status != "no_payment_required" {
 		return nil
@@ -189,8 +237,10 @@ func (s *Server) completeCheckout(ctx context.Context, ev billing.Event) error {
 	if req.PlanID == "" || req.SubscriptionID == "" {
 		return nil // not a checkout Portico started
 	}
-	_, err := s.Engine.ChangeSubscription(ctx, ev.CustomerID, req, engine.Backend)
-	if portico.KindOf(err) == portico.KindConflict {
+	_, err := s.Engine.CompleteCheckout(ctx, ev.CustomerID, engine.PaidCheckout{Change: req, ProviderSubscriptionID: ev.ProviderSubscriptionID})
+	switch portico.KindOf(err) {
+	case portico.KindConflict, portico.KindInvalid, portico.KindForbidden:
+		// Stripe would deliver it again and again to the same answer.
 		s.Log.WarnContext(ctx, "checkout completed but the change no longer applies", "customer", ev.CustomerID, "err", err)
 		return nil
 	}

@@ -32,7 +32,8 @@ func TestPortalAPIAnswersAllowedOriginsOnly(t *testing.T) {
 		}
 	}
 	r = h.do(http.MethodGet, "/api/v1/portal", tok, nil, "Origin", allowed)
-	if r.Status != http.StatusOK || r.Header.Get("Access-Control-Allow-Origin") != allowed {
+	if r.Status != http.StatusOK || r.Header.Get("Access-Control-Allow-Origin") != allowed ||
+		r.Header.Get("Access-Control-Expose-Headers") != "Retry-After, Idempotent-Replayed" {
 		t.Errorf("portal from an allowed origin: %d %v", r.Status, r.Header)
 	}
 	// Errors carry the header too, so the page can read why it was refused.

@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 
 	portico "github.com/portico-dev/portico"
@@ -28,6 +30,11 @@ type principal struct {
 	session *session.Session
 }
 
+// name is who keeps a request's idempotency keys: the backend, the
+// console, or a portal session's whole scope — customer, product and
+// resource — so that sessions of one customer with other scopes never see
+// each other's answers. Each part is escaped, so no two scopes share a
+// name.
 func (p *principal) name() string {
 	switch {
 	case p.backend:
@@ -35,8 +42,12 @@ func (p *principal) name() string {
 	case p.console:
 		return "console"
 	}
-	return "portal:" + p.session.Scope.CustomerID
+	sc := p.session.Scope
+	return "portal:" + url.PathEscape(sc.CustomerID) + "/" + url.PathEscape(sc.ProductID) + "/" + url.PathEscape(sc.ResourceID)
 }
+
+// portal tells whether the principal is a portal session.
+func (p *principal) portal() bool { return p.session != nil }
 
 // author is how the catalog's history names who acts.
 func (p *principal) author() string {
@@ -141,26 +152,33 @@ var errRetryable = errors.New("server error: not kept")
 // the first answer back, a repeat with another body is refused. The key's
 // record, the request's effect and its answer commit in one transaction,
 // so no crash can separate them; a concurrent repeat waits for the first
-// and replays it.
+// and replays it. Records expire after idempotencyTTL, and a portal
+// session's scope holds at most IdempotencyLimit live ones.
 func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, p *principal, key string, body []byte, h handler) {
 	if len(key) > 255 {
 		writeError(w, r, s.Log, portico.Invalid("Idempotency-Key", "must be at most 255 characters"))
 		return
 	}
-	scope := p.name() + " " + r.Method + " " + r.URL.Path
+	who := p.name()
+	scope := who + " " + r.Method + " " + r.URL.Path
 	sum := sha256.Sum256(body)
 	hash := hex.EncodeToString(sum[:])
 	var seen *portico.IdempotencyRecord
 	var status int
 	var out []byte
 	var etag string
+	var full *keysFull
 	err := s.Store.Update(r.Context(), func(tx portico.Tx) error {
-		rec, err := tx.Idempotency(scope, key)
+		now := s.Engine.Now()
+		rec, err := tx.Idempotency(scope, key, now.Add(-idempotencyTTL))
 		if err == nil {
 			seen = rec
 			return nil
 		}
 		if !errors.Is(err, portico.ErrNotFound) {
+			return err
+		}
+		if full, err = s.keysFull(tx, p, who, now); err != nil || full != nil {
 			return err
 		}
 		// The handler's own store calls join this transaction. The
@@ -171,7 +189,7 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, p *principal
 		if status >= 500 {
 			return errRetryable
 		}
-		return tx.PutIdempotency(&portico.IdempotencyRecord{Scope: scope, Key: key, RequestHash: hash,
+		return tx.PutIdempotency(&portico.IdempotencyRecord{Scope: scope, Principal: who, Key: key, RequestHash: hash,
 			Status: status, Body: out, CreatedAt: s.Engine.Now()})
 	})
 	switch {
@@ -179,6 +197,9 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, p *principal
 		writeRaw(w, status, out)
 	case err != nil:
 		writeError(w, r, s.Log, err)
+	case full != nil:
+		w.Header().Set("Retry-After", strconv.Itoa(full.retryAfterSeconds()))
+		writeError(w, r, s.Log, full.problem(s.idempotencyLimit()))
 	case seen != nil && seen.RequestHash != hash:
 		writeError(w, r, s.Log, portico.Invalid("Idempotency-Key", "was used before with a different request; use a new key for a new request"))
 	case seen != nil:

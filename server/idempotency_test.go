@@ -144,7 +144,7 @@ func TestIdempotencyKeysArePerPrincipalAndRoute(t *testing.T) {
 		t.Fatalf("entitlements after one key on two routes: %+v", e)
 	}
 
-	// A second session of the same customer shares the customer's keys.
+	// A second session of the same customer and scope shares its keys.
 	alice2 := h.session("alice", "", "")
 	expectReplay(t, ra, h.portal(alice2, http.MethodPost, "/api/v1/portal/subscriptions", body, keyHeader, "k"))
 }

@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"encoding/json"
 	"net/http"
 
 	portico "github.com/portico-dev/portico"
@@ -20,24 +19,10 @@ func (s *Server) getPortal(r *http.Request, _ []byte) (int, any, error) {
 		if err != nil {
 			return 0, nil, err
 		}
-		return http.StatusOK, withReturnURL(body, sess.ReturnURL), nil
+		return http.StatusOK, withSessionFields(body, sess.ReturnURL, s.businessFor(sess)), nil
 	}
 	v, err := s.portalView(r.Context(), sess)
 	return http.StatusOK, v, err
-}
-
-// withReturnURL adds the session's return URL to an encoded portal view,
-// whose last member it is.
-func withReturnURL(view json.RawMessage, returnURL string) json.RawMessage {
-	if returnURL == "" || len(view) == 0 || view[len(view)-1] != '}' {
-		return view
-	}
-	u, _ := json.Marshal(returnURL)
-	out := make([]byte, 0, len(view)+len(u)+14)
-	out = append(out, view[:len(view)-1]...)
-	out = append(out, `,"returnUrl":`...)
-	out = append(out, u...)
-	return append(out, '}')
 }
 
 func (s *Server) getPaywall(r *http.Request, _ []byte) (int, any, error) {

@@ -27,31 +27,29 @@ type problem struct {
 }
 
 var kindStatus = map[portico.Kind]int{
-	portico.KindInvalid:      http.StatusUnprocessableEntity,
-	portico.KindNotFound:     http.StatusNotFound,
-	portico.KindConflict:     http.StatusConflict,
-	portico.KindForbidden:    http.StatusForbidden,
-	portico.KindUnauthorized: http.StatusUnauthorized,
-	portico.KindUnavailable:  http.StatusServiceUnavailable,
-	portico.KindTooLarge:     http.StatusRequestEntityTooLarge,
-	portico.KindStale:        http.StatusPreconditionFailed,
-
-	portico.KindUnsupportedMedia: http.StatusUnsupportedMediaType,
+	portico.KindInvalid:          http.StatusUnprocessableEntity,
+	portico.KindNotFound:         http.StatusNotFound,
+	portico.KindConflict:         http.StatusConflict,
+	portico.KindForbidden:        http.StatusForbidden,
+	portico.KindUnauthorized:     http.StatusUnauthorized,
+	portico.KindUnavailable:      http.StatusServiceUnavailable,
+	portico.KindTooLarge:         http.StatusRequestEntityTooLarge,
+	portico.KindStale:            http.StatusPreconditionFailed,
 	portico.KindTooManyRequests:  http.StatusTooManyRequests,
+	portico.KindUnsupportedMedia: http.StatusUnsupportedMediaType,
 }
 
 var kindType = map[portico.Kind]string{
-	portico.KindInvalid:      "invalid-request",
-	portico.KindNotFound:     "not-found",
-	portico.KindConflict:     "conflict",
-	portico.KindForbidden:    "forbidden",
-	portico.KindUnauthorized: "unauthorized",
-	portico.KindUnavailable:  "unavailable",
-	portico.KindTooLarge:     "too-large",
-	portico.KindStale:        "stale",
-
-	portico.KindUnsupportedMedia: "unsupported-media-type",
+	portico.KindInvalid:          "invalid-request",
+	portico.KindNotFound:         "not-found",
+	portico.KindConflict:         "conflict",
+	portico.KindForbidden:        "forbidden",
+	portico.KindUnauthorized:     "unauthorized",
+	portico.KindUnavailable:      "unavailable",
+	portico.KindTooLarge:         "too-large",
+	portico.KindStale:            "stale",
 	portico.KindTooManyRequests:  "too-many-requests",
+	portico.KindUnsupportedMedia: "unsupported-media-type",
 }
 
 // tagged is an answer with its entity tag (the catalog's version), which a

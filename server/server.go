@@ -42,6 +42,13 @@ type Server struct {
 	// ConsolePassword, when set, signs in to the console besides the
 	// secret key (MinConsolePassword characters at least).
 	ConsolePassword string
+	// Business names the business in the portal's header and sets where
+	// "Contact support" leads by default (see SupportLink, LogoLink).
+	Business portico.Business
+	// IdempotencyLimit is how many idempotency records one portal session
+	// scope may hold within 24 hours (1,000 by default); past it keyed
+	// portal requests are refused with 429.
+	IdempotencyLimit int
 	// SignInLimits bound failed console sign-ins per client address and
 	// in all.
 	SignInLimits SignInLimits

@@ -5,6 +5,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
+
+	"github.com/portico-dev/portico/server/htmlattr"
 )
 
 // shell reworks go-app's page around the prerendered content so that only
@@ -87,6 +90,11 @@ func (s shell) pages(pages http.Handler, script string) http.Handler {
 		rec := httptest.NewRecorder()
 		pages.ServeHTTP(rec, r)
 		body := rec.Body.Bytes()
+		// Every prerendered page passes here: go-app's attribute values
+		// become HTML before anything else reads the page.
+		if strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+			body = htmlattr.Escape(body)
+		}
 		if rec.Code == http.StatusOK {
 			body = s.rework(body, script)
 		}

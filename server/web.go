@@ -175,16 +175,18 @@ func noSniff(next http.Handler) http.Handler {
 // nothing the page does not need, and framing limited to Portico itself
 // (plus the embed origins on /embed/ pages).
 func (w *Web) pageHeaders(path string, next http.Handler) http.Handler {
-	ancestors := "'self'"
+	// The portal's and embeds' forms are handled by the client: no form on
+	// them may submit anywhere, which also defeats an injected one.
+	ancestors, forms := "'self'", "'none'"
 	if path == consolePrefix {
-		ancestors = "'none'"
+		ancestors, forms = "'none'", "'self'"
 	}
 	if strings.HasPrefix(path, "/embed/") && len(w.EmbedOrigins) > 0 {
 		ancestors += " " + strings.Join(w.EmbedOrigins, " ")
 	}
 	csp := "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; " +
-		"img-src 'self' data:; connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'none'; " +
-		"form-action 'self'; frame-ancestors " + ancestors
+		"img-src 'self' data:" + logoSource(w.API.Business.LogoURL) + "; connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'none'; " +
+		"form-action " + forms + "; frame-ancestors " + ancestors
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		h := rw.Header()
 		h.Set("Content-Security-Policy", csp)
@@ -323,6 +325,16 @@ func (w noStore) Write(b []byte) (int, error) {
 		w.WriteHeader(http.StatusOK)
 	}
 	return w.ResponseWriter.Write(b)
+}
+
+// logoSource is the origin of a logo on another server, for the pages'
+// img-src; empty for a logo on this one.
+func logoSource(logo string) string {
+	u, err := url.Parse(logo)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return ""
+	}
+	return " " + u.Scheme + "://" + u.Host
 }
 
 // publicHost is the host of the public URL, for the pages' Open Graph tags.

@@ -121,6 +121,10 @@ func TestEmbedPagesFrameAncestors(t *testing.T) {
 		if res.StatusCode != http.StatusOK || !strings.HasSuffix(csp, c.want) {
 			t.Errorf("GET %s: %d, CSP %q, want it to end with %q", c.path, res.StatusCode, csp, c.want)
 		}
+		// The pages' forms are the client's: none may submit anywhere.
+		if !strings.Contains(csp, "form-action 'none';") {
+			t.Errorf("GET %s: CSP %q lets forms submit", c.path, csp)
+		}
 		if !bytes.Contains(body, []byte(`src="/web/frame.js"`)) {
 			t.Errorf("GET %s: the page does not load /web/frame.js", c.path)
 		}

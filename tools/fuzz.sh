@@ -18,6 +18,7 @@ TARGETS="
 ./server:FuzzAPI
 ./server/session:FuzzVerify
 ./server/session:FuzzMint
+./server/htmlattr:FuzzAttributeValuesStayValues
 ./theme:FuzzParse
 ./billing/stripe:FuzzWebhook
 "

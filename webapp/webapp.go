@@ -5,6 +5,7 @@ package webapp
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -150,9 +151,14 @@ func (p *Page) surface() app.UI {
 			WithTexts(p.host.Texts).WithCallbacks(p.callbacks()).WithSupportURL(q.Get("support")).
 			WithScope(q.Get("product"), q.Get("resource")).Body(&components.NoticeBar{}, section)
 	}
+	hidden := p.host.Hide
+	if p.Surface == SurfaceEmbedPortal {
+		// The host page around an embedded portal is the business's app.
+		hidden = append(slices.Clone(hidden), components.SectionHeader)
+	}
 	return components.Portal(p.source).WithLocale(locale).WithPrefix(prefix).WithTheme(th).
 		WithTexts(p.host.Texts).WithCallbacks(p.callbacks()).
-		WithScope(q.Get("product"), q.Get("resource")).WithHidden(p.host.Hide...).WithSupportURL(q.Get("support")).
+		WithScope(q.Get("product"), q.Get("resource")).WithHidden(hidden...).WithSupportURL(q.Get("support")).
 		WithCheckoutReturn(q.Get("checkout") == "done")
 }
 

@@ -64,10 +64,23 @@ func (p *Provider) Invoices(ctx context.Context, c billing.Customer, limit int, 
 			hasMore = true
 			break
 		}
-		out = append(out, invoice(inv))
+		out = append(out, p.withSubscription(ctx, invoice(inv), inv))
 	}
 	p.cache.put(c.ID, key, invoicePage{slices.Clone(out), hasMore})
 	return out, hasMore, nil
+}
+
+// withSubscription names the Portico subscription a Stripe invoice bills,
+// when Portico mirrors it, so a portal limited to a resource shows only
+// that resource's invoices.
+func (p *Provider) withSubscription(ctx context.Context, out portico.Invoice, inv *stripe.Invoice) portico.Invoice {
+	if inv.Subscription == nil || inv.Subscription.ID == "" {
+		return out
+	}
+	if id, err := p.store.SubscriptionOf(ctx, inv.Subscription.ID); err == nil {
+		out.SubscriptionID = id
+	}
+	return out
 }
 
 type invoicePage struct {

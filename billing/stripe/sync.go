@@ -44,7 +44,9 @@ const (
 //     items when the current period ends, then releases the subscription;
 //   - cancel (or no items left): now with a prorated credit, or at the
 //     period's end;
-//   - unschedule: pending schedules and period-end cancellations are dropped.
+//   - unschedule: pending schedules and period-end cancellations are dropped;
+//   - adopt: a Stripe subscription a checkout created is linked, nothing is
+//     sent.
 //
 // One case is not all-or-nothing: an immediate change to a subscription with
 // a change pending at the period's end first releases the pending schedule
@@ -56,6 +58,9 @@ const (
 func (p *Provider) SyncSubscription(ctx context.Context, c billing.Customer, s billing.Sync) error {
 	if err := s.Validate(); err != nil {
 		return err
+	}
+	if s.Adopt != "" {
+		return p.adopt(ctx, s)
 	}
 	// Whatever happens may bill or credit the customer: read afresh.
 	defer p.cache.drop(c.ID)
@@ -140,6 +145,16 @@ func (p *Provider) createSubscription(ctx context.Context, c billing.Customer, s
 	}
 	if err := p.store.LinkSubscription(ctx, s.SubscriptionID, sub.ID); err != nil {
 		return fmt.Errorf("stripebilling: linking subscription %q to %s: %w", s.SubscriptionID, sub.ID, err)
+	}
+	return nil
+}
+
+// adopt links a Stripe subscription made outside a Sync (by a checkout) to
+// the Portico subscription it bills, with the caller's context: in the
+// transaction that writes that subscription, after it.
+func (p *Provider) adopt(ctx context.Context, s billing.Sync) error {
+	if err := p.store.LinkSubscription(ctx, s.SubscriptionID, s.Adopt); err != nil {
+		return fmt.Errorf("stripebilling: linking subscription %q to %s: %w", s.SubscriptionID, s.Adopt, err)
 	}
 	return nil
 }

@@ -91,6 +91,22 @@ func TestSyncWithNothingAtStripeIsANoop(t *testing.T) {
 	}
 }
 
+// A subscription a checkout created is linked in place of the one before,
+// and Stripe is not asked anything: the checkout made it.
+func TestSyncAdoptsACheckoutsSubscription(t *testing.T) {
+	f := newFake(t)
+	p, store := f.provider(t)
+	must(t, store.LinkSubscription(ctx, "sub-1", "sub_trial"))
+	must(t, p.SyncSubscription(ctx, acme, billing.Sync{Key: "k", SubscriptionID: "sub-1", Adopt: "sub_checkout",
+		Items: []billing.Item{{PriceID: "price_pro", Quantity: 1}}}))
+	if n := len(f.requests("")); n != 0 {
+		t.Errorf("sent %s", f.summary())
+	}
+	if id, _ := store.ProviderSubscription(ctx, "sub-1"); id != "sub_checkout" {
+		t.Errorf("link = %q, want sub_checkout", id)
+	}
+}
+
 func TestSyncRefusesAChangeWithoutKey(t *testing.T) {
 	f := newFake(t)
 	p, _ := f.provider(t)

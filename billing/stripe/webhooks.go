@@ -30,6 +30,10 @@ const MaxWebhookBody = 1 << 20
 // per event ID: a redelivery is acknowledged without running it again.
 // Other events are acknowledged and ignored.
 //
+// A completed checkout's event names the Stripe subscription it created
+// (ProviderSubscriptionID); onEvent records it with the change it applies
+// (billing.Sync.Adopt), nothing is linked before.
+//
 // A signed event whose object does not decode as its type's is refused
 // with a 400, like a badly signed one. An onEvent error answers 500 and forgets the event, so that Stripe's
 // next delivery runs it again. Stripe waits for the answer, so onEvent
@@ -85,7 +89,7 @@ func refusal(err error) string {
 }
 
 func (p *Provider) handle(ctx context.Context, ev stripe.Event, onEvent billing.EventHandler) (int, string) {
-	out, link, err := p.translate(ctx, ev)
+	out, err := p.translate(ctx, ev)
 	var bad *undecodable
 	switch {
 	case errors.As(err, &bad):
@@ -117,11 +121,6 @@ func (p *Provider) handle(ctx context.Context, ev stripe.Event, onEvent billing.
 		}
 		return http.StatusInternalServerError, "try again"
 	}
-	if link != nil {
-		if err := p.store.LinkSubscription(ctx, link[0], link[1]); err != nil {
-			return fail("linking the checkout's subscription", err)
-		}
-	}
 	p.cache.drop(out.CustomerID)
 	if err := onEvent(ctx, *out); err != nil {
 		return fail("handling the event", err)
@@ -131,11 +130,12 @@ func (p *Provider) handle(ctx context.Context, ev stripe.Event, onEvent billing.
 
 // translate turns a Stripe event into a billing.Event, or nil for events
 // Portico does not act on (other types, other modes, customers Portico does
-// not know). link is a Portico subscription and the Stripe subscription
-// that a checkout created for it.
-func (p *Provider) translate(ctx context.Context, ev stripe.Event) (out *billing.Event, link *[2]string, err error) {
+// not know). A checkout's subscription is not linked here but by the
+// event's handler, in the transaction that applies the change (the link
+// refers to a Portico subscription the change may create).
+func (p *Provider) translate(ctx context.Context, ev stripe.Event) (out *billing.Event, err error) {
 	if ev.Data == nil {
-		return nil, nil, nil
+		return nil, nil
 	}
 	base := billing.Event{ID: ev.ID, Created: time.Unix(ev.Created, 0).UTC()}
 	decode := func(v any) error {
@@ -148,17 +148,17 @@ func (p *Provider) translate(ctx context.Context, ev stripe.Event) (out *billing
 	case "checkout.session.completed":
 		var s stripe.CheckoutSession
 		if err := decode(&s); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if s.Mode != stripe.CheckoutSessionModeSubscription {
-			return nil, nil, nil
+			return nil, nil
 		}
 		fallback := s.Metadata[MetaCustomerID]
 		if fallback == "" {
 			fallback = s.ClientReferenceID
 		}
 		if base.CustomerID, err = p.customerOf(ctx, idOf(s.Customer), fallback); err != nil || base.CustomerID == "" {
-			return nil, nil, err
+			return nil, err
 		}
 		base.Type = billing.EventCheckoutCompleted
 		base.SubscriptionID = s.Metadata[MetaSubscriptionID]
@@ -166,24 +166,25 @@ func (p *Provider) translate(ctx context.Context, ev stripe.Event) (out *billing
 		base.Metadata = maps.Clone(s.Metadata)
 		delete(base.Metadata, MetaCustomerID)
 		delete(base.Metadata, MetaSubscriptionID)
-		if base.SubscriptionID != "" && s.Subscription != nil && s.Subscription.ID != "" {
-			link = &[2]string{base.SubscriptionID, s.Subscription.ID}
+		if s.Subscription != nil {
+			base.ProviderSubscriptionID = s.Subscription.ID
 		}
 	case "customer.subscription.updated", "customer.subscription.deleted":
 		var sub stripe.Subscription
 		if err := decode(&sub); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if base.CustomerID, err = p.customerOf(ctx, idOf(sub.Customer), sub.Metadata[MetaCustomerID]); err != nil || base.CustomerID == "" {
-			return nil, nil, err
+			return nil, err
 		}
 		base.Type = billing.EventSubscriptionUpdated
 		if ev.Type == "customer.subscription.deleted" {
 			base.Type = billing.EventSubscriptionDeleted
 		}
 		if base.SubscriptionID, err = p.subscriptionOf(ctx, sub.ID, sub.Metadata[MetaSubscriptionID]); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
+		base.ProviderSubscriptionID = sub.ID
 		base.Status = string(sub.Status)
 		base.CancelAtPeriodEnd = sub.CancelAtPeriodEnd
 		if sub.CurrentPeriodEnd != 0 {
@@ -195,10 +196,10 @@ func (p *Provider) translate(ctx context.Context, ev stripe.Event) (out *billing
 	case "invoice.paid", "invoice.payment_failed":
 		var inv stripe.Invoice
 		if err := decode(&inv); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if base.CustomerID, err = p.customerOf(ctx, idOf(inv.Customer), ""); err != nil || base.CustomerID == "" {
-			return nil, nil, err
+			return nil, err
 		}
 		base.Type = billing.EventInvoicePaid
 		if ev.Type == "invoice.payment_failed" {
@@ -209,8 +210,9 @@ func (p *Provider) translate(ctx context.Context, ev stripe.Event) (out *billing
 			fallback = inv.SubscriptionDetails.Metadata[MetaSubscriptionID]
 		}
 		if inv.Subscription != nil {
+			base.ProviderSubscriptionID = inv.Subscription.ID
 			if base.SubscriptionID, err = p.subscriptionOf(ctx, inv.Subscription.ID, fallback); err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 		}
 		view := invoice(&inv)
@@ -219,25 +221,25 @@ func (p *Provider) translate(ctx context.Context, ev stripe.Event) (out *billing
 	case "payment_method.attached":
 		var pm stripe.PaymentMethod
 		if err := decode(&pm); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if base.CustomerID, err = p.customerOf(ctx, idOf(pm.Customer), ""); err != nil || base.CustomerID == "" {
-			return nil, nil, err
+			return nil, err
 		}
 		base.Type = billing.EventBillingUpdated
 	case "customer.updated":
 		var c stripe.Customer
 		if err := decode(&c); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if base.CustomerID, err = p.customerOf(ctx, c.ID, c.Metadata[MetaCustomerID]); err != nil || base.CustomerID == "" {
-			return nil, nil, err
+			return nil, err
 		}
 		base.Type = billing.EventBillingUpdated
 	default:
-		return nil, nil, nil
+		return nil, nil
 	}
-	return &base, link, nil
+	return &base, nil
 }
 
 // customerOf finds the Portico customer of a Stripe customer: through the

@@ -37,6 +37,7 @@ type config struct {
 	EmbedOrigins, CORSOrigins                                     []string
 	Demo, TestClock                                               bool
 	SchedulerEvery                                                time.Duration
+	Business                                                      portico.Business
 }
 
 func loadConfig() (config, error) {
@@ -69,7 +70,33 @@ func loadConfig() (config, error) {
 		return c, fmt.Errorf("PORTICO_SCHEDULER_INTERVAL: must be a positive duration such as 30s")
 	}
 	c.SchedulerEvery = every
-	return c, nil
+	c.Business, err = loadBusiness(c.Demo)
+	return c, err
+}
+
+// loadBusiness reads the business the portal names: PORTICO_BUSINESS_NAME,
+// PORTICO_BUSINESS_LOGO and PORTICO_SUPPORT. The demo's support link is an
+// example address, so its "Contact support" buttons lead somewhere.
+func loadBusiness(demo bool) (portico.Business, error) {
+	b := portico.Business{Name: strings.TrimSpace(os.Getenv("PORTICO_BUSINESS_NAME"))}
+	if len(b.Name) > 100 {
+		return b, fmt.Errorf("PORTICO_BUSINESS_NAME: must be at most 100 characters")
+	}
+	if v := os.Getenv("PORTICO_BUSINESS_LOGO"); v != "" {
+		if b.LogoURL = server.LogoLink(v); b.LogoURL == "" {
+			return b, fmt.Errorf("PORTICO_BUSINESS_LOGO: must be an http or https URL, or a path such as /web/logo.svg")
+		}
+	}
+	support := os.Getenv("PORTICO_SUPPORT")
+	if support == "" && demo {
+		support = "support@example.com"
+	}
+	if support != "" {
+		if b.SupportURL = server.SupportLink(support); b.SupportURL == "" {
+			return b, fmt.Errorf("PORTICO_SUPPORT: must be an http or https URL, a mailto: URL or an email address")
+		}
+	}
+	return b, nil
 }
 
 // origins reads a comma- or space-separated list of web origins.
@@ -136,16 +163,16 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 	}
 	srv := &server.Server{Engine: eng, Store: store, Sessions: session.NewSigner(key), SecretKey: key,
 		PublicURL: cfg.PublicURL, TestClock: testClock, SessionTTL: time.Hour, Log: log, CORSOrigins: cfg.CORSOrigins,
-		ConsolePassword: cfg.ConsolePassword}
+		ConsolePassword: cfg.ConsolePassword, Business: cfg.Business}
 	if shared, ok := store.(portico.SharedClock); ok && testClock != nil {
 		srv.SharedClock = shared
 	}
-	if srv.Billing, err = billingProvider(store, log); err != nil {
+	provider, err := billingProvider(store, log)
+	if err != nil {
 		return err
 	}
-	if srv.Billing != nil {
-		eng.SyncBilling = syncWith(srv.Billing)
-		eng.PaymentMethods = hasPaymentMethod(srv.Billing)
+	if provider != nil {
+		srv.ConnectBilling(provider)
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -180,24 +207,6 @@ func billingProvider(store billing.Store, log *slog.Logger) (billing.Provider, e
 	// Guarded: a Stripe that is down holds up other writes once or twice,
 	// not for every change asked while it is down.
 	return billing.NewGuard(p, log), nil
-}
-
-// syncWith mirrors the engine's changes to the billing provider.
-func syncWith(p billing.Provider) func(context.Context, *portico.Customer, billing.Sync) error {
-	return func(ctx context.Context, c *portico.Customer, s billing.Sync) error {
-		return p.SyncSubscription(ctx, billing.Customer{ID: c.ID, Name: c.Name, Email: c.Email}, s)
-	}
-}
-
-// hasPaymentMethod asks the billing provider whether a trial ending now
-// converts. The provider decides a trial's outcome, so when it cannot be
-// asked the trial converts here, and a subscription the provider ends
-// instead comes back as a webhook.
-func hasPaymentMethod(p billing.Provider) func(portico.Tx, string) bool {
-	return func(tx portico.Tx, customerID string) bool {
-		v, err := p.Details(tx.Context(), billing.Customer{ID: customerID})
-		return err != nil || v.PaymentMethod != nil
-	}
 }
 
 // webHandler serves the portal pages and the wasm client beside the API;
@@ -371,8 +380,9 @@ func shownKey(key string, origin keyOrigin) string {
 }
 
 // schedule applies what falls due (renewals, trial ends, scheduled changes)
-// every interval until ctx ends. Replicas on one database take turns: one
-// round at a time runs, under the store's exclusive lock.
+// and prunes expired idempotency records every interval until ctx ends.
+// Replicas on one database take turns: one round of each at a time runs,
+// under the store's exclusive lock.
 func schedule(ctx context.Context, srv *server.Server, store portico.Store, every time.Duration, log *slog.Logger) {
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -382,6 +392,12 @@ func schedule(ctx context.Context, srv *server.Server, store portico.Store, ever
 			log.Error("scheduler", "err", err)
 		} else if n > 0 {
 			log.Info("scheduler applied due events", "events", n)
+		}
+		pruned, err := pruneIdempotency(ctx, srv, store)
+		if err != nil && ctx.Err() == nil {
+			log.Error("idempotency pruning", "err", err)
+		} else if pruned > 0 {
+			log.Info("pruned expired idempotency records", "records", pruned)
 		}
 		select {
 		case <-ctx.Done():
@@ -403,6 +419,23 @@ func runDue(ctx context.Context, srv *server.Server, store portico.Store) (int, 
 	_, err := ex.TryExclusive(ctx, "scheduler", func(ctx context.Context) error {
 		var err error
 		n, err = srv.Engine.RunDue(ctx)
+		return err
+	})
+	return n, err
+}
+
+// pruneIdempotency deletes the expired idempotency records. On a shared
+// database one replica at a time prunes (under a lock of its own, so due
+// events are not held up by it); the others skip the round.
+func pruneIdempotency(ctx context.Context, srv *server.Server, store portico.Store) (int, error) {
+	ex, ok := store.(portico.Exclusive)
+	if !ok {
+		return srv.PruneIdempotency(ctx)
+	}
+	var n int
+	_, err := ex.TryExclusive(ctx, "idempotency pruning", func(ctx context.Context) error {
+		var err error
+		n, err = srv.PruneIdempotency(ctx)
 		return err
 	})
 	return n, err

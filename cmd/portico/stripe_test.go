@@ -5,8 +5,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -14,7 +12,6 @@ import (
 
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/billing/stripemock"
-	"github.com/portico-dev/portico/store/sqlite"
 )
 
 const webhookSecret = "whsec_portico_test"
@@ -89,12 +86,7 @@ func TestServeWithStripe(t *testing.T) {
 
 // linkedCustomer is the Stripe customer Portico linked to a customer.
 func linkedCustomer(t *testing.T, customerID string) string {
-	st, err := sqlite.Open(context.Background(), filepath.Join(os.Getenv("PORTICO_DATA"), "portico.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	id, err := st.ProviderCustomer(context.Background(), customerID)
+	id, err := stripeLinks(t).ProviderCustomer(context.Background(), customerID)
 	if err != nil {
 		t.Fatalf("no Stripe customer linked to %s: %v", customerID, err)
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/portico-dev/portico/examples/internal/host"
+	"github.com/portico-dev/portico/server/htmlattr"
 )
 
 func main() {
@@ -116,7 +117,9 @@ func handler(porticoURL, webDir, wasmPath string) http.Handler {
 		http.ServeFile(w, r, wasmPath)
 	})
 	mux.Handle("GET /web/", http.StripPrefix("/web/", http.FileServer(http.Dir(webDir))))
-	mux.Handle("/", pageHeaders(porticoURL, pages))
+	// go-app writes attribute values as Go strings; htmlattr makes them
+	// HTML, so a name or text with a quote cannot add markup.
+	mux.Handle("/", pageHeaders(porticoURL, htmlattr.Handler(pages)))
 	return mux
 }
 

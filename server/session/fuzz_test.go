@@ -23,11 +23,11 @@ var fuzzNow = time.Date(2026, time.January, 1, 0, 0, 0, 0, time.UTC)
 func FuzzVerify(f *testing.F) {
 	s := NewSigner(fuzzKey)
 	exp := fuzzNow.Add(time.Hour)
-	f.Add(s.Mint(portico.PortalScope{CustomerID: "ada"}, "", exp), uint16(0), byte('x'))
-	f.Add(s.Mint(portico.PortalScope{CustomerID: "ken", ProductID: "sites", ResourceID: "blog"}, "https://app.example.com/account", exp), uint16(40), byte('A'))
-	f.Add(s.Mint(portico.PortalScope{CustomerID: "grace", ProductID: "acme"}, "", exp), uint16(65535), byte('.'))
-	f.Add(s.Mint(portico.PortalScope{CustomerID: "ada"}, "", fuzzNow), uint16(3), byte('_'))
-	f.Add(NewSigner("sk_other").Mint(portico.PortalScope{CustomerID: "ada"}, "", exp), uint16(9), byte('='))
+	f.Add(s.Mint(Session{Scope: portico.PortalScope{CustomerID: "ada"}, ReturnURL: "", ExpiresAt: exp}), uint16(0), byte('x'))
+	f.Add(s.Mint(Session{Scope: portico.PortalScope{CustomerID: "ken", ProductID: "sites", ResourceID: "blog"}, ReturnURL: "https://app.example.com/account", ExpiresAt: exp}), uint16(40), byte('A'))
+	f.Add(s.Mint(Session{Scope: portico.PortalScope{CustomerID: "grace", ProductID: "acme"}, ReturnURL: "", ExpiresAt: exp}), uint16(65535), byte('.'))
+	f.Add(s.Mint(Session{Scope: portico.PortalScope{CustomerID: "ada"}, ReturnURL: "", ExpiresAt: fuzzNow}), uint16(3), byte('_'))
+	f.Add(NewSigner("sk_other").Mint(Session{Scope: portico.PortalScope{CustomerID: "ada"}, ReturnURL: "", ExpiresAt: exp}), uint16(9), byte('='))
 	f.Add("", uint16(0), byte(0))
 	f.Add("ps_", uint16(0), byte(0))
 	f.Add("ps_.", uint16(1), byte('.'))
@@ -49,7 +49,7 @@ func FuzzVerify(f *testing.F) {
 		if sess.Scope.CustomerID == "" || !fuzzNow.Before(sess.ExpiresAt) {
 			t.Fatalf("Verify(%q) accepted a session without a customer or already expired: %+v", token, sess)
 		}
-		if again := s.Mint(sess.Scope, sess.ReturnURL, sess.ExpiresAt); again != token {
+		if again := s.Mint(*sess); again != token {
 			t.Fatalf("Verify accepted %q, which is not the token minted for its claims (%q)", token, again)
 		}
 		if _, err := other.Verify(token, fuzzNow); !errors.Is(err, ErrSignature) {
@@ -87,7 +87,7 @@ func FuzzMint(f *testing.F) {
 		}
 		scope := portico.PortalScope{CustomerID: customer, ProductID: product, ResourceID: resource}
 		expires := fuzzNow.Add(time.Duration(ttl) * time.Second)
-		tok := s.Mint(scope, returnURL, expires)
+		tok := s.Mint(Session{Scope: scope, ReturnURL: returnURL, ExpiresAt: expires})
 		got, err := s.Verify(tok, fuzzNow)
 		if ttl <= 0 {
 			if !errors.Is(err, ErrExpired) {

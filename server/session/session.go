@@ -62,20 +62,25 @@ type claims struct {
 	Product  string `json:"p,omitempty"`
 	Resource string `json:"r,omitempty"`
 	Return   string `json:"u,omitempty"`
+	Support  string `json:"s,omitempty"`
 	Expires  int64  `json:"e"`
 }
 
-// Session is a verified token's content.
+// Session is a token's content: whose portal it opens and until when.
 type Session struct {
 	Scope     portico.PortalScope
 	ReturnURL string
-	ExpiresAt time.Time
+	// SupportURL, when set, is where this session's "Contact support" leads.
+	SupportURL string
+	ExpiresAt  time.Time
 }
 
-// Mint returns a token for the scope, valid until expires.
-func (s *Signer) Mint(scope portico.PortalScope, returnURL string, expires time.Time) string {
+// Mint returns a token for the session, valid until its ExpiresAt (kept to
+// the second).
+func (s *Signer) Mint(sess Session) string {
+	scope := sess.Scope
 	payload, _ := json.Marshal(claims{Customer: scope.CustomerID, Product: scope.ProductID,
-		Resource: scope.ResourceID, Return: returnURL, Expires: expires.Unix()})
+		Resource: scope.ResourceID, Return: sess.ReturnURL, Support: sess.SupportURL, Expires: sess.ExpiresAt.Unix()})
 	body := base64.RawURLEncoding.EncodeToString(payload)
 	return Prefix + body + "." + base64.RawURLEncoding.EncodeToString(s.sign(body))
 }
@@ -143,5 +148,5 @@ func (s *Signer) verify(token string) (Session, error) {
 		return Session{}, ErrMalformed
 	}
 	return Session{Scope: portico.PortalScope{CustomerID: c.Customer, ProductID: c.Product, ResourceID: c.Resource},
-		ReturnURL: c.Return, ExpiresAt: time.Unix(c.Expires, 0).UTC()}, nil
+		ReturnURL: c.Return, SupportURL: c.Support, ExpiresAt: time.Unix(c.Expires, 0).UTC()}, nil
 }

@@ -13,7 +13,7 @@ func TestTokensVerifyOnlyUnchangedAndUnexpired(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	s := NewSigner("sk_test")
 	scope := portico.PortalScope{CustomerID: "ada", ProductID: "app", ResourceID: "site-1"}
-	tok := s.Mint(scope, "https://example.com/back", now.Add(time.Hour))
+	tok := s.Mint(Session{Scope: scope, ReturnURL: "https://example.com/back", ExpiresAt: now.Add(time.Hour)})
 
 	got, err := s.Verify(tok, now)
 	if err != nil || got.Scope != scope || got.ReturnURL != "https://example.com/back" {
@@ -27,7 +27,7 @@ func TestTokensVerifyOnlyUnchangedAndUnexpired(t *testing.T) {
 	}
 	// Another customer's claims under the original signature must fail.
 	body, sig, _ := strings.Cut(strings.TrimPrefix(tok, Prefix), ".")
-	other := s.Mint(portico.PortalScope{CustomerID: "eve"}, "", now.Add(time.Hour))
+	other := s.Mint(Session{Scope: portico.PortalScope{CustomerID: "eve"}, ReturnURL: "", ExpiresAt: now.Add(time.Hour)})
 	otherBody, _, _ := strings.Cut(strings.TrimPrefix(other, Prefix), ".")
 	if _, err := s.Verify(Prefix+otherBody+"."+sig, now); !errors.Is(err, ErrSignature) {
 		t.Errorf("swapped body: %v, want ErrSignature", err)
@@ -51,7 +51,7 @@ func TestVerifiedTokensAreRememberedWithinABound(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	s := NewSigner("sk_test")
 	for i := range verifiedLimit + 10 {
-		tok := s.Mint(portico.PortalScope{CustomerID: "c" + strings.Repeat("x", i%7)}, "", now.Add(time.Duration(i+1)*time.Second))
+		tok := s.Mint(Session{Scope: portico.PortalScope{CustomerID: "c" + strings.Repeat("x", i%7)}, ReturnURL: "", ExpiresAt: now.Add(time.Duration(i+1) * time.Second)})
 		if _, err := s.Verify(tok, now); err != nil {
 			t.Fatalf("token %d: %v", i, err)
 		}
@@ -59,7 +59,7 @@ func TestVerifiedTokensAreRememberedWithinABound(t *testing.T) {
 			t.Fatalf("%d tokens remembered", len(s.verified))
 		}
 	}
-	tok := s.Mint(portico.PortalScope{CustomerID: "ada"}, "", now.Add(time.Hour))
+	tok := s.Mint(Session{Scope: portico.PortalScope{CustomerID: "ada"}, ReturnURL: "", ExpiresAt: now.Add(time.Hour)})
 	first, _ := s.Verify(tok, now)
 	first.Scope.CustomerID = "eve"
 	if again, err := s.Verify(tok, now); err != nil || again.Scope.CustomerID != "ada" {

@@ -295,11 +295,12 @@ func (t *tx) DeleteSnapshots(customerID string) error {
 	return t.exec(`DELETE FROM snapshots WHERE customer_id = $1`, customerID)
 }
 
-func (t *tx) Idempotency(scope, key string) (*portico.IdempotencyRecord, error) {
+func (t *tx) Idempotency(scope, key string, createdAfter time.Time) (*portico.IdempotencyRecord, error) {
 	r := portico.IdempotencyRecord{Scope: scope, Key: key}
 	var created int64
-	err := t.tx.QueryRow(t.ctx, `SELECT request_hash, status, body, created_at FROM idempotency WHERE scope = $1 AND key = $2`, scope, key).
-		Scan(&r.RequestHash, &r.Status, &r.Body, &created)
+	err := t.tx.QueryRow(t.ctx, `SELECT principal, request_hash, status, body, created_at FROM idempotency
+		WHERE scope = $1 AND key = $2 AND created_at > $3`, scope, key, createdAfter.UnixNano()).
+		Scan(&r.Principal, &r.RequestHash, &r.Status, &r.Body, &created)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, portico.ErrNotFound
 	}
@@ -311,9 +312,32 @@ func (t *tx) Idempotency(scope, key string) (*portico.IdempotencyRecord, error) 
 }
 
 func (t *tx) PutIdempotency(r *portico.IdempotencyRecord) error {
-	return t.exec(`INSERT INTO idempotency (scope, key, request_hash, status, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)
-		ON CONFLICT (scope, key) DO UPDATE SET request_hash = excluded.request_hash, status = excluded.status, body = excluded.body`,
-		r.Scope, r.Key, r.RequestHash, r.Status, r.Body, r.CreatedAt.UnixNano())
+	return t.exec(`INSERT INTO idempotency (scope, key, principal, request_hash, status, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (scope, key) DO UPDATE SET principal = excluded.principal, request_hash = excluded.request_hash,
+		status = excluded.status, body = excluded.body, created_at = excluded.created_at`,
+		r.Scope, r.Key, r.Principal, r.RequestHash, r.Status, r.Body, r.CreatedAt.UnixNano())
+}
+
+func (t *tx) IdempotencyHeld(principal string, createdAfter time.Time) (int, time.Time, error) {
+	var n int
+	var oldest *int64
+	err := t.tx.QueryRow(t.ctx, `SELECT COUNT(*), MIN(created_at) FROM idempotency WHERE principal = $1 AND created_at > $2`,
+		principal, createdAfter.UnixNano()).Scan(&n, &oldest)
+	if err != nil || oldest == nil {
+		return n, time.Time{}, err
+	}
+	return n, time.Unix(0, *oldest).UTC(), nil
+}
+
+// PruneIdempotency deletes a batch at a time, so that pruning never holds
+// the write lock, which every replica's writes wait for, for long.
+func (t *tx) PruneIdempotency(createdUpTo time.Time, limit int) (int, error) {
+	tag, err := t.tx.Exec(t.ctx, `DELETE FROM idempotency WHERE (scope, key) IN
+		(SELECT scope, key FROM idempotency WHERE created_at <= $1 LIMIT $2)`, createdUpTo.UnixNano(), limit)
+	if err != nil {
+		return 0, err
+	}
+	return int(tag.RowsAffected()), nil
 }
 
 func (t *tx) DeleteIdempotency(scope, key string) error {

@@ -52,3 +52,45 @@ func TestOpenMigratesOnceInWALMode(t *testing.T) {
 }
 
 var _ billing.Store = (*Store)(nil)
+
+// Migration 0007 drops the portal records that were kept per customer,
+// whatever the session's scope (which scope made them is unknown), and
+// names the backend's records' principal.
+func TestIdempotencyMigrationKeepsOnlyRecordsOfAKnownPrincipal(t *testing.T) {
+	s, path := openTemp(t)
+	ctx := context.Background()
+	for _, q := range []string{
+		// Back to the schema before 0007, with records as they were kept.
+		`DROP INDEX idempotency_principal`,
+		`DROP INDEX idempotency_created`,
+		`ALTER TABLE idempotency DROP COLUMN principal`,
+		`DELETE FROM schema_migrations WHERE version = 7`,
+		`INSERT INTO idempotency (scope, key, request_hash, status, body, created_at) VALUES
+			('portal:ada POST /api/v1/portal/preview', 'k', 'h', 200, x'7b7d', 1),
+			('backend POST /api/v1/usage', 'k', 'h', 200, x'7b7d', 1)`,
+	} {
+		if _, err := s.write.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	s.Close()
+	again, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	var kept []string
+	r, err := again.write.QueryContext(ctx, `SELECT scope || ' by ' || principal FROM idempotency`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for r.Next() {
+		var s string
+		r.Scan(&s)
+		kept = append(kept, s)
+	}
+	if len(kept) != 1 || kept[0] != "backend POST /api/v1/usage by backend" {
+		t.Errorf("records after the migration: %q, want the backend's alone, named", kept)
+	}
+}

@@ -348,11 +348,12 @@ func (t *tx) AddInvoice(customerID string, inv portico.Invoice) error {
 	return t.exec(`INSERT INTO invoices (id, customer_id, created, doc) VALUES (?, ?, ?, ?)`, inv.ID, customerID, inv.Created.UnixNano(), doc)
 }
 
-func (t *tx) Idempotency(scope, key string) (*portico.IdempotencyRecord, error) {
+func (t *tx) Idempotency(scope, key string, createdAfter time.Time) (*portico.IdempotencyRecord, error) {
 	r := portico.IdempotencyRecord{Scope: scope, Key: key}
 	var created int64
-	err := t.queryRow(`SELECT request_hash, status, body, created_at FROM idempotency WHERE scope = ? AND key = ?`, scope, key).
-		Scan(&r.RequestHash, &r.Status, &r.Body, &created)
+	err := t.queryRow(`SELECT principal, request_hash, status, body, created_at FROM idempotency
+		WHERE scope = ? AND key = ? AND created_at > ?`, scope, key, createdAfter.UnixNano()).
+		Scan(&r.Principal, &r.RequestHash, &r.Status, &r.Body, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, portico.ErrNotFound
 	}
@@ -364,9 +365,33 @@ func (t *tx) Idempotency(scope, key string) (*portico.IdempotencyRecord, error) 
 }
 
 func (t *tx) PutIdempotency(r *portico.IdempotencyRecord) error {
-	return t.exec(`INSERT INTO idempotency (scope, key, request_hash, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (scope, key) DO UPDATE SET request_hash = excluded.request_hash, status = excluded.status, body = excluded.body`,
-		r.Scope, r.Key, r.RequestHash, r.Status, r.Body, r.CreatedAt.UnixNano())
+	return t.exec(`INSERT INTO idempotency (scope, key, principal, request_hash, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (scope, key) DO UPDATE SET principal = excluded.principal, request_hash = excluded.request_hash,
+		status = excluded.status, body = excluded.body, created_at = excluded.created_at`,
+		r.Scope, r.Key, r.Principal, r.RequestHash, r.Status, r.Body, r.CreatedAt.UnixNano())
+}
+
+func (t *tx) IdempotencyHeld(principal string, createdAfter time.Time) (int, time.Time, error) {
+	var n int
+	var oldest sql.NullInt64
+	err := t.queryRow(`SELECT COUNT(*), MIN(created_at) FROM idempotency WHERE principal = ? AND created_at > ?`,
+		principal, createdAfter.UnixNano()).Scan(&n, &oldest)
+	if err != nil || !oldest.Valid {
+		return n, time.Time{}, err
+	}
+	return n, time.Unix(0, oldest.Int64).UTC(), nil
+}
+
+// PruneIdempotency deletes a batch at a time, so that pruning never holds
+// the one writer for long.
+func (t *tx) PruneIdempotency(createdUpTo time.Time, limit int) (int, error) {
+	res, err := t.tx.ExecContext(t.ctx, `DELETE FROM idempotency WHERE rowid IN
+		(SELECT rowid FROM idempotency WHERE created_at <= ? LIMIT ?)`, createdUpTo.UnixNano(), limit)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }
 
 func (t *tx) DeleteIdempotency(scope, key string) error {

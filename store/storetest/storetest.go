@@ -43,6 +43,7 @@ func Run(t *testing.T, newDB NewDatabase) {
 		{"Snapshots", snapshots},
 		{"TouchedCustomers", touchedCustomers},
 		{"IdempotencyRecords", idempotencyRecords},
+		{"IdempotencyExpiryAndPruning", idempotencyExpiry},
 		{"ConsoleRevocations", consoleRevocations},
 		{"WritersDoNotInterleave", writersDoNotInterleave},
 		{"ViewSeesOneSnapshot", viewSeesOneSnapshot},
@@ -524,24 +525,39 @@ func touchedCustomers(t *testing.T, open Opener) {
 	})
 }
 
+// lookup reads a record as live after createdAfter.
+func lookup(s portico.Store, scope, key string, createdAfter time.Time) (*portico.IdempotencyRecord, error) {
+	var rec *portico.IdempotencyRecord
+	err := s.View(ctx, func(tx portico.Tx) error {
+		var err error
+		rec, err = tx.Idempotency(scope, key, createdAfter)
+		return err
+	})
+	return rec, err
+}
+
 func idempotencyRecords(t *testing.T, open Opener) {
 	s := open(t)
-	if err := s.View(ctx, func(tx portico.Tx) error { _, err := tx.Idempotency("sk", "k1"); return err }); !errors.Is(err, portico.ErrNotFound) {
+	live := t0.Add(-time.Hour)
+	if _, err := lookup(s, "sk", "k1", live); !errors.Is(err, portico.ErrNotFound) {
 		t.Fatalf("a missing record: %v, want ErrNotFound", err)
 	}
-	rec := &portico.IdempotencyRecord{Scope: "sk", Key: "k1", RequestHash: "h1", CreatedAt: t0}
+	rec := &portico.IdempotencyRecord{Scope: "sk", Principal: "backend", Key: "k1", RequestHash: "h1", CreatedAt: t0}
 	update(t, s, func(tx portico.Tx) error { return tx.PutIdempotency(rec) })
 	rec.Status, rec.Body = 201, []byte(`{"ok":true}`)
 	update(t, s, func(tx portico.Tx) error { return tx.PutIdempotency(rec) })
-	got := view(t, s, func(tx portico.Tx) (*portico.IdempotencyRecord, error) { return tx.Idempotency("sk", "k1") })
-	if got.Status != 201 || string(got.Body) != `{"ok":true}` || got.RequestHash != "h1" || !got.CreatedAt.Equal(t0) {
+	got, err := lookup(s, "sk", "k1", live)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != 201 || string(got.Body) != `{"ok":true}` || got.RequestHash != "h1" || got.Principal != "backend" || !got.CreatedAt.Equal(t0) {
 		t.Errorf("record read back = %+v", got)
 	}
-	if err := s.View(ctx, func(tx portico.Tx) error { _, err := tx.Idempotency("other", "k1"); return err }); !errors.Is(err, portico.ErrNotFound) {
+	if _, err := lookup(s, "other", "k1", live); !errors.Is(err, portico.ErrNotFound) {
 		t.Errorf("a record is shared across scopes: %v", err)
 	}
 	update(t, s, func(tx portico.Tx) error { return tx.DeleteIdempotency("sk", "k1") })
-	if err := s.View(ctx, func(tx portico.Tx) error { _, err := tx.Idempotency("sk", "k1"); return err }); !errors.Is(err, portico.ErrNotFound) {
+	if _, err := lookup(s, "sk", "k1", live); !errors.Is(err, portico.ErrNotFound) {
 		t.Errorf("a deleted record: %v, want ErrNotFound", err)
 	}
 }
@@ -583,6 +599,95 @@ func consoleRevocations(t *testing.T, open Opener) {
 	update(t, b, func(tx portico.Tx) error { return tx.PruneConsoleRevocations(t0.Add(time.Hour)) })
 	if revoked(a, "s1") || !revoked(a, "s2") {
 		t.Errorf("pruned at s1's expiry: s1 revoked %v (want false), s2 %v (want true)", revoked(a, "s1"), revoked(a, "s2"))
+	}
+}
+
+// held counts a principal's records created after createdAfter.
+func held(t *testing.T, s portico.Store, principal string, createdAfter time.Time) (int, time.Time) {
+	t.Helper()
+	var n int
+	var oldest time.Time
+	err := s.View(ctx, func(tx portico.Tx) error {
+		var err error
+		n, oldest, err = tx.IdempotencyHeld(principal, createdAfter)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n, oldest
+}
+
+// Records expire: past the cutoff a record is not found (at the cutoff
+// instant included), a new request with its key replaces it, and only the
+// live ones count towards what a principal holds. Pruning, from any
+// replica, deletes expired records a batch at a time and nothing else; a
+// rolled-back prune deletes nothing.
+func idempotencyExpiry(t *testing.T, open Opener) {
+	s, replica := open(t), open(t)
+	const ada, bob = "portal:ada//", "portal:bob/app/"
+	record := func(principal, key string, at time.Time, hash string) *portico.IdempotencyRecord {
+		return &portico.IdempotencyRecord{Scope: principal + " POST /api/v1/portal/preview", Principal: principal,
+			Key: key, RequestHash: hash, Status: 200, Body: []byte(`{}`), CreatedAt: at}
+	}
+	update(t, s, func(tx portico.Tx) error {
+		return errors.Join(
+			tx.PutIdempotency(record(ada, "k1", t0, "h")),
+			tx.PutIdempotency(record(ada, "k2", t0.Add(time.Hour), "h")),
+			tx.PutIdempotency(record(ada, "k3", t0.Add(2*time.Hour), "h")),
+			tx.PutIdempotency(record(bob, "k1", t0.Add(time.Hour), "h")),
+		)
+	})
+	cutoff := t0.Add(time.Hour) // a day after the second record
+	adaScope := record(ada, "", t0, "").Scope
+	for key, live := range map[string]bool{"k1": false, "k2": false, "k3": true} {
+		if _, err := lookup(replica, adaScope, key, cutoff); (err == nil) != live {
+			t.Errorf("record %s after the cutoff: %v, want live %v", key, err, live)
+		}
+	}
+	if n, oldest := held(t, s, ada, cutoff); n != 1 || !oldest.Equal(t0.Add(2*time.Hour)) {
+		t.Errorf("ada holds %d live records, oldest %v; want 1 of %v", n, oldest, t0.Add(2*time.Hour))
+	}
+	if n, oldest := held(t, s, ada, t0.Add(-time.Hour)); n != 3 || !oldest.Equal(t0) {
+		t.Errorf("ada holds %d records in all, oldest %v; want 3 of %v", n, oldest, t0)
+	}
+	if n, oldest := held(t, s, "portal:nobody//", cutoff); n != 0 || !oldest.IsZero() {
+		t.Errorf("nobody holds %d, oldest %v", n, oldest)
+	}
+
+	// A new request under an expired key takes its place.
+	now := t0.Add(25 * time.Hour)
+	update(t, s, func(tx portico.Tx) error { return tx.PutIdempotency(record(ada, "k1", now, "h2")) })
+	if got, err := lookup(s, adaScope, "k1", cutoff); err != nil || got.RequestHash != "h2" || !got.CreatedAt.Equal(now) {
+		t.Errorf("the replaced record = %+v, %v; want h2 made at %v", got, err, now)
+	}
+
+	prune := func(st portico.Store, limit int) int {
+		t.Helper()
+		var n int
+		update(t, st, func(tx portico.Tx) error {
+			var err error
+			n, err = tx.PruneIdempotency(cutoff, limit)
+			return err
+		})
+		return n
+	}
+	rollback := errors.New("roll back")
+	if err := s.Update(ctx, func(tx portico.Tx) error { tx.PruneIdempotency(cutoff, 10); return rollback }); !errors.Is(err, rollback) {
+		t.Fatal(err)
+	}
+	if n, _ := held(t, s, bob, t0.Add(-time.Hour)); n != 1 {
+		t.Errorf("a rolled-back prune deleted bob's record")
+	}
+	// Expired now: ada's k2 and bob's k1.
+	if a, b, c := prune(replica, 1), prune(s, 10), prune(replica, 10); a != 1 || b != 1 || c != 0 {
+		t.Errorf("pruned %d, then %d, then %d; want 1, 1, 0", a, b, c)
+	}
+	if n, _ := held(t, s, ada, t0.Add(-time.Hour)); n != 2 {
+		t.Errorf("ada holds %d records after pruning, want 2 (k1 renewed, k3)", n)
+	}
+	if n, _ := held(t, s, bob, t0.Add(-time.Hour)); n != 0 {
+		t.Errorf("bob holds %d records after pruning, want none", n)
 	}
 }
 

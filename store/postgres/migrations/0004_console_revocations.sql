@@ -1,5 +1,5 @@
 -- Console sessions signed out before they expire (see the SQLite store's
--- 0007_console_revocations): every replica refuses them from then on.
+-- 0008_console_revocations): every replica refuses them from then on.
 CREATE TABLE console_revocations (
   id         TEXT PRIMARY KEY,
   expires_at BIGINT NOT NULL -- Unix nanoseconds

@@ -1,0 +1,59 @@
+package components
+
+import (
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// defaultPrefix is the class prefix when none, or an invalid one, is set.
+const defaultPrefix = "portico"
+
+// ClassPrefix returns prefix when it is a valid class prefix — a lowercase
+// letter, then up to 31 lowercase letters, digits or hyphens — else the
+// default. A prefix lands in every class attribute and in the stylesheet's
+// selectors, so nothing else is let through.
+func ClassPrefix(prefix string) string {
+	if len(prefix) == 0 || len(prefix) > 32 || prefix[0] < 'a' || prefix[0] > 'z' {
+		return defaultPrefix
+	}
+	for _, c := range []byte(prefix[1:]) {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return defaultPrefix
+		}
+	}
+	return prefix
+}
+
+// KnownLocale returns the built-in locale that serves locale ("fr" for
+// "fr" or "fr-CA"), else "en".
+func KnownLocale(locale string) string {
+	lang, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(locale)), "-")
+	if slices.Contains(Locales(), lang) {
+		return lang
+	}
+	return "en"
+}
+
+// SupportLink returns v when it is an absolute https: or http: URL or a
+// mailto: address, else "": a support link is opened as the customer's
+// next page, so no other scheme (javascript:, data:…) may reach it.
+func SupportLink(v string) string {
+	u, err := url.Parse(strings.TrimSpace(v))
+	if err != nil {
+		return ""
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https", "http":
+		if u.Host == "" {
+			return ""
+		}
+	case "mailto":
+		if u.Opaque == "" {
+			return ""
+		}
+	default:
+		return ""
+	}
+	return u.String()
+}
