@@ -56,7 +56,7 @@ type signInThrottle struct {
 
 // admit takes one attempt from the address's budget and the global one, or
 // returns how long to wait until both have one left.
-func (t *signInThrottle) admit(limits SignInLimits, address string, now time.Time) (wait time.Duration) {
+func (t *signInThrottle) admit(limits SignInLimits, address string, now time.Time) time.Duration {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	globalFull, globalWait := spend(t.global, limits.Global, now)
