@@ -21,6 +21,14 @@ const (
 	KindTooManyRequests                 // 429: over a limit for now; retry later
 )
 
+// Titles of the 401 a portal session gets, so a portal can tell a session
+// that ran out (open a new one) from a link that was never valid (altered,
+// truncated, or signed by another installation).
+const (
+	TitleSessionExpired = "Session expired"
+	TitleSessionInvalid = "Invalid session"
+)
+
 // FieldError names a request field and what is wrong with it.
 type FieldError struct {
 	Field   string `json:"field"`

@@ -48,6 +48,15 @@ const (
 )
 
 // statusOf returns the HTTP status of a failed call, or 0.
+// titleOf is an API error's title, "" for other errors.
+func titleOf(err error) string {
+	var e *APIError
+	if errors.As(err, &e) {
+		return e.Title
+	}
+	return ""
+}
+
 func statusOf(err error) int {
 	var e *APIError
 	if errors.As(err, &e) {
