@@ -29,6 +29,7 @@ vet:
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm ./wasm/console ./webapp ./components ./client ./theme ./designer ./console ./examples/goapp/...
 	@test -z "$$(gofmt -l .)" || (echo "gofmt needed on:"; gofmt -l .; exit 1)
+	@$(GO) mod tidy -diff >/dev/null || (echo "go.mod or go.sum is not tidy: run go mod tidy"; $(GO) mod tidy -diff; exit 1)
 
 ## test: static checks, every test with the race detector (end-to-end tests
 ## drive Chromium; the store tests run against SQLite and a PostgreSQL server
