@@ -37,6 +37,7 @@ vet: $(ERRCHECK)
 	$(ERRCHECK) -ignoretests -exclude tools/errcheck/excludes.txt $(PRODPKGS)
 	GOOS=js GOARCH=wasm $(ERRCHECK) -ignoretests -exclude tools/errcheck/excludes.txt ./wasm ./wasm/console ./webapp ./components ./client ./theme ./designer ./console
 	@test -z "$$(gofmt -l .)" || (echo "gofmt needed on:"; gofmt -l .; exit 1)
+	@$(GO) mod tidy -diff >/dev/null || (echo "go.mod or go.sum is not tidy: run go mod tidy"; $(GO) mod tidy -diff; exit 1)
 
 ## test: static checks, every test with the race detector (end-to-end tests
 ## drive Chromium; the store tests run against SQLite and a PostgreSQL server

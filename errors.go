@@ -22,6 +22,14 @@ const (
 	KindUnsupportedMedia                 // 415: the body is not of a type the call takes
 )
 
+// Titles of the 401 a portal session gets, so a portal can tell a session
+// that ran out (open a new one) from a link that was never valid (altered,
+// truncated, or signed by another installation).
+const (
+	TitleSessionExpired = "Session expired"
+	TitleSessionInvalid = "Invalid session"
+)
+
 // FieldError names a request field and what is wrong with it.
 type FieldError struct {
 	Field   string `json:"field"`

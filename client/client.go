@@ -11,16 +11,16 @@ import (
 	"strings"
 
 	portico "github.com/portico-dev/portico"
-	"github.com/portico-dev/portico/components"
 )
 
-// Client is a components.Source over the portal API.
+// Client is a portico.PortalSource over the portal API. It needs no
+// go-app: a Go backend may use it as well as the components.
 type Client struct {
 	base  string
 	token string
 }
 
-var _ components.Source = (*Client)(nil)
+var _ portico.PortalSource = (*Client)(nil)
 
 // New returns a client for the API at base ("" for the page's own origin)
 // acting with the portal session token.
@@ -29,7 +29,7 @@ func New(base, token string) *Client {
 }
 
 // call sends a request and decodes a JSON answer into out, or returns the
-// problem as a *components.APIError.
+// problem as a *portico.Problem.
 func (c *Client) call(ctx context.Context, method, path string, in, out any) error {
 	_, err := roundTrip(ctx, request{method: method, url: c.base + "/api/v1" + path, token: c.token}, in, out)
 	return err
@@ -37,7 +37,7 @@ func (c *Client) call(ctx context.Context, method, path string, in, out any) err
 
 // roundTrip sends in as the request's JSON body (none when nil) and
 // decodes a JSON answer into out (ignored when nil), or returns the problem
-// as a *components.APIError.
+// as a *portico.Problem.
 func roundTrip(ctx context.Context, req request, in, out any) (reply, error) {
 	if in != nil {
 		var err error
@@ -59,7 +59,7 @@ func roundTrip(ctx context.Context, req request, in, out any) (reply, error) {
 }
 
 func networkError() error {
-	return &components.APIError{Title: "Network error", Detail: "The server could not be reached. Check your connection and try again."}
+	return &portico.Problem{Title: "Network error", Detail: "The server could not be reached. Check your connection and try again."}
 }
 
 func problem(status int, body []byte) error {
@@ -71,7 +71,7 @@ func problem(status int, body []byte) error {
 	if json.Unmarshal(body, &p) != nil || (p.Title == "" && p.Detail == "") {
 		p.Title = "Request failed with status " + strconv.Itoa(status)
 	}
-	return &components.APIError{Status: status, Title: p.Title, Detail: p.Detail, Fields: p.Errors}
+	return &portico.Problem{Status: status, Title: p.Title, Detail: p.Detail, Fields: p.Errors}
 }
 
 func (c *Client) Portal(ctx context.Context) (*portico.PortalView, error) {

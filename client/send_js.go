@@ -5,8 +5,7 @@ package client
 import (
 	"context"
 	"errors"
-
-	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"syscall/js"
 )
 
 // send performs a request with the browser's fetch. Cancelling ctx aborts
@@ -14,7 +13,7 @@ import (
 func send(ctx context.Context, req request) (reply, error) {
 	headers := map[string]any{}
 	setHeaders(func(k, v string) { headers[k] = v }, req)
-	abort := app.Window().Get("AbortController").New()
+	abort := js.Global().Get("AbortController").New()
 	// Portal calls carry their token and no cookie; console calls (no
 	// token) carry the console's session cookie.
 	credentials := "omit"
@@ -27,7 +26,7 @@ func send(ctx context.Context, req request) (reply, error) {
 	}
 	stop := context.AfterFunc(ctx, func() { abort.Call("abort") })
 	defer stop()
-	resp, err := await(app.Window().Call("fetch", req.url, opts))
+	resp, err := await(js.Global().Call("fetch", req.url, opts))
 	if err != nil {
 		return reply{}, err
 	}
@@ -35,9 +34,9 @@ func send(ctx context.Context, req request) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	u8 := app.Window().Get("Uint8Array").New(buf)
+	u8 := js.Global().Get("Uint8Array").New(buf)
 	b := make([]byte, u8.Length())
-	app.CopyBytesToGo(b, u8)
+	js.CopyBytesToGo(b, u8)
 	etag := resp.Get("headers").Call("get", "ETag")
 	r := reply{status: resp.Get("status").Int(), body: b}
 	if etag.Truthy() {
@@ -47,19 +46,19 @@ func send(ctx context.Context, req request) (reply, error) {
 }
 
 type settled struct {
-	v   app.Value
+	v   js.Value
 	err error
 }
 
 // await waits for a promise. The callbacks never block: the channel has
 // room for the one answer.
-func await(promise app.Value) (app.Value, error) {
+func await(promise js.Value) (js.Value, error) {
 	ch := make(chan settled, 1)
-	ok := app.FuncOf(func(_ app.Value, args []app.Value) any {
+	ok := js.FuncOf(func(_ js.Value, args []js.Value) any {
 		ch <- settled{v: args[0]}
 		return nil
 	})
-	fail := app.FuncOf(func(_ app.Value, args []app.Value) any {
+	fail := js.FuncOf(func(_ js.Value, args []js.Value) any {
 		ch <- settled{err: errors.New(args[0].Call("toString").String())}
 		return nil
 	})

@@ -66,3 +66,13 @@ func TestContactSupportFallsBackToTheBusinessLink(t *testing.T) {
 		t.Error("with the business's support link, contact still shows the no-link notice")
 	}
 }
+
+// A link that was altered says so; a session that ran out says it
+// expired.
+func TestInvalidSessionIsNotCalledExpired(t *testing.T) {
+	h := mount(t, Portal(&fakeSource{err: &APIError{Status: 401, Title: portico.TitleSessionInvalid}}))
+	h.contains("This link is not valid. Open the billing portal again from your account.")
+	h.lacks("Your session has expired")
+	h = mount(t, Portal(&fakeSource{err: &APIError{Status: 401, Title: portico.TitleSessionExpired}}))
+	h.contains("Your session has expired.")
+}

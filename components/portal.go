@@ -106,8 +106,7 @@ type sessionGate struct {
 
 func (g *sessionGate) Render() app.UI {
 	if g.data.Expired {
-		return app.Div().Class(g.c("customer-portal")).Body(
-			app.Div().Class(g.c("error", "session-expired")).Role("alert").Text(g.t("sessionExpired")))
+		return app.Div().Class(g.c("customer-portal")).Body(sessionEnded(g.prefix(), g.cfg.Texts, g.data))
 	}
 	return app.Div().Class(g.c("customer-portal")).Body(g.Content...)
 }

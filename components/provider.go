@@ -31,9 +31,11 @@ const prerenderedID = "portico-prerendered-data"
 type Data struct {
 	Portal  *portico.PortalView
 	Loading bool
-	// Err is set when the last load failed; Expired when the session ended.
+	// Err is set when the last load failed; Expired when the session ended
+	// or was never valid (Invalid: an altered or foreign link).
 	Err     string
 	Expired bool
+	Invalid bool
 	// Version counts successful loads, so dependants (the paywall) reload
 	// after a change.
 	Version int
@@ -307,6 +309,7 @@ func (p *PortalProvider) load(ctx app.Context) {
 			p.data.Loading = false
 			if err != nil {
 				p.data.Err, p.data.Expired = err.Error(), statusOf(err) == statusUnauthorized
+				p.data.Invalid = p.data.Expired && titleOf(err) == portico.TitleSessionInvalid
 				p.reportLoadError(ctx)
 				if p.data.Portal != nil {
 					// What is shown may be out of date: say so.

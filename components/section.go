@@ -58,7 +58,7 @@ func classes(prefix string, names ...string) string {
 func (s *section) ready(lines int) (ok bool, placeholder app.UI) {
 	switch {
 	case s.data.Expired:
-		return false, app.Div().Class(s.c("error", "session-expired")).Role("alert").Text(s.t("sessionExpired"))
+		return false, sessionEnded(s.prefix(), s.cfg.Texts, s.data)
 	case s.data.Portal != nil:
 		return true, nil
 	case s.data.Err != "":
@@ -113,4 +113,14 @@ func busyButton(class, label string, busy bool, scope string, onClick app.EventH
 		b = b.Disabled(true).Aria("busy", "true")
 	}
 	return b
+}
+
+// sessionEnded says the portal cannot be shown: the session ran out, or
+// the link was never valid — then reloading will not help, so it says so.
+func sessionEnded(prefix string, t Texts, d Data) app.UI {
+	key := "sessionExpired"
+	if d.Invalid {
+		key = "sessionInvalid"
+	}
+	return app.Div().Class(classes(prefix, "error", "session-expired")).Role("alert").Text(t.Get(key))
 }

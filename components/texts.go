@@ -170,6 +170,7 @@ var english = Texts{
 	"actionError":    "That didn't work: {error}",
 	"refreshError":   "We couldn't refresh your subscription, so what you see may be out of date: {error}",
 	"sessionExpired": "Your session has expired. Reload the page from your account to continue.",
+	"sessionInvalid": "This link is not valid. Open the billing portal again from your account.",
 	"missingSession": "This link has no portal session. Open the billing portal from your account again.",
 	"dismiss":        "Dismiss",
 }
@@ -321,6 +322,7 @@ var french = Texts{
 	"actionError":    "L’opération a échoué : {error}",
 	"refreshError":   "Impossible d’actualiser votre abonnement ; l’affichage peut ne pas être à jour : {error}",
 	"sessionExpired": "Votre session a expiré. Rechargez la page depuis votre compte pour continuer.",
+	"sessionInvalid": "Ce lien n’est pas valide. Ouvrez de nouveau le portail de facturation depuis votre compte.",
 	"missingSession": "Ce lien ne contient pas de session. Ouvrez de nouveau le portail de facturation depuis votre compte.",
 	"dismiss":        "Fermer",
 }

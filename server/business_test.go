@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/server"
@@ -73,5 +74,31 @@ func TestPagesAllowTheLogosOrigin(t *testing.T) {
 	}
 	if !strings.Contains(string(body), `src="https://cdn.acme.example/logo.svg"`) {
 		t.Error("the prerendered portal does not show the logo")
+	}
+}
+
+// A tampered session is told apart from an expired one, in the API and in
+// the prerendered page.
+func TestTamperedSessionIsNotExpired(t *testing.T) {
+	h := newHarness(t)
+	h.createCustomer("ada", false)
+	tok := h.session("ada", "", "")
+	tampered := tok[:len(tok)-2] + "xx"
+	if tampered == tok {
+		tampered = tok[:len(tok)-2] + "yy"
+	}
+	r := h.portal(tampered, http.MethodGet, "/api/v1/portal", nil)
+	if p := expectProblem(t, r, http.StatusUnauthorized); p.Title != portico.TitleSessionInvalid {
+		t.Errorf("tampered session: title %q, want %q", p.Title, portico.TitleSessionInvalid)
+	}
+	hs := newWeb(t, h)
+	_, body := get(t, hs.URL+"/portal?session="+tampered)
+	if !strings.Contains(string(body), "This link is not valid.") || strings.Contains(string(body), "has expired") {
+		t.Error("the page for a tampered session does not say the link is not valid")
+	}
+	h.clock.Advance(2 * time.Hour)
+	r = h.portal(tok, http.MethodGet, "/api/v1/portal", nil)
+	if p := expectProblem(t, r, http.StatusUnauthorized); p.Title != portico.TitleSessionExpired {
+		t.Errorf("expired session: title %q, want %q", p.Title, portico.TitleSessionExpired)
 	}
 }

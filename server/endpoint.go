@@ -104,9 +104,11 @@ func (s *Server) portalAuth(r *http.Request) (*principal, error) {
 	sess, err := s.Sessions.Verify(tok, s.Engine.Now())
 	switch {
 	case errors.Is(err, session.ErrExpired):
-		return nil, unauthorized("The portal session has expired; ask for a new one.")
+		return nil, &portico.Error{Kind: portico.KindUnauthorized, Title: portico.TitleSessionExpired,
+			Detail: "The portal session has expired; ask for a new one."}
 	case err != nil:
-		return nil, unauthorized("The portal session is not valid.")
+		return nil, &portico.Error{Kind: portico.KindUnauthorized, Title: portico.TitleSessionInvalid,
+			Detail: "The portal session is not valid: it was altered or is not from this server."}
 	}
 	return &principal{session: sess}, nil
 }

@@ -23,9 +23,13 @@ type engineSource struct {
 // token; an invalid or expired token yields a source that answers 401.
 func (s *Server) PortalSource(token string) components.Source {
 	sess, err := s.Sessions.Verify(token, s.Engine.Now())
-	if err != nil {
-		return failingSource{err: &components.APIError{Status: http.StatusUnauthorized, Title: "Unauthorized",
-			Detail: "The portal session is not valid or has expired."}}
+	switch {
+	case errors.Is(err, session.ErrExpired):
+		return failingSource{err: &components.APIError{Status: http.StatusUnauthorized, Title: portico.TitleSessionExpired,
+			Detail: "The portal session has expired."}}
+	case err != nil:
+		return failingSource{err: &components.APIError{Status: http.StatusUnauthorized, Title: portico.TitleSessionInvalid,
+			Detail: "The portal session is not valid."}}
 	}
 	return &engineSource{srv: s, sess: sess}
 }
