@@ -19,6 +19,7 @@ type fakeBilling struct {
 	hang      bool
 	noCard    bool
 	checkouts []billing.Checkout
+	setups    []billing.Setup
 	links     []string // "flow|returnURL" of each portal link asked for
 	onEvent   billing.EventHandler
 }
@@ -63,6 +64,13 @@ func (f *fakeBilling) CheckoutURL(_ context.Context, _ billing.Customer, co bill
 	defer f.mu.Unlock()
 	f.checkouts = append(f.checkouts, co)
 	return "https://checkout.stripe.test/" + co.SubscriptionID, nil
+}
+
+func (f *fakeBilling) SetupURL(_ context.Context, c billing.Customer, st billing.Setup) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.setups = append(f.setups, st)
+	return "https://checkout.stripe.test/setup/" + c.ID, nil
 }
 
 func (f *fakeBilling) SyncSubscription(context.Context, billing.Customer, billing.Sync) error {

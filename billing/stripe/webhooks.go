@@ -32,7 +32,10 @@ const MaxWebhookBody = 1 << 20
 //
 // A completed checkout's event names the Stripe subscription it created
 // (ProviderSubscriptionID); onEvent records it with the change it applies
-// (billing.Sync.Adopt), nothing is linked before.
+// (billing.Sync.Adopt), nothing is linked before. A completed setup
+// checkout (SetupURL) makes the payment method it collected the Stripe
+// customer's default before the customer's cache is dropped, and is handed
+// on as EventBillingUpdated.
 //
 // A signed event whose object does not decode as its type's is refused
 // with a 400, like a badly signed one. An onEvent error answers 500 and forgets the event, so that Stripe's
@@ -121,6 +124,15 @@ func (p *Provider) handle(ctx context.Context, ev stripe.Event, onEvent billing.
 		}
 		return http.StatusInternalServerError, "try again"
 	}
+	if err := p.makeSetupDefault(ctx, ev); err != nil {
+		if k := portico.KindOf(err); k != portico.KindInvalid && k != portico.KindConflict {
+			return fail("making the new payment method the customer's default", err)
+		}
+		// Stripe refused (the payment method was detached meanwhile, say):
+		// delivering the event again would meet the same refusal.
+		p.log.Warn("stripe webhook: the new payment method could not be made the customer's default",
+			"event", ev.ID, "customer", out.CustomerID, "err", err)
+	}
 	p.cache.drop(out.CustomerID)
 	if err := onEvent(ctx, *out); err != nil {
 		return fail("handling the event", err)
@@ -150,25 +162,7 @@ func (p *Provider) translate(ctx context.Context, ev stripe.Event) (out *billing
 		if err := decode(&s); err != nil {
 			return nil, err
 		}
-		if s.Mode != stripe.CheckoutSessionModeSubscription {
-			return nil, nil
-		}
-		fallback := s.Metadata[MetaCustomerID]
-		if fallback == "" {
-			fallback = s.ClientReferenceID
-		}
-		if base.CustomerID, err = p.customerOf(ctx, idOf(s.Customer), fallback); err != nil || base.CustomerID == "" {
-			return nil, err
-		}
-		base.Type = billing.EventCheckoutCompleted
-		base.SubscriptionID = s.Metadata[MetaSubscriptionID]
-		base.Status = string(s.PaymentStatus)
-		base.Metadata = maps.Clone(s.Metadata)
-		delete(base.Metadata, MetaCustomerID)
-		delete(base.Metadata, MetaSubscriptionID)
-		if s.Subscription != nil {
-			base.ProviderSubscriptionID = s.Subscription.ID
-		}
+		return p.checkoutCompleted(ctx, base, &s)
 	case "customer.subscription.updated", "customer.subscription.deleted":
 		var sub stripe.Subscription
 		if err := decode(&sub); err != nil {
@@ -240,6 +234,87 @@ func (p *Provider) translate(ctx context.Context, ev stripe.Event) (out *billing
 		return nil, nil
 	}
 	return &base, nil
+}
+
+// checkoutCompleted translates a completed checkout that Portico started:
+// a subscription checkout, whose change the handler applies, or a setup
+// checkout, which added a payment method (made the customer's default in
+// handle, see makeSetupDefault) and so changed what the portal shows.
+// Payment-mode checkouts are not Portico's.
+func (p *Provider) checkoutCompleted(ctx context.Context, base billing.Event, s *stripe.CheckoutSession) (*billing.Event, error) {
+	if s.Mode != stripe.CheckoutSessionModeSubscription && s.Mode != stripe.CheckoutSessionModeSetup {
+		return nil, nil
+	}
+	fallback := s.Metadata[MetaCustomerID]
+	if fallback == "" {
+		fallback = s.ClientReferenceID
+	}
+	var err error
+	if base.CustomerID, err = p.customerOf(ctx, idOf(s.Customer), fallback); err != nil || base.CustomerID == "" {
+		return nil, err
+	}
+	if s.Mode == stripe.CheckoutSessionModeSetup {
+		base.Type = billing.EventBillingUpdated
+		return &base, nil
+	}
+	base.Type = billing.EventCheckoutCompleted
+	base.SubscriptionID = s.Metadata[MetaSubscriptionID]
+	base.Status = string(s.PaymentStatus)
+	base.Metadata = maps.Clone(s.Metadata)
+	delete(base.Metadata, MetaCustomerID)
+	delete(base.Metadata, MetaSubscriptionID)
+	if s.Subscription != nil {
+		base.ProviderSubscriptionID = s.Subscription.ID
+	}
+	return &base, nil
+}
+
+// makeSetupDefault makes the payment method that a completed setup
+// checkout collected the Stripe customer's default. Stripe attaches it to
+// the customer but leaves the default as it was, so without this a trial
+// would still end unpaid and the portal would not show the card. Other
+// events need nothing of Stripe.
+func (p *Provider) makeSetupDefault(ctx context.Context, ev stripe.Event) error {
+	if ev.Type != "checkout.session.completed" {
+		return nil
+	}
+	var s stripe.CheckoutSession
+	if err := json.Unmarshal(ev.Data.Raw, &s); err != nil {
+		return &undecodable{err}
+	}
+	if s.Mode != stripe.CheckoutSessionModeSetup || s.SetupIntent == nil || s.Customer == nil {
+		return nil
+	}
+	pm, err := p.setupPaymentMethod(ctx, s.SetupIntent.ID)
+	if err != nil || pm == "" {
+		return err
+	}
+	return p.setDefaultPaymentMethod(ctx, s.Customer.ID, pm, idempotencyKey(ev.ID, "default-payment-method"))
+}
+
+func (p *Provider) setDefaultPaymentMethod(ctx context.Context, stripeCustomerID, paymentMethodID, key string) error {
+	cctx, cancel := p.call(ctx)
+	defer cancel()
+	_, err := p.api.Customers.Update(stripeCustomerID, &stripe.CustomerParams{
+		Params:          params(cctx, key),
+		InvoiceSettings: &stripe.CustomerInvoiceSettingsParams{DefaultPaymentMethod: stripe.String(paymentMethodID)},
+	})
+	return classify(err)
+}
+
+// setupPaymentMethod is the payment method a SetupIntent collected, "" when
+// it has none (the customer has not finished).
+func (p *Provider) setupPaymentMethod(ctx context.Context, setupIntentID string) (string, error) {
+	cctx, cancel := p.call(ctx)
+	defer cancel()
+	si, err := p.api.SetupIntents.Get(setupIntentID, &stripe.SetupIntentParams{Params: params(cctx, "")})
+	if err != nil {
+		return "", classify(err)
+	}
+	if si.PaymentMethod == nil {
+		return "", nil
+	}
+	return si.PaymentMethod.ID, nil
 }
 
 // customerOf finds the Portico customer of a Stripe customer: through the
