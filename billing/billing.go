@@ -119,8 +119,9 @@ type Sync struct {
 	TrialEnd time.Time
 	// Adopt names a subscription the provider made itself for this one (a
 	// completed checkout): it is recorded as the one mirroring it, in place
-	// of any earlier, and nothing is sent. Items, Timing, Cancel,
-	// Unschedule and TrialEnd are ignored.
+	// of any earlier, which the provider ends (a failure to end it is
+	// logged, not returned: the customer has paid for the adopted one).
+	// Items, Timing, Cancel, Unschedule and TrialEnd are ignored.
 	Adopt string
 }
 

@@ -147,6 +147,14 @@ func TestAgainstStripeMock(t *testing.T) {
 	step("cancel at period end", p.SyncSubscription(ctx, c, billing.Sync{Key: "c4", SubscriptionID: "sub-1",
 		Cancel: true, Timing: portico.EndOfPeriod}))
 	step("cancel now", p.SyncSubscription(ctx, c, billing.Sync{Key: "c5", SubscriptionID: "sub-1", Cancel: true}))
+	// A checkout's subscription adopted in place of the linked one, which
+	// is cancelled (a refusal would only be logged: the calls are checked
+	// below).
+	before := len(rec.list())
+	step("adopt", p.SyncSubscription(ctx, c, billing.Sync{Key: "c5a", SubscriptionID: "sub-1", Adopt: "sub_from_checkout"}))
+	if adopted := rec.list()[before:]; len(adopted) != 1 || !sameRoute("DELETE /v1/subscriptions/"+stripeSub, adopted[0]) {
+		t.Errorf("adopting sent %v, want the replaced %s cancelled", adopted, stripeSub)
+	}
 
 	// stripe-mock is stateless: its subscriptions never carry a schedule or
 	// a period-end cancellation, so the paths that undo those are driven
