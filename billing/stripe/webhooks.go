@@ -32,7 +32,9 @@ const MaxWebhookBody = 1 << 20
 //
 // A completed checkout's event names the Stripe subscription it created
 // (ProviderSubscriptionID); onEvent records it with the change it applies
-// (billing.Sync.Adopt), nothing is linked before. A completed setup
+// (billing.Sync.Adopt), nothing is linked before; the end of the Stripe
+// subscription it replaced (see SyncSubscription) is ignored rather than
+// taken for the Portico subscription's its metadata names. A completed setup
 // checkout (SetupURL) makes the payment method it collected the Stripe
 // customer's default before the customer's cache is dropped, and is handed
 // on as EventBillingUpdated.
@@ -177,6 +179,17 @@ func (p *Provider) translate(ctx context.Context, ev stripe.Event) (out *billing
 		}
 		if base.SubscriptionID, err = p.subscriptionOf(ctx, sub.ID, sub.Metadata[MetaSubscriptionID]); err != nil {
 			return nil, err
+		}
+		if base.Type == billing.EventSubscriptionDeleted {
+			replaced, err := p.replaced(ctx, sub.ID, base.SubscriptionID)
+			if err != nil {
+				return nil, err
+			}
+			if replaced {
+				p.log.Info("stripe webhook: ignoring the end of a replaced subscription", "event", ev.ID,
+					"subscription", base.SubscriptionID, "replaced", sub.ID)
+				return nil, nil
+			}
 		}
 		base.ProviderSubscriptionID = sub.ID
 		base.Status = string(sub.Status)
@@ -345,6 +358,26 @@ func (p *Provider) subscriptionOf(ctx context.Context, stripeSubscriptionID, fal
 		}
 	}
 	return fallback, nil
+}
+
+// replaced reports whether a Stripe subscription was replaced for the
+// Portico subscription its metadata names: it is not linked, and that
+// Portico subscription is linked to another one (a checkout's, adopted in
+// place of a trial's). Its end is not that Portico subscription's. A
+// Portico subscription linked to none still takes an unlinked Stripe
+// subscription's metadata at its word (a link lost to a restore).
+func (p *Provider) replaced(ctx context.Context, stripeSubscriptionID, subscriptionID string) (bool, error) {
+	if subscriptionID == "" {
+		return false, nil
+	}
+	linked, err := p.store.ProviderSubscription(ctx, subscriptionID)
+	if errors.Is(err, portico.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return linked != stripeSubscriptionID, nil
 }
 
 // undecodable is an event whose object does not decode as its type's.

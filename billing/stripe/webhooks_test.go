@@ -346,9 +346,11 @@ func TestWebhookSubscriptionEvents(t *testing.T) {
 	updated := subscriptionObj("sub_1", "past_due", subItem{"si_plan", "price_pro", 1}, subItem{"si_seats", "price_seats", 4})
 	updated["cancel_at_period_end"] = true
 	// Deleted: a subscription Portico's store does not link (e.g. linked
-	// before a restore), found by the metadata Portico wrote on it.
+	// before a restore), found by the metadata Portico wrote on it, which
+	// names a Portico subscription linked to none.
 	deleted := subscriptionObj("sub_unlinked", "canceled")
 	deleted["customer"] = "cus_unlinked"
+	deleted["metadata"] = map[string]any{"portico_subscription_id": "sub-restored", "portico_customer_id": "acme"}
 	for _, payload := range [][]byte{
 		event("evt_s1", "customer.subscription.updated", apiVersion, updated),
 		event("evt_s2", "customer.subscription.deleted", apiVersion, deleted),
@@ -367,8 +369,30 @@ func TestWebhookSubscriptionEvents(t *testing.T) {
 		!reflect.DeepEqual(up.Items, []billing.Item{{PriceID: "price_pro", Quantity: 1}, {PriceID: "price_seats", Quantity: 4}}) {
 		t.Errorf("updated = %+v", up)
 	}
-	if del := evs[1]; del.Type != billing.EventSubscriptionDeleted || del.CustomerID != "acme" || del.SubscriptionID != "sub-1" || del.Status != "canceled" {
+	if del := evs[1]; del.Type != billing.EventSubscriptionDeleted || del.CustomerID != "acme" || del.SubscriptionID != "sub-restored" || del.Status != "canceled" {
 		t.Errorf("deleted = %+v", del)
+	}
+}
+
+// A trial's Stripe subscription that a checkout's replaced (sub-1 is now
+// linked to sub_1, the checkout's) ends at Stripe: that is not the end of
+// sub-1, whose metadata it still carries, so the event is acknowledged and
+// not handed on. The linked subscription's end still is.
+func TestWebhookIgnoresTheEndOfAReplacedSubscription(t *testing.T) {
+	h := newHook(t)
+	replaced := subscriptionObj("sub_trial", "canceled")
+	if w := h.send(signed(event("evt_r1", "customer.subscription.deleted", apiVersion, replaced), testSecret, time.Now())); w.Code != http.StatusOK {
+		t.Fatalf("status %d: %s", w.Code, w.Body)
+	}
+	if evs := h.rec.got(); len(evs) != 0 {
+		t.Fatalf("the replaced subscription's end was handed on: %+v", evs)
+	}
+	linked := subscriptionObj("sub_1", "canceled")
+	if w := h.send(signed(event("evt_r2", "customer.subscription.deleted", apiVersion, linked), testSecret, time.Now())); w.Code != http.StatusOK {
+		t.Fatalf("status %d: %s", w.Code, w.Body)
+	}
+	if evs := h.rec.got(); len(evs) != 1 || evs[0].Type != billing.EventSubscriptionDeleted || evs[0].SubscriptionID != "sub-1" {
+		t.Errorf("the linked subscription's end: %+v, want it handed on for sub-1", evs)
 	}
 }
 
