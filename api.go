@@ -350,12 +350,13 @@ type PortalSession struct {
 	ExpiresAt time.Time `json:"expiresAt"`
 }
 
-// BillingSessionRequest asks for the billing provider's portal.
+// BillingSessionRequest asks for the billing provider's portal, or its
+// page for adding a payment method (payment_method_setup).
 type BillingSessionRequest struct {
-	Flow string `json:"flow,omitempty" validate:"omitempty,oneof=payment_method_update subscription_cancel subscription_update"`
+	Flow string `json:"flow,omitempty" validate:"omitempty,oneof=payment_method_update subscription_cancel subscription_update payment_method_setup"`
 }
 
-// BillingSession is a link to the billing provider's portal.
+// BillingSession is a link to the billing provider's portal or page.
 type BillingSession struct {
 	URL string `json:"url"`
 }

@@ -12,6 +12,7 @@ package billing
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	portico "github.com/portico-dev/portico"
@@ -42,7 +43,23 @@ const (
 	FlowSubscriptionCancel = "subscription_cancel"
 	// FlowSubscriptionUpdate opens on changing the customer's subscription.
 	FlowSubscriptionUpdate = "subscription_update"
+	// FlowPaymentMethodSetup adds a payment method for a customer who has
+	// none, such as a trial that should convert at its end. It is not a
+	// page of the provider's portal but a hosted setup page (SetupURL).
+	FlowPaymentMethodSetup = "payment_method_setup"
 )
+
+// Setup is a hosted page where a customer adds a payment method without
+// paying anything. Once the provider reports it done, the payment method
+// is the customer's default: what a trial bills at its end.
+type Setup struct {
+	// Currency is what the payment method will pay in (lower-case ISO
+	// 4217): the provider offers the methods that can.
+	Currency string
+	// SuccessURL and CancelURL are where the customer lands afterwards.
+	SuccessURL string
+	CancelURL  string
+}
 
 // Checkout is a hosted payment page that starts a paid subscription for a
 // customer who has no payment method yet (a free or trialing customer moving
@@ -102,8 +119,9 @@ type Sync struct {
 	TrialEnd time.Time
 	// Adopt names a subscription the provider made itself for this one (a
 	// completed checkout): it is recorded as the one mirroring it, in place
-	// of any earlier, and nothing is sent. Items, Timing, Cancel,
-	// Unschedule and TrialEnd are ignored.
+	// of any earlier, which the provider ends (a failure to end it is
+	// logged, not returned: the customer has paid for the adopted one).
+	// Items, Timing, Cancel, Unschedule and TrialEnd are ignored.
 	Adopt string
 }
 
@@ -127,6 +145,9 @@ type Provider interface {
 	// CheckoutURL is a link to a hosted page where the customer enters a
 	// payment method and starts a paid subscription.
 	CheckoutURL(ctx context.Context, c Customer, co Checkout) (string, error)
+	// SetupURL is a link to a hosted page where the customer adds a payment
+	// method, which becomes their default once the provider reports it.
+	SetupURL(ctx context.Context, c Customer, s Setup) (string, error)
 	// SyncSubscription mirrors a Portico subscription change at the provider.
 	// On an error nothing of the change should be taken as applied: Portico
 	// keeps its state unchanged and may retry with the same Sync.
@@ -160,6 +181,24 @@ func (co Checkout) Validate() error {
 		return portico.Invalid("cancelUrl", "is required")
 	}
 	return validateItems(co.Items)
+}
+
+// Validate reports what is wrong with a Setup.
+func (s Setup) Validate() error {
+	switch {
+	case !isCurrencyCode(s.Currency):
+		return portico.Invalid("currency", "must be a lower-case ISO 4217 code such as \"usd\", not %q", s.Currency)
+	case s.SuccessURL == "":
+		return portico.Invalid("successUrl", "is required")
+	case s.CancelURL == "":
+		return portico.Invalid("cancelUrl", "is required")
+	}
+	return nil
+}
+
+// isCurrencyCode reports whether v is three lower-case letters.
+func isCurrencyCode(v string) bool {
+	return len(v) == 3 && strings.Trim(v, "abcdefghijklmnopqrstuvwxyz") == ""
 }
 
 func validateItems(items []Item) error {

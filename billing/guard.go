@@ -57,16 +57,18 @@ var errGuardOpen = &portico.Error{Kind: portico.KindUnavailable, Title: "Billing
 
 // SyncSubscription implements Provider.
 func (g *Guard) SyncSubscription(ctx context.Context, c Customer, s Sync) error {
+	ctx, cancel := context.WithTimeout(ctx, g.WriteTimeout)
+	defer cancel()
 	if s.Adopt != "" {
-		// Recording a subscription the provider made asks nothing of the
-		// provider: a completed checkout applies while it is down.
+		// Adopting records the subscription a checkout made; what it asks
+		// of the provider (ending the subscription it replaces) may fail
+		// without undoing it, so a completed checkout applies while the
+		// provider is down, and its answer says nothing of the provider.
 		return g.Provider.SyncSubscription(ctx, c, s)
 	}
 	if g.isOpen() {
 		return errGuardOpen
 	}
-	ctx, cancel := context.WithTimeout(ctx, g.WriteTimeout)
-	defer cancel()
 	return g.observe(g.Provider.SyncSubscription(ctx, c, s))
 }
 

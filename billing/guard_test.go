@@ -2,6 +2,7 @@ package billing_test
 
 import (
 	"context"
+	"errors"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -120,8 +121,9 @@ func TestGuardIsNotReassuredByCachedDetails(t *testing.T) {
 	}
 }
 
-// Adopting a subscription the provider made (a completed checkout) asks
-// nothing of the provider, so an open guard lets it through.
+// Adopting a subscription the provider made (a completed checkout) stands
+// whatever the provider answers, so an open guard lets it through; what it
+// asks of the provider is bounded like a change.
 func TestGuardLetsAdoptionsThroughWhileOpen(t *testing.T) {
 	f := &flaky{}
 	f.sync.Store(answer(unavailable))
@@ -134,7 +136,12 @@ func TestGuardLetsAdoptionsThroughWhileOpen(t *testing.T) {
 	if !g.Open() {
 		t.Fatal("the guard did not open")
 	}
-	f.sync.Store(answer(nil))
+	f.sync.Store(func(ctx context.Context) error {
+		if deadline, ok := ctx.Deadline(); !ok || time.Until(deadline) > g.WriteTimeout {
+			return errors.New("the adoption is not bounded by the write timeout")
+		}
+		return nil
+	})
 	if err := g.SyncSubscription(ctx, billing.Customer{}, billing.Sync{Key: "k", SubscriptionID: "sub-1", Adopt: "sub_checkout"}); err != nil || f.calls.Load() != 3 {
 		t.Errorf("an adoption through an open guard: %v, provider called %d times; want it passed on", err, f.calls.Load())
 	}

@@ -208,3 +208,43 @@ func (o *op) adopt(c *portico.Customer, subscriptionID, providerSubscriptionID s
 	}
 	return o.e.SyncBilling(o.tx.Context(), c, billing.Sync{Key: newID("chg"), SubscriptionID: subscriptionID, Adopt: providerSubscriptionID})
 }
+
+// PaymentCurrency is the currency a payment method added in a portal
+// session would pay in: that of a trial in the session's scope, the
+// subscription a payment method is added for (it converts at its end),
+// else that of another live subscription there (a free plan's is its
+// product's). Nothing live in scope with a currency is a Conflict: there
+// would be nothing for the payment method to pay.
+func (e *Engine) PaymentCurrency(ctx context.Context, scope portico.PortalScope) (string, error) {
+	var out string
+	err := e.readCustomer(ctx, scope.CustomerID, func(o *op, c *portico.Customer) error {
+		subs, err := o.tx.SubscriptionsOf(c.ID)
+		if err != nil {
+			return err
+		}
+		if out = o.paymentCurrency(subs, c.ID, PortalActor(scope)); out == "" {
+			return portico.Conflict("nothing in this portal is billed in a currency: there is no subscription for a payment method to pay")
+		}
+		return nil
+	})
+	return out, err
+}
+
+// paymentCurrency is the currency of the first trial in the actor's reach,
+// else of its first live subscription with one; "" when none has one.
+func (o *op) paymentCurrency(subs []*portico.Subscription, customerID string, actor Actor) string {
+	fallback := ""
+	for _, s := range subs {
+		if !s.Live() || !inScope(s, customerID, actor) {
+			continue
+		}
+		currency := o.currency(s, nil)
+		if s.Status == portico.StatusTrialing && currency != "" {
+			return currency
+		}
+		if fallback == "" {
+			fallback = currency
+		}
+	}
+	return fallback
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/billing"
@@ -302,4 +303,44 @@ func TestACompletedCheckoutAppliesItsChangeAndLinksItsSubscription(t *testing.T)
 	_, err = e.eng.CompleteCheckout(e.ctx, "acme", engine.PaidCheckout{
 		Change: portico.ChangeRequest{SubscriptionID: "sub_unknown", PlanID: pro}, ProviderSubscriptionID: "sub_checkout_3"})
 	wantKind(t, err, portico.KindNotFound)
+}
+
+// A payment method added in the portal pays in the currency of the trial
+// in the session's scope, whichever subscriptions the customer holds
+// besides, else of the scope's other live subscription (a free plan's is
+// its product's); a scope with nothing live has nothing for it to pay.
+func TestPaymentCurrencyIsTheScopesTrialsFirst(t *testing.T) {
+	cat := testCatalog(defaultJourney())
+	for i := range cat.Plans {
+		for k := range cat.Plans[i].Prices {
+			if cat.Plans[i].ProductID == sites {
+				cat.Plans[i].Prices[k].Currency = "eur"
+			}
+		}
+	}
+	e := newEnvAt(t, t0, cat)
+	e.createCustomer("acme", nil)
+	e.change("acme", portico.ChangeRequest{PlanID: sitePlus, ResourceID: "blog"})
+	e.advanceTo(t0.Add(24 * time.Hour)) // the site's subscription is listed first
+	if trial := e.change("acme", req(pro)).Subscription; trial.Status != portico.StatusTrialing {
+		t.Fatalf("choosing pro gave %s, want its trial", trial.Status)
+	}
+	e.createCustomer("ada", nil)
+	e.change("ada", req(free))
+
+	for _, c := range []struct {
+		scope portico.PortalScope
+		want  string
+	}{
+		{portico.PortalScope{CustomerID: "acme"}, "usd"},
+		{portico.PortalScope{CustomerID: "acme", ProductID: sites, ResourceID: "blog"}, "eur"},
+		{portico.PortalScope{CustomerID: "acme", ResourceID: "blog"}, "usd"},
+		{portico.PortalScope{CustomerID: "ada"}, "usd"},
+	} {
+		if got, err := e.eng.PaymentCurrency(e.ctx, c.scope); err != nil || got != c.want {
+			t.Errorf("%+v: %q, %v; want %q", c.scope, got, err, c.want)
+		}
+	}
+	_, err := e.eng.PaymentCurrency(e.ctx, portico.PortalScope{CustomerID: "acme", ProductID: sites, ResourceID: "shop"})
+	wantKind(t, err, portico.KindConflict)
 }

@@ -1071,6 +1071,7 @@ func TestBillingSessionWithoutProvider(t *testing.T) {
 		t.Errorf("detail %q", p.Detail)
 	}
 	expectProblem(t, h.portal(tok, http.MethodPost, "/api/v1/portal/billing-session", nil), http.StatusConflict)
+	expectProblem(t, h.portal(tok, http.MethodPost, "/api/v1/portal/billing-session", M{"flow": "payment_method_setup"}), http.StatusConflict)
 	expectProblem(t, h.portal(tok, http.MethodPost, "/api/v1/portal/billing-session", M{"flow": "steal"}), http.StatusUnprocessableEntity, "flow")
 	h.expectUnchanged(before, "ada")
 }

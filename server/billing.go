@@ -89,7 +89,8 @@ func (s *Server) portalView(ctx context.Context, sess *session.Session) (*portic
 }
 
 // billingURL opens the billing provider's portal for the session's
-// customer: payment method, billing details or invoice history.
+// customer: payment method, billing details or invoice history; or its
+// page for adding a payment method.
 func (s *Server) billingURL(ctx context.Context, sess *session.Session, flow string) (string, error) {
 	if s.Billing == nil {
 		return "", portico.Conflict("no billing provider is connected: billing details are kept by Portico and changed through the backend API")
@@ -101,18 +102,41 @@ func (s *Server) billingURL(ctx context.Context, sess *session.Session, flow str
 	if err != nil {
 		return "", err
 	}
+	c := billing.Customer{ID: cv.ID, Name: cv.Name, Email: cv.Email}
+	if flow == billing.FlowPaymentMethodSetup {
+		return s.paymentMethodSetupURL(ctx, sess, c)
+	}
 	returnURL := sess.ReturnURL
 	if returnURL == "" {
 		returnURL = s.PublicURL
 	}
-	return s.Billing.PortalURL(ctx, billing.Customer{ID: cv.ID, Name: cv.Name, Email: cv.Email}, flow, returnURL)
+	return s.Billing.PortalURL(ctx, c, flow, returnURL)
+}
+
+// paymentMethodSetupURL opens the billing provider's page for adding a
+// payment method, in the currency of what the session's customer pays for
+// (a trial first), leading back to the portal page.
+func (s *Server) paymentMethodSetupURL(ctx context.Context, sess *session.Session, c billing.Customer) (string, error) {
+	currency, err := s.Engine.PaymentCurrency(ctx, sess.Scope)
+	if err != nil {
+		return "", err
+	}
+	back := s.backToPortal(sess)
+	return s.Billing.SetupURL(ctx, c, billing.Setup{Currency: currency, SuccessURL: back + "&setup=done", CancelURL: back})
+}
+
+// backToPortal is the portal page the billing provider's hosted pages lead
+// back to, with a session of its own: the one in use may have expired by
+// the time the customer is done there.
+func (s *Server) backToPortal(sess *session.Session) string {
+	return s.mintSession(session.Session{Scope: sess.Scope, ReturnURL: sess.ReturnURL, SupportURL: sess.SupportURL}, time.Hour).URL
 }
 
 // flowInScope refuses a scoped session the provider's subscription flows:
 // they open on the customer's one subscription at the provider, whatever
 // its product or resource, so they could change one outside the scope.
-// Payment details and the provider's home are the customer's as a whole
-// and stay open to every session.
+// Payment details, adding a payment method and the provider's home are the
+// customer's as a whole and stay open to every session.
 func flowInScope(scope portico.PortalScope, flow string) error {
 	if flow != billing.FlowSubscriptionCancel && flow != billing.FlowSubscriptionUpdate {
 		return nil
@@ -205,7 +229,7 @@ func (s *Server) checkout(ctx context.Context, sess *session.Session, req portic
 	if err != nil || details.PaymentMethod != nil {
 		return nil, err // with a card on file the change charges it
 	}
-	back := s.mintSession(session.Session{Scope: sess.Scope, ReturnURL: sess.ReturnURL, SupportURL: sess.SupportURL}, time.Hour).URL
+	back := s.backToPortal(sess)
 	var addons []string
 	for _, a := range req.Addons {
 		addons = append(addons, a.ID+":"+strconv.Itoa(a.Quantity))

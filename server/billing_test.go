@@ -3,6 +3,8 @@ package server_test
 import (
 	"context"
 	"net/http"
+	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -19,6 +21,7 @@ type fakeBilling struct {
 	hang      bool
 	noCard    bool
 	checkouts []billing.Checkout
+	setups    []billing.Setup
 	links     []string // "flow|returnURL" of each portal link asked for
 	onEvent   billing.EventHandler
 }
@@ -63,6 +66,13 @@ func (f *fakeBilling) CheckoutURL(_ context.Context, _ billing.Customer, co bill
 	defer f.mu.Unlock()
 	f.checkouts = append(f.checkouts, co)
 	return "https://checkout.stripe.test/" + co.SubscriptionID, nil
+}
+
+func (f *fakeBilling) SetupURL(_ context.Context, c billing.Customer, st billing.Setup) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.setups = append(f.setups, st)
+	return "https://checkout.stripe.test/setup/" + c.ID, nil
 }
 
 func (f *fakeBilling) SyncSubscription(context.Context, billing.Customer, billing.Sync) error {
@@ -205,4 +215,71 @@ func TestSubscriptionEndedAtTheProviderEndsHere(t *testing.T) {
 	if after.ID != sub.ID || after.Plan.ID == planBasic {
 		t.Errorf("after Stripe ended it: %+v, want it ended per the journey", after)
 	}
+}
+
+// A trial without a payment method offers to add one: the portal's
+// payment_method_setup flow opens the provider's setup page in the
+// currency of the trial in the session's scope, leading back to the portal
+// with a session of the same scope, also for a session limited to a
+// product (it only adds a card). A scope with nothing billed has nothing
+// for a payment method to pay: 409, nothing asked of the provider.
+func TestPaymentMethodSetupFlowOpensTheProvidersSetupPage(t *testing.T) {
+	t.Parallel()
+	fb := &fakeBilling{noCard: true}
+	h := newHarness(t, func(s *server.Server) { s.Billing = fb })
+	cat := demoCatalog(t)
+	for i, p := range cat.Plans {
+		if p.ProductID == acme {
+			for j := range p.Prices {
+				cat.Plans[i].Prices[j].Currency = "eur"
+			}
+		}
+	}
+	for i, a := range cat.Addons {
+		if a.ProductID == acme {
+			for j := range a.Prices {
+				cat.Addons[i].Prices[j].Currency = "eur"
+			}
+		}
+	}
+	expectStatus(t, h.backend(http.MethodPut, "/api/v1/catalog", cat), http.StatusOK)
+	h.createCustomer("ada", false)
+	trial := h.change("ada", M{"planId": planPro}).Subscription
+	if trial.Status != portico.StatusTrialing {
+		t.Fatalf("ada is %s on %s, want pro's trial", trial.Status, trial.Plan.ID)
+	}
+
+	for _, tok := range []string{h.session("ada", "", ""), h.session("ada", acme, "")} {
+		bs := decodeAs[portico.BillingSession](t, h.portal(tok, http.MethodPost, "/api/v1/portal/billing-session", M{"flow": "payment_method_setup"}))
+		if bs.URL != "https://checkout.stripe.test/setup/ada" {
+			t.Errorf("billing session = %+v, want the provider's setup page", bs)
+		}
+	}
+	if len(fb.setups) != 2 || len(fb.links) != 0 {
+		t.Fatalf("setups %+v, portal links %v; want two setups and no portal link", fb.setups, fb.links)
+	}
+	for i, wantProduct := range []string{"", acme} {
+		st := fb.setups[i]
+		if st.Currency != "eur" {
+			t.Errorf("setup %d: currency %q, want the trial's eur", i, st.Currency)
+		}
+		back, done := st.CancelURL, st.SuccessURL
+		if !strings.HasPrefix(back, strings.TrimRight(publicURL, "/")+"/portal?session=") || done != back+"&setup=done" {
+			t.Errorf("setup %d: success %q, cancel %q; want the portal page, with setup=done on success", i, done, back)
+			continue
+		}
+		u, _ := url.Parse(back)
+		pv := decodeAs[portico.PortalView](t, h.portal(u.Query().Get("session"), http.MethodGet, "/api/v1/portal", nil))
+		if pv.Scope.CustomerID != "ada" || pv.Scope.ProductID != wantProduct {
+			t.Errorf("setup %d: the way back opens the portal of %+v, want ada's limited to %q", i, pv.Scope, wantProduct)
+		}
+	}
+
+	before := h.snapshot("ada")
+	expectProblem(t, h.portal(h.session("ada", sites, ""), http.MethodPost, "/api/v1/portal/billing-session", M{"flow": "payment_method_setup"}),
+		http.StatusConflict)
+	if len(fb.setups) != 2 {
+		t.Errorf("a scope with nothing billed asked the provider for a setup: %+v", fb.setups)
+	}
+	h.expectUnchanged(before, "ada")
 }

@@ -108,8 +108,8 @@ func TestJourneyLinksStayInsideTheSessionsResource(t *testing.T) {
 }
 
 // The billing provider's subscription flows act on the customer's whole
-// account, so a scoped session may not open them; payment details and the
-// provider's home stay open to it.
+// account, so a scoped session may not open them; payment details, adding
+// a payment method and the provider's home stay open to it.
 func TestScopedSessionCannotOpenTheProvidersSubscriptionFlows(t *testing.T) {
 	t.Parallel()
 	fb := &fakeBilling{}
@@ -126,5 +126,12 @@ func TestScopedSessionCannotOpenTheProvidersSubscriptionFlows(t *testing.T) {
 	}
 	if len(fb.links) != 4 {
 		t.Errorf("links asked of the provider: %v, want the unscoped session's two and the scoped session's two", fb.links)
+	}
+	// Adding a payment method only adds a card: open to a scoped session.
+	for _, tok := range []string{f.blogOnly, f.blogApp} {
+		expectStatus(t, f.h.portal(tok, http.MethodPost, "/api/v1/portal/billing-session", M{"flow": "payment_method_setup"}), http.StatusOK)
+	}
+	if len(fb.setups) != 2 {
+		t.Errorf("setups asked of the provider: %+v, want the two scoped sessions'", fb.setups)
 	}
 }

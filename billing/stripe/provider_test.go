@@ -2,6 +2,7 @@ package stripebilling_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -280,6 +281,44 @@ func TestCheckoutURL(t *testing.T) {
 	co.Items = nil
 	if _, err := p.CheckoutURL(ctx, acme, co); portico.KindOf(err) != portico.KindInvalid {
 		t.Errorf("no items: err = %v, want KindInvalid", err)
+	}
+}
+
+// A setup checkout asks Stripe for a payment method in the customer's
+// currency, charging nothing, and carries the Portico customer back on its
+// completion; a Setup that is wrong sends nothing.
+func TestSetupURL(t *testing.T) {
+	f := newFake(t)
+	p, store := f.provider(t)
+	must(t, store.LinkCustomer(ctx, "acme", "cus_acme"))
+	setup := billing.Setup{Currency: "eur", SuccessURL: "https://app.acme.test/portal?setup=done", CancelURL: "https://app.acme.test/portal"}
+	u, err := p.SetupURL(ctx, acme, setup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u != "https://checkout.stripe.test/c/pay/cs_1" {
+		t.Errorf("url = %q", u)
+	}
+	s := f.only("POST /v1/checkout/sessions")
+	form(t, s, map[string]string{
+		"mode": "setup", "customer": "cus_acme", "currency": "eur", "client_reference_id": "acme",
+		"success_url": setup.SuccessURL, "cancel_url": setup.CancelURL, "metadata[portico_customer_id]": "acme",
+	})
+	absent(t, s, "line_items[0][price]", "subscription_data[metadata][portico_subscription_id]")
+
+	for field, bad := range map[string]billing.Setup{
+		"currency":   {Currency: "EUR", SuccessURL: setup.SuccessURL, CancelURL: setup.CancelURL},
+		"successUrl": {Currency: "eur", CancelURL: setup.CancelURL},
+		"cancelUrl":  {Currency: "eur", SuccessURL: setup.SuccessURL},
+	} {
+		_, err := p.SetupURL(ctx, acme, bad)
+		var pe *portico.Error
+		if !errors.As(err, &pe) || pe.Kind != portico.KindInvalid || len(pe.Fields) != 1 || pe.Fields[0].Field != field {
+			t.Errorf("%s wrong: err = %v, want KindInvalid naming %s", field, err, field)
+		}
+	}
+	if n := len(f.requests("POST /v1/checkout/sessions")); n != 1 {
+		t.Errorf("%d checkout sessions asked for, want 1: a wrong Setup sends nothing", n)
 	}
 }
 

@@ -137,3 +137,34 @@ func (p *Provider) CheckoutURL(ctx context.Context, c billing.Customer, co billi
 	}
 	return s.URL, nil
 }
+
+// SetupURL implements billing.Provider with a Stripe Checkout session in
+// setup mode: the customer enters a payment method and is charged nothing.
+// Its completion webhook makes that payment method the Stripe customer's
+// default (see Webhooks), which is what Stripe bills a trial with at its end
+// and what Details shows.
+func (p *Provider) SetupURL(ctx context.Context, c billing.Customer, s billing.Setup) (string, error) {
+	if err := s.Validate(); err != nil {
+		return "", err
+	}
+	cust, err := p.stripeCustomer(ctx, c)
+	if err != nil {
+		return "", err
+	}
+	cctx, cancel := p.call(ctx)
+	defer cancel()
+	cs, err := p.api.CheckoutSessions.New(&stripe.CheckoutSessionParams{
+		Params:            params(cctx, ""),
+		Mode:              stripe.String(string(stripe.CheckoutSessionModeSetup)),
+		Customer:          stripe.String(cust),
+		Currency:          stripe.String(s.Currency),
+		ClientReferenceID: stripe.String(c.ID),
+		SuccessURL:        stripe.String(s.SuccessURL),
+		CancelURL:         stripe.String(s.CancelURL),
+		Metadata:          map[string]string{MetaCustomerID: c.ID},
+	})
+	if err != nil {
+		return "", classify(err)
+	}
+	return cs.URL, nil
+}

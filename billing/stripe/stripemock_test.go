@@ -124,6 +124,17 @@ func TestAgainstStripeMock(t *testing.T) {
 		t.Error("no checkout URL")
 	}
 
+	u, err = p.SetupURL(ctx, c, billing.Setup{Currency: "usd", SuccessURL: back + "?setup=done", CancelURL: back})
+	step("setup checkout", err)
+	if u == "" {
+		t.Error("no setup URL")
+	}
+	// stripe-mock's SetupIntent has collected no payment method, so the
+	// two steps of a setup's completion are driven one by one.
+	_, err = p.setupPaymentMethod(ctx, "seti_1Mm8s8LkdIwHu7ix0OXBfTRG")
+	step("setup intent", err)
+	step("default payment method", p.setDefaultPaymentMethod(ctx, stripeCustomer, "pm_1MqLiJLkdIwHu7ixUEgbFdYF", "portico-evt_1-default-payment-method"))
+
 	items := []billing.Item{{PriceID: "price_pro", Quantity: 1}, {PriceID: "price_seats", Quantity: 2}}
 	step("create", p.SyncSubscription(ctx, c, billing.Sync{Key: "c1", SubscriptionID: "sub-1", Items: items,
 		TrialEnd: time.Now().Add(14 * 24 * time.Hour)}))
@@ -136,6 +147,14 @@ func TestAgainstStripeMock(t *testing.T) {
 	step("cancel at period end", p.SyncSubscription(ctx, c, billing.Sync{Key: "c4", SubscriptionID: "sub-1",
 		Cancel: true, Timing: portico.EndOfPeriod}))
 	step("cancel now", p.SyncSubscription(ctx, c, billing.Sync{Key: "c5", SubscriptionID: "sub-1", Cancel: true}))
+	// A checkout's subscription adopted in place of the linked one, which
+	// is cancelled (a refusal would only be logged: the calls are checked
+	// below).
+	before := len(rec.list())
+	step("adopt", p.SyncSubscription(ctx, c, billing.Sync{Key: "c5a", SubscriptionID: "sub-1", Adopt: "sub_from_checkout"}))
+	if adopted := rec.list()[before:]; len(adopted) != 1 || !sameRoute("DELETE /v1/subscriptions/"+stripeSub, adopted[0]) {
+		t.Errorf("adopting sent %v, want the replaced %s cancelled", adopted, stripeSub)
+	}
 
 	// stripe-mock is stateless: its subscriptions never carry a schedule or
 	// a period-end cancellation, so the paths that undo those are driven
@@ -169,6 +188,7 @@ func TestAgainstStripeMock(t *testing.T) {
 	for _, want := range []string{
 		"POST /v1/customers", "GET /v1/customers/*", "GET /v1/customers/*/payment_methods",
 		"GET /v1/invoices", "GET /v1/subscriptions", "POST /v1/billing_portal/sessions", "POST /v1/checkout/sessions",
+		"GET /v1/setup_intents/*", "POST /v1/customers/*",
 		"POST /v1/subscriptions", "GET /v1/subscriptions/*", "POST /v1/subscriptions/*", "DELETE /v1/subscriptions/*",
 		"POST /v1/subscription_schedules", "POST /v1/subscription_schedules/*", "POST /v1/subscription_schedules/*/release",
 	} {

@@ -45,8 +45,8 @@ const (
 //   - cancel (or no items left): now with a prorated credit, or at the
 //     period's end;
 //   - unschedule: pending schedules and period-end cancellations are dropped;
-//   - adopt: a Stripe subscription a checkout created is linked, nothing is
-//     sent.
+//   - adopt: a Stripe subscription a checkout created is linked, and the
+//     one linked before, which it replaces, is cancelled.
 //
 // One case is not all-or-nothing: an immediate change to a subscription with
 // a change pending at the period's end first releases the pending schedule
@@ -151,12 +151,40 @@ func (p *Provider) createSubscription(ctx context.Context, c billing.Customer, s
 
 // adopt links a Stripe subscription made outside a Sync (by a checkout) to
 // the Portico subscription it bills, with the caller's context: in the
-// transaction that writes that subscription, after it.
+// transaction that writes that subscription, after it. The Stripe
+// subscription linked before (a trial's, started before the customer paid
+// at checkout) is cancelled: left alive, it would end at the trial's end or
+// bill the customer a second time.
 func (p *Provider) adopt(ctx context.Context, s billing.Sync) error {
+	replaced, err := p.store.ProviderSubscription(ctx, s.SubscriptionID)
+	if err != nil && !errors.Is(err, portico.ErrNotFound) {
+		return fmt.Errorf("stripebilling: reading the subscription link of %q: %w", s.SubscriptionID, err)
+	}
 	if err := p.store.LinkSubscription(ctx, s.SubscriptionID, s.Adopt); err != nil {
 		return fmt.Errorf("stripebilling: linking subscription %q to %s: %w", s.SubscriptionID, s.Adopt, err)
 	}
+	if replaced != "" && replaced != s.Adopt {
+		p.cancelReplaced(ctx, s, replaced)
+	}
 	return nil
+}
+
+// cancelReplaced cancels the Stripe subscription an adopted one replaces,
+// now and with nothing prorated: the adopted one bills the period. The key
+// names the adoption, so Stripe's redelivery of the checkout's webhook
+// sends the same request. Whatever Stripe answers, the adoption stands:
+// the customer has paid for it. A replaced subscription left alive is
+// logged, and its end, when Stripe reports it, is not taken for the
+// adopted one's (see Webhooks).
+func (p *Provider) cancelReplaced(ctx context.Context, s billing.Sync, replaced string) {
+	cctx, cancel := p.call(ctx)
+	defer cancel()
+	k := keyer{sub: s.SubscriptionID, change: "adopt-" + s.Adopt}
+	_, err := p.api.Subscriptions.Cancel(replaced, &stripe.SubscriptionCancelParams{Params: params(cctx, k.key("cancel-replaced"))})
+	if err != nil {
+		p.log.Warn("stripe subscription replaced by a checkout's could not be cancelled: cancel it in Stripe's dashboard",
+			"subscription", s.SubscriptionID, "replaced", replaced, "adopted", s.Adopt, "err", classify(err))
+	}
 }
 
 func (p *Provider) changeNow(ctx context.Context, sub *stripe.Subscription, items []billing.Item, k keyer) error {

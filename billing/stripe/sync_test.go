@@ -92,18 +92,66 @@ func TestSyncWithNothingAtStripeIsANoop(t *testing.T) {
 }
 
 // A subscription a checkout created is linked in place of the one before,
-// and Stripe is not asked anything: the checkout made it.
+// which is cancelled at Stripe (a trial's: left alive, it would end at the
+// trial's end, or bill the customer twice); with none before, Stripe is not
+// asked anything: the checkout made the subscription.
 func TestSyncAdoptsACheckoutsSubscription(t *testing.T) {
 	f := newFake(t)
 	p, store := f.provider(t)
-	must(t, store.LinkSubscription(ctx, "sub-1", "sub_trial"))
-	must(t, p.SyncSubscription(ctx, acme, billing.Sync{Key: "k", SubscriptionID: "sub-1", Adopt: "sub_checkout",
-		Items: []billing.Item{{PriceID: "price_pro", Quantity: 1}}}))
+	must(t, p.SyncSubscription(ctx, acme, billing.Sync{Key: "k0", SubscriptionID: "sub-0", Adopt: "sub_first"}))
 	if n := len(f.requests("")); n != 0 {
-		t.Errorf("sent %s", f.summary())
+		t.Errorf("adopting with nothing linked before sent %s", f.summary())
 	}
+
+	must(t, store.LinkSubscription(ctx, "sub-1", "sub_trial"))
+	must(t, p.SyncSubscription(ctx, acme, billing.Sync{Key: "k1", SubscriptionID: "sub-1", Adopt: "sub_checkout",
+		Items: []billing.Item{{PriceID: "price_pro", Quantity: 1}}}))
 	if id, _ := store.ProviderSubscription(ctx, "sub-1"); id != "sub_checkout" {
 		t.Errorf("link = %q, want sub_checkout", id)
+	}
+	cancel := f.only("DELETE /v1/subscriptions/sub_trial")
+	if k := cancel.key(); k != "portico-sub-1/adopt-sub_checkout-cancel-replaced" {
+		t.Errorf("Idempotency-Key = %q", k)
+	}
+	absent(t, cancel, "prorate", "invoice_now")
+	if n := len(f.requests("")); n != 1 {
+		t.Errorf("sent %s, want the cancellation alone", f.summary())
+	}
+
+	// The checkout's webhook delivered again after its transaction rolled
+	// back (the trial's link is back): the same request, with its key.
+	must(t, store.LinkSubscription(ctx, "sub-1", "sub_trial"))
+	must(t, p.SyncSubscription(ctx, acme, billing.Sync{Key: "k2", SubscriptionID: "sub-1", Adopt: "sub_checkout"}))
+	if cancels := f.requests("DELETE /v1/subscriptions/{id}"); len(cancels) != 2 || cancels[1].key() != cancel.key() {
+		t.Errorf("cancellations %+v, want the second with the first one's key", cancels)
+	}
+	// Adopting what is already linked cancels nothing.
+	must(t, p.SyncSubscription(ctx, acme, billing.Sync{Key: "k3", SubscriptionID: "sub-1", Adopt: "sub_checkout"}))
+	if n := len(f.requests("DELETE /v1/subscriptions/{id}")); n != 2 {
+		t.Errorf("%d cancellations after adopting the linked subscription again, want still 2", n)
+	}
+}
+
+// Stripe refusing to cancel the replaced subscription, or down, does not
+// undo the adoption: the customer paid for the checkout's subscription.
+func TestSyncAdoptionStandsWhenTheReplacedSubscriptionCannotBeCancelled(t *testing.T) {
+	for name, r := range map[string]reply{
+		"refused": stripeError(400, "invalid_request_error", "resource_missing", "No such subscription: 'sub_trial'"),
+		"down":    stripeError(500, "api_error", "", "An unknown error occurred"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := newFake(t)
+			f.reply("DELETE /v1/subscriptions/{id}", r)
+			p, store := f.provider(t)
+			must(t, store.LinkSubscription(ctx, "sub-1", "sub_trial"))
+			if err := p.SyncSubscription(ctx, acme, billing.Sync{Key: "k", SubscriptionID: "sub-1", Adopt: "sub_checkout"}); err != nil {
+				t.Fatalf("adoption: %v, want it to stand", err)
+			}
+			f.only("DELETE /v1/subscriptions/sub_trial")
+			if id, _ := store.ProviderSubscription(ctx, "sub-1"); id != "sub_checkout" {
+				t.Errorf("link = %q, want sub_checkout", id)
+			}
+		})
 	}
 }
 

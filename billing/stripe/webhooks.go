@@ -32,7 +32,12 @@ const MaxWebhookBody = 1 << 20
 //
 // A completed checkout's event names the Stripe subscription it created
 // (ProviderSubscriptionID); onEvent records it with the change it applies
-// (billing.Sync.Adopt), nothing is linked before.
+// (billing.Sync.Adopt), nothing is linked before; the end of the Stripe
+// subscription it replaced (see SyncSubscription) is ignored rather than
+// taken for the Portico subscription's its metadata names. A completed setup
+// checkout (SetupURL) makes the payment method it collected the Stripe
+// customer's default before the customer's cache is dropped, and is handed
+// on as EventBillingUpdated.
 //
 // A signed event whose object does not decode as its type's is refused
 // with a 400, like a badly signed one. An onEvent error answers 500 and forgets the event, so that Stripe's
@@ -121,6 +126,15 @@ func (p *Provider) handle(ctx context.Context, ev stripe.Event, onEvent billing.
 		}
 		return http.StatusInternalServerError, "try again"
 	}
+	if err := p.makeSetupDefault(ctx, ev); err != nil {
+		if k := portico.KindOf(err); k != portico.KindInvalid && k != portico.KindConflict {
+			return fail("making the new payment method the customer's default", err)
+		}
+		// Stripe refused (the payment method was detached meanwhile, say):
+		// delivering the event again would meet the same refusal.
+		p.log.Warn("stripe webhook: the new payment method could not be made the customer's default",
+			"event", ev.ID, "customer", out.CustomerID, "err", err)
+	}
 	p.cache.drop(out.CustomerID)
 	if err := onEvent(ctx, *out); err != nil {
 		return fail("handling the event", err)
@@ -150,25 +164,7 @@ func (p *Provider) translate(ctx context.Context, ev stripe.Event) (out *billing
 		if err := decode(&s); err != nil {
 			return nil, err
 		}
-		if s.Mode != stripe.CheckoutSessionModeSubscription {
-			return nil, nil
-		}
-		fallback := s.Metadata[MetaCustomerID]
-		if fallback == "" {
-			fallback = s.ClientReferenceID
-		}
-		if base.CustomerID, err = p.customerOf(ctx, idOf(s.Customer), fallback); err != nil || base.CustomerID == "" {
-			return nil, err
-		}
-		base.Type = billing.EventCheckoutCompleted
-		base.SubscriptionID = s.Metadata[MetaSubscriptionID]
-		base.Status = string(s.PaymentStatus)
-		base.Metadata = maps.Clone(s.Metadata)
-		delete(base.Metadata, MetaCustomerID)
-		delete(base.Metadata, MetaSubscriptionID)
-		if s.Subscription != nil {
-			base.ProviderSubscriptionID = s.Subscription.ID
-		}
+		return p.checkoutCompleted(ctx, base, &s)
 	case "customer.subscription.updated", "customer.subscription.deleted":
 		var sub stripe.Subscription
 		if err := decode(&sub); err != nil {
@@ -183,6 +179,17 @@ func (p *Provider) translate(ctx context.Context, ev stripe.Event) (out *billing
 		}
 		if base.SubscriptionID, err = p.subscriptionOf(ctx, sub.ID, sub.Metadata[MetaSubscriptionID]); err != nil {
 			return nil, err
+		}
+		if base.Type == billing.EventSubscriptionDeleted {
+			replaced, err := p.replaced(ctx, sub.ID, base.SubscriptionID)
+			if err != nil {
+				return nil, err
+			}
+			if replaced {
+				p.log.Info("stripe webhook: ignoring the end of a replaced subscription", "event", ev.ID,
+					"subscription", base.SubscriptionID, "replaced", sub.ID)
+				return nil, nil
+			}
 		}
 		base.ProviderSubscriptionID = sub.ID
 		base.Status = string(sub.Status)
@@ -242,6 +249,87 @@ func (p *Provider) translate(ctx context.Context, ev stripe.Event) (out *billing
 	return &base, nil
 }
 
+// checkoutCompleted translates a completed checkout that Portico started:
+// a subscription checkout, whose change the handler applies, or a setup
+// checkout, which added a payment method (made the customer's default in
+// handle, see makeSetupDefault) and so changed what the portal shows.
+// Payment-mode checkouts are not Portico's.
+func (p *Provider) checkoutCompleted(ctx context.Context, base billing.Event, s *stripe.CheckoutSession) (*billing.Event, error) {
+	if s.Mode != stripe.CheckoutSessionModeSubscription && s.Mode != stripe.CheckoutSessionModeSetup {
+		return nil, nil
+	}
+	fallback := s.Metadata[MetaCustomerID]
+	if fallback == "" {
+		fallback = s.ClientReferenceID
+	}
+	var err error
+	if base.CustomerID, err = p.customerOf(ctx, idOf(s.Customer), fallback); err != nil || base.CustomerID == "" {
+		return nil, err
+	}
+	if s.Mode == stripe.CheckoutSessionModeSetup {
+		base.Type = billing.EventBillingUpdated
+		return &base, nil
+	}
+	base.Type = billing.EventCheckoutCompleted
+	base.SubscriptionID = s.Metadata[MetaSubscriptionID]
+	base.Status = string(s.PaymentStatus)
+	base.Metadata = maps.Clone(s.Metadata)
+	delete(base.Metadata, MetaCustomerID)
+	delete(base.Metadata, MetaSubscriptionID)
+	if s.Subscription != nil {
+		base.ProviderSubscriptionID = s.Subscription.ID
+	}
+	return &base, nil
+}
+
+// makeSetupDefault makes the payment method that a completed setup
+// checkout collected the Stripe customer's default. Stripe attaches it to
+// the customer but leaves the default as it was, so without this a trial
+// would still end unpaid and the portal would not show the card. Other
+// events need nothing of Stripe.
+func (p *Provider) makeSetupDefault(ctx context.Context, ev stripe.Event) error {
+	if ev.Type != "checkout.session.completed" {
+		return nil
+	}
+	var s stripe.CheckoutSession
+	if err := json.Unmarshal(ev.Data.Raw, &s); err != nil {
+		return &undecodable{err}
+	}
+	if s.Mode != stripe.CheckoutSessionModeSetup || s.SetupIntent == nil || s.Customer == nil {
+		return nil
+	}
+	pm, err := p.setupPaymentMethod(ctx, s.SetupIntent.ID)
+	if err != nil || pm == "" {
+		return err
+	}
+	return p.setDefaultPaymentMethod(ctx, s.Customer.ID, pm, idempotencyKey(ev.ID, "default-payment-method"))
+}
+
+func (p *Provider) setDefaultPaymentMethod(ctx context.Context, stripeCustomerID, paymentMethodID, key string) error {
+	cctx, cancel := p.call(ctx)
+	defer cancel()
+	_, err := p.api.Customers.Update(stripeCustomerID, &stripe.CustomerParams{
+		Params:          params(cctx, key),
+		InvoiceSettings: &stripe.CustomerInvoiceSettingsParams{DefaultPaymentMethod: stripe.String(paymentMethodID)},
+	})
+	return classify(err)
+}
+
+// setupPaymentMethod is the payment method a SetupIntent collected, "" when
+// it has none (the customer has not finished).
+func (p *Provider) setupPaymentMethod(ctx context.Context, setupIntentID string) (string, error) {
+	cctx, cancel := p.call(ctx)
+	defer cancel()
+	si, err := p.api.SetupIntents.Get(setupIntentID, &stripe.SetupIntentParams{Params: params(cctx, "")})
+	if err != nil {
+		return "", classify(err)
+	}
+	if si.PaymentMethod == nil {
+		return "", nil
+	}
+	return si.PaymentMethod.ID, nil
+}
+
 // customerOf finds the Portico customer of a Stripe customer: through the
 // link Portico stored, else the metadata Portico wrote on the object.
 func (p *Provider) customerOf(ctx context.Context, stripeCustomerID, fallback string) (string, error) {
@@ -270,6 +358,26 @@ func (p *Provider) subscriptionOf(ctx context.Context, stripeSubscriptionID, fal
 		}
 	}
 	return fallback, nil
+}
+
+// replaced reports whether a Stripe subscription was replaced for the
+// Portico subscription its metadata names: it is not linked, and that
+// Portico subscription is linked to another one (a checkout's, adopted in
+// place of a trial's). Its end is not that Portico subscription's. A
+// Portico subscription linked to none still takes an unlinked Stripe
+// subscription's metadata at its word (a link lost to a restore).
+func (p *Provider) replaced(ctx context.Context, stripeSubscriptionID, subscriptionID string) (bool, error) {
+	if subscriptionID == "" {
+		return false, nil
+	}
+	linked, err := p.store.ProviderSubscription(ctx, subscriptionID)
+	if errors.Is(err, portico.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return linked != stripeSubscriptionID, nil
 }
 
 // undecodable is an event whose object does not decode as its type's.

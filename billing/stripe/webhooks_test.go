@@ -250,14 +250,107 @@ func TestWebhookCheckoutCompletedNamesItsSubscription(t *testing.T) {
 	}
 }
 
+// setupCompleted is a checkout.session.completed event of a setup checkout
+// Portico started for acme.
+func setupCompleted(id string) []byte {
+	return event(id, "checkout.session.completed", apiVersion, map[string]any{
+		"id": "cs_setup", "object": "checkout.session", "mode": "setup", "status": "complete",
+		"payment_status": "no_payment_required", "customer": "cus_acme", "client_reference_id": "acme",
+		"setup_intent": "seti_1", "metadata": map[string]any{"portico_customer_id": "acme"}})
+}
+
+// setupIntent answers the SetupIntent with the payment method it collected.
+func (f *fakeStripe) setupIntent(paymentMethod any) {
+	f.on("GET /v1/setup_intents/{id}", func(s sent) reply {
+		return ok(map[string]any{"id": lastSegment(s.Path), "object": "setup_intent", "status": "succeeded",
+			"customer": "cus_acme", "payment_method": paymentMethod})
+	})
+}
+
+// A completed setup checkout makes the payment method it collected the
+// Stripe customer's default (what a trial is billed with at its end), once
+// per event, before the cached details are dropped and the event is
+// handed on as a billing update.
+func TestWebhookSetupCompletedMakesThePaymentMethodTheDefault(t *testing.T) {
+	h := newHook(t)
+	h.f.setupIntent("pm_new")
+	h.f.on("POST /v1/customers/{id}", func(s sent) reply { return ok(customerObj(lastSegment(s.Path))) })
+	if _, err := h.p.Details(ctx, acme); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if w := h.send(signed(setupCompleted("evt_setup"), testSecret, time.Now())); w.Code != http.StatusOK {
+			t.Fatalf("status %d: %s", w.Code, w.Body)
+		}
+	}
+	h.f.only("GET /v1/setup_intents/seti_1")
+	update := h.f.only("POST /v1/customers/cus_acme")
+	form(t, update, map[string]string{"invoice_settings[default_payment_method]": "pm_new"})
+	if k := update.key(); k != "portico-evt_setup-default-payment-method" {
+		t.Errorf("Idempotency-Key = %q", k)
+	}
+	want := billing.Event{ID: "evt_setup", Type: billing.EventBillingUpdated, CustomerID: "acme", Created: time.Unix(periodStart, 0).UTC()}
+	if evs := h.rec.got(); len(evs) != 1 || !reflect.DeepEqual(evs[0], want) {
+		t.Errorf("events = %+v, want %+v", evs, want)
+	}
+	if _, err := h.p.Details(ctx, acme); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(h.f.requests("GET /v1/customers/{id}")); n != 2 {
+		t.Errorf("%d customer reads, want 2: the event should drop the cached details", n)
+	}
+}
+
+// Stripe unavailable while the default is set: the event is answered 500
+// and forgotten, so Stripe's next delivery sets it with the same key.
+// Stripe refusing it: the event is acknowledged, as a redelivery would be
+// refused again. A SetupIntent without a payment method sets nothing.
+func TestWebhookSetupCompletedWhenStripeFailsOrHasNoPaymentMethod(t *testing.T) {
+	h := newHook(t)
+	h.f.setupIntent("pm_new")
+	answers := []reply{stripeError(500, "api_error", "", "An unknown error occurred"), ok(customerObj("cus_acme")),
+		stripeError(400, "invalid_request_error", "resource_missing", "No such PaymentMethod: 'pm_new'")}
+	h.f.on("POST /v1/customers/{id}", func(sent) reply {
+		r := answers[0]
+		answers = answers[1:]
+		return r
+	})
+	if w := h.send(signed(setupCompleted("evt_down"), testSecret, time.Now())); w.Code != http.StatusInternalServerError {
+		t.Errorf("Stripe down: status %d, want 500", w.Code)
+	}
+	if w := h.send(signed(setupCompleted("evt_down"), testSecret, time.Now())); w.Code != http.StatusOK {
+		t.Errorf("redelivered: status %d, want 200", w.Code)
+	}
+	if w := h.send(signed(setupCompleted("evt_refused"), testSecret, time.Now())); w.Code != http.StatusOK {
+		t.Errorf("Stripe refusing: status %d, want 200", w.Code)
+	}
+	updates := h.f.requests("POST /v1/customers/cus_acme")
+	if len(updates) != 3 || updates[0].key() != updates[1].key() {
+		t.Errorf("%d updates, keys %v; want 3, the redelivery's with the first one's key", len(updates), updates)
+	}
+	if evs := h.rec.got(); len(evs) != 2 {
+		t.Errorf("%d events handed on, want 2 (the redelivered one and the refused one)", len(evs))
+	}
+
+	h.f.setupIntent(nil)
+	if w := h.send(signed(setupCompleted("evt_unfinished"), testSecret, time.Now())); w.Code != http.StatusOK {
+		t.Errorf("no payment method: status %d, want 200", w.Code)
+	}
+	if n := len(h.f.requests("POST /v1/customers/cus_acme")); n != 3 {
+		t.Errorf("%d updates after a SetupIntent without a payment method, want still 3", n)
+	}
+}
+
 func TestWebhookSubscriptionEvents(t *testing.T) {
 	h := newHook(t)
 	updated := subscriptionObj("sub_1", "past_due", subItem{"si_plan", "price_pro", 1}, subItem{"si_seats", "price_seats", 4})
 	updated["cancel_at_period_end"] = true
 	// Deleted: a subscription Portico's store does not link (e.g. linked
-	// before a restore), found by the metadata Portico wrote on it.
+	// before a restore), found by the metadata Portico wrote on it, which
+	// names a Portico subscription linked to none.
 	deleted := subscriptionObj("sub_unlinked", "canceled")
 	deleted["customer"] = "cus_unlinked"
+	deleted["metadata"] = map[string]any{"portico_subscription_id": "sub-restored", "portico_customer_id": "acme"}
 	for _, payload := range [][]byte{
 		event("evt_s1", "customer.subscription.updated", apiVersion, updated),
 		event("evt_s2", "customer.subscription.deleted", apiVersion, deleted),
@@ -276,8 +369,30 @@ func TestWebhookSubscriptionEvents(t *testing.T) {
 		!reflect.DeepEqual(up.Items, []billing.Item{{PriceID: "price_pro", Quantity: 1}, {PriceID: "price_seats", Quantity: 4}}) {
 		t.Errorf("updated = %+v", up)
 	}
-	if del := evs[1]; del.Type != billing.EventSubscriptionDeleted || del.CustomerID != "acme" || del.SubscriptionID != "sub-1" || del.Status != "canceled" {
+	if del := evs[1]; del.Type != billing.EventSubscriptionDeleted || del.CustomerID != "acme" || del.SubscriptionID != "sub-restored" || del.Status != "canceled" {
 		t.Errorf("deleted = %+v", del)
+	}
+}
+
+// A trial's Stripe subscription that a checkout's replaced (sub-1 is now
+// linked to sub_1, the checkout's) ends at Stripe: that is not the end of
+// sub-1, whose metadata it still carries, so the event is acknowledged and
+// not handed on. The linked subscription's end still is.
+func TestWebhookIgnoresTheEndOfAReplacedSubscription(t *testing.T) {
+	h := newHook(t)
+	replaced := subscriptionObj("sub_trial", "canceled")
+	if w := h.send(signed(event("evt_r1", "customer.subscription.deleted", apiVersion, replaced), testSecret, time.Now())); w.Code != http.StatusOK {
+		t.Fatalf("status %d: %s", w.Code, w.Body)
+	}
+	if evs := h.rec.got(); len(evs) != 0 {
+		t.Fatalf("the replaced subscription's end was handed on: %+v", evs)
+	}
+	linked := subscriptionObj("sub_1", "canceled")
+	if w := h.send(signed(event("evt_r2", "customer.subscription.deleted", apiVersion, linked), testSecret, time.Now())); w.Code != http.StatusOK {
+		t.Fatalf("status %d: %s", w.Code, w.Body)
+	}
+	if evs := h.rec.got(); len(evs) != 1 || evs[0].Type != billing.EventSubscriptionDeleted || evs[0].SubscriptionID != "sub-1" {
+		t.Errorf("the linked subscription's end: %+v, want it handed on for sub-1", evs)
 	}
 }
 

@@ -120,6 +120,31 @@ type Option func(t testing.TB) []string
 // hosted page and PDF, where the bundled fixture is a draft (which Portico
 // rightly does not show customers).
 func PaidInvoices() Option {
+	return withFixtures(func(resources map[string]map[string]any) {
+		inv := resources["invoice"]
+		inv["status"], inv["paid"], inv["number"] = "paid", true, "PORTICO-0001"
+		inv["hosted_invoice_url"] = "https://invoice.stripe.com/i/acct_portico/test"
+		inv["invoice_pdf"] = "https://pay.stripe.com/invoice/acct_portico/test/pdf"
+	})
+}
+
+// SetupPaymentMethod is the payment method stripe-mock's SetupIntents
+// collected under CompletedSetups.
+const SetupPaymentMethod = "pm_portico_setup"
+
+// CompletedSetups makes stripe-mock's SetupIntent a succeeded one that
+// collected SetupPaymentMethod, where the bundled fixture has collected
+// none: what a completed setup checkout's SetupIntent is.
+func CompletedSetups() Option {
+	return withFixtures(func(resources map[string]map[string]any) {
+		si := resources["setup_intent"]
+		si["status"], si["payment_method"] = "succeeded", SetupPaymentMethod
+	})
+}
+
+// withFixtures runs stripe-mock on its bundled fixtures as edit changes
+// them (several such options each start from the bundled ones: use one).
+func withFixtures(edit func(resources map[string]map[string]any)) Option {
 	return func(t testing.TB) []string {
 		cmd := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/stripe/stripe-mock")
 		cmd.Dir = filepath.Join(repoRoot(t), "tools", "stripemock")
@@ -137,10 +162,7 @@ func PaidInvoices() Option {
 		if err := json.Unmarshal(raw, &fixtures); err != nil {
 			t.Fatal(err)
 		}
-		inv := fixtures.Resources["invoice"]
-		inv["status"], inv["paid"], inv["number"] = "paid", true, "PORTICO-0001"
-		inv["hosted_invoice_url"] = "https://invoice.stripe.com/i/acct_portico/test"
-		inv["invoice_pdf"] = "https://pay.stripe.com/invoice/acct_portico/test/pdf"
+		edit(fixtures.Resources)
 		out, err := json.Marshal(fixtures)
 		if err != nil {
 			t.Fatal(err)

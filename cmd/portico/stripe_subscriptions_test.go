@@ -43,17 +43,21 @@ func onEachStore(t *testing.T, test func(t *testing.T)) {
 }
 
 // stripeServer is `portico serve` with the demo, connected to stripe-mock
-// through a proxy that refuses new Stripe subscriptions while told to.
+// through a proxy that refuses new Stripe subscriptions while told to, and
+// one that records what reaches stripe-mock.
 type stripeServer struct {
 	t         *testing.T
 	base, key string
 	refusal   atomic.Pointer[stripemock.Refusal]
+	sent      *stripemock.Calls
 }
 
 func serveWithStripe(t *testing.T, api string) *stripeServer {
 	t.Helper()
 	s := &stripeServer{t: t}
-	proxy := stripemock.Refusing(t, api, func(url.Values) *stripemock.Refusal { return s.refusal.Load() })
+	recording, sent := stripemock.Recording(t, api)
+	s.sent = sent
+	proxy := stripemock.Refusing(t, recording, func(url.Values) *stripemock.Refusal { return s.refusal.Load() })
 	urls, key, stop := serveDemo(t, map[string]string{
 		"STRIPE_SECRET_KEY": "sk_test_portico", "STRIPE_API_BASE": proxy, "STRIPE_WEBHOOK_SECRET": webhookSecret,
 	})
@@ -391,6 +395,59 @@ func TestServeWithStripeCompletesCheckouts(t *testing.T) {
 		}
 		if id, err := links.SubscriptionOf(context.Background(), "sub_co_unknown"); !errors.Is(err, portico.ErrNotFound) {
 			t.Errorf("sub_co_unknown is linked to %q (%v)", id, err)
+		}
+	})
+}
+
+// A trial paid for through Checkout: the checkout's Stripe subscription is
+// linked in place of the trial's, which is cancelled at Stripe with a key
+// of its own. When Stripe reports the trial's subscription ended, the paid
+// subscription, whose ID its metadata still carries, stays (it was ended);
+// the end of the Stripe subscription linked to it still ends it.
+func TestServeWithStripeCheckoutReplacesATrialsStripeSubscription(t *testing.T) {
+	api := stripemock.Start(t)
+	onEachStore(t, func(t *testing.T) {
+		s := serveWithStripe(t, api)
+		s.catalog("acme", func(j map[string]any) { j["start"], j["afterCancel"] = "trial", "revoke" })
+		links := stripeLinks(t)
+		var c portico.CustomerView
+		s.expect(s.backend("POST", "/api/v1/customers", map[string]string{"id": "up1"}), http.StatusCreated, &c)
+		trial := c.Subscriptions[0]
+		trialStripe, err := links.ProviderSubscription(context.Background(), trial.ID)
+		if err != nil || trial.Status != portico.StatusTrialing {
+			t.Fatalf("up1 started %s on %s, linked to %q (%v); want a linked trial", trial.Status, trial.Plan.ID, trialStripe, err)
+		}
+
+		if status := s.postEvent("evt_co_trial", "checkout.session.completed", checkoutCompleted("up1", trial.ID, "pro", "sub_co_up1")); status != http.StatusOK {
+			t.Fatalf("a checkout for the trial: %d", status)
+		}
+		if sub := s.liveSub("up1", "acme", ""); sub.ID != trial.ID || sub.Plan.ID != "pro" || sub.Status != portico.StatusActive {
+			t.Fatalf("after the checkout: %s %s %s, want %s on pro, active", sub.ID, sub.Plan.ID, sub.Status, trial.ID)
+		}
+		expectLinked(t, links, trial.ID, "sub_co_up1")
+		cancels := s.sent.To("DELETE", "/v1/subscriptions/"+trialStripe)
+		if len(cancels) != 1 || cancels[0].Status != http.StatusOK || cancels[0].Key == "" {
+			t.Errorf("cancellations of the trial's Stripe subscription: %+v, want one, keyed, accepted", cancels)
+		}
+
+		ended := func(stripeSub string) map[string]any {
+			return map[string]any{"id": stripeSub, "object": "subscription", "status": "canceled",
+				"metadata": map[string]any{"portico_customer_id": "up1", "portico_subscription_id": trial.ID}}
+		}
+		if status := s.postEvent("evt_trial_ended", "customer.subscription.deleted", ended(trialStripe)); status != http.StatusOK {
+			t.Fatalf("the trial's Stripe subscription ended: %d", status)
+		}
+		if sub := s.liveSub("up1", "acme", ""); sub.ID != trial.ID || sub.Plan.ID != "pro" || sub.Status != portico.StatusActive {
+			t.Errorf("after the trial's Stripe subscription ended: %s %s %s, want %s still on pro, active", sub.ID, sub.Plan.ID, sub.Status, trial.ID)
+		}
+
+		if status := s.postEvent("evt_paid_ended", "customer.subscription.deleted", ended("sub_co_up1")); status != http.StatusOK {
+			t.Fatalf("the paid Stripe subscription ended: %d", status)
+		}
+		for _, sub := range s.customer("up1").Subscriptions {
+			if sub.ID == trial.ID && (sub.Status == portico.StatusActive || sub.Status == portico.StatusTrialing) {
+				t.Errorf("after its Stripe subscription ended, %s is still %s", sub.ID, sub.Status)
+			}
 		}
 	})
 }
