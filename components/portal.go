@@ -63,6 +63,13 @@ func (c *CustomerPortal) WithHidden(names ...string) *CustomerPortal { c.HiddenI
 // WithCallbacks lets the host handle actions.
 func (c *CustomerPortal) WithCallbacks(h Callbacks) *CustomerPortal { c.Handlers = h; return c }
 
+// WithSetupReturn says the customer is back from the billing provider's
+// page where they added a card: the portal says so and refreshes.
+func (c *CustomerPortal) WithSetupReturn(v bool) *CustomerPortal {
+	c.ReturningFromSetup = v
+	return c
+}
+
 // WithCheckoutReturn says the customer is back from the billing provider's
 // checkout: the portal says the payment is being confirmed and refreshes.
 func (c *CustomerPortal) WithCheckoutReturn(v bool) *CustomerPortal {

@@ -114,6 +114,9 @@ type Settings struct {
 	// billing provider's checkout: the change applies when the provider
 	// confirms the payment, which may take a moment.
 	ReturningFromCheckout bool
+	// ReturningFromSetup is set when the customer comes back from adding a
+	// card on the billing provider's page.
+	ReturningFromSetup bool
 }
 
 // Provider returns a provider reading from src.
@@ -265,8 +268,12 @@ func (p *PortalProvider) start(ctx app.Context) {
 			p.reportError(ctx, msg)
 		}
 	})
-	if p.ReturningFromCheckout && app.IsClient {
-		notify(ctx, "info", p.published.Texts.Get("checkoutDone"))
+	if (p.ReturningFromCheckout || p.ReturningFromSetup) && app.IsClient {
+		key := "checkoutDone"
+		if p.ReturningFromSetup {
+			key = "setupDone"
+		}
+		notify(ctx, "info", p.published.Texts.Get(key))
 		// The provider's confirmation usually lands within seconds.
 		for _, d := range []time.Duration{2 * time.Second, 6 * time.Second} {
 			ctx.After(d, func(ctx app.Context) { p.load(ctx) })

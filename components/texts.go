@@ -129,6 +129,7 @@ var english = Texts{
 	"trialStarted":       "Your trial has started.",
 	"checkoutRedirect":   "Taking you to payment…",
 	"checkoutDone":       "Payment received. Your subscription updates as soon as it is confirmed.",
+	"setupDone":          "Your payment method is saved. It shows here as soon as it is confirmed.",
 	"contactSupportBody": "Your subscription has a custom price. Contact us to change it.",
 	"contactSalesBody":   "This plan is priced for you by our sales team. Contact us to get it.",
 
@@ -285,6 +286,7 @@ var french = Texts{
 	"trialStarted":       "Votre essai a commencé.",
 	"checkoutRedirect":   "Redirection vers le paiement…",
 	"checkoutDone":       "Paiement reçu. Votre abonnement sera mis à jour dès sa confirmation.",
+	"setupDone":          "Votre moyen de paiement est enregistré. Il s’affiche ici dès sa confirmation.",
 	"contactSupportBody": "Votre abonnement a un prix sur mesure. Contactez-nous pour le modifier.",
 	"contactSalesBody":   "Cette offre est tarifée sur mesure par notre équipe commerciale. Contactez-nous pour l’obtenir.",
 

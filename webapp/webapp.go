@@ -159,7 +159,7 @@ func (p *Page) surface() app.UI {
 	return components.Portal(p.source).WithLocale(locale).WithPrefix(prefix).WithTheme(th).
 		WithTexts(p.host.Texts).WithCallbacks(p.callbacks()).
 		WithScope(q.Get("product"), q.Get("resource")).WithHidden(hidden...).WithSupportURL(q.Get("support")).
-		WithCheckoutReturn(q.Get("checkout") == "done")
+		WithCheckoutReturn(q.Get("checkout") == "done").WithSetupReturn(q.Get("setup") == "done")
 }
 
 func splitList(v string) []string {
