@@ -62,7 +62,7 @@ func buildSamples(t *testing.T) []byte {
 	}
 	t.Cleanup(func() { st.Close() })
 	e := engine.New(st, clock.NewFrozen(samplesAt))
-	if err := demo.Load(ctx, e); err != nil {
+	if _, err := demo.Load(ctx, e); err != nil {
 		t.Fatal(err)
 	}
 	// The "at its usage limits" state: barbara uses up her API calls

@@ -122,6 +122,10 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 	if err := loadData(ctx, cfg, eng, store); err != nil {
 		return err
 	}
+	demos, err := demoCustomers(ctx, cfg, eng)
+	if err != nil {
+		return err
+	}
 	srv := &server.Server{Engine: eng, Store: store, Sessions: session.NewSigner(key), SecretKey: key,
 		PublicURL: cfg.PublicURL, TestClock: testClock, SessionTTL: time.Hour, Log: log, CORSOrigins: cfg.CORSOrigins,
 		ConsolePassword: os.Getenv("PORTICO_CONSOLE_PASSWORD")}
@@ -145,7 +149,7 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 		srv.PublicURL = cfg.PublicURL
 	}
 	handler := webHandler(cfg, srv, log)
-	printBanner(stdout, cfg, srv, key, generated)
+	printBanner(stdout, cfg, srv, key, generated, demos)
 	go schedule(ctx, srv, store, cfg.SchedulerEvery, log)
 	return listenAndServe(ctx, ln, handler, log)
 }
@@ -254,6 +258,8 @@ func openStore(ctx context.Context, cfg config) (store, error) {
 	return sqlite.Open(ctx, filepath.Join(cfg.DataDir, "portico.db"))
 }
 
+// loadData loads the demo into an empty store when asked, then applies
+// PORTICO_CATALOG.
 func loadData(ctx context.Context, cfg config, eng *engine.Engine, store portico.Store) error {
 	if cfg.Demo {
 		if err := loadDemo(ctx, eng, store); err != nil {
@@ -275,16 +281,17 @@ func loadData(ctx context.Context, cfg config, eng *engine.Engine, store portico
 	return nil
 }
 
-// loadDemo loads the demo catalog and the customers not there yet. Replicas
-// starting together on one database take turns, so none sees a customer
-// another is half-way through setting up.
+// loadDemo loads the demo catalog and customers into an empty store (see
+// demo.Load). Replicas starting together on one database take turns, so
+// only the first loads it and none sees it half-way.
 func loadDemo(ctx context.Context, eng *engine.Engine, store portico.Store) error {
+	load := func(ctx context.Context) error { _, err := demo.Load(ctx, eng); return err }
 	ex, ok := store.(portico.Exclusive)
 	if !ok {
-		return demo.Load(ctx, eng)
+		return load(ctx)
 	}
 	for {
-		ran, err := ex.TryExclusive(ctx, "demo", func(ctx context.Context) error { return demo.Load(ctx, eng) })
+		ran, err := ex.TryExclusive(ctx, "demo", load)
 		if ran || err != nil {
 			return err
 		}
@@ -296,7 +303,27 @@ func loadDemo(ctx context.Context, eng *engine.Engine, store portico.Store) erro
 	}
 }
 
-func printBanner(w io.Writer, cfg config, srv *server.Server, key string, generated bool) {
+// demoCustomers are the demo customers the store holds, with PORTICO_DEMO:
+// all of them once the demo was loaded, fewer or none in a store that held
+// other data before.
+func demoCustomers(ctx context.Context, cfg config, eng *engine.Engine) ([]demo.Customer, error) {
+	if !cfg.Demo {
+		return nil, nil
+	}
+	var out []demo.Customer
+	for _, c := range demo.Customers {
+		_, err := eng.Customer(ctx, c.ID)
+		switch {
+		case err == nil:
+			out = append(out, c)
+		case portico.KindOf(err) != portico.KindNotFound:
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func printBanner(w io.Writer, cfg config, srv *server.Server, key string, generated bool, demos []demo.Customer) {
 	where, keyWhere := "data in "+cfg.DataDir, filepath.Join(cfg.DataDir, "secret_key")
 	if cfg.DatabaseURL != "" {
 		where, keyWhere = "data in PostgreSQL", "the database"
@@ -318,14 +345,23 @@ func printBanner(w io.Writer, cfg config, srv *server.Server, key string, genera
 	if !cfg.Demo {
 		return
 	}
+	printDemo(w, srv, demos)
+	fmt.Fprintf(w, "\nTry the API:\n  curl -H 'Authorization: Bearer %s' %s/api/v1/customers/grace\n", key, cfg.PublicURL)
+}
+
+// printDemo prints a portal URL for each demo customer.
+func printDemo(w io.Writer, srv *server.Server, demos []demo.Customer) {
+	if len(demos) == 0 {
+		fmt.Fprintln(w, "\nDemo: not loaded — the store already held a catalog, kept as it was saved (PORTICO_DEMO loads the demo into an empty store only).")
+		return
+	}
 	fmt.Fprintln(w, "\nDemo customers — portal sessions valid for 24 hours:")
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	for _, c := range demo.Customers {
+	for _, c := range demos {
 		s := srv.MintSession(portico.PortalScope{CustomerID: c.ID, ResourceID: c.Resource}, 24*time.Hour)
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", c.ID, c.Shows, s.URL)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\nTry the API:\n  curl -H 'Authorization: Bearer %s' %s/api/v1/customers/grace\n", key, cfg.PublicURL)
 }
 
 // schedule applies what falls due (renewals, trial ends, scheduled changes)
