@@ -33,6 +33,9 @@ type Web struct {
 	Dir string
 	// EmbedOrigins may frame the /embed/ pages (besides Portico itself).
 	EmbedOrigins []string
+	// Demo are the demo customers the start page opens portals for
+	// (PORTICO_DEMO); none without the demo.
+	Demo []DemoCustomer
 
 	version string // the portal client's build, from its hash
 	app     wasmFile
@@ -133,6 +136,7 @@ self.addEventListener("activate", (e) => e.waitUntil(caches.keys()
 func (w *Web) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/", w.API.Handler())
+	mux.Handle("GET /{$}", w.landing())
 	portal := w.shell.pages(w.pages, "/app.js")
 	for _, p := range webapp.Paths() {
 		mux.Handle("GET "+p, w.pageHeaders(p, portal))

@@ -20,6 +20,12 @@ import (
 // beside stand-ins for app.wasm and console.wasm.
 func newWeb(t *testing.T, h *harness, embedOrigins ...string) *httptest.Server {
 	t.Helper()
+	return newWebWith(t, h, func(w *server.Web) { w.EmbedOrigins = embedOrigins })
+}
+
+// newWebWith serves the pages as newWeb does, with the Web set up by set.
+func newWebWith(t *testing.T, h *harness, set func(*server.Web)) *httptest.Server {
+	t.Helper()
 	dir := t.TempDir()
 	for _, name := range []string{"embed.js", "frame.js", "boot.js", "page.css"} {
 		b, err := os.ReadFile(filepath.Join("..", "web", name))
@@ -39,7 +45,7 @@ func newWeb(t *testing.T, h *harness, embedOrigins ...string) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.EmbedOrigins = embedOrigins
+	set(w)
 	hs := httptest.NewServer(w.Handler())
 	t.Cleanup(hs.Close)
 	return hs

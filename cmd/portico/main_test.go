@@ -103,6 +103,7 @@ func serveDemo(t *testing.T, env map[string]string) (urls map[string]string, key
 // banner is what a started server printed, and how to stop it.
 type banner struct {
 	base, key string // key: only when generated
+	designer  string // the designer's URL, when the pages are served
 	urls      map[string]string
 	stop      func()
 }
@@ -128,6 +129,9 @@ func startServe(t *testing.T) banner {
 			}
 			if k, ok := strings.CutPrefix(l, "Backend API key (generated, kept in "); ok {
 				b.key = k[strings.Index(k, "sk_"):]
+			}
+			if u, ok := strings.CutPrefix(l, "Theme designer: "); ok {
+				b.designer = u
 			}
 			if u, ok := strings.CutPrefix(l, "Portico is listening on "); ok {
 				b.base = strings.Fields(u)[0]
@@ -276,5 +280,34 @@ func TestRestartKeepsTheSavedCatalog(t *testing.T) {
 	}
 	if names["basic"] != "Basic (renamed)" || names["team"] != "Team" {
 		t.Errorf("after the restart, basic is %q and team %q; want the saved names", names["basic"], names["team"])
+	}
+}
+
+// With the web client built, the banner gives the designer's URL and the
+// start page links the demo portals.
+func TestServeDemoPrintsTheDesignerAndServesTheStartPage(t *testing.T) {
+	web := t.TempDir()
+	for _, name := range []string{"app.wasm", "console.wasm"} {
+		if err := os.WriteFile(filepath.Join(web, name), []byte("\x00asm"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("PORTICO_DATA", t.TempDir())
+	t.Setenv("PORTICO_ADDR", "127.0.0.1:0")
+	t.Setenv("PORTICO_DEMO", "1")
+	t.Setenv("PORTICO_WEB", web)
+	b := startServe(t)
+	defer b.stop()
+	if b.designer != b.base+"/designer" {
+		t.Errorf("the banner gives the designer as %q, want %s/designer", b.designer, b.base)
+	}
+	res, err := http.Get(b.base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if n := strings.Count(string(page), `href="/portal?session=`); n != 7 {
+		t.Errorf("the start page links %d demo portals, want 7", n)
 	}
 }

@@ -148,8 +148,8 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 		cfg.PublicURL = "http://" + ln.Addr().String()
 		srv.PublicURL = cfg.PublicURL
 	}
-	handler := webHandler(cfg, srv, log)
-	printBanner(stdout, cfg, srv, key, generated, demos)
+	handler, pages := webHandler(cfg, srv, demos, log)
+	printBanner(stdout, cfg, srv, key, generated, pages, demos)
 	go schedule(ctx, srv, store, cfg.SchedulerEvery, log)
 	return listenAndServe(ctx, ln, handler, log)
 }
@@ -192,16 +192,21 @@ func hasPaymentMethod(p billing.Provider) func(portico.Tx, string) bool {
 	}
 }
 
-// webHandler serves the portal pages and the wasm client beside the API;
-// without a built client it serves the API alone and says why.
-func webHandler(cfg config, srv *server.Server, log *slog.Logger) http.Handler {
+// webHandler serves the pages and the wasm clients beside the API, and says
+// whether it does: without a built client it serves the API alone and logs
+// why.
+func webHandler(cfg config, srv *server.Server, demos []demo.Customer, log *slog.Logger) (http.Handler, bool) {
 	web, err := server.NewWeb(srv, cfg.WebDir)
 	if err != nil {
 		log.Warn("serving the API only", "PORTICO_WEB", cfg.WebDir, "reason", err)
-		return srv.Handler()
+		return srv.Handler(), false
 	}
 	web.EmbedOrigins = cfg.EmbedOrigins
-	return web.Handler()
+	for _, c := range demos {
+		web.Demo = append(web.Demo, server.DemoCustomer{ID: c.ID, Shows: c.Shows,
+			Scope: portico.PortalScope{CustomerID: c.ID, ResourceID: c.Resource}})
+	}
+	return web.Handler(), true
 }
 
 // secretKey is PORTICO_SECRET_KEY, else the key the store shares between
@@ -323,7 +328,7 @@ func demoCustomers(ctx context.Context, cfg config, eng *engine.Engine) ([]demo.
 	return out, nil
 }
 
-func printBanner(w io.Writer, cfg config, srv *server.Server, key string, generated bool, demos []demo.Customer) {
+func printBanner(w io.Writer, cfg config, srv *server.Server, key string, generated, pages bool, demos []demo.Customer) {
 	where, keyWhere := "data in "+cfg.DataDir, filepath.Join(cfg.DataDir, "secret_key")
 	if cfg.DatabaseURL != "" {
 		where, keyWhere = "data in PostgreSQL", "the database"
@@ -338,7 +343,14 @@ func printBanner(w io.Writer, cfg config, srv *server.Server, key string, genera
 	if srv.ConsolePassword != "" {
 		signIn += " or PORTICO_CONSOLE_PASSWORD"
 	}
-	fmt.Fprintf(w, "Console: %s/console (sign in with %s)\n", strings.TrimRight(cfg.PublicURL, "/"), signIn)
+	base := strings.TrimRight(cfg.PublicURL, "/")
+	if pages {
+		fmt.Fprintf(w, "Start page: %s/ (links to everything below)\n", base)
+	}
+	fmt.Fprintf(w, "Console: %s/console (sign in with %s)\n", base, signIn)
+	if pages {
+		fmt.Fprintf(w, "Theme designer: %s/designer\n", base)
+	}
 	if cfg.TestClock {
 		fmt.Fprintln(w, "Test clock: on (POST /api/v1/test-clock/advance)")
 	}
