@@ -17,7 +17,8 @@ import (
 type Customer struct {
 	ID    string
 	Shows string
-	// Resource is the resource a portal session is scoped to, if any.
+	// Resource is the resource the demo's portal sessions are scoped to,
+	// if any.
 	Resource string
 	setup    func(ctx context.Context, e *engine.Engine) error
 }
@@ -77,7 +78,7 @@ var Customers = []Customer{
 			change(ctx, e, "barbara", portico.ChangeRequest{PlanID: "basic"}),
 			usage(ctx, e, "barbara", "api-calls", 9620), usage(ctx, e, "barbara", "seats", 5), usage(ctx, e, "barbara", "projects", 7))
 	}},
-	{ID: "ken", Resource: "blog", Shows: "two sites (one subscription per site); portal scoped to site \"blog\"", setup: func(ctx context.Context, e *engine.Engine) error {
+	{ID: "ken", Resource: "blog", Shows: "two sites (one subscription per site)", setup: func(ctx context.Context, e *engine.Engine) error {
 		return all(create(ctx, e, "ken", "Ken Thompson", "ken@example.com", true),
 			change(ctx, e, "ken", portico.ChangeRequest{PlanID: "site-growth", ResourceID: "blog"}),
 			change(ctx, e, "ken", portico.ChangeRequest{PlanID: "site-starter", ResourceID: "docs"}),

@@ -203,7 +203,7 @@ func webHandler(cfg config, srv *server.Server, demos []demo.Customer, log *slog
 	}
 	web.EmbedOrigins = cfg.EmbedOrigins
 	for _, c := range demos {
-		web.Demo = append(web.Demo, server.DemoCustomer{ID: c.ID, Shows: c.Shows,
+		web.Demo = append(web.Demo, server.DemoCustomer{ID: c.ID, Shows: demoShows(c),
 			Scope: portico.PortalScope{CustomerID: c.ID, ResourceID: c.Resource}})
 	}
 	return web.Handler(), true
@@ -361,6 +361,14 @@ func printBanner(w io.Writer, cfg config, srv *server.Server, key string, genera
 	fmt.Fprintf(w, "\nTry the API:\n  curl -H 'Authorization: Bearer %s' %s/api/v1/customers/grace\n", key, cfg.PublicURL)
 }
 
+// demoShows is what a demo customer's portal shows, and its scope.
+func demoShows(c demo.Customer) string {
+	if c.Resource == "" {
+		return c.Shows
+	}
+	return fmt.Sprintf("%s; portal scoped to site %q", c.Shows, c.Resource)
+}
+
 // printDemo prints a portal URL for each demo customer.
 func printDemo(w io.Writer, srv *server.Server, demos []demo.Customer) {
 	if len(demos) == 0 {
@@ -371,7 +379,7 @@ func printDemo(w io.Writer, srv *server.Server, demos []demo.Customer) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, c := range demos {
 		s := srv.MintSession(portico.PortalScope{CustomerID: c.ID, ResourceID: c.Resource}, 24*time.Hour)
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", c.ID, c.Shows, s.URL)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", c.ID, demoShows(c), s.URL)
 	}
 	tw.Flush()
 }
