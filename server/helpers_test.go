@@ -66,7 +66,7 @@ const (
 // harness is one Portico server over a fresh SQLite file, on a frozen test
 // clock, loaded with the demo catalog through the API.
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *server.Server
 	hs    *httptest.Server
 	clock *clock.Test
@@ -77,7 +77,7 @@ type option func(*server.Server)
 // withoutTestClock starts the server as without PORTICO_TEST_CLOCK=1.
 func withoutTestClock(s *server.Server) { s.TestClock = nil }
 
-func newHarness(t *testing.T, opts ...option) *harness {
+func newHarness(t testing.TB, opts ...option) *harness {
 	t.Helper()
 	h := newBareHarness(t, opts...)
 	r := h.backend(http.MethodPut, "/api/v1/catalog", assets.DemoCatalog)
@@ -89,7 +89,7 @@ func TestMain(m *testing.M) { pgtest.MainIfUsed(m) }
 
 // openStore opens a fresh store: a SQLite file, or a PostgreSQL database
 // when PORTICO_TEST_STORE=postgres.
-func openStore(t *testing.T) portico.Store {
+func openStore(t testing.TB) portico.Store {
 	t.Helper()
 	ctx := context.Background()
 	var st portico.Store
@@ -106,7 +106,7 @@ func openStore(t *testing.T) portico.Store {
 }
 
 // newBareHarness is a server with no catalog applied yet.
-func newBareHarness(t *testing.T, opts ...option) *harness {
+func newBareHarness(t testing.TB, opts ...option) *harness {
 	t.Helper()
 	st := openStore(t)
 	clk := clock.NewFrozen(t0)
@@ -132,7 +132,7 @@ func newBareHarness(t *testing.T, opts ...option) *harness {
 }
 
 // testLog sends the server's warnings and errors to the test log.
-type testLog struct{ t *testing.T }
+type testLog struct{ t testing.TB }
 
 func (l *testLog) Write(p []byte) (int, error) {
 	l.t.Log(strings.TrimSpace(string(p)))
@@ -254,7 +254,7 @@ func (h *harness) portal(token, method, path string, body any, headers ...string
 }
 
 // decodeAs decodes the answer's body into a T.
-func decodeAs[T any](t *testing.T, r *response) T {
+func decodeAs[T any](t testing.TB, r *response) T {
 	t.Helper()
 	var v T
 	if err := json.Unmarshal(r.Body, &v); err != nil {
@@ -263,7 +263,7 @@ func decodeAs[T any](t *testing.T, r *response) T {
 	return v
 }
 
-func expectStatus(t *testing.T, r *response, want int) {
+func expectStatus(t testing.TB, r *response, want int) {
 	t.Helper()
 	if r.Status != want {
 		t.Fatalf("%s: status %d, want %d", r, r.Status, want)
@@ -286,7 +286,7 @@ type problemDoc struct {
 // expectProblem checks that r is a problem document with the status and,
 // when fields are given, exactly those fields named in errors[] (in any
 // order, each with a message).
-func expectProblem(t *testing.T, r *response, status int, fields ...string) problemDoc {
+func expectProblem(t testing.TB, r *response, status int, fields ...string) problemDoc {
 	t.Helper()
 	if r.Status != status {
 		t.Fatalf("%s: status %d, want %d", r, r.Status, status)
