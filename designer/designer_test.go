@@ -310,3 +310,31 @@ func TestStylesStayOutOfThePreview(t *testing.T) {
 		}
 	}
 }
+
+// The samples' dates are moved to today: the period starts today, renews
+// on the same day next month, and the trial ends as many days on.
+func TestSampleDatesAreToday(t *testing.T) {
+	today := time.Date(2027, time.February, 10, 15, 4, 5, 0, time.UTC)
+	s, err := sample("limit", today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := s.Portal.Subscriptions[0]
+	day := func(t time.Time) string { return t.Format("2006-01-02") }
+	if day(s.Portal.Now) != "2027-02-10" || day(sub.CurrentPeriodStart) != "2027-02-10" || day(sub.CurrentPeriodEnd) != "2027-03-10" {
+		t.Errorf("now %s, period %s to %s; want today and a month on", s.Portal.Now, sub.CurrentPeriodStart, sub.CurrentPeriodEnd)
+	}
+	trial, err := sample("trial", today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ends := trial.Portal.Subscriptions[0].TrialEndsAt
+	original, _ := sample("trial", SampleTime())
+	if ends == nil || ends.Sub(trial.Portal.Now) != original.Portal.Subscriptions[0].TrialEndsAt.Sub(original.Portal.Now) {
+		t.Errorf("the trial ends %v after today; the sample's ended %v after its day", ends.Sub(trial.Portal.Now),
+			original.Portal.Subscriptions[0].TrialEndsAt.Sub(original.Portal.Now))
+	}
+	if s.Portal.Invoices[0].Created.Before(today.AddDate(0, 0, -1)) {
+		t.Errorf("the invoice is of %s, before today", s.Portal.Invoices[0].Created)
+	}
+}
