@@ -311,6 +311,39 @@ func TestStylesStayOutOfThePreview(t *testing.T) {
 	}
 }
 
+// The brand colour set for the light palette shows in dark mode too, with
+// the text on it, until the dark palette sets its own.
+func TestDarkModeKeepsTheBrandColourSet(t *testing.T) {
+	p := newPage(theme.Default())
+	p.set("palette.primary", "#e11d48")
+	p.set("mode", "dark")
+	css := p.Theme().CSS("portico")
+	for _, want := range []string{"--portico-primary: #e11d48;", "--portico-on-primary: #ffffff;", "--portico-surface: #121a2f;"} {
+		if !strings.Contains(css, want) {
+			t.Errorf("dark mode lacks %s:\n%s", want, css)
+		}
+	}
+	p.set("palette.primary", "#0f766e")
+	if got := p.Theme().Dark.Primary; got != "#0f766e" {
+		t.Errorf("the dark primary did not follow the brand's change: %q", got)
+	}
+	if got := get(p.draft, "dark.primary"); got != "#0f766e" {
+		t.Errorf("the dark primary's control shows %q, not the brand it follows", got)
+	}
+	p.set("dark.primary", "#5eead4")
+	p.set("palette.primary", "#7c3aed")
+	if got := p.Theme().Dark.Primary; got != "#5eead4" {
+		t.Errorf("a dark primary set on its own was replaced: %q", got)
+	}
+
+	// A server theme with its own dark brand keeps it.
+	q := newPage(theme.Theme{Palette: theme.Palette{Primary: "#111111"}, Dark: &theme.Palette{Primary: "#eeeeee"}})
+	q.set("palette.primary", "#e11d48")
+	if got := q.Theme().Dark.Primary; got != "#eeeeee" {
+		t.Errorf("the server's dark primary was replaced: %q", got)
+	}
+}
+
 // The samples' dates are moved to today: the period starts today, renews
 // on the same day next month, and the trial ends as many days on.
 func TestSampleDatesAreToday(t *testing.T) {
