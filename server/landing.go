@@ -50,8 +50,8 @@ a { color: #4f46e5; }
 @media (max-width: 560px) {
   main { padding: 24px 14px 40px; }
   dl { grid-template-columns: 1fr; gap: 2px; } dd { margin-bottom: 8px; }
-  td { display: block; border-top: 0; padding: 4px 14px; } td:first-child { padding-top: 12px; }
-  tr + tr td:first-child { border-top: 1px solid #f0f1f4; }
+  tr { display: block; padding: 10px 14px; border-top: 1px solid #f0f1f4; } tr:first-child { border-top: 0; }
+  td { display: block; padding: 2px 0; border: 0; }
 }
 `
 
