@@ -59,12 +59,16 @@ type gzipWriter struct {
 }
 
 func (w *gzipWriter) WriteHeader(status int) {
+	if status < 200 {
+		w.ResponseWriter.WriteHeader(status) // informational: the answer follows
+		return
+	}
 	if w.status != 0 {
 		return
 	}
 	w.status = status
 	h := w.Header()
-	noBody := status < 200 || status == http.StatusNoContent || status == http.StatusNotModified
+	noBody := status == http.StatusNoContent || status == http.StatusNotModified
 	whole := status != http.StatusPartialContent && h.Get("Content-Range") == ""
 	if noBody || !whole || h.Get("Content-Encoding") != "" || declaredShort(h) {
 		w.decide(false)
