@@ -11,21 +11,43 @@ ERRCHECK := bin/errcheck
 # helpers, the examples or the development tools.
 PRODPKGS = $(shell $(GO) list ./... | grep -v -E '/(e2e|examples|tools|internal/(pgtest|headless|spawn|mdblock)|store/storetest|billing/(storetest|stripemock))(/|$$)')
 
-.PHONY: build wasm run test test-deps vet fuzz clean bench reliability example-html example-goapp
+.PHONY: FORCE build wasm run test test-deps vet fuzz clean bench reliability example-html example-goapp
 
-## build: the server binary (bin/portico) and the web client (web/app.wasm, .br, .gz)
-build: wasm
-	$(GO) build -trimpath -o $(BIN) ./cmd/portico
+## build: the server binary (bin/portico) and the web clients (web/app.wasm,
+## web/console.wasm, each with .br and .gz); only what changed is rebuilt
+build: wasm $(BIN)
 
 ## wasm: the browser clients — the portal's and the console's — each
 ## pre-compressed for the server to send
-wasm:
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(WASM) ./wasm
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(CONSOLEWASM) ./wasm/console
-	$(GO) run ./tools/precompress $(WASM) $(CONSOLEWASM)
+wasm: $(WASM).br $(WASM).gz $(CONSOLEWASM).br $(CONSOLEWASM).gz
 
-## run: build, then serve the demo catalog and customers on the embedded SQLite store
+# The binaries are always handed to go build: it knows what each is built
+# from (build tags, embedded files, dependencies, go.mod and go.sum) better
+# than a list of files would, and leaves an up-to-date binary as it is,
+# only touching it, in well under a second.
+$(BIN): FORCE
+	@echo "Building the server ($(BIN)) if its sources changed…"
+	$(GO) build -trimpath -o $(BIN) ./cmd/portico
+
+$(WASM): FORCE
+	@echo "Building the portal's web client ($(WASM)) if its sources changed…"
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(WASM) ./wasm
+
+$(CONSOLEWASM): FORCE
+	@echo "Building the console's web client ($(CONSOLEWASM)) if its sources changed…"
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(CONSOLEWASM) ./wasm/console
+
+# precompress compares the client with what .br and .gz hold and compresses
+# it (a minute or so, at the best compression) only when they differ.
+%.wasm.br %.wasm.gz &: %.wasm
+	@$(GO) run ./tools/precompress $<
+
+FORCE:
+
+## run: build what changed, then serve the demo catalog and customers (loaded
+## into an empty store) on the embedded SQLite store
 run: build
+	@echo "Starting Portico…"
 	PORTICO_DEMO=$${PORTICO_DEMO:-1} PORTICO_DATA=$${PORTICO_DATA:-$(DATA)} ./$(BIN) serve
 
 ## vet: static checks, for the server and for the wasm client; errcheck

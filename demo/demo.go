@@ -17,7 +17,8 @@ import (
 type Customer struct {
 	ID    string
 	Shows string
-	// Resource is the resource a portal session is scoped to, if any.
+	// Resource is the resource the demo's portal sessions are scoped to,
+	// if any.
 	Resource string
 	setup    func(ctx context.Context, e *engine.Engine) error
 }
@@ -77,7 +78,7 @@ var Customers = []Customer{
 			change(ctx, e, "barbara", portico.ChangeRequest{PlanID: "basic"}),
 			usage(ctx, e, "barbara", "api-calls", 9620), usage(ctx, e, "barbara", "seats", 5), usage(ctx, e, "barbara", "projects", 7))
 	}},
-	{ID: "ken", Resource: "blog", Shows: "two sites (one subscription per site); portal scoped to site \"blog\"", setup: func(ctx context.Context, e *engine.Engine) error {
+	{ID: "ken", Resource: "blog", Shows: "two sites (one subscription per site)", setup: func(ctx context.Context, e *engine.Engine) error {
 		return all(create(ctx, e, "ken", "Ken Thompson", "ken@example.com", true),
 			change(ctx, e, "ken", portico.ChangeRequest{PlanID: "site-growth", ResourceID: "blog"}),
 			change(ctx, e, "ken", portico.ChangeRequest{PlanID: "site-starter", ResourceID: "docs"}),
@@ -88,25 +89,41 @@ var Customers = []Customer{
 	}},
 }
 
-// Load applies the demo catalog and creates the demo customers that do not
-// exist yet, so restarting keeps what people did in the demo.
-func Load(ctx context.Context, e *engine.Engine) error {
+// Load fills a store that has no catalog yet with the demo catalog and
+// customers, and reports whether it did. A store with a catalog is left as
+// it is: it holds what was saved since (a catalog changed in the console,
+// customers' changes in the portal), and a restart must come back with
+// that, not with the demo applied over it.
+func Load(ctx context.Context, e *engine.Engine) (loaded bool, err error) {
+	_, version, err := e.CurrentCatalog(ctx)
+	if err != nil || version > 0 {
+		return false, err
+	}
 	c, err := catalog.Decode(bytes.NewReader(assets.DemoCatalog))
 	if err != nil {
-		return fmt.Errorf("demo catalog: %w", err)
+		return false, fmt.Errorf("demo catalog: %w", err)
 	}
 	if _, err := e.ApplyCatalog(engine.WithAuthor(ctx, "demo"), c); err != nil {
-		return fmt.Errorf("demo catalog: %w", err)
+		return false, fmt.Errorf("demo catalog: %w", err)
 	}
 	for _, dc := range Customers {
-		if _, err := e.Customer(ctx, dc.ID); err == nil {
-			continue
-		} else if portico.KindOf(err) != portico.KindNotFound {
-			return err
+		if err := dc.create(ctx, e); err != nil {
+			return false, err
 		}
-		if err := dc.setup(ctx, e); err != nil {
-			return fmt.Errorf("demo customer %s: %w", dc.ID, err)
-		}
+	}
+	return true, nil
+}
+
+// create sets the customer up unless the store has one with its ID (made
+// through the API before there was a catalog).
+func (dc Customer) create(ctx context.Context, e *engine.Engine) error {
+	if _, err := e.Customer(ctx, dc.ID); err == nil {
+		return nil
+	} else if portico.KindOf(err) != portico.KindNotFound {
+		return err
+	}
+	if err := dc.setup(ctx, e); err != nil {
+		return fmt.Errorf("demo customer %s: %w", dc.ID, err)
 	}
 	return nil
 }

@@ -205,16 +205,40 @@ func (p *Page) onInput(ctx app.Context, e app.Event) {
 		}
 	default:
 		p.set(path, v)
+		if path == "palette.primary" || path == "palette.onPrimary" {
+			p.syncFields(ctx) // the dark brand may have followed (carryBrand)
+		}
 	}
 	p.share(ctx)
 }
 
 // set changes the theme value at path: applied if valid, flagged if not.
 func (p *Page) set(path, v string) {
-	if f := field(&p.draft, path); f != nil {
-		*f = v
-		p.check()
-		p.status = ""
+	f := field(&p.draft, path)
+	if f == nil {
+		return
+	}
+	before := p.draft.Palette
+	*f = v
+	p.carryBrand(path, before)
+	p.check()
+	p.status = ""
+}
+
+// carryBrand gives the dark palette the light palette's brand colours
+// (the primary and the text on it) when one of them changes, as long as
+// the dark ones are the default's or were carried before: the brand set
+// here then shows in dark mode too, as theme.Theme.Merged does for a theme
+// file. A dark brand set on its own stays as it is.
+func (p *Page) carryBrand(path string, before theme.Palette) {
+	if path != "palette.primary" && path != "palette.onPrimary" || p.draft.Dark == nil {
+		return
+	}
+	dark, def := p.draft.Dark, theme.Default().Dark
+	carried := dark.Primary == before.Primary && dark.OnPrimary == before.OnPrimary
+	untouched := dark.Primary == def.Primary && dark.OnPrimary == def.OnPrimary
+	if carried || untouched {
+		dark.Primary, dark.OnPrimary = p.draft.Palette.Primary, p.draft.Palette.OnPrimary
 	}
 }
 

@@ -310,3 +310,64 @@ func TestStylesStayOutOfThePreview(t *testing.T) {
 		}
 	}
 }
+
+// The brand colour set for the light palette shows in dark mode too, with
+// the text on it, until the dark palette sets its own.
+func TestDarkModeKeepsTheBrandColourSet(t *testing.T) {
+	p := newPage(theme.Default())
+	p.set("palette.primary", "#e11d48")
+	p.set("mode", "dark")
+	css := p.Theme().CSS("portico")
+	for _, want := range []string{"--portico-primary: #e11d48;", "--portico-on-primary: #ffffff;", "--portico-surface: #121a2f;"} {
+		if !strings.Contains(css, want) {
+			t.Errorf("dark mode lacks %s:\n%s", want, css)
+		}
+	}
+	p.set("palette.primary", "#0f766e")
+	if got := p.Theme().Dark.Primary; got != "#0f766e" {
+		t.Errorf("the dark primary did not follow the brand's change: %q", got)
+	}
+	if got := get(p.draft, "dark.primary"); got != "#0f766e" {
+		t.Errorf("the dark primary's control shows %q, not the brand it follows", got)
+	}
+	p.set("dark.primary", "#5eead4")
+	p.set("palette.primary", "#7c3aed")
+	if got := p.Theme().Dark.Primary; got != "#5eead4" {
+		t.Errorf("a dark primary set on its own was replaced: %q", got)
+	}
+
+	// A server theme with its own dark brand keeps it.
+	q := newPage(theme.Theme{Palette: theme.Palette{Primary: "#111111"}, Dark: &theme.Palette{Primary: "#eeeeee"}})
+	q.set("palette.primary", "#e11d48")
+	if got := q.Theme().Dark.Primary; got != "#eeeeee" {
+		t.Errorf("the server's dark primary was replaced: %q", got)
+	}
+}
+
+// The samples' dates are moved to today: the period starts today, renews
+// on the same day next month, and the trial ends as many days on.
+func TestSampleDatesAreToday(t *testing.T) {
+	today := time.Date(2027, time.February, 10, 15, 4, 5, 0, time.UTC)
+	s, err := sample("limit", today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := s.Portal.Subscriptions[0]
+	day := func(t time.Time) string { return t.Format("2006-01-02") }
+	if day(s.Portal.Now) != "2027-02-10" || day(sub.CurrentPeriodStart) != "2027-02-10" || day(sub.CurrentPeriodEnd) != "2027-03-10" {
+		t.Errorf("now %s, period %s to %s; want today and a month on", s.Portal.Now, sub.CurrentPeriodStart, sub.CurrentPeriodEnd)
+	}
+	trial, err := sample("trial", today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ends := trial.Portal.Subscriptions[0].TrialEndsAt
+	original, _ := sample("trial", SampleTime())
+	if ends == nil || ends.Sub(trial.Portal.Now) != original.Portal.Subscriptions[0].TrialEndsAt.Sub(original.Portal.Now) {
+		t.Errorf("the trial ends %v after today; the sample's ended %v after its day", ends.Sub(trial.Portal.Now),
+			original.Portal.Subscriptions[0].TrialEndsAt.Sub(original.Portal.Now))
+	}
+	if s.Portal.Invoices[0].Created.Before(today.AddDate(0, 0, -1)) {
+		t.Errorf("the invoice is of %s, before today", s.Portal.Invoices[0].Created)
+	}
+}

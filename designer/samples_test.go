@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/clock"
@@ -25,10 +24,6 @@ import (
 )
 
 var update = flag.Bool("update", false, "rewrite samples.json from the demo data")
-
-// samplesAt is the instant the samples are taken at, so they do not change
-// from one run to the next.
-var samplesAt = time.Date(2026, time.March, 2, 9, 30, 0, 0, time.UTC)
 
 // TestSamplesAreCurrent rebuilds the designer's samples from the demo
 // catalog and customers through the real engine, and fails when the
@@ -61,8 +56,8 @@ func buildSamples(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	e := engine.New(st, clock.NewFrozen(samplesAt))
-	if err := demo.Load(ctx, e); err != nil {
+	e := engine.New(st, clock.NewFrozen(designer.SampleTime()))
+	if _, err := demo.Load(ctx, e); err != nil {
 		t.Fatal(err)
 	}
 	// The "at its usage limits" state: barbara uses up her API calls

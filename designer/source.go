@@ -5,7 +5,9 @@ import (
 	_ "embed"
 	"encoding/json"
 	"errors"
+	"regexp"
 	"sync"
+	"time"
 
 	portico "github.com/portico-dev/portico"
 )
@@ -51,18 +53,47 @@ var (
 	samplesRaw  map[string]json.RawMessage
 )
 
-// sample decodes a state's sample; each call returns a fresh copy.
-func sample(state string) (*Sample, error) {
+// SampleTime is the instant the samples are taken at (by
+// TestSamplesAreCurrent, on the engine's frozen clock), so they do not
+// change from one run to the next.
+func SampleTime() time.Time { return time.Date(2026, time.March, 2, 9, 30, 0, 0, time.UTC) }
+
+// sample decodes a state's sample, its dates moved as if it were taken
+// today; each call returns a fresh copy.
+func sample(state string, today time.Time) (*Sample, error) {
 	samplesOnce.Do(func() { _ = json.Unmarshal(samplesJSON, &samplesRaw) })
 	raw, ok := samplesRaw[state]
 	if !ok {
 		return nil, errors.New("no sample for " + state)
 	}
 	var s Sample
-	if err := json.Unmarshal(raw, &s); err != nil {
+	if err := json.Unmarshal(datesMoved(raw, today), &s); err != nil {
 		return nil, err
 	}
 	return &s, nil
+}
+
+// datesMoved is a sample with every time in it moved as the sample's day
+// moves to today's: the preview shows a period that started today, a
+// trial ending in two weeks, invoices of today, rather than dates long
+// gone.
+func datesMoved(raw []byte, today time.Time) []byte {
+	jsonTime := regexp.MustCompile(`"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)"`)
+	return jsonTime.ReplaceAllFunc(raw, func(quoted []byte) []byte {
+		t, err := time.Parse(time.RFC3339Nano, string(quoted[1:len(quoted)-1]))
+		if err != nil {
+			return quoted
+		}
+		return []byte(`"` + movedToToday(t, today).Format(time.RFC3339Nano) + `"`)
+	})
+}
+
+// movedToToday moves t by whole months, then days, as SampleTime moves to
+// today's date: a monthly renewal stays on its period's day of the month.
+func movedToToday(t, today time.Time) time.Time {
+	from, today := SampleTime(), today.UTC()
+	months := (today.Year()-from.Year())*12 + int(today.Month()) - int(from.Month())
+	return t.AddDate(0, months, today.Day()-from.Day())
 }
 
 // errPreview answers every action that would change something.
@@ -81,7 +112,7 @@ type source struct {
 func newSource(state string) *source { return &source{state: state} }
 
 func (src *source) load() (*Sample, error) {
-	src.once.Do(func() { src.s, src.err = sample(src.state) })
+	src.once.Do(func() { src.s, src.err = sample(src.state, time.Now()) })
 	return src.s, src.err
 }
 

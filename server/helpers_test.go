@@ -66,7 +66,7 @@ const (
 // harness is one Portico server over a fresh SQLite file, on a frozen test
 // clock, loaded with the demo catalog through the API.
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *server.Server
 	hs    *httptest.Server
 	clock *clock.Test
@@ -81,7 +81,7 @@ type option func(*server.Server)
 // withoutTestClock starts the server as without PORTICO_TEST_CLOCK=1.
 func withoutTestClock(s *server.Server) { s.TestClock = nil }
 
-func newHarness(t *testing.T, opts ...option) *harness {
+func newHarness(t testing.TB, opts ...option) *harness {
 	t.Helper()
 	h := newBareHarness(t, opts...)
 	r := h.backend(http.MethodPut, "/api/v1/catalog", assets.DemoCatalog)
@@ -94,7 +94,7 @@ func TestMain(m *testing.M) { pgtest.MainIfUsed(m) }
 // newDatabase makes a fresh database, a SQLite file or a PostgreSQL
 // database when PORTICO_TEST_STORE=postgres, and returns how to open a
 // store on it: each call opens another, as another replica would.
-func newDatabase(t *testing.T) func() portico.Store {
+func newDatabase(t testing.TB) func() portico.Store {
 	t.Helper()
 	open := func(ctx context.Context, path string) (portico.Store, error) { return sqlite.Open(ctx, path) }
 	where := filepath.Join(t.TempDir(), "portico.db")
@@ -113,7 +113,7 @@ func newDatabase(t *testing.T) func() portico.Store {
 }
 
 // newBareHarness is a server with no catalog applied yet.
-func newBareHarness(t *testing.T, opts ...option) *harness {
+func newBareHarness(t testing.TB, opts ...option) *harness {
 	t.Helper()
 	return harnessOn(t, newDatabase(t), clock.NewFrozen(t0), opts...)
 }
@@ -126,7 +126,7 @@ func (h *harness) replica() *harness {
 }
 
 // harnessOn starts a server on a store that reopen opens.
-func harnessOn(t *testing.T, reopen func() portico.Store, clk *clock.Test, opts ...option) *harness {
+func harnessOn(t testing.TB, reopen func() portico.Store, clk *clock.Test, opts ...option) *harness {
 	t.Helper()
 	st := reopen()
 	srv := &server.Server{
@@ -151,7 +151,7 @@ func harnessOn(t *testing.T, reopen func() portico.Store, clk *clock.Test, opts 
 }
 
 // testLog sends the server's warnings and errors to the test log.
-type testLog struct{ t *testing.T }
+type testLog struct{ t testing.TB }
 
 func (l *testLog) Write(p []byte) (int, error) {
 	l.t.Log(strings.TrimSpace(string(p)))
@@ -273,7 +273,7 @@ func (h *harness) portal(token, method, path string, body any, headers ...string
 }
 
 // decodeAs decodes the answer's body into a T.
-func decodeAs[T any](t *testing.T, r *response) T {
+func decodeAs[T any](t testing.TB, r *response) T {
 	t.Helper()
 	var v T
 	if err := json.Unmarshal(r.Body, &v); err != nil {
@@ -282,7 +282,7 @@ func decodeAs[T any](t *testing.T, r *response) T {
 	return v
 }
 
-func expectStatus(t *testing.T, r *response, want int) {
+func expectStatus(t testing.TB, r *response, want int) {
 	t.Helper()
 	if r.Status != want {
 		t.Fatalf("%s: status %d, want %d", r, r.Status, want)
@@ -305,7 +305,7 @@ type problemDoc struct {
 // expectProblem checks that r is a problem document with the status and,
 // when fields are given, exactly those fields named in errors[] (in any
 // order, each with a message).
-func expectProblem(t *testing.T, r *response, status int, fields ...string) problemDoc {
+func expectProblem(t testing.TB, r *response, status int, fields ...string) problemDoc {
 	t.Helper()
 	if r.Status != status {
 		t.Fatalf("%s: status %d, want %d", r, r.Status, status)

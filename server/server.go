@@ -69,8 +69,13 @@ func (s *Server) wallTime() time.Time {
 	return s.WallClock.Now()
 }
 
-// Handler returns the server's routes.
-func (s *Server) Handler() http.Handler {
+// Handler returns the server's routes, their answers compressed when the
+// client accepts it.
+func (s *Server) Handler() http.Handler { return gzipWhenAccepted(s.handler()) }
+
+// handler returns the server's routes, for Handler and for the Web, which
+// compresses its answers and the API's together.
+func (s *Server) handler() http.Handler {
 	mux := http.NewServeMux()
 	be, po := s.backendAuth, s.portalAuth
 

@@ -28,20 +28,22 @@ import (
 // web tests check that every step applies).
 type shell struct {
 	appStyle []byte // go-app's /app.css, as a <style> element
+	boot     string // boot.js's URL, with its version
 }
 
 // prerendered is the class of the prerendered page's root.
 const prerendered = "portico-prerendered"
 
-// newShell reads go-app's stylesheet from the page handler.
-func newShell(pages http.Handler) shell {
+// newShell reads go-app's stylesheet from the page handler; pages load
+// boot.js from boot.
+func newShell(pages http.Handler, boot string) shell {
 	rec := httptest.NewRecorder()
 	pages.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/app.css", nil))
 	if rec.Code != http.StatusOK {
-		return shell{}
+		return shell{boot: boot}
 	}
 	css := bytes.ReplaceAll(rec.Body.Bytes(), []byte("</"), []byte(`<\/`))
-	return shell{appStyle: []byte("<style>\n" + string(css) + "</style>")}
+	return shell{appStyle: []byte("<style>\n" + string(css) + "</style>"), boot: boot}
 }
 
 // rework returns the page with go-app's stylesheet inlined, its client
@@ -55,7 +57,7 @@ func (s shell) rework(page []byte, script string) []byte {
 	noExec, exec := replaceTag(page, "<script", "</script>", `src="/wasm_exec.js"`, nil)
 	noScripts, app := replaceTag(noExec, "<script", "</script>", `src="/app.js"`, nil)
 	if exec && app {
-		boot := `<script defer src="/web/boot.js" data-scripts="/wasm_exec.js ` + script + `"></script>`
+		boot := `<script defer src="` + s.boot + `" data-scripts="/wasm_exec.js ` + script + `"></script>`
 		page = bytes.Replace(noScripts, []byte("</head>"), []byte(boot+"</head>"), 1)
 	}
 	return markRoot(page)

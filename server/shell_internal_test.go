@@ -44,8 +44,8 @@ func TestReworkReplacesBothScriptsOrNeither(t *testing.T) {
 		t.Errorf("rework(%s) = %s, want %s", half, got, want)
 	}
 	both := `<head><script src="/app.js" defer></script><script defer src="/wasm_exec.js"></script></head><body></body>`
-	got = string(shell{}.rework([]byte(both), "/app.js"))
-	if want := `<head><script defer src="/web/boot.js" data-scripts="/wasm_exec.js /app.js"></script></head><body></body>`; got != want {
+	got = string(shell{boot: "/web/boot.js?v=1"}.rework([]byte(both), "/app.js"))
+	if want := `<head><script defer src="/web/boot.js?v=1" data-scripts="/wasm_exec.js /app.js"></script></head><body></body>`; got != want {
 		t.Errorf("rework(%s) = %s, want %s", both, got, want)
 	}
 }

@@ -33,12 +33,16 @@ type Web struct {
 	Dir string
 	// EmbedOrigins may frame the /embed/ pages (besides Portico itself).
 	EmbedOrigins []string
+	// Demo are the demo customers the start page opens portals for
+	// (PORTICO_DEMO); none without the demo.
+	Demo []DemoCustomer
 
 	version string // the portal client's build, from its hash
 	app     wasmFile
 	console wasmFile
 	pages   *app.Handler
 	shell   shell
+	assets  map[string]asset // by file name
 }
 
 // wasmFile is a built client: the portal's (app.wasm) or the console's
@@ -75,6 +79,9 @@ func NewWeb(api *Server, dir string) (*Web, error) {
 		return nil, err
 	}
 	w.version = w.app.version
+	if w.assets, err = loadAssets(dir); err != nil {
+		return nil, err
+	}
 	webapp.NewSource = api.PortalSource
 	webapp.Routes()
 	console.Route()
@@ -86,13 +93,13 @@ func NewWeb(api *Server, dir string) (*Web, error) {
 		Version:                 w.version,
 		WasmContentLengthHeader: wasmLengthHeader,
 		LoadingLabel:            " ",
-		Scripts:                 []string{"/web/frame.js defer"},
+		Scripts:                 []string{versionURL(w.assets, "/web/frame.js", "frame.js") + " defer"},
 		Domain:                  publicHost(api.PublicURL),
 		Image:                   "/web/icon.png",
 		RawHeaders:              []string{loaderStyle, pageStyle(dir)},
 		ServiceWorkerTemplate:   serviceWorker,
 	}
-	w.shell = newShell(w.pages)
+	w.shell = newShell(w.pages, versionURL(w.assets, "/web/boot.js", "boot.js"))
 	return w, nil
 }
 
@@ -129,10 +136,13 @@ self.addEventListener("activate", (e) => e.waitUntil(caches.keys()
   .then((keys) => Promise.all(keys.map((k) => caches.delete(k))))));
 `
 
-// Handler routes pages, the client and static files, then the API.
+// Handler routes pages, the client and static files, then the API; text
+// answers are compressed when the browser accepts it.
 func (w *Web) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/", w.API.Handler())
+	api := w.API.handler()
+	mux.Handle("/", api)
+	mux.Handle("GET /{$}", w.landing())
 	portal := w.shell.pages(w.pages, "/app.js")
 	for _, p := range webapp.Paths() {
 		mux.Handle("GET "+p, w.pageHeaders(p, portal))
@@ -140,7 +150,6 @@ func (w *Web) Handler() http.Handler {
 	// The console's pages open only with a console session; its API
 	// checks the session itself. They load the console's client.
 	console := w.pageHeaders(consolePrefix, w.consoleGate(w.shell.pages(w.pages, consoleScript)))
-	api := w.API.Handler()
 	mux.Handle("GET "+consolePrefix, console)
 	mux.Handle(consolePrefix+"/", http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, consolePrefix+"/api/") || r.Method != http.MethodGet {
@@ -155,10 +164,16 @@ func (w *Web) Handler() http.Handler {
 	mux.HandleFunc("GET /web/app.wasm", w.serveWasm(w.app))
 	mux.HandleFunc("GET /web/console.wasm", w.serveWasm(w.console))
 	mux.HandleFunc("GET "+consoleScript, w.serveConsoleScript)
-	mux.Handle("GET /embed.js", w.file("embed.js"))
+	for name, a := range w.assets {
+		path := "/web/" + name
+		if name == "embed.js" {
+			path = "/embed.js" // host pages load it from Portico's root
+		}
+		mux.Handle("GET "+path, a)
+	}
 	mux.HandleFunc("GET /theme.schema.json", serveSchema)
 	mux.Handle("GET /web/", w.static())
-	return noSniff(mux)
+	return noSniff(gzipWhenAccepted(mux))
 }
 
 // noSniff forbids content sniffing on every answer, the static files' and
@@ -286,14 +301,6 @@ func (w *Web) static() http.Handler {
 		}
 		rw.Header().Set("Cache-Control", "no-cache")
 		files.ServeHTTP(rw, r)
-	})
-}
-
-// file serves one file of the web folder at another path, revalidated.
-func (w *Web) file(name string) http.Handler {
-	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		rw.Header().Set("Cache-Control", "no-cache")
-		http.ServeFile(rw, r, filepath.Join(w.Dir, name))
 	})
 }
 

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -18,7 +19,13 @@ import (
 
 // newWeb serves the pages over a harness, with the repository's web files
 // beside stand-ins for app.wasm and console.wasm.
-func newWeb(t *testing.T, h *harness, embedOrigins ...string) *httptest.Server {
+func newWeb(t testing.TB, h *harness, embedOrigins ...string) *httptest.Server {
+	t.Helper()
+	return newWebWith(t, h, func(w *server.Web) { w.EmbedOrigins = embedOrigins })
+}
+
+// newWebWith serves the pages as newWeb does, with the Web set up by set.
+func newWebWith(t testing.TB, h *harness, set func(*server.Web)) *httptest.Server {
 	t.Helper()
 	dir := t.TempDir()
 	for _, name := range []string{"embed.js", "frame.js", "boot.js", "page.css"} {
@@ -39,13 +46,13 @@ func newWeb(t *testing.T, h *harness, embedOrigins ...string) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.EmbedOrigins = embedOrigins
+	set(w)
 	hs := httptest.NewServer(w.Handler())
 	t.Cleanup(hs.Close)
 	return hs
 }
 
-func get(t *testing.T, url string) (*http.Response, []byte) {
+func get(t testing.TB, url string) (*http.Response, []byte) {
 	t.Helper()
 	res, err := http.Get(url)
 	if err != nil {
@@ -125,7 +132,7 @@ func TestEmbedPagesFrameAncestors(t *testing.T) {
 		if !strings.Contains(csp, "form-action 'none';") {
 			t.Errorf("GET %s: CSP %q lets forms submit", c.path, csp)
 		}
-		if !bytes.Contains(body, []byte(`src="/web/frame.js"`)) {
+		if !regexp.MustCompile(`src="/web/frame\.js\?v=[0-9a-f]{16}"`).Match(body) {
 			t.Errorf("GET %s: the page does not load /web/frame.js", c.path)
 		}
 		// The page's stylesheet is inlined: nothing to fetch before painting.
@@ -182,7 +189,7 @@ func TestPagesStartTheirClientAfterPainting(t *testing.T) {
 			}
 		}
 		for _, present := range []string{
-			`<script defer src="/web/boot.js" data-scripts="/wasm_exec.js /app.js"></script>`,
+			`" data-scripts="/wasm_exec.js /app.js"></script>`,
 			".goapp-app-info {",    // go-app's stylesheet, inlined
 			`id="app-wasm-loader"`, // the loader go-app's script looks for
 			`<main class="portico-prerendered portico-page`,
@@ -193,6 +200,9 @@ func TestPagesStartTheirClientAfterPainting(t *testing.T) {
 			if !strings.Contains(page, present) {
 				t.Errorf("GET %s: the page lacks %s", path, present)
 			}
+		}
+		if !regexp.MustCompile(`<script defer src="/web/boot\.js\?v=[0-9a-f]{16}" data-scripts=`).MatchString(page) {
+			t.Errorf("GET %s: the page does not load boot.js by its version", path)
 		}
 		if n := strings.Count(page, "<script"); n != 2 {
 			t.Errorf("GET %s: %d scripts, want boot.js and frame.js", path, n)

@@ -99,9 +99,13 @@ func Default() Theme {
 	}
 }
 
-// Merged returns t with every empty field taken from the default theme.
+// Merged returns t with every empty field taken from the default theme,
+// but for the dark palette's brand colours: a theme that sets the primary
+// colour and leaves the dark one empty keeps its brand in dark mode too
+// (see brandInDark).
 func (t Theme) Merged() Theme {
 	d := Default()
+	t.Dark = t.brandInDark()
 	mergeStrings(&t.Palette, d.Palette)
 	mergeStrings(&t.Typography, d.Typography)
 	mergeStrings(&t.Layout, d.Layout)
@@ -119,6 +123,29 @@ func (t Theme) Merged() Theme {
 	}
 	t.Dark = &dark
 	return t
+}
+
+// brandInDark is the dark palette as set, its primary colour and the text
+// on it taken from the light palette when the theme sets a primary colour
+// there and none in the dark palette. The pair goes together: the text
+// colour was chosen to read on that primary. Without it, dark mode would
+// show the default's indigo in place of the brand.
+func (t Theme) brandInDark() *Palette {
+	if t.Palette.Primary == "" || t.Dark != nil && t.Dark.Primary != "" {
+		return t.Dark
+	}
+	dark := Palette{}
+	if t.Dark != nil {
+		dark = *t.Dark
+	}
+	dark.Primary = t.Palette.Primary
+	if dark.OnPrimary == "" {
+		dark.OnPrimary = t.Palette.OnPrimary
+		if dark.OnPrimary == "" {
+			dark.OnPrimary = Default().Palette.OnPrimary
+		}
+	}
+	return &dark
 }
 
 // mergeStrings fills the empty string fields of *dst from def; the theme's

@@ -12,13 +12,41 @@ func TestCSSCarriesEveryVariableWithThePrefix(t *testing.T) {
 	th := Theme{Mode: "auto", Palette: Palette{Primary: "#ff0066"}, Radius: "4px", CustomCSS: ".x-plan { outline: 1px solid red; }"}
 	css := th.CSS("x")
 	for _, want := range []string{".x-root {", "--x-primary: #ff0066;", "--x-radius: 4px;",
-		"--x-surface: #ffffff;", "@media (prefers-color-scheme: dark)", "--x-primary: #818cf8;", ".x-plan { outline: 1px solid red; }"} {
+		"--x-surface: #ffffff;", "@media (prefers-color-scheme: dark)", "--x-surface: #121a2f;", ".x-plan { outline: 1px solid red; }"} {
 		if !strings.Contains(css, want) {
 			t.Errorf("CSS lacks %q:\n%s", want, css)
 		}
 	}
 	if strings.Contains(css, "--portico-") {
 		t.Error("the default prefix leaked into a custom-prefixed theme")
+	}
+}
+
+// A brand colour set for the light palette stays in dark mode, with the
+// text colour that reads on it, unless the dark palette sets its own.
+func TestDarkModeKeepsTheBrandColour(t *testing.T) {
+	for _, c := range []struct {
+		name               string
+		th                 Theme
+		primary, onPrimary string
+	}{
+		{"brand set", Theme{Palette: Palette{Primary: "#e11d48"}}, "#e11d48", "#ffffff"},
+		{"brand and its text set", Theme{Palette: Palette{Primary: "#fde047", OnPrimary: "#111827"}}, "#fde047", "#111827"},
+		{"dark text set", Theme{Palette: Palette{Primary: "#e11d48"}, Dark: &Palette{OnPrimary: "#000000", Surface: "#000000"}}, "#e11d48", "#000000"},
+		{"dark brand set", Theme{Palette: Palette{Primary: "#e11d48"}, Dark: &Palette{Primary: "#fda4af"}}, "#fda4af", "#0b1020"},
+		{"no brand", Theme{}, "#818cf8", "#0b1020"},
+	} {
+		th := c.th
+		th.Mode = "dark"
+		css := th.CSS("x")
+		for _, want := range []string{"--x-primary: " + c.primary + ";", "--x-on-primary: " + c.onPrimary + ";"} {
+			if !strings.Contains(css, want) {
+				t.Errorf("%s: the dark CSS lacks %s:\n%s", c.name, want, css)
+			}
+		}
+		if c.th.Dark != nil && c.th.Dark.Surface != "" && !strings.Contains(css, "--x-surface: "+c.th.Dark.Surface+";") {
+			t.Errorf("%s: the dark palette's own values were lost", c.name)
+		}
 	}
 }
 

@@ -12,9 +12,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	portico "github.com/portico-dev/portico"
 )
 
 func TestCatalogValidateNamesEachProblem(t *testing.T) {
@@ -102,6 +105,7 @@ func serveDemo(t *testing.T, env map[string]string) (urls map[string]string, key
 // banner is what a started server printed, and how to stop it.
 type banner struct {
 	base, key string // key: only when generated
+	designer  string // the designer's URL, when the pages are served
 	urls      map[string]string
 	text      string // every line, up to the example call
 	stop      func()
@@ -114,7 +118,8 @@ func startServe(t *testing.T) banner {
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"serve"}, pw, io.Discard); pw.Close() }()
+	var errOut bytes.Buffer // read once serve has exited
+	go func() { done <- run(ctx, []string{"serve"}, pw, &errOut); pw.Close() }()
 	read := make(chan banner, 1)
 	go func() {
 		lines := bufio.NewScanner(pr)
@@ -132,6 +137,9 @@ func startServe(t *testing.T) banner {
 			}
 			if k, ok := strings.CutPrefix(l, "Backend API key (generated, kept in "); ok {
 				b.key = k[strings.Index(k, "sk_"):]
+			}
+			if u, ok := strings.CutPrefix(l, "Theme designer: "); ok {
+				b.designer = u
 			}
 			if u, ok := strings.CutPrefix(l, "Portico is listening on "); ok {
 				b.base = strings.Fields(u)[0]
@@ -155,7 +163,7 @@ func startServe(t *testing.T) banner {
 	}
 	if len(b.urls) != 7 {
 		b.stop()
-		t.Fatalf("banner gave %d portal URLs", len(b.urls))
+		t.Fatalf("banner gave %d portal URLs; stderr:\n%s", len(b.urls), errOut.String())
 	}
 	return b
 }
@@ -267,5 +275,75 @@ func TestShutdownFinishesAcceptedRequests(t *testing.T) {
 	}
 	if _, err := http.Get("http://" + ln.Addr().String()); err == nil {
 		t.Error("the server still accepts connections after shutdown")
+	}
+}
+
+// A restart comes back with the catalog as it was saved: the demo fills an
+// empty store only, and is never applied over a catalog changed since
+// (which it would refuse to do, failing the start, or silently undo).
+func TestRestartKeepsTheSavedCatalog(t *testing.T) {
+	urls, key, stop := serveDemo(t, nil)
+	base, _ := splitPortalURL(urls["grace"])
+	var cat portico.Catalog
+	if status := call(t, "GET", base+"/api/v1/catalog", key, nil, &cat); status != 200 {
+		t.Fatalf("GET /api/v1/catalog: %d", status)
+	}
+	basic := slices.IndexFunc(cat.Plans, func(p portico.Plan) bool { return p.ID == "basic" })
+	team := cat.Plans[basic]
+	team.ID, team.Name, team.Order = "team", "Team", 10
+	cat.Plans[basic].Name = "Basic (renamed)"
+	cat.Plans = append(cat.Plans, team)
+	if status := call(t, "PUT", base+"/api/v1/catalog", key, cat, nil); status != 200 {
+		t.Fatalf("PUT /api/v1/catalog with a renamed and an added plan: %d", status)
+	}
+	if status := call(t, "POST", base+"/api/v1/plans/site-starter/archive", key, nil, nil); status != 200 {
+		t.Fatalf("archive site-starter: %d", status)
+	}
+	stop()
+
+	again := startServe(t) // fails the test unless it starts and prints the demo's portal URLs
+	defer again.stop()
+	var saved portico.Catalog
+	if status := call(t, "GET", again.base+"/api/v1/catalog", key, nil, &saved); status != 200 {
+		t.Fatalf("GET /api/v1/catalog after the restart: %d", status)
+	}
+	names := map[string]string{}
+	for _, p := range saved.Plans {
+		names[p.ID] = p.Name
+		if p.ID == "site-starter" && !p.Archived {
+			t.Error("the archived plan site-starter came back unarchived")
+		}
+	}
+	if names["basic"] != "Basic (renamed)" || names["team"] != "Team" {
+		t.Errorf("after the restart, basic is %q and team %q; want the saved names", names["basic"], names["team"])
+	}
+}
+
+// With the web client built, the banner gives the designer's URL and the
+// start page links the demo portals.
+func TestServeDemoPrintsTheDesignerAndServesTheStartPage(t *testing.T) {
+	web := t.TempDir()
+	for _, name := range []string{"app.wasm", "console.wasm"} {
+		if err := os.WriteFile(filepath.Join(web, name), []byte("\x00asm"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("PORTICO_DATA", t.TempDir())
+	t.Setenv("PORTICO_ADDR", "127.0.0.1:0")
+	t.Setenv("PORTICO_DEMO", "1")
+	t.Setenv("PORTICO_WEB", web)
+	b := startServe(t)
+	defer b.stop()
+	if b.designer != b.base+"/designer" {
+		t.Errorf("the banner gives the designer as %q, want %s/designer", b.designer, b.base)
+	}
+	res, err := http.Get(b.base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if n := strings.Count(string(page), `href="/portal?session=`); n != 7 {
+		t.Errorf("the start page links %d demo portals, want 7", n)
 	}
 }

@@ -161,6 +161,10 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 	if err := loadData(ctx, cfg, eng, store); err != nil {
 		return err
 	}
+	demos, err := demoCustomers(ctx, cfg, eng)
+	if err != nil {
+		return err
+	}
 	srv := &server.Server{Engine: eng, Store: store, Sessions: session.NewSigner(key), SecretKey: key,
 		PublicURL: cfg.PublicURL, TestClock: testClock, SessionTTL: time.Hour, Log: log, CORSOrigins: cfg.CORSOrigins,
 		ConsolePassword: cfg.ConsolePassword, Business: cfg.Business}
@@ -183,8 +187,8 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 		cfg.PublicURL = "http://" + ln.Addr().String()
 		srv.PublicURL = cfg.PublicURL
 	}
-	handler := webHandler(cfg, srv, log)
-	printBanner(stdout, cfg, srv, key, origin)
+	handler, pages := webHandler(cfg, srv, demos, log)
+	printBanner(stdout, cfg, srv, key, origin, pages, demos)
 	go schedule(ctx, srv, store, cfg.SchedulerEvery, log)
 	return listenAndServe(ctx, ln, handler, log)
 }
@@ -209,16 +213,21 @@ func billingProvider(store billing.Store, log *slog.Logger) (billing.Provider, e
 	return billing.NewGuard(p, log), nil
 }
 
-// webHandler serves the portal pages and the wasm client beside the API;
-// without a built client it serves the API alone and says why.
-func webHandler(cfg config, srv *server.Server, log *slog.Logger) http.Handler {
+// webHandler serves the pages and the wasm clients beside the API, and says
+// whether it does: without a built client it serves the API alone and logs
+// why.
+func webHandler(cfg config, srv *server.Server, demos []demo.Customer, log *slog.Logger) (http.Handler, bool) {
 	web, err := server.NewWeb(srv, cfg.WebDir)
 	if err != nil {
 		log.Warn("serving the API only", "PORTICO_WEB", cfg.WebDir, "reason", err)
-		return srv.Handler()
+		return srv.Handler(), false
 	}
 	web.EmbedOrigins = cfg.EmbedOrigins
-	return web.Handler()
+	for _, c := range demos {
+		web.Demo = append(web.Demo, server.DemoCustomer{ID: c.ID, Shows: demoShows(c),
+			Scope: portico.PortalScope{CustomerID: c.ID, ResourceID: c.Resource}})
+	}
+	return web.Handler(), true
 }
 
 // keyOrigin is where the backend API key came from, which decides what the
@@ -293,6 +302,8 @@ func openStore(ctx context.Context, cfg config) (store, error) {
 	return sqlite.Open(ctx, filepath.Join(cfg.DataDir, "portico.db"))
 }
 
+// loadData loads the demo into an empty store when asked, then applies
+// PORTICO_CATALOG.
 func loadData(ctx context.Context, cfg config, eng *engine.Engine, store portico.Store) error {
 	if cfg.Demo {
 		if err := loadDemo(ctx, eng, store); err != nil {
@@ -314,16 +325,17 @@ func loadData(ctx context.Context, cfg config, eng *engine.Engine, store portico
 	return nil
 }
 
-// loadDemo loads the demo catalog and the customers not there yet. Replicas
-// starting together on one database take turns, so none sees a customer
-// another is half-way through setting up.
+// loadDemo loads the demo catalog and customers into an empty store (see
+// demo.Load). Replicas starting together on one database take turns, so
+// only the first loads it and none sees it half-way.
 func loadDemo(ctx context.Context, eng *engine.Engine, store portico.Store) error {
+	load := func(ctx context.Context) error { _, err := demo.Load(ctx, eng); return err }
 	ex, ok := store.(portico.Exclusive)
 	if !ok {
-		return demo.Load(ctx, eng)
+		return load(ctx)
 	}
 	for {
-		ran, err := ex.TryExclusive(ctx, "demo", func(ctx context.Context) error { return demo.Load(ctx, eng) })
+		ran, err := ex.TryExclusive(ctx, "demo", load)
 		if ran || err != nil {
 			return err
 		}
@@ -335,7 +347,27 @@ func loadDemo(ctx context.Context, eng *engine.Engine, store portico.Store) erro
 	}
 }
 
-func printBanner(w io.Writer, cfg config, srv *server.Server, key string, origin keyOrigin) {
+// demoCustomers are the demo customers the store holds, with PORTICO_DEMO:
+// all of them once the demo was loaded, fewer or none in a store that held
+// other data before.
+func demoCustomers(ctx context.Context, cfg config, eng *engine.Engine) ([]demo.Customer, error) {
+	if !cfg.Demo {
+		return nil, nil
+	}
+	var out []demo.Customer
+	for _, c := range demo.Customers {
+		_, err := eng.Customer(ctx, c.ID)
+		switch {
+		case err == nil:
+			out = append(out, c)
+		case portico.KindOf(err) != portico.KindNotFound:
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func printBanner(w io.Writer, cfg config, srv *server.Server, key string, origin keyOrigin, pages bool, demos []demo.Customer) {
 	where, keyWhere := "data in "+cfg.DataDir, filepath.Join(cfg.DataDir, "secret_key")
 	if cfg.DatabaseURL != "" {
 		where, keyWhere = "data in PostgreSQL", "the database"
@@ -353,21 +385,45 @@ func printBanner(w io.Writer, cfg config, srv *server.Server, key string, origin
 	if srv.ConsolePassword != "" {
 		signIn += " or PORTICO_CONSOLE_PASSWORD"
 	}
-	fmt.Fprintf(w, "Console: %s/console (sign in with %s)\n", strings.TrimRight(cfg.PublicURL, "/"), signIn)
+	base := strings.TrimRight(cfg.PublicURL, "/")
+	if pages {
+		fmt.Fprintf(w, "Start page: %s/ (links to everything below)\n", base)
+	}
+	fmt.Fprintf(w, "Console: %s/console (sign in with %s)\n", base, signIn)
+	if pages {
+		fmt.Fprintf(w, "Theme designer: %s/designer\n", base)
+	}
 	if cfg.TestClock {
 		fmt.Fprintln(w, "Test clock: on (POST /api/v1/test-clock/advance)")
 	}
 	if !cfg.Demo {
 		return
 	}
+	printDemo(w, srv, demos)
+	fmt.Fprintf(w, "\nTry the API:\n  curl -H \"Authorization: Bearer %s\" %s/api/v1/customers/grace\n", shownKey(key, origin), cfg.PublicURL)
+}
+
+// demoShows is what a demo customer's portal shows, and its scope.
+func demoShows(c demo.Customer) string {
+	if c.Resource == "" {
+		return c.Shows
+	}
+	return fmt.Sprintf("%s; portal scoped to site %q", c.Shows, c.Resource)
+}
+
+// printDemo prints a portal URL for each demo customer.
+func printDemo(w io.Writer, srv *server.Server, demos []demo.Customer) {
+	if len(demos) == 0 {
+		fmt.Fprintln(w, "\nDemo: not loaded — the store already held a catalog, kept as it was saved (PORTICO_DEMO loads the demo into an empty store only).")
+		return
+	}
 	fmt.Fprintln(w, "\nDemo customers — portal sessions valid for 24 hours:")
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	for _, c := range demo.Customers {
+	for _, c := range demos {
 		s := srv.MintSession(portico.PortalScope{CustomerID: c.ID, ResourceID: c.Resource}, 24*time.Hour)
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", c.ID, c.Shows, s.URL)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", c.ID, demoShows(c), s.URL)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\nTry the API:\n  curl -H \"Authorization: Bearer %s\" %s/api/v1/customers/grace\n", shownKey(key, origin), cfg.PublicURL)
 }
 
 // shownKey is the key as the banner's example prints it: a supplied one

@@ -49,10 +49,10 @@ type customer struct {
 var customers = []customer{
 	{"grace", "Grace Hopper", "Pro with add-ons and a promotion"},
 	{"alan", "Alan Turing", "trialing Pro"},
-	{"linus", "Linus Torvalds", "Pro annual, downgrade scheduled"},
+	{"linus", "Linus Torvalds", "Pro annual with a downgrade to Basic scheduled"},
 	{"margaret", "Margaret Hamilton", "Enterprise at a custom price"},
 	{"barbara", "Barbara Liskov", "Basic, near its API-call limit"},
-	{"ken", "Ken Thompson", "two sites, one subscription each"},
+	{"ken", "Ken Thompson", "two sites (one subscription per site)"},
 	{"ada", "Ada Lovelace", "free plan"},
 }
 

@@ -2,8 +2,8 @@
 // embeds Portico with one script tag and the <portico-portal> element.
 //
 // Run it with `make example-html` from the repository root: that starts a
-// demo Portico on :8080 that lets this page's origin frame it, then this
-// host on :8090. The host's backend does what a real SaaS backend does: it
+// demo Portico of its own (on a free port) that lets this page's origin
+// frame it, then this host on :8090. The host's backend does what a real SaaS backend does: it
 // keeps Portico's secret key and opens a portal session for the customer
 // who is signed in (here, the one picked in the page).
 package main
@@ -13,6 +13,7 @@ import (
 	"embed"
 	"html/template"
 	"log"
+	"net"
 	"net/http"
 	"os"
 	"slices"
@@ -25,15 +26,16 @@ var files embed.FS
 
 var page = template.Must(template.ParseFS(files, "index.html"))
 
-// customers are the demo customers, each in another state.
+// customers are the demo customers, each in another state, as Portico's
+// demo describes them.
 var customers = []struct{ ID, Shows string }{
 	{"grace", "Pro with add-ons and a promotion"},
 	{"alan", "trialing Pro"},
-	{"linus", "a downgrade scheduled"},
-	{"margaret", "a custom price"},
-	{"barbara", "at a usage limit"},
-	{"ken", "on the free plan"},
-	{"ada", "no subscription yet"},
+	{"linus", "Pro annual with a downgrade to Basic scheduled"},
+	{"margaret", "Enterprise at a custom price"},
+	{"barbara", "Basic, near its API-call limit"},
+	{"ken", "two sites (one subscription per site)"},
+	{"ada", "free plan"},
 }
 
 func main() {
@@ -45,11 +47,16 @@ func main() {
 	if addr == "" {
 		addr = "127.0.0.1:8090"
 	}
+	// Listen first: a port in use stops the example at once.
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		log.Fatalf("serve the page on %s: %v (set EXAMPLE_ADDR to use another address)", addr, err)
+	}
 	if err := portico.Wait(context.Background()); err != nil {
 		log.Fatal(err)
 	}
 	log.Printf("open http://%s/ — a plain page embedding the portal from %s", addr, portico.URL)
-	log.Fatal(http.ListenAndServe(addr, handler(portico)))
+	log.Fatal(http.Serve(ln, handler(portico)))
 }
 
 func handler(portico host.Portico) http.Handler {
