@@ -1,12 +1,15 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -389,9 +392,32 @@ func TestCustomPriceOffersNoSelfServeChange(t *testing.T) {
 		}
 	}
 
-	// Choosing another plan leads to support, never to a confirm step.
+	// Choosing another plan leads to support — the server's support link,
+	// the demo's example address — never to a confirm step.
+	navigated := make(chan string, 8)
+	listen, stopListening := context.WithCancel(p.ctx)
+	defer stopListening()
+	requested := chromedp.Events(listen, cdppage.FrameRequestedNavigation)
+	go func() {
+		for ev, err := range requested {
+			if err != nil {
+				return
+			}
+			select {
+			case navigated <- ev.URL:
+			default:
+			}
+		}
+	}()
 	p.click(planButton("basic"))
-	p.waitText(".portico-notice.portico-notice-info", "Contact us to change it.")
+	select {
+	case u := <-navigated:
+		if u != "mailto:support@example.com" {
+			t.Errorf("Contact sales led to %q, want the support address", u)
+		}
+	case <-time.After(stepTimeout):
+		t.Error("Contact sales led nowhere: no navigation to the support address")
+	}
 	if n := p.count(dialog); n != 0 {
 		t.Error("choosing Basic opened the confirm dialog of a self-serve change")
 	}
@@ -486,11 +512,13 @@ func TestTamperedSessionShowsError(t *testing.T) {
 						`Array.from(document.querySelectorAll(".portico-skeleton"), (s) => (s.closest("section") || {}).className || "?")`), ", ")
 				})
 			msg := p.text(errSel)
-			if !strings.Contains(msg, "Your session has expired") {
-				t.Errorf("error = %q, want the session-expired message", msg)
+			// An altered link is not an expired session: reloading will
+			// not help, and the page says so.
+			if !strings.Contains(msg, "This link is not valid") {
+				t.Errorf("error = %q, want the invalid-link message", msg)
 			}
 			if n := p.count(".portico-error"); n != 1 {
-				t.Errorf("the expired session is told %d times, want once", n)
+				t.Errorf("the invalid session is told %d times, want once", n)
 			}
 			if n := p.count(".portico-plan-card"); n != 0 {
 				t.Errorf("the page shows %d plan cards for an invalid session", n)
