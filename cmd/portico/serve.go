@@ -75,10 +75,14 @@ func loadConfig() (config, error) {
 }
 
 // loadBusiness reads the business the portal names: PORTICO_BUSINESS_NAME,
-// PORTICO_BUSINESS_LOGO and PORTICO_SUPPORT. The demo's support link is an
-// example address, so its "Contact support" buttons lead somewhere.
+// PORTICO_BUSINESS_LOGO and PORTICO_SUPPORT. The demo names its business and
+// gives an example support address, so its "Contact support" buttons lead
+// somewhere.
 func loadBusiness(demo bool) (portico.Business, error) {
 	b := portico.Business{Name: strings.TrimSpace(os.Getenv("PORTICO_BUSINESS_NAME"))}
+	if b.Name == "" && demo {
+		b.Name = "Acme" // the demo catalog's business
+	}
 	if len(b.Name) > 100 {
 		return b, fmt.Errorf("PORTICO_BUSINESS_NAME: must be at most 100 characters")
 	}
