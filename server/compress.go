@@ -71,7 +71,7 @@ func (w *gzipWriter) WriteHeader(status int) {
 	noBody := status == http.StatusNoContent || status == http.StatusNotModified
 	whole := status != http.StatusPartialContent && h.Get("Content-Range") == ""
 	if noBody || !whole || h.Get("Content-Encoding") != "" || declaredShort(h) {
-		w.decide(false)
+		_ = w.decide(false) // holds nothing yet: only headers go out
 	}
 }
 
@@ -146,10 +146,12 @@ func (w *gzipWriter) finish() {
 	switch {
 	case w.status == 0:
 		// Nothing was written: net/http answers 200 with an empty body.
+	// A write that fails here means the client has gone: there is no one
+	// left to tell, and the handler has returned.
 	case w.state == undecided:
-		w.decide(false)
+		_ = w.decide(false)
 	case w.state == compressing:
-		w.gz.Close()
+		_ = w.gz.Close()
 		w.gz.Reset(nil)
 		w.writers.Put(w.gz)
 		w.gz = nil
@@ -162,13 +164,15 @@ func (w *gzipWriter) Flush() {
 	if w.status == 0 {
 		w.WriteHeader(http.StatusOK)
 	}
+	// Flush has no error to return (http.Flusher): a client that has gone
+	// shows in the handler's next Write.
 	if w.state == undecided {
-		w.decide(false)
+		_ = w.decide(false)
 	}
 	if w.state == compressing {
-		w.gz.Flush()
+		_ = w.gz.Flush()
 	}
-	http.NewResponseController(w.ResponseWriter).Flush()
+	_ = http.NewResponseController(w.ResponseWriter).Flush()
 }
 
 // Unwrap lets http.ResponseController reach the connection's writer.
