@@ -244,7 +244,7 @@ func checkProducts(errs *problems, c *portico.Catalog) {
 		}
 		if j.TrialPlanID != "" {
 			if plan := checkJourneyPlan(errs, c, p.ID, at+".journey.trialPlanId", j.TrialPlanID, portico.PricingPaid); plan != nil && plan.TrialDays == 0 {
-				errs.add(at+".journey.trialPlanId", "plan %q has no trialDays", plan.ID)
+				errs.add(at+".journey.trialPlanId", "plan %q has no trial days; give it trial days first", plan.ID)
 			}
 		}
 		for k, other := range j.AlsoCancelProductIDs {
