@@ -81,6 +81,12 @@ code { font: 12.5px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; ba
 .pc-radio input, .pc-check input { margin-top: 4px; }
 .pc-radio-text { display: flex; flex-direction: column; }
 .pc-radio-text strong { font-weight: 500; }
+.pc-option { display: flex; flex-direction: column; min-width: 0; }
+.pc-option-detail { margin: 2px 0 6px 26px; }
+.pc-option-detail .pc-picker { margin-top: 4px; }
+.pc-notes { margin: 8px 0; padding-left: 20px; } .pc-notes li { margin: 6px 0; }
+.pc-conflict { border-top: 1px solid #eceff4; padding-top: 10px; }
+.pc-conflict legend { font-weight: 600; }
 .pc-checks { display: flex; flex-wrap: wrap; gap: 6px 18px; margin-top: 6px; }
 .pc-legend { font-size: 18px; font-weight: 700; padding: 0; }
 .pc-journey fieldset { border: 0; padding: 0; margin: 0; }
