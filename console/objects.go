@@ -154,7 +154,7 @@ func (p *Page) entitlementsFields() app.UI {
 		hint = "No features yet: create them on the Features page."
 	}
 	errID := fieldID("entitlements") + "-error"
-	add := app.Button().Class("pc-button", "pc-small").Type("button").Text("+ Add an entitlement").
+	add := app.Button().Class("pc-button", "pc-small", "pc-add-row").Type("button").Text("+ Add an entitlement").
 		Aria("describedby", errID).OnClick(p.addRow)
 	if d.errs["entitlements"] != "" {
 		add = add.DataSet("invalid", "true")

@@ -324,7 +324,7 @@ func (p *Page) metadataForm() app.UI {
 // addRowButton adds a metadata row; it takes the focus when the list as a
 // whole is in error.
 func (p *Page) addRowButton() app.UI {
-	b := app.Button().Class("pc-button").Type("button").Text("+ Add a row").
+	b := app.Button().Class("pc-button", "pc-add-row").Type("button").Text("+ Add a row").
 		Aria("describedby", fieldID("metadata")+"-error").OnClick(p.addRow)
 	if p.dlg.errs["metadata"] != "" {
 		b = b.DataSet("invalid", "true")
