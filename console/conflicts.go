@@ -47,7 +47,7 @@ func (p *Page) conflictsForm() app.UI {
 		))
 	}
 	groups = append(groups, p.actions("Save with these choices", false))
-	return app.Form().Class("pc-form").OnSubmit(p.submitConflicts).Body(groups...)
+	return app.Form().Class("pc-form").NoValidate(true).OnSubmit(p.submitConflicts).Body(groups...)
 }
 
 // submitConflicts re-applies the edit on their version with the choices

@@ -17,11 +17,11 @@ func (p *Page) renderFeatures() app.UI {
 			reset = "every " + f.ResetPeriod
 		}
 		rows[i] = app.Tr().Body(
-			app.Th().Scope("row").Text(f.Name),
-			app.Td().Body(app.Code().Text(f.ID)),
-			app.Td().Text(f.Type),
-			app.Td().Text(orDash(f.Unit)),
-			app.Td().Text(reset),
+			app.Th().Scope("row").DataSet("label", "Name").Text(f.Name),
+			cell("ID").Body(app.Code().Text(f.ID)),
+			cell("Type").Text(f.Type),
+			cell("Unit").Text(orDash(f.Unit)),
+			cell("Usage resets").Text(reset),
 			app.Td().Class("pc-row-actions").Body(
 				app.Button().Class("pc-button", "pc-small").Type("button").Aria("label", "Edit feature "+f.Name).Text("Edit").
 					OnClick(func(ctx app.Context, e app.Event) { p.openFeature(ctx, f.ID) }, app.EventScope(f.ID))),
@@ -87,7 +87,7 @@ func (p *Page) featureForm() app.UI {
 	if d.id != "" {
 		label = "Save changes"
 	}
-	return app.Form().Class("pc-form").OnSubmit(p.submitFeature).Body(
+	return app.Form().Class("pc-form").NoValidate(true).OnSubmit(p.submitFeature).Body(
 		app.Div().Class("pc-row").Body(
 			p.field("name", "Name", "", p.input("name", "text").Required(true)),
 			p.idField("feature"),
@@ -136,6 +136,8 @@ func featureEdit(d *dialog) *portico.Catalog {
 	// changes, and a reset period only counts for a metered feature.
 	f := &next.Features[i]
 	f.Name, f.Unit = d.text("name"), d.text("unit")
+	d.require("id", f.ID, "Enter an ID, such as seats.")
+	d.require("name", f.Name, "Enter a name.")
 	if f.Type == portico.FeatureMetered {
 		f.ResetPeriod = d.v["resetPeriod"]
 	} else if d.id == "" {

@@ -342,6 +342,11 @@ func (p *Page) showErrors(d *dialog, err error, sent *portico.Catalog) {
 		d.general = append(d.general, errorText(err))
 		return
 	}
+	// A refusal other than the field rules' own (an archive the catalog
+	// depends on) says first what was refused.
+	if e.Status != 422 && e.Detail != "" {
+		d.general = append(d.general, finish(capitalize(e.Detail)))
+	}
 	prefix := d.target.path(sent)
 	for _, f := range e.Fields {
 		key := ""
@@ -572,7 +577,7 @@ func (p *Page) actions(primary string, danger bool) app.UI {
 		cls = "pc-danger"
 	}
 	return app.Div().Class("pc-actions").Body(
-		app.Button().Class("pc-button").Type("button").Text("Cancel").Disabled(d.busy).OnClick(p.closeDialog),
+		app.Button().Class("pc-button", "pc-cancel").Type("button").Text("Cancel").Disabled(d.busy).OnClick(p.closeDialog),
 		app.Button().Class("pc-button", cls).Type("submit").Disabled(d.busy).Text(label),
 	)
 }
@@ -580,7 +585,7 @@ func (p *Page) actions(primary string, danger bool) app.UI {
 // confirmForm asks before archiving, unarchiving or restoring.
 func (p *Page) confirmForm() app.UI {
 	d := p.dlg
-	return app.Form().Class("pc-form").OnSubmit(func(ctx app.Context, e app.Event) {
+	return app.Form().Class("pc-form").NoValidate(true).OnSubmit(func(ctx app.Context, e app.Event) {
 		e.PreventDefault()
 		if d := p.dlg; d != nil && d.change != nil {
 			p.send(ctx, d.change)

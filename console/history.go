@@ -127,11 +127,10 @@ func (p *Page) confirmRestore(ctx app.Context, n int64) {
 // for the operator to decide again.
 func restore(ctx context.Context, api API, n int64) putResult {
 	var r putResult
-	r.saved, r.err = api.Restore(ctx, n)
+	if r.saved, r.err = api.Restore(ctx, n); r.err != nil {
+		r.saved = nil // the client answers an empty catalog with its error
+	}
 	if statusOf(r.err) != statusStale {
-		if r.err != nil {
-			r.saved = nil
-		}
 		return r
 	}
 	r.saved, r.err = nil, plainError(fmt.Sprintf("Someone else saved the catalog since the history was read; "+

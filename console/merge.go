@@ -62,11 +62,10 @@ func putReapplied(ctx context.Context, api API, base, mine, current *portico.Cat
 	}
 	for try := 0; ; try++ {
 		r.sent = mine
-		r.saved, r.err = api.PutCatalog(ctx, mine)
+		if r.saved, r.err = api.PutCatalog(ctx, mine); r.err != nil {
+			r.saved = nil // the client answers an empty catalog with its error
+		}
 		if statusOf(r.err) != statusStale || try == maxReapply {
-			if r.err != nil {
-				r.saved = nil
-			}
 			return r
 		}
 		theirs, err := api.Catalog(ctx)
@@ -94,11 +93,10 @@ func putReapplied(ctx context.Context, api API, base, mine, current *portico.Cat
 func retryStale(ctx context.Context, api API, change func(context.Context) (*portico.Catalog, error)) putResult {
 	var r putResult
 	for try := 0; ; try++ {
-		r.saved, r.err = change(ctx)
+		if r.saved, r.err = change(ctx); r.err != nil {
+			r.saved = nil // the client answers an empty catalog with its error
+		}
 		if statusOf(r.err) != statusStale || try == maxReapply {
-			if r.err != nil {
-				r.saved = nil
-			}
 			return r
 		}
 		theirs, err := api.Catalog(ctx)

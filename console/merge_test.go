@@ -118,7 +118,8 @@ func TestRemovingWhatTheOtherSideChangedIsAConflict(t *testing.T) {
 }
 
 // staleAPI refuses the first stale saves as someone else's change had
-// overtaken them, then accepts; it records what was sent.
+// overtaken them, then accepts; it records what was sent. Like the real
+// client, it answers an empty catalog beside an error.
 type staleAPI struct {
 	API
 	theirs *portico.Catalog
@@ -129,7 +130,7 @@ type staleAPI struct {
 func (a *staleAPI) PutCatalog(_ context.Context, c *portico.Catalog) (*portico.Catalog, error) {
 	a.sent = append(a.sent, c)
 	if len(a.sent) <= a.stale {
-		return nil, &components.APIError{Status: statusStale, Title: "The catalog has changed"}
+		return &portico.Catalog{}, &components.APIError{Status: statusStale, Title: "The catalog has changed"}
 	}
 	return c, nil
 }

@@ -181,7 +181,7 @@ func (p *Page) planForm() app.UI {
 	if d.id != "" {
 		label = "Save changes"
 	}
-	return app.Form().Class("pc-form").OnSubmit(p.submitPlan).Body(
+	return app.Form().Class("pc-form").NoValidate(true).OnSubmit(p.submitPlan).Body(
 		app.Div().Class("pc-row").Body(
 			p.field("name", "Name", "", p.input("name", "text").Required(true)),
 			p.idField("plan"),
@@ -213,13 +213,13 @@ func (p *Page) addonForm() app.UI {
 	if p.dlg.id != "" {
 		label = "Save changes"
 	}
-	return app.Form().Class("pc-form").OnSubmit(p.submitAddon).Body(
+	return app.Form().Class("pc-form").NoValidate(true).OnSubmit(p.submitAddon).Body(
 		app.Div().Class("pc-row").Body(
 			p.field("name", "Name", "", p.input("name", "text").Required(true)),
 			p.idField("add-on"),
 		),
 		p.textarea("description", "Description (optional)", ""),
-		p.field("maxQuantity", "Maximum quantity", "How many one customer may buy; empty: no limit.", p.input("maxQuantity", "number").Min(1)),
+		p.field("maxQuantity", "Maximum quantity", "How many one customer may buy; empty: no limit.", p.input("maxQuantity", "number")),
 		p.pricesFields(),
 		p.entitlementsFields(),
 		p.actions(label, false),
@@ -371,6 +371,13 @@ func (p *Page) readAddonIDs(d *dialog, was []string) []string {
 	return out
 }
 
+// require refuses a required field left empty, beside it.
+func (d *dialog) require(key, value, msg string) {
+	if strings.TrimSpace(value) == "" {
+		d.errs[key] = msg
+	}
+}
+
 // namedLike is an object's identity and name, to compare names.
 type namedLike struct {
 	id, product, name string
@@ -429,6 +436,8 @@ func (p *Page) planEdit(d *dialog) (next *portico.Catalog, was *portico.Plan) {
 	}
 	pl := &next.Plans[i]
 	pl.Name, pl.Description, pl.Pricing = d.text("name"), d.text("description"), d.v["pricing"]
+	d.require("id", pl.ID, "Enter an ID, such as pro.")
+	d.require("name", pl.Name, "Enter a name.")
 	d.checkName("plan", planNames(next), namedLike{pl.ID, pl.ProductID, pl.Name, pl.Archived})
 	if d.fresh("order") {
 		n, err := atoi(d.v["order"])
@@ -475,6 +484,8 @@ func (p *Page) addonEdit(d *dialog) (next *portico.Catalog, was *portico.Addon) 
 	}
 	a := &next.Addons[i]
 	a.Name, a.Description = d.text("name"), d.text("description")
+	d.require("id", a.ID, "Enter an ID, such as extra-seats.")
+	d.require("name", a.Name, "Enter a name.")
 	d.checkName("add-on", addonNames(next), namedLike{a.ID, a.ProductID, a.Name, a.Archived})
 	if d.fresh("maxQuantity") {
 		a.MaxQuantity = readMaxQuantity(d)
@@ -733,7 +744,7 @@ func (p *Page) priceConfirmForm() app.UI {
 	if d.busy {
 		label = "Saving…"
 	}
-	return app.Form().Class("pc-form", "pc-confirm-step").OnSubmit(func(ctx app.Context, e app.Event) {
+	return app.Form().Class("pc-form", "pc-confirm-step").NoValidate(true).OnSubmit(func(ctx app.Context, e app.Event) {
 		e.PreventDefault()
 		if d := p.dlg; d != nil && d.commit != nil {
 			d.commit(ctx)

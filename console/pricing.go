@@ -95,14 +95,14 @@ func (p *Page) renderPlans(pr portico.Product) app.UI {
 			trial = fmt.Sprintf("%d days", pl.TrialDays)
 		}
 		rows[i] = app.Tr().Body(
-			app.Td().Text(strconv.Itoa(pl.Order)),
-			app.Th().Scope("row").Body(app.Text(pl.Name+" "), app.Code().Text(pl.ID)),
-			app.Td().Text(pl.Pricing),
-			app.Td().Text(priceText(pl.Prices, portico.Monthly)),
-			app.Td().Text(priceText(pl.Prices, portico.Annually)),
-			app.Td().Text(trial),
-			app.Td().Text(fmt.Sprint(len(pl.Entitlements))),
-			app.Td().Body(status(pl.Archived)),
+			cell("Order").Text(strconv.Itoa(pl.Order)),
+			app.Th().Scope("row").DataSet("label", "Plan").Body(app.Text(pl.Name+" "), app.Code().Text(pl.ID)),
+			cell("Pricing").Text(pl.Pricing),
+			cell("Monthly").Text(priceText(pl.Prices, portico.Monthly)),
+			cell("Annually").Text(priceText(pl.Prices, portico.Annually)),
+			cell("Trial").Text(trial),
+			cell("Entitlements").Text(fmt.Sprint(len(pl.Entitlements))),
+			cell("Status").Body(status(pl.Archived)),
 			p.rowActions(catalogItem{kind: "plan", collection: "plans", product: pr.ID, id: pl.ID, name: pl.Name, archived: pl.Archived},
 				func(ctx app.Context) { p.openPlan(ctx, pr.ID, pl.ID) }),
 		)
@@ -130,12 +130,12 @@ func (p *Page) renderAddons(pr portico.Product) app.UI {
 			maxQ = strconv.Itoa(a.MaxQuantity)
 		}
 		rows[i] = app.Tr().Body(
-			app.Th().Scope("row").Body(app.Text(a.Name+" "), app.Code().Text(a.ID)),
-			app.Td().Text(priceText(a.Prices, portico.Monthly)),
-			app.Td().Text(priceText(a.Prices, portico.Annually)),
-			app.Td().Text(maxQ),
-			app.Td().Text(fmt.Sprint(len(a.Entitlements))),
-			app.Td().Body(status(a.Archived)),
+			app.Th().Scope("row").DataSet("label", "Add-on").Body(app.Text(a.Name+" "), app.Code().Text(a.ID)),
+			cell("Monthly").Text(priceText(a.Prices, portico.Monthly)),
+			cell("Annually").Text(priceText(a.Prices, portico.Annually)),
+			cell("Max quantity").Text(maxQ),
+			cell("Entitlements").Text(fmt.Sprint(len(a.Entitlements))),
+			cell("Status").Body(status(a.Archived)),
 			p.rowActions(catalogItem{kind: "add-on", collection: "addons", product: pr.ID, id: a.ID, name: a.Name, archived: a.Archived},
 				func(ctx app.Context) { p.openAddon(ctx, pr.ID, a.ID) }),
 		)
@@ -174,6 +174,10 @@ func (p *Page) rowActions(it catalogItem, edit func(app.Context)) app.UI {
 		}),
 	)
 }
+
+// cell is a table cell labelled with its column: narrow screens show the
+// rows as cards, each cell after its label.
+func cell(label string) app.HTMLTd { return app.Td().DataSet("label", label) }
 
 // catalogPanel is a section listing one kind of catalog item: its title
 // and New button, then its table, or what to do while it is empty.

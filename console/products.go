@@ -23,11 +23,11 @@ func (p *Page) renderProducts() app.UI {
 	rows := make([]app.UI, 0, len(products))
 	for _, pr := range products {
 		rows = append(rows, app.Tr().Body(
-			app.Td().Body(app.A().Href(productPath(pr.ID)).Text(pr.Name)),
-			app.Td().Body(app.Code().Text(pr.ID)),
-			app.Td().Text(subscriptionTypeName(pr.SubscriptionType)),
-			app.Td().Text(fmt.Sprint(len(p.cat.PlansOf(pr.ID)))),
-			app.Td().Body(status(pr.Archived)),
+			cell("Name").Body(app.A().Href(productPath(pr.ID)).Text(pr.Name)),
+			cell("ID").Body(app.Code().Text(pr.ID)),
+			cell("Subscription type").Text(subscriptionTypeName(pr.SubscriptionType)),
+			cell("Plans").Text(fmt.Sprint(len(p.cat.PlansOf(pr.ID)))),
+			cell("Status").Body(status(pr.Archived)),
 		))
 	}
 	var list app.UI = app.Table().Class("pc-table").Body(
@@ -107,7 +107,7 @@ func (p *Page) productForm() app.UI {
 	if d.id != "" {
 		label = "Save changes"
 	}
-	return app.Form().Class("pc-form").OnSubmit(p.submitProduct).Body(
+	return app.Form().Class("pc-form").NoValidate(true).OnSubmit(p.submitProduct).Body(
 		p.field("name", "Name", "Customers see it in the paywall and the portal.", p.input("name", "text").Required(true)),
 		p.field("id", "ID", idHint, id),
 		p.textarea("description", "Description (optional)", "Customer-friendly: the paywall shows it."),
@@ -169,6 +169,8 @@ func productEdit(d *dialog) *portico.Catalog {
 	}
 	pr := &next.Products[i]
 	pr.Name, pr.Description, pr.SubscriptionType = d.text("name"), d.text("description"), d.v["subscriptionType"]
+	d.require("id", pr.ID, "Enter an ID, such as acme.")
+	d.require("name", pr.Name, "Enter a name.")
 	others := make([]namedLike, len(next.Products))
 	for k, x := range next.Products {
 		others[k] = namedLike{x.ID, "", x.Name, x.Archived}
@@ -313,7 +315,7 @@ func (p *Page) metadataForm() app.UI {
 	if len(p.productMeta(d.product)) == 0 {
 		label = "Add"
 	}
-	return app.Form().Class("pc-form").OnSubmit(p.submitMetadata).Body(
+	return app.Form().Class("pc-form").NoValidate(true).OnSubmit(p.submitMetadata).Body(
 		app.Div().Class("pc-rows").Body(rows...),
 		app.P().ID(fieldID("metadata")+"-error").Class("pc-error").Text(d.errs["metadata"]),
 		p.addRowButton(),
