@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -206,6 +207,44 @@ func TestSignInReturnsOnlyToConsolePages(t *testing.T) {
 		p := &Page{query: url.Values{"next": {next}}}
 		if got := p.next(); got != want {
 			t.Errorf("next %q leads to %q, want %q", next, got, want)
+		}
+	}
+}
+
+// Every field an error can be put beside has a control that says it is in
+// error and is described by the error, so a refused save can move the
+// focus there and a screen reader reads why.
+func TestEveryErrorBesideAFieldFlagsAControl(t *testing.T) {
+	keys := []string{"name", "description", "pricing", "order", "trialDays", "price.monthly", "stripe.annually",
+		"currency", "ent.0.feature", "ent.0.limit", "entitlements", "addons"}
+	html := renderAt(t, "/console/products/chat", func(p *Page) app.UI {
+		p.cat.Plans[2].Entitlements = []portico.Entitlement{{FeatureID: "seats", Limit: 3}}
+		p.cat.Addons[0].Archived = false
+		d := p.planDialog("chat", "chat-pro")
+		p.prepare(d)
+		for _, k := range keys {
+			d.errs[k] = "Wrong " + k + "."
+		}
+		p.dlg = d
+		return p.renderDialog()
+	})
+	tags := regexp.MustCompile(`<(input|select|textarea|button)[^>]*>`).FindAllString(html, -1)
+	// The test engine writes a "true" attribute bare.
+	flagged := regexp.MustCompile(`\s(aria|data)-invalid(="true")?[\s>]`)
+	for _, k := range keys {
+		if !strings.Contains(html, "Wrong "+k+".") {
+			t.Errorf("the error of %s is not shown", k)
+			continue
+		}
+		errID := fieldID(k) + "-error"
+		found := false
+		for _, tag := range tags {
+			if strings.Contains(tag, errID) && flagged.MatchString(tag) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no control flagged in error is described by #%s", errID)
 		}
 	}
 }

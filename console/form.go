@@ -255,9 +255,19 @@ func radios(name, current string, invalid bool, choices []choice, onChange func(
 }
 
 func (p *Page) checkbox(key, label string) app.UI {
+	return p.checkboxIn(key, label, "", false)
+}
+
+// checkboxIn is a checkbox of a group whose error (described by errID)
+// is about the group as a whole; flagged marks the box that takes the
+// focus when the group is in error.
+func (p *Page) checkboxIn(key, label, errID string, flagged bool) app.UI {
 	id := fieldID(key)
 	in := app.Input().ID(id).Type("checkbox").Name(key).Checked(p.dlg.v[key] == "true").OnChange(p.set(key), app.EventScope(key))
-	if p.dlg.errs[key] != "" {
+	if errID != "" {
+		in = in.Aria("describedby", errID)
+	}
+	if p.dlg.errs[key] != "" || flagged {
 		in = in.Aria("invalid", "true")
 	}
 	return app.Label().Class("pc-check").For(id).Body(in, app.Span().Text(label))

@@ -171,9 +171,10 @@ func (p *Page) entitlementsFields() app.UI {
 func (p *Page) planForm() app.UI {
 	d := p.dlg
 	var addons []app.UI
+	errID := fieldID("addons") + "-error"
 	for _, a := range p.cat.Addons {
 		if a.ProductID == d.product && (!a.Archived || d.v["addon."+a.ID] == "true") {
-			addons = append(addons, p.checkbox("addon."+a.ID, a.Name))
+			addons = append(addons, p.checkboxIn("addon."+a.ID, a.Name, errID, len(addons) == 0 && d.errs["addons"] != ""))
 		}
 	}
 	paid := d.v["pricing"] == portico.PricingPaid
@@ -202,7 +203,7 @@ func (p *Page) planForm() app.UI {
 			app.Legend().Text("Compatible add-ons"),
 			app.If(len(addons) == 0, func() app.UI { return app.P().Class("pc-hint").Text("This product has no add-ons yet.") }),
 			app.Div().Class("pc-checks").Body(addons...),
-			app.P().ID(fieldID("addons")+"-error").Class("pc-error").Text(d.errs["addons"]),
+			app.P().ID(errID).Class("pc-error").Text(d.errs["addons"]),
 		),
 		p.actions(label, false),
 	)
