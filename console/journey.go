@@ -194,7 +194,9 @@ func (p *Page) alsoCancel(pr portico.Product) app.UI {
 				delete(p.jour.errs, key)
 			}, app.EventScope(o.ID))
 		// An error about the list as a whole flags the first box.
-		if jd.errs[key] != "" || (len(others) == 0 && jd.errs["alsoCancelProductIds"] != "") {
+		if whole := len(others) == 0 && jd.errs["alsoCancelProductIds"] != ""; whole {
+			in = in.Aria("invalid", "true").Aria("describedby", id+"-error "+fieldID("alsoCancelProductIds")+"-error")
+		} else if jd.errs[key] != "" {
 			in = in.Aria("invalid", "true")
 		}
 		others = append(others, app.Div().Class("pc-option").Body(

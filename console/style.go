@@ -111,6 +111,7 @@ code { font: 12.5px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; ba
   .pc-dialog { top: 2vh; width: 96vw; max-height: 96vh; padding: 18px 16px; }
   .pc-kv { flex-direction: column; gap: 0; } .pc-kv dt { min-width: 0; }
   .pc-option-detail { margin-left: 0; }
+  .pc-prices .pc-row > .pc-field { flex-basis: 100%; }
   /* Tables become one card per row, each cell after its column's label. */
   .pc-table, .pc-table tbody, .pc-table tr, .pc-table td, .pc-table tbody th { display: block; width: 100%; }
   .pc-table thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
