@@ -396,3 +396,20 @@ type CatalogVersionList struct {
 	// Next is the before= of the next page; 0 on the last.
 	Next int64 `json:"next,omitempty"`
 }
+
+// PriceHolders counts the customers a change to one price of a plan or
+// add-on concerns: the live subscriptions on it now, and those a scheduled
+// change moves onto it. Each keeps the price it agreed to until its next
+// change, so the console says how many before a price is changed.
+type PriceHolders struct {
+	// PlanID or AddonID names the plan or add-on; BillingPeriod its price.
+	PlanID        string `json:"planId,omitempty"`
+	AddonID       string `json:"addonId,omitempty"`
+	BillingPeriod string `json:"billingPeriod"`
+	// Subscriptions counts the live subscriptions on the price now or
+	// scheduled onto it; Scheduled how many of them only through a
+	// scheduled change; Customers the customers they belong to.
+	Subscriptions int `json:"subscriptions"`
+	Scheduled     int `json:"scheduled"`
+	Customers     int `json:"customers"`
+}

@@ -51,6 +51,10 @@ type Tx interface {
 	// before t, at most limit of them.
 	DueSubscriptions(t time.Time, limit int) ([]*Subscription, error)
 	ProductHasSubscriptions(productID string) (bool, error)
+	// EachLiveSubscription calls fn with each active or trialing
+	// subscription of the product, stopping at fn's first error. fn must
+	// not use the transaction: the subscriptions are read as fn runs.
+	EachLiveSubscription(productID string, fn func(*Subscription) error) error
 
 	PromotionsOf(customerID string) ([]Promotion, error)
 	AddPromotion(p Promotion) error

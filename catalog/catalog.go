@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/validation"
@@ -25,7 +26,32 @@ func Decode(r io.Reader) (*portico.Catalog, error) {
 	if err := dec.Decode(&c); err != nil {
 		return nil, validation.DecodeError(err, body)
 	}
+	if err := checkWrittenMaxQuantity(body); err != nil {
+		return nil, err
+	}
 	return &c, nil
+}
+
+// checkWrittenMaxQuantity refuses an add-on's maxQuantity written as 0. Left
+// out, maxQuantity means no limit; the decoded document cannot tell a 0 from
+// an absent field, so the body is read once more for it: a 0 there is
+// almost always meant as "none may be bought", which Portico does not offer.
+func checkWrittenMaxQuantity(body []byte) error {
+	var doc struct {
+		Addons []struct {
+			MaxQuantity *int `json:"maxQuantity"`
+		} `json:"addons"`
+	}
+	if json.Unmarshal(body, &doc) != nil {
+		return nil // the strict decode has accepted it; nothing more to learn
+	}
+	var errs problems
+	for i, a := range doc.Addons {
+		if a.MaxQuantity != nil && *a.MaxQuantity == 0 {
+			errs.add(fmt.Sprintf("addons[%d].maxQuantity", i), "must be at least 1; leave it out for no limit")
+		}
+	}
+	return errs.err()
 }
 
 // Validate checks a catalog on its own: field rules, then references.
@@ -35,6 +61,7 @@ func Validate(c *portico.Catalog) error {
 	}
 	var errs problems
 	checkUnique(&errs, c)
+	checkNames(&errs, c)
 	checkPlans(&errs, c)
 	checkAddons(&errs, c)
 	checkProducts(&errs, c)
@@ -69,6 +96,56 @@ func checkUnique(errs *problems, c *portico.Catalog) {
 	dup("products", ids(c.Products, func(p portico.Product) string { return p.ID }))
 	dup("plans", ids(c.Plans, func(p portico.Plan) string { return p.ID }))
 	dup("addons", ids(c.Addons, func(a portico.Addon) string { return a.ID }))
+}
+
+// checkNames refuses two live products with one name, and two live plans or
+// two live add-ons of one product with one name: customers and operators
+// tell them apart by name. Case and surrounding spaces do not make a name
+// different. An archived object may share its name with a live one, so a
+// plan can be replaced by a new one of the same name; unarchiving it is
+// then refused until one is renamed.
+func checkNames(errs *problems, c *portico.Catalog) {
+	products := names{}
+	for i, p := range c.Products {
+		if !p.Archived {
+			products.check(errs, fmt.Sprintf("products[%d].name", i), "", p.ID, p.Name, "product")
+		}
+	}
+	plans, addons := names{}, names{}
+	for i, p := range c.Plans {
+		if !p.Archived {
+			plans.check(errs, fmt.Sprintf("plans[%d].name", i), p.ProductID, p.ID, p.Name, "plan")
+		}
+	}
+	for i, a := range c.Addons {
+		if !a.Archived {
+			addons.check(errs, fmt.Sprintf("addons[%d].name", i), a.ProductID, a.ID, a.Name, "add-on")
+		}
+	}
+}
+
+// names maps a product ID and a name, as compared, to the ID of the first
+// object that bears it.
+type names map[[2]string]string
+
+func (n names) check(errs *problems, field, productID, id, name, kind string) {
+	key := [2]string{productID, strings.ToLower(strings.TrimSpace(name))}
+	if key[1] == "" {
+		return // a missing name is the field rules' to report
+	}
+	first, taken := n[key]
+	if first == id {
+		return // a duplicate ID, reported as such
+	}
+	if !taken {
+		n[key] = id
+		return
+	}
+	if productID == "" {
+		errs.add(field, "product %q is already named %q; give each product its own name", first, name)
+		return
+	}
+	errs.add(field, "%s %q of product %q is already named %q; give each %s of a product its own name", kind, first, productID, name, kind)
 }
 
 func ids[T any](xs []T, id func(T) string) []string {
@@ -122,6 +199,11 @@ func checkAddons(errs *problems, c *portico.Catalog) {
 		}
 		checkPrices(errs, at, a.Prices)
 		checkEntitlements(errs, c, at, a.Entitlements)
+		// An add-on is bought for what it grants. Archived ones are left
+		// as they are: they take no new customers.
+		if len(a.Entitlements) == 0 && !a.Archived {
+			errs.add(at+".entitlements", "an add-on must grant at least one feature")
+		}
 	}
 }
 
@@ -162,7 +244,7 @@ func checkProducts(errs *problems, c *portico.Catalog) {
 		}
 		if j.TrialPlanID != "" {
 			if plan := checkJourneyPlan(errs, c, p.ID, at+".journey.trialPlanId", j.TrialPlanID, portico.PricingPaid); plan != nil && plan.TrialDays == 0 {
-				errs.add(at+".journey.trialPlanId", "plan %q has no trialDays", plan.ID)
+				errs.add(at+".journey.trialPlanId", "plan %q has no trial days; give it trial days first", plan.ID)
 			}
 		}
 		for k, other := range j.AlsoCancelProductIDs {

@@ -55,7 +55,7 @@ func checkTypeLock(prev, next *portico.Catalog, hasSubscriptions func(string) (b
 			return err
 		}
 		if has {
-			return portico.Conflict("product %q has subscriptions, so its subscriptionType stays %q", p.ID, p.SubscriptionType)
+			return portico.Conflict("product %q has subscriptions, so its subscription type stays %q", p.ID, p.SubscriptionType)
 		}
 	}
 	return nil

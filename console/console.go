@@ -33,6 +33,9 @@ type API interface {
 	Versions(ctx context.Context, before int64) (*portico.CatalogVersionList, error)
 	Version(ctx context.Context, n int64) (*portico.CatalogVersionDetail, error)
 	Restore(ctx context.Context, n int64) (*portico.Catalog, error)
+	// PriceHolders counts the subscriptions on, or scheduled onto, one
+	// price of a "plans" or "addons" object.
+	PriceHolders(ctx context.Context, collection, id, period string) (*portico.PriceHolders, error)
 }
 
 // NewAPI makes the console's API client; the wasm main sets it.
@@ -174,14 +177,26 @@ func statusOf(err error) int {
 	return 0
 }
 
+// plainError is an error the console words itself, shown as it is.
+type plainError string
+
+func (e plainError) Error() string { return string(e) }
+
+// errorText says what went wrong in a plain sentence.
 func errorText(err error) string {
-	if e, ok := err.(*components.APIError); ok {
-		if e.Detail != "" {
-			return e.Detail
-		}
-		return e.Title
+	if pe, ok := err.(plainError); ok {
+		return string(pe)
 	}
-	return err.Error()
+	e, ok := err.(*components.APIError)
+	switch {
+	case !ok:
+		return "The server could not be reached (" + err.Error() + ")."
+	case e.Status == statusStale:
+		return "Someone else saved the catalog in the meantime; the page now shows their version."
+	case e.Detail != "":
+		return finish(capitalize(e.Detail))
+	}
+	return finish(capitalize(e.Title))
 }
 
 // title is the browser tab's title for the path.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -111,42 +113,56 @@ func TestJourneyPagePicksOnlyPlansTheSettingAccepts(t *testing.T) {
 	}
 }
 
-func TestServerErrorsLandBesideTheirFields(t *testing.T) {
-	d := newDialog(dlgPlan, "Edit plan")
-	d.priceOrder = []string{portico.Annually}
-	key := objectKey(d, []int{2, 5})
+func TestServerErrorsLandBesideTheirFieldsAsSentences(t *testing.T) {
+	p := &Page{cat: testCatalog()}
+	d := p.planDialog("chat", "chat-pro")
+	p.prepare(d)
+	sent := p.cat // chat-pro is plans[2]: its prices are monthly, then annual
 	for rest, want := range map[string]string{
-		"prices[0].amount":          "price.annually",
+		"prices[1].amount":          "price.annually",
 		"prices[0].currency":        "currency",
+		"prices[1].stripePriceId":   "stripe.annually",
 		"prices":                    "price.monthly",
-		"entitlements[1].limit":     "ent.5.limit",
-		"entitlements[0].featureId": "ent.2.feature",
+		"entitlements":              "entitlements",
+		"entitlements[0].featureId": "", // Pro grants nothing
 		"addonIds[1]":               "addons",
 		"name":                      "name",
 		"trialDays":                 "trialDays",
+		"productId":                 "", // not on the form
 		"stripe[0].x":               "",
 	} {
-		if got := key(rest); got != want {
+		if got := d.keyOf(sent, rest); got != want {
 			t.Errorf("%s goes beside %q, want %q", rest, got, want)
 		}
 	}
 
-	p := &Page{}
 	err := &components.APIError{Status: 422, Title: "Invalid request", Fields: []portico.FieldError{
-		{Field: "plans[3].prices[0].amount", Message: "must be at least 0"},
-		{Field: "plans[3].prices[0].amount", Message: "must be at least 0"},
-		{Field: "products[0].journey.trialPlanId", Message: "plan \"x\" has no trialDays"},
+		{Field: "plans[2].prices[1].amount", Message: "must be at least 0"},
+		{Field: "plans[2].prices[1].amount", Message: "must be at least 0"},
+		{Field: "plans[20].name", Message: "is required"},
+		{Field: "products[0].journey.trialPlanId", Message: `plan "x" has no trial days; give it trial days first`},
+		{Field: "plans", Message: `plan "gold" cannot be removed; archive it instead`},
 	}}
-	p.showErrors(d, err, "plans[3]", key)
-	if d.errs["price.annually"] != "must be at least 0" {
-		t.Errorf("the amount's error = %q", d.errs["price.annually"])
+	p.showErrors(d, err, sent)
+	if got := d.errs["price.annually"]; got != "Annual price must be at least 0." {
+		t.Errorf("the amount's error = %q", got)
 	}
-	if len(d.general) != 1 || !strings.HasPrefix(d.general[0], "products[0].journey.trialPlanId: ") {
-		t.Errorf("errors about other objects = %q, want listed above the form with their path", d.general)
+	want := []string{
+		"Name of plan 21 is required.",
+		`Trial plan of product “Team Chat”: Plan "x" has no trial days; give it trial days first.`,
+		`Plans: Plan "gold" cannot be removed; archive it instead.`,
+	}
+	if !slices.Equal(d.general, want) {
+		t.Errorf("errors about other objects = %q, want %q", d.general, want)
+	}
+	for _, g := range d.general {
+		if strings.ContainsAny(g, "[]") {
+			t.Errorf("%q shows a field path", g)
+		}
 	}
 	d.general = nil
-	p.showErrors(d, errors.New("network down"), "plans[3]", key)
-	if len(d.general) != 1 {
+	p.showErrors(d, errors.New("network down"), sent)
+	if len(d.general) != 1 || d.general[0] != "The server could not be reached (network down)." {
 		t.Errorf("an error without fields = %q", d.general)
 	}
 }
@@ -191,6 +207,44 @@ func TestSignInReturnsOnlyToConsolePages(t *testing.T) {
 		p := &Page{query: url.Values{"next": {next}}}
 		if got := p.next(); got != want {
 			t.Errorf("next %q leads to %q, want %q", next, got, want)
+		}
+	}
+}
+
+// Every field an error can be put beside has a control that says it is in
+// error and is described by the error, so a refused save can move the
+// focus there and a screen reader reads why.
+func TestEveryErrorBesideAFieldFlagsAControl(t *testing.T) {
+	keys := []string{"name", "description", "pricing", "order", "trialDays", "price.monthly", "stripe.annually",
+		"currency", "ent.0.feature", "ent.0.limit", "entitlements", "addons"}
+	html := renderAt(t, "/console/products/chat", func(p *Page) app.UI {
+		p.cat.Plans[2].Entitlements = []portico.Entitlement{{FeatureID: "seats", Limit: 3}}
+		p.cat.Addons[0].Archived = false
+		d := p.planDialog("chat", "chat-pro")
+		p.prepare(d)
+		for _, k := range keys {
+			d.errs[k] = "Wrong " + k + "."
+		}
+		p.dlg = d
+		return p.renderDialog()
+	})
+	tags := regexp.MustCompile(`<(input|select|textarea|button)[^>]*>`).FindAllString(html, -1)
+	// The test engine writes a "true" attribute bare.
+	flagged := regexp.MustCompile(`\s(aria|data)-invalid(="true")?[\s>]`)
+	for _, k := range keys {
+		if !strings.Contains(html, "Wrong "+k+".") {
+			t.Errorf("the error of %s is not shown", k)
+			continue
+		}
+		errID := fieldID(k) + "-error"
+		found := false
+		for _, tag := range tags {
+			if strings.Contains(tag, errID) && flagged.MatchString(tag) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no control flagged in error is described by #%s", errID)
 		}
 	}
 }

@@ -1,9 +1,7 @@
 package console
 
 import (
-	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	portico "github.com/portico-dev/portico"
@@ -19,11 +17,11 @@ func (p *Page) renderFeatures() app.UI {
 			reset = "every " + f.ResetPeriod
 		}
 		rows[i] = app.Tr().Body(
-			app.Th().Scope("row").Text(f.Name),
-			app.Td().Body(app.Code().Text(f.ID)),
-			app.Td().Text(f.Type),
-			app.Td().Text(orDash(f.Unit)),
-			app.Td().Text(reset),
+			app.Th().Scope("row").DataSet("label", "Name").Text(f.Name),
+			cell("ID").Body(app.Code().Text(f.ID)),
+			cell("Type").Text(f.Type),
+			cell("Unit").Text(orDash(f.Unit)),
+			cell("Usage resets").Text(reset),
 			app.Td().Class("pc-row-actions").Body(
 				app.Button().Class("pc-button", "pc-small").Type("button").Aria("label", "Edit feature "+f.Name).Text("Edit").
 					OnClick(func(ctx app.Context, e app.Event) { p.openFeature(ctx, f.ID) }, app.EventScope(f.ID))),
@@ -55,11 +53,17 @@ func orDash(s string) string {
 
 // openFeature opens the feature editor: a new feature, or the feature id.
 func (p *Page) openFeature(ctx app.Context, id string) {
+	p.openDialog(ctx, p.featureDialog(id))
+}
+
+func (p *Page) featureDialog(id string) *dialog {
 	var f *portico.Feature
 	if x, ok := p.cat.Feature(id); ok {
 		f = &x
 	}
 	d := newDialog(dlgFeature, "New feature")
+	d.target = objectRef{"features", id}
+	d.keyOf = plainKey("id", "name", "type", "unit", "resetPeriod")
 	d.v["type"], d.v["resetPeriod"] = portico.FeatureNumeric, "month"
 	if f != nil {
 		d.title, d.id = "Edit feature “"+f.Name+"”", f.ID
@@ -68,13 +72,13 @@ func (p *Page) openFeature(ctx app.Context, id string) {
 			d.v["resetPeriod"] = f.ResetPeriod
 		}
 	}
-	p.openDialog(ctx, d)
+	return d
 }
 
 func (p *Page) featureForm() app.UI {
 	d := p.dlg
-	types := []choice{{portico.FeatureBoolean, "Boolean (on or off)", ""}, {portico.FeatureNumeric, "Numeric (an allowance)", ""},
-		{portico.FeatureMetered, "Metered (consumed, resets)", ""}}
+	types := []choice{{value: portico.FeatureBoolean, label: "Boolean (on or off)"}, {value: portico.FeatureNumeric, label: "Numeric (an allowance)"},
+		{value: portico.FeatureMetered, label: "Metered (consumed, resets)"}}
 	typeField := p.selectField("type", "Type", "", types)
 	if d.id != "" {
 		typeField = p.field("type", "Type", "A feature's type never changes; create a new feature instead.", p.input("type", "text").ReadOnly(true))
@@ -83,7 +87,7 @@ func (p *Page) featureForm() app.UI {
 	if d.id != "" {
 		label = "Save changes"
 	}
-	return app.Form().Class("pc-form").OnSubmit(p.submitFeature).Body(
+	return app.Form().Class("pc-form").NoValidate(true).OnSubmit(p.submitFeature).Body(
 		app.Div().Class("pc-row").Body(
 			p.field("name", "Name", "", p.input("name", "text").Required(true)),
 			p.idField("feature"),
@@ -92,7 +96,7 @@ func (p *Page) featureForm() app.UI {
 		p.field("unit", "Unit (optional)", "Singular, e.g. seat, call, GB.", p.input("unit", "text")),
 		app.If(d.v["type"] == portico.FeatureMetered, func() app.UI {
 			return p.selectField("resetPeriod", "Usage resets every", "", []choice{
-				{"day", "day", ""}, {"week", "week", ""}, {"month", "month", ""}, {"year", "year", ""}})
+				{value: "day", label: "day"}, {value: "week", label: "week"}, {value: "month", label: "month"}, {value: "year", label: "year"}})
 		}),
 		p.actions(label, false),
 	)
@@ -101,22 +105,55 @@ func (p *Page) featureForm() app.UI {
 func (p *Page) submitFeature(ctx app.Context, e app.Event) {
 	e.PreventDefault()
 	d := p.dlg
-	f := portico.Feature{ID: strings.TrimSpace(d.v["id"]), Name: strings.TrimSpace(d.v["name"]), Type: d.v["type"],
-		Unit: strings.TrimSpace(d.v["unit"])}
+	if d == nil || d.busy {
+		return
+	}
+	d.errs, d.general = map[string]string{}, nil
+	next := featureEdit(d)
+	if len(d.errs) > 0 {
+		p.refuse(ctx)
+		return
+	}
+	f, _ := next.Feature(d.target.id)
+	d.done = "Feature “" + f.Name + "” saved."
+	p.save(ctx, next)
+}
+
+// featureEdit is the catalog the dialog opened on with the feature as the
+// form has it.
+func featureEdit(d *dialog) *portico.Catalog {
+	next := cloneCatalog(d.base)
+	i := slices.IndexFunc(next.Features, func(x portico.Feature) bool { return x.ID == d.id })
+	if d.id == "" || i < 0 {
+		id := d.text("id")
+		if _, taken := next.Feature(id); taken && id != "" {
+			d.errs["id"] = "A feature already has this ID; choose another."
+		}
+		next.Features = append(next.Features, portico.Feature{ID: id, Type: d.v["type"]})
+		i = len(next.Features) - 1
+	}
+	// The feature as it was, with what the form shows changed: a type never
+	// changes, and a reset period only counts for a metered feature.
+	f := &next.Features[i]
+	f.Name, f.Unit = d.text("name"), d.text("unit")
+	d.require("id", f.ID, "Enter an ID, such as seats.")
+	d.require("name", f.Name, "Enter a name.")
 	if f.Type == portico.FeatureMetered {
 		f.ResetPeriod = d.v["resetPeriod"]
+	} else if d.id == "" {
+		f.ResetPeriod = ""
 	}
-	next := cloneCatalog(p.cat)
-	i := slices.IndexFunc(next.Features, func(x portico.Feature) bool { return x.ID == d.id })
-	if d.id == "" {
-		if _, taken := next.Feature(f.ID); taken {
-			d.errs["id"] = "a feature already has this ID; choose another"
-			return
+	d.target = objectRef{"features", f.ID}
+	return next
+}
+
+// plainKey maps an error on one of an object's plain fields, among those
+// named, to the field.
+func plainKey(names ...string) fieldKeyer {
+	return func(_ *portico.Catalog, rest string) string {
+		if slices.Contains(names, rest) {
+			return rest
 		}
-		next.Features = append(next.Features, f)
-		i = len(next.Features) - 1
-	} else {
-		next.Features[i] = f
+		return ""
 	}
-	p.save(ctx, next, fmt.Sprintf("features[%d]", i), simpleKey, "Feature “"+f.Name+"” saved.")
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -21,6 +23,10 @@ type dialog struct {
 	id      string // the object edited, "" when new
 	product string // the product the object belongs to
 	v       map[string]string
+	// loaded is the form as it opened: a field left as it was keeps the
+	// object's value exactly (spaces and all), and only fields changed are
+	// checked and written.
+	loaded  map[string]string
 	errs    map[string]string
 	general []string
 	busy    bool
@@ -28,28 +34,101 @@ type dialog struct {
 	// idEdited is set once the ID was typed: it then stops following the
 	// name.
 	idEdited bool
-	// priceOrder is the billing period of each price sent, to put a price
-	// error beside its field.
-	priceOrder []string
-	// confirm is the confirmation's action and message.
-	confirm func(ctx context.Context) (*portico.Catalog, error)
+	// base is the catalog the dialog opened on: its edit is what changed
+	// from it, re-applied on a newer catalog when someone else saved since.
+	base *portico.Catalog
+	// target is the object the dialog saves, to find it (and the errors
+	// about it) in the catalog sent, wherever it stands there.
+	target objectRef
+	// keyOf maps an error on the target, by its path below the object, to
+	// the field it goes beside ("" for none: it is listed above the form).
+	keyOf fieldKeyer
+	// step is the plan and add-on editors' confirmation of a price change
+	// ("" while editing); notes say whom the change concerns, commit saves.
+	step   string
+	notes  []string
+	commit func(ctx app.Context)
+	// change is a confirmation's action; message says what it does.
+	change  func(ctx context.Context) putResult
 	message string
-	done    string
+	// conflicts are the fields both this edit and someone else's saved
+	// change set differently, for the operator to choose from.
+	conflicts *conflictSet
+	done      string
+	// busyText is the primary button's label while busy ("Saving…").
+	busyText string
 	// then runs once the server has accepted the change.
 	then func(ctx app.Context)
 }
 
 const (
-	dlgProduct  = "product"
-	dlgPlan     = "plan"
-	dlgAddon    = "addon"
-	dlgFeature  = "feature"
-	dlgMetadata = "metadata"
-	dlgConfirm  = "confirm"
+	dlgProduct   = "product"
+	dlgPlan      = "plan"
+	dlgAddon     = "addon"
+	dlgFeature   = "feature"
+	dlgMetadata  = "metadata"
+	dlgConfirm   = "confirm"
+	dlgConflicts = "conflicts"
+
+	stepPrices = "prices"
 )
 
 func newDialog(kind, title string) *dialog {
 	return &dialog{kind: kind, title: title, v: map[string]string{}, errs: map[string]string{}}
+}
+
+// changed reports whether a field differs from what the dialog opened with.
+func (d *dialog) changed(key string) bool { return d.v[key] != d.loaded[key] }
+
+// text is a text field's value: as loaded when left alone, else trimmed.
+func (d *dialog) text(key string) string {
+	if !d.changed(key) {
+		return d.v[key]
+	}
+	return strings.TrimSpace(d.v[key])
+}
+
+// objectRef names a catalog object by its collection ("plans") and ID.
+type objectRef struct{ collection, id string }
+
+// path is the object's JSON path in cat ("plans[3]"), "" when absent.
+func (o objectRef) path(cat *portico.Catalog) string {
+	i := -1
+	switch o.collection {
+	case "features":
+		i = slices.IndexFunc(cat.Features, func(x portico.Feature) bool { return x.ID == o.id })
+	case "products":
+		i = slices.IndexFunc(cat.Products, func(x portico.Product) bool { return x.ID == o.id })
+	case "plans":
+		i = slices.IndexFunc(cat.Plans, func(x portico.Plan) bool { return x.ID == o.id })
+	case "addons":
+		i = slices.IndexFunc(cat.Addons, func(x portico.Addon) bool { return x.ID == o.id })
+	}
+	if i < 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s[%d]", o.collection, i)
+}
+
+// fieldKeyer maps an error's path below the dialog's object in the catalog
+// sent to the key of the field it goes beside, or "".
+type fieldKeyer func(sent *portico.Catalog, rest string) string
+
+// below is the rest of path under prefix ("plans[1]" holds "plans[1].name"
+// but not "plans[10].name").
+func below(path, prefix string) (string, bool) {
+	rest, ok := strings.CutPrefix(path, prefix)
+	switch {
+	case !ok || prefix == "":
+		return "", false
+	case rest == "":
+		return "", true
+	case rest[0] == '.':
+		return rest[1:], true
+	case rest[0] == '[':
+		return rest, true
+	}
+	return "", false
 }
 
 // fieldID is the element ID of a field key.
@@ -116,11 +195,19 @@ func (p *Page) textarea(key, label, hint string) app.UI {
 	id := fieldID(key)
 	ta := app.Textarea().ID(id).Class("pc-input").Name(key).Rows(3).Text(p.dlg.v[key]).
 		Aria("describedby", id+"-hint "+id+"-error").OnInput(p.set(key), app.EventScope(key))
+	if p.dlg.errs[key] != "" {
+		ta = ta.Aria("invalid", "true")
+	}
 	return p.fieldOf(key, label, hint, ta)
 }
 
-// choice is one option of a select or radio group.
-type choice struct{ value, label, note string }
+// choice is one option of a select or radio group, with an optional note
+// and, for a radio, what the option needs once chosen (a plan to pick),
+// shown beside it.
+type choice struct {
+	value, label, note string
+	detail             app.UI
+}
 
 func (p *Page) selectField(key, label, hint string, choices []choice) app.UI {
 	id := fieldID(key)
@@ -136,29 +223,54 @@ func (p *Page) selectField(key, label, hint string, choices []choice) app.UI {
 	return p.fieldOf(key, label, hint, sel)
 }
 
-// radios is a group of radio buttons, each with an optional note.
-func radios(name, current string, choices []choice, onChange func(v string) app.EventHandler) app.UI {
+// radios is a group of radio buttons, each with an optional note and
+// detail. When the group is in error (invalid), the chosen button, or the
+// first, says so, and the focus lands there on a refused save.
+func radios(name, current string, invalid bool, choices []choice, onChange func(v string) app.EventHandler) app.UI {
 	items := make([]app.UI, len(choices))
+	flagged := slices.IndexFunc(choices, func(c choice) bool { return c.value == current })
+	if flagged < 0 {
+		flagged = 0
+	}
 	for i, c := range choices {
 		id := fieldID(name + "." + c.value)
-		items[i] = app.Label().Class("pc-radio").For(id).Body(
-			app.Input().ID(id).Type("radio").Name(name).Value(c.value).Checked(c.value == current).
-				OnChange(onChange(c.value), app.EventScope(name, c.value)),
-			app.Span().Class("pc-radio-text").Body(
-				app.Strong().Text(c.label),
-				app.If(c.note != "", func() app.UI { return app.Span().Class("pc-hint").Text(c.note) }),
+		in := app.Input().ID(id).Type("radio").Name(name).Value(c.value).Checked(c.value == current).
+			Aria("describedby", fieldID(name)+"-error").
+			OnChange(onChange(c.value), app.EventScope(name, c.value))
+		if invalid && i == flagged {
+			in = in.Aria("invalid", "true")
+		}
+		items[i] = app.Div().Class("pc-option").Body(
+			app.Label().Class("pc-radio").For(id).Body(
+				in,
+				app.Span().Class("pc-radio-text").Body(
+					app.Strong().Text(c.label),
+					app.If(c.note != "", func() app.UI { return app.Span().Class("pc-hint").Text(c.note) }),
+				),
 			),
+			app.If(c.detail != nil, func() app.UI { return app.Div().Class("pc-option-detail").Body(c.detail) }),
 		)
 	}
 	return app.Div().Class("pc-radios").Body(items...)
 }
 
 func (p *Page) checkbox(key, label string) app.UI {
+	return p.checkboxIn(key, label, "", false)
+}
+
+// checkboxIn is a checkbox of a group whose error (described by errID)
+// is about the group as a whole; flagged marks the box that takes the
+// focus when the group is in error.
+func (p *Page) checkboxIn(key, label, errID string, flagged bool) app.UI {
 	id := fieldID(key)
-	return app.Label().Class("pc-check").For(id).Body(
-		app.Input().ID(id).Type("checkbox").Name(key).Checked(p.dlg.v[key] == "true").OnChange(p.set(key), app.EventScope(key)),
-		app.Span().Text(label),
-	)
+	in := app.Input().ID(id).Type("checkbox").Name(key).Checked(p.dlg.v[key] == "true").OnChange(p.set(key), app.EventScope(key))
+	if errID != "" {
+		in = in.Aria("describedby", errID)
+	}
+	if p.dlg.errs[key] != "" || flagged {
+		in = in.Aria("invalid", "true")
+	}
+	return app.Label().Class("pc-check").For(id).Body(in, app.Span().Text(label))
 }
 
 // cloneCatalog is a deep copy: edits never touch the catalog shown until
@@ -170,75 +282,118 @@ func cloneCatalog(c *portico.Catalog) *portico.Catalog {
 	return &out
 }
 
-// save sends the edited catalog. A refusal keeps the dialog open with each
-// error beside its field: errors under prefix (the edited object's JSON
-// path) are mapped to field keys by keyOf, the others listed above the
-// form. Nothing changes on the page until the server accepts.
-func (p *Page) save(ctx app.Context, next *portico.Catalog, prefix string, keyOf func(rest string) string, notice string) {
-	p.send(ctx, func(c context.Context) (*portico.Catalog, error) { return p.api.PutCatalog(c, next) }, prefix, keyOf, notice)
+// save sends next, the dialog's edit of the catalog it opened on. A
+// refusal keeps the dialog open with each error beside its field (or
+// listed above the form when it has none); nothing changes on the page
+// until the server accepts.
+func (p *Page) save(ctx app.Context, next *portico.Catalog) {
+	d := p.dlg
+	api, base, current := p.api, d.base, p.cat
+	p.send(ctx, func(c context.Context) putResult { return putReapplied(c, api, base, next, current) })
 }
 
-func (p *Page) send(ctx app.Context, call func(context.Context) (*portico.Catalog, error), prefix string, keyOf func(string) string, notice string) {
+// send runs the dialog's change and shows how it went.
+func (p *Page) send(ctx app.Context, change func(context.Context) putResult) {
 	d := p.dlg
 	if d == nil || d.busy {
 		return
 	}
 	d.busy, d.general = true, nil
+	ctx = p.own(ctx)
 	ctx.Async(func() {
-		c, cancel := context.WithTimeout(context.Background(), callTimeout)
+		c, cancel := ctxTimeout()
 		defer cancel()
-		cat, err := call(c)
-		ctx.Dispatch(func(ctx app.Context) {
-			d.busy = false
-			if err == nil {
-				p.saved(cat, notice)
-				components.Refresh(ctx)
-				if d.then != nil {
-					d.then(ctx)
-				}
-				return
-			}
-			if statusOf(err) == 401 {
-				p.failed(ctx, err, &p.loadErr)
-				return
-			}
-			d.errs = map[string]string{}
-			p.showErrors(d, err, prefix, keyOf)
-			ctx.Defer(func(app.Context) { focusFirstError() })
-		})
+		r := change(c)
+		ctx.Dispatch(func(ctx app.Context) { p.settle(ctx, d, r) })
 	})
 }
 
-// showErrors puts the API's field errors beside their fields.
-func (p *Page) showErrors(d *dialog, err error, prefix string, keyOf func(string) string) {
+// settle shows the outcome of a dialog's change: the catalog saved and the
+// notice, the fields to choose between, or the errors.
+func (p *Page) settle(ctx app.Context, d *dialog, r putResult) {
+	d.busy = false
+	if r.read != nil {
+		// The client sends the version it read last: the page must show
+		// that catalog, or its next edit would undo what it missed.
+		p.cat, p.hist.loaded = r.read, false
+		components.Refresh(ctx)
+		if p.path == PathHistory {
+			p.loadHistory(ctx)
+		}
+	}
+	switch {
+	case r.saved != nil:
+		p.saved(r.saved, d.done)
+		components.Refresh(ctx)
+		if d.then != nil {
+			d.then(ctx)
+		}
+	case r.conflicts != nil:
+		p.openConflicts(ctx, d, r.conflicts)
+	case statusOf(r.err) == 401:
+		p.failed(ctx, r.err, &p.loadErr)
+	default:
+		// A refused save shows the form again, its errors beside its fields.
+		d.errs, d.step = map[string]string{}, ""
+		p.showErrors(d, r.err, r.sent)
+		p.refuse(ctx)
+	}
+}
+
+// showErrors puts the API's field errors beside their fields, as plain
+// sentences; those about other objects, or about fields the form does not
+// show, are listed above the form, labelled as the console labels them.
+func (p *Page) showErrors(d *dialog, err error, sent *portico.Catalog) {
+	if sent == nil {
+		sent = p.cat
+	}
 	e, ok := err.(*components.APIError)
 	if !ok || len(e.Fields) == 0 {
 		d.general = append(d.general, errorText(err))
 		return
 	}
+	// A refusal other than the field rules' own (an archive the catalog
+	// depends on) says first what was refused.
+	if e.Status != 422 && e.Detail != "" {
+		d.general = append(d.general, finish(capitalize(e.Detail)))
+	}
+	prefix := d.target.path(sent)
 	for _, f := range e.Fields {
-		rest, under := strings.CutPrefix(f.Field, prefix)
 		key := ""
-		if under && prefix != "" && keyOf != nil {
-			key = keyOf(strings.TrimPrefix(rest, "."))
+		if rest, under := below(f.Field, prefix); under && d.keyOf != nil {
+			key = d.keyOf(sent, rest)
 		}
 		if key == "" {
-			d.general = append(d.general, f.Field+": "+f.Message)
+			d.general = append(d.general, sentence(describe(sent, f.Field), f.Message))
 			continue
 		}
-		if d.errs[key] == "" {
-			d.errs[key] = f.Message
-		} else if !strings.Contains(d.errs[key], f.Message) {
-			d.errs[key] += "; " + f.Message
-		}
+		label, _ := describeParts(sent, f.Field)
+		addError(d.errs, key, sentence(label, f.Message))
 	}
 }
 
-// focusFirstError moves the focus to the first field in error, or to the
-// dialog's error list, so a keyboard user lands on what to fix.
-func focusFirstError() {
+// addError sets a field's error, or adds a second one to it.
+func addError(errs map[string]string, key, msg string) {
+	switch {
+	case errs[key] == "":
+		errs[key] = msg
+	case !strings.Contains(errs[key], msg):
+		errs[key] += " " + msg
+	}
+}
+
+// refuse ends a refused save: the focus goes to the first field in error.
+func (p *Page) refuse(ctx app.Context) {
+	ctx.Defer(func(app.Context) { focusFirstError(".pc-dialog") })
+}
+
+// focusFirstError moves the focus to the first field in error within
+// scope, or to its error list, so a keyboard user lands on what to fix.
+// Controls in error carry aria-invalid; a button that opens what is missing
+// (an entitlement row) carries data-invalid.
+func focusFirstError(scope string) {
 	doc := app.Window().Get("document")
-	for _, sel := range []string{".pc-dialog [aria-invalid=true]", ".pc-dialog .pc-general"} {
+	for _, sel := range []string{scope + " [aria-invalid=true], " + scope + " [data-invalid]", scope + " .pc-general"} {
 		if el := doc.Call("querySelector", sel); el.Truthy() {
 			el.Call("focus")
 			return
@@ -316,13 +471,13 @@ func parseAmount(s string) (int64, error) {
 		whole = "0"
 	}
 	if len(frac) > 2 {
-		return 0, fmt.Errorf("use at most two decimals")
+		return 0, fmt.Errorf("Use at most two decimals, such as 29.99.")
 	}
 	frac += strings.Repeat("0", 2-len(frac))
 	w, err1 := strconv.ParseInt(whole, 10, 64)
 	f, err2 := strconv.ParseInt(frac, 10, 64)
 	if err1 != nil || err2 != nil || w < 0 || w > 1e12 {
-		return 0, fmt.Errorf("enter an amount such as 29.00")
+		return 0, fmt.Errorf("Enter an amount such as 29.00.")
 	}
 	return w*100 + f, nil
 }
@@ -352,16 +507,20 @@ func (p *Page) renderDialog() app.UI {
 		return app.Div().Class("pc-dialog-slot")
 	}
 	var body app.UI
-	switch d.kind {
-	case dlgProduct:
+	switch {
+	case d.step == stepPrices:
+		body = p.priceConfirmForm()
+	case d.kind == dlgConflicts:
+		body = p.conflictsForm()
+	case d.kind == dlgProduct:
 		body = p.productForm()
-	case dlgPlan:
+	case d.kind == dlgPlan:
 		body = p.planForm()
-	case dlgAddon:
+	case d.kind == dlgAddon:
 		body = p.addonForm()
-	case dlgFeature:
+	case d.kind == dlgFeature:
 		body = p.featureForm()
-	case dlgMetadata:
+	case d.kind == dlgMetadata:
 		body = p.metadataForm()
 	default:
 		body = p.confirmForm()
@@ -388,8 +547,11 @@ func (p *Page) renderDialog() app.UI {
 	)
 }
 
-// openDialog shows a dialog and puts the focus in it.
+// openDialog shows a dialog and puts the focus in it. What the form holds
+// now is what "unchanged" means on saving, and the catalog shown is the
+// one its edit is made on.
 func (p *Page) openDialog(ctx app.Context, d *dialog) {
+	p.prepare(d)
 	p.dlg, p.notice = d, ""
 	ctx.Defer(func(app.Context) {
 		el := app.Window().Get("document").Call("querySelector", ".pc-dialog input:not([readonly]), .pc-dialog select, .pc-dialog textarea, .pc-dialog button")
@@ -397,6 +559,11 @@ func (p *Page) openDialog(ctx app.Context, d *dialog) {
 			el.Call("focus")
 		}
 	})
+}
+
+// prepare records what the dialog opens with, and on which catalog.
+func (p *Page) prepare(d *dialog) {
+	d.loaded, d.base = maps.Clone(d.v), p.cat
 }
 
 func (p *Page) closeDialog(ctx app.Context, e app.Event) {
@@ -411,24 +578,27 @@ func (p *Page) actions(primary string, danger bool) app.UI {
 	label := primary
 	if d.busy {
 		label = "Saving…"
+		if d.busyText != "" {
+			label = d.busyText
+		}
 	}
 	cls := "pc-primary"
 	if danger {
 		cls = "pc-danger"
 	}
 	return app.Div().Class("pc-actions").Body(
-		app.Button().Class("pc-button").Type("button").Text("Cancel").Disabled(d.busy).OnClick(p.closeDialog),
+		app.Button().Class("pc-button", "pc-cancel").Type("button").Text("Cancel").Disabled(d.busy).OnClick(p.closeDialog),
 		app.Button().Class("pc-button", cls).Type("submit").Disabled(d.busy).Text(label),
 	)
 }
 
-// confirmForm asks before archiving or restoring.
+// confirmForm asks before archiving, unarchiving or restoring.
 func (p *Page) confirmForm() app.UI {
 	d := p.dlg
-	return app.Form().Class("pc-form").OnSubmit(func(ctx app.Context, e app.Event) {
+	return app.Form().Class("pc-form").NoValidate(true).OnSubmit(func(ctx app.Context, e app.Event) {
 		e.PreventDefault()
-		if d := p.dlg; d != nil && d.confirm != nil {
-			p.send(ctx, d.confirm, "", nil, d.done)
+		if d := p.dlg; d != nil && d.change != nil {
+			p.send(ctx, d.change)
 		}
 	}).Body(
 		app.P().Text(d.message),
@@ -440,12 +610,60 @@ func (p *Page) confirmForm() app.UI {
 func (p *Page) confirmArchive(ctx app.Context, collection, kind, id, name string) {
 	d := newDialog(dlgConfirm, "Archive "+kind+" "+strconvQuote(name)+"?")
 	d.message = "An archived " + kind + " takes no new subscriptions; customers already on it keep it. " +
-		"Archiving is recorded in the catalog history."
+		"You can unarchive it later. Archiving is recorded in the catalog history."
 	d.v["action"], d.v["danger"] = "Archive", "true"
-	d.done = strings.ToUpper(kind[:1]) + kind[1:] + " " + strconvQuote(name) + " archived."
+	d.done = capitalize(kind) + " " + strconvQuote(name) + " archived."
+	d.target = objectRef{collection, id}
 	api := p.api
-	d.confirm = func(c context.Context) (*portico.Catalog, error) { return api.Archive(c, collection, id) }
+	// Archiving one object does not depend on the rest of the catalog: when
+	// someone else saved meanwhile, it is simply made on their version.
+	d.change = func(c context.Context) putResult {
+		return retryStale(c, api, func(c context.Context) (*portico.Catalog, error) { return api.Archive(c, collection, id) })
+	}
 	p.openDialog(ctx, d)
+}
+
+// confirmUnarchive asks before putting an archived product, plan or add-on
+// back on sale. The catalog's rules apply as to any change: a name another
+// live object has taken since is refused.
+func (p *Page) confirmUnarchive(ctx app.Context, collection, kind, id, name string) {
+	d := newDialog(dlgConfirm, "Unarchive "+kind+" "+strconvQuote(name)+"?")
+	d.message = "It takes new subscriptions again and shows wherever a live " + kind + " does. " +
+		"Unarchiving is recorded in the catalog history."
+	d.v["action"] = "Unarchive"
+	d.done = capitalize(kind) + " " + strconvQuote(name) + " unarchived."
+	d.target = objectRef{collection, id}
+	d.keyOf = func(*portico.Catalog, string) string { return "" }
+	p.openDialog(ctx, d)
+	next := cloneCatalog(d.base)
+	if !setArchived(next, collection, id, false) {
+		return
+	}
+	api, base := p.api, d.base
+	d.change = func(c context.Context) putResult { return putReapplied(c, api, base, next, base) }
+}
+
+// setArchived archives or unarchives an object of cat; false when there
+// is none.
+func setArchived(cat *portico.Catalog, collection, id string, archived bool) bool {
+	switch collection {
+	case "products":
+		if i := slices.IndexFunc(cat.Products, func(x portico.Product) bool { return x.ID == id }); i >= 0 {
+			cat.Products[i].Archived = archived
+			return true
+		}
+	case "plans":
+		if i := slices.IndexFunc(cat.Plans, func(x portico.Plan) bool { return x.ID == id }); i >= 0 {
+			cat.Plans[i].Archived = archived
+			return true
+		}
+	case "addons":
+		if i := slices.IndexFunc(cat.Addons, func(x portico.Addon) bool { return x.ID == id }); i >= 0 {
+			cat.Addons[i].Archived = archived
+			return true
+		}
+	}
+	return false
 }
 
 func strconvQuote(s string) string { return "“" + s + "”" }

@@ -116,7 +116,27 @@ func (p *Page) confirmRestore(ctx app.Context, n int64) {
 	d.v["action"] = "Restore"
 	d.done = fmt.Sprintf("Version %d restored as a new version.", n)
 	api := p.api
-	d.confirm = func(c context.Context) (*portico.Catalog, error) { return api.Restore(c, n) }
+	d.change = func(c context.Context) putResult { return restore(c, api, n) }
 	d.then = func(ctx app.Context) { p.loadHistory(ctx) }
 	p.openDialog(ctx, d)
+}
+
+// restore restores version n. Unlike an edit, a restore is not re-applied
+// when someone else saved meanwhile: it replaces the whole catalog, so it
+// would undo their change unseen. The page shows their version instead,
+// for the operator to decide again.
+func restore(ctx context.Context, api API, n int64) putResult {
+	var r putResult
+	if r.saved, r.err = api.Restore(ctx, n); r.err != nil {
+		r.saved = nil // the client answers an empty catalog with its error
+	}
+	if statusOf(r.err) != statusStale {
+		return r
+	}
+	r.saved, r.err = nil, plainError(fmt.Sprintf("Someone else saved the catalog since the history was read; "+
+		"the history now shows their version. Restore version %d again if you still want it.", n))
+	if theirs, err := api.Catalog(ctx); err == nil {
+		r.read = theirs
+	}
+	return r
 }

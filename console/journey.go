@@ -3,14 +3,19 @@ package console
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/components"
 )
 
 // journeyDraft is the journey as edited, for one product, until saved.
 type journeyDraft struct {
 	product string
+	// base is the catalog the draft started on: the edit is what changed
+	// from its journey, re-applied on a newer catalog when needed.
+	base    *portico.Catalog
 	j       portico.Journey
 	errs    map[string]string
 	general []string
@@ -26,56 +31,55 @@ func (p *Page) startJourney() {
 	}
 	j := pr.Journey
 	j.AlsoCancelProductIDs = slices.Clone(j.AlsoCancelProductIDs)
-	p.jour = &journeyDraft{product: id, j: j, errs: map[string]string{}}
+	p.jour = &journeyDraft{product: id, base: p.cat, j: j, errs: map[string]string{}}
+}
+
+// usesFreePlan reports whether a journey moves customers onto its free
+// plan: to start, or after a cancellation.
+func usesFreePlan(j portico.Journey) bool {
+	return j.Start == portico.StartFreePlan || j.AfterCancel == portico.AfterCancelDowngradeToFree
+}
+
+// journeyPlans are the product's live free plans, and its live paid plans
+// with a trial, as choices.
+func (p *Page) journeyPlans(productID string) (free, trial []choice) {
+	for _, pl := range p.cat.PlansOf(productID) {
+		switch {
+		case pl.Archived:
+		case pl.Pricing == portico.PricingFree:
+			free = append(free, choice{value: pl.ID, label: pl.Name})
+		case pl.Pricing == portico.PricingPaid && pl.TrialDays > 0:
+			trial = append(trial, choice{value: pl.ID, label: fmt.Sprintf("%s (%d-day trial)", pl.Name, pl.TrialDays)})
+		}
+	}
+	return free, trial
 }
 
 func (p *Page) renderJourney(pr portico.Product) app.UI {
 	p.startJourney()
 	jd := p.jour
 	j := &jd.j
-	var free, paid []choice
-	for _, pl := range p.cat.PlansOf(pr.ID) {
-		if pl.Archived {
-			continue
-		}
-		switch {
-		case pl.Pricing == portico.PricingFree:
-			free = append(free, choice{pl.ID, pl.Name, ""})
-		case pl.Pricing == portico.PricingPaid && pl.TrialDays > 0:
-			paid = append(paid, choice{pl.ID, fmt.Sprintf("%s (%d-day trial)", pl.Name, pl.TrialDays), ""})
-		}
+	free, trial := p.journeyPlans(pr.ID)
+	// The free plan's picker sits beside the option that needs it: the
+	// start when customers start on it, else the end when they fall back
+	// to it. A plan in error is shown even when no option needs it, so
+	// the error sits beside it.
+	freePicker := p.planPicker("freePlanId", "Free plan", j.FreePlanID, free, "Create a free plan first.")
+	trialPicker := p.planPicker("trialPlanId", "Trial plan", j.TrialPlanID, trial, "Give a paid plan trial days first.")
+	var startFree, startTrial, endFree app.UI
+	switch {
+	case j.Start == portico.StartFreePlan:
+		startFree = freePicker
+	case j.AfterCancel == portico.AfterCancelDowngradeToFree:
+		endFree = freePicker
+	case jd.errs["freePlanId"] != "":
+		startFree = freePicker
 	}
-	// Handlers change the draft the page holds when they run, never one
-	// they captured (see editProduct).
-	pick := func(name string) func(v string) app.EventHandler {
-		return func(v string) app.EventHandler {
-			return func(ctx app.Context, e app.Event) {
-				if p.jour != nil {
-					*journeyField(&p.jour.j, name) = v
-				}
-			}
-		}
+	if j.Start == portico.StartTrial || jd.errs["trialPlanId"] != "" {
+		startTrial = trialPicker
 	}
-	others := []app.UI{}
-	for _, o := range p.cat.Products {
-		if o.ID == pr.ID {
-			continue
-		}
-		id := fieldID("alsoCancel." + o.ID)
-		others = append(others, app.Label().Class("pc-check").For(id).Body(
-			app.Input().ID(id).Type("checkbox").Checked(slices.Contains(j.AlsoCancelProductIDs, o.ID)).
-				OnChange(func(ctx app.Context, e app.Event) {
-					if p.jour == nil {
-						return
-					}
-					j := &p.jour.j
-					j.AlsoCancelProductIDs = slices.DeleteFunc(j.AlsoCancelProductIDs, func(s string) bool { return s == o.ID })
-					if ctx.JSSrc().Get("checked").Bool() {
-						j.AlsoCancelProductIDs = append(j.AlsoCancelProductIDs, o.ID)
-					}
-				}, app.EventScope(o.ID)),
-			app.Span().Text(o.Name),
-		))
+	if j.Start == portico.StartFreePlan && j.AfterCancel == portico.AfterCancelDowngradeToFree {
+		endFree = app.P().Class("pc-hint").Text("Customers move to the free plan chosen above.")
 	}
 	label := "Save journey"
 	if jd.busy {
@@ -94,16 +98,10 @@ func (p *Page) renderJourney(pr portico.Product) app.UI {
 			app.FieldSet().Body(
 				app.Legend().Class("pc-legend").Text("Journey start"),
 				app.P().Class("pc-hint").Text("The plan a new customer's subscription starts on."),
-				radios("start", j.Start, []choice{
-					{portico.StartPricingTable, "Customers pick a plan from the pricing table", ""},
-					{portico.StartFreePlan, "Always start on a free plan", ""},
-					{portico.StartTrial, "Always start on a free trial of a paid plan", ""},
-				}, pick("start")),
-				app.If(j.Start == portico.StartFreePlan || j.AfterCancel == portico.AfterCancelDowngradeToFree, func() app.UI {
-					return p.planPicker("freePlanId", "Free plan", j.FreePlanID, free, "Create a free plan first.")
-				}),
-				app.If(j.Start == portico.StartTrial, func() app.UI {
-					return p.planPicker("trialPlanId", "Trial plan", j.TrialPlanID, paid, "Give a paid plan trial days first.")
+				p.journeyRadios("start", []choice{
+					{value: portico.StartPricingTable, label: "Customers pick a plan from the pricing table"},
+					{value: portico.StartFreePlan, label: "Always start on a free plan", detail: startFree},
+					{value: portico.StartTrial, label: "Always start on a free trial of a paid plan", detail: startTrial},
 				}),
 			),
 		),
@@ -112,17 +110,17 @@ func (p *Page) renderJourney(pr portico.Product) app.UI {
 				app.Legend().Class("pc-legend").Text("Subscription update"),
 				app.P().Class("pc-hint").Text("Upgrades always apply immediately."),
 				app.H3().Text("Downgrades"),
-				radios("downgrade", j.Downgrade, []choice{
-					{portico.Immediate, "Immediately, crediting unused time", ""},
-					{portico.EndOfPeriod, "At the end of the billing period", ""},
-				}, pick("downgrade")),
+				p.journeyRadios("downgrade", []choice{
+					{value: portico.Immediate, label: "Immediately, crediting unused time"},
+					{value: portico.EndOfPeriod, label: "At the end of the billing period"},
+				}),
 				app.H3().Text("Metered usage on a plan change"),
-				radios("usageReset", j.UsageReset, []choice{
-					{portico.ResetAlways, "Always reset usage", ""},
-					{portico.ResetNever, "Never reset usage", ""},
-					{portico.ResetOnAnchorChange, "Reset only when the billing anchor changes",
-						"Between free, paid and custom plans, or monthly and annual billing; kept otherwise."},
-				}, pick("usageReset")),
+				p.journeyRadios("usageReset", []choice{
+					{value: portico.ResetAlways, label: "Always reset usage"},
+					{value: portico.ResetNever, label: "Never reset usage"},
+					{value: portico.ResetOnAnchorChange, label: "Reset only when the billing anchor changes",
+						note: "Between free, paid and custom plans, or monthly and annual billing; kept otherwise."},
+				}),
 			),
 		),
 		app.Section().Class("pc-panel").Body(
@@ -130,24 +128,18 @@ func (p *Page) renderJourney(pr portico.Product) app.UI {
 				app.Legend().Class("pc-legend").Text("Journey end"),
 				app.P().Class("pc-hint").Text("When a customer cancels, or a trial ends without a payment method."),
 				app.H3().Text("Cancellation takes effect"),
-				radios("cancellation", j.Cancellation, []choice{
-					{portico.Immediate, "Immediately, crediting unused time", ""},
-					{portico.EndOfPeriod, "At the end of the billing period", ""},
-				}, pick("cancellation")),
-				app.H3().Text("Then"),
-				radios("afterCancel", j.AfterCancel, []choice{
-					{portico.AfterCancelRevoke, "Revoke access", ""},
-					{portico.AfterCancelDowngradeToFree, "Move the customer to the free plan", "On a trial, this makes a reverse trial."},
-				}, pick("afterCancel")),
-				app.H3().Text("Also cancel"),
-				app.If(len(others) == 0, func() app.UI {
-					return app.P().Class("pc-hint").Text("There are no other products.")
-				}).Else(func() app.UI {
-					return app.Div().Body(
-						app.P().Class("pc-hint").Text("The customer's subscriptions to these products end with this one, each under its own journey."),
-						app.Div().Class("pc-checks").Body(others...))
+				p.journeyRadios("cancellation", []choice{
+					{value: portico.Immediate, label: "Immediately, crediting unused time"},
+					{value: portico.EndOfPeriod, label: "At the end of the billing period"},
 				}),
-				app.P().ID(fieldID("alsoCancelProductIds")+"-error").Class("pc-error").Text(jd.errs["alsoCancelProductIds"]),
+				app.H3().Text("Then"),
+				p.journeyRadios("afterCancel", []choice{
+					{value: portico.AfterCancelRevoke, label: "Revoke access"},
+					{value: portico.AfterCancelDowngradeToFree, label: "Move the customer to the free plan",
+						note: "On a trial, this makes a reverse trial.", detail: endFree},
+				}),
+				app.H3().Text("Also cancel"),
+				p.alsoCancel(pr),
 			),
 		),
 		app.Div().Class("pc-actions", "pc-sticky").Body(
@@ -155,6 +147,71 @@ func (p *Page) renderJourney(pr portico.Product) app.UI {
 				OnClick(func(ctx app.Context, e app.Event) { p.jour = nil; p.startJourney() }),
 			app.Button().Class("pc-button", "pc-primary").Type("submit").Disabled(jd.busy).Text(label),
 		),
+	)
+}
+
+// journeyRadios is one journey setting's options, its error beside them.
+func (p *Page) journeyRadios(name string, choices []choice) app.UI {
+	jd := p.jour
+	// Handlers change the draft the page holds when they run, never one
+	// they captured (see editProduct).
+	pick := func(v string) app.EventHandler {
+		return func(ctx app.Context, e app.Event) {
+			if p.jour != nil {
+				*journeyField(&p.jour.j, name) = v
+				delete(p.jour.errs, name)
+			}
+		}
+	}
+	return app.Div().Body(
+		radios(name, *journeyField(&jd.j, name), jd.errs[name] != "", choices, pick),
+		app.P().ID(fieldID(name)+"-error").Class("pc-error").Text(jd.errs[name]),
+	)
+}
+
+// alsoCancel is the checkbox of each other product, each with its error
+// beside it.
+func (p *Page) alsoCancel(pr portico.Product) app.UI {
+	jd := p.jour
+	var others []app.UI
+	for _, o := range p.cat.Products {
+		if o.ID == pr.ID {
+			continue
+		}
+		key := "alsoCancel." + o.ID
+		id := fieldID(key)
+		in := app.Input().ID(id).Type("checkbox").Checked(slices.Contains(jd.j.AlsoCancelProductIDs, o.ID)).
+			Aria("describedby", id+"-error").
+			OnChange(func(ctx app.Context, e app.Event) {
+				if p.jour == nil {
+					return
+				}
+				j := &p.jour.j
+				j.AlsoCancelProductIDs = slices.DeleteFunc(j.AlsoCancelProductIDs, func(s string) bool { return s == o.ID })
+				if ctx.JSSrc().Get("checked").Bool() {
+					j.AlsoCancelProductIDs = append(j.AlsoCancelProductIDs, o.ID)
+				}
+				delete(p.jour.errs, key)
+			}, app.EventScope(o.ID))
+		// An error about the list as a whole flags the first box.
+		if whole := len(others) == 0 && jd.errs["alsoCancelProductIds"] != ""; whole {
+			in = in.Aria("invalid", "true").Aria("describedby", id+"-error "+fieldID("alsoCancelProductIds")+"-error")
+		} else if jd.errs[key] != "" {
+			in = in.Aria("invalid", "true")
+		}
+		others = append(others, app.Div().Class("pc-option").Body(
+			app.Label().Class("pc-check").For(id).Body(in, app.Span().Text(o.Name)),
+			app.P().ID(id+"-error").Class("pc-error").Text(jd.errs[key]),
+		))
+	}
+	msg := app.P().ID(fieldID("alsoCancelProductIds") + "-error").Class("pc-error").Text(jd.errs["alsoCancelProductIds"])
+	if len(others) == 0 {
+		return app.Div().Body(app.P().Class("pc-hint").Text("There are no other products."), msg)
+	}
+	return app.Div().Body(
+		app.P().Class("pc-hint").Text("The customer's subscriptions to these products end with this one, each under its own journey."),
+		app.Div().Class("pc-checks").Body(others...),
+		msg,
 	)
 }
 
@@ -203,65 +260,90 @@ func journeyField(j *portico.Journey, name string) *string {
 	return &j.AfterCancel
 }
 
+// journeyToSave is the draft as it is saved: a plan picked for a setting
+// the operator turned off in this edit is dropped; one the journey held
+// unused before is kept, as every field the page does not show is.
+func journeyToSave(was, j portico.Journey) portico.Journey {
+	if usesFreePlan(was) && !usesFreePlan(j) {
+		j.FreePlanID = ""
+	}
+	if was.Start == portico.StartTrial && j.Start != portico.StartTrial {
+		j.TrialPlanID = ""
+	}
+	return j
+}
+
 func (p *Page) submitJourney(ctx app.Context, e app.Event) {
 	e.PreventDefault()
 	jd := p.jour
 	if jd == nil || jd.busy {
 		return
 	}
-	j := jd.j
-	// A plan picked for a setting no longer in use is not kept.
-	if j.Start != portico.StartFreePlan && j.AfterCancel != portico.AfterCancelDowngradeToFree {
-		j.FreePlanID = ""
-	}
-	if j.Start != portico.StartTrial {
-		j.TrialPlanID = ""
-	}
-	next := cloneCatalog(p.cat)
+	next := cloneCatalog(jd.base)
 	i := slices.IndexFunc(next.Products, func(x portico.Product) bool { return x.ID == jd.product })
 	if i < 0 {
 		return
 	}
-	next.Products[i].Journey = j
-	prefix := fmt.Sprintf("products[%d].journey.", i)
+	next.Products[i].Journey = journeyToSave(jd.base.Products[i].Journey, jd.j)
 	jd.busy, jd.general, jd.errs = true, nil, map[string]string{}
-	d := &dialog{errs: map[string]string{}}
-	p.dlg = nil
-	api := p.api
+	api, base, current := p.api, jd.base, p.cat
+	ctx = p.own(ctx)
 	ctx.Async(func() {
 		c, cancel := ctxTimeout()
 		defer cancel()
-		cat, err := api.PutCatalog(c, next)
-		ctx.Dispatch(func(ctx app.Context) {
-			jd.busy = false
-			if err != nil {
-				if statusOf(err) == 401 {
-					p.failed(ctx, err, &p.loadErr)
-					return
-				}
-				p.showErrors(d, err, prefix, func(rest string) string {
-					switch name, _, _ := splitPath(rest); name {
-					case "freePlanId", "trialPlanId", "alsoCancelProductIds":
-						return name
-					}
-					return ""
-				})
-				jd.errs, jd.general = d.errs, d.general
-				ctx.Defer(func(app.Context) { focusJourneyError() })
-				return
-			}
-			p.saved(cat, "Customer journey saved. It applies to future changes only.")
-			p.startJourney()
-		})
+		r := putReapplied(c, api, base, next, current)
+		ctx.Dispatch(func(ctx app.Context) { p.settleJourney(ctx, jd, r) })
 	})
 }
 
-func focusJourneyError() {
-	doc := app.Window().Get("document")
-	for _, sel := range []string{".pc-journey [aria-invalid=true]", ".pc-journey .pc-general"} {
-		if el := doc.Call("querySelector", sel); el.Truthy() {
-			el.Call("focus")
-			return
+// settleJourney shows how a journey save went, as settle does for dialogs.
+func (p *Page) settleJourney(ctx app.Context, jd *journeyDraft, r putResult) {
+	jd.busy = false
+	const done = "Customer journey saved. It applies to future changes only."
+	from := &dialog{errs: map[string]string{}, target: objectRef{"products", jd.product}, keyOf: journeyKey(jd.product),
+		done: done, then: func(ctx app.Context) { p.startJourney() }}
+	if r.read != nil {
+		p.cat = r.read
+		components.Refresh(ctx)
+	}
+	switch {
+	case r.saved != nil:
+		p.saved(r.saved, done)
+		p.startJourney()
+	case r.conflicts != nil:
+		p.openConflicts(ctx, from, r.conflicts)
+	case statusOf(r.err) == 401:
+		p.failed(ctx, r.err, &p.loadErr)
+	default:
+		p.showErrors(from, r.err, r.sent)
+		jd.errs, jd.general = from.errs, from.general
+		ctx.Defer(func(app.Context) { focusFirstError(".pc-journey") })
+	}
+}
+
+// journeyKey maps an error on a product's journey to the setting it goes
+// beside: each also-cancelled product's box, each setting's options.
+func journeyKey(productID string) fieldKeyer {
+	return func(sent *portico.Catalog, rest string) string {
+		setting, ok := strings.CutPrefix(rest, "journey.")
+		if !ok {
+			return ""
 		}
+		name, idx, _ := splitPath(setting)
+		switch name {
+		case "start", "freePlanId", "trialPlanId", "downgrade", "usageReset", "cancellation", "afterCancel":
+			return name
+		case "alsoCancelProductIds":
+			pr, _ := sent.Product(productID)
+			if idx >= 0 && idx < len(pr.Journey.AlsoCancelProductIDs) {
+				if other := pr.Journey.AlsoCancelProductIDs[idx]; other != productID {
+					if _, known := sent.Product(other); known {
+						return "alsoCancel." + other
+					}
+				}
+			}
+			return "alsoCancelProductIds"
+		}
+		return ""
 	}
 }

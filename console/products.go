@@ -23,11 +23,11 @@ func (p *Page) renderProducts() app.UI {
 	rows := make([]app.UI, 0, len(products))
 	for _, pr := range products {
 		rows = append(rows, app.Tr().Body(
-			app.Td().Body(app.A().Href(productPath(pr.ID)).Text(pr.Name)),
-			app.Td().Body(app.Code().Text(pr.ID)),
-			app.Td().Text(subscriptionTypeName(pr.SubscriptionType)),
-			app.Td().Text(fmt.Sprint(len(p.cat.PlansOf(pr.ID)))),
-			app.Td().Body(status(pr.Archived)),
+			cell("Name").Body(app.A().Href(productPath(pr.ID)).Text(pr.Name)),
+			cell("ID").Body(app.Code().Text(pr.ID)),
+			cell("Subscription type").Text(subscriptionTypeName(pr.SubscriptionType)),
+			cell("Plans").Text(fmt.Sprint(len(p.cat.PlansOf(pr.ID)))),
+			cell("Status").Body(status(pr.Archived)),
 		))
 	}
 	var list app.UI = app.Table().Class("pc-table").Body(
@@ -65,6 +65,7 @@ func status(archived bool) app.UI {
 
 func (p *Page) newProduct(ctx app.Context, e app.Event) {
 	d := newDialog(dlgProduct, "New product")
+	d.keyOf = plainKey("id", "name", "description", "subscriptionType")
 	d.v["subscriptionType"] = portico.SubscriptionSingle
 	p.openDialog(ctx, d)
 }
@@ -75,15 +76,23 @@ func (p *Page) newProduct(ctx app.Context, e app.Event) {
 
 func (p *Page) editProduct(id string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
-		pr, ok := p.cat.Product(id)
-		if !ok {
-			return
+		if d := p.productDialog(id); d != nil {
+			p.openDialog(ctx, d)
 		}
-		d := newDialog(dlgProduct, "Edit product")
-		d.id = pr.ID
-		d.v["id"], d.v["name"], d.v["description"], d.v["subscriptionType"] = pr.ID, pr.Name, pr.Description, pr.SubscriptionType
-		p.openDialog(ctx, d)
 	}
+}
+
+// productDialog is the editor of the product id, nil when there is none.
+func (p *Page) productDialog(id string) *dialog {
+	pr, ok := p.cat.Product(id)
+	if !ok {
+		return nil
+	}
+	d := newDialog(dlgProduct, "Edit product")
+	d.id, d.target = pr.ID, objectRef{"products", pr.ID}
+	d.keyOf = plainKey("id", "name", "description", "subscriptionType")
+	d.v["id"], d.v["name"], d.v["description"], d.v["subscriptionType"] = pr.ID, pr.Name, pr.Description, pr.SubscriptionType
+	return d
 }
 
 func (p *Page) productForm() app.UI {
@@ -98,15 +107,15 @@ func (p *Page) productForm() app.UI {
 	if d.id != "" {
 		label = "Save changes"
 	}
-	return app.Form().Class("pc-form").OnSubmit(p.submitProduct).Body(
+	return app.Form().Class("pc-form").NoValidate(true).OnSubmit(p.submitProduct).Body(
 		p.field("name", "Name", "Customers see it in the paywall and the portal.", p.input("name", "text").Required(true)),
 		p.field("id", "ID", idHint, id),
 		p.textarea("description", "Description (optional)", "Customer-friendly: the paywall shows it."),
 		app.FieldSet().Class("pc-field").Body(
 			app.Legend().Text("Subscription type"),
-			radios("subscriptionType", d.v["subscriptionType"], []choice{
-				{portico.SubscriptionSingle, "Single active subscription", "Customers hold at most one subscription to this product."},
-				{portico.SubscriptionMultiple, "Multiple active subscriptions", "One subscription per resource (a site, an app…), each its own instance of the product."},
+			radios("subscriptionType", d.v["subscriptionType"], d.errs["subscriptionType"] != "", []choice{
+				{value: portico.SubscriptionSingle, label: "Single active subscription", note: "Customers hold at most one subscription to this product."},
+				{value: portico.SubscriptionMultiple, label: "Multiple active subscriptions", note: "One subscription per resource (a site, an app…), each its own instance of the product."},
 			}, func(v string) app.EventHandler {
 				return func(ctx app.Context, e app.Event) {
 					if d := p.dlg; d != nil {
@@ -125,34 +134,50 @@ func (p *Page) productForm() app.UI {
 func (p *Page) submitProduct(ctx app.Context, e app.Event) {
 	e.PreventDefault()
 	d := p.dlg
-	next := cloneCatalog(p.cat)
-	i := slices.IndexFunc(next.Products, func(x portico.Product) bool { return x.ID == d.id })
+	if d == nil || d.busy {
+		return
+	}
+	d.errs, d.general = map[string]string{}, nil
+	next := productEdit(d)
+	if len(d.errs) > 0 {
+		p.refuse(ctx)
+		return
+	}
+	pr, _ := next.Product(d.target.id)
+	d.done = "Product “" + pr.Name + "” saved."
 	if d.id == "" {
-		if _, taken := next.Product(strings.TrimSpace(d.v["id"])); taken {
-			d.errs["id"] = "a product already has this ID; choose another"
-			return
+		notice, id := "Product “"+pr.Name+"” created. Add its plans next.", pr.ID
+		d.done = notice
+		d.then = func(ctx app.Context) { p.flash = notice; ctx.Navigate(productPath(id)) }
+	}
+	p.save(ctx, next)
+}
+
+// productEdit is the catalog the dialog opened on with the product as the
+// form has it: the product as it was, with what the form shows changed —
+// its journey, metadata and any other field stay as they were.
+func productEdit(d *dialog) *portico.Catalog {
+	next := cloneCatalog(d.base)
+	i := slices.IndexFunc(next.Products, func(x portico.Product) bool { return x.ID == d.id })
+	if d.id == "" || i < 0 {
+		id := d.text("id")
+		if _, taken := next.Product(id); taken && id != "" {
+			d.errs["id"] = "A product already has this ID; choose another."
 		}
-		next.Products = append(next.Products, portico.Product{Journey: defaultJourney()})
+		next.Products = append(next.Products, portico.Product{ID: id, Journey: defaultJourney()})
 		i = len(next.Products) - 1
 	}
 	pr := &next.Products[i]
-	pr.ID, pr.Name = strings.TrimSpace(d.v["id"]), strings.TrimSpace(d.v["name"])
-	pr.Description, pr.SubscriptionType = strings.TrimSpace(d.v["description"]), d.v["subscriptionType"]
-	notice := "Product “" + pr.Name + "” saved."
-	if d.id == "" {
-		notice = "Product “" + pr.Name + "” created. Add its plans next."
-		id := pr.ID
-		d.then = func(ctx app.Context) { p.flash = notice; ctx.Navigate(productPath(id)) }
+	pr.Name, pr.Description, pr.SubscriptionType = d.text("name"), d.text("description"), d.v["subscriptionType"]
+	d.require("id", pr.ID, "Enter an ID, such as acme.")
+	d.require("name", pr.Name, "Enter a name.")
+	others := make([]namedLike, len(next.Products))
+	for k, x := range next.Products {
+		others[k] = namedLike{x.ID, "", x.Name, x.Archived}
 	}
-	p.save(ctx, next, fmt.Sprintf("products[%d]", i), simpleKey, notice)
-}
-
-// simpleKey maps an error on one of an object's plain fields to the field.
-func simpleKey(rest string) string {
-	if strings.ContainsAny(rest, "[.") {
-		return ""
-	}
-	return rest
+	d.checkName("product", others, namedLike{pr.ID, "", pr.Name, pr.Archived})
+	d.target = objectRef{"products", pr.ID}
+	return next
 }
 
 // renderProduct is a product's page: its details and pricing, or its
@@ -195,6 +220,10 @@ func (p *Page) renderProduct() app.UI {
 						return app.Button().Class("pc-button", "pc-danger-quiet").Type("button").Text("Archive").
 							OnClick(func(ctx app.Context, e app.Event) { p.confirmArchive(ctx, "products", "product", pr.ID, pr.Name) },
 								app.EventScope(pr.ID, pr.Name))
+					}).Else(func() app.UI {
+						return app.Button().Class("pc-button").Type("button").Text("Unarchive").
+							OnClick(func(ctx app.Context, e app.Event) { p.confirmUnarchive(ctx, "products", "product", pr.ID, pr.Name) },
+								app.EventScope(pr.ID, pr.Name, "unarchive"))
 					}),
 					app.Button().Class("pc-button").Type("button").Text("+ New product").OnClick(p.newProduct),
 				),
@@ -235,23 +264,32 @@ func (p *Page) renderMetadata(pr portico.Product) app.UI {
 
 func (p *Page) editMetadata(id string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
-		pr, ok := p.cat.Product(id)
-		if !ok {
-			return
+		if d := p.metadataDialog(id); d != nil {
+			p.openDialog(ctx, d)
 		}
-		d := newDialog(dlgMetadata, "Metadata of “"+pr.Name+"”")
-		d.id, d.product = pr.ID, pr.ID
-		keys := make([]string, 0, len(pr.Metadata))
-		for k := range pr.Metadata {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for i, k := range keys {
-			d.v[fmt.Sprintf("meta.%d.key", i)], d.v[fmt.Sprintf("meta.%d.value", i)] = k, pr.Metadata[k]
-		}
-		d.rows = max(len(keys), 1)
-		p.openDialog(ctx, d)
 	}
+}
+
+// metadataDialog is the metadata editor of the product id, nil when there
+// is none.
+func (p *Page) metadataDialog(id string) *dialog {
+	pr, ok := p.cat.Product(id)
+	if !ok {
+		return nil
+	}
+	d := newDialog(dlgMetadata, "Metadata of “"+pr.Name+"”")
+	d.id, d.product, d.target = pr.ID, pr.ID, objectRef{"products", pr.ID}
+	d.keyOf = d.metadataKey
+	keys := make([]string, 0, len(pr.Metadata))
+	for k := range pr.Metadata {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for i, k := range keys {
+		d.v[fmt.Sprintf("meta.%d.key", i)], d.v[fmt.Sprintf("meta.%d.value", i)] = k, pr.Metadata[k]
+	}
+	d.rows = max(len(keys), 1)
+	return d
 }
 
 func (p *Page) metadataForm() app.UI {
@@ -277,12 +315,23 @@ func (p *Page) metadataForm() app.UI {
 	if len(p.productMeta(d.product)) == 0 {
 		label = "Add"
 	}
-	return app.Form().Class("pc-form").OnSubmit(p.submitMetadata).Body(
+	return app.Form().Class("pc-form").NoValidate(true).OnSubmit(p.submitMetadata).Body(
 		app.Div().Class("pc-rows").Body(rows...),
 		app.P().ID(fieldID("metadata")+"-error").Class("pc-error").Text(d.errs["metadata"]),
-		app.Button().Class("pc-button").Type("button").Text("+ Add a row").OnClick(p.addRow),
+		p.addRowButton(),
 		p.actions(label, false),
 	)
+}
+
+// addRowButton adds a metadata row; it takes the focus when the list as a
+// whole is in error.
+func (p *Page) addRowButton() app.UI {
+	b := app.Button().Class("pc-button", "pc-add-row").Type("button").Text("+ Add a row").
+		Aria("describedby", fieldID("metadata")+"-error").OnClick(p.addRow)
+	if p.dlg.errs["metadata"] != "" {
+		b = b.DataSet("invalid", "true")
+	}
+	return b
 }
 
 // addRow adds an empty metadata or entitlement row to the open dialog.
@@ -300,36 +349,76 @@ func (p *Page) productMeta(id string) map[string]string {
 func (p *Page) submitMetadata(ctx app.Context, e app.Event) {
 	e.PreventDefault()
 	d := p.dlg
+	if d == nil || d.busy {
+		return
+	}
+	d.errs, d.general = map[string]string{}, nil
+	next := metadataEdit(d)
+	if len(d.errs) > 0 || next == nil {
+		p.refuse(ctx)
+		return
+	}
+	d.done = "Metadata saved."
+	p.save(ctx, next)
+}
+
+// metadataEdit is the catalog the dialog opened on with the product's
+// metadata as the form has it; nil when the product is gone.
+func metadataEdit(d *dialog) *portico.Catalog {
 	meta := map[string]string{}
-	d.errs = map[string]string{}
 	for i := 0; i < d.rows; i++ {
 		k := fmt.Sprintf("meta.%d.key", i)
 		if d.v[k+"-removed"] == "true" {
 			continue
 		}
-		key, val := strings.TrimSpace(d.v[k]), d.v[fmt.Sprintf("meta.%d.value", i)]
+		key, val := d.text(k), d.v[fmt.Sprintf("meta.%d.value", i)]
 		switch {
 		case key == "" && val == "":
 			continue
 		case key == "":
-			d.errs[k] = "enter a key for this value"
-		case meta[key] != "" || hasKey(meta, key):
-			d.errs[k] = "this key is already used above"
+			d.errs[k] = "Enter a key for this value."
+		case hasKey(meta, key):
+			d.errs[k] = "This key is used above already; use each key once."
+		case len(key) > 40:
+			d.errs[k] = "Use at most 40 characters for a key."
+		case len(val) > 500:
+			d.errs[fmt.Sprintf("meta.%d.value", i)] = "Use at most 500 characters for a value."
 		default:
 			meta[key] = val
 		}
 	}
-	if len(d.errs) > 0 {
-		ctx.Defer(func(app.Context) { focusFirstError() })
-		return
+	if len(meta) > 50 {
+		d.errs["metadata"] = "A product has at most 50 metadata entries; remove some rows."
 	}
-	next := cloneCatalog(p.cat)
+	next := cloneCatalog(d.base)
 	i := slices.IndexFunc(next.Products, func(x portico.Product) bool { return x.ID == d.product })
+	if i < 0 {
+		return nil
+	}
 	next.Products[i].Metadata = meta
 	if len(meta) == 0 {
 		next.Products[i].Metadata = nil
 	}
-	p.save(ctx, next, fmt.Sprintf("products[%d].metadata", i), func(string) string { return "metadata" }, "Metadata saved.")
+	return next
+}
+
+// metadataKey maps an error on the product's metadata to the row of its
+// key ("metadata[tier]"), or to the list as a whole.
+func (d *dialog) metadataKey(_ *portico.Catalog, rest string) string {
+	key, ok := strings.CutPrefix(rest, "metadata")
+	switch {
+	case !ok:
+		return ""
+	case strings.HasPrefix(key, "[") && strings.HasSuffix(key, "]"):
+		key = key[1 : len(key)-1]
+		for i := 0; i < d.rows; i++ {
+			k := fmt.Sprintf("meta.%d.key", i)
+			if d.v[k+"-removed"] != "true" && strings.TrimSpace(d.v[k]) == key {
+				return k
+			}
+		}
+	}
+	return "metadata"
 }
 
 func hasKey(m map[string]string, k string) bool { _, ok := m[k]; return ok }

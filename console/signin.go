@@ -31,7 +31,7 @@ func (p *Page) renderSignIn() app.UI {
 		app.Main().Class("pc-signin").Body(
 			app.H1().Text("Portico console"),
 			app.P().Class("pc-lead").Text("Manage your products, plans, add-ons and customer journeys."),
-			app.Form().Class("pc-form").OnSubmit(p.submitSignIn).Body(
+			app.Form().Class("pc-form").NoValidate(true).OnSubmit(p.submitSignIn).Body(
 				app.Div().Class("pc-field").Body(
 					app.Label().For("pc-secret").Text("Secret key or console password"),
 					input,

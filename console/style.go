@@ -81,6 +81,12 @@ code { font: 12.5px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; ba
 .pc-radio input, .pc-check input { margin-top: 4px; }
 .pc-radio-text { display: flex; flex-direction: column; }
 .pc-radio-text strong { font-weight: 500; }
+.pc-option { display: flex; flex-direction: column; min-width: 0; }
+.pc-option-detail { margin: 2px 0 6px 26px; }
+.pc-option-detail .pc-picker { margin-top: 4px; }
+.pc-notes { margin: 8px 0; padding-left: 20px; } .pc-notes li { margin: 6px 0; }
+.pc-conflict { padding-top: 6px; }
+.pc-conflict legend { font-weight: 600; }
 .pc-checks { display: flex; flex-wrap: wrap; gap: 6px 18px; margin-top: 6px; }
 .pc-legend { font-size: 18px; font-weight: 700; padding: 0; }
 .pc-journey fieldset { border: 0; padding: 0; margin: 0; }
@@ -98,6 +104,20 @@ code { font: 12.5px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; ba
 .pc-signin-page { display: flex; align-items: center; justify-content: center; padding: 20px; }
 .pc-signin { width: min(440px, 100%); background: #fff; border: 1px solid #dde2ea; border-radius: 12px; padding: 28px 30px; }
 .pc-signin h1 { margin: 0; }
-@media (max-width: 720px) { .pc-top { flex-wrap: wrap; padding: 10px 14px; } .pc-main { padding: 14px; }
-  .pc-table { display: block; overflow-x: auto; } }
+.pc-prices .pc-row:last-child > .pc-field { max-width: 200px; }
+.pc-preview .portico-billing-period-toggle { flex-wrap: wrap; }
+@media (max-width: 720px) { .pc-top { flex-wrap: wrap; gap: 8px 16px; padding: 10px 14px; } .pc-nav { order: 3; flex-basis: 100%; }
+  .pc-main { padding: 14px; } .pc-panel { padding: 16px 14px; } .pc-preview { padding: 8px; }
+  .pc-dialog { top: 2vh; width: 96vw; max-height: 96vh; padding: 18px 16px; }
+  .pc-kv { flex-direction: column; gap: 0; } .pc-kv dt { min-width: 0; }
+  .pc-option-detail { margin-left: 0; }
+  .pc-prices .pc-row > .pc-field { flex-basis: 100%; }
+  /* Tables become one card per row, each cell after its column's label. */
+  .pc-table, .pc-table tbody, .pc-table tr, .pc-table td, .pc-table tbody th { display: block; width: 100%; }
+  .pc-table thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  .pc-table tr { border: 1px solid #dde2ea; border-radius: 8px; padding: 6px 12px; margin-bottom: 10px; }
+  .pc-table td, .pc-table tbody th { border: 0; padding: 4px 0; display: flex; gap: 12px; overflow-wrap: anywhere; }
+  .pc-table [data-label]::before { content: attr(data-label); flex: 0 0 112px; color: #5b6477; font-size: 12px;
+    font-weight: 600; text-transform: uppercase; letter-spacing: .03em; padding-top: 2px; }
+  .pc-table .pc-row-actions { padding-top: 8px; } }
 `

@@ -35,10 +35,12 @@ func (p *page) press(sel string) {
 }
 
 // submitDialog presses the open dialog's primary button and waits for the
-// dialog to close: the server accepted the change.
+// dialog to close: the server accepted the change. The button is pressed
+// where it is now: a choice or an error just cleared may still be moving
+// it, and a click at its old place would hit nothing.
 func (p *page) submitDialog() {
 	p.t.Helper()
-	p.click(".pc-dialog button[type=submit]")
+	p.press(".pc-dialog button[type=submit]")
 	p.until("the dialog closes", `document.querySelector(".pc-dialog") === null`, p.showing(".pc-dialog"))
 }
 
@@ -59,6 +61,15 @@ func backendCatalog(t *testing.T, s *server) *portico.Catalog {
 		t.Fatalf("GET /api/v1/catalog: %s %s", res.Status, body)
 	}
 	return &c
+}
+
+// backendEdit changes the catalog through the backend API, as another
+// person or program would.
+func backendEdit(t *testing.T, s *server, edit func(c *portico.Catalog)) {
+	t.Helper()
+	c := backendCatalog(t, s)
+	edit(c)
+	backendPut(t, s, c)
 }
 
 // backendPut replaces the catalog through the backend API, as another
@@ -128,7 +139,7 @@ func TestConsoleManagesACatalogEndToEnd(t *testing.T) {
 	p.choose("#pc-f-pricing", "free")
 	// + Add an entitlement: pressed where it is now, as choosing the pricing
 	// above may still be moving it (a click at its old place hits nothing).
-	p.press(".pc-dialog .pc-rows + button")
+	p.press(".pc-dialog .pc-add-row")
 	p.do("wait for the entitlement row", visible("#pc-f-ent-0-feature"))
 	p.choose("#pc-f-ent-0-feature", "seats")
 	p.edit("#pc-f-ent-0-limit", "2")
@@ -142,7 +153,7 @@ func TestConsoleManagesACatalogEndToEnd(t *testing.T) {
 	p.edit("#pc-f-price-annually", "290.00")
 	p.edit("#pc-f-currency", "dollars")
 	p.edit("#pc-f-trialDays", "14")
-	p.click(".pc-dialog button[type=submit]")
+	p.press(".pc-dialog button[type=submit]")
 	p.until("the currency error is shown", `(() => { const e = document.querySelector("#pc-f-currency-error");
   return e && e.textContent.trim() !== "" && document.querySelector("#pc-f-currency").getAttribute("aria-invalid") === "true"; })()`,
 		p.showing(".pc-dialog"))
@@ -156,11 +167,16 @@ func TestConsoleManagesACatalogEndToEnd(t *testing.T) {
 	p.submitDialog()
 	p.waitText(".pc-panel[aria-labelledby=pc-plans] tbody", "29.00 USD")
 
-	// An add-on, archived behind a confirmation.
+	// An add-on (it must grant something), archived behind a
+	// confirmation, then unarchived.
 	p.click(".pc-panel[aria-labelledby=pc-addons] .pc-head button")
 	p.do("wait for the add-on dialog", visible("#pc-f-name"))
 	p.edit("#pc-f-name", "Extra seats")
 	p.edit("#pc-f-price-monthly", "5")
+	p.press(".pc-dialog .pc-add-row")
+	p.do("wait for the entitlement row", visible("#pc-f-ent-0-feature"))
+	p.choose("#pc-f-ent-0-feature", "seats")
+	p.edit("#pc-f-ent-0-limit", "5")
 	p.submitDialog()
 	p.waitText(".pc-panel[aria-labelledby=pc-addons] tbody", "Extra seats")
 	p.click(`button[aria-label="Archive add-on Extra seats"]`)
@@ -168,6 +184,12 @@ func TestConsoleManagesACatalogEndToEnd(t *testing.T) {
 	p.shotViewport("archive-confirm")
 	p.submitDialog()
 	p.waitText(".pc-panel[aria-labelledby=pc-addons] tbody", "Archived")
+	p.click(`button[aria-label="Unarchive add-on Extra seats"]`)
+	p.waitText(".pc-dialog h2", "Unarchive add-on")
+	p.shotBoth("unarchive-confirm")
+	p.submitDialog()
+	p.waitText(".pc-notice", "unarchived")
+	p.do("wait for the Archive button", visible(`button[aria-label="Archive add-on Extra seats"]`))
 	p.do("wait for the pricing preview", visible(".pc-preview .portico-plan-button"))
 	p.shot("product-chat")
 
@@ -176,7 +198,7 @@ func TestConsoleManagesACatalogEndToEnd(t *testing.T) {
 	p.do("wait for the metadata dialog", visible("#pc-f-meta-0-key"))
 	p.edit("#pc-f-meta-0-key", "highlight")
 	p.edit("#pc-f-meta-0-value", "pro")
-	p.click(".pc-dialog .pc-rows + p + button") // + Add a row
+	p.click(".pc-dialog .pc-add-row")
 	p.do("wait for the second row", visible("#pc-f-meta-1-key"))
 	p.edit("#pc-f-meta-1-key", "tier")
 	p.edit("#pc-f-meta-1-value", "beta")
@@ -195,7 +217,7 @@ func TestConsoleManagesACatalogEndToEnd(t *testing.T) {
 	p.click("#pc-f-start-trial")
 	p.do("wait for the trial plan picker", visible("#pc-f-trialPlanId"))
 	p.choose("#pc-f-trialPlanId", "chat-pro")
-	p.click(".pc-journey button[type=submit]")
+	p.press(".pc-journey button[type=submit]")
 	p.waitText(".pc-notice", "journey saved")
 	p.shot("journey")
 
@@ -230,8 +252,8 @@ func TestConsoleManagesACatalogEndToEnd(t *testing.T) {
 			addon = x
 		}
 	}
-	if addon.Name != "Extra seats" || !addon.Archived {
-		t.Errorf("add-on = %+v, want Extra seats archived", addon)
+	if addon.Name != "Extra seats" || addon.Archived || len(addon.Entitlements) != 1 {
+		t.Errorf("add-on = %+v, want Extra seats granting seats, unarchived", addon)
 	}
 
 	// The products list and the features, as the nav leads to them.
@@ -276,37 +298,57 @@ func TestConsoleManagesACatalogEndToEnd(t *testing.T) {
 		t.Errorf("after restoring, the journey starts with %q, want the version's pricing_table", pr.Journey.Start)
 	}
 
-	// A save made on a catalog that someone else changed meanwhile is
-	// refused and says so; after a reload it goes through.
+	// A save made on a catalog that someone else changed meanwhile is made
+	// on their version: both changes are kept.
 	p.do("open the product", chromedp.Navigate(srv.URL+"/console/products/chat"), visible(".pc-panel[aria-labelledby=pc-metadata]"))
 	p.waitWasm()
 	p.waitText(".pc-main h1", "Team Chat")
-	other := backendCatalog(t, srv)
-	for i := range other.Products {
-		if other.Products[i].ID == "chat" {
-			other.Products[i].Description = "Changed by someone else."
+	backendEdit(t, srv, func(c *portico.Catalog) {
+		for i := range c.Products {
+			if c.Products[i].ID == "chat" {
+				c.Products[i].Description = "Changed by someone else."
+			}
 		}
-	}
-	backendPut(t, srv, other)
+	})
 	p.click(".pc-panel[aria-labelledby=pc-metadata] .pc-head button")
 	p.do("wait for the metadata dialog", visible("#pc-f-meta-0-value"))
-	p.edit("#pc-f-meta-0-value", "stale")
-	p.click(".pc-dialog button[type=submit]")
-	p.waitText(".pc-dialog", "reload it")
-	p.shot("stale")
-	if pr, _ := backendCatalog(t, srv).Product("chat"); pr.Metadata["highlight"] != "pro" || pr.Description != "Changed by someone else." {
-		t.Errorf("a save on a stale catalog changed it: %v %q", pr.Metadata, pr.Description)
-	}
-	p.do("reload the product", chromedp.Navigate(srv.URL+"/console/products/chat"), visible(".pc-panel[aria-labelledby=pc-metadata]"))
-	p.waitWasm()
-	p.waitText(".pc-main", "Changed by someone else.")
-	p.click(".pc-panel[aria-labelledby=pc-metadata] .pc-head button")
-	p.do("wait for the metadata dialog", visible("#pc-f-meta-0-value"))
-	p.edit("#pc-f-meta-0-value", "fresh")
+	p.edit("#pc-f-meta-0-value", "mine")
 	p.submitDialog()
-	p.waitText(".pc-kvs", "fresh")
-	if pr, _ := backendCatalog(t, srv).Product("chat"); pr.Metadata["highlight"] != "fresh" || pr.Description != "Changed by someone else." {
-		t.Errorf("after a reload the save gave %v %q", pr.Metadata, pr.Description)
+	p.waitText(".pc-kvs", "mine")
+	p.waitText(".pc-main", "Changed by someone else.")
+	if pr, _ := backendCatalog(t, srv).Product("chat"); pr.Metadata["highlight"] != "mine" || pr.Description != "Changed by someone else." {
+		t.Errorf("a save overtaken by another gave %v %q, want both changes", pr.Metadata, pr.Description)
+	}
+
+	// When both changed the same field, the console shows both versions
+	// and saves the one chosen.
+	p.click(".pc-panel[aria-labelledby=pc-metadata] .pc-head button")
+	p.do("wait for the metadata dialog", visible("#pc-f-meta-0-value"))
+	backendEdit(t, srv, func(c *portico.Catalog) {
+		for i := range c.Products {
+			if c.Products[i].ID == "chat" {
+				c.Products[i].Metadata["highlight"] = "theirs"
+			}
+		}
+	})
+	p.edit("#pc-f-meta-0-value", "ours")
+	p.press(".pc-dialog button[type=submit]")
+	p.waitText(".pc-dialog h2", "Someone else changed this too")
+	p.waitText(".pc-dialog .pc-conflict", `Metadata “highlight” of product “Team Chat”`)
+	p.waitText(".pc-dialog .pc-conflict", `Yours: “ours”`)
+	p.waitText(".pc-dialog .pc-conflict", `Theirs: “theirs”`)
+	p.shotBoth("conflict")
+	if pr, _ := backendCatalog(t, srv).Product("chat"); pr.Metadata["highlight"] != "theirs" {
+		t.Errorf("a conflict saved %q before the operator chose", pr.Metadata["highlight"])
+	}
+	// Saving without a choice is refused beside the field.
+	p.press(".pc-dialog button[type=submit]")
+	p.waitText("#pc-f-conflict-0-error", "Choose the version to keep.")
+	p.press("#pc-f-conflict-0-mine")
+	p.submitDialog()
+	p.waitText(".pc-kvs", "ours")
+	if pr, _ := backendCatalog(t, srv).Product("chat"); pr.Metadata["highlight"] != "ours" {
+		t.Errorf("after choosing ours, highlight = %q", pr.Metadata["highlight"])
 	}
 
 	// Signing out closes the console.

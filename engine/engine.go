@@ -216,12 +216,26 @@ func (e *Engine) Archive(ctx context.Context, kind, id string) (*portico.Catalog
 			return portico.NotFound(kind, id)
 		}
 		if err := catalog.Validate(o.cat); err != nil {
-			return portico.Conflict("%s %q cannot be archived: %v", kind, id, err)
+			return archiveRefused(kind, id, err)
 		}
 		out = o.cat
 		return o.putCatalog(o.cat, fmt.Sprintf("archived %s %q", kindName(kind), id))
 	})
 	return out, err
+}
+
+// archiveRefused is the 409 of an archive the catalog's rules refuse (a
+// journey that starts on the plan): it names each rule's field, as a
+// refused PUT would, rather than folding them into one sentence.
+func archiveRefused(kind, id string, err error) error {
+	out := portico.Conflict("%s %q cannot be archived: the catalog depends on it", kindName(kind), id)
+	var perr *portico.Error
+	if errors.As(err, &perr) && len(perr.Fields) > 0 {
+		out.Fields = perr.Fields
+	} else {
+		out.Detail += ": " + err.Error()
+	}
+	return out
 }
 
 // cloneCatalog is a deep copy of a catalog (a rare operation: archiving).

@@ -1244,3 +1244,15 @@ func TestConcurrentFirstPortalReads(t *testing.T) {
 		t.Error(e)
 	}
 }
+
+// An archive the catalog's rules refuse names the field that depends on
+// the object, as a refused PUT does.
+func TestArchivingWhatTheJourneyNeedsNamesTheField(t *testing.T) {
+	h := newHarness(t)
+	before := h.backend(http.MethodGet, "/api/v1/catalog", nil)
+	r := h.backend(http.MethodPost, "/api/v1/plans/free/archive", nil)
+	expectProblem(t, r, http.StatusConflict, "products[0].journey.freePlanId")
+	if after := h.backend(http.MethodGet, "/api/v1/catalog", nil); string(after.Body) != string(before.Body) {
+		t.Error("a refused archive changed the catalog")
+	}
+}

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
@@ -28,6 +29,23 @@ func catalogWith(edit func(c *portico.Catalog)) func(t *testing.T) any {
 	return func(t *testing.T) any {
 		c := demoCatalog(t)
 		edit(&c)
+		return c
+	}
+}
+
+// catalogJSONWith is the demo catalog as a JSON document, changed by edit:
+// for what the typed catalog cannot spell, such as a field written as 0.
+func catalogJSONWith(edit func(c map[string]any)) func(t *testing.T) any {
+	return func(t *testing.T) any {
+		b, err := json.Marshal(demoCatalog(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c map[string]any
+		if err := json.Unmarshal(b, &c); err != nil {
+			t.Fatal(err)
+		}
+		edit(c)
 		return c
 	}
 }
@@ -135,6 +153,16 @@ func badInputs(blogSub string) []badInput {
 			body: catalogWith(func(c *portico.Catalog) { c.Plans[1].AddonIDs = []string{"gold"} })},
 		{name: "catalog unknown free plan in a journey", method: put, path: catalog, status: bad, fields: []string{"products[0].journey.freePlanId"},
 			body: catalogWith(func(c *portico.Catalog) { c.Products[0].Journey.FreePlanID = "gratis" })},
+		{name: "catalog two plans of a product with one name", method: put, path: catalog, status: bad, fields: []string{"plans[2].name"},
+			body: catalogWith(func(c *portico.Catalog) { c.Plans[2].Name = " basic" })},
+		{name: "catalog two products with one name", method: put, path: catalog, status: bad, fields: []string{"products[1].name"},
+			body: catalogWith(func(c *portico.Catalog) { c.Products[1].Name = c.Products[0].Name })},
+		{name: "catalog two add-ons of a product with one name", method: put, path: catalog, status: bad, fields: []string{"addons[1].name"},
+			body: catalogWith(func(c *portico.Catalog) { c.Addons[1].Name = "EXTRA SEATS" })},
+		{name: "catalog add-on that grants nothing", method: put, path: catalog, status: bad, fields: []string{"addons[0].entitlements"},
+			body: catalogWith(func(c *portico.Catalog) { c.Addons[0].Entitlements = nil })},
+		{name: "catalog add-on maxQuantity written as 0", method: put, path: catalog, status: bad, fields: []string{"addons[1].maxQuantity"},
+			body: catalogJSONWith(func(c map[string]any) { c["addons"].([]any)[1].(map[string]any)["maxQuantity"] = 0 })},
 		{name: "catalog duplicate plan id", method: put, path: catalog, status: bad, fields: []string{"plans[6].id"},
 			body: catalogWith(func(c *portico.Catalog) { c.Plans = append(c.Plans, c.Plans[0]) })},
 		{name: "catalog removes a product and its plans", method: put, path: catalog, status: bad, fields: []string{"products", "plans", "plans"},

@@ -311,6 +311,8 @@ func (s *Server) consoleRoutes(root *http.ServeMux) {
 	mux.Handle("POST /console/api/plans/{id}/archive", s.endpoint(c, s.archive(engine.KindPlan)))
 	mux.Handle("POST /console/api/addons/{id}/archive", s.endpoint(c, s.archive(engine.KindAddon)))
 	mux.Handle("GET /console/api/products/{id}/paywall", s.endpoint(c, s.prospectPaywall))
+	mux.Handle("GET /console/api/plans/{id}/price-holders", s.endpoint(c, s.priceHolders(engine.KindPlan)))
+	mux.Handle("GET /console/api/addons/{id}/price-holders", s.endpoint(c, s.priceHolders(engine.KindAddon)))
 	mux.Handle("GET /console/api/catalog/versions", s.endpoint(c, s.catalogVersions))
 	mux.Handle("GET /console/api/catalog/versions/{n}", s.endpoint(c, s.catalogVersion))
 	mux.Handle("POST /console/api/catalog/versions/{n}/restore", s.endpoint(c, s.restoreCatalog))

@@ -23,6 +23,8 @@ var consoleCalls = []struct{ method, path string }{
 	{http.MethodPost, "/console/api/products/acme/archive"},
 	{http.MethodPost, "/console/api/addons/extra-seats/archive"},
 	{http.MethodGet, "/console/api/products/acme/paywall"},
+	{http.MethodGet, "/console/api/plans/pro/price-holders?billingPeriod=monthly"},
+	{http.MethodGet, "/console/api/addons/extra-seats/price-holders?billingPeriod=monthly"},
 	{http.MethodGet, "/console/api/catalog/versions"},
 	{http.MethodGet, "/console/api/catalog/versions/1"},
 	{http.MethodPost, "/console/api/catalog/versions/1/restore"},

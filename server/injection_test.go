@@ -131,7 +131,9 @@ func poison(v any, key string) int {
 	case map[string]any:
 		for k, child := range v {
 			if s, ok := child.(string); ok && (k == "name" || k == "description" || k == "unit") {
-				v[k] = s[:min(len(s), 3)] + injected
+				// The whole string stays, so names stay distinct as the
+				// catalog's rules want.
+				v[k] = s + injected
 				n++
 				continue
 			}

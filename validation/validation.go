@@ -101,6 +101,8 @@ func message(fe validator.FieldError) string {
 			return fmt.Sprintf("must be at most %s characters", fe.Param())
 		}
 		return "must be at most " + fe.Param()
+	case "startswith":
+		return fmt.Sprintf("must start with %q", fe.Param())
 	case "len":
 		return fmt.Sprintf("must be exactly %s characters", fe.Param())
 	case "email":

@@ -40,6 +40,15 @@ func TestCurrencyAcceptsLowerCaseISOCodes(t *testing.T) {
 	}
 }
 
+func TestAStripePriceIDMustBeAPriceID(t *testing.T) {
+	err := Struct(&portico.Price{BillingPeriod: "monthly", Currency: "usd", StripePriceID: "prod_123"}, "")
+	var perr *portico.Error
+	if !errors.As(err, &perr) || len(perr.Fields) != 1 || perr.Fields[0].Field != "stripePriceId" ||
+		perr.Fields[0].Message != `must start with "price_"` {
+		t.Errorf("a product ID as the Stripe price: %v", err)
+	}
+}
+
 func TestDecodeErrorsNameTheFieldWithIndices(t *testing.T) {
 	type addon struct {
 		ID       string `json:"id"`

@@ -223,6 +223,15 @@ func (t *tx) ProductHasSubscriptions(productID string) (bool, error) {
 	return ok, err
 }
 
+func (t *tx) EachLiveSubscription(productID string, fn func(*portico.Subscription) error) error {
+	r, err := t.tx.Query(t.ctx, `SELECT doc FROM subscriptions WHERE product_id = $1 AND status IN ('active', 'trialing') ORDER BY created_at, id`, productID)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	return rows.EachDoc(r, fn)
+}
+
 func (t *tx) PromotionsOf(customerID string) ([]portico.Promotion, error) {
 	return listDocs[portico.Promotion](t, `SELECT doc FROM promotions WHERE customer_id = $1 ORDER BY granted_at, id`, customerID)
 }

@@ -288,6 +288,15 @@ func (t *tx) ProductHasSubscriptions(productID string) (bool, error) {
 	return n > 0, err
 }
 
+func (t *tx) EachLiveSubscription(productID string, fn func(*portico.Subscription) error) error {
+	r, err := t.query(`SELECT doc FROM subscriptions WHERE product_id = ? AND status IN ('active', 'trialing') ORDER BY created_at, id`, productID)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	return rows.EachDoc(r, fn)
+}
+
 func (t *tx) PromotionsOf(customerID string) ([]portico.Promotion, error) {
 	return listDocs[portico.Promotion](t, `SELECT doc FROM promotions WHERE customer_id = ? ORDER BY granted_at, id`, customerID)
 }

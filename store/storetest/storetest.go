@@ -161,6 +161,22 @@ func subscriptionsRoundTrip(t *testing.T, open Opener) {
 			t.Errorf("ProductHasSubscriptions(%s) = %v, want %v", product, has, want)
 		}
 	}
+	// s1 was cancelled above: s2 (active) and s3 (trialing) are live.
+	live := view(t, s, func(tx portico.Tx) ([]string, error) {
+		var ids []string
+		return ids, tx.EachLiveSubscription("app", func(s *portico.Subscription) error { ids = append(ids, s.ID); return nil })
+	})
+	if want := []string{"s3", "s2"}; !slices.Equal(live, want) {
+		t.Errorf("EachLiveSubscription(app) = %v, want %v (live ones, oldest first)", live, want)
+	}
+	stop := errors.New("stop")
+	calls := 0
+	err := s.View(ctx, func(tx portico.Tx) error {
+		return tx.EachLiveSubscription("app", func(*portico.Subscription) error { calls++; return stop })
+	})
+	if !errors.Is(err, stop) || calls != 1 {
+		t.Errorf("EachLiveSubscription after fn's error: %v after %d calls, want fn's error after 1", err, calls)
+	}
 }
 
 func subIDs(subs []*portico.Subscription) []string {

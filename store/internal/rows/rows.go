@@ -35,6 +35,26 @@ func Docs[T any](r Rows) ([]T, error) {
 	return out, r.Err()
 }
 
+// EachDoc decodes each row's one column, a JSON document, and hands it to
+// fn as it is read, stopping at fn's first error: a long result is never
+// held whole.
+func EachDoc[T any](r Rows, fn func(T) error) error {
+	for r.Next() {
+		var doc []byte
+		if err := r.Scan(&doc); err != nil {
+			return err
+		}
+		var v T
+		if err := json.Unmarshal(doc, &v); err != nil {
+			return err
+		}
+		if err := fn(v); err != nil {
+			return err
+		}
+	}
+	return r.Err()
+}
+
 // Versions reads rows of (version, at, author, note).
 func Versions(r Rows) ([]portico.CatalogVersion, error) {
 	var out []portico.CatalogVersion

@@ -1,0 +1,16 @@
+package client
+
+import (
+	"context"
+	"net/url"
+
+	portico "github.com/portico-dev/portico"
+)
+
+// PriceHolders counts the subscriptions on, or scheduled onto, one price of
+// a "plans" or "addons" object.
+func (c *Console) PriceHolders(ctx context.Context, collection, id, period string) (*portico.PriceHolders, error) {
+	var v portico.PriceHolders
+	path := "/" + collection + "/" + url.PathEscape(id) + "/price-holders?billingPeriod=" + url.QueryEscape(period)
+	return &v, c.call(ctx, "GET", path, nil, &v)
+}

@@ -1,0 +1,774 @@
+package console
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	portico "github.com/portico-dev/portico"
+)
+
+// The plan and add-on editors. An edit starts from the object as it was
+// and changes only what the form shows, so every field the console does
+// not show — and any the catalog gains later — is saved as it was read.
+
+// loadPrices puts an object's prices in the form: each period's amount and
+// Stripe price, and the product's one currency.
+func loadPrices(d *dialog, prices []portico.Price) {
+	for _, pr := range prices {
+		d.v["price."+pr.BillingPeriod] = amountText(pr.Amount)
+		d.v["stripe."+pr.BillingPeriod] = pr.StripePriceID
+		d.v["currency"] = pr.Currency
+	}
+}
+
+func loadEntitlements(d *dialog, ents []portico.Entitlement) {
+	for i, e := range ents {
+		d.v[fmt.Sprintf("ent.%d.feature", i)] = e.FeatureID
+		if e.Limit > 0 {
+			d.v[fmt.Sprintf("ent.%d.limit", i)] = strconv.FormatInt(e.Limit, 10)
+		}
+		if e.Unlimited {
+			d.v[fmt.Sprintf("ent.%d.unlimited", i)] = "true"
+		}
+	}
+	d.rows = len(ents)
+}
+
+// openPlan opens the plan editor: a new plan of the product, or the plan
+// planID.
+func (p *Page) openPlan(ctx app.Context, productID, planID string) {
+	p.openDialog(ctx, p.planDialog(productID, planID))
+}
+
+func (p *Page) planDialog(productID, planID string) *dialog {
+	d := newDialog(dlgPlan, "New plan")
+	d.product, d.target = productID, objectRef{"plans", planID}
+	d.keyOf = d.objectKey("id", "name", "description", "pricing", "order", "trialDays")
+	d.v["pricing"], d.v["currency"] = portico.PricingPaid, p.currencyOf(productID)
+	order := 0
+	for _, x := range p.cat.PlansOf(productID) {
+		order = max(order, x.Order+1)
+	}
+	d.v["order"] = strconv.Itoa(order)
+	if pl, ok := p.cat.Plan(planID); ok {
+		d.title, d.id = "Edit plan “"+pl.Name+"”", pl.ID
+		d.v["id"], d.v["name"], d.v["description"], d.v["pricing"] = pl.ID, pl.Name, pl.Description, pl.Pricing
+		d.v["order"] = strconv.Itoa(pl.Order)
+		if pl.TrialDays > 0 {
+			d.v["trialDays"] = strconv.Itoa(pl.TrialDays)
+		}
+		loadPrices(d, pl.Prices)
+		loadEntitlements(d, pl.Entitlements)
+		for _, a := range pl.AddonIDs {
+			d.v["addon."+a] = "true"
+		}
+	}
+	return d
+}
+
+// openAddon opens the add-on editor: a new add-on of the product, or the
+// add-on addonID.
+func (p *Page) openAddon(ctx app.Context, productID, addonID string) {
+	p.openDialog(ctx, p.addonDialog(productID, addonID))
+}
+
+func (p *Page) addonDialog(productID, addonID string) *dialog {
+	d := newDialog(dlgAddon, "New add-on")
+	d.product, d.target = productID, objectRef{"addons", addonID}
+	d.keyOf = d.objectKey("id", "name", "description", "maxQuantity")
+	d.v["currency"] = p.currencyOf(productID)
+	if a, ok := p.cat.Addon(addonID); ok {
+		d.title, d.id = "Edit add-on “"+a.Name+"”", a.ID
+		d.v["id"], d.v["name"], d.v["description"] = a.ID, a.Name, a.Description
+		if a.MaxQuantity > 0 {
+			d.v["maxQuantity"] = strconv.Itoa(a.MaxQuantity)
+		}
+		loadPrices(d, a.Prices)
+		loadEntitlements(d, a.Entitlements)
+	}
+	return d
+}
+
+// idField is the ID input: generated from the name for a new object,
+// read-only once it exists.
+func (p *Page) idField(kind string) app.UI {
+	in := p.input("id", "text")
+	hint := "Generated from the name; your application refers to the " + kind + " by it. It cannot change later."
+	if p.dlg.id != "" {
+		in, hint = in.ReadOnly(true), "A "+kind+"'s ID never changes."
+	}
+	return p.field("id", "ID", hint, in)
+}
+
+// pricesFields are a period's amount and Stripe price side by side, for
+// each period, then the currency.
+func (p *Page) pricesFields() app.UI {
+	return app.FieldSet().Class("pc-field", "pc-prices").Body(
+		app.Legend().Text("Prices"),
+		p.priceRow(portico.Monthly, "Monthly price", "29.00", "Leave empty when not sold monthly."),
+		p.priceRow(portico.Annually, "Annual price", "290.00", "Leave empty when not sold annually."),
+		app.Div().Class("pc-row").Body(
+			p.field("currency", "Currency", "One currency per product, e.g. usd.", p.input("currency", "text").MaxLength(3)),
+		),
+	)
+}
+
+func (p *Page) priceRow(period, label, placeholder, hint string) app.UI {
+	stripe := "stripe." + period
+	return app.Div().Class("pc-row").Body(
+		p.field("price."+period, label, hint, p.input("price."+period, "text").Attr("inputmode", "decimal").Placeholder(placeholder)),
+		p.field(stripe, label+": Stripe price ID (optional)", "What Stripe bills this price as, once Stripe is connected.",
+			p.input(stripe, "text").Placeholder("price_…").Attr("spellcheck", "false").Attr("autocomplete", "off")),
+	)
+}
+
+func (p *Page) entitlementsFields() app.UI {
+	d := p.dlg
+	features := []choice{{value: "", label: "Choose a feature…"}}
+	for _, f := range p.cat.Features {
+		features = append(features, choice{value: f.ID, label: f.Name + " (" + f.Type + ")"})
+	}
+	rows := []app.UI{}
+	for i := 0; i < d.rows; i++ {
+		base := fmt.Sprintf("ent.%d", i)
+		if d.v[base+".removed"] == "true" {
+			continue
+		}
+		rows = append(rows, app.Div().Class("pc-row", "pc-ent").Body(
+			p.selectField(base+".feature", "Feature", "", features),
+			p.field(base+".limit", "Limit", "", p.input(base+".limit", "number").Min(0).Disabled(d.v[base+".unlimited"] == "true")),
+			p.checkbox(base+".unlimited", "Unlimited"),
+			app.Button().Class("pc-button", "pc-quiet", "pc-remove").Type("button").Aria("label", fmt.Sprintf("Remove entitlement %d", i+1)).Text("Remove").
+				OnClick(func(ctx app.Context, e app.Event) {
+					if p.dlg != nil {
+						p.dlg.v[fmt.Sprintf("ent.%d.removed", i)] = "true"
+					}
+				}, app.EventScope(i)),
+		))
+	}
+	hint := "Boolean features take no limit. Numeric and metered features need a limit or Unlimited."
+	if len(p.cat.Features) == 0 {
+		hint = "No features yet: create them on the Features page."
+	}
+	errID := fieldID("entitlements") + "-error"
+	add := app.Button().Class("pc-button", "pc-small", "pc-add-row").Type("button").Text("+ Add an entitlement").
+		Aria("describedby", errID).OnClick(p.addRow)
+	if d.errs["entitlements"] != "" {
+		add = add.DataSet("invalid", "true")
+	}
+	return app.FieldSet().Class("pc-field").Body(
+		app.Legend().Text("Entitlements"),
+		app.P().Class("pc-hint").Text(hint),
+		app.Div().Class("pc-rows").Body(rows...),
+		app.P().ID(errID).Class("pc-error").Text(d.errs["entitlements"]),
+		add,
+	)
+}
+
+func (p *Page) planForm() app.UI {
+	d := p.dlg
+	var addons []app.UI
+	errID := fieldID("addons") + "-error"
+	for _, a := range p.cat.Addons {
+		if a.ProductID == d.product && (!a.Archived || d.v["addon."+a.ID] == "true") {
+			addons = append(addons, p.checkboxIn("addon."+a.ID, a.Name, errID, len(addons) == 0 && d.errs["addons"] != ""))
+		}
+	}
+	paid := d.v["pricing"] == portico.PricingPaid
+	label := "Create plan"
+	if d.id != "" {
+		label = "Save changes"
+	}
+	return app.Form().Class("pc-form").NoValidate(true).OnSubmit(p.submitPlan).Body(
+		app.Div().Class("pc-row").Body(
+			p.field("name", "Name", "", p.input("name", "text").Required(true)),
+			p.idField("plan"),
+		),
+		p.textarea("description", "Description (optional)", ""),
+		app.Div().Class("pc-row").Body(
+			p.selectField("pricing", "Pricing", "", []choice{
+				{value: portico.PricingFree, label: "Free"}, {value: portico.PricingPaid, label: "Paid"},
+				{value: portico.PricingCustom, label: "Custom (contact sales)"}}),
+			p.field("order", "Order", "Lower comes first; a higher order is an upgrade.", p.input("order", "number")),
+			app.If(paid, func() app.UI {
+				return p.field("trialDays", "Trial days", "0 or empty: no trial.", p.input("trialDays", "number").Min(0).Max(730))
+			}),
+		),
+		app.If(paid, func() app.UI { return p.pricesFields() }),
+		p.entitlementsFields(),
+		app.FieldSet().Class("pc-field").Body(
+			app.Legend().Text("Compatible add-ons"),
+			app.If(len(addons) == 0, func() app.UI { return app.P().Class("pc-hint").Text("This product has no add-ons yet.") }),
+			app.Div().Class("pc-checks").Body(addons...),
+			app.P().ID(errID).Class("pc-error").Text(d.errs["addons"]),
+		),
+		p.actions(label, false),
+	)
+}
+
+func (p *Page) addonForm() app.UI {
+	label := "Create add-on"
+	if p.dlg.id != "" {
+		label = "Save changes"
+	}
+	return app.Form().Class("pc-form").NoValidate(true).OnSubmit(p.submitAddon).Body(
+		app.Div().Class("pc-row").Body(
+			p.field("name", "Name", "", p.input("name", "text").Required(true)),
+			p.idField("add-on"),
+		),
+		p.textarea("description", "Description (optional)", ""),
+		p.field("maxQuantity", "Maximum quantity", "How many one customer may buy; empty: no limit.", p.input("maxQuantity", "number")),
+		p.pricesFields(),
+		p.entitlementsFields(),
+		p.actions(label, false),
+	)
+}
+
+// fresh reports whether a field is to be read: always for a new object,
+// else when it was changed.
+func (d *dialog) fresh(key string) bool { return d.id == "" || d.changed(key) }
+
+// pricePeriods are the periods of the prices as they were, in their order,
+// then the periods they lacked.
+func pricePeriods(prices []portico.Price) []string {
+	var out []string
+	for _, pr := range prices {
+		out = append(out, pr.BillingPeriod)
+	}
+	for _, period := range []string{portico.Monthly, portico.Annually} {
+		if !slices.Contains(out, period) {
+			out = append(out, period)
+		}
+	}
+	return out
+}
+
+// readPrices reads the price fields over the prices as they were: each
+// price keeps what the form does not show. Typing errors are set beside
+// their fields.
+func readPrices(d *dialog, was []portico.Price) []portico.Price {
+	var out []portico.Price
+	currency := strings.ToLower(d.text("currency"))
+	for _, period := range pricePeriods(was) {
+		amountKey, stripeKey := "price."+period, "stripe."+period
+		amount, stripeID := strings.TrimSpace(d.v[amountKey]), d.text(stripeKey)
+		if amount == "" {
+			if stripeID != "" {
+				d.errs[amountKey] = "Enter the " + strings.ToLower(periodName(period)) + " price this Stripe price bills, or clear the Stripe price ID."
+			}
+			continue
+		}
+		i := slices.IndexFunc(was, func(pr portico.Price) bool { return pr.BillingPeriod == period })
+		pr := portico.Price{BillingPeriod: period, Currency: currency}
+		if i >= 0 {
+			pr = was[i]
+		}
+		if i < 0 || d.changed(amountKey) {
+			n, err := parseAmount(amount)
+			if err != nil {
+				d.errs[amountKey] = err.Error()
+			}
+			pr.Amount = n
+		}
+		if d.changed("currency") {
+			pr.Currency = currency
+		}
+		if msg := checkStripePriceID(stripeID); msg != "" {
+			d.errs[stripeKey] = msg
+		}
+		pr.StripePriceID = stripeID
+		out = append(out, pr)
+	}
+	return out
+}
+
+// checkStripePriceID says what is wrong with a Stripe price ID, or "" when
+// it is empty or looks like one, as the catalog's rules want.
+func checkStripePriceID(id string) string {
+	switch {
+	case id == "":
+		return ""
+	case !strings.HasPrefix(id, "price_") || strings.ContainsAny(id, " \t\n"):
+		return "A Stripe price ID starts with price_, such as price_1PqR2s; copy it from the price's page in Stripe."
+	case len(id) > 255:
+		return "A Stripe price ID is at most 255 characters."
+	}
+	return ""
+}
+
+// readEntitlements reads the entitlement rows over the grants as they
+// were: a row left alone keeps its grant exactly.
+func (p *Page) readEntitlements(d *dialog, was []portico.Entitlement) []portico.Entitlement {
+	var out []portico.Entitlement
+	for i := 0; i < d.rows; i++ {
+		base := fmt.Sprintf("ent.%d", i)
+		if d.v[base+".removed"] == "true" {
+			continue
+		}
+		var e portico.Entitlement
+		if i < len(was) {
+			e = was[i]
+			if !d.changed(base+".feature") && !d.changed(base+".limit") && !d.changed(base+".unlimited") {
+				out = append(out, e)
+				continue
+			}
+		}
+		if !p.readEntitlement(d, base, &e) {
+			continue
+		}
+		if slices.ContainsFunc(out, func(x portico.Entitlement) bool { return x.FeatureID == e.FeatureID }) {
+			d.errs[base+".feature"] = "This feature is granted above already; remove one of the two rows."
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// readEntitlement reads one changed row into e; false for a blank row.
+func (p *Page) readEntitlement(d *dialog, base string, e *portico.Entitlement) bool {
+	e.FeatureID, e.Unlimited, e.Limit = d.v[base+".feature"], d.v[base+".unlimited"] == "true", 0
+	limit := strings.TrimSpace(d.v[base+".limit"])
+	if e.FeatureID == "" {
+		if limit == "" && !e.Unlimited {
+			return false
+		}
+		d.errs[base+".feature"] = "Choose a feature."
+	}
+	if limit != "" && !e.Unlimited {
+		n, err := strconv.ParseInt(limit, 10, 64)
+		if err != nil || n < 0 {
+			d.errs[base+".limit"] = "Enter a whole number, 0 or more."
+		}
+		e.Limit = n
+	}
+	f, ok := p.cat.Feature(e.FeatureID)
+	switch {
+	case !ok:
+	case f.Type == portico.FeatureBoolean && (limit != "" || e.Unlimited):
+		d.errs[base+".limit"] = "A boolean feature takes no limit: leave it empty and Unlimited unticked."
+	case f.Type != portico.FeatureBoolean && limit == "" && !e.Unlimited:
+		d.errs[base+".limit"] = "Enter a limit, or tick Unlimited."
+	}
+	return true
+}
+
+// readAddonIDs reads the compatible add-ons: those that were, in their
+// order, while still ticked, then the newly ticked ones.
+func (p *Page) readAddonIDs(d *dialog, was []string) []string {
+	var out []string
+	for _, id := range was {
+		if d.v["addon."+id] == "true" {
+			out = append(out, id)
+		}
+	}
+	for _, a := range d.base.Addons {
+		if a.ProductID == d.product && d.v["addon."+a.ID] == "true" && !slices.Contains(out, a.ID) {
+			out = append(out, a.ID)
+		}
+	}
+	return out
+}
+
+// require refuses a required field left empty, beside it.
+func (d *dialog) require(key, value, msg string) {
+	if strings.TrimSpace(value) == "" {
+		d.errs[key] = msg
+	}
+}
+
+// namedLike is an object's identity and name, to compare names.
+type namedLike struct {
+	id, product, name string
+	archived          bool
+}
+
+// checkName refuses a live object's name when another live object of the
+// same kind and product bears it, as the catalog's rules do.
+func (d *dialog) checkName(kind string, others []namedLike, me namedLike) {
+	if me.archived || strings.TrimSpace(me.name) == "" {
+		return
+	}
+	for _, o := range others {
+		if o.id != me.id && !o.archived && o.product == me.product && strings.EqualFold(strings.TrimSpace(o.name), strings.TrimSpace(me.name)) {
+			where := "of this product "
+			if kind == "product" {
+				where = ""
+			}
+			d.errs["name"] = fmt.Sprintf("Another %s %sis named %s (ID %s); give this one another name.", kind, where, strconvQuote(o.name), o.id)
+			return
+		}
+	}
+}
+
+func planNames(cat *portico.Catalog) []namedLike {
+	out := make([]namedLike, len(cat.Plans))
+	for i, x := range cat.Plans {
+		out[i] = namedLike{x.ID, x.ProductID, x.Name, x.Archived}
+	}
+	return out
+}
+
+func addonNames(cat *portico.Catalog) []namedLike {
+	out := make([]namedLike, len(cat.Addons))
+	for i, x := range cat.Addons {
+		out[i] = namedLike{x.ID, x.ProductID, x.Name, x.Archived}
+	}
+	return out
+}
+
+// planEdit is the catalog the dialog opened on with the plan as the form
+// has it, and the plan as it was (nil when new).
+func (p *Page) planEdit(d *dialog) (next *portico.Catalog, was *portico.Plan) {
+	next = cloneCatalog(d.base)
+	i := slices.IndexFunc(next.Plans, func(x portico.Plan) bool { return x.ID == d.id })
+	if d.id == "" || i < 0 {
+		id := d.text("id")
+		if _, taken := next.Plan(id); taken && id != "" {
+			d.errs["id"] = "A plan already has this ID; choose another."
+		}
+		next.Plans = append(next.Plans, portico.Plan{ID: id, ProductID: d.product})
+		i = len(next.Plans) - 1
+	} else {
+		orig := d.base.Plans[i]
+		was = &orig
+	}
+	pl := &next.Plans[i]
+	pl.Name, pl.Description, pl.Pricing = d.text("name"), d.text("description"), d.v["pricing"]
+	d.require("id", pl.ID, "Enter an ID, such as pro.")
+	d.require("name", pl.Name, "Enter a name.")
+	d.checkName("plan", planNames(next), namedLike{pl.ID, pl.ProductID, pl.Name, pl.Archived})
+	if d.fresh("order") {
+		n, err := atoi(d.v["order"])
+		if err != nil {
+			d.errs["order"] = "Enter a whole number, such as 2."
+		}
+		pl.Order = n
+	}
+	if pl.Pricing == portico.PricingPaid {
+		if d.fresh("trialDays") {
+			n, err := atoi(d.v["trialDays"])
+			if err != nil || n < 0 {
+				d.errs["trialDays"] = "Enter a number of days, 0 or more."
+			}
+			pl.TrialDays = n
+		}
+		pl.Prices = readPrices(d, pl.Prices)
+		if len(pl.Prices) == 0 && d.errs["price.monthly"] == "" && d.errs["price.annually"] == "" {
+			d.errs["price.monthly"] = "A paid plan needs a monthly or an annual price."
+		}
+	} else {
+		pl.TrialDays, pl.Prices = 0, nil
+	}
+	pl.Entitlements = p.readEntitlements(d, pl.Entitlements)
+	pl.AddonIDs = p.readAddonIDs(d, pl.AddonIDs)
+	d.target = objectRef{"plans", pl.ID}
+	return next, was
+}
+
+// addonEdit is planEdit for an add-on.
+func (p *Page) addonEdit(d *dialog) (next *portico.Catalog, was *portico.Addon) {
+	next = cloneCatalog(d.base)
+	i := slices.IndexFunc(next.Addons, func(x portico.Addon) bool { return x.ID == d.id })
+	if d.id == "" || i < 0 {
+		id := d.text("id")
+		if _, taken := next.Addon(id); taken && id != "" {
+			d.errs["id"] = "An add-on already has this ID; choose another."
+		}
+		next.Addons = append(next.Addons, portico.Addon{ID: id, ProductID: d.product})
+		i = len(next.Addons) - 1
+	} else {
+		orig := d.base.Addons[i]
+		was = &orig
+	}
+	a := &next.Addons[i]
+	a.Name, a.Description = d.text("name"), d.text("description")
+	d.require("id", a.ID, "Enter an ID, such as extra-seats.")
+	d.require("name", a.Name, "Enter a name.")
+	d.checkName("add-on", addonNames(next), namedLike{a.ID, a.ProductID, a.Name, a.Archived})
+	if d.fresh("maxQuantity") {
+		a.MaxQuantity = readMaxQuantity(d)
+	}
+	a.Prices = readPrices(d, a.Prices)
+	if len(a.Prices) == 0 && d.errs["price.monthly"] == "" && d.errs["price.annually"] == "" {
+		d.errs["price.monthly"] = "An add-on needs a monthly or an annual price."
+	}
+	a.Entitlements = p.readEntitlements(d, a.Entitlements)
+	if len(a.Entitlements) == 0 && !a.Archived {
+		d.errs["entitlements"] = "An add-on must grant at least one feature: add an entitlement."
+	}
+	d.target = objectRef{"addons", a.ID}
+	return next, was
+}
+
+// readMaxQuantity reads the maximum quantity: empty for no limit, else 1
+// or more (0 would be an add-on no one can buy).
+func readMaxQuantity(d *dialog) int {
+	s := strings.TrimSpace(d.v["maxQuantity"])
+	if s == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		d.errs["maxQuantity"] = "Enter 1 or more, or leave it empty for no limit."
+	}
+	return n
+}
+
+func (p *Page) submitPlan(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	d := p.dlg
+	if d == nil || d.busy {
+		return
+	}
+	d.errs, d.general = map[string]string{}, nil
+	next, was := p.planEdit(d)
+	pl, _ := next.Plan(d.target.id)
+	var before []portico.Price
+	if was != nil {
+		before = was.Prices
+	}
+	p.submitObject(ctx, next, before, pl.Prices, "Plan “"+pl.Name+"”")
+}
+
+func (p *Page) submitAddon(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	d := p.dlg
+	if d == nil || d.busy {
+		return
+	}
+	d.errs, d.general = map[string]string{}, nil
+	next, was := p.addonEdit(d)
+	a, _ := next.Addon(d.target.id)
+	var before []portico.Price
+	if was != nil {
+		before = was.Prices
+	}
+	p.submitObject(ctx, next, before, a.Prices, "Add-on “"+a.Name+"”")
+}
+
+// submitObject saves a plan or add-on (what) unless the form has errors:
+// then the focus goes to the first. When the edit changes a price someone
+// holds, the operator confirms first.
+func (p *Page) submitObject(ctx app.Context, next *portico.Catalog, before, after []portico.Price, what string) {
+	d := p.dlg
+	if len(d.errs) > 0 {
+		p.refuse(ctx)
+		return
+	}
+	d.done = what + " saved."
+	if d.id == "" {
+		d.done = what + " created."
+	}
+	commit := func(ctx app.Context) { p.save(ctx, next) }
+	changes := priceChanges(before, after)
+	if len(changes) == 0 {
+		commit(ctx)
+		return
+	}
+	p.checkPriceHolders(ctx, changes, commit)
+}
+
+// objectKey maps an error on a plan or add-on, by its path below the
+// object in the catalog sent, to the form's field: prices by their period,
+// entitlements by their feature's row, the plain fields named.
+func (d *dialog) objectKey(plain ...string) fieldKeyer {
+	return func(sent *portico.Catalog, rest string) string {
+		name, idx, sub := splitPath(rest)
+		prices, ents := objectParts(sent, d.target)
+		switch name {
+		case "prices":
+			switch {
+			case idx >= 0 && idx < len(prices):
+				return priceKey(prices[idx].BillingPeriod, sub)
+			case idx < 0 && (d.kind == dlgAddon || d.v["pricing"] == portico.PricingPaid):
+				return "price.monthly"
+			}
+			return ""
+		case "entitlements":
+			if idx < 0 {
+				return "entitlements"
+			}
+			if idx >= len(ents) {
+				return ""
+			}
+			return d.entitlementKey(ents[idx].FeatureID, sub)
+		case "addonIds":
+			return "addons"
+		}
+		if idx >= 0 || sub != "" || !slices.Contains(plain, name) {
+			return ""
+		}
+		return name
+	}
+}
+
+// priceKey is the field of one price's part.
+func priceKey(period, part string) string {
+	switch part {
+	case "currency":
+		return "currency"
+	case "stripePriceId":
+		return "stripe." + period
+	}
+	return "price." + period
+}
+
+// entitlementKey is the field, in the row granting the feature, of a
+// grant's part; "" when no row grants it.
+func (d *dialog) entitlementKey(featureID, part string) string {
+	for i := 0; i < d.rows; i++ {
+		base := fmt.Sprintf("ent.%d", i)
+		if d.v[base+".removed"] != "true" && d.v[base+".feature"] == featureID {
+			if part == "featureId" {
+				return base + ".feature"
+			}
+			return base + ".limit"
+		}
+	}
+	return ""
+}
+
+// objectParts are the prices and grants of a plan or add-on in cat.
+func objectParts(cat *portico.Catalog, o objectRef) ([]portico.Price, []portico.Entitlement) {
+	switch o.collection {
+	case "plans":
+		if pl, ok := cat.Plan(o.id); ok {
+			return pl.Prices, pl.Entitlements
+		}
+	case "addons":
+		if a, ok := cat.Addon(o.id); ok {
+			return a.Prices, a.Entitlements
+		}
+	}
+	return nil, nil
+}
+
+// priceChange is a price an edit changes: its amount or currency, or it
+// is no longer sold (now nil).
+type priceChange struct {
+	was portico.Price
+	now *portico.Price
+}
+
+// priceChanges lists the prices, as they were, that after changes or
+// drops. A Stripe price ID alone is not a change of price: what customers
+// pay stays the same.
+func priceChanges(before, after []portico.Price) []priceChange {
+	var out []priceChange
+	for _, w := range before {
+		i := slices.IndexFunc(after, func(pr portico.Price) bool { return pr.BillingPeriod == w.BillingPeriod })
+		switch {
+		case i < 0:
+			out = append(out, priceChange{was: w})
+		case after[i].Amount != w.Amount || after[i].Currency != w.Currency:
+			now := after[i]
+			out = append(out, priceChange{was: w, now: &now})
+		}
+	}
+	return out
+}
+
+// checkPriceHolders counts the customers on each changed price; when
+// there are some, the dialog asks before commit saves, else commit saves
+// at once.
+func (p *Page) checkPriceHolders(ctx app.Context, changes []priceChange, commit func(app.Context)) {
+	d := p.dlg
+	d.busy, d.busyText = true, "Checking…"
+	api, ref := p.api, d.target
+	ctx = p.own(ctx)
+	ctx.Async(func() {
+		c, cancel := ctxTimeout()
+		defer cancel()
+		var notes []string
+		var signedOut error
+		for _, ch := range changes {
+			h, err := api.PriceHolders(c, ref.collection, ref.id, ch.was.BillingPeriod)
+			if statusOf(err) == 401 {
+				signedOut = err
+			}
+			if note := holdersNote(ch, h, err); note != "" {
+				notes = append(notes, note)
+			}
+		}
+		ctx.Dispatch(func(ctx app.Context) {
+			d.busy, d.busyText = false, ""
+			switch {
+			case signedOut != nil:
+				p.failed(ctx, signedOut, &p.loadErr)
+			case len(notes) == 0:
+				commit(ctx)
+			default:
+				d.step, d.notes, d.commit = stepPrices, notes, commit
+				ctx.Defer(func(app.Context) { focusElement(".pc-confirm-step button[type=submit]") })
+			}
+		})
+	})
+}
+
+// holdersNote says whom a price change concerns, or "" when no one.
+func holdersNote(ch priceChange, h *portico.PriceHolders, err error) string {
+	what := periodName(ch.was.BillingPeriod) + " price, " + money(ch.was.Amount, ch.was.Currency) + " → "
+	if ch.now != nil {
+		what += money(ch.now.Amount, ch.now.Currency)
+	} else {
+		what += "no longer sold"
+	}
+	switch {
+	case err != nil:
+		return what + ": the customers on this price could not be counted (" + strings.TrimSuffix(errorText(err), ".") +
+			"). Whoever is on it keeps what they agreed to until their next change."
+	case h.Subscriptions == 0:
+		return ""
+	}
+	n := strconv.Itoa(h.Customers) + " customers are"
+	if h.Customers == 1 {
+		n = "1 customer is"
+	}
+	scheduled := ""
+	if h.Scheduled > 0 {
+		scheduled = fmt.Sprintf(" (%d of the subscriptions through a scheduled change)", h.Scheduled)
+	}
+	return what + ": " + n + " on this price" + scheduled + "; they keep what they agreed to until their next change."
+}
+
+// priceConfirmForm asks before a price customers hold is changed.
+func (p *Page) priceConfirmForm() app.UI {
+	d := p.dlg
+	items := make([]app.UI, len(d.notes))
+	for i, n := range d.notes {
+		items[i] = app.Li().Text(n)
+	}
+	label := "Save the new price"
+	if d.busy {
+		label = "Saving…"
+	}
+	return app.Form().Class("pc-form", "pc-confirm-step").NoValidate(true).OnSubmit(func(ctx app.Context, e app.Event) {
+		e.PreventDefault()
+		if d := p.dlg; d != nil && d.commit != nil {
+			d.commit(ctx)
+		}
+	}).Body(
+		app.P().Class("pc-lead").Text("This changes a price customers are paying:"),
+		app.Ul().Class("pc-notes").Body(items...),
+		app.P().Class("pc-hint").Text("New subscriptions, and each customer's next change, get the new price."),
+		app.Div().Class("pc-actions").Body(
+			app.Button().Class("pc-button").Type("button").Text("Back to the form").Disabled(d.busy).
+				OnClick(func(ctx app.Context, e app.Event) {
+					if p.dlg != nil {
+						p.dlg.step = ""
+					}
+				}),
+			app.Button().Class("pc-button", "pc-primary").Type("submit").Disabled(d.busy).Text(label),
+		),
+	)
+}
+
+// focusElement moves the focus to the first element matching sel.
+func focusElement(sel string) {
+	if el := app.Window().Get("document").Call("querySelector", sel); el.Truthy() {
+		el.Call("focus")
+	}
+}
