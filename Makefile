@@ -2,24 +2,29 @@
 GO      ?= go
 BIN     := bin/portico
 DATA    ?= ./data
-WASM    := web/app.wasm
-CONSOLEWASM := web/console.wasm
+WEB     := assets/web
+WASM    := $(WEB)/app.wasm
+CONSOLEWASM := $(WEB)/console.wasm
+DESIGNERWASM := $(WEB)/designer.wasm
+# The code that runs in the browser: the GOOS=js mains and what they build.
+BROWSERPKGS := ./wasm/... ./app/... ./components ./client ./theme
 WASMEXEC := bin/go_js_wasm_exec
 STRIPEMOCK := bin/stripe-mock
 ERRCHECK := bin/errcheck
 # Production packages, for errcheck: not the end-to-end tests, the test
 # helpers, the examples or the development tools.
-PRODPKGS = $(shell $(GO) list ./... | grep -v -E '/(e2e|examples|tools|internal/(pgtest|headless|spawn|mdblock)|store/storetest|billing/(storetest|stripemock))(/|$$)')
+PRODPKGS = $(shell $(GO) list ./... | grep -v -E '/(e2e|examples|tools|internal/(pgtest|headless|spawn|mdblock)|server/store/storetest|server/billing/(storetest|stripemock))(/|$$)')
 
 .PHONY: FORCE build wasm run test test-deps vet fuzz clean bench reliability example-html example-goapp
 
-## build: the server binary (bin/portico) and the web clients (web/app.wasm,
-## web/console.wasm, each with .br and .gz); only what changed is rebuilt
+## build: the server binary (bin/portico) and the web clients
+## (assets/web/app.wasm, console.wasm and designer.wasm, each with .br and
+## .gz); only what changed is rebuilt
 build: wasm $(BIN)
 
-## wasm: the browser clients — the portal's and the console's — each
-## pre-compressed for the server to send
-wasm: $(WASM).br $(WASM).gz $(CONSOLEWASM).br $(CONSOLEWASM).gz
+## wasm: the browser clients — the portal's, the console's and the
+## designer's — each pre-compressed for the server to send
+wasm: $(WASM).br $(WASM).gz $(CONSOLEWASM).br $(CONSOLEWASM).gz $(DESIGNERWASM).br $(DESIGNERWASM).gz
 
 # The binaries are always handed to go build: it knows what each is built
 # from (build tags, embedded files, dependencies, go.mod and go.sum) better
@@ -31,11 +36,15 @@ $(BIN): FORCE
 
 $(WASM): FORCE
 	@echo "Building the portal's web client ($(WASM)) if its sources changed…"
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(WASM) ./wasm
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(WASM) ./wasm/portal
 
 $(CONSOLEWASM): FORCE
 	@echo "Building the console's web client ($(CONSOLEWASM)) if its sources changed…"
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(CONSOLEWASM) ./wasm/console
+
+$(DESIGNERWASM): FORCE
+	@echo "Building the designer's web client ($(DESIGNERWASM)) if its sources changed…"
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(DESIGNERWASM) ./wasm/designer
 
 # precompress compares the client with what .br and .gz hold and compresses
 # it (a minute or so, at the best compression) only when they differ.
@@ -55,9 +64,9 @@ run: build
 ## lists the calls left unchecked on purpose)
 vet: $(ERRCHECK)
 	$(GO) vet ./...
-	GOOS=js GOARCH=wasm $(GO) vet ./wasm ./wasm/console ./webapp ./components ./client ./theme ./designer ./console ./examples/goapp/...
+	GOOS=js GOARCH=wasm $(GO) vet $(BROWSERPKGS) ./examples/goapp/...
 	$(ERRCHECK) -ignoretests -exclude tools/errcheck/excludes.txt $(PRODPKGS)
-	GOOS=js GOARCH=wasm $(ERRCHECK) -ignoretests -exclude tools/errcheck/excludes.txt ./wasm ./wasm/console ./webapp ./components ./client ./theme ./designer ./console
+	GOOS=js GOARCH=wasm $(ERRCHECK) -ignoretests -exclude tools/errcheck/excludes.txt $(BROWSERPKGS)
 	@test -z "$$(gofmt -l .)" || (echo "gofmt needed on:"; gofmt -l .; exit 1)
 	@$(GO) mod tidy -diff >/dev/null || (echo "go.mod or go.sum is not tidy: run go mod tidy"; $(GO) mod tidy -diff; exit 1)
 
@@ -69,7 +78,7 @@ vet: $(ERRCHECK)
 FUZZBRIEF ?= 4s
 test: test-deps vet build $(WASMEXEC) $(STRIPEMOCK)
 	PORTICO_REQUIRE_POSTGRES=1 $(GO) test -race -count=1 ./...
-	PORTICO_REQUIRE_POSTGRES=1 PORTICO_TEST_STORE=postgres $(GO) test -race -count=1 ./engine ./server
+	PORTICO_REQUIRE_POSTGRES=1 PORTICO_TEST_STORE=postgres $(GO) test -race -count=1 ./server/engine ./server
 	PATH="$(CURDIR)/bin:$$PATH" GOOS=js GOARCH=wasm $(GO) test -count=1 -run 'Browser|Fetch' ./client ./components
 	GO=$(GO) FUZZTIME=$(FUZZBRIEF) tools/fuzz.sh
 

@@ -57,8 +57,8 @@ func setup(m *testing.M) (int, error) {
 		return 0, err
 	}
 	repoRoot = root
-	if _, err := os.Stat(filepath.Join(repoRoot, "web", "app.wasm")); err != nil {
-		return 0, fmt.Errorf("%s is missing: run make build first", filepath.Join(repoRoot, "web", "app.wasm"))
+	if _, err := os.Stat(filepath.Join(repoRoot, "assets", "web", "app.wasm")); err != nil {
+		return 0, fmt.Errorf("%s is missing: run make build first", filepath.Join(repoRoot, "assets", "web", "app.wasm"))
 	}
 	tmp, err := os.MkdirTemp("", "portico-e2e-")
 	if err != nil {
@@ -112,7 +112,7 @@ func startServer(t *testing.T, settings ...string) *server {
 		"PORTICO_DATA="+t.TempDir(),
 		"PORTICO_DEMO=1",
 		"PORTICO_ADDR=127.0.0.1:0",
-		"PORTICO_WEB="+filepath.Join(repoRoot, "web"),
+		"PORTICO_WEB="+filepath.Join(repoRoot, "assets", "web"),
 	)
 	cmd.Env = append(cmd.Env, settings...)
 	r, w, err := os.Pipe()

@@ -9,10 +9,10 @@ import (
 	"time"
 
 	portico "github.com/portico-dev/portico"
-	"github.com/portico-dev/portico/catalog"
-	"github.com/portico-dev/portico/engine"
+	"github.com/portico-dev/portico/server/catalog"
+	"github.com/portico-dev/portico/server/engine"
 	"github.com/portico-dev/portico/server/session"
-	"github.com/portico-dev/portico/validation"
+	"github.com/portico-dev/portico/server/validation"
 )
 
 // The catalog's answers carry its version as their ETag; a change sent with

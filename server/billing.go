@@ -8,8 +8,8 @@ import (
 	"time"
 
 	portico "github.com/portico-dev/portico"
-	"github.com/portico-dev/portico/billing"
-	"github.com/portico-dev/portico/engine"
+	"github.com/portico-dev/portico/server/billing"
+	"github.com/portico-dev/portico/server/engine"
 	"github.com/portico-dev/portico/server/session"
 )
 

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	portico "github.com/portico-dev/portico"
-	"github.com/portico-dev/portico/billing"
 	"github.com/portico-dev/portico/server"
+	"github.com/portico-dev/portico/server/billing"
 )
 
 // fakeBilling is a billing provider in memory; hang makes its reads wait

@@ -16,7 +16,7 @@ import (
 	"time"
 
 	portico "github.com/portico-dev/portico"
-	"github.com/portico-dev/portico/engine"
+	"github.com/portico-dev/portico/server/engine"
 )
 
 // The console's session lives in one cookie, signed rather than stored, so

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	portico "github.com/portico-dev/portico"
-	"github.com/portico-dev/portico/clock"
 	"github.com/portico-dev/portico/server"
+	"github.com/portico-dev/portico/server/clock"
 )
 
 // consoleCalls are the console API's routes, each of which needs a

@@ -15,7 +15,7 @@ import (
 	"strings"
 
 	portico "github.com/portico-dev/portico"
-	"github.com/portico-dev/portico/engine"
+	"github.com/portico-dev/portico/server/engine"
 	"github.com/portico-dev/portico/server/session"
 )
 

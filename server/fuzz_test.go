@@ -18,11 +18,11 @@ import (
 
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/assets"
-	"github.com/portico-dev/portico/clock"
-	"github.com/portico-dev/portico/engine"
 	"github.com/portico-dev/portico/server"
+	"github.com/portico-dev/portico/server/clock"
+	"github.com/portico-dev/portico/server/engine"
 	"github.com/portico-dev/portico/server/session"
-	"github.com/portico-dev/portico/store/sqlite"
+	"github.com/portico-dev/portico/server/store/sqlite"
 )
 
 // fuzzRoute is a call FuzzAPI can make; the fuzzed bytes are its body, or

@@ -18,13 +18,13 @@ import (
 
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/assets"
-	"github.com/portico-dev/portico/clock"
-	"github.com/portico-dev/portico/engine"
 	"github.com/portico-dev/portico/internal/pgtest"
 	"github.com/portico-dev/portico/server"
+	"github.com/portico-dev/portico/server/clock"
+	"github.com/portico-dev/portico/server/engine"
 	"github.com/portico-dev/portico/server/session"
-	"github.com/portico-dev/portico/store/postgres"
-	"github.com/portico-dev/portico/store/sqlite"
+	"github.com/portico-dev/portico/server/store/postgres"
+	"github.com/portico-dev/portico/server/store/sqlite"
 )
 
 // secretKey is the backend API key every test server runs with.

@@ -5,8 +5,8 @@ import (
 	"net/http"
 
 	portico "github.com/portico-dev/portico"
-	"github.com/portico-dev/portico/engine"
-	"github.com/portico-dev/portico/validation"
+	"github.com/portico-dev/portico/server/engine"
+	"github.com/portico-dev/portico/server/validation"
 )
 
 func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }

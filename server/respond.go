@@ -11,7 +11,7 @@ import (
 	"strconv"
 
 	portico "github.com/portico-dev/portico"
-	"github.com/portico-dev/portico/validation"
+	"github.com/portico-dev/portico/server/validation"
 )
 
 // maxBody is the largest request body accepted.

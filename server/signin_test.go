@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/portico-dev/portico/clock"
 	"github.com/portico-dev/portico/server"
+	"github.com/portico-dev/portico/server/clock"
 )
 
 // signInFrom tries a console sign-in from a loopback address of its own

@@ -7,7 +7,7 @@ import (
 
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/components"
-	"github.com/portico-dev/portico/engine"
+	"github.com/portico-dev/portico/server/engine"
 	"github.com/portico-dev/portico/server/session"
 )
 

@@ -10,10 +10,10 @@ import (
 	"testing"
 
 	portico "github.com/portico-dev/portico"
-	"github.com/portico-dev/portico/billing"
-	stripebilling "github.com/portico-dev/portico/billing/stripe"
-	"github.com/portico-dev/portico/billing/stripemock"
 	"github.com/portico-dev/portico/server"
+	"github.com/portico-dev/portico/server/billing"
+	stripebilling "github.com/portico-dev/portico/server/billing/stripe"
+	"github.com/portico-dev/portico/server/billing/stripemock"
 )
 
 // withStripe connects the Stripe provider to the server, against the

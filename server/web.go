@@ -16,9 +16,10 @@ import (
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
-	"github.com/portico-dev/portico/console"
+	"github.com/portico-dev/portico/app/console"
+	"github.com/portico-dev/portico/app/designer"
+	"github.com/portico-dev/portico/app/portal"
 	"github.com/portico-dev/portico/theme"
-	"github.com/portico-dev/portico/webapp"
 )
 
 // wasmLengthHeader carries app.wasm's uncompressed size, so the loader's
@@ -36,13 +37,17 @@ type Web struct {
 	// Demo are the demo customers the start page opens portals for
 	// (PORTICO_DEMO); none without the demo.
 	Demo []DemoCustomer
+	// Theme is the theme pages are drawn with, read at each page (nil: the
+	// default); NewWeb takes it.
+	Theme func() theme.Theme
 
-	version string // the portal client's build, from its hash
-	app     wasmFile
-	console wasmFile
-	pages   *app.Handler
-	shell   shell
-	assets  map[string]asset // by file name
+	version  string // the portal client's build, from its hash
+	app      wasmFile
+	console  wasmFile
+	designer wasmFile
+	pages    *app.Handler
+	shell    shell
+	assets   map[string]asset // by file name
 }
 
 // wasmFile is a built client: the portal's (app.wasm) or the console's
@@ -67,10 +72,10 @@ func loadWasm(dir, name string) (wasmFile, error) {
 	return wasmFile{name: name, version: hex.EncodeToString(h.Sum(nil))[:16], size: size}, nil
 }
 
-// NewWeb prepares the pages over the API server. app.wasm must have been
-// built into dir (make build).
-func NewWeb(api *Server, dir string) (*Web, error) {
-	w := &Web{API: api, Dir: dir}
+// NewWeb prepares the pages over the API server, drawn with th (nil: the
+// default theme). The clients must have been built into dir (make build).
+func NewWeb(api *Server, dir string, th func() theme.Theme) (*Web, error) {
+	w := &Web{API: api, Dir: dir, Theme: th}
 	var err error
 	if w.app, err = loadWasm(dir, "app.wasm"); err != nil {
 		return nil, err
@@ -78,13 +83,18 @@ func NewWeb(api *Server, dir string) (*Web, error) {
 	if w.console, err = loadWasm(dir, "console.wasm"); err != nil {
 		return nil, err
 	}
+	if w.designer, err = loadWasm(dir, "designer.wasm"); err != nil {
+		return nil, err
+	}
 	w.version = w.app.version
 	if w.assets, err = loadAssets(dir); err != nil {
 		return nil, err
 	}
-	webapp.NewSource = api.PortalSource
-	webapp.Routes()
-	console.Route()
+	// The server registers every page to prerender it; each browser client
+	// registers only its own.
+	portal.Routes(portal.Config{NewSource: api.PortalSource, Theme: th})
+	console.Route(nil)
+	designer.Route(th)
 	w.pages = &app.Handler{
 		Name: "Portico", ShortName: "Portico", Title: "Billing portal", Lang: "en",
 		Description:     "Your subscription, usage, plans, payment details and invoices.",
@@ -143,9 +153,9 @@ func (w *Web) Handler() http.Handler {
 	api := w.API.handler()
 	mux.Handle("/", api)
 	mux.Handle("GET /{$}", w.landing())
-	portal := w.shell.pages(w.pages, "/app.js")
-	for _, p := range webapp.Paths() {
-		mux.Handle("GET "+p, w.pageHeaders(p, portal))
+	portalPages := w.shell.pages(w.pages, "/app.js")
+	for _, p := range portal.Paths() {
+		mux.Handle("GET "+p, w.pageHeaders(p, portalPages))
 	}
 	// The console's pages open only with a console session; its API
 	// checks the session itself. They load the console's client.
@@ -161,9 +171,12 @@ func (w *Web) Handler() http.Handler {
 	for _, p := range []string{"/app.js", "/wasm_exec.js", "/app-worker.js", "/manifest.webmanifest", "/app.css"} {
 		mux.Handle("GET "+p, w.pages)
 	}
+	mux.Handle("GET "+designer.Path, w.pageHeaders(designer.Path, w.shell.pages(w.pages, designerScript)))
 	mux.HandleFunc("GET /web/app.wasm", w.serveWasm(w.app))
 	mux.HandleFunc("GET /web/console.wasm", w.serveWasm(w.console))
-	mux.HandleFunc("GET "+consoleScript, w.serveConsoleScript)
+	mux.HandleFunc("GET /web/designer.wasm", w.serveWasm(w.designer))
+	mux.HandleFunc("GET "+consoleScript, w.clientScript(w.console))
+	mux.HandleFunc("GET "+designerScript, w.clientScript(w.designer))
 	for name, a := range w.assets {
 		path := "/web/" + name
 		if name == "embed.js" {
@@ -353,27 +366,33 @@ func publicHost(publicURL string) string {
 	return u.Host
 }
 
-// consoleScript is go-app's app.js for the console pages: the same, but
-// loading console.wasm.
-const consoleScript = consolePrefix + "/app.js"
+// consoleScript and designerScript are go-app's app.js for the console's
+// and the designer's pages: the same, but loading their own clients, so
+// customers loading the portal download neither.
+const (
+	consoleScript  = consolePrefix + "/app.js"
+	designerScript = designer.Path + "/app.js"
+)
 
-// serveConsoleScript serves consoleScript: go-app's app.js with the
-// console's client in place of the portal's.
-func (w *Web) serveConsoleScript(rw http.ResponseWriter, r *http.Request) {
-	rec := httptest.NewRecorder()
-	req := r.Clone(r.Context())
-	req.URL.Path = "/app.js"
-	req.Header.Del("If-None-Match")
-	w.pages.ServeHTTP(rec, req)
-	if rec.Code != http.StatusOK {
-		http.Error(rw, "the console's script is unavailable", http.StatusInternalServerError)
-		return
+// clientScript serves go-app's app.js with client in place of the
+// portal's.
+func (w *Web) clientScript(client wasmFile) http.HandlerFunc {
+	return func(rw http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		req := r.Clone(r.Context())
+		req.URL.Path = "/app.js"
+		req.Header.Del("If-None-Match")
+		w.pages.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			http.Error(rw, "the page's script is unavailable", http.StatusInternalServerError)
+			return
+		}
+		body := bytes.ReplaceAll(rec.Body.Bytes(), []byte(`"/web/app.wasm"`), []byte(`"/web/`+client.name+`"`))
+		h := rw.Header()
+		h.Set("Content-Type", "text/javascript; charset=utf-8")
+		h.Set("Cache-Control", "no-cache")
+		// The script holds the portal build's version and loads client.
+		h.Set("ETag", `"`+w.app.version+client.version+`"`)
+		http.ServeContent(rw, r, "", time.Time{}, bytes.NewReader(body))
 	}
-	body := bytes.ReplaceAll(rec.Body.Bytes(), []byte(`"/web/app.wasm"`), []byte(`"/web/console.wasm"`))
-	h := rw.Header()
-	h.Set("Content-Type", "text/javascript; charset=utf-8")
-	h.Set("Cache-Control", "no-cache")
-	// The script holds the portal build's version and loads the console's.
-	h.Set("ETag", `"`+w.app.version+w.console.version+`"`)
-	http.ServeContent(rw, r, "", time.Time{}, bytes.NewReader(body))
 }

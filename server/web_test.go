@@ -29,7 +29,7 @@ func newWebWith(t testing.TB, h *harness, set func(*server.Web)) *httptest.Serve
 	t.Helper()
 	dir := t.TempDir()
 	for _, name := range []string{"embed.js", "frame.js", "boot.js", "page.css"} {
-		b, err := os.ReadFile(filepath.Join("..", "web", name))
+		b, err := os.ReadFile(filepath.Join("..", "assets", "web", name))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -37,12 +37,12 @@ func newWebWith(t testing.TB, h *harness, set func(*server.Web)) *httptest.Serve
 			t.Fatal(err)
 		}
 	}
-	for name, stand := range map[string]string{"app.wasm": "\x00asm portal", "console.wasm": "\x00asm console"} {
+	for name, stand := range map[string]string{"app.wasm": "\x00asm portal", "console.wasm": "\x00asm console", "designer.wasm": "\x00asm designer"} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(stand), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	w, err := server.NewWeb(h.srv, dir)
+	w, err := server.NewWeb(h.srv, dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,8 +142,8 @@ func TestEmbedPagesFrameAncestors(t *testing.T) {
 	}
 }
 
-// Customers' pages load the portal's client; the console's pages load the
-// console's, so the portal never downloads the console.
+// Customers' pages load the portal's client; the console's and the
+// designer's pages load their own, so the portal downloads neither.
 func TestConsolePagesLoadTheirOwnClient(t *testing.T) {
 	h := newHarness(t)
 	hs := newWeb(t, h)
@@ -161,7 +161,16 @@ func TestConsolePagesLoadTheirOwnClient(t *testing.T) {
 	if _, script := get(t, hs.URL+"/app.js"); !strings.Contains(string(script), `"/web/app.wasm"`) {
 		t.Error("/app.js does not load app.wasm")
 	}
-	for path, want := range map[string]string{"/web/app.wasm": "portal", "/web/console.wasm": "console"} {
+	// The designer, too, loads its own client: customers never download it.
+	_, page = get(t, hs.URL+"/designer")
+	if !strings.Contains(string(page), `data-scripts="/wasm_exec.js /designer/app.js"`) {
+		t.Errorf("the designer does not load its own script:\n%.2000s", page)
+	}
+	res, script = get(t, hs.URL+"/designer/app.js")
+	if res.StatusCode != 200 || !strings.Contains(string(script), `"/web/designer.wasm"`) || strings.Contains(string(script), `"/web/app.wasm"`) {
+		t.Errorf("/designer/app.js: %d, loads designer.wasm %v", res.StatusCode, strings.Contains(string(script), "designer.wasm"))
+	}
+	for path, want := range map[string]string{"/web/app.wasm": "portal", "/web/console.wasm": "console", "/web/designer.wasm": "designer"} {
 		res, body := get(t, hs.URL+path)
 		if res.StatusCode != 200 || !strings.HasSuffix(string(body), want) || res.Header.Get("Content-Type") != "application/wasm" {
 			t.Errorf("%s: %d %q %s", path, res.StatusCode, body, res.Header.Get("Content-Type"))
@@ -196,6 +205,9 @@ func TestPagesStartTheirClientAfterPainting(t *testing.T) {
 		} {
 			if path == "/designer" && strings.HasPrefix(present, "<main") {
 				present = `class="portico-prerendered` // the designer's root is its own
+			}
+			if path == "/designer" && strings.Contains(present, "data-scripts") {
+				present = `" data-scripts="/wasm_exec.js /designer/app.js"></script>` // its own client
 			}
 			if !strings.Contains(page, present) {
 				t.Errorf("GET %s: the page lacks %s", path, present)

@@ -14,13 +14,13 @@ FUZZTIME=${FUZZTIME:-4s}
 MINIMIZE=${FUZZMINIMIZETIME:-2s}
 
 TARGETS="
-./catalog:FuzzCatalog
+./server/catalog:FuzzCatalog
 ./server:FuzzAPI
 ./server/session:FuzzVerify
 ./server/session:FuzzMint
 ./server/htmlattr:FuzzAttributeValuesStayValues
 ./theme:FuzzParse
-./billing/stripe:FuzzWebhook
+./server/billing/stripe:FuzzWebhook
 "
 
 log=$(mktemp)

@@ -323,7 +323,7 @@ func TestRestartKeepsTheSavedCatalog(t *testing.T) {
 // start page links the demo portals.
 func TestServeDemoPrintsTheDesignerAndServesTheStartPage(t *testing.T) {
 	web := t.TempDir()
-	for _, name := range []string{"app.wasm", "console.wasm"} {
+	for _, name := range []string{"app.wasm", "console.wasm", "designer.wasm"} {
 		if err := os.WriteFile(filepath.Join(web, name), []byte("\x00asm"), 0o644); err != nil {
 			t.Fatal(err)
 		}

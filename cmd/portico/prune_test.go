@@ -7,11 +7,11 @@ import (
 	"time"
 
 	portico "github.com/portico-dev/portico"
-	"github.com/portico-dev/portico/clock"
-	"github.com/portico-dev/portico/engine"
 	"github.com/portico-dev/portico/internal/pgtest"
 	"github.com/portico-dev/portico/server"
-	"github.com/portico-dev/portico/store/postgres"
+	"github.com/portico-dev/portico/server/clock"
+	"github.com/portico-dev/portico/server/engine"
+	"github.com/portico-dev/portico/server/store/postgres"
 )
 
 // Two replicas on one PostgreSQL database prune expired idempotency

@@ -19,15 +19,15 @@ import (
 	"unicode/utf8"
 
 	portico "github.com/portico-dev/portico"
-	"github.com/portico-dev/portico/billing"
-	stripebilling "github.com/portico-dev/portico/billing/stripe"
-	"github.com/portico-dev/portico/clock"
-	"github.com/portico-dev/portico/demo"
-	"github.com/portico-dev/portico/engine"
 	"github.com/portico-dev/portico/server"
+	"github.com/portico-dev/portico/server/billing"
+	stripebilling "github.com/portico-dev/portico/server/billing/stripe"
+	"github.com/portico-dev/portico/server/clock"
+	"github.com/portico-dev/portico/server/demo"
+	"github.com/portico-dev/portico/server/engine"
 	"github.com/portico-dev/portico/server/session"
-	"github.com/portico-dev/portico/store/postgres"
-	"github.com/portico-dev/portico/store/sqlite"
+	"github.com/portico-dev/portico/server/store/postgres"
+	"github.com/portico-dev/portico/server/store/sqlite"
 )
 
 // config is the server's settings, read from the environment.
@@ -49,7 +49,7 @@ func loadConfig() (config, error) {
 		CatalogFile: os.Getenv("PORTICO_CATALOG"),
 		Demo:        os.Getenv("PORTICO_DEMO") == "1",
 		TestClock:   os.Getenv("PORTICO_TEST_CLOCK") == "1",
-		WebDir:      env("PORTICO_WEB", "web"),
+		WebDir:      env("PORTICO_WEB", "assets/web"),
 
 		ConsolePassword: os.Getenv("PORTICO_CONSOLE_PASSWORD"),
 	}
@@ -135,7 +135,6 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	serveTheme(themes)
 	go themes.watch(ctx, 2*time.Second, log)
 	if addr := os.Getenv("PORTICO_PPROF"); addr != "" {
 		go servePprof(addr, log)
@@ -191,7 +190,7 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 		cfg.PublicURL = "http://" + ln.Addr().String()
 		srv.PublicURL = cfg.PublicURL
 	}
-	handler, pages := webHandler(cfg, srv, demos, log)
+	handler, pages := webHandler(cfg, srv, demos, themes, log)
 	printBanner(stdout, cfg, srv, key, origin, pages, demos)
 	go schedule(ctx, srv, store, cfg.SchedulerEvery, log)
 	return listenAndServe(ctx, ln, handler, log)
@@ -220,8 +219,8 @@ func billingProvider(store billing.Store, log *slog.Logger) (billing.Provider, e
 // webHandler serves the pages and the wasm clients beside the API, and says
 // whether it does: without a built client it serves the API alone and logs
 // why.
-func webHandler(cfg config, srv *server.Server, demos []demo.Customer, log *slog.Logger) (http.Handler, bool) {
-	web, err := server.NewWeb(srv, cfg.WebDir)
+func webHandler(cfg config, srv *server.Server, demos []demo.Customer, themes *themeWatch, log *slog.Logger) (http.Handler, bool) {
+	web, err := server.NewWeb(srv, cfg.WebDir, themes.Theme)
 	if err != nil {
 		log.Warn("serving the API only", "PORTICO_WEB", cfg.WebDir, "reason", err)
 		return srv.Handler(), false

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	portico "github.com/portico-dev/portico"
-	"github.com/portico-dev/portico/billing/stripemock"
+	"github.com/portico-dev/portico/server/billing/stripemock"
 )
 
 // A trial without a payment method, with Stripe connected: the portal's

@@ -20,11 +20,11 @@ import (
 
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/assets"
-	"github.com/portico-dev/portico/billing"
-	"github.com/portico-dev/portico/billing/stripemock"
 	"github.com/portico-dev/portico/internal/pgtest"
-	"github.com/portico-dev/portico/store/postgres"
-	"github.com/portico-dev/portico/store/sqlite"
+	"github.com/portico-dev/portico/server/billing"
+	"github.com/portico-dev/portico/server/billing/stripemock"
+	"github.com/portico-dev/portico/server/store/postgres"
+	"github.com/portico-dev/portico/server/store/sqlite"
 )
 
 // Every way a subscription starts and is mirrored to Stripe in one go, run

@@ -11,7 +11,7 @@ import (
 	"github.com/stripe/stripe-go/v76/webhook"
 
 	portico "github.com/portico-dev/portico"
-	"github.com/portico-dev/portico/billing/stripemock"
+	"github.com/portico-dev/portico/server/billing/stripemock"
 )
 
 const webhookSecret = "whsec_portico_test"

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/portico-dev/portico/theme"
-	"github.com/portico-dev/portico/webapp"
 )
 
 // readTheme reads a theme file strictly and checks every value
@@ -100,6 +99,3 @@ func fileStamp(path string) string {
 	}
 	return fmt.Sprintf("%d/%d", st.Size(), st.ModTime().UnixNano())
 }
-
-// serveTheme makes the pages draw with the watched theme.
-func serveTheme(w *themeWatch) { webapp.Theme = w.Theme }

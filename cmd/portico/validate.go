@@ -7,7 +7,7 @@ import (
 	"os"
 
 	portico "github.com/portico-dev/portico"
-	"github.com/portico-dev/portico/catalog"
+	"github.com/portico-dev/portico/server/catalog"
 )
 
 // validateCatalog checks a catalog file; it prints each problem as

@@ -7,10 +7,10 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/portico-dev/portico/clock"
-	"github.com/portico-dev/portico/demo"
-	"github.com/portico-dev/portico/engine"
-	"github.com/portico-dev/portico/store/sqlite"
+	"github.com/portico-dev/portico/server/clock"
+	"github.com/portico-dev/portico/server/demo"
+	"github.com/portico-dev/portico/server/engine"
+	"github.com/portico-dev/portico/server/store/sqlite"
 )
 
 // The switcher offers each demo customer under the name and the state

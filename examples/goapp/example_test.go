@@ -44,7 +44,7 @@ func TestAcmeNotesInChromium(t *testing.T) {
 	}
 	portico := filepath.Join(root, "bin", "portico")
 	require(t, portico, "build it with make build at the repository's root")
-	require(t, filepath.Join(root, "web", "app.wasm"), "build it with make build at the repository's root")
+	require(t, filepath.Join(root, "assets", "web", "app.wasm"), "build it with make build at the repository's root")
 	browser := headless.Path()
 	if browser == "" {
 		missing(t, "no Chromium found (/usr/bin/chromium, or chromium or chromium-browser on PATH): apt-get install chromium")
@@ -199,7 +199,7 @@ func startPortico(t *testing.T, bin, root, hostURL, secret string) string {
 	t.Helper()
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = environ("PORTICO_DATA="+t.TempDir(), "PORTICO_DEMO=1", "PORTICO_ADDR=127.0.0.1:0",
-		"PORTICO_WEB="+filepath.Join(root, "web"), "PORTICO_SECRET_KEY="+secret, "PORTICO_CORS_ORIGINS="+hostURL)
+		"PORTICO_WEB="+filepath.Join(root, "assets", "web"), "PORTICO_SECRET_KEY="+secret, "PORTICO_CORS_ORIGINS="+hostURL)
 	out := start(t, cmd, "portico")
 	select {
 	case line := <-out.match(listening):

@@ -3,7 +3,7 @@ package main
 import (
 	"testing"
 
-	"github.com/portico-dev/portico/demo"
+	"github.com/portico-dev/portico/server/demo"
 )
 
 // The page offers each demo customer under the state Portico's demo gives

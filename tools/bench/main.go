@@ -93,7 +93,7 @@ func measure(ctx context.Context, cfg config, cache string) (*report, error) {
 	rep := &report{When: time.Now(), Machine: describeMachine(), Shape: cfg.Shape}
 	var err error
 	logf("sizes")
-	if rep.Sizes, err = measureSizes("web"); err != nil {
+	if rep.Sizes, err = measureSizes("assets/web"); err != nil {
 		return nil, err
 	}
 	logf("engine micro-benchmarks")

@@ -10,10 +10,10 @@ import (
 
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/assets"
-	"github.com/portico-dev/portico/catalog"
-	"github.com/portico-dev/portico/clock"
-	"github.com/portico-dev/portico/engine"
-	"github.com/portico-dev/portico/store/sqlite"
+	"github.com/portico-dev/portico/server/catalog"
+	"github.com/portico-dev/portico/server/clock"
+	"github.com/portico-dev/portico/server/engine"
+	"github.com/portico-dev/portico/server/store/sqlite"
 )
 
 // usagePerCustomer is how many usage reports each seeded customer has:

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	portico "github.com/portico-dev/portico"
-	"github.com/portico-dev/portico/billing/stripemock"
+	"github.com/portico-dev/portico/server/billing/stripemock"
 )
 
 // Billing provider behaviours the fault proxy plays.

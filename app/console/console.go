@@ -1,0 +1,335 @@
+// Package console is the catalog console: go-app pages under /console
+// where the people who run the SaaS manage products, plans, add-ons,
+// features and customer journeys, preview the pricing table customers
+// see, and browse and restore the catalog's history.
+//
+// It runs in the same wasm client as the portal and talks to the server's
+// console API (/console/api) through an API the wasm main provides; it
+// imports none of the server's packages. The server only serves its pages
+// to a signed-in browser.
+package console
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/components"
+)
+
+// API is what the console asks of the server: the console API, with the
+// browser's session cookie.
+type API interface {
+	SignIn(ctx context.Context, secret string) error
+	SignOut(ctx context.Context) error
+	Catalog(ctx context.Context) (*portico.Catalog, error)
+	PutCatalog(ctx context.Context, c *portico.Catalog) (*portico.Catalog, error)
+	// Archive archives one of "products", "plans" or "addons".
+	Archive(ctx context.Context, collection, id string) (*portico.Catalog, error)
+	Paywall(ctx context.Context, productID, period string) (*portico.PaywallView, error)
+	Versions(ctx context.Context, before int64) (*portico.CatalogVersionList, error)
+	Version(ctx context.Context, n int64) (*portico.CatalogVersionDetail, error)
+	Restore(ctx context.Context, n int64) (*portico.Catalog, error)
+	// PriceHolders counts the subscriptions on, or scheduled onto, one
+	// price of a "plans" or "addons" object.
+	PriceHolders(ctx context.Context, collection, id, period string) (*portico.PriceHolders, error)
+}
+
+// Paths of the console.
+const (
+	PathRoot     = "/console"
+	PathSignIn   = "/console/sign-in"
+	PathFeatures = "/console/features"
+	PathHistory  = "/console/history"
+	pathProducts = "/console/products/"
+)
+
+// Route registers the console's pages with go-app; each page calls the
+// console API through a client newAPI makes (nil while the server
+// prerenders: the page draws its frame, the client fills it).
+func Route(newAPI func() API) {
+	app.RouteWithRegexp(`^/console(/.*)?$`, func() app.Composer { return &Page{newAPI: newAPI} })
+}
+
+// callTimeout bounds each call to the server.
+const callTimeout = 20 * time.Second
+
+// Page is every console page: the URL's path picks the view.
+type Page struct {
+	app.Compo
+	newAPI func() API
+
+	api   API
+	path  string
+	query url.Values
+
+	cat     *portico.Catalog
+	loading bool
+	loadErr string
+	notice  string
+	flash   string // the notice to show on the next page
+
+	dlg *dialog
+
+	signIn  signInState
+	jour    *journeyDraft
+	hist    historyState
+	preview *previewSource
+	// pageCtx is the page's own context. Loads dispatch their answers
+	// through it: go-app drops a dispatch whose element is gone, and the
+	// button that asked (a retry, a dialog's) often is by then.
+	pageCtx app.Context
+	mounted bool
+}
+
+func (p *Page) OnInit() {
+	if p.newAPI != nil {
+		p.api = p.newAPI()
+	}
+}
+
+func (p *Page) OnPreRender(ctx app.Context) { p.nav(ctx) }
+func (p *Page) OnNav(ctx app.Context)       { p.pageCtx, p.mounted = ctx, true; p.nav(ctx) }
+func (p *Page) OnMount(ctx app.Context)     { p.pageCtx, p.mounted = ctx, true }
+
+// own is the page's context once mounted, else ctx.
+func (p *Page) own(ctx app.Context) app.Context {
+	if p.mounted {
+		return p.pageCtx
+	}
+	return ctx
+}
+
+// nav reads the URL and, in the browser, loads what the view needs. The
+// server renders a loading frame only: it never sees the console's cookie.
+func (p *Page) nav(ctx app.Context) {
+	u := ctx.Page().URL()
+	p.path, p.query = strings.TrimRight(u.Path, "/"), u.Query()
+	if p.path == "" {
+		p.path = PathRoot
+	}
+	p.dlg, p.notice, p.flash = nil, p.flash, ""
+	ctx.Page().SetTitle(p.title())
+	if !app.IsClient || p.path == PathSignIn {
+		return
+	}
+	if p.cat == nil {
+		p.load(ctx)
+		return
+	}
+	p.arrive(ctx)
+}
+
+// load reads the catalog.
+func (p *Page) load(ctx app.Context) {
+	if p.api == nil || p.loading {
+		return
+	}
+	p.loading, p.loadErr = true, ""
+	api, ctx := p.api, p.own(ctx)
+	ctx.Async(func() {
+		c, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		cat, err := api.Catalog(c)
+		ctx.Dispatch(func(ctx app.Context) {
+			p.loading = false
+			if err != nil {
+				p.failed(ctx, err, &p.loadErr)
+				return
+			}
+			p.cat = cat
+			p.arrive(ctx)
+		})
+	})
+}
+
+// arrive prepares the view of the current path once the catalog is there.
+func (p *Page) arrive(ctx app.Context) {
+	switch {
+	case p.path == PathRoot:
+		if live := p.products(false); len(live) == 1 && len(p.cat.Products) == 1 && p.query.Get("all") == "" {
+			ctx.Navigate(productPath(live[0].ID))
+		}
+	case p.path == PathHistory:
+		p.loadHistory(ctx)
+	case strings.HasSuffix(p.path, "/journey"):
+		p.startJourney()
+	}
+}
+
+// failed reports a failed call in *msg; an ended session goes back to the
+// sign-in page, returning here afterwards.
+func (p *Page) failed(ctx app.Context, err error, msg *string) {
+	if statusOf(err) == 401 {
+		ctx.Navigate(PathSignIn + "?next=" + url.QueryEscape(p.path))
+		return
+	}
+	*msg = errorText(err)
+}
+
+func statusOf(err error) int {
+	if e, ok := err.(*components.APIError); ok {
+		return e.Status
+	}
+	return 0
+}
+
+// plainError is an error the console words itself, shown as it is.
+type plainError string
+
+func (e plainError) Error() string { return string(e) }
+
+// errorText says what went wrong in a plain sentence.
+func errorText(err error) string {
+	if pe, ok := err.(plainError); ok {
+		return string(pe)
+	}
+	e, ok := err.(*components.APIError)
+	switch {
+	case !ok:
+		return "The server could not be reached (" + err.Error() + ")."
+	case e.Status == statusStale:
+		return "Someone else saved the catalog in the meantime; the page now shows their version."
+	case e.Detail != "":
+		return finish(capitalize(e.Detail))
+	}
+	return finish(capitalize(e.Title))
+}
+
+// title is the browser tab's title for the path.
+func (p *Page) title() string {
+	switch {
+	case p.path == PathSignIn:
+		return "Sign in · Portico console"
+	case p.path == PathFeatures:
+		return "Features · Portico console"
+	case p.path == PathHistory:
+		return "Catalog history · Portico console"
+	case strings.HasPrefix(p.path, pathProducts):
+		return "Product · Portico console"
+	}
+	return "Products · Portico console"
+}
+
+// productPath is the page of a product.
+func productPath(id string) string { return pathProducts + url.PathEscape(id) }
+
+// route splits a product path into the product's ID and the tab.
+func route(path string) (productID, tab string) {
+	rest, ok := strings.CutPrefix(path, pathProducts)
+	if !ok {
+		return "", ""
+	}
+	id, tab, _ := strings.Cut(rest, "/")
+	id, _ = url.PathUnescape(id)
+	return id, tab
+}
+
+// products lists the catalog's products, archived ones last or left out.
+func (p *Page) products(withArchived bool) []portico.Product {
+	var live, archived []portico.Product
+	for _, pr := range p.cat.Products {
+		if pr.Archived {
+			archived = append(archived, pr)
+		} else {
+			live = append(live, pr)
+		}
+	}
+	if withArchived {
+		return append(live, archived...)
+	}
+	return live
+}
+
+func (p *Page) Render() app.UI {
+	if p.path == PathSignIn {
+		return p.renderSignIn()
+	}
+	return app.Div().Class("pc-app").Body(
+		app.Style().Text(css),
+		app.A().Class("pc-skip").Href("#pc-main").Text("Skip to content"),
+		p.renderNav(),
+		app.Main().ID("pc-main").Class("pc-main").Body(p.renderMain()),
+		p.renderDialog(),
+	)
+}
+
+func (p *Page) renderNav() app.UI {
+	link := func(href, text string, current bool) app.UI {
+		a := app.A().Class("pc-nav-link").Href(href).Text(text)
+		if current {
+			a = a.Aria("current", "page")
+		}
+		return a
+	}
+	return app.Header().Class("pc-top").Body(
+		app.A().Class("pc-brand").Href(PathRoot).Text("Portico console"),
+		app.Nav().Aria("label", "Console").Class("pc-nav").Body(
+			link(PathRoot, "Products", p.path == PathRoot || strings.HasPrefix(p.path, pathProducts)),
+			link(PathFeatures, "Features", p.path == PathFeatures),
+			link(PathHistory, "History", p.path == PathHistory),
+		),
+		app.Button().Class("pc-button", "pc-quiet").Type("button").Text("Sign out").OnClick(p.signOut),
+	)
+}
+
+func (p *Page) renderMain() app.UI {
+	switch {
+	case p.loadErr != "":
+		return app.Div().Class("pc-panel", "pc-failed").Role("alert").Body(
+			app.H1().Text("The catalog could not be loaded"),
+			app.P().Text(p.loadErr),
+			app.Button().Class("pc-button", "pc-primary").Type("button").Text("Try again").
+				OnClick(func(ctx app.Context, e app.Event) { p.load(ctx) }),
+		)
+	case p.cat == nil:
+		return app.P().Class("pc-loading").Role("status").Text("Loading the catalog…")
+	}
+	var view app.UI
+	switch {
+	case p.path == PathFeatures:
+		view = p.renderFeatures()
+	case p.path == PathHistory:
+		view = p.renderHistory()
+	case strings.HasPrefix(p.path, pathProducts):
+		view = p.renderProduct()
+	default:
+		view = p.renderProducts()
+	}
+	return app.Div().Body(p.renderNotice(), view)
+}
+
+func (p *Page) renderNotice() app.UI {
+	if p.notice == "" {
+		return app.Div().Class("pc-notice-slot").Role("status")
+	}
+	return app.Div().Class("pc-notice-slot").Role("status").Body(
+		app.P().Class("pc-notice").Text(p.notice))
+}
+
+// saved shows the catalog the server answered and says what was done.
+func (p *Page) saved(cat *portico.Catalog, notice string) {
+	p.cat, p.notice, p.dlg = cat, notice, nil
+	p.jour = nil
+	p.hist.loaded = false
+}
+
+func (p *Page) signOut(ctx app.Context, e app.Event) {
+	api := p.api
+	ctx.Async(func() {
+		c, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		err := api.SignOut(c)
+		ctx.Dispatch(func(ctx app.Context) {
+			if err != nil {
+				p.notice = "Signing out failed: " + errorText(err)
+				return
+			}
+			p.cat = nil
+			ctx.Navigate(PathSignIn)
+		})
+	})
+}

@@ -1,0 +1,264 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"math"
+	"slices"
+	"time"
+
+	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/server/billing"
+)
+
+// CreateCustomer creates a customer and starts each single-subscription
+// product's journey: a free plan, a trial, or nothing until the customer
+// picks from the pricing table. Products with one subscription per resource
+// start when a resource is provisioned.
+func (e *Engine) CreateCustomer(ctx context.Context, req portico.CreateCustomerRequest) (*portico.CustomerView, error) {
+	var out *portico.CustomerView
+	err := e.update(ctx, func(o *op) error {
+		if _, err := o.tx.Customer(req.ID); err == nil {
+			return portico.Conflict("customer %q already exists", req.ID)
+		} else if !errors.Is(err, portico.ErrNotFound) {
+			return err
+		}
+		c := &portico.Customer{ID: req.ID, Name: req.Name, Email: req.Email, Metadata: req.Metadata, CreatedAt: o.now}
+		if err := o.tx.CreateCustomer(c); err != nil {
+			return err
+		}
+		if req.Billing != nil {
+			if err := o.tx.PutBillingProfile(c.ID, req.Billing); err != nil {
+				return err
+			}
+		}
+		if err := o.startJourneys(c); err != nil {
+			return err
+		}
+		var err error
+		out, err = o.customerView(c)
+		return err
+	})
+	return out, err
+}
+
+// startJourneys starts each single-subscription product's journey, then
+// mirrors the new subscriptions to the billing provider. Every subscription
+// is written and every mirror worked out first, so the rows the
+// provider's links refer to exist, and a price the provider does not know
+// is refused before anything reaches it.
+func (o *op) startJourneys(c *portico.Customer) error {
+	var mirrors []billing.Sync
+	for _, p := range o.cat.Products {
+		planID := journeyStartPlan(p)
+		if planID == "" {
+			continue
+		}
+		ch, err := o.planChange(c, portico.ChangeRequest{PlanID: planID}, Backend)
+		if err != nil {
+			return err
+		}
+		if _, err := o.writeChange(c, ch); err != nil {
+			return err
+		}
+		m, err := o.mirrorOf(ch)
+		if err != nil {
+			return err
+		}
+		if m != nil {
+			mirrors = append(mirrors, *m)
+		}
+	}
+	if err := o.tx.UpdateCustomer(c); err != nil {
+		return err
+	}
+	for _, m := range mirrors {
+		if err := o.sync(c, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// journeyStartPlan is the plan a new customer starts on in the product:
+// its free plan or its trial's plan; "" when the customer picks from the
+// pricing table, or when the product starts per resource or is archived.
+func journeyStartPlan(p portico.Product) string {
+	if p.Archived || p.SubscriptionType != portico.SubscriptionSingle {
+		return ""
+	}
+	switch p.Journey.Start {
+	case portico.StartFreePlan:
+		return p.Journey.FreePlanID
+	case portico.StartTrial:
+		return p.Journey.TrialPlanID
+	}
+	return ""
+}
+
+// Customer returns a customer with subscriptions and promotions.
+func (e *Engine) Customer(ctx context.Context, id string) (*portico.CustomerView, error) {
+	var out *portico.CustomerView
+	err := e.readCustomer(ctx, id, func(o *op, c *portico.Customer) error {
+		var err error
+		out, err = o.customerView(c)
+		return err
+	})
+	return out, err
+}
+
+func (o *op) customerView(c *portico.Customer) (*portico.CustomerView, error) {
+	subs, err := o.tx.SubscriptionsOf(c.ID)
+	if err != nil {
+		return nil, err
+	}
+	promos, err := o.tx.PromotionsOf(c.ID)
+	if err != nil {
+		return nil, err
+	}
+	v := &portico.CustomerView{Customer: *c, Subscriptions: []portico.SubscriptionView{}, Promotions: promos}
+	if v.Promotions == nil {
+		v.Promotions = []portico.Promotion{}
+	}
+	for _, s := range subs {
+		v.Subscriptions = append(v.Subscriptions, o.subView(s))
+	}
+	return v, nil
+}
+
+// SubscriptionCustomer returns the customer a subscription belongs to.
+func (e *Engine) SubscriptionCustomer(ctx context.Context, subID string) (string, error) {
+	var id string
+	err := e.view(ctx, func(o *op) error {
+		s, err := o.tx.Subscription(subID)
+		if errors.Is(err, portico.ErrNotFound) {
+			return portico.NotFound("subscription", subID)
+		}
+		if err == nil {
+			id = s.CustomerID
+		}
+		return err
+	})
+	return id, err
+}
+
+// GrantPromotion grants a promotional entitlement.
+func (e *Engine) GrantPromotion(ctx context.Context, customerID string, req portico.PromotionRequest) (*portico.Promotion, error) {
+	var out *portico.Promotion
+	err := e.writeCustomer(ctx, customerID, func(o *op, c *portico.Customer) error {
+		f, ok := o.cat.Feature(req.FeatureID)
+		switch {
+		case !ok:
+			return portico.Invalid("featureId", "unknown feature %q", req.FeatureID)
+		case f.Type == portico.FeatureBoolean && (req.Limit != nil || req.Unlimited):
+			return portico.Invalid("limit", "feature %q is boolean: it takes no limit", f.ID)
+		case f.Type != portico.FeatureBoolean && req.Limit == nil && !req.Unlimited:
+			return portico.Invalid("limit", "is required for %s feature %q (or set unlimited)", f.Type, f.ID)
+		case req.Limit != nil && req.Unlimited:
+			return portico.Invalid("unlimited", "cannot be set together with limit")
+		case req.ExpiresAt != nil && !req.ExpiresAt.After(o.now):
+			return portico.Invalid("expiresAt", "must be in the future")
+		}
+		p := portico.Promotion{ID: newID("promo"), CustomerID: c.ID, FeatureID: f.ID,
+			Unlimited: req.Unlimited, ExpiresAt: req.ExpiresAt, GrantedAt: o.now}
+		if req.Limit != nil {
+			p.Limit = *req.Limit
+		}
+		out = &p
+		return o.tx.AddPromotion(p)
+	})
+	return out, err
+}
+
+// ReportUsage adds req.Value to the customer's usage of a numeric or metered
+// feature and returns the feature's entitlement afterwards. Usage never goes
+// below zero.
+func (e *Engine) ReportUsage(ctx context.Context, req portico.UsageRequest) (*portico.EntitlementView, error) {
+	var out *portico.EntitlementView
+	err := e.writeCustomer(ctx, req.CustomerID, func(o *op, c *portico.Customer) error {
+		f, ok := o.cat.Feature(req.FeatureID)
+		switch {
+		case !ok:
+			return portico.Invalid("featureId", "unknown feature %q", req.FeatureID)
+		case f.Type == portico.FeatureBoolean:
+			return portico.Invalid("featureId", "feature %q is boolean and has no usage", f.ID)
+		case f.Type == portico.FeatureMetered && req.Value < 0:
+			return portico.Invalid("value", "must be positive for metered feature %q", f.ID)
+		}
+		views, err := o.entitlements(c, req.ResourceID)
+		if err != nil {
+			return err
+		}
+		g := o.grantFor(c, f.ID, req.ResourceID)
+		anchor, key := c.CreatedAt, usageResource(g, req.ResourceID)
+		if g != nil {
+			anchor = g.anchor
+		}
+		recs, err := o.tx.UsageOf(c.ID)
+		if err != nil {
+			return err
+		}
+		current, _ := usageValue(f, findUsage(recs, f.ID, key), anchor, o.now)
+		if req.Value > 0 && current > math.MaxInt64-req.Value {
+			return portico.Invalid("value", "would take usage of %q past the largest number that can be kept", f.ID)
+		}
+		if current+req.Value < 0 {
+			return portico.Invalid("value", "would take usage of %q below zero (it is %d)", f.ID, current)
+		}
+		start := o.now
+		if f.Type == portico.FeatureMetered {
+			start, _ = periodAround(anchor, f.ResetPeriod, o.now)
+		}
+		rec := portico.UsageRecord{CustomerID: c.ID, FeatureID: f.ID, ResourceID: key, Value: current + req.Value, PeriodStart: start}
+		if err := o.tx.PutUsage(rec); err != nil {
+			return err
+		}
+		out = afterUsage(views, f, rec.Value, anchor, o.now)
+		return nil
+	})
+	return out, err
+}
+
+// grantFor is the customer's grant of the feature for the resource, or nil.
+func (o *op) grantFor(c *portico.Customer, featureID, resourceID string) *grant {
+	subs, err := o.tx.SubscriptionsOf(c.ID)
+	o.fail(err)
+	promos, err := o.tx.PromotionsOf(c.ID)
+	o.fail(err)
+	return o.resolve(c, resourceID, subs, promos)[featureID]
+}
+
+func afterUsage(views []portico.EntitlementView, f portico.Feature, usage int64, anchor, now time.Time) *portico.EntitlementView {
+	i := slices.IndexFunc(views, func(v portico.EntitlementView) bool { return v.FeatureID == f.ID })
+	v := portico.EntitlementView{FeatureID: f.ID, FeatureName: f.Name, Type: f.Type, Unit: f.Unit}
+	if i >= 0 {
+		v = views[i]
+	}
+	v.Usage = usage
+	if f.Type == portico.FeatureMetered {
+		_, end := periodAround(anchor, f.ResetPeriod, now)
+		v.ResetAt = &end
+	}
+	v.HasAccess = i >= 0 && (v.Unlimited || v.Usage < v.Limit)
+	return &v
+}
+
+// SetBillingProfile stores the customer's billing details and payment
+// method summary (local billing).
+func (e *Engine) SetBillingProfile(ctx context.Context, customerID string, p *portico.BillingProfile) error {
+	return e.writeCustomer(ctx, customerID, func(o *op, c *portico.Customer) error {
+		return o.tx.PutBillingProfile(c.ID, p)
+	})
+}
+
+// SetPastDue records whether the customer's last payment failed, as the
+// billing provider reports it.
+func (e *Engine) SetPastDue(ctx context.Context, customerID string, pastDue bool) error {
+	return e.writeCustomer(ctx, customerID, func(o *op, c *portico.Customer) error {
+		if c.PastDue == pastDue {
+			return nil
+		}
+		c.PastDue = pastDue
+		return o.tx.UpdateCustomer(c)
+	})
+}

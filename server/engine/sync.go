@@ -1,0 +1,250 @@
+package engine
+
+import (
+	"context"
+
+	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/server/billing"
+)
+
+// items is what a subscription is billed as at the provider: its plan's
+// and add-ons' provider prices for its period. Free and custom prices have
+// none: nothing is billed, or the contract is invoiced by hand.
+func (o *op) items(s *portico.Subscription) ([]billing.Item, error) {
+	if s.Pricing != portico.PricingPaid {
+		return nil, nil
+	}
+	plan, _ := o.cat.Plan(s.PlanID)
+	pr, _ := plan.PriceFor(s.BillingPeriod)
+	if pr.StripePriceID == "" {
+		return nil, portico.Conflict("plan %q has no stripePriceId for %s: add it to the catalog to bill the plan with Stripe", plan.ID, s.BillingPeriod)
+	}
+	out := []billing.Item{{PriceID: pr.StripePriceID, Quantity: 1}}
+	for _, aq := range s.Addons {
+		a, _ := o.cat.Addon(aq.ID)
+		ap, _ := a.PriceFor(s.BillingPeriod)
+		if ap.StripePriceID == "" {
+			return nil, portico.Conflict("add-on %q has no stripePriceId for %s: add it to the catalog to bill it with Stripe", a.ID, s.BillingPeriod)
+		}
+		out = append(out, billing.Item{PriceID: ap.StripePriceID, Quantity: int64(aq.Quantity)})
+	}
+	return out, nil
+}
+
+type fromProviderKey struct{}
+
+// FromProvider marks a context whose changes the billing provider reported
+// (a subscription it ended): they are applied to Portico and not mirrored
+// back to where they came from. (A completed checkout has its own call,
+// CompleteCheckout, which mirrors nothing.)
+func FromProvider(ctx context.Context) context.Context {
+	return context.WithValue(ctx, fromProviderKey{}, true)
+}
+
+// sync mirrors a change to the billing provider, when one is connected.
+// It runs inside the change's transaction: an error undoes the change.
+func (o *op) sync(c *portico.Customer, s billing.Sync) error {
+	if o.e.SyncBilling == nil || o.ctx.Value(fromProviderKey{}) != nil {
+		return nil
+	}
+	s.Key = newID("chg")
+	// The transaction's context: what the provider records joins the change.
+	return o.e.SyncBilling(o.tx.Context(), c, s)
+}
+
+// syncChange mirrors a planned change (see mirrorOf), when it bills
+// anything.
+func (o *op) syncChange(c *portico.Customer, ch *plannedChange) error {
+	m, err := o.mirrorOf(ch)
+	if err != nil || m == nil {
+		return err
+	}
+	return o.sync(c, *m)
+}
+
+// mirrorOf is what the billing provider is sent for a planned change: the
+// subscription's new lines, now or at the period's end, a trial's end, or
+// the end of a paid subscription moving to a free or custom price. It is
+// nil when there is no provider, the provider made the change, or nothing
+// is billed before or after. A price the provider does not know is refused
+// here, before anything is sent.
+func (o *op) mirrorOf(ch *plannedChange) (*billing.Sync, error) {
+	if o.e.SyncBilling == nil || o.ctx.Value(fromProviderKey{}) != nil {
+		return nil, nil
+	}
+	target := ch.next
+	if ch.scheduled != nil {
+		u := ch.scheduled
+		plan, _ := o.cat.Plan(u.TargetPlanID)
+		target = &portico.Subscription{ID: ch.cur.ID, PlanID: plan.ID, Pricing: plan.Pricing,
+			BillingPeriod: u.TargetBillingPeriod, Addons: u.TargetAddons}
+	}
+	after, err := o.items(target)
+	if err != nil {
+		return nil, err
+	}
+	if len(after) == 0 && (ch.cur == nil || ch.cur.Pricing != portico.PricingPaid) {
+		return nil, nil // nothing billed before or after
+	}
+	s := billing.Sync{SubscriptionID: target.ID, Items: after, Timing: ch.preview.Effective}
+	if ch.trial && ch.next.TrialEndsAt != nil {
+		s.TrialEnd = *ch.next.TrialEndsAt
+	}
+	return &s, nil
+}
+
+// syncCancel mirrors a cancellation of a paid subscription.
+func (o *op) syncCancel(c *portico.Customer, s *portico.Subscription) error {
+	if s.Pricing != portico.PricingPaid {
+		return nil
+	}
+	product, _ := o.cat.Product(s.ProductID)
+	return o.sync(c, billing.Sync{SubscriptionID: s.ID, Cancel: true, Timing: product.Journey.Cancellation})
+}
+
+// syncUnschedule mirrors dropping a paid subscription's scheduled updates.
+func (o *op) syncUnschedule(c *portico.Customer, s *portico.Subscription) error {
+	if s.Pricing != portico.PricingPaid {
+		return nil
+	}
+	return o.sync(c, billing.Sync{SubscriptionID: s.ID, Unschedule: true})
+}
+
+// Checkout is what paying for a change at the billing provider's checkout
+// takes: the subscription it upgrades, its new lines and what is due.
+type Checkout struct {
+	Subscription  portico.SubscriptionView
+	BillingPeriod string // the period the change moves to
+	Items         []billing.Item
+	Preview       portico.Preview
+}
+
+// PlanCheckout works out the checkout for a change that moves a free or
+// trialing subscription to a paid price with something due now; nil when
+// the change needs no checkout (nothing due, or already paying).
+func (e *Engine) PlanCheckout(ctx context.Context, customerID string, req portico.ChangeRequest, actor Actor) (*Checkout, error) {
+	var out *Checkout
+	err := e.readCustomer(ctx, customerID, func(o *op, c *portico.Customer) error {
+		ch, err := o.planChange(c, req, actor)
+		if err != nil || ch.cur == nil || ch.scheduled != nil || ch.preview.AmountDueNow.Amount == 0 {
+			return err
+		}
+		if ch.cur.Pricing == portico.PricingPaid && ch.cur.Status != portico.StatusTrialing {
+			return nil
+		}
+		items, err := o.items(ch.next)
+		if err != nil || len(items) == 0 {
+			return err
+		}
+		out = &Checkout{Subscription: o.subView(ch.cur), BillingPeriod: ch.next.BillingPeriod, Items: items, Preview: ch.preview}
+		return nil
+	})
+	return out, err
+}
+
+// PaidCheckout is a checkout the customer paid at the billing provider:
+// the change it was for, whose SubscriptionID names the subscription paid
+// for, and the provider's subscription the checkout created.
+type PaidCheckout struct {
+	Change                 portico.ChangeRequest
+	ProviderSubscriptionID string
+}
+
+// CompleteCheckout applies the change a customer paid for at the billing
+// provider's checkout and records the provider's subscription that the
+// checkout created as the one billing it, in one transaction: the
+// subscription first, then the link that refers to it. The change is not
+// sent back to the provider, which made it. When the subscription paid for
+// has ended since the checkout began (its trial ran out, it was
+// cancelled), the plan paid for starts anew: the customer gets what they
+// paid for.
+func (e *Engine) CompleteCheckout(ctx context.Context, customerID string, co PaidCheckout) (*portico.ChangeResult, error) {
+	var res *portico.ChangeResult
+	err := e.writeCustomer(ctx, customerID, func(o *op, c *portico.Customer) error {
+		req, err := o.checkoutChange(c, co.Change)
+		if err != nil {
+			return err
+		}
+		ch, err := o.planChange(c, req, Backend)
+		if err != nil {
+			return err
+		}
+		s, err := o.writeChange(c, ch)
+		if err != nil {
+			return err
+		}
+		if err := o.adopt(c, s.ID, co.ProviderSubscriptionID); err != nil {
+			return err
+		}
+		res = &portico.ChangeResult{Subscription: o.subView(s), Preview: ch.preview}
+		return nil
+	})
+	return res, err
+}
+
+// checkoutChange is the change a paid checkout makes, for the resource of
+// the subscription it was for (the checkout does not carry it): to that
+// subscription while it is live; once it has ended, to the product's (and
+// resource's) live subscription, or a new one.
+func (o *op) checkoutChange(c *portico.Customer, req portico.ChangeRequest) (portico.ChangeRequest, error) {
+	s, err := o.ownedSub(c.ID, req.SubscriptionID, Backend)
+	if err != nil {
+		return req, err
+	}
+	req.ResourceID = s.ResourceID
+	if !s.Live() {
+		req.SubscriptionID = ""
+	}
+	return req, nil
+}
+
+// adopt records the provider's subscription made at the provider itself
+// (by a checkout) as the one mirroring a Portico subscription. Unlike a
+// mirror it is written for changes the provider reported: it is their
+// record.
+func (o *op) adopt(c *portico.Customer, subscriptionID, providerSubscriptionID string) error {
+	if o.e.SyncBilling == nil || providerSubscriptionID == "" {
+		return nil
+	}
+	return o.e.SyncBilling(o.tx.Context(), c, billing.Sync{Key: newID("chg"), SubscriptionID: subscriptionID, Adopt: providerSubscriptionID})
+}
+
+// PaymentCurrency is the currency a payment method added in a portal
+// session would pay in: that of a trial in the session's scope, the
+// subscription a payment method is added for (it converts at its end),
+// else that of another live subscription there (a free plan's is its
+// product's). Nothing live in scope with a currency is a Conflict: there
+// would be nothing for the payment method to pay.
+func (e *Engine) PaymentCurrency(ctx context.Context, scope portico.PortalScope) (string, error) {
+	var out string
+	err := e.readCustomer(ctx, scope.CustomerID, func(o *op, c *portico.Customer) error {
+		subs, err := o.tx.SubscriptionsOf(c.ID)
+		if err != nil {
+			return err
+		}
+		if out = o.paymentCurrency(subs, c.ID, PortalActor(scope)); out == "" {
+			return portico.Conflict("nothing in this portal is billed in a currency: there is no subscription for a payment method to pay")
+		}
+		return nil
+	})
+	return out, err
+}
+
+// paymentCurrency is the currency of the first trial in the actor's reach,
+// else of its first live subscription with one; "" when none has one.
+func (o *op) paymentCurrency(subs []*portico.Subscription, customerID string, actor Actor) string {
+	fallback := ""
+	for _, s := range subs {
+		if !s.Live() || !inScope(s, customerID, actor) {
+			continue
+		}
+		currency := o.currency(s, nil)
+		if s.Status == portico.StatusTrialing && currency != "" {
+			return currency
+		}
+		if fallback == "" {
+			fallback = currency
+		}
+	}
+	return fallback
+}

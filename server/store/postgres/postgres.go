@@ -1,0 +1,201 @@
+// Package postgres is Portico's store for several servers on one database:
+// PostgreSQL through github.com/jackc/pgx/v5, behind the same interface as
+// the embedded SQLite store.
+//
+// Writes are serialised across every replica by one transaction-scoped
+// advisory lock taken first thing in each write transaction. That gives
+// the engine what SQLite's single writer gives it — a read-modify-write in
+// one transaction is never interleaved with another — without retry loops
+// that would call a billing provider twice. Reads run beside writes in
+// repeatable-read snapshots and never wait for the lock.
+package postgres
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/server/store/internal/txn"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Advisory lock keys (PostgreSQL's lock space is shared by the database's
+// users; these are Portico's).
+const (
+	writeLockKey     = 0x706f7274_69636f01 // "portico" + 1
+	migrateLockKey   = 0x706f7274_69636f02
+	exclusiveLockKey = 0x706f7274_69636f03 // + a hash of the work's name
+)
+
+// Store is a PostgreSQL-backed portico.Store.
+type Store struct {
+	pool *pgxpool.Pool
+	// catalog is the last committed catalog decoded, shared by readers
+	// while its version is current.
+	catalog atomic.Pointer[versionedCatalog]
+}
+
+type versionedCatalog struct {
+	version int64
+	cat     *portico.Catalog
+}
+
+var (
+	_ portico.Store          = (*Store)(nil)
+	_ portico.SnapshotReader = (*Store)(nil)
+	_ portico.Exclusive      = (*Store)(nil)
+	_ portico.SharedSecrets  = (*Store)(nil)
+	_ portico.SharedClock    = (*Store)(nil)
+)
+
+// Open connects to the database at url (postgres://user:pass@host/db) and
+// migrates it. Several servers may open one database at once: migrations
+// run under a lock, each once.
+func Open(ctx context.Context, url string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("PostgreSQL address: %w", err)
+	}
+	if cfg.MaxConns < 8 {
+		cfg.MaxConns = 8
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{pool: pool}
+	if err := s.migrate(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	return s, nil
+}
+
+// Close closes the store's connections.
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
+}
+
+// Update implements portico.Store. Called with the context of a write
+// transaction in progress (Tx.Context), it runs fn inside that transaction
+// as a savepoint.
+func (s *Store) Update(ctx context.Context, fn func(portico.Tx) error) error {
+	if t := txOf(ctx); t != nil {
+		return t.savepoint(fn)
+	}
+	return s.runTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, false, fn)
+}
+
+// View implements portico.Store.
+func (s *Store) View(ctx context.Context, fn func(portico.Tx) error) error {
+	return s.runTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, true, fn)
+}
+
+func (s *Store) runTx(ctx context.Context, opts pgx.TxOptions, readOnly bool, fn func(portico.Tx) error) error {
+	pgTx, err := s.pool.BeginTx(ctx, opts)
+	if err != nil {
+		return err
+	}
+	defer pgTx.Rollback(context.WithoutCancel(ctx))
+	t := &tx{tx: pgTx, ctx: ctx, store: s, readOnly: readOnly}
+	if !readOnly {
+		// Read committed after the lock: every statement sees what the
+		// writers before this one committed.
+		if _, err := pgTx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(writeLockKey)); err != nil {
+			return err
+		}
+		t.ctx = context.WithValue(ctx, txKey{}, t)
+	}
+	if err := fn(t); err != nil {
+		return err
+	}
+	return pgTx.Commit(ctx)
+}
+
+// Snapshot implements portico.SnapshotReader: one statement, no
+// transaction.
+func (s *Store) Snapshot(ctx context.Context, customerID, kind, scope string, now time.Time) ([]byte, bool, error) {
+	var body []byte
+	err := s.pool.QueryRow(ctx, `SELECT s.body FROM snapshots s JOIN catalog c ON c.id = 1
+		WHERE s.customer_id = $1 AND s.kind = $2 AND s.scope = $3 AND s.catalog_version = c.version AND s.valid_until > $4`,
+		customerID, kind, scope, now.UnixNano()).Scan(&body)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, false, nil
+	}
+	return body, err == nil, err
+}
+
+// migrate applies the embedded migrations not yet recorded, in file-name
+// order, while holding a lock so that replicas starting together apply
+// each once.
+func (s *Store) migrate(ctx context.Context) error {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, int64(migrateLockKey)); err != nil {
+		return err
+	}
+	defer unlockSession(ctx, conn, migrateLockKey)
+	if _, err := conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)`); err != nil {
+		return err
+	}
+	files, err := txn.Migrations(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	for _, m := range files {
+		if err := applyMigration(ctx, conn.Conn(), m.Name, m.Version); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// unlockSession releases a session advisory lock held on c. A connection
+// whose unlock failed is closed rather than put back in the pool still
+// holding the lock (a migration lock held so would stop every replica
+// started later): the lock ends with the session.
+func unlockSession(ctx context.Context, c *pgxpool.Conn, key int64) {
+	if _, err := c.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, key); err != nil {
+		// Closing is all that is left to do; its own error changes nothing.
+		_ = c.Conn().Close(context.WithoutCancel(ctx))
+	}
+}
+
+func applyMigration(ctx context.Context, conn *pgx.Conn, name string, version int) error {
+	t, err := conn.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer t.Rollback(context.WithoutCancel(ctx))
+	var n int
+	if err := t.QueryRow(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = $1`, version).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	body, err := migrations.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	// The simple protocol runs a file of several statements at once.
+	if _, err := t.Exec(ctx, string(body), pgx.QueryExecModeSimpleProtocol); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if _, err := t.Exec(ctx, `INSERT INTO schema_migrations (version) VALUES ($1)`, version); err != nil {
+		return err
+	}
+	return t.Commit(ctx)
+}
