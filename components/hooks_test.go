@@ -120,9 +120,10 @@ func hookPaywall() *portico.PaywallView {
 func hookPreview() *portico.Preview {
 	return &portico.Preview{Intent: portico.IntentUpgrade, Effective: portico.Immediate, EffectiveAt: day0,
 		AmountDueNow: usd(1450), Credit: usd(950), NextBill: &portico.Bill{Amount: 6800, Currency: "usd", Date: *at(30)},
-		Gained:     []portico.EntitlementLine{{FeatureID: "seats", FeatureName: "Seats", Type: portico.FeatureNumeric, Limit: 50, Change: "increased"}},
-		Lost:       []portico.EntitlementLine{{FeatureID: "sso", FeatureName: "Single sign-on", Type: portico.FeatureBoolean, Change: "removed"}},
-		UsageReset: true, BelowUsage: []string{"projects"}}
+		Gained:        []portico.EntitlementLine{{FeatureID: "seats", FeatureName: "Seats", Type: portico.FeatureNumeric, Limit: 50, Change: "increased"}},
+		Lost:          []portico.EntitlementLine{{FeatureID: "sso", FeatureName: "Single sign-on", Type: portico.FeatureBoolean, Change: "removed"}},
+		DroppedAddons: []portico.AddonView{{ID: "sso_pack", Name: "SSO pack", Quantity: 1, Price: usd(1500)}},
+		UsageReset:    true, BelowUsage: []string{"projects"}}
 }
 
 // placeholderValues are the fixture's values of each placeholder.

@@ -254,7 +254,7 @@ func (p *Paywall) card(pl portico.PaywallPlan) app.UI {
 		p.price(pl),
 		p.button(pl),
 		app.If(len(pl.BelowUsage) > 0, func() app.UI {
-			return app.P().Class(p.c("below-usage")).Role("note").Text(p.t("belowUsage", "features", p.featureNames(pl, pl.BelowUsage)))
+			return app.P().Class(p.c("below-usage")).Role("note").Text(p.t("belowUsage", "features", p.featureNames(pl.Entitlements, pl.BelowUsage)))
 		}),
 		app.Ul().Class(p.c("plan-features")).Body(
 			app.Range(pl.Entitlements).Slice(func(i int) app.UI {
@@ -312,33 +312,6 @@ func (p *Paywall) button(pl portico.PaywallPlan) app.UI {
 		b = b.Disabled(true)
 	}
 	return b
-}
-
-func (p *Paywall) entitlementText(e portico.EntitlementLine) string {
-	return entitlementText(p.f(), p.cfg.Texts, e)
-}
-
-// featureNames names features by ID, from the plan's lines or the
-// customer's entitlements.
-func (p *Paywall) featureNames(pl portico.PaywallPlan, ids []string) string {
-	names := make([]string, 0, len(ids))
-	for _, id := range ids {
-		name := id
-		for _, e := range pl.Entitlements {
-			if e.FeatureID == id {
-				name = e.FeatureName
-			}
-		}
-		if p.data.Portal != nil {
-			for _, e := range p.data.Portal.Entitlements {
-				if e.FeatureID == id {
-					name = e.FeatureName
-				}
-			}
-		}
-		names = append(names, lowerFirst(name))
-	}
-	return strings.Join(names, ", ")
 }
 
 // choose starts the confirm step for a plan, unless the host handles the
@@ -467,67 +440,6 @@ func (p *Paywall) confirm() app.UI {
 	)
 }
 
-func (p *Paywall) previewDetails(pv portico.Preview) app.UI {
-	f := p.f()
-	when := p.t("immediately")
-	if pv.Effective == portico.EndOfPeriod {
-		when = p.t("onDate", "date", f.Date(pv.EffectiveAt))
-	}
-	row := func(label, value, class string) app.UI {
-		return app.Div().Class(p.c("preview-row", class)).Body(app.Dt().Text(label), app.Dd().Text(value))
-	}
-	return app.Div().Class(p.c("preview")).Body(
-		app.Dl().Class(p.c("preview-figures")).Body(
-			row(p.t("amountDueNow"), f.M(pv.AmountDueNow), "preview-due"),
-			app.If(pv.Credit.Amount > 0, func() app.UI { return row(p.t("creditApplied"), f.M(pv.Credit), "preview-credit") }),
-			row(p.t("takesEffect"), when, "preview-effective"),
-			app.If(pv.NextBill != nil, func() app.UI {
-				return row(p.t("nextBillLabel"), f.Money(pv.NextBill.Amount, pv.NextBill.Currency)+" · "+f.Date(pv.NextBill.Date), "preview-next-bill")
-			}),
-		),
-		p.changes("youGain", "preview-gained", pv.Gained),
-		p.changes("youLose", "preview-lost", pv.Lost),
-		app.If(pv.UsageReset, func() app.UI { return app.P().Class(p.c("muted", "preview-usage-reset")).Text(p.t("usageWillReset")) }),
-		app.If(len(pv.BelowUsage) > 0, func() app.UI {
-			return app.P().Class(p.c("below-usage")).Role("note").Text(p.t("belowUsageWarning", "features", p.featureNames(portico.PaywallPlan{}, pv.BelowUsage)))
-		}),
-	)
-}
-
-func (p *Paywall) changes(key, class string, lines []portico.EntitlementLine) app.UI {
-	if len(lines) == 0 {
-		return nil
-	}
-	return app.Div().Class(p.c("preview-changes", class)).Body(
-		app.H4().Text(p.t(key)),
-		app.Ul().Body(app.Range(lines).Slice(func(i int) app.UI {
-			return app.Li().Text(p.changeText(lines[i]))
-		})),
-	)
-}
-
-// changeText words a preview line: what is added or removed, and for a
-// changed limit the old and new limits ("Seats: 5 → 3").
-func (p *Paywall) changeText(l portico.EntitlementLine) string {
-	switch l.Change {
-	case "removed":
-		return l.FeatureName
-	case "increased", "decreased":
-		if l.PreviousLimit == nil && !l.PreviousUnlimited {
-			break // the old limit is not known: say what the new one is
-		}
-		from, to := p.t("unlimited"), p.t("unlimited")
-		if !l.PreviousUnlimited {
-			from = p.f().Number(*l.PreviousLimit)
-		}
-		if !l.Unlimited {
-			to = p.f().Number(l.Limit)
-		}
-		return p.t("limitChange", "feature", l.FeatureName, "from", from, "to", to)
-	}
-	return p.entitlementText(l)
-}
-
 // apply makes the change, then refreshes the portal and says what happened.
 func (p *Paywall) apply(ctx app.Context) {
 	if p.applying || p.selected == nil || p.preview == nil {
@@ -546,16 +458,22 @@ func (p *Paywall) apply(ctx app.Context) {
 				return
 			}
 			p.closeConfirm()
-			if res.CheckoutURL != "" {
-				// Payment first: the change applies once the provider confirms it.
-				notify(ctx, "info", cfg.Texts.Get("checkoutRedirect"))
-				openURL(res.CheckoutURL)
-				return
-			}
-			notify(ctx, "success", changeNotice(cfg, res.Preview))
-			refresh(ctx)
+			changed(ctx, cfg, res)
 		})
 	})
+}
+
+// changed tells the customer what an applied change did and reloads the
+// portal; a change that needs a payment first goes to the checkout.
+func changed(ctx app.Context, cfg Config, res *portico.ChangeResult) {
+	if res.CheckoutURL != "" {
+		// Payment first: the change applies once the provider confirms it.
+		notify(ctx, "info", cfg.Texts.Get("checkoutRedirect"))
+		openURL(res.CheckoutURL)
+		return
+	}
+	notify(ctx, "success", changeNotice(cfg, res.Preview))
+	refresh(ctx)
 }
 
 func changeNotice(cfg Config, pv portico.Preview) string {

@@ -165,7 +165,8 @@ const css = `
 .P-preview-changes h4 { margin: 14px 0 6px; font-size: 14px; }
 .P-preview-changes ul { margin: 0; padding-left: 20px; font-size: 14px; }
 .P-preview-gained li::marker { content: "+ "; color: var(--P-success); }
-.P-preview-lost li::marker { content: "− "; color: var(--P-danger); }
+.P-preview-lost li::marker, .P-preview-dropped-addons li::marker { content: "− "; color: var(--P-danger); }
+.P-preview .P-below-usage { margin-top: 12px; }
 
 .P-billing-row { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1.6fr); gap: var(--P-spacing); }
 @media (max-width: 760px) { .P-billing-row { grid-template-columns: minmax(0, 1fr); } }

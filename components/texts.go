@@ -165,6 +165,10 @@ var english = Texts{
 	"sessionExpired": "Your session has expired. Reload the page from your account to continue.",
 	"missingSession": "This link has no portal session. Open the billing portal from your account again.",
 	"dismiss":        "Dismiss",
+
+	// Add-ons: those a change drops, those the customer adds, changes and
+	// removes.
+	"addonsRemoved": "Add-ons removed",
 }
 
 var french = Texts{
@@ -309,6 +313,8 @@ var french = Texts{
 	"sessionExpired": "Votre session a expiré. Rechargez la page depuis votre compte pour continuer.",
 	"missingSession": "Ce lien ne contient pas de session. Ouvrez de nouveau le portail de facturation depuis votre compte.",
 	"dismiss":        "Fermer",
+
+	"addonsRemoved": "Options retirées",
 }
 
 // bundles are the built-in locales; English is the fallback for any key a
