@@ -4,13 +4,14 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
-// Manage runs the manage-subscription action: the host's callback, else a
-// scroll to the plans.
+// Manage runs the manage-subscription action ("Change plan"): the host's
+// callback, else the plans, brought into view with the focus on their
+// title.
 func (c Config) Manage(ctx app.Context, intent string) {
 	if h := c.Handlers.OnManageSubscription; h != nil && h(ctx, intent) {
 		return
 	}
-	ctx.ScrollTo(c.Prefix + "-plans")
+	focusPlans(ClassPrefix(c.Prefix))
 }
 
 // ContactSupport runs the contact-support action: the host's callback,
@@ -35,12 +36,12 @@ func (c Config) contact(ctx app.Context, noticeKey string) {
 }
 
 // BuyMore runs the buy-more action for a feature: the host's callback,
-// else a scroll to the plans, where add-ons and higher limits are.
+// else the plans, where higher limits are, as for Manage.
 func (c Config) BuyMore(ctx app.Context, featureID string) {
 	if h := c.Handlers.OnBuyMore; h != nil && h(ctx, featureID) {
 		return
 	}
-	ctx.ScrollTo(c.Prefix + "-plans")
+	focusPlans(ClassPrefix(c.Prefix))
 }
 
 // PlanSelected reports whether the host handled a plan choice itself.

@@ -29,6 +29,8 @@ type fakeSource struct {
 	entered chan struct{}
 	// Errors returned by the other calls while set.
 	paywallErr, previewErr, changeErr, cancelErr error
+	// cancelResult, when set, is what Cancel answers.
+	cancelResult *portico.CancelResult
 }
 
 // count counts the calls that start with prefix.
@@ -118,6 +120,9 @@ func (f *fakeSource) Cancel(ctx context.Context, id string) (*portico.CancelResu
 	f.mu.Lock()
 	f.canceled = append(f.canceled, id)
 	f.mu.Unlock()
+	if f.cancelResult != nil {
+		return f.cancelResult, nil
+	}
 	return &portico.CancelResult{}, nil
 }
 
@@ -152,6 +157,7 @@ func demoPortal() *portico.PortalView {
 			Status: "active", Pricing: "paid", BillingPeriod: "monthly", Price: usd(2900), Total: usd(4800),
 			Addons:             []portico.AddonView{{ID: "extra-seats", Name: "Extra seats", Quantity: 2, Price: usd(500)}},
 			CurrentPeriodStart: day0, CurrentPeriodEnd: *at(30), ScheduledUpdates: []portico.ScheduledUpdate{},
+			Cancellation: portico.EndOfPeriod,
 		}},
 		Entitlements: []portico.EntitlementView{
 			{FeatureID: "seats", FeatureName: "Seats", Type: "numeric", Unit: "seat", HasAccess: true, Limit: 20, Usage: 14, Source: "addon"},

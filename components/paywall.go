@@ -159,7 +159,8 @@ func (p *Paywall) Render() app.UI {
 
 func (p *Paywall) header() app.UI {
 	return app.Div().Class(p.c("section-header")).Body(
-		app.H2().Class(p.c("section-title", "paywall-section-title")).Text(p.t("paywallSectionTitle")),
+		// The title takes the focus when "Change plan" or "Buy more" leads here.
+		app.H2().ID(p.prefix()+"-plans-title").TabIndex(-1).Class(p.c("section-title", "paywall-section-title")).Text(p.t("paywallSectionTitle")),
 		app.If(len(p.products()) > 1, p.productTabs),
 		app.If(p.view != nil && len(p.view.BillingPeriods) > 1, p.toggle),
 	)
@@ -348,7 +349,7 @@ func (p *Paywall) choose(ctx app.Context, pl portico.PaywallPlan) {
 			p.preview = pv
 		})
 	})
-	ctx.Defer(func(ctx app.Context) { focus(p.prefix() + "-confirm-dialog") })
+	openDialog(ctx, p.prefix()+"-confirm-dialog")
 }
 
 // request is the change for a selection, keeping the current add-ons the
@@ -378,14 +379,6 @@ func (p *Paywall) request(sel PlanSelection) portico.ChangeRequest {
 	return req
 }
 
-func focus(id string) {
-	if app.IsClient {
-		if el := app.Window().GetElementByID(id); el.Truthy() {
-			el.Call("focus")
-		}
-	}
-}
-
 func (p *Paywall) closeConfirm() { p.selected, p.preview, p.previewErr = nil, nil, "" }
 
 func (p *Paywall) planButtonID(planID string) string { return p.prefix() + "-plan-button-" + planID }
@@ -396,9 +389,8 @@ func (p *Paywall) dismissConfirm(ctx app.Context) {
 	if p.applying || p.selected == nil {
 		return
 	}
-	id := p.planButtonID(p.selected.PlanID)
+	focus(p.planButtonID(p.selected.PlanID))
 	p.closeConfirm()
-	ctx.Defer(func(app.Context) { focus(id) })
 }
 
 // confirm is the modal that previews the change before applying it.
@@ -419,15 +411,10 @@ func (p *Paywall) confirm() app.UI {
 	default:
 		content = p.previewDetails(*p.preview)
 	}
-	return app.Div().Class(p.c("overlay")).Body(
-		app.Div().ID(p.prefix()+"-confirm-dialog").Class(p.c("confirm-dialog")).Role("dialog").Aria("modal", "true").
-			Aria("labelledby", p.prefix()+"-confirm-title").TabIndex(-1).
-			OnKeyDown(func(ctx app.Context, e app.Event) {
-				if e.Get("key").String() == "Escape" {
-					p.dismissConfirm(ctx)
-				}
-			}).Body(
-			app.H3().ID(p.prefix()+"-confirm-title").Class(p.c("confirm-title")).Text(p.t("confirmTitle")),
+	pre := p.prefix()
+	return modal{prefix: pre, id: pre + "-confirm-dialog", titleID: pre + "-confirm-title", classes: []string{"confirm-dialog"},
+		onClose: p.dismissConfirm, body: []app.UI{
+			app.H3().ID(pre + "-confirm-title").Class(p.c("confirm-title")).Text(p.t("confirmTitle")),
 			app.P().Class(p.c("confirm-plan")).Text(p.t("confirmPlan", "plan", name, "period", p.t(periodKey(sel.BillingPeriod)))),
 			content,
 			app.Div().Class(p.c("actions")).Body(
@@ -436,8 +423,7 @@ func (p *Paywall) confirm() app.UI {
 				busyButton(p.c("button", "button-primary", "confirm-button"), p.t("confirmButton"), p.applying || p.preview == nil,
 					sel.PlanID+"/"+sel.BillingPeriod, func(ctx app.Context, e app.Event) { p.apply(ctx) }),
 			),
-		),
-	)
+		}}.render()
 }
 
 // apply makes the change, then refreshes the portal and says what happened.

@@ -57,9 +57,16 @@ const css = `
 .P-error p { margin: 0 0 8px; }
 .P-error-detail { color: var(--P-text-muted); font-size: 14px; }
 
+/* Notices are a toast at the bottom of the window: in view after an action
+   anywhere on a long page, and out of the page's flow, so nothing moves.
+   A dialog's backdrop covers it: the dialog shows its own errors. */
+.P-notice-area { position: fixed; left: 0; right: 0; bottom: 16px; z-index: 45; display: flex; justify-content: center;
+  padding: 0 16px; pointer-events: none; }
 .P-notice-area:empty { display: none; }
-.P-notice { display: flex; align-items: center; justify-content: space-between; gap: 12px; padding: 12px 16px;
-  border-radius: var(--P-radius); border: 1px solid var(--P-border); background: var(--P-surface); box-shadow: var(--P-shadow-card); }
+.P-notice { pointer-events: auto; width: min(560px, 100%); display: flex; align-items: center; justify-content: space-between;
+  gap: 12px; padding: 12px 16px; border-radius: var(--P-radius); border: 1px solid var(--P-border); background: var(--P-surface);
+  box-shadow: var(--P-shadow-popup); outline: none; }
+.P-notice:focus-visible { outline: 2px solid var(--P-primary); outline-offset: 2px; }
 .P-notice-success { border-color: var(--P-success); background: color-mix(in srgb, var(--P-success) 8%, var(--P-surface)); }
 .P-notice-error { border-color: var(--P-danger); background: color-mix(in srgb, var(--P-danger) 8%, var(--P-surface)); }
 .P-notice-info { border-color: var(--P-primary); background: var(--P-highlight); }
@@ -95,8 +102,7 @@ const css = `
 .P-contact-support-title { margin: 0 0 4px; font-weight: 600; }
 .P-cancel-row { margin-top: 12px; }
 .P-cancel-subscription-button { color: var(--P-text-muted); font-weight: 400; font-size: 14px; }
-.P-cancel-confirm { margin-top: 12px; padding: 14px; border: 1px solid var(--P-border); border-radius: calc(var(--P-radius) * .66); }
-.P-cancel-confirm-title { font-weight: 600; margin: 0 0 4px; }
+.P-cancel-access, .P-cancel-update-what { font-weight: 600; margin: 8px 0 4px; }
 .P-tabs-container { margin-top: 16px; }
 .P-tabs { display: flex; gap: 4px; border-bottom: 1px solid var(--P-border); margin-bottom: 12px; }
 .P-tab { font: inherit; font-weight: 600; font-size: 14px; background: none; border: none; border-bottom: 2px solid transparent;
@@ -149,10 +155,12 @@ const css = `
 .P-plan-features { list-style: none; margin: 4px 0 0; padding: 0; font-size: 14px; display: flex; flex-direction: column; gap: 6px; }
 .P-plan-feature::before { content: "✓"; color: var(--P-success); font-weight: 600; margin-right: 8px; }
 .P-below-usage { margin: 0; font-size: 14px; color: var(--P-warning); }
+.P-paywall-section-title:focus { outline: none; }
+.P-paywall-section-title:focus-visible { outline: 2px solid var(--P-primary); outline-offset: 4px; border-radius: 4px; }
 
 .P-overlay { position: fixed; inset: 0; background: rgba(15, 23, 42, .45); display: flex; align-items: center;
   justify-content: center; padding: 16px; z-index: 50; }
-.P-confirm-dialog { background: var(--P-surface); color: var(--P-text); border-radius: var(--P-radius); box-shadow: var(--P-shadow-popup);
+.P-dialog { background: var(--P-surface); color: var(--P-text); border-radius: var(--P-radius); box-shadow: var(--P-shadow-popup);
   width: min(480px, 100%); padding: 24px; max-height: 90vh; overflow: auto; outline: none; }
 .P-confirm-title { margin: 0 0 4px; font-size: var(--P-section-size); font-weight: var(--P-heading-weight); }
 .P-confirm-plan { margin: 0 0 12px; color: var(--P-text-muted); }

@@ -14,7 +14,7 @@ type Texts map[string]string
 // written for it carry over.
 var english = Texts{
 	// Keys shared with the reference.
-	"manageSubscription":                "Manage subscription",
+	"manageSubscription":                "Change plan",
 	"usageTabTitle":                     "Usage",
 	"addonsTabTitle":                    "Add-ons",
 	"promotionsTabTitle":                "Promotions",
@@ -52,11 +52,11 @@ var english = Texts{
 	"scheduledPlanChange":       "Your plan changes to {plan} on {date}.",
 	"scheduledPeriodChange":     "Your billing changes to {period} on {date}.",
 	"scheduledAddonsChange":     "Your add-ons change on {date}.",
-	"scheduledCancellation":     "Your subscription ends on {date}.",
-	"scheduledCancellationFree": "Your subscription moves to {plan} on {date}.",
+	"scheduledCancellation":     "Your subscription is scheduled to end on {date}.",
+	"scheduledCancellationFree": "Your subscription is scheduled to end on {date}, when you move to {plan}.",
 	"cancelSubscription":        "Cancel subscription",
 	"cancelConfirmTitle":        "Cancel your subscription?",
-	"cancelConfirmBody":         "You keep access until the change takes effect. You can subscribe again at any time.",
+	"cancelConfirmBody":         "You can subscribe again at any time.",
 	"cancelConfirmButton":       "Cancel subscription",
 	"keepSubscription":          "Keep subscription",
 	"canceledNotice":            "Your subscription was canceled.",
@@ -166,13 +166,26 @@ var english = Texts{
 	"missingSession": "This link has no portal session. Open the billing portal from your account again.",
 	"dismiss":        "Dismiss",
 
+	// Cancellation and scheduled updates, confirmed in dialogs.
+	"undoCancellation":         "Undo cancellation",
+	"cancelAccessUntil":        "You keep access to {plan} until {date}.",
+	"cancelAccessEndsNow":      "Your access to {plan} ends now, on {date}.",
+	"cancelScheduledNotice":    "Your subscription will end on {date}. You keep access until then.",
+	"cancelUpdateTitle":        "Cancel the scheduled change?",
+	"cancelUpdateBody":         "If you cancel it, your {plan} subscription stays as it is.",
+	"keepUpdate":               "Keep the change",
+	"confirmCancelUpdate":      "Cancel the change",
+	"undoCancellationTitle":    "Keep your subscription?",
+	"undoCancellationBody":     "Your {plan} subscription goes on after {date} and renews as usual.",
+	"cancellationUndoneNotice": "Your subscription goes on and renews on {date}.",
+
 	// Add-ons: those a change drops, those the customer adds, changes and
 	// removes.
 	"addonsRemoved": "Add-ons removed",
 }
 
 var french = Texts{
-	"manageSubscription":                "Gérer l’abonnement",
+	"manageSubscription":                "Changer d’offre",
 	"usageTabTitle":                     "Utilisation",
 	"addonsTabTitle":                    "Options",
 	"promotionsTabTitle":                "Promotions",
@@ -209,11 +222,11 @@ var french = Texts{
 	"scheduledPlanChange":       "Votre offre passe à {plan} le {date}.",
 	"scheduledPeriodChange":     "Votre facturation passe en {period} le {date}.",
 	"scheduledAddonsChange":     "Vos options changent le {date}.",
-	"scheduledCancellation":     "Votre abonnement se termine le {date}.",
-	"scheduledCancellationFree": "Votre abonnement passe à {plan} le {date}.",
+	"scheduledCancellation":     "La fin de votre abonnement est prévue le {date}.",
+	"scheduledCancellationFree": "La fin de votre abonnement est prévue le {date} ; vous passerez alors à {plan}.",
 	"cancelSubscription":        "Résilier l’abonnement",
 	"cancelConfirmTitle":        "Résilier votre abonnement ?",
-	"cancelConfirmBody":         "Vous gardez l’accès jusqu’à la prise d’effet. Vous pouvez vous réabonner à tout moment.",
+	"cancelConfirmBody":         "Vous pouvez vous réabonner à tout moment.",
 	"cancelConfirmButton":       "Résilier",
 	"keepSubscription":          "Conserver l’abonnement",
 	"canceledNotice":            "Votre abonnement a été résilié.",
@@ -313,6 +326,18 @@ var french = Texts{
 	"sessionExpired": "Votre session a expiré. Rechargez la page depuis votre compte pour continuer.",
 	"missingSession": "Ce lien ne contient pas de session. Ouvrez de nouveau le portail de facturation depuis votre compte.",
 	"dismiss":        "Fermer",
+
+	"undoCancellation":         "Annuler la résiliation",
+	"cancelAccessUntil":        "Vous gardez l’accès à {plan} jusqu’au {date}.",
+	"cancelAccessEndsNow":      "Votre accès à {plan} prend fin maintenant, le {date}.",
+	"cancelScheduledNotice":    "Votre abonnement prendra fin le {date}. Vous gardez l’accès d’ici là.",
+	"cancelUpdateTitle":        "Annuler la modification prévue ?",
+	"cancelUpdateBody":         "Si vous l’annulez, votre abonnement {plan} reste tel quel.",
+	"keepUpdate":               "Conserver la modification",
+	"confirmCancelUpdate":      "Annuler la modification",
+	"undoCancellationTitle":    "Conserver votre abonnement ?",
+	"undoCancellationBody":     "Votre abonnement {plan} continue après le {date} et se renouvelle normalement.",
+	"cancellationUndoneNotice": "Votre abonnement continue et se renouvelle le {date}.",
 
 	"addonsRemoved": "Options retirées",
 }
