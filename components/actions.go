@@ -36,12 +36,17 @@ func (c Config) contact(ctx app.Context, noticeKey string) {
 }
 
 // BuyMore runs the buy-more action for a feature: the host's callback,
-// else the plans, where higher limits are, as for Manage.
-func (c Config) BuyMore(ctx app.Context, featureID string) {
+// else the add-on editor on the add-on of the customer's plan that raises
+// the feature's limit, else the plans, where higher limits are.
+func (c Config) BuyMore(ctx app.Context, featureID string) { c.buyMore(ctx, featureID, nil) }
+
+// buyMore is BuyMore from a control that gets the focus back when the
+// add-on editor closes.
+func (c Config) buyMore(ctx app.Context, featureID string, from app.Value) {
 	if h := c.Handlers.OnBuyMore; h != nil && h(ctx, featureID) {
 		return
 	}
-	focusPlans(ClassPrefix(c.Prefix))
+	ctx.NewActionWithValue(actionBuyMore, buyMore{FeatureID: featureID, opener: from})
 }
 
 // PlanSelected reports whether the host handled a plan choice itself.

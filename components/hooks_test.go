@@ -114,6 +114,9 @@ func hookPaywall() *portico.PaywallView {
 	pw.Plans[3].BelowUsage = []string{"seats"}
 	pw.Plans[2].ID = "team_plus"
 	pw.Plans = append(pw.Plans, portico.PaywallPlan{ID: "free", Name: "Free", Pricing: portico.PricingFree, Intent: portico.IntentDowngrade})
+	// The current plan sells add-ons: one the customer has, one to add.
+	pw.Plans[0].AddonIDs = []string{"extra-seats", "extra-calls"}
+	pw.Addons = addonsPaywall().Addons
 	return pw
 }
 
@@ -142,6 +145,11 @@ func placeholderValues() map[string][]string {
 	for _, pl := range pw.Plans {
 		add("planId", pl.ID)
 		add("intent", strings.ReplaceAll(pl.Intent, "_", "-"))
+		if pl.Intent == portico.IntentCurrent {
+			for _, id := range pl.AddonIDs {
+				add("addonId", id) // offered to add
+			}
+		}
 	}
 	for _, s := range p.Subscriptions {
 		add("planSlug", slug(s.Plan.ID))
@@ -214,6 +222,14 @@ func renderedClasses(t *testing.T, prefix string) map[string]bool {
 	h.click(c("back-button"))
 	h.click(c("contact-support-link"))
 	snap(h)
+	h.click("#" + c("tab-addons"))
+	h.click(c("change-addon-button"))
+	snap(h)
+	h.click(c("stepper-increment"))
+	snap(h)
+	h.click(c("remove-addon-button"))
+	snap(h)
+	h.click(c("addon-dialog"), c("back-button"))
 	h.click(c("cancel-scheduled-update-button"))
 	snap(h)
 	h.click(c("confirm-cancel-update-button"))

@@ -108,10 +108,21 @@ const css = `
 .P-tab { font: inherit; font-weight: 600; font-size: 14px; background: none; border: none; border-bottom: 2px solid transparent;
   padding: 8px 10px; color: var(--P-text-muted); cursor: pointer; margin-bottom: -1px; }
 .P-tab-selected { color: var(--P-primary); border-bottom-color: var(--P-primary); }
-.P-addon-row, .P-promotion-row { display: flex; gap: 12px; align-items: baseline; padding: 8px 0; border-bottom: 1px dashed var(--P-border); }
-.P-addon-row:last-child, .P-promotion-row:last-child { border-bottom: none; }
+.P-addon-row, .P-addon-offer, .P-promotion-row { display: flex; gap: 4px 12px; align-items: center; flex-wrap: wrap; padding: 8px 0;
+  border-bottom: 1px dashed var(--P-border); }
+.P-addon-row:last-child, .P-addon-offer:last-child, .P-promotion-row:last-child { border-bottom: none; }
 .P-addon-name, .P-promotion-name { flex: 1; font-weight: 600; }
 .P-addon-quantity { color: var(--P-text-muted); }
+.P-change-addon-button, .P-add-addon-button { padding: 4px 12px; font-size: 12px; }
+/* In a narrow column an add-on's name has a line of its own. */
+.P-addons-list { container-type: inline-size; }
+@container (max-width: 420px) {
+  .P-addons-list .P-addon-name { flex-basis: 100%; }
+  .P-change-addon-button, .P-add-addon-button { margin-left: auto; }
+}
+.P-addon-offers { margin-top: 12px; }
+.P-addon-offers-title { margin: 0; font-size: 12px; font-weight: 600; text-transform: uppercase; letter-spacing: .06em;
+  color: var(--P-text-muted); }
 .P-promotions-subtitle { margin: 0 0 8px; font-size: 14px; }
 
 .P-usage-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: 12px; }
@@ -175,6 +186,23 @@ const css = `
 .P-preview-gained li::marker { content: "+ "; color: var(--P-success); }
 .P-preview-lost li::marker, .P-preview-dropped-addons li::marker { content: "− "; color: var(--P-danger); }
 .P-preview .P-below-usage { margin-top: 12px; }
+
+.P-addon-unit { margin: 0 0 12px; font-size: 14px; }
+.P-addon-grants::before { content: " · "; }
+.P-addon-description { margin: 0 0 4px; font-size: 14px; }
+.P-stepper { display: flex; align-items: center; gap: 6px; }
+.P-stepper-button { width: 36px; height: 36px; padding: 0; font-size: 17px; line-height: 1; }
+.P-stepper-input { font: inherit; font-size: 17px; font-weight: 600; width: 72px; height: 36px; text-align: center;
+  border: 1px solid var(--P-border); border-radius: calc(var(--P-radius) * .66); background: var(--P-surface); color: var(--P-text);
+  font-variant-numeric: tabular-nums; }
+.P-stepper-input:focus-visible { outline: 2px solid var(--P-primary); outline-offset: 2px; }
+/* The stepper has its own − and + buttons; the arrow keys still step. */
+.P-stepper-input { appearance: textfield; -moz-appearance: textfield; }
+.P-stepper-input::-webkit-inner-spin-button, .P-stepper-input::-webkit-outer-spin-button { -webkit-appearance: none; margin: 0; }
+.P-addon-hint { font-size: 14px; margin: 6px 0 12px; }
+.P-addon-no-change { margin: 0; }
+.P-schedule-replaced { margin-top: 12px; }
+.P-remove-addon-button { color: var(--P-danger); margin-right: auto; }
 
 .P-billing-row { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1.6fr); gap: var(--P-spacing); }
 @media (max-width: 760px) { .P-billing-row { grid-template-columns: minmax(0, 1fr); } }

@@ -181,7 +181,23 @@ var english = Texts{
 
 	// Add-ons: those a change drops, those the customer adds, changes and
 	// removes.
-	"addonsRemoved": "Add-ons removed",
+	"addonsRemoved":      "Add-ons removed",
+	"availableAddons":    "Available add-ons",
+	"addAddon":           "Add",
+	"addAddonLabel":      "Add {addon}",
+	"changeAddon":        "Change",
+	"changeAddonLabel":   "Change {addon}",
+	"addonUnitPrice":     "{price} {per} each",
+	"addonGrants":        "each adds {grants}",
+	"addonQuantityLabel": "Quantity",
+	"fewerUnits":         "One fewer",
+	"moreUnits":          "One more",
+	"addonHave":          "You have {quantity}.",
+	"addonUpTo":          "Up to {max}.",
+	"addonPickQuantity":  "Choose a new quantity to see what it costs.",
+	"removeAddon":        "Remove add-on",
+	"replacesScheduled":  "This change replaces the one scheduled for {date}.",
+	"raiseLimitWithPlan": "To raise this limit, choose another plan.",
 }
 
 var french = Texts{
@@ -339,7 +355,23 @@ var french = Texts{
 	"undoCancellationBody":     "Votre abonnement {plan} continue après le {date} et se renouvelle normalement.",
 	"cancellationUndoneNotice": "Votre abonnement continue et se renouvelle le {date}.",
 
-	"addonsRemoved": "Options retirées",
+	"addonsRemoved":      "Options retirées",
+	"availableAddons":    "Options disponibles",
+	"addAddon":           "Ajouter",
+	"addAddonLabel":      "Ajouter {addon}",
+	"changeAddon":        "Modifier",
+	"changeAddonLabel":   "Modifier {addon}",
+	"addonUnitPrice":     "{price} {per} l’unité",
+	"addonGrants":        "chaque unité ajoute {grants}",
+	"addonQuantityLabel": "Quantité",
+	"fewerUnits":         "Une de moins",
+	"moreUnits":          "Une de plus",
+	"addonHave":          "Vous en avez {quantity}.",
+	"addonUpTo":          "Jusqu’à {max}.",
+	"addonPickQuantity":  "Choisissez une nouvelle quantité pour en voir le prix.",
+	"removeAddon":        "Retirer l’option",
+	"replacesScheduled":  "Cette modification remplace celle prévue le {date}.",
+	"raiseLimitWithPlan": "Pour relever cette limite, choisissez une autre offre.",
 }
 
 // bundles are the built-in locales; English is the fallback for any key a

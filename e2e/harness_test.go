@@ -690,6 +690,10 @@ type subscription struct {
 	Status           string
 	Plan             struct{ ID string }
 	CurrentPeriodEnd time.Time
+	Addons           []struct {
+		ID       string
+		Quantity int
+	}
 	ScheduledUpdates []struct {
 		Type, TargetPlanID string
 	}
