@@ -141,7 +141,7 @@ const css = `
 .P-buy-more-button { margin-left: auto; }
 .P-usage-flag { white-space: nowrap; }
 
-.P-billing-period-toggle { display: flex; align-items: center; gap: 10px; }
+.P-billing-period-toggle { display: flex; align-items: center; gap: 8px 10px; flex-wrap: wrap; min-width: 0; }
 .P-segmented { display: inline-flex; background: var(--P-subtle); border-radius: 999px; padding: 3px; }
 .P-period-option { font: inherit; font-size: 14px; font-weight: 600; border: none; background: none; padding: 6px 14px;
   border-radius: 999px; cursor: pointer; color: var(--P-text-muted); }
@@ -206,7 +206,22 @@ const css = `
 
 .P-billing-row { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1.6fr); gap: var(--P-spacing); }
 @media (max-width: 760px) { .P-billing-row { grid-template-columns: minmax(0, 1fr); } }
-.P-invoices-section-layout { overflow-x: auto; }
+/* On a narrow screen or in a narrow column, each invoice is a small card
+   instead of a table row wider than its section. */
+.P-invoices-section-layout { container-type: inline-size; }
+@container (max-width: 460px) {
+  .P-invoices-table thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+  .P-invoices-table, .P-invoices-table tbody { display: block; }
+  .P-invoice-row { display: grid; grid-template-columns: minmax(0, 1fr) auto; grid-template-areas: "number total" "date status" "links links";
+    gap: 2px 12px; padding: 10px 0; border-bottom: 1px solid var(--P-border); }
+  .P-invoice-row:last-child { border-bottom: none; }
+  .P-invoices-table td, .P-invoice-row:last-child td { display: block; padding: 0; border: none; }
+  .P-invoice-row td:nth-child(1) { grid-area: number; }
+  .P-invoice-row td:nth-child(2) { grid-area: date; }
+  .P-invoice-row td:nth-child(3) { grid-area: status; justify-self: end; }
+  .P-invoice-row td:nth-child(4) { grid-area: total; text-align: right; }
+  .P-invoice-row td:nth-child(5) { grid-area: links; }
+}
 .P-saving-badge, .P-invoice-date { white-space: nowrap; }
 .P-payment-details-grid { display: flex; flex-direction: column; gap: 16px; }
 .P-customer-name { font-weight: 600; }
