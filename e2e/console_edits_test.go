@@ -41,8 +41,8 @@ func rawCatalog(t *testing.T, s *server) string {
 	return string(b)
 }
 
-// focused is the ID of the element that has the keyboard focus.
-func (p *page) focused() string {
+// focusedID is the ID of the element that has the keyboard focus.
+func (p *page) focusedID() string {
 	p.t.Helper()
 	return eval[string](p, "read the focus", `document.activeElement ? document.activeElement.id : ""`)
 }
@@ -51,7 +51,7 @@ func (p *page) focused() string {
 func (p *page) waitFocus(id string) {
 	p.t.Helper()
 	p.until("#"+id+" has the focus", `document.activeElement && document.activeElement.id === `+js(id),
-		func() string { return "the focus is on #" + p.focused() })
+		func() string { return "the focus is on #" + p.focusedID() })
 }
 
 // saveUnchanged opens an editor with the button sel and saves it as it
