@@ -78,6 +78,7 @@ func (s *AddonsList) bought(l addonLine) app.UI {
 	_, editable := s.data.offered(l.sub.ID, l.addon.ID)
 	return app.Li().Class(s.c("addon-row", "compatible-addon-"+l.addon.ID)).Body(
 		app.Span().Class(s.c("addon-name")).Text(l.addon.Name),
+		s.subscriptionOf(l),
 		app.Span().Class(s.c("addon-quantity")).Text(s.t("addonQuantity", "quantity", strconv.Itoa(l.addon.Quantity))),
 		app.Span().Class(s.c("addon-price")).Text(s.f().M(total)+" "+s.perPeriod(l.sub)),
 		app.If(editable && selfServe(l.sub), func() app.UI {
@@ -90,9 +91,20 @@ func (s *AddonsList) bought(l addonLine) app.UI {
 func (s *AddonsList) offer(l addonLine) app.UI {
 	return app.Li().Class(s.c("addon-offer", "compatible-addon-"+l.addon.ID)).Body(
 		app.Span().Class(s.c("addon-name")).Text(l.addon.Name),
+		s.subscriptionOf(l),
 		app.Span().Class(s.c("addon-price")).Text(s.t("addonUnitPrice", "price", s.f().M(l.addon.Price), "per", s.perPeriod(l.sub))),
 		s.editButton("add-addon-button", "addAddon", "addAddonLabel", l, 1),
 	)
+}
+
+// subscriptionOf names the line's subscription when the portal shows more
+// than one, or a resource's: which site an add-on is for.
+func (s *AddonsList) subscriptionOf(l addonLine) app.UI {
+	subs := s.subscriptions()
+	if len(subs) < 2 && l.sub.ResourceID == "" {
+		return nil
+	}
+	return app.Span().Class(s.c("addon-subscription", "muted")).Text(subscriptionLabel(l.sub))
 }
 
 // editButton opens the add-on editor on a line, starting at quantity; its
