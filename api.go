@@ -90,6 +90,12 @@ type SubscriptionView struct {
 	CancelAt           *time.Time        `json:"cancelAt"`
 	EndedAt            *time.Time        `json:"endedAt"`
 	ScheduledUpdates   []ScheduledUpdate `json:"scheduledUpdates"`
+	// Cancellation is when a cancellation asked for now would end access:
+	// "end_of_period" (at CurrentPeriodEnd) or "immediate"; empty once the
+	// subscription has ended. It lets the portal give the date before the
+	// customer confirms.
+	Cancellation string `json:"cancellation,omitempty"`
+
 	// TrialOutcome, on a trial, says what its end will do.
 	TrialOutcome *TrialOutcome `json:"trialOutcome,omitempty"`
 }

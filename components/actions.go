@@ -4,13 +4,14 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
-// Manage runs the manage-subscription action: the host's callback, else a
-// scroll to the plans.
+// Manage runs the manage-subscription action ("Change plan"): the host's
+// callback, else the plans, brought into view with the focus on their
+// title.
 func (c Config) Manage(ctx app.Context, intent string) {
 	if h := c.Handlers.OnManageSubscription; h != nil && h(ctx, intent) {
 		return
 	}
-	ctx.ScrollTo(c.Prefix + "-plans")
+	focusPlans(ClassPrefix(c.Prefix))
 }
 
 // ContactSupport runs the contact-support action: the host's callback,
@@ -49,12 +50,17 @@ func (c Config) supportLink(ctx app.Context) string {
 }
 
 // BuyMore runs the buy-more action for a feature: the host's callback,
-// else a scroll to the plans, where add-ons and higher limits are.
-func (c Config) BuyMore(ctx app.Context, featureID string) {
+// else the add-on editor on the add-on of the customer's plan that raises
+// the feature's limit, else the plans, where higher limits are.
+func (c Config) BuyMore(ctx app.Context, featureID string) { c.buyMore(ctx, featureID, nil) }
+
+// buyMore is BuyMore from a control that gets the focus back when the
+// add-on editor closes.
+func (c Config) buyMore(ctx app.Context, featureID string, from app.Value) {
 	if h := c.Handlers.OnBuyMore; h != nil && h(ctx, featureID) {
 		return
 	}
-	ctx.ScrollTo(c.Prefix + "-plans")
+	ctx.NewActionWithValue(actionBuyMore, buyMore{FeatureID: featureID, opener: from})
 }
 
 // PlanSelected reports whether the host handled a plan choice itself.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -29,6 +30,11 @@ type fakeSource struct {
 	entered chan struct{}
 	// Errors returned by the other calls while set.
 	paywallErr, previewErr, changeErr, cancelErr error
+	// cancelResult, when set, is what Cancel answers.
+	cancelResult *portico.CancelResult
+	// previews, when set, answer Preview and Change by the request's
+	// add-ons (see addonsKey), before preview.
+	previews map[string]*portico.Preview
 }
 
 // count counts the calls that start with prefix.
@@ -76,6 +82,9 @@ func (f *fakeSource) Paywall(ctx context.Context, productID, period string) (*po
 	if f.paywallErr != nil {
 		return nil, f.paywallErr
 	}
+	if f.paywall == nil {
+		return nil, errNoPlans
+	}
 	v := *f.paywall
 	if period != "" {
 		v.BillingPeriod = period
@@ -96,6 +105,9 @@ func (f *fakeSource) Preview(ctx context.Context, req portico.ChangeRequest) (*p
 	if f.previewErr != nil {
 		return nil, f.previewErr
 	}
+	if pv, ok := f.previews[addonsKey(req.Addons)]; ok {
+		return pv, nil
+	}
 	return f.preview, nil
 }
 
@@ -107,7 +119,11 @@ func (f *fakeSource) Change(ctx context.Context, req portico.ChangeRequest) (*po
 	f.mu.Lock()
 	f.changed = append(f.changed, req)
 	f.mu.Unlock()
-	return &portico.ChangeResult{Preview: *f.preview}, nil
+	pv := f.preview
+	if p, ok := f.previews[addonsKey(req.Addons)]; ok {
+		pv = p
+	}
+	return &portico.ChangeResult{Preview: *pv}, nil
 }
 
 func (f *fakeSource) Cancel(ctx context.Context, id string) (*portico.CancelResult, error) {
@@ -118,6 +134,9 @@ func (f *fakeSource) Cancel(ctx context.Context, id string) (*portico.CancelResu
 	f.mu.Lock()
 	f.canceled = append(f.canceled, id)
 	f.mu.Unlock()
+	if f.cancelResult != nil {
+		return f.cancelResult, nil
+	}
 	return &portico.CancelResult{}, nil
 }
 
@@ -134,7 +153,19 @@ func (f *fakeSource) BillingSession(ctx context.Context, flow string) (*portico.
 	return &portico.BillingSession{URL: "https://billing.example/session"}, nil
 }
 
+// addonsKey spells a request's add-ons: "extra-seats×3,extra-calls×1".
+func addonsKey(addons []portico.AddonQuantity) string {
+	parts := make([]string, len(addons))
+	for i, a := range addons {
+		parts[i] = a.ID + "×" + strconv.Itoa(a.Quantity)
+	}
+	return strings.Join(parts, ",")
+}
+
 var errDown = errors.New("the server is unreachable")
+
+// errNoPlans answers Paywall for a source made without plans.
+var errNoPlans = errors.New("no plans in this test")
 
 var day0 = time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
 
@@ -152,6 +183,7 @@ func demoPortal() *portico.PortalView {
 			Status: "active", Pricing: "paid", BillingPeriod: "monthly", Price: usd(2900), Total: usd(4800),
 			Addons:             []portico.AddonView{{ID: "extra-seats", Name: "Extra seats", Quantity: 2, Price: usd(500)}},
 			CurrentPeriodStart: day0, CurrentPeriodEnd: *at(30), ScheduledUpdates: []portico.ScheduledUpdate{},
+			Cancellation: portico.EndOfPeriod,
 		}},
 		Entitlements: []portico.EntitlementView{
 			{FeatureID: "seats", FeatureName: "Seats", Type: "numeric", Unit: "seat", HasAccess: true, Limit: 20, Usage: 14, Source: "addon"},

@@ -76,3 +76,18 @@ func TestInvalidSessionIsNotCalledExpired(t *testing.T) {
 	h = mount(t, Portal(&fakeSource{err: &APIError{Status: 401, Title: portico.TitleSessionExpired}}))
 	h.contains("Your session has expired.")
 }
+
+// A portal with several subscriptions, or a resource's, says which one
+// each add-on is for.
+func TestAddonLinesNameTheirSubscription(t *testing.T) {
+	p := demoPortal()
+	p.Subscriptions[0].ProductName, p.Subscriptions[0].ResourceID = "Acme Sites", "blog"
+	h := mount(t, withNotices(&fakeSource{portal: p}, &AddonsList{}))
+	if got := h.textOf("portico-addon-subscription"); got != "Acme Sites · blog" {
+		t.Errorf("add-on's subscription %q, want Acme Sites · blog", got)
+	}
+	h = mount(t, withNotices(&fakeSource{portal: demoPortal()}, &AddonsList{}))
+	if h.hasClass("portico-addon-subscription") {
+		t.Error("with one subscription, add-on lines still name it")
+	}
+}

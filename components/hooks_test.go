@@ -117,15 +117,19 @@ func hookPaywall() *portico.PaywallView {
 	pw.Plans[3].BelowUsage = []string{"seats"}
 	pw.Plans[2].ID = "team_plus"
 	pw.Plans = append(pw.Plans, portico.PaywallPlan{ID: "free", Name: "Free", Pricing: portico.PricingFree, Intent: portico.IntentDowngrade})
+	// The current plan sells add-ons: one the customer has, one to add.
+	pw.Plans[0].AddonIDs = []string{"extra-seats", "extra-calls"}
+	pw.Addons = addonsPaywall().Addons
 	return pw
 }
 
 func hookPreview() *portico.Preview {
 	return &portico.Preview{Intent: portico.IntentUpgrade, Effective: portico.Immediate, EffectiveAt: day0,
 		AmountDueNow: usd(1450), Credit: usd(950), NextBill: &portico.Bill{Amount: 6800, Currency: "usd", Date: *at(30)},
-		Gained:     []portico.EntitlementLine{{FeatureID: "seats", FeatureName: "Seats", Type: portico.FeatureNumeric, Limit: 50, Change: "increased"}},
-		Lost:       []portico.EntitlementLine{{FeatureID: "sso", FeatureName: "Single sign-on", Type: portico.FeatureBoolean, Change: "removed"}},
-		UsageReset: true, BelowUsage: []string{"projects"}}
+		Gained:        []portico.EntitlementLine{{FeatureID: "seats", FeatureName: "Seats", Type: portico.FeatureNumeric, Limit: 50, Change: "increased"}},
+		Lost:          []portico.EntitlementLine{{FeatureID: "sso", FeatureName: "Single sign-on", Type: portico.FeatureBoolean, Change: "removed"}},
+		DroppedAddons: []portico.AddonView{{ID: "sso_pack", Name: "SSO pack", Quantity: 1, Price: usd(1500)}},
+		UsageReset:    true, BelowUsage: []string{"projects"}}
 }
 
 // placeholderValues are the fixture's values of each placeholder.
@@ -144,6 +148,11 @@ func placeholderValues() map[string][]string {
 	for _, pl := range pw.Plans {
 		add("planId", pl.ID)
 		add("intent", strings.ReplaceAll(pl.Intent, "_", "-"))
+		if pl.Intent == portico.IntentCurrent {
+			for _, id := range pl.AddonIDs {
+				add("addonId", id) // offered to add
+			}
+		}
 	}
 	for _, s := range p.Subscriptions {
 		add("planSlug", slug(s.Plan.ID))
@@ -210,13 +219,23 @@ func renderedClasses(t *testing.T, prefix string) map[string]bool {
 	snap(h)
 	h.click(c("cancel-subscription-button"))
 	snap(h)
-	h.click(c("cancel-confirm"), c("button-secondary"))
+	h.click(c("cancel-confirm"), c("keep-subscription-button"))
 	h.click(c("team_plus"), c("plan-button"))
 	snap(h)
 	h.click(c("back-button"))
 	h.click(c("contact-support-link"))
 	snap(h)
+	h.click("#" + c("tab-addons"))
+	h.click(c("change-addon-button"))
+	snap(h)
+	h.click(c("stepper-increment"))
+	snap(h)
+	h.click(c("remove-addon-button"))
+	snap(h)
+	h.click(c("addon-dialog"), c("back-button"))
 	h.click(c("cancel-scheduled-update-button"))
+	snap(h)
+	h.click(c("confirm-cancel-update-button"))
 	snap(h)
 	src.billing = errors.New("gateway timeout")
 	h.click(c("edit-payment-details-button"))

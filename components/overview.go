@@ -17,9 +17,9 @@ import (
 type SubscriptionOverview struct {
 	section
 	tab        string
-	busy       string // the subscription an action runs on
-	confirming string // the subscription whose cancellation awaits confirmation
-	addingCard bool   // the billing provider's card page is being opened
+	busy       string    // the subscription an action runs on
+	asking     *question // the confirmation shown, if any
+	addingCard bool      // the billing provider's card page is being opened
 }
 
 func (s *SubscriptionOverview) Render() app.UI {
@@ -38,7 +38,7 @@ func (s *SubscriptionOverview) Render() app.UI {
 		for _, sub := range s.subscriptions() {
 			body = append(body, s.subscription(sub))
 		}
-		body = append(body, s.billSummary(), s.tabs())
+		body = append(body, s.billSummary(), s.tabs(), s.confirmation())
 	}
 	return app.Section().Class(s.c("section", "subscription-overview")).Aria("label", s.t("subscriptionTitle")).Body(body...)
 }
@@ -229,27 +229,34 @@ func subscriptionLabel(sub portico.SubscriptionView) string {
 }
 
 func (s *SubscriptionOverview) scheduledBanner(sub portico.SubscriptionView, u portico.ScheduledUpdate) app.UI {
-	date := s.f().Date(u.EffectiveAt)
-	var text string
-	switch u.Type {
-	case portico.UpdatePlanChange:
-		text = s.t("scheduledPlanChange", "plan", u.TargetPlanName, "date", date)
-	case portico.UpdatePeriodChange:
-		text = s.t("scheduledPeriodChange", "period", s.t(periodKey(u.TargetBillingPeriod)), "date", date)
-	case portico.UpdateCancellation:
-		text = s.t("scheduledCancellation", "date", date)
-		if u.DowngradeToPlanID != "" {
-			text = s.t("scheduledCancellationFree", "plan", u.TargetPlanName, "date", date)
-		}
-	default:
-		text = s.t("scheduledAddonsChange", "date", date)
+	text := s.scheduledText(u)
+	label := s.t("cancelScheduledUpdatesButtonTitle")
+	if u.Type == portico.UpdateCancellation {
+		label = s.t("undoCancellation")
 	}
 	return app.Div().Class(s.c("scheduled-update-banner")).Role("status").Body(
 		app.Span().Text(text),
 		busyButton(s.c("button", "button-secondary", "cancel-scheduled-update-button"),
-			s.t("cancelScheduledUpdatesButtonTitle"), s.busy == sub.ID, sub.ID,
-			func(ctx app.Context, e app.Event) { s.cancelScheduled(ctx, sub.ID) }),
+			label, s.busy == sub.ID, sub.ID,
+			func(ctx app.Context, e app.Event) { s.askCancelScheduled(ctx, sub, opener(ctx)) }),
 	)
+}
+
+// scheduledText words a scheduled update, as its banner shows it.
+func (s *SubscriptionOverview) scheduledText(u portico.ScheduledUpdate) string {
+	date := s.f().Date(u.EffectiveAt)
+	switch u.Type {
+	case portico.UpdatePlanChange:
+		return s.t("scheduledPlanChange", "plan", u.TargetPlanName, "date", date)
+	case portico.UpdatePeriodChange:
+		return s.t("scheduledPeriodChange", "period", s.t(periodKey(u.TargetBillingPeriod)), "date", date)
+	case portico.UpdateCancellation:
+		if u.DowngradeToPlanID != "" {
+			return s.t("scheduledCancellationFree", "plan", u.TargetPlanName, "date", date)
+		}
+		return s.t("scheduledCancellation", "date", date)
+	}
+	return s.t("scheduledAddonsChange", "date", date)
 }
 
 func periodKey(period string) string {
@@ -259,32 +266,25 @@ func periodKey(period string) string {
 	return "monthly"
 }
 
-func (s *SubscriptionOverview) cancelScheduled(ctx app.Context, subID string) {
-	if s.busy != "" || s.cfg.CancelScheduledHandled(ctx, subID) {
-		return
-	}
-	s.run(ctx, subID, func(c context.Context) error {
-		_, err := s.cfg.Source.CancelScheduled(c, subID)
-		return err
-	}, "updateCanceledNotice")
-}
-
 // run performs an action on a subscription, then refreshes the portal and
-// tells the customer how it went.
-func (s *SubscriptionOverview) run(ctx app.Context, subID string, do func(context.Context) error, okKey string) {
+// tells the customer how it went: do returns what to say when it worked.
+func (s *SubscriptionOverview) run(ctx app.Context, subID string, do func(context.Context) (string, error)) {
 	s.busy = subID
 	cfg := s.cfg
 	ctx.Async(func() {
 		c, cancel := context.WithTimeout(ctx, 20*time.Second)
 		defer cancel()
-		err := do(c)
+		done, err := do(c)
 		ctx.Dispatch(func(ctx app.Context) {
-			s.busy, s.confirming = "", ""
+			if s.asking != nil {
+				refocus(s.asking.opener)
+			}
+			s.busy, s.asking = "", nil
 			if err != nil {
 				notify(ctx, "error", cfg.Texts.Get("actionError", "error", err.Error()))
 				return
 			}
-			notify(ctx, "success", cfg.Texts.Get(okKey))
+			notify(ctx, "success", done)
 			refresh(ctx)
 		})
 	})
@@ -298,29 +298,12 @@ func (s *SubscriptionOverview) contactSupport() app.UI {
 	)
 }
 
-// cancelControl is the cancel button and, once pressed, its confirmation.
+// cancelControl is the cancel button, which asks for confirmation first.
 func (s *SubscriptionOverview) cancelControl(sub portico.SubscriptionView) app.UI {
-	if s.confirming != sub.ID {
-		return app.Div().Class(s.c("cancel-row")).Body(
-			app.Button().Type("button").Class(s.c("button", "button-link", "cancel-subscription-button")).
-				Text(s.t("cancelSubscription")).
-				OnClick(func(ctx app.Context, e app.Event) { s.confirming = sub.ID }, app.EventScope(sub.ID)),
-		)
-	}
-	return app.Div().Class(s.c("cancel-confirm")).Role("alertdialog").Aria("label", s.t("cancelConfirmTitle")).Body(
-		app.P().Class(s.c("cancel-confirm-title")).Text(s.t("cancelConfirmTitle")),
-		app.P().Class(s.c("muted")).Text(s.t("cancelConfirmBody")),
-		app.Div().Class(s.c("actions")).Body(
-			app.Button().Type("button").Class(s.c("button", "button-secondary")).Text(s.t("keepSubscription")).
-				OnClick(func(ctx app.Context, e app.Event) { s.confirming = "" }, app.EventScope(sub.ID)),
-			busyButton(s.c("button", "button-danger", "confirm-cancel-button"), s.t("cancelConfirmButton"), s.busy == sub.ID, sub.ID,
-				func(ctx app.Context, e app.Event) {
-					s.run(ctx, sub.ID, func(c context.Context) error {
-						_, err := s.cfg.Source.Cancel(c, sub.ID)
-						return err
-					}, "canceledNotice")
-				}),
-		),
+	return app.Div().Class(s.c("cancel-row")).Body(
+		app.Button().Type("button").Class(s.c("button", "button-link", "cancel-subscription-button")).
+			Text(s.t("cancelSubscription")).
+			OnClick(func(ctx app.Context, e app.Event) { s.ask(ctx, askCancel, sub, opener(ctx)) }, app.EventScope(sub.ID)),
 	)
 }
 

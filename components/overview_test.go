@@ -22,7 +22,7 @@ func TestOverviewShowsPlanStatusPriceAndNextBill(t *testing.T) {
 	p.Credit = usd(1250)
 	h := mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}))
 
-	h.contains("Subscription", "Manage subscription", "Pro", "Active", "$48.00 / month",
+	h.contains("Subscription", "Change plan", "Pro", "Active", "$48.00 / month",
 		"Renews on Dec 21, 2026", "Next bill: $48.00 on Dec 21, 2026", "Account credit: $12.50")
 	if !h.hasClass("portico-status-active") || !h.hasClass("portico-subscription-pro") {
 		t.Error("the subscription lacks its status or plan class")
@@ -146,26 +146,27 @@ func TestOverviewEmptyAddonsAndPromotions(t *testing.T) {
 
 func TestOverviewScheduledUpdateBanners(t *testing.T) {
 	cases := []struct {
-		update portico.ScheduledUpdate
-		want   string
+		update       portico.ScheduledUpdate
+		want, button string
 	}{
 		{portico.ScheduledUpdate{Type: portico.UpdatePlanChange, EffectiveAt: *at(30), TargetPlanID: "basic", TargetPlanName: "Basic"},
-			"Your plan changes to Basic on Dec 21, 2026."},
+			"Your plan changes to Basic on Dec 21, 2026.", "Cancel update"},
 		{portico.ScheduledUpdate{Type: portico.UpdatePeriodChange, EffectiveAt: *at(30), TargetBillingPeriod: portico.Annually},
-			"Your billing changes to Annually on Dec 21, 2026."},
+			"Your billing changes to Annually on Dec 21, 2026.", "Cancel update"},
 		{portico.ScheduledUpdate{Type: portico.UpdateAddonsChange, EffectiveAt: *at(30)},
-			"Your add-ons change on Dec 21, 2026."},
+			"Your add-ons change on Dec 21, 2026.", "Cancel update"},
+		// A scheduled cancellation is told as scheduled, with its undo.
 		{portico.ScheduledUpdate{Type: portico.UpdateCancellation, EffectiveAt: *at(30)},
-			"Your subscription ends on Dec 21, 2026."},
+			"Your subscription is scheduled to end on Dec 21, 2026.", "Undo cancellation"},
 		{portico.ScheduledUpdate{Type: portico.UpdateCancellation, EffectiveAt: *at(30), DowngradeToPlanID: "free", TargetPlanName: "Free"},
-			"Your subscription moves to Free on Dec 21, 2026."},
+			"Your subscription is scheduled to end on Dec 21, 2026, when you move to Free.", "Undo cancellation"},
 	}
 	for _, c := range cases {
 		p := demoPortal()
 		p.Subscriptions[0].ScheduledUpdates = []portico.ScheduledUpdate{c.update}
 		h := mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}))
-		if got := h.textOf("portico-scheduled-update-banner"); got != c.want+" Cancel update" {
-			t.Errorf("%s: banner %q", c.update.Type, got)
+		if got := h.textOf("portico-scheduled-update-banner"); got != c.want+" "+c.button {
+			t.Errorf("%s: banner %q, want %q", c.update.Type, got, c.want+" "+c.button)
 		}
 		// A scheduled cancellation replaces the cancel button.
 		if cancelOffered := h.hasClass("portico-cancel-subscription-button"); cancelOffered == (c.update.Type == portico.UpdateCancellation) {
@@ -174,7 +175,9 @@ func TestOverviewScheduledUpdateBanners(t *testing.T) {
 	}
 }
 
-func TestOverviewCancelScheduledUpdateCallsTheSourceThenRefreshes(t *testing.T) {
+// "Cancel update" asks first: keeping the change closes the question
+// without a call; confirming drops it through the source and reloads.
+func TestOverviewCancelScheduledUpdateAsksThenCallsTheSource(t *testing.T) {
 	p := demoPortal()
 	p.Subscriptions[0].ScheduledUpdates = []portico.ScheduledUpdate{{Type: portico.UpdatePlanChange, EffectiveAt: *at(30),
 		TargetPlanID: "basic", TargetPlanName: "Basic"}}
@@ -182,8 +185,27 @@ func TestOverviewCancelScheduledUpdateCallsTheSourceThenRefreshes(t *testing.T) 
 	h := mount(t, withNotices(src, &SubscriptionOverview{}))
 	h.contains("Your plan changes to Basic")
 
-	src.portal = demoPortal() // what the server answers once the update is gone
 	h.click("portico-scheduled-update-banner", "portico-cancel-scheduled-update-button")
+	if src.count("cancel-scheduled") != 0 {
+		t.Fatalf("the scheduled update was dropped without asking: %v", src.log())
+	}
+	dialog := h.mustFind("#portico-cancel-update-dialog")
+	if dialog.attrs["role"] != "dialog" || dialog.attrs["aria-modal"] != "true" ||
+		dialog.attrs["aria-labelledby"] != "portico-cancel-update-dialog-title" {
+		t.Errorf("the question is not a labelled modal dialog: %v", dialog.attrs)
+	}
+	if got := h.textOf("portico-cancel-update-confirm"); got != "Cancel the scheduled change? Your plan changes to Basic on Dec 21, 2026. "+
+		"If you cancel it, your Pro subscription stays as it is. Keep the change Cancel the change" {
+		t.Errorf("question %q", got)
+	}
+	h.click("portico-cancel-update-confirm", "portico-keep-update-button")
+	if h.hasClass("portico-cancel-update-confirm") || src.count("cancel-scheduled") != 0 {
+		t.Fatalf("keeping the change: question shown %v, calls %v", h.hasClass("portico-cancel-update-confirm"), src.log())
+	}
+
+	src.portal = demoPortal() // what the server answers once the update is gone
+	h.click("portico-cancel-scheduled-update-button")
+	h.click("portico-cancel-update-confirm", "portico-confirm-cancel-update-button")
 	if got := src.count("cancel-scheduled sub_1"); got != 1 {
 		t.Fatalf("CancelScheduled calls: %v", src.log())
 	}
@@ -192,9 +214,29 @@ func TestOverviewCancelScheduledUpdateCallsTheSourceThenRefreshes(t *testing.T) 
 	}
 	h.contains("The scheduled update was canceled.")
 	h.lacks("Your plan changes to Basic")
-	if h.hasClass("portico-scheduled-update-banner") {
-		t.Error("the banner stays after the refresh")
+	if h.hasClass("portico-scheduled-update-banner") || h.hasClass("portico-cancel-update-confirm") {
+		t.Error("the banner or the question stays after the refresh")
 	}
+}
+
+// Undoing a scheduled cancellation is worded as keeping the subscription.
+func TestOverviewUndoScheduledCancellation(t *testing.T) {
+	p := demoPortal()
+	p.Subscriptions[0].CancelAt = at(30)
+	p.Subscriptions[0].ScheduledUpdates = []portico.ScheduledUpdate{{Type: portico.UpdateCancellation, EffectiveAt: *at(30)}}
+	src := &fakeSource{portal: p}
+	h := mount(t, withNotices(src, &SubscriptionOverview{}))
+	h.click("portico-cancel-scheduled-update-button")
+	if got := h.textOf("portico-cancel-update-confirm"); got != "Keep your subscription? Your subscription is scheduled to end on Dec 21, 2026. "+
+		"Your Pro subscription goes on after Dec 21, 2026 and renews as usual. Back Keep subscription" {
+		t.Errorf("question %q", got)
+	}
+	src.portal = demoPortal()
+	h.click("portico-confirm-cancel-update-button")
+	if src.count("cancel-scheduled sub_1") != 1 {
+		t.Fatalf("CancelScheduled calls: %v", src.log())
+	}
+	h.contains("Your subscription goes on and renews on Dec 21, 2026.")
 }
 
 func TestOverviewCancelScheduledUpdateCallbackTakesOver(t *testing.T) {
@@ -220,7 +262,7 @@ func TestOverviewCustomPriceOffersContactSupportInsteadOfManage(t *testing.T) {
 		OnContactSupport: func(app.Context) bool { calls++; return true }}))
 
 	h.contains("Enterprise", "Custom price · $990.00 / month", "Have questions about your subscription?", "Contact support")
-	h.lacks("Manage subscription")
+	h.lacks("Change plan")
 	if h.hasClass("portico-manage-subscription-button") {
 		t.Error("a custom price offers the manage button")
 	}
@@ -256,16 +298,18 @@ func TestOverviewCancelSubscriptionAsksThenCancels(t *testing.T) {
 	}
 
 	h.click("portico-cancel-subscription-button")
-	h.contains("Cancel your subscription?", "You keep access until the change takes effect.", "Keep subscription")
-	if h.mustFind("portico-cancel-confirm").attrs["role"] != "alertdialog" {
-		t.Error("the confirmation is not an alert dialog")
+	dialog := h.mustFind("#portico-cancel-dialog")
+	if dialog.attrs["role"] != "alertdialog" || dialog.attrs["aria-modal"] != "true" || !slices.Contains(dialog.classes, "portico-cancel-confirm") {
+		t.Errorf("the confirmation is not a modal alert dialog: %v", dialog.attrs)
 	}
-	if h.hasClass("portico-cancel-subscription-button") {
-		t.Error("the cancel button stays next to its confirmation")
+	// Under an end-of-period rule, access lasts until the period's end.
+	if got := h.textOf("portico-cancel-confirm"); got != "Cancel your subscription? You keep access to Pro until Dec 21, 2026. "+
+		"You can subscribe again at any time. Keep subscription Cancel subscription" {
+		t.Errorf("confirmation %q", got)
 	}
 
 	// Keeping the subscription closes the question without a call.
-	h.click("portico-cancel-confirm", "portico-button-secondary")
+	h.click("portico-cancel-confirm", "portico-keep-subscription-button")
 	if h.hasClass("portico-cancel-confirm") || len(src.canceled) != 0 {
 		t.Fatalf("keep: confirmation shown %v, cancel calls %v", h.hasClass("portico-cancel-confirm"), src.log())
 	}
@@ -288,6 +332,36 @@ func TestOverviewCancelSubscriptionAsksThenCancels(t *testing.T) {
 	if !h.hasClass("portico-notice-success") {
 		t.Error("no success notice")
 	}
+}
+
+// The cancellation's confirmation gives the day access ends: the end of
+// the period, today for an immediate rule; an unknown rule gives no date.
+// Once made, a cancellation at the period's end is told as scheduled.
+func TestOverviewCancelSaysWhenAccessEnds(t *testing.T) {
+	cases := []struct{ rule, want string }{
+		{portico.EndOfPeriod, "You keep access to Pro until Dec 21, 2026."},
+		{portico.Immediate, "Your access to Pro ends now, on Nov 21, 2026."},
+		{"", ""},
+	}
+	for _, c := range cases {
+		p := demoPortal()
+		p.Subscriptions[0].Cancellation = c.rule
+		h := mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}))
+		h.click("portico-cancel-subscription-button")
+		n, shown := h.findPath("portico-cancel-access")
+		switch {
+		case c.want == "" && shown:
+			t.Errorf("rule %q: the dialog says %q", c.rule, visibleTextOf(n))
+		case c.want != "" && (!shown || visibleTextOf(n) != c.want):
+			t.Errorf("rule %q: the dialog says %q, want %q", c.rule, h.textOf("portico-cancel-confirm"), c.want)
+		}
+	}
+
+	src := &fakeSource{portal: demoPortal(), cancelResult: &portico.CancelResult{Subscription: portico.SubscriptionView{CancelAt: at(30)}}}
+	h := mount(t, withNotices(src, &SubscriptionOverview{}))
+	h.click("portico-cancel-subscription-button")
+	h.click("portico-confirm-cancel-button")
+	h.contains("Your subscription will end on Dec 21, 2026. You keep access until then.")
 }
 
 func TestOverviewCancelFailureIsReported(t *testing.T) {

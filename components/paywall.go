@@ -159,7 +159,8 @@ func (p *Paywall) Render() app.UI {
 
 func (p *Paywall) header() app.UI {
 	return app.Div().Class(p.c("section-header")).Body(
-		app.H2().Class(p.c("section-title", "paywall-section-title")).Text(p.t("paywallSectionTitle")),
+		// The title takes the focus when "Change plan" or "Buy more" leads here.
+		app.H2().ID(p.prefix()+"-plans-title").TabIndex(-1).Class(p.c("section-title", "paywall-section-title")).Text(p.t("paywallSectionTitle")),
 		app.If(len(p.products()) > 1, p.productTabs),
 		app.If(p.view != nil && len(p.view.BillingPeriods) > 1, p.toggle),
 	)
@@ -254,7 +255,7 @@ func (p *Paywall) card(pl portico.PaywallPlan) app.UI {
 		p.price(pl),
 		p.button(pl),
 		app.If(len(pl.BelowUsage) > 0, func() app.UI {
-			return app.P().Class(p.c("below-usage")).Role("note").Text(p.t("belowUsage", "features", p.featureNames(pl, pl.BelowUsage)))
+			return app.P().Class(p.c("below-usage")).Role("note").Text(p.t("belowUsage", "features", p.featureNames(pl.Entitlements, pl.BelowUsage)))
 		}),
 		app.Ul().Class(p.c("plan-features")).Body(
 			app.Range(pl.Entitlements).Slice(func(i int) app.UI {
@@ -314,33 +315,6 @@ func (p *Paywall) button(pl portico.PaywallPlan) app.UI {
 	return b
 }
 
-func (p *Paywall) entitlementText(e portico.EntitlementLine) string {
-	return entitlementText(p.f(), p.cfg.Texts, e)
-}
-
-// featureNames names features by ID, from the plan's lines or the
-// customer's entitlements.
-func (p *Paywall) featureNames(pl portico.PaywallPlan, ids []string) string {
-	names := make([]string, 0, len(ids))
-	for _, id := range ids {
-		name := id
-		for _, e := range pl.Entitlements {
-			if e.FeatureID == id {
-				name = e.FeatureName
-			}
-		}
-		if p.data.Portal != nil {
-			for _, e := range p.data.Portal.Entitlements {
-				if e.FeatureID == id {
-					name = e.FeatureName
-				}
-			}
-		}
-		names = append(names, lowerFirst(name))
-	}
-	return strings.Join(names, ", ")
-}
-
 // choose starts the confirm step for a plan, unless the host handles the
 // choice or the plan is sold by the sales team.
 func (p *Paywall) choose(ctx app.Context, pl portico.PaywallPlan) {
@@ -375,7 +349,7 @@ func (p *Paywall) choose(ctx app.Context, pl portico.PaywallPlan) {
 			p.preview = pv
 		})
 	})
-	ctx.Defer(func(ctx app.Context) { focus(p.prefix() + "-confirm-dialog") })
+	openDialog(ctx, p.prefix()+"-confirm-dialog")
 }
 
 // request is the change for a selection, keeping the current add-ons the
@@ -405,14 +379,6 @@ func (p *Paywall) request(sel PlanSelection) portico.ChangeRequest {
 	return req
 }
 
-func focus(id string) {
-	if app.IsClient {
-		if el := app.Window().GetElementByID(id); el.Truthy() {
-			el.Call("focus")
-		}
-	}
-}
-
 func (p *Paywall) closeConfirm() { p.selected, p.preview, p.previewErr = nil, nil, "" }
 
 func (p *Paywall) planButtonID(planID string) string { return p.prefix() + "-plan-button-" + planID }
@@ -423,9 +389,8 @@ func (p *Paywall) dismissConfirm(ctx app.Context) {
 	if p.applying || p.selected == nil {
 		return
 	}
-	id := p.planButtonID(p.selected.PlanID)
+	focus(p.planButtonID(p.selected.PlanID))
 	p.closeConfirm()
-	ctx.Defer(func(app.Context) { focus(id) })
 }
 
 // confirm is the modal that previews the change before applying it.
@@ -446,15 +411,10 @@ func (p *Paywall) confirm() app.UI {
 	default:
 		content = p.previewDetails(*p.preview)
 	}
-	return app.Div().Class(p.c("overlay")).Body(
-		app.Div().ID(p.prefix()+"-confirm-dialog").Class(p.c("confirm-dialog")).Role("dialog").Aria("modal", "true").
-			Aria("labelledby", p.prefix()+"-confirm-title").TabIndex(-1).
-			OnKeyDown(func(ctx app.Context, e app.Event) {
-				if e.Get("key").String() == "Escape" {
-					p.dismissConfirm(ctx)
-				}
-			}).Body(
-			app.H3().ID(p.prefix()+"-confirm-title").Class(p.c("confirm-title")).Text(p.t("confirmTitle")),
+	pre := p.prefix()
+	return modal{prefix: pre, id: pre + "-confirm-dialog", titleID: pre + "-confirm-title", classes: []string{"confirm-dialog"},
+		onClose: p.dismissConfirm, body: []app.UI{
+			app.H3().ID(pre + "-confirm-title").Class(p.c("confirm-title")).Text(p.t("confirmTitle")),
 			app.P().Class(p.c("confirm-plan")).Text(p.t("confirmPlan", "plan", name, "period", p.t(periodKey(sel.BillingPeriod)))),
 			content,
 			app.Div().Class(p.c("actions")).Body(
@@ -463,69 +423,7 @@ func (p *Paywall) confirm() app.UI {
 				busyButton(p.c("button", "button-primary", "confirm-button"), p.t("confirmButton"), p.applying || p.preview == nil,
 					sel.PlanID+"/"+sel.BillingPeriod, func(ctx app.Context, e app.Event) { p.apply(ctx) }),
 			),
-		),
-	)
-}
-
-func (p *Paywall) previewDetails(pv portico.Preview) app.UI {
-	f := p.f()
-	when := p.t("immediately")
-	if pv.Effective == portico.EndOfPeriod {
-		when = p.t("onDate", "date", f.Date(pv.EffectiveAt))
-	}
-	row := func(label, value, class string) app.UI {
-		return app.Div().Class(p.c("preview-row", class)).Body(app.Dt().Text(label), app.Dd().Text(value))
-	}
-	return app.Div().Class(p.c("preview")).Body(
-		app.Dl().Class(p.c("preview-figures")).Body(
-			row(p.t("amountDueNow"), f.M(pv.AmountDueNow), "preview-due"),
-			app.If(pv.Credit.Amount > 0, func() app.UI { return row(p.t("creditApplied"), f.M(pv.Credit), "preview-credit") }),
-			row(p.t("takesEffect"), when, "preview-effective"),
-			app.If(pv.NextBill != nil, func() app.UI {
-				return row(p.t("nextBillLabel"), f.Money(pv.NextBill.Amount, pv.NextBill.Currency)+" · "+f.Date(pv.NextBill.Date), "preview-next-bill")
-			}),
-		),
-		p.changes("youGain", "preview-gained", pv.Gained),
-		p.changes("youLose", "preview-lost", pv.Lost),
-		app.If(pv.UsageReset, func() app.UI { return app.P().Class(p.c("muted", "preview-usage-reset")).Text(p.t("usageWillReset")) }),
-		app.If(len(pv.BelowUsage) > 0, func() app.UI {
-			return app.P().Class(p.c("below-usage")).Role("note").Text(p.t("belowUsageWarning", "features", p.featureNames(portico.PaywallPlan{}, pv.BelowUsage)))
-		}),
-	)
-}
-
-func (p *Paywall) changes(key, class string, lines []portico.EntitlementLine) app.UI {
-	if len(lines) == 0 {
-		return nil
-	}
-	return app.Div().Class(p.c("preview-changes", class)).Body(
-		app.H4().Text(p.t(key)),
-		app.Ul().Body(app.Range(lines).Slice(func(i int) app.UI {
-			return app.Li().Text(p.changeText(lines[i]))
-		})),
-	)
-}
-
-// changeText words a preview line: what is added or removed, and for a
-// changed limit the old and new limits ("Seats: 5 → 3").
-func (p *Paywall) changeText(l portico.EntitlementLine) string {
-	switch l.Change {
-	case "removed":
-		return l.FeatureName
-	case "increased", "decreased":
-		if l.PreviousLimit == nil && !l.PreviousUnlimited {
-			break // the old limit is not known: say what the new one is
-		}
-		from, to := p.t("unlimited"), p.t("unlimited")
-		if !l.PreviousUnlimited {
-			from = p.f().Number(*l.PreviousLimit)
-		}
-		if !l.Unlimited {
-			to = p.f().Number(l.Limit)
-		}
-		return p.t("limitChange", "feature", l.FeatureName, "from", from, "to", to)
-	}
-	return p.entitlementText(l)
+		}}.render()
 }
 
 // apply makes the change, then refreshes the portal and says what happened.
@@ -546,16 +444,22 @@ func (p *Paywall) apply(ctx app.Context) {
 				return
 			}
 			p.closeConfirm()
-			if res.CheckoutURL != "" {
-				// Payment first: the change applies once the provider confirms it.
-				notify(ctx, "info", cfg.Texts.Get("checkoutRedirect"))
-				openURL(res.CheckoutURL)
-				return
-			}
-			notify(ctx, "success", changeNotice(cfg, res.Preview))
-			refresh(ctx)
+			changed(ctx, cfg, res)
 		})
 	})
+}
+
+// changed tells the customer what an applied change did and reloads the
+// portal; a change that needs a payment first goes to the checkout.
+func changed(ctx app.Context, cfg Config, res *portico.ChangeResult) {
+	if res.CheckoutURL != "" {
+		// Payment first: the change applies once the provider confirms it.
+		notify(ctx, "info", cfg.Texts.Get("checkoutRedirect"))
+		openURL(res.CheckoutURL)
+		return
+	}
+	notify(ctx, "success", changeNotice(cfg, res.Preview))
+	refresh(ctx)
 }
 
 func changeNotice(cfg Config, pv portico.Preview) string {

@@ -214,6 +214,7 @@ func TestPaywallConfirmShowsLossesAndWhenItTakesEffect(t *testing.T) {
 		Lost: []portico.EntitlementLine{
 			{FeatureID: "sso", FeatureName: "Single sign-on", Type: portico.FeatureBoolean, Change: "removed"},
 			{FeatureID: "projects", FeatureName: "Projects", Type: portico.FeatureNumeric, Limit: 10, Change: "decreased", PreviousUnlimited: true}},
+		DroppedAddons: []portico.AddonView{{ID: "extra-seats", Name: "Extra seats", Quantity: 2, Price: usd(500)}},
 	}}
 	h := mount(t, withNotices(src, &Paywall{}))
 	h.click("portico-basic", "portico-plan-button")
@@ -223,6 +224,8 @@ func TestPaywallConfirmShowsLossesAndWhenItTakesEffect(t *testing.T) {
 		"portico-preview-lost":        "You lose Single sign-on Projects: Unlimited → 10",
 		"portico-preview-usage-reset": "Metered usage restarts from zero.",
 		"portico-below-usage":         "Your current usage is above the new limits for: projects.",
+		// Basic does not sell the extra seats: the change drops them.
+		"portico-preview-dropped-addons": "Add-ons removed Extra seats × 2",
 	} {
 		if got := h.textOf("portico-confirm-dialog", class); got != want {
 			t.Errorf("%s: %q, want %q", class, got, want)

@@ -119,10 +119,15 @@ func (g *sessionGate) Render() app.UI {
 }
 
 // NoticeBar shows the latest notice (a change applied, an error) until it
-// is dismissed or replaced.
+// is dismissed or replaced. It is a toast fixed at the bottom of the
+// window, wherever the bar is placed: the customer sees it next to what
+// they just did on a page of any length, and the page does not move. It is
+// announced as it appears, and an error takes the focus.
 type NoticeBar struct {
 	section
 	notice Notice
+	// before had the focus when an error took it, and gets it back.
+	before app.Value
 }
 
 func (n *NoticeBar) OnPreRender(ctx app.Context) { n.watch(ctx) }
@@ -130,22 +135,52 @@ func (n *NoticeBar) OnMount(ctx app.Context)     { n.watch(ctx) }
 
 func (n *NoticeBar) watch(ctx app.Context) {
 	n.observe(ctx)
-	ctx.ObserveState(stateNotice, &n.notice)
+	ctx.ObserveState(stateNotice, &n.notice).OnChange(func() {
+		if n.notice.Kind == "error" {
+			n.takeFocus(ctx)
+		}
+	})
+}
+
+func (n *NoticeBar) noticeID() string { return n.prefix() + "-notice" }
+
+// takeFocus moves the focus to an error, so keyboard and screen-reader
+// users are at the message and its dismiss button.
+func (n *NoticeBar) takeFocus(ctx app.Context) {
+	if app.IsClient && n.before == nil {
+		n.before = app.Window().Get("document").Get("activeElement")
+	}
+	openDialog(ctx, n.noticeID())
+}
+
+// dismiss hides the notice; the focus an error took goes back.
+func (n *NoticeBar) dismiss(ctx app.Context) {
+	ctx.SetState(stateNotice, Notice{})
+	refocus(n.before)
+	n.before = nil
 }
 
 func (n *NoticeBar) Render() app.UI {
+	// The live region stays in the page, so what appears in it is read.
+	// data-portico-notices lets a framed page place it (web/page.css).
+	area := app.Div().Class(n.c("notice-area")).Aria("live", "polite").DataSet("portico-notices", true)
 	if n.notice.Text == "" {
-		return app.Div().Class(n.c("notice-area")).Aria("live", "polite")
+		return area
 	}
-	role := "status"
+	role, live := "status", "polite"
 	if n.notice.Kind == "error" {
-		role = "alert"
+		role, live = "alert", "assertive"
 	}
-	return app.Div().Class(n.c("notice-area")).Aria("live", "polite").Body(
-		app.Div().Class(n.c("notice", "notice-"+n.notice.Kind)).Role(role).Body(
+	return area.Aria("live", live).Body(
+		app.Div().ID(n.noticeID()).Class(n.c("notice", "notice-"+n.notice.Kind)).Role(role).TabIndex(-1).
+			OnKeyDown(func(ctx app.Context, e app.Event) {
+				if e.Get("key").String() == "Escape" {
+					n.dismiss(ctx)
+				}
+			}).Body(
 			app.Span().Text(n.notice.Text),
 			app.Button().Type("button").Class(n.c("notice-dismiss")).Aria("label", n.t("dismiss")).Text("×").
-				OnClick(func(ctx app.Context, e app.Event) { ctx.SetState(stateNotice, Notice{}) }),
+				OnClick(func(ctx app.Context, e app.Event) { n.dismiss(ctx) }),
 		),
 	)
 }

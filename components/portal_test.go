@@ -87,17 +87,17 @@ func TestCustomerPortalPaywallSlot(t *testing.T) {
 
 func TestTextOverridesReplaceTheDefaults(t *testing.T) {
 	h := mount(t, Portal(richSource()).WithTexts(Texts{
-		"manageSubscription":  "Change plan",
+		"manageSubscription":  "Upgrade or downgrade",
 		"invoicesTitle":       "Billing history",
 		"usageTabTitle":       "Consumption",
 		"paywallSectionTitle": "Pricing",
 		"renewsOn":            "Next renewal: {date}",
 		"editPaymentDetails":  "Update card",
 	}))
-	h.contains("Change plan", "Billing history", "Consumption", "Pricing", "Next renewal: Dec 21, 2026", "Update card")
-	h.lacks("Manage subscription", "Renews on", "Invoices")
+	h.contains("Upgrade or downgrade", "Billing history", "Consumption", "Pricing", "Next renewal: Dec 21, 2026", "Update card")
+	h.lacks("Change plan", "Renews on", "Invoices")
 	for class, want := range map[string]string{
-		"portico-manage-subscription-button":          "Change plan",
+		"portico-manage-subscription-button":          "Upgrade or downgrade",
 		"portico-invoices-section-title":              "Billing history",
 		"portico-customer-portal-usage-section-title": "Consumption",
 		"portico-paywall-section-title":               "Pricing",
@@ -112,7 +112,7 @@ func TestTextOverridesReplaceTheDefaults(t *testing.T) {
 func TestFrenchLocaleTranslatesTextsMoneyAndDates(t *testing.T) {
 	h := mount(t, Portal(richSource()).WithLocale("fr"))
 	h.contains(
-		"Abonnement", "Gérer l’abonnement", "Actif",
+		"Abonnement", "Changer d’offre", "Actif",
 		"48,00\u00a0$ / mois",
 		"Renouvellement le 21\u00a0déc.\u00a02026",
 		"Prochaine facture : 48,00\u00a0$ le 21\u00a0déc.\u00a02026",
@@ -122,16 +122,16 @@ func TestFrenchLocaleTranslatesTextsMoneyAndDates(t *testing.T) {
 		"Moyen de paiement", "Visa se terminant par 4242", "Expire le 04/2030",
 		"Factures", "21\u00a0nov.\u00a02026", "Payée", "Page 1 sur 2", "Suivant",
 	)
-	h.lacks("Manage subscription", "Renews on", "$48.00", "Dec 21, 2026", "Invoices")
+	h.lacks("Change plan", "Renews on", "$48.00", "Dec 21, 2026", "Invoices")
 
 	// A regional variant uses its language's bundle.
 	h = mount(t, Portal(richSource()).WithLocale("fr-CA"))
-	h.contains("Gérer l’abonnement", "48,00\u00a0$ / mois")
+	h.contains("Changer d’offre", "48,00\u00a0$ / mois")
 }
 
 func TestOverridesApplyOverTheLocale(t *testing.T) {
 	h := mount(t, Portal(richSource()).WithLocale("fr").WithTexts(Texts{"invoicesTitle": "Mes factures"}))
-	h.contains("Mes factures", "Gérer l’abonnement")
+	h.contains("Mes factures", "Changer d’offre")
 }
 
 func TestLoadingSkeletonWhileThePortalIsPending(t *testing.T) {
@@ -292,7 +292,7 @@ func TestHostRerendersWithNewCallbacksSettle(t *testing.T) {
 	var got []int
 	host := &hostPage{src: richSource(), got: &got}
 	h := mount(t, host)
-	h.contains("Manage subscription")
+	h.contains("Change plan")
 
 	// New closures on every host render: the portal settles and calls the
 	// latest one.
@@ -306,7 +306,7 @@ func TestHostRerendersWithNewCallbacksSettle(t *testing.T) {
 	// A prop change still reaches the sections.
 	host.ctx.Dispatch(func(app.Context) { host.locale = "fr" })
 	h.settle()
-	h.contains("Gérer l’abonnement")
+	h.contains("Changer d’offre")
 }
 
 func TestProviderBuilderMethodsReachTheSections(t *testing.T) {
@@ -354,5 +354,33 @@ func TestServerRenderEmbedsThePortalForTheClient(t *testing.T) {
 	}
 	if el.attrs["style"] != "display:none" {
 		t.Errorf("the embedded data is visible: %q", el.attrs["style"])
+	}
+}
+
+// A notice is a toast announced as it appears: a status for a success, an
+// alert (read at once) that can take the focus for an error.
+func TestNoticesAreAnnouncedToasts(t *testing.T) {
+	src := &fakeSource{portal: demoPortal(), cancelErr: &APIError{Status: http.StatusConflict, Title: "Already ended"}}
+	h := mount(t, withNotices(src, &SubscriptionOverview{}))
+	area := h.mustFind("portico-notice-area")
+	if area.attrs["aria-live"] != "polite" || len(area.children) != 0 {
+		t.Fatalf("the live region is not in the page before a notice: %v", area.attrs)
+	}
+	h.click("portico-cancel-subscription-button")
+	h.click("portico-confirm-cancel-button")
+	n := h.mustFind("#portico-notice")
+	if n.attrs["role"] != "alert" || n.attrs["tabindex"] != "-1" || h.mustFind("portico-notice-area").attrs["aria-live"] != "assertive" {
+		t.Errorf("an error notice is not an assertive alert that can take the focus: %v", n.attrs)
+	}
+	h.click("portico-notice-dismiss")
+	if h.hasClass("portico-notice") {
+		t.Error("the notice stays once dismissed")
+	}
+
+	h = mount(t, withNotices(&fakeSource{portal: demoPortal()}, &SubscriptionOverview{}))
+	h.click("portico-cancel-subscription-button")
+	h.click("portico-confirm-cancel-button")
+	if n := h.mustFind("#portico-notice"); n.attrs["role"] != "status" || !slices.Contains(n.classes, "portico-notice-success") {
+		t.Errorf("a success notice is not a status: %v", n.attrs)
 	}
 }

@@ -78,3 +78,34 @@ func TestBrowserCheckoutReturnSaysSoAndRefreshes(t *testing.T) {
 		t.Errorf("the portal was loaded %d times after the checkout, want a refresh", n)
 	}
 }
+
+// The add-ons the plan sells come with the page too: the add-on list shows
+// them at once, without reading the plans again.
+func TestBrowserProviderStartsFromPrerenderedOffers(t *testing.T) {
+	doc := app.Window().Get("document")
+	embed := func(id string, v any) app.Value {
+		b, _ := json.Marshal(v)
+		el := doc.Call("createElement", "div")
+		el.Set("id", id)
+		el.Call("setAttribute", "data-json", base64.StdEncoding.EncodeToString(b))
+		doc.Get("body").Call("appendChild", el)
+		return el
+	}
+	sub := demoPortal().Subscriptions[0]
+	defer embed(prerenderedID, demoPortal()).Call("remove")
+	defer embed(offersPrerenderedID, map[string]AddonOffer{sub.ID: offerFor(addonsPaywall(), sub)}).Call("remove")
+
+	src := &fakeSource{portal: demoPortal(), paywall: addonsPaywall()}
+	e := app.NewTestEngine()
+	root := Provider(src).Body(&AddonsList{})
+	if err := e.Load(root); err != nil {
+		t.Fatal(err)
+	}
+	e.ConsumeAll()
+	if html := app.HTMLString(root); !strings.Contains(html, "Extra API calls") || !strings.Contains(html, "portico-add-addon-button") {
+		t.Fatalf("the offered add-on is not shown from the prerendered offers:\n%s", html)
+	}
+	if calls := src.log(); len(calls) != 0 {
+		t.Errorf("the client read %v, want nothing: the page carried it all", calls)
+	}
+}

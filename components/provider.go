@@ -39,6 +39,9 @@ type Data struct {
 	// Version counts successful loads, so dependants (the paywall) reload
 	// after a change.
 	Version int
+	// Offers are the add-ons each self-serve subscription's plan sells, by
+	// subscription ID; read after the portal, so they may lag behind it.
+	Offers map[string]AddonOffer
 }
 
 // Config is what a provider shares with its sections.
@@ -97,6 +100,11 @@ type PortalProvider struct {
 
 	data      Data
 	published Config // the configuration the sections have
+	// offersWanted is set once a section shows offers; offersLoading while
+	// they are read; offersTried names the last read of each subscription's
+	// (see offerAttempt).
+	offersWanted, offersLoading bool
+	offersTried                 map[string]string
 }
 
 // Settings configure a provider, and the CustomerPortal that wraps one.
@@ -237,6 +245,7 @@ func (p *PortalProvider) OnInit() {
 	var v portico.PortalView
 	if ReadPrerendered(prerenderedID, &v) {
 		p.data = Data{Portal: &v, Version: 1}
+		ReadPrerendered(offersPrerenderedID, &p.data.Offers)
 	}
 	if app.IsClient {
 		p.published = p.config()
@@ -263,6 +272,10 @@ func (p *PortalProvider) start(ctx app.Context) {
 	p.published = p.config()
 	ctx.SetState(stateConfig, p.published)
 	ctx.Handle(actionRefresh, func(ctx app.Context, _ app.Action) { p.load(ctx) })
+	ctx.Handle(actionWantOffers, func(ctx app.Context, _ app.Action) {
+		p.offersWanted = true
+		p.loadOffers(ctx)
+	})
 	ctx.Handle(actionError, func(ctx app.Context, a app.Action) {
 		if msg, _ := a.Value.(string); msg != "" {
 			p.reportError(ctx, msg)
@@ -282,6 +295,7 @@ func (p *PortalProvider) start(ctx app.Context) {
 	if p.data.Portal != nil {
 		ctx.SetState(stateData, p.data)
 		ctx.Defer(func(app.Context) { markInteractive() })
+		p.loadOffers(ctx)
 		return
 	}
 	p.load(ctx)
@@ -325,6 +339,7 @@ func (p *PortalProvider) load(ctx app.Context) {
 			} else {
 				p.data.Portal, p.data.Version = v, p.data.Version+1
 				ctx.Defer(func(app.Context) { markInteractive() })
+				p.loadOffers(ctx)
 			}
 			ctx.SetState(stateData, p.data)
 		})
@@ -353,7 +368,11 @@ func (p *PortalProvider) Render() app.UI {
 	return app.Div().Class(pre+"-root", pre+"-provider").Body(
 		styleElement(p.Theme.CSS(pre)+Stylesheet(pre)),
 		app.Range(p.Content).Slice(func(i int) app.UI { return p.Content[i] }),
+		// The add-on editor answers the add-on list and "Buy more" in any
+		// layout of the sections.
+		&addonEditor{},
 		p.prerendered(),
+		p.prerenderedOffers(),
 	)
 }
 
@@ -362,6 +381,13 @@ func (p *PortalProvider) prerendered() app.UI {
 		return nil
 	}
 	return Prerender(prerenderedID, p.data.Portal)
+}
+
+func (p *PortalProvider) prerenderedOffers() app.UI {
+	if p.data.Portal == nil || len(p.data.Offers) == 0 {
+		return nil
+	}
+	return Prerender(offersPrerenderedID, p.data.Offers)
 }
 
 // Prerender embeds data in server-rendered HTML for the client to start

@@ -82,14 +82,7 @@ func skeleton(prefix string, lines int, label string) app.UI {
 
 // subscriptions returns the portal's subscriptions in the config's scope.
 func (s *section) subscriptions() []portico.SubscriptionView {
-	var out []portico.SubscriptionView
-	for _, sub := range s.data.Portal.Subscriptions {
-		if (s.cfg.ProductID == "" || sub.ProductID == s.cfg.ProductID) &&
-			(s.cfg.ResourceID == "" || sub.ResourceID == "" || sub.ResourceID == s.cfg.ResourceID) {
-			out = append(out, sub)
-		}
-	}
-	return out
+	return inScope(s.data.Portal.Subscriptions, s.cfg.ProductID, s.cfg.ResourceID)
 }
 
 // slug turns an ID into a class-name slug: lower case, anything but

@@ -65,9 +65,16 @@ const css = `
 .P-error p { margin: 0 0 8px; }
 .P-error-detail { color: var(--P-text-muted); font-size: 14px; }
 
+/* Notices are a toast at the bottom of the window: in view after an action
+   anywhere on a long page, and out of the page's flow, so nothing moves.
+   A dialog's backdrop covers it: the dialog shows its own errors. */
+.P-notice-area { position: fixed; left: 0; right: 0; bottom: 16px; z-index: 45; display: flex; justify-content: center;
+  padding: 0 16px; pointer-events: none; }
 .P-notice-area:empty { display: none; }
-.P-notice { display: flex; align-items: center; justify-content: space-between; gap: 12px; padding: 12px 16px;
-  border-radius: var(--P-radius); border: 1px solid var(--P-border); background: var(--P-surface); box-shadow: var(--P-shadow-card); }
+.P-notice { pointer-events: auto; width: min(560px, 100%); display: flex; align-items: center; justify-content: space-between;
+  gap: 12px; padding: 12px 16px; border-radius: var(--P-radius); border: 1px solid var(--P-border); background: var(--P-surface);
+  box-shadow: var(--P-shadow-popup); outline: none; }
+.P-notice:focus-visible { outline: 2px solid var(--P-primary); outline-offset: 2px; }
 .P-notice-success { border-color: var(--P-success); background: color-mix(in srgb, var(--P-success) 8%, var(--P-surface)); }
 .P-notice-error { border-color: var(--P-danger); background: color-mix(in srgb, var(--P-danger) 8%, var(--P-surface)); }
 .P-notice-info { border-color: var(--P-primary); background: var(--P-highlight); }
@@ -103,17 +110,27 @@ const css = `
 .P-contact-support-title { margin: 0 0 4px; font-weight: 600; }
 .P-cancel-row { margin-top: 12px; }
 .P-cancel-subscription-button { color: var(--P-text-muted); font-weight: 400; font-size: 14px; }
-.P-cancel-confirm { margin-top: 12px; padding: 14px; border: 1px solid var(--P-border); border-radius: calc(var(--P-radius) * .66); }
-.P-cancel-confirm-title { font-weight: 600; margin: 0 0 4px; }
+.P-cancel-access, .P-cancel-update-what { font-weight: 600; margin: 8px 0 4px; }
 .P-tabs-container { margin-top: 16px; }
 .P-tabs { display: flex; gap: 4px; border-bottom: 1px solid var(--P-border); margin-bottom: 12px; }
 .P-tab { font: inherit; font-weight: 600; font-size: 14px; background: none; border: none; border-bottom: 2px solid transparent;
   padding: 8px 10px; color: var(--P-text-muted); cursor: pointer; margin-bottom: -1px; }
 .P-tab-selected { color: var(--P-primary); border-bottom-color: var(--P-primary); }
-.P-addon-row, .P-promotion-row { display: flex; gap: 12px; align-items: baseline; padding: 8px 0; border-bottom: 1px dashed var(--P-border); }
-.P-addon-row:last-child, .P-promotion-row:last-child { border-bottom: none; }
+.P-addon-row, .P-addon-offer, .P-promotion-row { display: flex; gap: 4px 12px; align-items: center; flex-wrap: wrap; padding: 8px 0;
+  border-bottom: 1px dashed var(--P-border); }
+.P-addon-row:last-child, .P-addon-offer:last-child, .P-promotion-row:last-child { border-bottom: none; }
 .P-addon-name, .P-promotion-name { flex: 1; font-weight: 600; }
 .P-addon-quantity { color: var(--P-text-muted); }
+.P-change-addon-button, .P-add-addon-button { padding: 4px 12px; font-size: 12px; }
+/* In a narrow column an add-on's name has a line of its own. */
+.P-addons-list { container-type: inline-size; }
+@container (max-width: 420px) {
+  .P-addons-list .P-addon-name { flex-basis: 100%; }
+  .P-change-addon-button, .P-add-addon-button { margin-left: auto; }
+}
+.P-addon-offers { margin-top: 12px; }
+.P-addon-offers-title { margin: 0; font-size: 12px; font-weight: 600; text-transform: uppercase; letter-spacing: .06em;
+  color: var(--P-text-muted); }
 .P-promotions-subtitle { margin: 0 0 8px; font-size: 14px; }
 
 .P-usage-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: 12px; }
@@ -132,7 +149,7 @@ const css = `
 .P-buy-more-button { margin-left: auto; }
 .P-usage-flag { white-space: nowrap; }
 
-.P-billing-period-toggle { display: flex; align-items: center; gap: 10px; }
+.P-billing-period-toggle { display: flex; align-items: center; gap: 8px 10px; flex-wrap: wrap; min-width: 0; }
 .P-segmented { display: inline-flex; background: var(--P-subtle); border-radius: 999px; padding: 3px; }
 .P-period-option { font: inherit; font-size: 14px; font-weight: 600; border: none; background: none; padding: 6px 14px;
   border-radius: 999px; cursor: pointer; color: var(--P-text-muted); }
@@ -157,10 +174,12 @@ const css = `
 .P-plan-features { list-style: none; margin: 4px 0 0; padding: 0; font-size: 14px; display: flex; flex-direction: column; gap: 6px; }
 .P-plan-feature::before { content: "✓"; color: var(--P-success); font-weight: 600; margin-right: 8px; }
 .P-below-usage { margin: 0; font-size: 14px; color: var(--P-warning); }
+.P-paywall-section-title:focus { outline: none; }
+.P-paywall-section-title:focus-visible { outline: 2px solid var(--P-primary); outline-offset: 4px; border-radius: 4px; }
 
 .P-overlay { position: fixed; inset: 0; background: rgba(15, 23, 42, .45); display: flex; align-items: center;
   justify-content: center; padding: 16px; z-index: 50; }
-.P-confirm-dialog { background: var(--P-surface); color: var(--P-text); border-radius: var(--P-radius); box-shadow: var(--P-shadow-popup);
+.P-dialog { background: var(--P-surface); color: var(--P-text); border-radius: var(--P-radius); box-shadow: var(--P-shadow-popup);
   width: min(480px, 100%); padding: 24px; max-height: 90vh; overflow: auto; outline: none; }
 .P-confirm-title { margin: 0 0 4px; font-size: var(--P-section-size); font-weight: var(--P-heading-weight); }
 .P-confirm-plan { margin: 0 0 12px; color: var(--P-text-muted); }
@@ -173,11 +192,44 @@ const css = `
 .P-preview-changes h4 { margin: 14px 0 6px; font-size: 14px; }
 .P-preview-changes ul { margin: 0; padding-left: 20px; font-size: 14px; }
 .P-preview-gained li::marker { content: "+ "; color: var(--P-success); }
-.P-preview-lost li::marker { content: "− "; color: var(--P-danger); }
+.P-preview-lost li::marker, .P-preview-dropped-addons li::marker { content: "− "; color: var(--P-danger); }
+.P-preview .P-below-usage { margin-top: 12px; }
+
+.P-addon-unit { margin: 0 0 12px; font-size: 14px; }
+.P-addon-grants::before { content: " · "; }
+.P-addon-description { margin: 0 0 4px; font-size: 14px; }
+.P-stepper { display: flex; align-items: center; gap: 6px; }
+.P-stepper-button { width: 36px; height: 36px; padding: 0; font-size: 17px; line-height: 1; }
+.P-stepper-input { font: inherit; font-size: 17px; font-weight: 600; width: 72px; height: 36px; text-align: center;
+  border: 1px solid var(--P-border); border-radius: calc(var(--P-radius) * .66); background: var(--P-surface); color: var(--P-text);
+  font-variant-numeric: tabular-nums; }
+.P-stepper-input:focus-visible { outline: 2px solid var(--P-primary); outline-offset: 2px; }
+/* The stepper has its own − and + buttons; the arrow keys still step. */
+.P-stepper-input { appearance: textfield; -moz-appearance: textfield; }
+.P-stepper-input::-webkit-inner-spin-button, .P-stepper-input::-webkit-outer-spin-button { -webkit-appearance: none; margin: 0; }
+.P-addon-hint { font-size: 14px; margin: 6px 0 12px; }
+.P-addon-no-change { margin: 0; }
+.P-schedule-replaced { margin-top: 12px; }
+.P-remove-addon-button { color: var(--P-danger); margin-right: auto; }
 
 .P-billing-row { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1.6fr); gap: var(--P-spacing); }
 @media (max-width: 760px) { .P-billing-row { grid-template-columns: minmax(0, 1fr); } }
-.P-invoices-section-layout { overflow-x: auto; }
+/* On a narrow screen or in a narrow column, each invoice is a small card
+   instead of a table row wider than its section. */
+.P-invoices-section-layout { container-type: inline-size; }
+@container (max-width: 460px) {
+  .P-invoices-table thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+  .P-invoices-table, .P-invoices-table tbody { display: block; }
+  .P-invoice-row { display: grid; grid-template-columns: minmax(0, 1fr) auto; grid-template-areas: "number total" "date status" "links links";
+    gap: 2px 12px; padding: 10px 0; border-bottom: 1px solid var(--P-border); }
+  .P-invoice-row:last-child { border-bottom: none; }
+  .P-invoices-table td, .P-invoice-row:last-child td { display: block; padding: 0; border: none; }
+  .P-invoice-row td:nth-child(1) { grid-area: number; }
+  .P-invoice-row td:nth-child(2) { grid-area: date; }
+  .P-invoice-row td:nth-child(3) { grid-area: status; justify-self: end; }
+  .P-invoice-row td:nth-child(4) { grid-area: total; text-align: right; }
+  .P-invoice-row td:nth-child(5) { grid-area: links; }
+}
 .P-saving-badge, .P-invoice-date { white-space: nowrap; }
 .P-payment-details-grid { display: flex; flex-direction: column; gap: 16px; }
 .P-customer-name { font-weight: 600; }

@@ -17,6 +17,35 @@ const nearLimit = 0.8
 // and an action to get more. Boolean features are listed as included.
 type Usage struct{ section }
 
+func (s *Usage) OnPreRender(ctx app.Context) { s.watch(ctx) }
+func (s *Usage) OnMount(ctx app.Context)     { s.watch(ctx) }
+
+// watch follows the provider and, once a feature nears its limit, asks
+// for the add-ons "Buy more" may open.
+func (s *Usage) watch(ctx app.Context) {
+	ask := func() {
+		if s.offersMore() {
+			wantOffers(ctx)
+		}
+	}
+	ctx.ObserveState(stateConfig, &s.cfg)
+	ctx.ObserveState(stateData, &s.data).OnChange(ask)
+	ask()
+}
+
+// offersMore reports whether a feature shows "Buy more".
+func (s *Usage) offersMore() bool {
+	if s.data.Portal == nil {
+		return false
+	}
+	for _, e := range s.data.Portal.Entitlements {
+		if state, _ := usageState(e); e.Type != portico.FeatureBoolean && state != "ok" {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *Usage) Render() app.UI {
 	ok, placeholder := s.ready(3)
 	body := []app.UI{app.Div().Class(s.c("section-header")).Body(
@@ -75,7 +104,7 @@ func (s *Usage) row(e portico.EntitlementView) app.UI {
 			}),
 			app.If(state != "ok", func() app.UI {
 				return app.Button().Type("button").Class(s.c("button", "button-link", "buy-more-button")).Text(s.t("buyMore")).
-					OnClick(func(ctx app.Context, ev app.Event) { s.cfg.BuyMore(ctx, e.FeatureID) }, app.EventScope(e.FeatureID))
+					OnClick(func(ctx app.Context, ev app.Event) { s.cfg.buyMore(ctx, e.FeatureID, opener(ctx)) }, app.EventScope(e.FeatureID))
 			}),
 		),
 	)

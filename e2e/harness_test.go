@@ -689,6 +689,11 @@ type subscription struct {
 	ID               string
 	Status           string
 	Plan             struct{ ID string }
+	CurrentPeriodEnd time.Time
+	Addons           []struct {
+		ID       string
+		Quantity int
+	}
 	ScheduledUpdates []struct {
 		Type, TargetPlanID string
 	}
@@ -742,4 +747,39 @@ func sessionToken(t *testing.T, portalURL string) string {
 		t.Fatalf("no session in %s", redact(portalURL))
 	}
 	return tok
+}
+
+// phoneWidth is a common phone's viewport width in CSS pixels.
+const phoneWidth = 390
+
+// shotWidths saves what the viewport shows at the desktop width and at a
+// phone's, for the layout review, then returns to the desktop width.
+func (p *page) shotWidths(suffix string) {
+	p.t.Helper()
+	p.shotViewport(suffix + "-1280")
+	p.do("narrow the viewport", chromedp.EmulateViewport(phoneWidth, 844))
+	p.shotViewport(suffix + "-390")
+	p.do("widen the viewport", chromedp.EmulateViewport(1280, 900))
+}
+
+// inViewport is a JavaScript expression: whether the first element matching
+// sel is wholly in the window.
+func inViewport(sel string) string {
+	return `(() => { const el = document.querySelector(` + js(sel) + `); if (!el) return false;
+  const r = el.getBoundingClientRect();
+  return r.height > 0 && r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth; })()`
+}
+
+// focusOn is a JavaScript expression: whether the focus is on, or inside,
+// the first element matching sel.
+func focusOn(sel string) string {
+	return `(() => { const el = document.querySelector(` + js(sel) + `);
+  return !!el && (el === document.activeElement || el.contains(document.activeElement)); })()`
+}
+
+// focused describes the element with the focus, for failure messages.
+func (p *page) focused() func() string {
+	return func() string {
+		return "the focus is on " + eval[string](p, "read the focus", `document.activeElement ? document.activeElement.outerHTML.slice(0, 160) : "nothing"`)
+	}
 }

@@ -21,7 +21,9 @@ import (
 //     portico-prerendered, which lets the browser skip rendering the
 //     portal's sections off screen until they near the viewport (page.css).
 //     The client's first render replaces the element, and the mark with it:
-//     its absence also tells that the client has mounted.
+//     its absence also tells that the client has mounted. Until then boot.js
+//     shows the marked page's controls busy and keeps the last one pressed,
+//     to press it again on the client's page.
 //
 // Each step is a replacement in go-app's output; one that no longer matches
 // leaves that part of the page as go-app wrote it, which still works (the

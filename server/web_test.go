@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/server"
 	"github.com/portico-dev/portico/theme"
 )
@@ -240,6 +241,25 @@ func TestEveryResponseForbidsContentSniffing(t *testing.T) {
 		res, _ := get(t, hs.URL+path)
 		if got := res.Header.Get("X-Content-Type-Options"); got != "nosniff" {
 			t.Errorf("GET %s: %d, X-Content-Type-Options %q, want nosniff", path, res.StatusCode, got)
+		}
+	}
+}
+
+// The portal page is rendered with the add-ons the customer's plan sells,
+// so the client shows them from the first paint without asking again.
+func TestPortalPageCarriesTheAddonsOnOffer(t *testing.T) {
+	h := newHarness(t)
+	h.createCustomer("bea", true)
+	h.change("bea", portico.ChangeRequest{PlanID: "basic"})
+	hs := newWeb(t, h)
+	res, body := get(t, hs.URL+"/portal?session="+h.session("bea", "", ""))
+	page := string(body)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET /portal: %d", res.StatusCode)
+	}
+	for _, want := range []string{`id="portico-prerendered-offers"`, "Available add-ons", "portico-add-addon-button"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the portal page lacks %s", want)
 		}
 	}
 }

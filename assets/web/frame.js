@@ -48,6 +48,14 @@
     if (d) d.scrollIntoView({ block: "center" });
   });
 
+  // A notice is drawn at the bottom of the window, which in a frame as tall
+  // as the portal may be far out of the host's view: it is drawn below the
+  // control last pressed instead (page.css), where the customer is.
+  addEventListener("click", function (e) {
+    var el = e.target.closest && e.target.closest("button, a, [role=tab], [role=radio]");
+    if (el) root.style.setProperty("--portico-notice-top", Math.round(el.getBoundingClientRect().bottom + 8) + "px");
+  }, true);
+
   // The portal calls this to tell the host about an action or a problem.
   window.porticoEmit = function (type, detail) {
     send({ type: "event", event: String(type), detail: JSON.parse(detail || "{}") });

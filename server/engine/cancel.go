@@ -143,8 +143,7 @@ func (o *op) cancel(c *portico.Customer, s *portico.Subscription) int64 {
 	if product.Journey.AfterCancel == portico.AfterCancelDowngradeToFree && s.PlanID != product.Journey.FreePlanID {
 		toFree = product.Journey.FreePlanID
 	}
-	// A free plan has no paid period to run out: it ends now.
-	if product.Journey.Cancellation == portico.EndOfPeriod && s.Pricing != portico.PricingFree {
+	if cancellationTiming(product, s) == portico.EndOfPeriod {
 		at := s.CurrentPeriodEnd
 		s.CancelAt = &at
 		s.ScheduledUpdates = []portico.ScheduledUpdate{{

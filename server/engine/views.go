@@ -17,6 +17,7 @@ func (o *op) subView(s *portico.Subscription) portico.SubscriptionView {
 		BillingPeriod: s.BillingPeriod, Price: s.Price, Total: o.total(s), Addons: []portico.AddonView{},
 		TrialEndsAt: s.TrialEndsAt, CurrentPeriodStart: s.CurrentPeriodStart, CurrentPeriodEnd: s.CurrentPeriodEnd,
 		CancelAt: s.CancelAt, EndedAt: s.EndedAt, ScheduledUpdates: s.ScheduledUpdates,
+		Cancellation: cancellationTiming(product, s),
 	}
 	v.ScheduledUpdates = make([]portico.ScheduledUpdate, len(s.ScheduledUpdates))
 	for i, u := range s.ScheduledUpdates {
@@ -52,6 +53,18 @@ func (o *op) trialOutcome(s *portico.Subscription) *portico.TrialOutcome {
 		return &portico.TrialOutcome{Action: portico.TrialDowngrades, Plan: &portico.PlanRef{ID: plan.ID, Name: plan.Name}}
 	}
 	return &portico.TrialOutcome{Action: portico.TrialExpires}
+}
+
+// cancellationTiming is when cancelling s now would end it, as cancel
+// applies the product's rule: a free plan has no paid period to run out.
+func cancellationTiming(product portico.Product, s *portico.Subscription) string {
+	switch {
+	case !s.Live():
+		return ""
+	case product.Journey.Cancellation == portico.EndOfPeriod && s.Pricing != portico.PricingFree:
+		return portico.EndOfPeriod
+	}
+	return portico.Immediate
 }
 
 // Portal returns everything the portal shows for a portal session's scope.
