@@ -132,6 +132,11 @@ func (s *Promotions) Render() app.UI {
 	f := s.f()
 	return app.Div().Class(s.c("promotions")).Body(
 		app.P().Class(s.c("promotions-subtitle", "muted")).Text(s.t("promotionsSubtitle")),
+		// Among several subscriptions, or a resource's, say whom they serve:
+		// promotions are the customer's, whatever the subscription.
+		app.If(len(s.subscriptions()) > 1 || s.cfg.ResourceID != "", func() app.UI {
+			return app.P().Class(s.c("promotions-scope", "muted")).Text(s.t("promotionsAccountWide"))
+		}),
 		app.Ul().Class(s.c("list")).Body(
 			app.Range(promos).Slice(func(i int) app.UI {
 				p := promos[i]

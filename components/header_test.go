@@ -91,3 +91,11 @@ func TestAddonLinesNameTheirSubscription(t *testing.T) {
 		t.Error("with one subscription, add-on lines still name it")
 	}
 }
+
+// Among several subscriptions, promotions say they are the account's.
+func TestPromotionsSayTheyServeTheWholeAccount(t *testing.T) {
+	h := mount(t, withNotices(&fakeSource{portal: hookPortal()}, &Promotions{}))
+	h.contains("They apply to your whole account")
+	h = mount(t, withNotices(&fakeSource{portal: demoPortal()}, &Promotions{}))
+	h.lacks("They apply to your whole account")
+}
