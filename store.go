@@ -69,7 +69,8 @@ type SubscriptionTx interface {
 	SubscriptionsOf(customerID string) ([]*Subscription, error)
 	PutSubscription(s *Subscription) error
 	// DueSubscriptions lists live subscriptions with something due at or
-	// before t, at most limit of them.
+	// before t, at most limit of them, soonest first (in ID order when due
+	// at the same instant).
 	DueSubscriptions(t time.Time, limit int) ([]*Subscription, error)
 	ProductHasSubscriptions(productID string) (bool, error)
 	// EachLiveSubscription calls fn with each active or trialing

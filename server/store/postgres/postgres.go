@@ -15,12 +15,14 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/server/store/internal/billinglinks"
+	"github.com/portico-dev/portico/server/store/internal/sqlconn"
+	"github.com/portico-dev/portico/server/store/internal/sqltx"
 	"github.com/portico-dev/portico/server/store/internal/txn"
 )
 
@@ -37,15 +39,17 @@ const (
 
 // Store is a PostgreSQL-backed portico.Store.
 type Store struct {
+	// Links keeps the billing provider's links and webhook events.
+	billinglinks.Links
 	pool *pgxpool.Pool
-	// catalog is the last committed catalog decoded, shared by readers
-	// while its version is current.
-	catalog atomic.Pointer[versionedCatalog]
+	// txs is what the store's transactions share: the shared SQL's
+	// dialect and the decoded catalog.
+	txs *sqltx.Config
 }
 
-type versionedCatalog struct {
-	version int64
-	cat     *portico.Catalog
+// dialect is PostgreSQL's part of the SQL the stores share.
+func dialect() sqlconn.Dialect {
+	return sqlconn.Dialect{Int64: "BIGINT", Bytes: "BYTEA", InvoiceSeq: "seq"}
 }
 
 var (
@@ -71,7 +75,8 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{pool: pool}
+	s := &Store{pool: pool, txs: sqltx.NewConfig(dialect(), nil)}
+	s.Links = s.links()
 	if err := s.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("migrate: %w", err)
@@ -89,8 +94,8 @@ func (s *Store) Close() error {
 // transaction in progress (Tx.Context), it runs fn inside that transaction
 // as a savepoint.
 func (s *Store) Update(ctx context.Context, fn func(portico.Tx) error) error {
-	if t := txOf(ctx); t != nil {
-		return t.savepoint(fn)
+	if t := s.txs.TxOf(ctx); t != nil {
+		return t.Savepoint(fn)
 	}
 	return s.runTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, false, fn)
 }
@@ -106,19 +111,23 @@ func (s *Store) runTx(ctx context.Context, opts pgx.TxOptions, readOnly bool, fn
 		return err
 	}
 	defer pgTx.Rollback(context.WithoutCancel(ctx))
-	t := &tx{tx: pgTx, ctx: ctx, store: s, readOnly: readOnly}
 	if !readOnly {
 		// Read committed after the lock: every statement sees what the
 		// writers before this one committed.
-		if _, err := pgTx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(writeLockKey)); err != nil {
+		if err := lockWrites(ctx, pgTx); err != nil {
 			return err
 		}
-		t.ctx = context.WithValue(ctx, txKey{}, t)
 	}
-	if err := fn(t); err != nil {
+	if err := fn(sqltx.New(ctx, conn{pgTx}, s.txs, readOnly)); err != nil {
 		return err
 	}
 	return pgTx.Commit(ctx)
+}
+
+// lockWrites takes the write lock for the rest of the transaction.
+func lockWrites(ctx context.Context, t pgx.Tx) error {
+	_, err := t.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(writeLockKey))
+	return err
 }
 
 // Snapshot implements portico.SnapshotReader: one statement, no

@@ -15,6 +15,9 @@ import (
 	"time"
 
 	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/server/store/internal/billinglinks"
+	"github.com/portico-dev/portico/server/store/internal/sqlconn"
+	"github.com/portico-dev/portico/server/store/internal/sqltx"
 	"github.com/portico-dev/portico/server/store/internal/txn"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -26,11 +29,13 @@ var migrations embed.FS
 // (SQLite has one writer; queuing in Go beats busy-waiting in SQLite), reads
 // through a small pool that WAL lets run beside the writer.
 type Store struct {
+	// Links keeps the billing provider's links and webhook events.
+	billinglinks.Links
 	write *sql.DB
 	read  *sql.DB
-	// catalog is the last catalog decoded, shared by readers while its
-	// version is current: decoding it was most of a read's cost.
-	catalog atomic.Pointer[versionedCatalog]
+	// txs is what the store's transactions share: the shared SQL's
+	// dialect, snapshot bodies packed as kept here, the decoded catalog.
+	txs *sqltx.Config
 	// catalogVersion is the catalog's committed version, 0 when unknown:
 	// a snapshot read checks a kept answer's version against it rather
 	// than joining the catalog table. Sound for the same reason as snaps.
@@ -211,12 +216,12 @@ func (s *Store) learnCatalogVersion(ctx context.Context, db *sql.DB) {
 
 var _ portico.SnapshotReader = (*Store)(nil)
 
-type versionedCatalog struct {
-	version int64
-	cat     *portico.Catalog
-}
-
 var _ portico.Store = (*Store)(nil)
+
+// dialect is SQLite's part of the SQL the stores share.
+func dialect() sqlconn.Dialect {
+	return sqlconn.Dialect{Int64: "INTEGER", Bytes: "BLOB", InvoiceSeq: "rowid"}
+}
 
 // Open opens (creating if needed) the database file at path and migrates it.
 func Open(ctx context.Context, path string) (*Store, error) {
@@ -239,7 +244,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	write.SetMaxOpenConns(1)
-	s := &Store{write: write, snaps: newSnapCache(snapCacheLimit, packedCacheLimit)}
+	s := &Store{write: write, txs: sqltx.NewConfig(dialect(), deflate), snaps: newSnapCache(snapCacheLimit, packedCacheLimit)}
 	if err := s.migrate(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("migrate %s: %w", path, err), write.Close())
 	}
@@ -259,6 +264,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	read.SetMaxOpenConns(2)
 	read.SetMaxIdleConns(2)
 	s.read = read
+	s.Links = s.links()
 	s.learnCatalogVersion(ctx, write)
 	warmCtx, stopWarming := context.WithCancel(context.WithoutCancel(ctx))
 	s.stopWarming = stopWarming
@@ -289,43 +295,28 @@ func (s *Store) Close() error {
 // as a savepoint: fn's failure undoes fn's writes only, and everything
 // commits with the outer transaction.
 func (s *Store) Update(ctx context.Context, fn func(portico.Tx) error) error {
-	if t := txOf(ctx); t != nil {
-		return t.savepoint(fn)
+	if t := s.txs.TxOf(ctx); t != nil {
+		return t.Savepoint(fn)
 	}
-	return s.runTx(ctx, s.write, nil, true, fn)
+	return s.runTx(ctx, s.write, nil, fn)
 }
 
 // View implements portico.Store.
 func (s *Store) View(ctx context.Context, fn func(portico.Tx) error) error {
-	return s.runTx(ctx, s.read, &sql.TxOptions{ReadOnly: true}, false, fn)
+	return s.runTx(ctx, s.read, &sql.TxOptions{ReadOnly: true}, fn)
 }
 
 // runTx runs fn in a transaction. A write transaction's context carries
 // it, so calls made with that context join it.
-func (s *Store) runTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, bind bool, fn func(portico.Tx) error) error {
+func (s *Store) runTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(portico.Tx) error) error {
 	sqlTx, err := db.BeginTx(ctx, opts)
 	if err != nil {
 		return err
 	}
-	t := &tx{tx: sqlTx, ctx: ctx, store: s, readOnly: opts != nil && opts.ReadOnly}
-	if bind {
-		t.ctx = context.WithValue(ctx, txKey{}, t)
-	}
-	defer func() {
-		if len(t.unprepared) > 0 {
-			// In the background: the caller may hold a connection of the
-			// pool, which preparing would wait for.
-			s.mu.Lock()
-			defer s.mu.Unlock()
-			if !s.closed {
-				s.preparing.Add(1)
-				go func() {
-					defer s.preparing.Done()
-					s.prepare(t.readOnly, t.unprepared)
-				}()
-			}
-		}
-	}()
+	readOnly := opts != nil && opts.ReadOnly
+	conn := &txConn{tx: sqlTx, store: s, read: readOnly}
+	t := sqltx.New(ctx, conn, s.txs, readOnly)
+	defer s.prepareLater(conn)
 	if err := fn(t); err != nil {
 		sqlTx.Rollback()
 		return err
@@ -334,17 +325,30 @@ func (s *Store) runTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, bind
 		return err
 	}
 	// After the commit: a read that fills the cache from now on sees it.
-	s.snaps.invalidate(t.snapsWritten, t.catalogWritten)
-	if t.catalogWritten {
+	snapshots, catalog := t.Wrote()
+	s.snaps.invalidate(snapshots, catalog)
+	if catalog {
 		s.learnCatalogVersion(context.WithoutCancel(ctx), s.read)
 	}
 	return nil
 }
 
-// savepoint runs fn within the transaction, undoing only fn's writes when
-// it fails.
-func (t *tx) savepoint(fn func(portico.Tx) error) error {
-	return txn.Savepoint(&t.depth, func(q string) error { return t.exec(q) }, func() error { return fn(t) })
+// prepareLater prepares, in the background, the statements a finished
+// transaction ran unprepared: the caller may hold a connection of the
+// pool, which preparing would wait for.
+func (s *Store) prepareLater(c *txConn) {
+	if len(c.unprepared) == 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.closed {
+		s.preparing.Add(1)
+		go func() {
+			defer s.preparing.Done()
+			s.prepare(c.read, c.unprepared)
+		}()
+	}
 }
 
 // migrate applies the embedded migrations not yet recorded, each in its own

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"path/filepath"
 	"testing"
@@ -92,5 +93,29 @@ func TestIdempotencyMigrationKeepsOnlyRecordsOfAKnownPrincipal(t *testing.T) {
 	}
 	if len(kept) != 1 || kept[0] != "backend POST /api/v1/usage by backend" {
 		t.Errorf("records after the migration: %q, want the backend's alone, named", kept)
+	}
+}
+
+// A store joins only its own transactions: an Update on one database made
+// with the context of another's transaction commits on its own database,
+// whatever becomes of the other's.
+func TestAnotherStoresTransactionIsNotJoined(t *testing.T) {
+	a, _ := openTemp(t)
+	b, _ := openTemp(t)
+	ctx := context.Background()
+	rollBack := errors.New("roll back")
+	err := a.Update(ctx, func(tx portico.Tx) error {
+		if err := b.Update(tx.Context(), func(tx portico.Tx) error {
+			return tx.CreateCustomer(&portico.Customer{ID: "ada", CreatedAt: time.Now()})
+		}); err != nil {
+			return err
+		}
+		return rollBack
+	})
+	if !errors.Is(err, rollBack) {
+		t.Fatal(err)
+	}
+	if err := b.View(ctx, func(tx portico.Tx) error { _, err := tx.Customer("ada"); return err }); err != nil {
+		t.Errorf("the customer written to the other store: %v", err)
 	}
 }
