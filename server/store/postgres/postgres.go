@@ -21,9 +21,9 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/server/store/internal/billinglinks"
+	"github.com/portico-dev/portico/server/store/internal/schema"
 	"github.com/portico-dev/portico/server/store/internal/sqlconn"
 	"github.com/portico-dev/portico/server/store/internal/sqltx"
-	"github.com/portico-dev/portico/server/store/internal/txn"
 )
 
 //go:embed migrations/*.sql
@@ -143,32 +143,33 @@ func (s *Store) Snapshot(ctx context.Context, customerID, kind, scope string, no
 	return body, err == nil, err
 }
 
-// migrate applies the embedded migrations not yet recorded, in file-name
-// order, while holding a lock so that replicas starting together apply
-// each once.
+// migrate applies the migrations not yet recorded, in the order of the
+// sequence both stores share, while holding a lock so that replicas
+// starting together apply each once.
 func (s *Store) migrate(ctx context.Context) error {
-	conn, err := s.pool.Acquire(ctx)
+	c, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return err
 	}
-	defer conn.Release()
-	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, int64(migrateLockKey)); err != nil {
+	defer c.Release()
+	if _, err := c.Exec(ctx, `SELECT pg_advisory_lock($1)`, int64(migrateLockKey)); err != nil {
 		return err
 	}
-	defer unlockSession(ctx, conn, migrateLockKey)
-	if _, err := conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)`); err != nil {
-		return err
+	defer unlockSession(ctx, c, migrateLockKey)
+	inTx := func(ctx context.Context, fn func(sqlconn.Conn) error) error {
+		return pgx.BeginFunc(ctx, c, func(t pgx.Tx) error { return fn(conn{t}) })
 	}
-	files, err := txn.Migrations(migrations, "migrations")
-	if err != nil {
-		return err
-	}
-	for _, m := range files {
-		if err := applyMigration(ctx, conn.Conn(), m.Name, m.Version); err != nil {
-			return err
-		}
-	}
-	return nil
+	return schema.Migrate(ctx, inTx, migrationSet())
+}
+
+// migrationSet is the store's part of the migrations. Before the stores
+// shared one numbering, this store numbered its own: its 1 created what
+// the sequence creates in 1 (the core tables), 2 (billing links), 3
+// (snapshots) and 9 (settings), and its 2, 3 and 4 are the sequence's 4,
+// 7 and 8.
+func migrationSet() schema.Set {
+	return schema.Set{Own: migrations, Dialect: dialect(),
+		Legacy: map[int][]int{1: {1, 2, 3, 9}, 2: {4}, 3: {7}, 4: {8}}}
 }
 
 // unlockSession releases a session advisory lock held on c. A connection
@@ -180,31 +181,4 @@ func unlockSession(ctx context.Context, c *pgxpool.Conn, key int64) {
 		// Closing is all that is left to do; its own error changes nothing.
 		_ = c.Conn().Close(context.WithoutCancel(ctx))
 	}
-}
-
-func applyMigration(ctx context.Context, conn *pgx.Conn, name string, version int) error {
-	t, err := conn.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer t.Rollback(context.WithoutCancel(ctx))
-	var n int
-	if err := t.QueryRow(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = $1`, version).Scan(&n); err != nil {
-		return err
-	}
-	if n > 0 {
-		return nil
-	}
-	body, err := migrations.ReadFile(name)
-	if err != nil {
-		return err
-	}
-	// The simple protocol runs a file of several statements at once.
-	if _, err := t.Exec(ctx, string(body), pgx.QueryExecModeSimpleProtocol); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	if _, err := t.Exec(ctx, `INSERT INTO schema_migrations (version) VALUES ($1)`, version); err != nil {
-		return err
-	}
-	return t.Commit(ctx)
 }

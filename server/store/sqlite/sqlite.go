@@ -16,9 +16,9 @@ import (
 
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/server/store/internal/billinglinks"
+	"github.com/portico-dev/portico/server/store/internal/schema"
 	"github.com/portico-dev/portico/server/store/internal/sqlconn"
 	"github.com/portico-dev/portico/server/store/internal/sqltx"
-	"github.com/portico-dev/portico/server/store/internal/txn"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -351,51 +351,31 @@ func (s *Store) prepareLater(c *txConn) {
 	}
 }
 
-// migrate applies the embedded migrations not yet recorded, each in its own
-// transaction, in file-name order.
+// migrate applies the migrations not yet recorded, each in its own
+// transaction, in the order of the sequence both stores share.
 func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)`); err != nil {
-		return err
-	}
-	files, err := txn.Migrations(migrations, "migrations")
-	if err != nil {
-		return err
-	}
-	for _, m := range files {
-		if err := s.applyMigration(ctx, m.Name, m.Version); err != nil {
-			return err
-		}
-	}
-	return nil
+	return schema.Migrate(ctx, s.inWriteTx, migrationSet())
 }
 
-func (s *Store) applyMigration(ctx context.Context, name string, version int) error {
-	t, err := s.write.BeginTx(ctx, nil)
+// migrationSet is the store's part of the migrations: its own files, and
+// the Go steps of the two migrations that changed the form snapshot bodies
+// are kept in (SQL cannot compress them). Its numbers were already the
+// shared sequence's.
+func migrationSet() schema.Set {
+	return schema.Set{Own: migrations, Dialect: dialect(),
+		Steps: map[int]schema.Step{5: repackSnapshots, 6: repackSnapshots}}
+}
+
+// inWriteTx runs fn in a write transaction of its own, statements
+// unprepared.
+func (s *Store) inWriteTx(ctx context.Context, fn func(sqlconn.Conn) error) error {
+	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	defer t.Rollback()
-	var n int
-	if err := t.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+	defer tx.Rollback()
+	if err := fn(dbConn{tx}); err != nil {
 		return err
 	}
-	if n > 0 {
-		return nil
-	}
-	body, err := migrations.ReadFile(name)
-	if err != nil {
-		return err
-	}
-	if _, err := t.ExecContext(ctx, string(body)); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	if step := goSteps[version]; step != nil {
-		if err := step(ctx, t); err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-	}
-	if _, err := t.ExecContext(ctx, `INSERT INTO schema_migrations (version) VALUES (?)`, version); err != nil {
-		return err
-	}
-	return t.Commit()
+	return tx.Commit()
 }

@@ -27,7 +27,7 @@ type Links struct {
 	Reads, Events sqlconn.Conn
 	// InTx runs fn in a write transaction of the store's own, committed
 	// when fn returns nil.
-	InTx func(ctx context.Context, fn func(sqlconn.Conn) error) error
+	InTx sqlconn.InTx
 }
 
 var _ billing.Store = Links{}

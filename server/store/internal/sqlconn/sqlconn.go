@@ -37,3 +37,7 @@ type Row interface {
 // ErrNoRows is Row.Scan's error when there was no row, whichever the
 // driver.
 var ErrNoRows = errors.New("sql: no rows in result set")
+
+// InTx runs fn in one transaction of a store's own, committed when fn
+// returns nil and rolled back otherwise.
+type InTx func(ctx context.Context, fn func(Conn) error) error
