@@ -26,7 +26,7 @@ func TestADatabaseOfTheOldNumberingUpgrades(t *testing.T) {
 	}
 	defer fresh.Close()
 	want, wantVersions := schemaOf(t, fresh.pool), recordedVersions(t, fresh.pool)
-	for _, n := range []int{4, 1} {
+	for n := 4; n >= 1; n-- {
 		t.Run(fmt.Sprintf("migrated to %d", n), func(t *testing.T) {
 			url := pgtest.URL(t)
 			c, err := pgx.Connect(ctx, url)
