@@ -61,7 +61,7 @@ func TestADatabaseOfTheOldNumberingUpgrades(t *testing.T) {
 // schema, named without the schema.
 func schemaOf(t *testing.T, q querier) []string {
 	t.Helper()
-	return queryStrings(t, q, `
+	return storetest.QueryStrings(t, conn{q}, `
 		SELECT 'column ' || table_name || '.' || column_name || ' #' || ordinal_position || ' ' || data_type || ' ' ||
 			is_nullable || ' ' || COALESCE(column_default, '')
 		FROM information_schema.columns WHERE table_schema = current_schema()
@@ -76,19 +76,6 @@ func schemaOf(t *testing.T, q querier) []string {
 
 func recordedVersions(t *testing.T, q querier) []string {
 	t.Helper()
-	return queryStrings(t, q, `SELECT 'version ' || version FROM schema_migrations
+	return storetest.QueryStrings(t, conn{q}, `SELECT 'version ' || version FROM schema_migrations
 		UNION ALL SELECT 'numbering ' || name FROM schema_numbering ORDER BY 1`)
-}
-
-func queryStrings(t *testing.T, q querier, query string) []string {
-	t.Helper()
-	r, err := q.Query(context.Background(), query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := pgx.CollectRows(r, pgx.RowTo[string])
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }

@@ -9,6 +9,8 @@ import (
 
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/server/billing"
+	"github.com/portico-dev/portico/server/store/internal/sqlconn"
+	"github.com/portico-dev/portico/server/store/storetest"
 )
 
 func openTemp(t *testing.T) (*Store, string) {
@@ -60,42 +62,15 @@ var _ billing.Store = (*Store)(nil)
 // whatever the session's scope (which scope made them is unknown), and
 // names the backend's records' principal.
 func TestIdempotencyMigrationKeepsOnlyRecordsOfAKnownPrincipal(t *testing.T) {
-	s, path := openTemp(t)
-	ctx := context.Background()
-	for _, q := range []string{
-		// Back to the schema before 0007, with records as they were kept.
-		`DROP INDEX idempotency_principal`,
-		`DROP INDEX idempotency_created`,
-		`ALTER TABLE idempotency DROP COLUMN principal`,
-		`DELETE FROM schema_migrations WHERE version = 7`,
-		`INSERT INTO idempotency (scope, key, request_hash, status, body, created_at) VALUES
-			('portal:ada POST /api/v1/portal/preview', 'k', 'h', 200, x'7b7d', 1),
-			('backend POST /api/v1/usage', 'k', 'h', 200, x'7b7d', 1)`,
-	} {
-		if _, err := s.write.ExecContext(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
+	path := filepath.Join(t.TempDir(), "portico.db")
+	storetest.IdempotencyMigration(t, func(t *testing.T) sqlconn.Conn {
+		s, err := Open(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	s.Close()
-	again, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer again.Close()
-	var kept []string
-	r, err := again.write.QueryContext(ctx, `SELECT scope || ' by ' || principal FROM idempotency`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	for r.Next() {
-		var s string
-		r.Scan(&s)
-		kept = append(kept, s)
-	}
-	if len(kept) != 1 || kept[0] != "backend POST /api/v1/usage by backend" {
-		t.Errorf("records after the migration: %q, want the backend's alone, named", kept)
-	}
+		t.Cleanup(func() { s.Close() })
+		return dbConn{s.write}
+	})
 }
 
 // A store joins only its own transactions: an Update on one database made

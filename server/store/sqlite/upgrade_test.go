@@ -48,31 +48,10 @@ func TestADatabaseOfTheOldNumberingUpgrades(t *testing.T) {
 // schemaOf is every table and index, as SQLite keeps their definitions.
 func schemaOf(t *testing.T, db *sql.DB) []string {
 	t.Helper()
-	return queryStrings(t, db, `SELECT type || ' ' || name || ' on ' || tbl_name || ': ' || COALESCE(sql, '') FROM sqlite_master ORDER BY type, name`)
+	return storetest.QueryStrings(t, dbConn{db}, `SELECT type || ' ' || name || ' on ' || tbl_name || ': ' || COALESCE(sql, '') FROM sqlite_master ORDER BY type, name`)
 }
 
 func recordedVersions(t *testing.T, db *sql.DB) []string {
 	t.Helper()
-	return queryStrings(t, db, `SELECT 'version ' || version FROM schema_migrations UNION ALL SELECT 'numbering ' || name FROM schema_numbering ORDER BY 1`)
-}
-
-func queryStrings(t *testing.T, db *sql.DB, query string) []string {
-	t.Helper()
-	r, err := db.Query(query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	var out []string
-	for r.Next() {
-		var s string
-		if err := r.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, s)
-	}
-	if err := r.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return storetest.QueryStrings(t, dbConn{db}, `SELECT 'version ' || version FROM schema_migrations UNION ALL SELECT 'numbering ' || name FROM schema_numbering ORDER BY 1`)
 }

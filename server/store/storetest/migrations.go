@@ -91,3 +91,46 @@ func KeptAsBefore(t *testing.T, s portico.Store) {
 		}
 	}
 }
+
+// IdempotencyMigration checks migration 7, which drops the portal records
+// that were kept per customer, whatever the session's scope (which scope
+// made them is unknown), and names the backend's records' principal. open
+// opens a store on one database, migrating it, and returns a connection to
+// that database.
+func IdempotencyMigration(t *testing.T, open func(t *testing.T) sqlconn.Conn) {
+	c := open(t)
+	// Back to the schema before 7, with records as they were kept.
+	exec(t, c, `DROP INDEX idempotency_principal`)
+	exec(t, c, `DROP INDEX idempotency_created`)
+	exec(t, c, `ALTER TABLE idempotency DROP COLUMN principal`)
+	exec(t, c, `DELETE FROM schema_migrations WHERE version = 7`)
+	exec(t, c, `INSERT INTO idempotency (scope, key, request_hash, status, body, created_at) VALUES
+		(?, 'k', 'h', 200, ?, 1), (?, 'k', 'h', 200, ?, 1)`,
+		"portal:ada POST /api/v1/portal/preview", []byte(`{}`), "backend POST /api/v1/usage", []byte(`{}`))
+	kept := QueryStrings(t, open(t), `SELECT scope || ' by ' || principal FROM idempotency`)
+	if len(kept) != 1 || kept[0] != "backend POST /api/v1/usage by backend" {
+		t.Errorf("records after the migration: %q, want the backend's alone, named", kept)
+	}
+}
+
+// QueryStrings runs a query of one text column and returns its rows.
+func QueryStrings(t *testing.T, c sqlconn.Conn, query string) []string {
+	t.Helper()
+	r, err := c.Query(ctx, query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var out []string
+	for r.Next() {
+		var s string
+		if err := r.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	if err := r.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
