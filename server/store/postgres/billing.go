@@ -18,7 +18,7 @@ import (
 // links are the billing provider's links and webhook events on the pool,
 // a link outside any transaction in a short one of its own.
 func (s *Store) links() billinglinks.Links {
-	return billinglinks.Links{Txs: s.txs, Reads: conn{s.pool}, Events: conn{s.pool}, InTx: s.inWriteTx}
+	return billinglinks.New(s.txs, conn{s.pool}, conn{s.pool}, s.inWriteTx)
 }
 
 // inWriteTx runs fn in a write transaction of its own, under the write

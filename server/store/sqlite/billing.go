@@ -6,5 +6,5 @@ import "github.com/portico-dev/portico/server/store/internal/billinglinks"
 // on the store's pools: lookups on a reader, events on the writer, and a
 // link outside any transaction in a short one of its own.
 func (s *Store) links() billinglinks.Links {
-	return billinglinks.Links{Txs: s.txs, Reads: dbConn{s.read}, Events: dbConn{s.write}, InTx: s.inWriteTx}
+	return billinglinks.New(s.txs, dbConn{s.read}, dbConn{s.write}, s.inWriteTx)
 }

@@ -20,17 +20,20 @@ import (
 // provider call inside a change) joins it; any other call is a statement
 // or a short transaction of its own.
 type Links struct {
-	// Txs finds the store's transaction a context is bound to.
-	Txs *sqltx.Config
-	// Reads runs the lookups made outside a transaction; Events records
-	// webhook events, never inside one.
-	Reads, Events sqlconn.Conn
-	// InTx runs fn in a write transaction of the store's own, committed
-	// when fn returns nil.
-	InTx sqlconn.InTx
+	txs           *sqltx.Config
+	reads, events sqlconn.Conn
+	inTx          sqlconn.InTx
 }
 
 var _ billing.Store = Links{}
+
+// New keeps a store's links: txs finds the store's transaction a context
+// is bound to; reads runs the lookups made outside a transaction; events
+// records webhook events, never inside one; inTx runs a link made outside
+// a transaction in a write transaction of the store's own.
+func New(txs *sqltx.Config, reads, events sqlconn.Conn, inTx sqlconn.InTx) Links {
+	return Links{txs: txs, reads: reads, events: events, inTx: inTx}
+}
 
 // ProviderCustomer returns the provider's customer ID of a customer.
 func (l Links) ProviderCustomer(ctx context.Context, customerID string) (string, error) {
@@ -68,21 +71,21 @@ func (l Links) LinkSubscription(ctx context.Context, subscriptionID, providerSub
 // primary key makes concurrent deliveries of one event, to any replica,
 // see one "new".
 func (l Links) RecordEvent(ctx context.Context, eventID string) (bool, error) {
-	n, err := l.Events.Exec(ctx, `INSERT INTO billing_events (id, received_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`,
+	n, err := l.events.Exec(ctx, `INSERT INTO billing_events (id, received_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`,
 		eventID, time.Now().UnixNano())
 	return n == 1, err
 }
 
 // ForgetEvent removes a recorded event, so its next delivery is handled.
 func (l Links) ForgetEvent(ctx context.Context, eventID string) error {
-	_, err := l.Events.Exec(ctx, `DELETE FROM billing_events WHERE id = ?`, eventID)
+	_, err := l.events.Exec(ctx, `DELETE FROM billing_events WHERE id = ?`, eventID)
 	return err
 }
 
 // lookup reads one ID, or returns portico.ErrNotFound.
 func (l Links) lookup(ctx context.Context, query, arg string) (string, error) {
-	c := l.Reads
-	if t := l.Txs.TxOf(ctx); t != nil {
+	c := l.reads
+	if t := l.txs.TxOf(ctx); t != nil {
 		c = t.Conn()
 	}
 	var v string
@@ -108,8 +111,8 @@ func (l Links) link(ctx context.Context, k link, id, providerID string) error {
 			ON CONFLICT (`+k.ours+`) DO UPDATE SET `+k.theirs+` = excluded.`+k.theirs, id, providerID)
 		return err
 	}
-	if t := l.Txs.TxOf(ctx); t != nil {
+	if t := l.txs.TxOf(ctx); t != nil {
 		return write(t.Conn())
 	}
-	return l.InTx(ctx, write)
+	return l.inTx(ctx, write)
 }
