@@ -16,14 +16,29 @@ type Store interface {
 	Close() error
 }
 
-// Tx is one transaction's view of the store. Getters return ErrNotFound
-// for a missing row.
+// Tx is one transaction's view of the store: every entity's part of it.
+// Getters return ErrNotFound for a missing row. A caller that uses one
+// entity's part can ask for that part alone (an IdempotencyTx, say).
 type Tx interface {
 	// Context is the transaction's context: a store call made with it (a
 	// billing provider recording its links during a change) joins the
 	// transaction and commits or rolls back with it.
 	Context() context.Context
 
+	CatalogTx
+	CustomerTx
+	SubscriptionTx
+	PromotionTx
+	UsageTx
+	BillingProfileTx
+	InvoiceTx
+	SnapshotTx
+	IdempotencyTx
+	ConsoleSessionTx
+}
+
+// CatalogTx keeps the catalog and its history.
+type CatalogTx interface {
 	// Catalog returns the catalog and its version (0 and an empty catalog
 	// before the first one is applied). The catalog may be shared with
 	// other transactions: it must not be modified.
@@ -38,51 +53,77 @@ type Tx interface {
 	// CatalogVersion returns one kept version with its document, or
 	// ErrNotFound.
 	CatalogVersion(version int64) (*CatalogVersion, *Catalog, error)
+}
 
+// CustomerTx keeps the customers.
+type CustomerTx interface {
 	Customer(id string) (*Customer, error)
 	CreateCustomer(c *Customer) error
 	UpdateCustomer(c *Customer) error
 	CustomerCount() (int, error)
+}
 
+// SubscriptionTx keeps the subscriptions.
+type SubscriptionTx interface {
 	Subscription(id string) (*Subscription, error)
 	SubscriptionsOf(customerID string) ([]*Subscription, error)
 	PutSubscription(s *Subscription) error
 	// DueSubscriptions lists live subscriptions with something due at or
-	// before t, at most limit of them.
+	// before t, at most limit of them, soonest first (in ID order when due
+	// at the same instant).
 	DueSubscriptions(t time.Time, limit int) ([]*Subscription, error)
 	ProductHasSubscriptions(productID string) (bool, error)
 	// EachLiveSubscription calls fn with each active or trialing
 	// subscription of the product, stopping at fn's first error. fn must
 	// not use the transaction: the subscriptions are read as fn runs.
 	EachLiveSubscription(productID string, fn func(*Subscription) error) error
+}
 
+// PromotionTx keeps the promotions granted to customers.
+type PromotionTx interface {
 	PromotionsOf(customerID string) ([]Promotion, error)
 	AddPromotion(p Promotion) error
+}
 
+// UsageTx keeps the usage customers reported.
+type UsageTx interface {
 	UsageOf(customerID string) ([]UsageRecord, error)
 	PutUsage(u UsageRecord) error
+}
 
+// BillingProfileTx keeps the billing details of local billing.
+type BillingProfileTx interface {
 	BillingProfile(customerID string) (*BillingProfile, error)
 	PutBillingProfile(customerID string, p *BillingProfile) error
+}
+
+// InvoiceTx keeps the invoices of local billing.
+type InvoiceTx interface {
 	InvoicesOf(customerID string) ([]Invoice, error)
 	AddInvoice(customerID string, inv Invoice) error
+}
 
-	// Snapshots are answers as last computed (a customer's entitlements,
-	// their portal view), valid while the catalog version is the same and
-	// until ValidUntil. TouchedCustomers returns, and forgets, the
-	// customers whose record, subscriptions, promotions, usage, billing
-	// profile or invoices were written since it was last called: the
-	// engine replaces their snapshots before the transaction commits.
+// SnapshotTx keeps snapshots: answers as last computed (a customer's
+// entitlements, their portal view), valid while the catalog version is the
+// same and until ValidUntil. TouchedCustomers returns, and forgets, the
+// customers whose record, subscriptions, promotions, usage, billing
+// profile or invoices were written since it was last called: the engine
+// replaces their snapshots before the transaction commits.
+type SnapshotTx interface {
 	PutSnapshot(s Snapshot) error
 	DeleteSnapshots(customerID string) error
 	TouchedCustomers() []string
+}
 
-	// Idempotency records remember the first response to a keyed request
-	// for a while. Idempotency returns the record of the scope and key
-	// only when it was created after createdAfter: an older one has
-	// expired and is ErrNotFound, as a missing one is. PutIdempotency
-	// stores a record, replacing any of the same scope and key.
+// IdempotencyTx keeps idempotency records: the first response to a keyed
+// request, for a while.
+type IdempotencyTx interface {
+	// Idempotency returns the record of the scope and key only when it
+	// was created after createdAfter: an older one has expired and is
+	// ErrNotFound, as a missing one is.
 	Idempotency(scope, key string, createdAfter time.Time) (*IdempotencyRecord, error)
+	// PutIdempotency stores a record, replacing any of the same scope and
+	// key.
 	PutIdempotency(r *IdempotencyRecord) error
 	DeleteIdempotency(scope, key string) error
 	// IdempotencyHeld counts the principal's records created after
@@ -92,12 +133,15 @@ type Tx interface {
 	// PruneIdempotency deletes at most limit records created at or before
 	// createdUpTo, and says how many it deleted.
 	PruneIdempotency(createdUpTo time.Time, limit int) (int, error)
+}
 
-	// Console sessions are signed, not stored, so that every replica
-	// accepts them; signing out records the session's ID here, and every
-	// replica refuses it until it expires. Revoking one twice is no error.
-	// PruneConsoleRevocations forgets those that had expired by t: their
-	// session is refused for its age alone.
+// ConsoleSessionTx keeps the console sessions signed out before they
+// expired. Console sessions are signed, not stored, so that every replica
+// accepts them; signing out records the session's ID here, and every
+// replica refuses it until it expires. Revoking one twice is no error.
+// PruneConsoleRevocations forgets those that had expired by t: their
+// session is refused for its age alone.
+type ConsoleSessionTx interface {
 	RevokeConsoleSession(id string, expires time.Time) error
 	ConsoleSessionRevoked(id string) (bool, error)
 	PruneConsoleRevocations(t time.Time) error

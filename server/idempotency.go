@@ -51,7 +51,7 @@ type keysFull struct {
 // the client can retry without a key, or later. The backend and the
 // console are not bounded: they hold the secret key, and a SaaS
 // reporting usage with keys makes many thousands of calls a day.
-func (s *Server) keysFull(tx portico.Tx, p *principal, who string, now time.Time) (*keysFull, error) {
+func (s *Server) keysFull(tx portico.IdempotencyTx, p *principal, who string, now time.Time) (*keysFull, error) {
 	if !p.portal() {
 		return nil, nil
 	}

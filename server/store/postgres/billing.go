@@ -8,107 +8,29 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
-	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/server/store/internal/billinglinks"
+	"github.com/portico-dev/portico/server/store/internal/sqlconn"
 )
 
 // The billing provider's links and webhook events (billing.Store), and the
-// settings replicas share. A call made with the context of a write
-// transaction in progress joins it; any other is its own statement or
-// short transaction.
+// settings replicas share.
 
-// conn is what a call runs on: the transaction or the pool.
-type conn interface {
-	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+// links are the billing provider's links and webhook events on the pool,
+// a link outside any transaction in a short one of its own.
+func (s *Store) links() billinglinks.Links {
+	return billinglinks.New(s.txs, conn{s.pool}, conn{s.pool}, s.inWriteTx)
 }
 
-func (s *Store) conn(ctx context.Context) conn {
-	if t := txOf(ctx); t != nil {
-		return t.tx
-	}
-	return s.pool
-}
-
-func (s *Store) lookup(ctx context.Context, query, arg string) (string, error) {
-	var v string
-	err := s.conn(ctx).QueryRow(ctx, query, arg).Scan(&v)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return "", portico.ErrNotFound
-	}
-	return v, err
-}
-
-// ProviderCustomer returns the provider's customer ID of a customer.
-func (s *Store) ProviderCustomer(ctx context.Context, customerID string) (string, error) {
-	return s.lookup(ctx, `SELECT provider_customer_id FROM billing_customers WHERE customer_id = $1`, customerID)
-}
-
-// CustomerOf returns the customer a provider's customer stands for.
-func (s *Store) CustomerOf(ctx context.Context, providerCustomerID string) (string, error) {
-	return s.lookup(ctx, `SELECT customer_id FROM billing_customers WHERE provider_customer_id = $1`, providerCustomerID)
-}
-
-// LinkCustomer links a customer to the provider's, replacing any link of
-// either.
-func (s *Store) LinkCustomer(ctx context.Context, customerID, providerCustomerID string) error {
-	return s.link(ctx, "billing_customers", "customer_id", "provider_customer_id", customerID, providerCustomerID)
-}
-
-// ProviderSubscription returns the provider's subscription ID of one.
-func (s *Store) ProviderSubscription(ctx context.Context, subscriptionID string) (string, error) {
-	return s.lookup(ctx, `SELECT provider_subscription_id FROM billing_subscriptions WHERE subscription_id = $1`, subscriptionID)
-}
-
-// SubscriptionOf returns the subscription a provider's one mirrors.
-func (s *Store) SubscriptionOf(ctx context.Context, providerSubscriptionID string) (string, error) {
-	return s.lookup(ctx, `SELECT subscription_id FROM billing_subscriptions WHERE provider_subscription_id = $1`, providerSubscriptionID)
-}
-
-// LinkSubscription links a subscription to the provider's, replacing any
-// link of either.
-func (s *Store) LinkSubscription(ctx context.Context, subscriptionID, providerSubscriptionID string) error {
-	return s.link(ctx, "billing_subscriptions", "subscription_id", "provider_subscription_id", subscriptionID, providerSubscriptionID)
-}
-
-// link records a one-to-one link in table.
-func (s *Store) link(ctx context.Context, table, ours, theirs, id, providerID string) error {
-	write := func(c conn) error {
-		if _, err := c.Exec(ctx, `DELETE FROM `+table+` WHERE `+theirs+` = $1 AND `+ours+` != $2`, providerID, id); err != nil {
-			return err
-		}
-		_, err := c.Exec(ctx, `INSERT INTO `+table+` (`+ours+`, `+theirs+`) VALUES ($1, $2)
-			ON CONFLICT (`+ours+`) DO UPDATE SET `+theirs+` = excluded.`+theirs, id, providerID)
-		return err
-	}
-	if t := txOf(ctx); t != nil {
-		return write(t.tx)
-	}
+// inWriteTx runs fn in a write transaction of its own, under the write
+// lock: two replicas linking the same provider object one after the other,
+// never interleaved.
+func (s *Store) inWriteTx(ctx context.Context, fn func(sqlconn.Conn) error) error {
 	return pgx.BeginFunc(ctx, s.pool, func(t pgx.Tx) error {
-		// The write lock: two replicas linking the same provider object
-		// one after the other, never interleaved.
-		if _, err := t.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(writeLockKey)); err != nil {
+		if err := lockWrites(ctx, t); err != nil {
 			return err
 		}
-		return write(t)
+		return fn(conn{t})
 	})
-}
-
-// RecordEvent records a webhook event and reports whether it is new; the
-// primary key makes concurrent deliveries to any replica see one "new".
-func (s *Store) RecordEvent(ctx context.Context, eventID string) (bool, error) {
-	tag, err := s.pool.Exec(ctx, `INSERT INTO billing_events (id, received_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING`,
-		eventID, time.Now().UnixNano())
-	if err != nil {
-		return false, err
-	}
-	return tag.RowsAffected() == 1, nil
-}
-
-// ForgetEvent removes a recorded event, so its next delivery is handled.
-func (s *Store) ForgetEvent(ctx context.Context, eventID string) error {
-	_, err := s.pool.Exec(ctx, `DELETE FROM billing_events WHERE id = $1`, eventID)
-	return err
 }
 
 // TryExclusive implements portico.Exclusive with a session advisory lock

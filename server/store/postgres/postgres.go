@@ -15,13 +15,15 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	portico "github.com/portico-dev/portico"
-	"github.com/portico-dev/portico/server/store/internal/txn"
+	"github.com/portico-dev/portico/server/store/internal/billinglinks"
+	"github.com/portico-dev/portico/server/store/internal/schema"
+	"github.com/portico-dev/portico/server/store/internal/sqlconn"
+	"github.com/portico-dev/portico/server/store/internal/sqltx"
 )
 
 //go:embed migrations/*.sql
@@ -37,15 +39,17 @@ const (
 
 // Store is a PostgreSQL-backed portico.Store.
 type Store struct {
+	// Links keeps the billing provider's links and webhook events.
+	billinglinks.Links
 	pool *pgxpool.Pool
-	// catalog is the last committed catalog decoded, shared by readers
-	// while its version is current.
-	catalog atomic.Pointer[versionedCatalog]
+	// txs is what the store's transactions share: the shared SQL's
+	// dialect and the decoded catalog.
+	txs *sqltx.Config
 }
 
-type versionedCatalog struct {
-	version int64
-	cat     *portico.Catalog
+// dialect is PostgreSQL's part of the SQL the stores share.
+func dialect() sqlconn.Dialect {
+	return sqlconn.Dialect{Int64: "BIGINT", Bytes: "BYTEA", InvoiceSeq: "seq"}
 }
 
 var (
@@ -71,7 +75,8 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{pool: pool}
+	s := &Store{pool: pool, txs: sqltx.NewConfig(dialect(), nil)}
+	s.Links = s.links()
 	if err := s.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("migrate: %w", err)
@@ -89,8 +94,8 @@ func (s *Store) Close() error {
 // transaction in progress (Tx.Context), it runs fn inside that transaction
 // as a savepoint.
 func (s *Store) Update(ctx context.Context, fn func(portico.Tx) error) error {
-	if t := txOf(ctx); t != nil {
-		return t.savepoint(fn)
+	if t := s.txs.TxOf(ctx); t != nil {
+		return t.Savepoint(fn)
 	}
 	return s.runTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, false, fn)
 }
@@ -106,19 +111,23 @@ func (s *Store) runTx(ctx context.Context, opts pgx.TxOptions, readOnly bool, fn
 		return err
 	}
 	defer pgTx.Rollback(context.WithoutCancel(ctx))
-	t := &tx{tx: pgTx, ctx: ctx, store: s, readOnly: readOnly}
 	if !readOnly {
 		// Read committed after the lock: every statement sees what the
 		// writers before this one committed.
-		if _, err := pgTx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(writeLockKey)); err != nil {
+		if err := lockWrites(ctx, pgTx); err != nil {
 			return err
 		}
-		t.ctx = context.WithValue(ctx, txKey{}, t)
 	}
-	if err := fn(t); err != nil {
+	if err := fn(sqltx.New(ctx, conn{pgTx}, s.txs, readOnly)); err != nil {
 		return err
 	}
 	return pgTx.Commit(ctx)
+}
+
+// lockWrites takes the write lock for the rest of the transaction.
+func lockWrites(ctx context.Context, t pgx.Tx) error {
+	_, err := t.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(writeLockKey))
+	return err
 }
 
 // Snapshot implements portico.SnapshotReader: one statement, no
@@ -134,32 +143,33 @@ func (s *Store) Snapshot(ctx context.Context, customerID, kind, scope string, no
 	return body, err == nil, err
 }
 
-// migrate applies the embedded migrations not yet recorded, in file-name
-// order, while holding a lock so that replicas starting together apply
-// each once.
+// migrate applies the migrations not yet recorded, in the order of the
+// sequence both stores share, while holding a lock so that replicas
+// starting together apply each once.
 func (s *Store) migrate(ctx context.Context) error {
-	conn, err := s.pool.Acquire(ctx)
+	c, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return err
 	}
-	defer conn.Release()
-	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, int64(migrateLockKey)); err != nil {
+	defer c.Release()
+	if _, err := c.Exec(ctx, `SELECT pg_advisory_lock($1)`, int64(migrateLockKey)); err != nil {
 		return err
 	}
-	defer unlockSession(ctx, conn, migrateLockKey)
-	if _, err := conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)`); err != nil {
-		return err
+	defer unlockSession(ctx, c, migrateLockKey)
+	inTx := func(ctx context.Context, fn func(sqlconn.Conn) error) error {
+		return pgx.BeginFunc(ctx, c, func(t pgx.Tx) error { return fn(conn{t}) })
 	}
-	files, err := txn.Migrations(migrations, "migrations")
-	if err != nil {
-		return err
-	}
-	for _, m := range files {
-		if err := applyMigration(ctx, conn.Conn(), m.Name, m.Version); err != nil {
-			return err
-		}
-	}
-	return nil
+	return schema.Migrate(ctx, inTx, migrationSet())
+}
+
+// migrationSet is the store's part of the migrations. Before the stores
+// shared one numbering, this store numbered its own: its 1 created what
+// the sequence creates in 1 (the core tables), 2 (billing links), 3
+// (snapshots) and 9 (settings), and its 2, 3 and 4 are the sequence's 4,
+// 7 and 8.
+func migrationSet() schema.Set {
+	return schema.Set{Own: migrations, Dialect: dialect(),
+		Legacy: map[int][]int{1: {1, 2, 3, 9}, 2: {4}, 3: {7}, 4: {8}}}
 }
 
 // unlockSession releases a session advisory lock held on c. A connection
@@ -171,31 +181,4 @@ func unlockSession(ctx context.Context, c *pgxpool.Conn, key int64) {
 		// Closing is all that is left to do; its own error changes nothing.
 		_ = c.Conn().Close(context.WithoutCancel(ctx))
 	}
-}
-
-func applyMigration(ctx context.Context, conn *pgx.Conn, name string, version int) error {
-	t, err := conn.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer t.Rollback(context.WithoutCancel(ctx))
-	var n int
-	if err := t.QueryRow(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = $1`, version).Scan(&n); err != nil {
-		return err
-	}
-	if n > 0 {
-		return nil
-	}
-	body, err := migrations.ReadFile(name)
-	if err != nil {
-		return err
-	}
-	// The simple protocol runs a file of several statements at once.
-	if _, err := t.Exec(ctx, string(body), pgx.QueryExecModeSimpleProtocol); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	if _, err := t.Exec(ctx, `INSERT INTO schema_migrations (version) VALUES ($1)`, version); err != nil {
-		return err
-	}
-	return t.Commit(ctx)
 }

@@ -13,6 +13,7 @@ import (
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/internal/pgtest"
 	"github.com/portico-dev/portico/server/billing"
+	"github.com/portico-dev/portico/server/store/internal/sqlconn"
 	"github.com/portico-dev/portico/server/store/storetest"
 )
 
@@ -61,12 +62,14 @@ func TestReplicasStartingTogetherMigrateOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	var n, files int
+	var n int
 	s.pool.QueryRow(context.Background(), `SELECT COUNT(*) FROM schema_migrations`).Scan(&n)
-	names, _ := migrations.ReadDir("migrations")
-	files = len(names)
-	if n != files || n == 0 {
-		t.Errorf("%d migrations recorded, want each of the %d files once", n, files)
+	seq, err := migrationSet().Sequence()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != len(seq) || n == 0 {
+		t.Errorf("%d migrations recorded, want each of the %d once", n, len(seq))
 	}
 }
 
@@ -143,46 +146,16 @@ func expectFree(t *testing.T, conn *pgx.Conn, what string, key int64) {
 	}
 }
 
-// Migration 0003 drops the portal records that were kept per customer,
+// Migration 0007 drops the portal records that were kept per customer,
 // whatever the session's scope, and names the backend's records' principal.
 func TestIdempotencyMigrationKeepsOnlyRecordsOfAKnownPrincipal(t *testing.T) {
 	url := pgtest.URL(t)
-	ctx := context.Background()
-	s, err := Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{
-		// Back to the schema before 0003, with records as they were kept.
-		`DROP INDEX idempotency_created`,
-		`ALTER TABLE idempotency DROP COLUMN principal`,
-		`DELETE FROM schema_migrations WHERE version = 3`,
-		`INSERT INTO idempotency (scope, key, request_hash, status, body, created_at) VALUES
-			('portal:ada POST /api/v1/portal/preview', 'k', 'h', 200, '\x7b7d', 1),
-			('backend POST /api/v1/usage', 'k', 'h', 200, '\x7b7d', 1)`,
-	} {
-		if _, err := s.pool.Exec(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
+	storetest.IdempotencyMigration(t, func(t *testing.T) sqlconn.Conn {
+		s, err := Open(context.Background(), url)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	s.Close()
-	again, err := Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer again.Close()
-	var kept []string
-	r, err := again.pool.Query(ctx, `SELECT scope || ' by ' || principal FROM idempotency`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	for r.Next() {
-		var s string
-		r.Scan(&s)
-		kept = append(kept, s)
-	}
-	if len(kept) != 1 || kept[0] != "backend POST /api/v1/usage by backend" {
-		t.Errorf("records after the migration: %q, want the backend's alone, named", kept)
-	}
+		t.Cleanup(func() { s.Close() })
+		return conn{s.pool}
+	})
 }

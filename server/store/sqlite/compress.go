@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"compress/flate"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
 	"sync"
 
 	"github.com/klauspost/compress/s2"
+	"github.com/portico-dev/portico/server/store/internal/sqlconn"
 )
 
 // Snapshot bodies are kept compressed: JSON shrinks to a quarter, so four
@@ -96,20 +96,16 @@ func inflateFirstForm(src []byte) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
-// goSteps are migration steps SQL cannot take, by migration version; each
-// runs in its migration's transaction.
-var goSteps = map[int]func(context.Context, *sql.Tx) error{5: repackSnapshots, 6: repackSnapshots}
-
 // repackSnapshots rewrites the snapshot bodies not kept in the current
 // form into a new table, so that the smaller rows are packed into fewer
 // pages (rewritten in place, they would leave every page mostly empty).
-func repackSnapshots(ctx context.Context, t *sql.Tx) error {
+func repackSnapshots(ctx context.Context, c sqlconn.Conn) error {
 	var stale bool
-	err := t.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM snapshots WHERE substr(body, 1, 1) != x'01')`).Scan(&stale)
+	err := c.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM snapshots WHERE substr(body, 1, 1) != x'01')`).Scan(&stale)
 	if err != nil || !stale {
 		return err
 	}
-	_, err = t.ExecContext(ctx, `CREATE TABLE snapshots_deflated (
+	_, err = c.Exec(ctx, `CREATE TABLE snapshots_deflated (
   customer_id     TEXT NOT NULL REFERENCES customers(id),
   kind            TEXT NOT NULL,
   scope           TEXT NOT NULL,
@@ -121,16 +117,11 @@ func repackSnapshots(ctx context.Context, t *sql.Tx) error {
 	if err != nil {
 		return err
 	}
-	rows, err := t.QueryContext(ctx, `SELECT customer_id, kind, scope, catalog_version, valid_until, body FROM snapshots ORDER BY customer_id, kind, scope`)
+	rows, err := c.Query(ctx, `SELECT customer_id, kind, scope, catalog_version, valid_until, body FROM snapshots ORDER BY customer_id, kind, scope`)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	ins, err := t.PrepareContext(ctx, `INSERT INTO snapshots_deflated VALUES (?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer ins.Close()
 	for rows.Next() {
 		var customer, kind, scope string
 		var version, validUntil int64
@@ -144,7 +135,7 @@ func repackSnapshots(ctx context.Context, t *sql.Tx) error {
 			}
 			body = deflate(body)
 		}
-		if _, err := ins.ExecContext(ctx, customer, kind, scope, version, validUntil, body); err != nil {
+		if _, err := c.Exec(ctx, `INSERT INTO snapshots_deflated VALUES (?, ?, ?, ?, ?, ?)`, customer, kind, scope, version, validUntil, body); err != nil {
 			return err
 		}
 	}
@@ -152,7 +143,7 @@ func repackSnapshots(ctx context.Context, t *sql.Tx) error {
 		return err
 	}
 	for _, q := range []string{`DROP TABLE snapshots`, `ALTER TABLE snapshots_deflated RENAME TO snapshots`} {
-		if _, err := t.ExecContext(ctx, q); err != nil {
+		if _, err := c.Exec(ctx, q); err != nil {
 			return err
 		}
 	}

@@ -43,7 +43,7 @@ func TestSnapshotsKeptBeforeCompressionAreRewritten(t *testing.T) {
 		t.Errorf("a body kept before compression reads %q", got)
 	}
 	tx, _ := s.write.Begin()
-	if err := repackSnapshots(ctx, tx); err != nil {
+	if err := repackSnapshots(ctx, dbConn{tx}); err != nil {
 		t.Fatal(err)
 	}
 	tx.Commit()

@@ -15,7 +15,10 @@ import (
 	"time"
 
 	portico "github.com/portico-dev/portico"
-	"github.com/portico-dev/portico/server/store/internal/txn"
+	"github.com/portico-dev/portico/server/store/internal/billinglinks"
+	"github.com/portico-dev/portico/server/store/internal/schema"
+	"github.com/portico-dev/portico/server/store/internal/sqlconn"
+	"github.com/portico-dev/portico/server/store/internal/sqltx"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -26,11 +29,13 @@ var migrations embed.FS
 // (SQLite has one writer; queuing in Go beats busy-waiting in SQLite), reads
 // through a small pool that WAL lets run beside the writer.
 type Store struct {
+	// Links keeps the billing provider's links and webhook events.
+	billinglinks.Links
 	write *sql.DB
 	read  *sql.DB
-	// catalog is the last catalog decoded, shared by readers while its
-	// version is current: decoding it was most of a read's cost.
-	catalog atomic.Pointer[versionedCatalog]
+	// txs is what the store's transactions share: the shared SQL's
+	// dialect, snapshot bodies packed as kept here, the decoded catalog.
+	txs *sqltx.Config
 	// catalogVersion is the catalog's committed version, 0 when unknown:
 	// a snapshot read checks a kept answer's version against it rather
 	// than joining the catalog table. Sound for the same reason as snaps.
@@ -211,12 +216,12 @@ func (s *Store) learnCatalogVersion(ctx context.Context, db *sql.DB) {
 
 var _ portico.SnapshotReader = (*Store)(nil)
 
-type versionedCatalog struct {
-	version int64
-	cat     *portico.Catalog
-}
-
 var _ portico.Store = (*Store)(nil)
+
+// dialect is SQLite's part of the SQL the stores share.
+func dialect() sqlconn.Dialect {
+	return sqlconn.Dialect{Int64: "INTEGER", Bytes: "BLOB", InvoiceSeq: "rowid"}
+}
 
 // Open opens (creating if needed) the database file at path and migrates it.
 func Open(ctx context.Context, path string) (*Store, error) {
@@ -239,7 +244,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	write.SetMaxOpenConns(1)
-	s := &Store{write: write, snaps: newSnapCache(snapCacheLimit, packedCacheLimit)}
+	s := &Store{write: write, txs: sqltx.NewConfig(dialect(), deflate), snaps: newSnapCache(snapCacheLimit, packedCacheLimit)}
 	if err := s.migrate(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("migrate %s: %w", path, err), write.Close())
 	}
@@ -259,6 +264,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	read.SetMaxOpenConns(2)
 	read.SetMaxIdleConns(2)
 	s.read = read
+	s.Links = s.links()
 	s.learnCatalogVersion(ctx, write)
 	warmCtx, stopWarming := context.WithCancel(context.WithoutCancel(ctx))
 	s.stopWarming = stopWarming
@@ -289,43 +295,28 @@ func (s *Store) Close() error {
 // as a savepoint: fn's failure undoes fn's writes only, and everything
 // commits with the outer transaction.
 func (s *Store) Update(ctx context.Context, fn func(portico.Tx) error) error {
-	if t := txOf(ctx); t != nil {
-		return t.savepoint(fn)
+	if t := s.txs.TxOf(ctx); t != nil {
+		return t.Savepoint(fn)
 	}
-	return s.runTx(ctx, s.write, nil, true, fn)
+	return s.runTx(ctx, s.write, nil, fn)
 }
 
 // View implements portico.Store.
 func (s *Store) View(ctx context.Context, fn func(portico.Tx) error) error {
-	return s.runTx(ctx, s.read, &sql.TxOptions{ReadOnly: true}, false, fn)
+	return s.runTx(ctx, s.read, &sql.TxOptions{ReadOnly: true}, fn)
 }
 
 // runTx runs fn in a transaction. A write transaction's context carries
 // it, so calls made with that context join it.
-func (s *Store) runTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, bind bool, fn func(portico.Tx) error) error {
+func (s *Store) runTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(portico.Tx) error) error {
 	sqlTx, err := db.BeginTx(ctx, opts)
 	if err != nil {
 		return err
 	}
-	t := &tx{tx: sqlTx, ctx: ctx, store: s, readOnly: opts != nil && opts.ReadOnly}
-	if bind {
-		t.ctx = context.WithValue(ctx, txKey{}, t)
-	}
-	defer func() {
-		if len(t.unprepared) > 0 {
-			// In the background: the caller may hold a connection of the
-			// pool, which preparing would wait for.
-			s.mu.Lock()
-			defer s.mu.Unlock()
-			if !s.closed {
-				s.preparing.Add(1)
-				go func() {
-					defer s.preparing.Done()
-					s.prepare(t.readOnly, t.unprepared)
-				}()
-			}
-		}
-	}()
+	readOnly := opts != nil && opts.ReadOnly
+	conn := &txConn{tx: sqlTx, store: s, read: readOnly}
+	t := sqltx.New(ctx, conn, s.txs, readOnly)
+	defer s.prepareLater(conn)
 	if err := fn(t); err != nil {
 		sqlTx.Rollback()
 		return err
@@ -334,64 +325,57 @@ func (s *Store) runTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, bind
 		return err
 	}
 	// After the commit: a read that fills the cache from now on sees it.
-	s.snaps.invalidate(t.snapsWritten, t.catalogWritten)
-	if t.catalogWritten {
+	snapshots, catalog := t.Wrote()
+	s.snaps.invalidate(snapshots, catalog)
+	if catalog {
 		s.learnCatalogVersion(context.WithoutCancel(ctx), s.read)
 	}
 	return nil
 }
 
-// savepoint runs fn within the transaction, undoing only fn's writes when
-// it fails.
-func (t *tx) savepoint(fn func(portico.Tx) error) error {
-	return txn.Savepoint(&t.depth, func(q string) error { return t.exec(q) }, func() error { return fn(t) })
+// prepareLater prepares, in the background, the statements a finished
+// transaction ran unprepared: the caller may hold a connection of the
+// pool, which preparing would wait for.
+func (s *Store) prepareLater(c *txConn) {
+	if len(c.unprepared) == 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.closed {
+		s.preparing.Add(1)
+		go func() {
+			defer s.preparing.Done()
+			s.prepare(c.read, c.unprepared)
+		}()
+	}
 }
 
-// migrate applies the embedded migrations not yet recorded, each in its own
-// transaction, in file-name order.
+// migrate applies the migrations not yet recorded, each in its own
+// transaction, in the order of the sequence both stores share.
 func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)`); err != nil {
-		return err
-	}
-	files, err := txn.Migrations(migrations, "migrations")
-	if err != nil {
-		return err
-	}
-	for _, m := range files {
-		if err := s.applyMigration(ctx, m.Name, m.Version); err != nil {
-			return err
-		}
-	}
-	return nil
+	return schema.Migrate(ctx, s.inWriteTx, migrationSet())
 }
 
-func (s *Store) applyMigration(ctx context.Context, name string, version int) error {
-	t, err := s.write.BeginTx(ctx, nil)
+// migrationSet is the store's part of the migrations: its own files, and
+// the Go steps of the two migrations that changed the form snapshot bodies
+// are kept in (SQL cannot compress them). Its numbers were already the
+// shared sequence's.
+func migrationSet() schema.Set {
+	return schema.Set{Own: migrations, Dialect: dialect(),
+		Steps: map[int]schema.Step{5: repackSnapshots, 6: repackSnapshots}}
+}
+
+// inWriteTx runs fn in a write transaction of its own, statements
+// unprepared.
+func (s *Store) inWriteTx(ctx context.Context, fn func(sqlconn.Conn) error) error {
+	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	defer t.Rollback()
-	var n int
-	if err := t.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+	defer tx.Rollback()
+	if err := fn(dbConn{tx}); err != nil {
 		return err
 	}
-	if n > 0 {
-		return nil
-	}
-	body, err := migrations.ReadFile(name)
-	if err != nil {
-		return err
-	}
-	if _, err := t.ExecContext(ctx, string(body)); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	if step := goSteps[version]; step != nil {
-		if err := step(ctx, t); err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-	}
-	if _, err := t.ExecContext(ctx, `INSERT INTO schema_migrations (version) VALUES (?)`, version); err != nil {
-		return err
-	}
-	return t.Commit()
+	return tx.Commit()
 }

@@ -2,13 +2,15 @@ package sqlite
 
 import (
 	"context"
-	"io/fs"
+	"errors"
 	"path/filepath"
 	"testing"
 	"time"
 
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/server/billing"
+	"github.com/portico-dev/portico/server/store/internal/sqlconn"
+	"github.com/portico-dev/portico/server/store/storetest"
 )
 
 func openTemp(t *testing.T) (*Store, string) {
@@ -42,9 +44,12 @@ func TestOpenMigratesOnceInWALMode(t *testing.T) {
 	defer again.Close()
 	var n int
 	again.write.QueryRow(`SELECT COUNT(*) FROM schema_migrations`).Scan(&n)
-	files, _ := fs.Glob(migrations, "migrations/*.sql")
-	if n != len(files) || n < 2 {
-		t.Errorf("%d migrations recorded, want each of the %d files once", n, len(files))
+	seq, err := migrationSet().Sequence()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != len(seq) || n < 2 {
+		t.Errorf("%d migrations recorded, want each of the %d once", n, len(seq))
 	}
 	if err := again.View(ctx, func(tx portico.Tx) error { _, err := tx.Customer("ada"); return err }); err != nil {
 		t.Errorf("data lost across reopen: %v", err)
@@ -57,40 +62,37 @@ var _ billing.Store = (*Store)(nil)
 // whatever the session's scope (which scope made them is unknown), and
 // names the backend's records' principal.
 func TestIdempotencyMigrationKeepsOnlyRecordsOfAKnownPrincipal(t *testing.T) {
-	s, path := openTemp(t)
-	ctx := context.Background()
-	for _, q := range []string{
-		// Back to the schema before 0007, with records as they were kept.
-		`DROP INDEX idempotency_principal`,
-		`DROP INDEX idempotency_created`,
-		`ALTER TABLE idempotency DROP COLUMN principal`,
-		`DELETE FROM schema_migrations WHERE version = 7`,
-		`INSERT INTO idempotency (scope, key, request_hash, status, body, created_at) VALUES
-			('portal:ada POST /api/v1/portal/preview', 'k', 'h', 200, x'7b7d', 1),
-			('backend POST /api/v1/usage', 'k', 'h', 200, x'7b7d', 1)`,
-	} {
-		if _, err := s.write.ExecContext(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
+	path := filepath.Join(t.TempDir(), "portico.db")
+	storetest.IdempotencyMigration(t, func(t *testing.T) sqlconn.Conn {
+		s, err := Open(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	s.Close()
-	again, err := Open(ctx, path)
-	if err != nil {
+		t.Cleanup(func() { s.Close() })
+		return dbConn{s.write}
+	})
+}
+
+// A store joins only its own transactions: an Update on one database made
+// with the context of another's transaction commits on its own database,
+// whatever becomes of the other's.
+func TestAnotherStoresTransactionIsNotJoined(t *testing.T) {
+	a, _ := openTemp(t)
+	b, _ := openTemp(t)
+	ctx := context.Background()
+	rollBack := errors.New("roll back")
+	err := a.Update(ctx, func(tx portico.Tx) error {
+		if err := b.Update(tx.Context(), func(tx portico.Tx) error {
+			return tx.CreateCustomer(&portico.Customer{ID: "ada", CreatedAt: time.Now()})
+		}); err != nil {
+			return err
+		}
+		return rollBack
+	})
+	if !errors.Is(err, rollBack) {
 		t.Fatal(err)
 	}
-	defer again.Close()
-	var kept []string
-	r, err := again.write.QueryContext(ctx, `SELECT scope || ' by ' || principal FROM idempotency`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	for r.Next() {
-		var s string
-		r.Scan(&s)
-		kept = append(kept, s)
-	}
-	if len(kept) != 1 || kept[0] != "backend POST /api/v1/usage by backend" {
-		t.Errorf("records after the migration: %q, want the backend's alone, named", kept)
+	if err := b.View(ctx, func(tx portico.Tx) error { _, err := tx.Customer("ada"); return err }); err != nil {
+		t.Errorf("the customer written to the other store: %v", err)
 	}
 }

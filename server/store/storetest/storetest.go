@@ -35,6 +35,7 @@ func Run(t *testing.T, newDB NewDatabase) {
 		{"SubscriptionsRoundTrip", subscriptionsRoundTrip},
 		{"OneLiveSubscriptionPerCustomerProductResource", oneLiveSubscription},
 		{"DueSubscriptionsInOrder", dueSubscriptions},
+		{"DueAtOneInstantInIDOrder", dueAtOneInstant},
 		{"PromotionsUsageProfilesInvoices", promotionsUsageProfilesInvoices},
 		{"FailedUpdateChangesNothing", failedUpdateChangesNothing},
 		{"NestedUpdateIsASavepoint", nestedUpdateIsASavepoint},
@@ -241,6 +242,28 @@ func dueSubscriptions(t *testing.T, open Opener) {
 	}
 	if got := due(t0, 10); len(got) != 0 {
 		t.Errorf("due at t0 = %v, want none", got)
+	}
+}
+
+// Subscriptions due at the same instant come in ID order, whichever was
+// written first: the stores share one query, and an order left to each
+// (SQLite's rowid, PostgreSQL's heap) would differ.
+func dueAtOneInstant(t *testing.T, open Opener) {
+	s := open(t)
+	createCustomers(t, s, "ada", "bob", "cy")
+	update(t, s, func(tx portico.Tx) error {
+		for _, c := range []string{"cy", "ada", "bob"} {
+			if err := tx.PutSubscription(sub("s-"+c, c, "", portico.StatusActive, t0)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	due := view(t, s, func(tx portico.Tx) ([]*portico.Subscription, error) {
+		return tx.DueSubscriptions(t0.Add(31*24*time.Hour), 2)
+	})
+	if got := subIDs(due); !slices.Equal(got, []string{"s-ada", "s-bob"}) {
+		t.Errorf("due at one instant, limit 2 = %v, want [s-ada s-bob]", got)
 	}
 }
 

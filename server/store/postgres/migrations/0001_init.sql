@@ -72,38 +72,3 @@ CREATE TABLE idempotency (
   created_at   BIGINT NOT NULL,
   PRIMARY KEY (scope, key)
 );
-
--- Links between Portico's objects and a billing provider's, both ways,
--- and the webhook events already handled (shared by every replica).
-CREATE TABLE billing_customers (
-  customer_id          TEXT PRIMARY KEY REFERENCES customers(id),
-  provider_customer_id TEXT NOT NULL UNIQUE
-);
-
-CREATE TABLE billing_subscriptions (
-  subscription_id          TEXT PRIMARY KEY REFERENCES subscriptions(id),
-  provider_subscription_id TEXT NOT NULL UNIQUE
-);
-
-CREATE TABLE billing_events (
-  id          TEXT PRIMARY KEY,
-  received_at BIGINT NOT NULL
-);
-
--- Answers kept as last computed (see the SQLite store's 0003_snapshots).
-CREATE TABLE snapshots (
-  customer_id     TEXT NOT NULL REFERENCES customers(id),
-  kind            TEXT NOT NULL,
-  scope           TEXT NOT NULL,
-  catalog_version BIGINT NOT NULL,
-  valid_until     BIGINT NOT NULL,
-  body            BYTEA NOT NULL,
-  PRIMARY KEY (customer_id, kind, scope)
-);
-
--- Settings every replica shares: the secret that signs portal sessions
--- when none is set in the environment, and the test clock's offset.
-CREATE TABLE settings (
-  name  TEXT PRIMARY KEY,
-  value TEXT NOT NULL
-);
