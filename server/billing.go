@@ -182,7 +182,6 @@ func (s *Server) onBillingEvent(ctx context.Context, ev billing.Event) error {
 		return nil
 	}
 	var err error
-	ctx = engine.FromProvider(ctx)
 	switch ev.Type {
 	case billing.EventCheckoutCompleted:
 		err = s.completeCheckout(ctx, ev)

@@ -318,7 +318,7 @@ func loadData(ctx context.Context, cfg config, eng *engine.Engine, store portico
 	}
 	c, err := readCatalog(cfg.CatalogFile)
 	if err == nil {
-		_, err = eng.ApplyCatalog(engine.WithAuthor(ctx, "PORTICO_CATALOG"), c)
+		_, _, err = eng.ApplyCatalog(ctx, c, engine.CatalogChange{By: "PORTICO_CATALOG"})
 	}
 	if err != nil {
 		var b strings.Builder

@@ -179,7 +179,7 @@ func newEngine(t testing.TB, start time.Time, cat *portico.Catalog) (*engine.Eng
 	st := openStore(t)
 	clk := clock.NewFrozen(start)
 	eng := engine.New(st, clk)
-	if _, err := eng.ApplyCatalog(ctx, cat); err != nil {
+	if _, _, err := eng.ApplyCatalog(ctx, cat, engine.CatalogChange{}); err != nil {
 		t.Fatalf("apply catalog: %v", err)
 	}
 	return eng, clk, st
@@ -402,7 +402,7 @@ func (e *env) advanceTo(t time.Time) int {
 // applyJourney re-applies the catalog with another journey for app.
 func (e *env) applyJourney(j portico.Journey) {
 	e.t.Helper()
-	if _, err := e.eng.ApplyCatalog(e.ctx, testCatalog(j)); err != nil {
+	if _, _, err := e.eng.ApplyCatalog(e.ctx, testCatalog(j), engine.CatalogChange{}); err != nil {
 		e.t.Fatalf("re-apply catalog: %v", err)
 	}
 }

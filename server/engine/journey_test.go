@@ -1581,10 +1581,10 @@ func TestArchive(t *testing.T) {
 		e := newEnv(t, withJourney(nil))
 		e.createCustomer("old", nil)
 		e.change("old", req(basic))
-		if _, err := e.eng.Archive(e.ctx, engine.KindPlan, basic); err != nil {
+		if _, _, err := e.eng.Archive(e.ctx, engine.KindPlan, basic, engine.CatalogChange{}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.eng.Archive(e.ctx, engine.KindPlan, basic); err != nil {
+		if _, _, err := e.eng.Archive(e.ctx, engine.KindPlan, basic, engine.CatalogChange{}); err != nil {
 			t.Errorf("archiving twice: %v", err)
 		}
 		e.createCustomer("new", nil)
@@ -1623,7 +1623,7 @@ func TestArchive(t *testing.T) {
 	t.Run("an archived product takes no new subscriptions", func(t *testing.T) {
 		e := newEnv(t, withJourney(func(j *portico.Journey) { j.Start = portico.StartFreePlan }))
 		e.createCustomer("old", nil)
-		if _, err := e.eng.Archive(e.ctx, engine.KindProduct, app); err != nil {
+		if _, _, err := e.eng.Archive(e.ctx, engine.KindProduct, app, engine.CatalogChange{}); err != nil {
 			t.Fatal(err)
 		}
 		if v := e.createCustomer("new", nil); len(v.Subscriptions) != 0 {
@@ -1645,7 +1645,7 @@ func TestArchive(t *testing.T) {
 		e := newEnv(t, withJourney(nil))
 		e.createCustomer("old", nil)
 		e.change("old", reqA(basic, portico.AddonQuantity{ID: extraSeats, Quantity: 1}))
-		if _, err := e.eng.Archive(e.ctx, engine.KindAddon, extraSeats); err != nil {
+		if _, _, err := e.eng.Archive(e.ctx, engine.KindAddon, extraSeats, engine.CatalogChange{}); err != nil {
 			t.Fatal(err)
 		}
 		e.createCustomer("new", nil)
@@ -1659,7 +1659,7 @@ func TestArchive(t *testing.T) {
 
 	t.Run("archiving something unknown", func(t *testing.T) {
 		e := newEnv(t, withJourney(nil))
-		_, err := e.eng.Archive(e.ctx, engine.KindPlan, "nope")
+		_, _, err := e.eng.Archive(e.ctx, engine.KindPlan, "nope", engine.CatalogChange{})
 		wantKind(t, err, portico.KindNotFound)
 	})
 }
@@ -1672,7 +1672,7 @@ func TestCatalogEvolution(t *testing.T) {
 	t.Run("a plan cannot be removed", func(t *testing.T) {
 		next := testCatalog(withJourney(nil))
 		next.Plans = slices.DeleteFunc(next.Plans, func(p portico.Plan) bool { return p.ID == basic })
-		_, err := e.eng.ApplyCatalog(e.ctx, next)
+		_, _, err := e.eng.ApplyCatalog(e.ctx, next, engine.CatalogChange{})
 		wantField(t, err, "plans")
 		cat, err := e.eng.Catalog(e.ctx)
 		if err != nil {
@@ -1686,7 +1686,7 @@ func TestCatalogEvolution(t *testing.T) {
 	t.Run("a subscribed product keeps its subscription type", func(t *testing.T) {
 		next := testCatalog(withJourney(nil))
 		next.Products[0].SubscriptionType = portico.SubscriptionMultiple
-		_, err := e.eng.ApplyCatalog(e.ctx, next)
+		_, _, err := e.eng.ApplyCatalog(e.ctx, next, engine.CatalogChange{})
 		wantKind(t, err, portico.KindConflict)
 		cat, _ := e.eng.Catalog(e.ctx)
 		if p, _ := cat.Product(app); p.SubscriptionType != portico.SubscriptionSingle {
@@ -1697,10 +1697,10 @@ func TestCatalogEvolution(t *testing.T) {
 	t.Run("a product without subscriptions may change type", func(t *testing.T) {
 		next := testCatalog(withJourney(nil))
 		next.Products[1].SubscriptionType = portico.SubscriptionSingle
-		if _, err := e.eng.ApplyCatalog(e.ctx, next); err != nil {
+		if _, _, err := e.eng.ApplyCatalog(e.ctx, next, engine.CatalogChange{}); err != nil {
 			t.Fatalf("changing an unsubscribed product's type: %v", err)
 		}
-		if _, err := e.eng.ApplyCatalog(e.ctx, testCatalog(withJourney(nil))); err != nil {
+		if _, _, err := e.eng.ApplyCatalog(e.ctx, testCatalog(withJourney(nil)), engine.CatalogChange{}); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -1709,7 +1709,7 @@ func TestCatalogEvolution(t *testing.T) {
 		e.cancel("acme", e.appSub("acme").ID)
 		next := testCatalog(withJourney(nil))
 		next.Products[0].SubscriptionType = portico.SubscriptionMultiple
-		_, err := e.eng.ApplyCatalog(e.ctx, next)
+		_, _, err := e.eng.ApplyCatalog(e.ctx, next, engine.CatalogChange{})
 		wantKind(t, err, portico.KindConflict)
 	})
 }

@@ -258,7 +258,7 @@ func (e *Engine) CancelScheduled(ctx context.Context, customerID, subID string, 
 		if len(s.ScheduledUpdates) == 0 {
 			return portico.Conflict("subscription %q has no scheduled updates", s.ID)
 		}
-		if err := o.syncUnschedule(c, s); err != nil {
+		if err := o.syncUnschedule(c, s, actor); err != nil {
 			return err
 		}
 		s.ScheduledUpdates, s.CancelAt = []portico.ScheduledUpdate{}, nil
