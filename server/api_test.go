@@ -40,7 +40,7 @@ func productIndex(c portico.Catalog, id string) int {
 }
 
 // withJourneyStart is the demo catalog with acme's journey starting so.
-func withJourneyStart(t *testing.T, start string) portico.Catalog {
+func withJourneyStart(t *testing.T, start portico.JourneyStart) portico.Catalog {
 	c := demoCatalog(t)
 	c.Products[productIndex(c, acme)].Journey.Start = start
 	return c
@@ -248,7 +248,7 @@ func TestArchivedJourneyPlanKeepsCustomerCreationWorking(t *testing.T) {
 func TestCreateCustomerStartsJourneys(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		start     string
+		start     portico.JourneyStart
 		plan      string // "" for no subscription
 		status    string
 		periodEnd time.Time
@@ -258,7 +258,7 @@ func TestCreateCustomerStartsJourneys(t *testing.T) {
 		{start: portico.StartTrial, plan: planPro, status: portico.StatusTrialing, periodEnd: t0.AddDate(0, 0, 14), trialEnds: true},
 		{start: portico.StartPricingTable},
 	} {
-		t.Run(tc.start, func(t *testing.T) {
+		t.Run(string(tc.start), func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
 			h.putCatalog(withJourneyStart(t, tc.start))

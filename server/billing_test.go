@@ -54,10 +54,10 @@ func (f *fakeBilling) Invoices(ctx context.Context, c billing.Customer, limit in
 	return inv, false, f.wait(ctx)
 }
 
-func (f *fakeBilling) PortalURL(ctx context.Context, c billing.Customer, flow, returnURL string) (string, error) {
+func (f *fakeBilling) PortalURL(ctx context.Context, c billing.Customer, flow portico.BillingFlow, returnURL string) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.links = append(f.links, flow+"|"+returnURL)
+	f.links = append(f.links, string(flow)+"|"+returnURL)
 	return "https://billing.stripe.test/session/" + c.ID, nil
 }
 

@@ -539,7 +539,7 @@ func anchorChanges(cur, target *portico.Subscription) bool {
 	return cur.Pricing != target.Pricing || cur.BillingPeriod != target.BillingPeriod || cur.Status == portico.StatusTrialing
 }
 
-func resetsUsage(mode string, anchorChanged bool) bool {
+func resetsUsage(mode portico.UsageReset, anchorChanged bool) bool {
 	return mode == portico.ResetAlways || (mode == portico.ResetOnAnchorChange && anchorChanged)
 }
 

@@ -397,7 +397,7 @@ func TestCreditIsSpentOnLaterCharges(t *testing.T) {
 
 func TestDowngradeAtEndOfPeriod(t *testing.T) {
 	eop := withJourney(func(j *portico.Journey) { j.Downgrade = portico.EndOfPeriod })
-	wantScheduled := func(t *testing.T, s portico.SubscriptionView, typ string, at time.Time, plan, period string) {
+	wantScheduled := func(t *testing.T, s portico.SubscriptionView, typ portico.UpdateType, at time.Time, plan, period string) {
 		t.Helper()
 		if len(s.ScheduledUpdates) != 1 {
 			t.Fatalf("scheduled updates = %+v, want one", s.ScheduledUpdates)
@@ -562,10 +562,10 @@ func TestUsageResetOnPlanChange(t *testing.T) {
 		{"paid to custom", []portico.ChangeRequest{req(basic)}, portico.ChangeRequest{PlanID: enterprise, Price: ent}, true},
 		{"custom to paid", []portico.ChangeRequest{{PlanID: enterprise, Price: ent}}, req(basic), true},
 	}
-	for _, mode := range []string{portico.ResetAlways, portico.ResetNever, portico.ResetOnAnchorChange} {
+	for _, mode := range portico.UsageReset("").Values() {
 		for _, tr := range transitions {
 			reset := mode == portico.ResetAlways || (mode == portico.ResetOnAnchorChange && tr.anchorChange)
-			t.Run(mode+"/"+tr.name, func(t *testing.T) {
+			t.Run(string(mode)+"/"+tr.name, func(t *testing.T) {
 				e := newEnv(t, withJourney(func(j *portico.Journey) { j.UsageReset = mode }))
 				e.createCustomer("acme", nil)
 				for _, r := range tr.from {
@@ -602,7 +602,7 @@ func TestUsageResetOnPlanChange(t *testing.T) {
 
 	t.Run("scheduled downgrades", func(t *testing.T) {
 		cases := []struct {
-			mode   string
+			mode   portico.UsageReset
 			to     string
 			export int64 // yearly-reset usage after the change on Feb 1
 		}{
@@ -614,7 +614,7 @@ func TestUsageResetOnPlanChange(t *testing.T) {
 			{portico.ResetOnAnchorChange, free, 0},
 		}
 		for _, tc := range cases {
-			t.Run(tc.mode+"/pro to "+tc.to, func(t *testing.T) {
+			t.Run(string(tc.mode)+"/pro to "+tc.to, func(t *testing.T) {
 				e := newEnv(t, withJourney(func(j *portico.Journey) {
 					j.UsageReset, j.Downgrade = tc.mode, portico.EndOfPeriod
 				}))
@@ -656,8 +656,8 @@ func withCI(cat *portico.Catalog) *portico.Catalog {
 }
 
 func TestUsageResetStaysWithinTheProduct(t *testing.T) {
-	for _, mode := range []string{portico.ResetAlways, portico.ResetOnAnchorChange} {
-		t.Run(mode, func(t *testing.T) {
+	for _, mode := range []portico.UsageReset{portico.ResetAlways, portico.ResetOnAnchorChange} {
+		t.Run(string(mode), func(t *testing.T) {
 			e := newEnvAt(t, t0, withCI(testCatalog(withJourney(func(j *portico.Journey) { j.UsageReset = mode }))))
 			e.createCustomer("acme", nil)
 			e.change("acme", req(free))
@@ -747,7 +747,7 @@ func TestCancellation(t *testing.T) {
 	cases := []struct {
 		name         string
 		cancellation string
-		afterCancel  string
+		afterCancel  portico.AfterCancel
 		// right after cancelling on Jan 11
 		status   string
 		plan     string
@@ -983,7 +983,7 @@ func TestCancelAlsoCancelsOtherProducts(t *testing.T) {
 func TestTrialEnd(t *testing.T) {
 	cases := []struct {
 		name        string
-		afterCancel string
+		afterCancel portico.AfterCancel
 		card        string // "": none, "create": given at creation, "later": set during the trial
 		status      string
 		plan        string
@@ -1230,8 +1230,8 @@ func TestJourneyChangesAreNotRetroactive(t *testing.T) {
 
 	trialCases := []struct {
 		name        string
-		atStart     string
-		later       string
+		atStart     portico.AfterCancel
+		later       portico.AfterCancel
 		status      string
 		plan        string
 		wantEndedAt *time.Time
