@@ -10,6 +10,7 @@ import (
 	"time"
 
 	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/internal/testkit"
 	"github.com/portico-dev/portico/server"
 	"github.com/portico-dev/portico/server/billing"
 )
@@ -227,7 +228,7 @@ func TestPaymentMethodSetupFlowOpensTheProvidersSetupPage(t *testing.T) {
 	t.Parallel()
 	fb := &fakeBilling{noCard: true}
 	h := newHarness(t, func(s *server.Server) { s.Billing = fb })
-	cat := demoCatalog(t)
+	cat := *testkit.DemoCatalog(t)
 	for i, p := range cat.Plans {
 		if p.ProductID == acme {
 			for j := range p.Prices {
