@@ -13,7 +13,7 @@ STRIPEMOCK := bin/stripe-mock
 ERRCHECK := bin/errcheck
 # Production packages, for errcheck: not the end-to-end tests, the test
 # helpers, the examples or the development tools.
-PRODPKGS = $(shell $(GO) list ./... | grep -v -E '/(e2e|examples|tools|internal/(pgtest|headless|spawn|mdblock)|server/store/storetest|server/billing/(storetest|stripemock))(/|$$)')
+PRODPKGS = $(shell $(GO) list ./... | grep -v -E '/(e2e|examples|tools|internal/(pgtest|headless|spawn|mdblock|testkit)|server/store/storetest|server/billing/(storetest|stripemock))(/|$$)')
 
 .PHONY: FORCE build wasm run test test-deps vet fuzz clean bench reliability example-html example-goapp
 

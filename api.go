@@ -21,7 +21,7 @@ type ChangeRequest struct {
 	// the product's live subscription is found without it.
 	SubscriptionID string          `json:"subscriptionId,omitempty" validate:"omitempty,slug"`
 	PlanID         string          `json:"planId" validate:"required,slug"`
-	BillingPeriod  string          `json:"billingPeriod,omitempty" validate:"omitempty,oneof=monthly annually"`
+	BillingPeriod  string          `json:"billingPeriod,omitempty" validate:"omitempty,billing_period"`
 	Addons         []AddonQuantity `json:"addons,omitempty" validate:"max=50,dive"`
 	ResourceID     string          `json:"resourceId,omitempty" validate:"omitempty,slug"`
 	// Price sets the price of a custom-priced plan (backend only).
@@ -52,16 +52,16 @@ type UsageRequest struct {
 
 // EntitlementView is a feature's access for a customer.
 type EntitlementView struct {
-	FeatureID   string     `json:"featureId"`
-	FeatureName string     `json:"featureName"`
-	Type        string     `json:"type"`
-	Unit        string     `json:"unit,omitempty"`
-	HasAccess   bool       `json:"hasAccess"`
-	Limit       int64      `json:"limit"`
-	Unlimited   bool       `json:"unlimited"`
-	Usage       int64      `json:"usage"`
-	ResetAt     *time.Time `json:"resetAt,omitempty"`
-	Source      string     `json:"source"`
+	FeatureID   string      `json:"featureId"`
+	FeatureName string      `json:"featureName"`
+	Type        FeatureType `json:"type"`
+	Unit        string      `json:"unit,omitempty"`
+	HasAccess   bool        `json:"hasAccess"`
+	Limit       int64       `json:"limit"`
+	Unlimited   bool        `json:"unlimited"`
+	Usage       int64       `json:"usage"`
+	ResetAt     *time.Time  `json:"resetAt,omitempty"`
+	Source      string      `json:"source"`
 }
 
 // CustomerView is a customer with subscriptions (GET /customers/{id}).
@@ -79,7 +79,7 @@ type SubscriptionView struct {
 	ResourceID         string            `json:"resourceId"`
 	Plan               PlanRef           `json:"plan"`
 	Status             string            `json:"status"`
-	Pricing            string            `json:"pricing"`
+	Pricing            Pricing           `json:"pricing"`
 	BillingPeriod      string            `json:"billingPeriod"`
 	Price              Money             `json:"price"`
 	Total              Money             `json:"total"`
@@ -100,17 +100,25 @@ type SubscriptionView struct {
 	TrialOutcome *TrialOutcome `json:"trialOutcome,omitempty"`
 }
 
+// TrialAction is what a trial's end does.
+type TrialAction string
+
 // Trial outcomes.
 const (
-	TrialConverts   = "convert"   // a payment method is on file: the paid plan starts and is billed
-	TrialDowngrades = "downgrade" // no payment method: the customer moves to Plan, the free plan
-	TrialExpires    = "expire"    // no payment method: access ends
+	TrialConverts   TrialAction = "convert"   // a payment method is on file: the paid plan starts and is billed
+	TrialDowngrades TrialAction = "downgrade" // no payment method: the customer moves to Plan, the free plan
+	TrialExpires    TrialAction = "expire"    // no payment method: access ends
 )
+
+// Values lists what a trial's end may do.
+func (TrialAction) Values() []TrialAction {
+	return []TrialAction{TrialConverts, TrialDowngrades, TrialExpires}
+}
 
 // TrialOutcome is what a trial's end will do, as things stand.
 type TrialOutcome struct {
-	Action string   `json:"action"`
-	Plan   *PlanRef `json:"plan,omitempty"`
+	Action TrialAction `json:"action"`
+	Plan   *PlanRef    `json:"plan,omitempty"`
 }
 
 // PlanRef names a plan.
@@ -226,7 +234,11 @@ type Bill struct {
 // script could only after a CORS preflight that Portico never grants.
 const ConsoleHeader = "X-Portico-Console"
 
-// Paywall intents: what choosing a plan would do for this customer.
+// Intent is what choosing a plan would do for a customer.
+type Intent string
+
+// Paywall intents. They are untyped, and so are the fields holding one,
+// because the browser components compare intents with plain strings.
 const (
 	IntentCurrent      = "current"
 	IntentSubscribe    = "subscribe"
@@ -237,6 +249,12 @@ const (
 	IntentContactSales = "contact_sales"
 	IntentScheduled    = "scheduled"
 )
+
+// Values lists the intents.
+func (Intent) Values() []Intent {
+	return []Intent{IntentCurrent, IntentSubscribe, IntentUpgrade, IntentDowngrade, IntentStartTrial,
+		IntentSwitchPeriod, IntentContactSales, IntentScheduled}
+}
 
 // PaywallView is a product's plans for one customer
 // (GET /api/v1/portal/paywall).
@@ -263,7 +281,7 @@ type PaywallPlan struct {
 	Name         string            `json:"name"`
 	Description  string            `json:"description,omitempty"`
 	Order        int               `json:"order"`
-	Pricing      string            `json:"pricing"`
+	Pricing      Pricing           `json:"pricing"`
 	Prices       []Price           `json:"prices"`
 	Price        *Money            `json:"price,omitempty"`
 	TrialDays    int               `json:"trialDays,omitempty"`
@@ -288,12 +306,12 @@ type PaywallAddon struct {
 
 // EntitlementLine is an entitlement with its feature's name.
 type EntitlementLine struct {
-	FeatureID   string `json:"featureId"`
-	FeatureName string `json:"featureName"`
-	Type        string `json:"type"`
-	Unit        string `json:"unit,omitempty"`
-	Limit       int64  `json:"limit,omitempty"`
-	Unlimited   bool   `json:"unlimited,omitempty"`
+	FeatureID   string      `json:"featureId"`
+	FeatureName string      `json:"featureName"`
+	Type        FeatureType `json:"type"`
+	Unit        string      `json:"unit,omitempty"`
+	Limit       int64       `json:"limit,omitempty"`
+	Unlimited   bool        `json:"unlimited,omitempty"`
 	// Change and PreviousLimit describe a preview's gained and lost lines:
 	// "added", "removed", "increased" or "decreased".
 	Change            string `json:"change,omitempty"`
@@ -356,10 +374,35 @@ type PortalSession struct {
 	ExpiresAt time.Time `json:"expiresAt"`
 }
 
+// BillingFlow is what the billing provider's portal opens on.
+type BillingFlow string
+
+// Billing-portal flows.
+const (
+	// FlowGeneral opens the portal's home, e.g. for the invoice history.
+	FlowGeneral BillingFlow = ""
+	// FlowPaymentMethodUpdate opens straight on changing the payment method.
+	FlowPaymentMethodUpdate BillingFlow = "payment_method_update"
+	// FlowSubscriptionCancel opens on cancelling the customer's subscription.
+	FlowSubscriptionCancel BillingFlow = "subscription_cancel"
+	// FlowSubscriptionUpdate opens on changing the customer's subscription.
+	FlowSubscriptionUpdate BillingFlow = "subscription_update"
+	// FlowPaymentMethodSetup adds a payment method for a customer who has
+	// none, such as a trial that should convert at its end. It is not a
+	// page of the provider's portal but a hosted setup page.
+	FlowPaymentMethodSetup BillingFlow = "payment_method_setup"
+)
+
+// Values lists the flows a request may name (the general one is asked for
+// by naming none).
+func (BillingFlow) Values() []BillingFlow {
+	return []BillingFlow{FlowPaymentMethodUpdate, FlowSubscriptionCancel, FlowSubscriptionUpdate, FlowPaymentMethodSetup}
+}
+
 // BillingSessionRequest asks for the billing provider's portal, or its
 // page for adding a payment method (payment_method_setup).
 type BillingSessionRequest struct {
-	Flow string `json:"flow,omitempty" validate:"omitempty,oneof=payment_method_update subscription_cancel subscription_update payment_method_setup"`
+	Flow BillingFlow `json:"flow,omitempty" validate:"omitempty,billing_flow"`
 }
 
 // BillingSession is a link to the billing provider's portal or page.

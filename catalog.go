@@ -11,48 +11,140 @@ import (
 	"slices"
 )
 
+// The domain's enumerations. Each is a string on the wire; its type's
+// Values method lists every value it may take, the one list validation
+// accepts (server/validation).
+
+// FeatureType is what kind of thing a feature is.
+type FeatureType string
+
 // Feature types.
 const (
-	FeatureBoolean = "boolean"
-	FeatureNumeric = "numeric"
-	FeatureMetered = "metered"
+	FeatureBoolean FeatureType = "boolean"
+	FeatureNumeric FeatureType = "numeric"
+	FeatureMetered FeatureType = "metered"
 )
+
+// Values lists the feature types.
+func (FeatureType) Values() []FeatureType {
+	return []FeatureType{FeatureBoolean, FeatureNumeric, FeatureMetered}
+}
+
+// ResetPeriod is how often a metered feature's usage starts again from
+// zero.
+type ResetPeriod string
+
+// Reset periods of metered features.
+const (
+	ResetDaily   ResetPeriod = "day"
+	ResetWeekly  ResetPeriod = "week"
+	ResetMonthly ResetPeriod = "month"
+	ResetYearly  ResetPeriod = "year"
+)
+
+// Values lists the reset periods.
+func (ResetPeriod) Values() []ResetPeriod {
+	return []ResetPeriod{ResetDaily, ResetWeekly, ResetMonthly, ResetYearly}
+}
+
+// SubscriptionType says how many subscriptions a customer may hold to a
+// product: one, or one per resource.
+type SubscriptionType string
 
 // Subscription types of a product.
 const (
-	SubscriptionSingle   = "single"
-	SubscriptionMultiple = "multiple"
+	SubscriptionSingle   SubscriptionType = "single"
+	SubscriptionMultiple SubscriptionType = "multiple"
 )
+
+// Values lists the subscription types.
+func (SubscriptionType) Values() []SubscriptionType {
+	return []SubscriptionType{SubscriptionSingle, SubscriptionMultiple}
+}
+
+// Pricing is how a plan is priced.
+type Pricing string
 
 // Plan pricing models.
 const (
-	PricingFree   = "free"
-	PricingPaid   = "paid"
-	PricingCustom = "custom"
+	PricingFree   Pricing = "free"
+	PricingPaid   Pricing = "paid"
+	PricingCustom Pricing = "custom"
 )
 
-// Billing periods.
+// Values lists the pricing models.
+func (Pricing) Values() []Pricing { return []Pricing{PricingFree, PricingPaid, PricingCustom} }
+
+// BillingPeriod is how often a price is billed.
+type BillingPeriod string
+
+// Billing periods. They are untyped, and so are the fields holding one,
+// because the browser components compare periods with plain strings.
 const (
 	Monthly  = "monthly"
 	Annually = "annually"
 )
 
-// Journey settings (see the product's Journey).
-const (
-	StartPricingTable = "pricing_table"
-	StartFreePlan     = "free_plan"
-	StartTrial        = "trial"
+// Values lists the billing periods.
+func (BillingPeriod) Values() []BillingPeriod { return []BillingPeriod{Monthly, Annually} }
 
+// JourneyStart is how a customer enters a product.
+type JourneyStart string
+
+// Journey starts.
+const (
+	StartPricingTable JourneyStart = "pricing_table"
+	StartFreePlan     JourneyStart = "free_plan"
+	StartTrial        JourneyStart = "trial"
+)
+
+// Values lists the journey starts.
+func (JourneyStart) Values() []JourneyStart {
+	return []JourneyStart{StartPricingTable, StartFreePlan, StartTrial}
+}
+
+// Timing is when a change takes effect: a journey's downgrades and
+// cancellations, and a previewed change.
+type Timing string
+
+// Timings. They are untyped, and so are the fields holding one, because
+// the browser components compare timings with plain strings.
+const (
 	Immediate   = "immediate"
 	EndOfPeriod = "end_of_period"
-
-	ResetAlways         = "always"
-	ResetNever          = "never"
-	ResetOnAnchorChange = "on_anchor_change"
-
-	AfterCancelRevoke          = "revoke"
-	AfterCancelDowngradeToFree = "downgrade_to_free"
 )
+
+// Values lists the timings.
+func (Timing) Values() []Timing { return []Timing{Immediate, EndOfPeriod} }
+
+// UsageReset is when a plan change restarts metered usage from zero.
+type UsageReset string
+
+// Usage resets on a plan change.
+const (
+	ResetAlways         UsageReset = "always"
+	ResetNever          UsageReset = "never"
+	ResetOnAnchorChange UsageReset = "on_anchor_change"
+)
+
+// Values lists the usage resets.
+func (UsageReset) Values() []UsageReset {
+	return []UsageReset{ResetAlways, ResetNever, ResetOnAnchorChange}
+}
+
+// AfterCancel is what a cancellation leaves the customer with.
+type AfterCancel string
+
+// What follows a cancellation.
+const (
+	AfterCancelRevoke          AfterCancel = "revoke"
+	AfterCancelDowngradeToFree AfterCancel = "downgrade_to_free"
+)
+
+// Values lists what may follow a cancellation.
+func (AfterCancel) Values() []AfterCancel {
+	return []AfterCancel{AfterCancelRevoke, AfterCancelDowngradeToFree}
+}
 
 // Catalog is the whole pricing model: what is sold and under which rules.
 // It is applied as one document and versioned as one.
@@ -67,11 +159,11 @@ type Catalog struct {
 // countable allowance such as seats (numeric), or a consumable that resets
 // every period such as API calls (metered).
 type Feature struct {
-	ID          string `json:"id" validate:"required,slug"`
-	Name        string `json:"name" validate:"required,max=200"`
-	Type        string `json:"type" validate:"required,oneof=boolean numeric metered"`
-	Unit        string `json:"unit,omitempty" validate:"max=50"`
-	ResetPeriod string `json:"resetPeriod,omitempty" validate:"required_if=Type metered,omitempty,oneof=day week month year"`
+	ID          string      `json:"id" validate:"required,slug"`
+	Name        string      `json:"name" validate:"required,max=200"`
+	Type        FeatureType `json:"type" validate:"required,feature_type"`
+	Unit        string      `json:"unit,omitempty" validate:"max=50"`
+	ResetPeriod ResetPeriod `json:"resetPeriod,omitempty" validate:"required_if=Type metered,omitempty,reset_period"`
 }
 
 // Product is a product line with its customer-journey rules.
@@ -79,7 +171,7 @@ type Product struct {
 	ID               string            `json:"id" validate:"required,slug"`
 	Name             string            `json:"name" validate:"required,max=200"`
 	Description      string            `json:"description,omitempty" validate:"max=2000"`
-	SubscriptionType string            `json:"subscriptionType" validate:"required,oneof=single multiple"`
+	SubscriptionType SubscriptionType  `json:"subscriptionType" validate:"required,subscription_type"`
 	Metadata         map[string]string `json:"metadata,omitempty" validate:"max=50,dive,keys,max=40,endkeys,max=500"`
 	Journey          Journey           `json:"journey"`
 	Archived         bool              `json:"archived,omitempty"`
@@ -87,13 +179,13 @@ type Product struct {
 
 // Journey is how customers enter, change and leave a product.
 type Journey struct {
-	Start        string `json:"start" validate:"required,oneof=pricing_table free_plan trial"`
-	FreePlanID   string `json:"freePlanId,omitempty" validate:"required_if=Start free_plan,required_if=AfterCancel downgrade_to_free,omitempty,slug"`
-	TrialPlanID  string `json:"trialPlanId,omitempty" validate:"required_if=Start trial,omitempty,slug"`
-	Downgrade    string `json:"downgrade" validate:"required,oneof=immediate end_of_period"`
-	UsageReset   string `json:"usageReset" validate:"required,oneof=always never on_anchor_change"`
-	Cancellation string `json:"cancellation" validate:"required,oneof=immediate end_of_period"`
-	AfterCancel  string `json:"afterCancel" validate:"required,oneof=revoke downgrade_to_free"`
+	Start        JourneyStart `json:"start" validate:"required,journey_start"`
+	FreePlanID   string       `json:"freePlanId,omitempty" validate:"required_if=Start free_plan,required_if=AfterCancel downgrade_to_free,omitempty,slug"`
+	TrialPlanID  string       `json:"trialPlanId,omitempty" validate:"required_if=Start trial,omitempty,slug"`
+	Downgrade    string       `json:"downgrade" validate:"required,timing"`
+	UsageReset   UsageReset   `json:"usageReset" validate:"required,usage_reset"`
+	Cancellation string       `json:"cancellation" validate:"required,timing"`
+	AfterCancel  AfterCancel  `json:"afterCancel" validate:"required,after_cancel"`
 	// AlsoCancelProductIDs are other products whose subscriptions end with
 	// this product's: a customer cancelling here is cancelled there too,
 	// each under its own product's journey.
@@ -107,7 +199,7 @@ type Plan struct {
 	Name         string        `json:"name" validate:"required,max=200"`
 	Description  string        `json:"description,omitempty" validate:"max=2000"`
 	Order        int           `json:"order"`
-	Pricing      string        `json:"pricing" validate:"required,oneof=free paid custom"`
+	Pricing      Pricing       `json:"pricing" validate:"required,pricing"`
 	Prices       []Price       `json:"prices,omitempty" validate:"required_if=Pricing paid,dive"`
 	TrialDays    int           `json:"trialDays,omitempty" validate:"min=0,max=730"`
 	Entitlements []Entitlement `json:"entitlements,omitempty" validate:"dive"`
@@ -129,7 +221,7 @@ type Addon struct {
 
 // Price is what a plan or add-on costs per billing period.
 type Price struct {
-	BillingPeriod string `json:"billingPeriod" validate:"required,oneof=monthly annually"`
+	BillingPeriod string `json:"billingPeriod" validate:"required,billing_period"`
 	Amount        int64  `json:"amount" validate:"min=0"`
 	Currency      string `json:"currency" validate:"required,currency"`
 	// StripePriceID is the Stripe price this price is billed as when Stripe

@@ -2,7 +2,12 @@ package portico
 
 import "time"
 
-// Subscription statuses.
+// SubscriptionStatus is where a subscription stands.
+type SubscriptionStatus string
+
+// Subscription statuses. They are untyped, and so are the fields holding
+// one, because the browser components and the stores' shared tests compare
+// statuses with plain strings.
 const (
 	StatusTrialing = "trialing"
 	StatusActive   = "active"
@@ -10,13 +15,26 @@ const (
 	StatusExpired  = "expired"  // a trial that ended without converting: no access
 )
 
+// Values lists the subscription statuses.
+func (SubscriptionStatus) Values() []SubscriptionStatus {
+	return []SubscriptionStatus{StatusTrialing, StatusActive, StatusCanceled, StatusExpired}
+}
+
+// UpdateType is what a scheduled update changes.
+type UpdateType string
+
 // Scheduled update types.
 const (
-	UpdatePlanChange   = "plan_change"
-	UpdatePeriodChange = "billing_period_change"
-	UpdateAddonsChange = "addons_change"
-	UpdateCancellation = "cancellation"
+	UpdatePlanChange   UpdateType = "plan_change"
+	UpdatePeriodChange UpdateType = "billing_period_change"
+	UpdateAddonsChange UpdateType = "addons_change"
+	UpdateCancellation UpdateType = "cancellation"
 )
+
+// Values lists the scheduled update types.
+func (UpdateType) Values() []UpdateType {
+	return []UpdateType{UpdatePlanChange, UpdatePeriodChange, UpdateAddonsChange, UpdateCancellation}
+}
 
 // Customer is a customer of the SaaS that runs Portico.
 type Customer struct {
@@ -50,7 +68,7 @@ type Subscription struct {
 	ResourceID    string          `json:"resourceId,omitempty"`
 	PlanID        string          `json:"planId"`
 	Status        string          `json:"status"`
-	Pricing       string          `json:"pricing"`
+	Pricing       Pricing         `json:"pricing"`
 	BillingPeriod string          `json:"billingPeriod"`
 	Price         Money           `json:"price"`
 	Addons        []AddonQuantity `json:"addons"`
@@ -85,9 +103,9 @@ type TrialEnd struct {
 
 // ScheduledUpdate is a change that takes effect later, at EffectiveAt.
 type ScheduledUpdate struct {
-	Type         string    `json:"type"`
-	EffectiveAt  time.Time `json:"effectiveAt"`
-	TargetPlanID string    `json:"targetPlanId,omitempty"`
+	Type         UpdateType `json:"type"`
+	EffectiveAt  time.Time  `json:"effectiveAt"`
+	TargetPlanID string     `json:"targetPlanId,omitempty"`
 	// TargetPlanName is filled in views, for people to read.
 	TargetPlanName      string          `json:"targetPlanName,omitempty"`
 	TargetBillingPeriod string          `json:"targetBillingPeriod,omitempty"`

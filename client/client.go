@@ -117,5 +117,5 @@ func (c *Client) CancelScheduled(ctx context.Context, subID string) (*portico.Su
 
 func (c *Client) BillingSession(ctx context.Context, flow string) (*portico.BillingSession, error) {
 	var v portico.BillingSession
-	return &v, c.call(ctx, "POST", "/portal/billing-session", portico.BillingSessionRequest{Flow: flow}, &v)
+	return &v, c.call(ctx, "POST", "/portal/billing-session", portico.BillingSessionRequest{Flow: portico.BillingFlow(flow)}, &v)
 }

@@ -305,12 +305,16 @@ func (p *PortalProvider) start(ctx app.Context) {
 // on screen with its data and its handlers attached, for measurements.
 const interactiveMark = "portico-interactive"
 
-var marked bool
-
+// markInteractive sets the mark once per page: the page's performance
+// timeline, which keeps it, says whether it is set already, so later loads
+// and other providers on the page leave it as it was.
 func markInteractive() {
-	if app.IsClient && !marked {
-		marked = true
-		app.Window().Get("performance").Call("mark", interactiveMark)
+	if !app.IsClient {
+		return
+	}
+	perf := app.Window().Get("performance")
+	if perf.Call("getEntriesByName", interactiveMark, "mark").Length() == 0 {
+		perf.Call("mark", interactiveMark)
 	}
 }
 

@@ -7,14 +7,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/portico-dev/portico/internal/headless"
-	"github.com/portico-dev/portico/internal/spawn"
 	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -26,6 +23,9 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/chromedp"
+
+	"github.com/portico-dev/portico/internal/headless"
+	"github.com/portico-dev/portico/internal/testkit"
 )
 
 const (
@@ -89,18 +89,13 @@ func moduleRoot() (string, error) {
 	return "", fmt.Errorf("go list -m names no module with cmd/portico: %q", out)
 }
 
-// server is a running portico serve with the demo data.
+// server is a running portico serve with the demo data: its banner says
+// where it listens, the backend API key it generated and the demo
+// customers' portal URLs.
 type server struct {
-	URL     string            // where it listens, http://127.0.0.1:port
-	Key     string            // the backend API key it generated
-	Portals map[string]string // demo customer ID → portal session URL
-	log     *syncBuffer       // its stderr
+	testkit.Banner
+	log *syncBuffer // its stderr
 }
-
-var (
-	keyLine    = regexp.MustCompile(`^Backend API key \(generated, kept in .+\): (sk_\S+)$`)
-	portalLine = regexp.MustCompile(`^  (\S+)\s{2,}.*\s(https?://\S+/portal\?session=\S+)$`)
-)
 
 // startServer runs the server on a fresh data folder with the demo loaded
 // and any extra settings (NAME=value), reads its banner, and stops it when
@@ -119,7 +114,7 @@ func startServer(t *testing.T, settings ...string) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &server{Portals: map[string]string{}, log: &syncBuffer{}}
+	s := &server{log: &syncBuffer{}}
 	var banner syncBuffer
 	cmd.Stdout, cmd.Stderr = w, s.log
 	if err := cmd.Start(); err != nil {
@@ -152,13 +147,7 @@ func startServer(t *testing.T, settings ...string) *server {
 			}
 			line := sc.Text()
 			banner.Write([]byte(line + "\n"))
-			if u := spawn.PorticoURL(line); u != "" {
-				s.URL = u
-			} else if m := keyLine.FindStringSubmatch(line); m != nil {
-				s.Key = m[1]
-			} else if m := portalLine.FindStringSubmatch(line); m != nil {
-				s.Portals[m[1]] = m[2]
-			} else if strings.HasPrefix(line, "Try the API:") {
+			if !s.Read(line) {
 				done = true
 				ready <- nil
 			}

@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -15,21 +14,11 @@ import (
 
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/assets"
+	"github.com/portico-dev/portico/internal/testkit"
 )
 
 // M is a JSON object body.
 type M = map[string]any
-
-func demoCatalog(t *testing.T) portico.Catalog {
-	t.Helper()
-	var c portico.Catalog
-	dec := json.NewDecoder(bytes.NewReader(assets.DemoCatalog))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		t.Fatalf("demo catalog: %v", err)
-	}
-	return c
-}
 
 func planIndex(c portico.Catalog, id string) int {
 	return slices.IndexFunc(c.Plans, func(p portico.Plan) bool { return p.ID == id })
@@ -40,8 +29,8 @@ func productIndex(c portico.Catalog, id string) int {
 }
 
 // withJourneyStart is the demo catalog with acme's journey starting so.
-func withJourneyStart(t *testing.T, start string) portico.Catalog {
-	c := demoCatalog(t)
+func withJourneyStart(t *testing.T, start portico.JourneyStart) portico.Catalog {
+	c := *testkit.DemoCatalog(t)
 	c.Products[productIndex(c, acme)].Journey.Start = start
 	return c
 }
@@ -67,7 +56,7 @@ func invoiceTotals(v portico.PortalView) []int64 {
 func TestCatalogPutAndGet(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	want := demoCatalog(t)
+	want := *testkit.DemoCatalog(t)
 
 	r := h.backend(http.MethodGet, "/api/v1/catalog", nil)
 	expectStatus(t, r, http.StatusOK)
@@ -76,7 +65,7 @@ func TestCatalogPutAndGet(t *testing.T) {
 	}
 
 	// A new feature and plan are added; the answer and later reads carry them.
-	next := demoCatalog(t)
+	next := *testkit.DemoCatalog(t)
 	next.Features = append(next.Features, portico.Feature{ID: "webhooks", Name: "Webhooks", Type: portico.FeatureBoolean})
 	next.Plans = append(next.Plans, portico.Plan{ID: "team", ProductID: acme, Name: "Team", Order: 5, Pricing: portico.PricingPaid,
 		Prices:       []portico.Price{{BillingPeriod: portico.Monthly, Amount: 4900, Currency: "usd"}},
@@ -128,7 +117,7 @@ func TestCatalogCollectionsAreArrays(t *testing.T) {
 		}
 	}
 	expectArrays(fresh.backend(http.MethodGet, "/api/v1/catalog", nil))
-	noAddons := demoCatalog(t)
+	noAddons := *testkit.DemoCatalog(t)
 	noAddons.Addons = nil
 	for i := range noAddons.Plans {
 		noAddons.Plans[i].AddonIDs = nil
@@ -248,7 +237,7 @@ func TestArchivedJourneyPlanKeepsCustomerCreationWorking(t *testing.T) {
 func TestCreateCustomerStartsJourneys(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		start     string
+		start     portico.JourneyStart
 		plan      string // "" for no subscription
 		status    string
 		periodEnd time.Time
@@ -258,7 +247,7 @@ func TestCreateCustomerStartsJourneys(t *testing.T) {
 		{start: portico.StartTrial, plan: planPro, status: portico.StatusTrialing, periodEnd: t0.AddDate(0, 0, 14), trialEnds: true},
 		{start: portico.StartPricingTable},
 	} {
-		t.Run(tc.start, func(t *testing.T) {
+		t.Run(string(tc.start), func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
 			h.putCatalog(withJourneyStart(t, tc.start))
@@ -317,23 +306,23 @@ func TestBackendProvisionsAndChangesSubscriptions(t *testing.T) {
 	res := h.change("ada", M{"planId": planBasic})
 	s := res.Subscription
 	if s.ID != freeSub.ID || s.Plan.ID != planBasic || s.Plan.Name != "Basic" || s.Status != portico.StatusActive ||
-		s.Pricing != portico.PricingPaid || s.BillingPeriod != portico.Monthly || s.Price != usd(900) ||
+		s.Pricing != portico.PricingPaid || s.BillingPeriod != portico.Monthly || s.Price != testkit.USD(900) ||
 		!s.CurrentPeriodStart.Equal(t0) || !s.CurrentPeriodEnd.Equal(time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)) {
 		t.Fatalf("free → basic: %+v", s)
 	}
-	if p := res.Preview; p.Intent != portico.IntentUpgrade || p.Effective != portico.Immediate || p.AmountDueNow != usd(900) {
+	if p := res.Preview; p.Intent != portico.IntentUpgrade || p.Effective != portico.Immediate || p.AmountDueNow != testkit.USD(900) {
 		t.Fatalf("free → basic preview: %+v", p)
 	}
 
 	// The backend may set a custom price; self-service may not (see the portal tests).
 	res = h.change("ada", M{"planId": planEnterprise, "billingPeriod": "annually", "price": M{"amount": 1200000, "currency": "usd"}})
 	s = res.Subscription
-	if s.ID != freeSub.ID || s.Plan.ID != planEnterprise || s.Pricing != portico.PricingCustom || s.Price != usd(1200000) ||
+	if s.ID != freeSub.ID || s.Plan.ID != planEnterprise || s.Pricing != portico.PricingCustom || s.Price != testkit.USD(1200000) ||
 		s.BillingPeriod != portico.Annually || !s.CurrentPeriodEnd.Equal(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)) {
 		t.Fatalf("basic → enterprise at a custom price: %+v", s)
 	}
 	// The whole unused basic month is credited against the first year.
-	if p := res.Preview; p.AmountDueNow != usd(1200000-900) || p.Credit != usd(900) {
+	if p := res.Preview; p.AmountDueNow != testkit.USD(1200000-900) || p.Credit != testkit.USD(900) {
 		t.Fatalf("custom price preview: %+v", p)
 	}
 	if got := invoiceTotals(h.portalView("ada")); !slices.Equal(got, []int64{900, 1200000 - 900}) {
@@ -343,7 +332,7 @@ func TestBackendProvisionsAndChangesSubscriptions(t *testing.T) {
 	// One subscription per resource for "sites"; a resource is required.
 	blog := h.change("ada", M{"planId": planStarter, "resourceId": "blog"}).Subscription
 	docs := h.change("ada", M{"planId": planGrowth, "resourceId": "docs"}).Subscription
-	if blog.ID == docs.ID || blog.ResourceID != "blog" || docs.ResourceID != "docs" || blog.ProductID != sites || docs.Price != usd(1500) {
+	if blog.ID == docs.ID || blog.ResourceID != "blog" || docs.ResourceID != "docs" || blog.ProductID != sites || docs.Price != testkit.USD(1500) {
 		t.Fatalf("per-resource subscriptions: %+v / %+v", blog, docs)
 	}
 	up := h.change("ada", M{"planId": planGrowth, "resourceId": "blog"}).Subscription
@@ -394,7 +383,7 @@ func TestCancel(t *testing.T) {
 	if s := res.Subscription; s.ID != blog.ID || s.Status != portico.StatusCanceled || s.EndedAt == nil || !s.EndedAt.Equal(jan11) {
 		t.Fatalf("immediate cancel: %+v", s)
 	}
-	if res.Credit != usd(339) || len(res.AlsoCanceled) != 0 {
+	if res.Credit != testkit.USD(339) || len(res.AlsoCanceled) != 0 {
 		t.Fatalf("immediate cancel credit %+v, also %+v; want 339 usd and none", res.Credit, res.AlsoCanceled)
 	}
 	if _, ok := h.entitlements("ada", "blog")[featViews]; ok {
@@ -413,10 +402,10 @@ func TestCancel(t *testing.T) {
 	if len(res.AlsoCanceled) != 1 || res.AlsoCanceled[0].ID != docs.ID || res.AlsoCanceled[0].Status != portico.StatusCanceled {
 		t.Fatalf("alsoCanceled %+v, want docs %s canceled", res.AlsoCanceled, docs.ID)
 	}
-	if res.Credit != usd(1016) { // 21/31 of 1500
+	if res.Credit != testkit.USD(1016) { // 21/31 of 1500
 		t.Fatalf("credit %+v, want 1016 usd", res.Credit)
 	}
-	if got := h.customer("ada").Credit; got != usd(339+1016) {
+	if got := h.customer("ada").Credit; got != testkit.USD(339+1016) {
 		t.Fatalf("customer credit %+v, want 1355 usd", got)
 	}
 
@@ -446,13 +435,13 @@ func TestImmediateDowngradeCreditsTheCustomer(t *testing.T) {
 	expectStatus(t, r, http.StatusOK)
 	res := decodeAs[portico.ChangeResult](t, r)
 	// 21/31 of growth (1016) is credited; 21/31 of starter (339) is charged from it.
-	if s := res.Subscription; s.ID != blog.ID || s.Plan.ID != planStarter || s.Price != usd(500) {
+	if s := res.Subscription; s.ID != blog.ID || s.Plan.ID != planStarter || s.Price != testkit.USD(500) {
 		t.Fatalf("immediate downgrade %+v", s)
 	}
-	if p := res.Preview; p.Intent != "downgrade" || p.Effective != "immediate" || p.Credit != usd(1016) || p.AmountDueNow != usd(0) || !p.UsageReset {
+	if p := res.Preview; p.Intent != "downgrade" || p.Effective != "immediate" || p.Credit != testkit.USD(1016) || p.AmountDueNow != testkit.USD(0) || !p.UsageReset {
 		t.Fatalf("immediate downgrade preview %+v", p)
 	}
-	if c := h.customer("ada").Credit; c != usd(1016-339) {
+	if c := h.customer("ada").Credit; c != testkit.USD(1016-339) {
 		t.Fatalf("customer credit %+v, want 677 usd", c)
 	}
 	// The Feb 1 renewal (500) is paid from the credit: no invoice, 177 left.
@@ -461,7 +450,7 @@ func TestImmediateDowngradeCreditsTheCustomer(t *testing.T) {
 	if got := invoiceTotals(pv); !slices.Equal(got, []int64{1500}) {
 		t.Fatalf("invoices %v, want only the first 1500", got)
 	}
-	if pv.Credit != usd(177) || pv.NextBill == nil || pv.NextBill.Amount != 500-177 {
+	if pv.Credit != testkit.USD(177) || pv.NextBill == nil || pv.NextBill.Amount != 500-177 {
 		t.Fatalf("credit %+v, next bill %+v; want 177 left and 323 due Mar 1", pv.Credit, pv.NextBill)
 	}
 }
@@ -473,16 +462,16 @@ func TestBillingProfile(t *testing.T) {
 	if b := h.portalView("ada").Billing; b.Connected || b.PaymentMethod != nil {
 		t.Fatalf("billing before a profile: %+v", b)
 	}
-	profile := portico.BillingProfile{Name: "Ada Lovelace", Email: "billing@example.com", PaymentMethod: card,
+	profile := portico.BillingProfile{Name: "Ada Lovelace", Email: "billing@example.com", PaymentMethod: testkit.Card(),
 		Address: &portico.Address{Line1: "12 St James's Square", City: "London", PostalCode: "SW1Y 4LB", Country: "GB"}}
 	r := h.backend(http.MethodPut, "/api/v1/customers/ada/billing", profile)
 	expectStatus(t, r, http.StatusOK)
-	if got := decodeAs[portico.BillingProfile](t, r); got.Name != profile.Name || *got.PaymentMethod != *card || *got.Address != *profile.Address {
+	if got := decodeAs[portico.BillingProfile](t, r); got.Name != profile.Name || *got.PaymentMethod != *testkit.Card() || *got.Address != *profile.Address {
 		t.Fatalf("billing answer %+v", got)
 	}
 	b := h.portalView("ada").Billing
 	if !b.Connected || b.Provider != "local" || b.Name != profile.Name || b.Email != profile.Email ||
-		b.PaymentMethod == nil || *b.PaymentMethod != *card || b.Address == nil || *b.Address != *profile.Address {
+		b.PaymentMethod == nil || *b.PaymentMethod != *testkit.Card() || b.Address == nil || *b.Address != *profile.Address {
 		t.Fatalf("portal billing %+v", b)
 	}
 }
@@ -715,15 +704,15 @@ func TestPortalViewHasEveryField(t *testing.T) {
 		t.Fatalf("no acme subscription in %+v", pv.Subscriptions)
 	}
 	s := pv.Subscriptions[i]
-	if s.ID != sub.ID || s.Plan.ID != planPro || s.Status != portico.StatusActive || s.Price != usd(2900) || s.Total != usd(3900) ||
-		len(s.Addons) != 1 || s.Addons[0] != (portico.AddonView{ID: addonSeats, Name: "Extra seats", Quantity: 2, Price: usd(500)}) {
+	if s.ID != sub.ID || s.Plan.ID != planPro || s.Status != portico.StatusActive || s.Price != testkit.USD(2900) || s.Total != testkit.USD(3900) ||
+		len(s.Addons) != 1 || s.Addons[0] != (portico.AddonView{ID: addonSeats, Name: "Extra seats", Quantity: 2, Price: testkit.USD(500)}) {
 		t.Errorf("acme subscription %+v", s)
 	}
 	if len(s.ScheduledUpdates) != 1 || s.ScheduledUpdates[0].Type != portico.UpdatePlanChange || s.ScheduledUpdates[0].TargetPlanID != planBasic ||
 		s.ScheduledUpdates[0].TargetBillingPeriod != portico.Monthly || !s.ScheduledUpdates[0].EffectiveAt.Equal(feb1) {
 		t.Errorf("scheduled updates %+v", s.ScheduledUpdates)
 	}
-	if b := pv.Billing; !b.Connected || b.PaymentMethod == nil || *b.PaymentMethod != *card || b.Address == nil || b.Address.Country != "US" {
+	if b := pv.Billing; !b.Connected || b.PaymentMethod == nil || *b.PaymentMethod != *testkit.Card() || b.Address == nil || b.Address.Country != "US" {
 		t.Errorf("billing %+v", b)
 	}
 	// Basic for the month, then Pro with two seat packs less the unused Basic month, and the blog.
@@ -826,7 +815,7 @@ func TestPaywallIntents(t *testing.T) {
 		if p.Highlighted != (p.ID == planPro) {
 			t.Errorf("plan %s highlighted=%v", p.ID, p.Highlighted)
 		}
-		if p.ID == planBasic && (p.Price == nil || *p.Price != usd(900)) {
+		if p.ID == planBasic && (p.Price == nil || *p.Price != testkit.USD(900)) {
 			t.Errorf("basic monthly price %+v", p.Price)
 		}
 	}
@@ -889,7 +878,7 @@ func TestPreviewMakesNoChange(t *testing.T) {
 	p := decodeAs[portico.Preview](t, r)
 	// 21/31 of pro (1965) less 21/31 of basic (610).
 	if p.Intent != "upgrade" || p.Effective != "immediate" || !p.EffectiveAt.Equal(jan11) ||
-		p.AmountDueNow != usd(1355) || p.Credit != usd(610) || p.UsageReset {
+		p.AmountDueNow != testkit.USD(1355) || p.Credit != testkit.USD(610) || p.UsageReset {
 		t.Fatalf("upgrade preview %+v", p)
 	}
 	if p.NextBill == nil || p.NextBill.Amount != 2900 || !p.NextBill.Date.Equal(feb1) {
@@ -930,7 +919,7 @@ func TestPreviewMakesNoChange(t *testing.T) {
 	r = h.portal(tok, http.MethodPost, "/api/v1/portal/preview", M{"subscriptionId": sub.ID, "planId": planBasic, "billingPeriod": "annually"})
 	expectStatus(t, r, http.StatusOK)
 	p = decodeAs[portico.Preview](t, r)
-	if p.Intent != "switch_period" || p.Effective != "immediate" || p.AmountDueNow != usd(9000-610) || p.Credit != usd(610) || !p.UsageReset ||
+	if p.Intent != "switch_period" || p.Effective != "immediate" || p.AmountDueNow != testkit.USD(9000-610) || p.Credit != testkit.USD(610) || !p.UsageReset ||
 		p.NextBill == nil || p.NextBill.Amount != 9000 || !p.NextBill.Date.Equal(jan11.AddDate(1, 0, 0)) {
 		t.Fatalf("period switch preview %+v", p)
 	}
@@ -953,7 +942,7 @@ func TestPortalChangesAndScheduledUpdates(t *testing.T) {
 	r := h.portal(tok, http.MethodPost, "/api/v1/portal/subscriptions", M{"planId": planPro})
 	expectStatus(t, r, http.StatusOK)
 	res := decodeAs[portico.ChangeResult](t, r)
-	if res.Subscription.ID != sub.ID || res.Subscription.Plan.ID != planPro || res.Preview.AmountDueNow != usd(1355) {
+	if res.Subscription.ID != sub.ID || res.Subscription.Plan.ID != planPro || res.Preview.AmountDueNow != testkit.USD(1355) {
 		t.Fatalf("portal upgrade %+v", res)
 	}
 	if got := invoiceTotals(h.portalView("bo")); !slices.Equal(got, []int64{900, 1355}) {
@@ -1051,7 +1040,7 @@ func TestPortalCancel(t *testing.T) {
 	r = h.portal(site, http.MethodPost, "/api/v1/portal/subscriptions/"+blog.ID+"/cancel", M{})
 	expectStatus(t, r, http.StatusOK)
 	res = decodeAs[portico.CancelResult](t, r)
-	if s := res.Subscription; s.Status != portico.StatusCanceled || res.Credit != usd(1016) {
+	if s := res.Subscription; s.Status != portico.StatusCanceled || res.Credit != testkit.USD(1016) {
 		t.Fatalf("portal immediate cancel %+v credit %+v", s, res.Credit)
 	}
 	pv := decodeAs[portico.PortalView](t, h.portal(site, http.MethodGet, "/api/v1/portal", nil))

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/internal/testkit"
 	"github.com/portico-dev/portico/server/session"
 )
 
@@ -69,7 +70,7 @@ func (r route) String() string { return r.method + " " + r.path }
 func (r route) mutating() bool { return r.method != http.MethodGet }
 
 func (f *authFixture) backendRoutes(t *testing.T) []route {
-	next := demoCatalog(t)
+	next := *testkit.DemoCatalog(t)
 	next.Features = append(next.Features, portico.Feature{ID: "webhooks", Name: "Webhooks", Type: portico.FeatureBoolean})
 	return []route{
 		{http.MethodGet, "/api/v1/catalog", nil},

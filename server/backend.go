@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -28,34 +27,45 @@ func (s *Server) putCatalog(r *http.Request, body []byte) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	return s.changeCatalog(r, func(ctx context.Context) (*portico.Catalog, error) { return s.Engine.ApplyCatalog(ctx, c) })
+	return s.changeCatalog(r, func(change engine.CatalogChange) (*portico.Catalog, int64, error) {
+		return s.Engine.ApplyCatalog(r.Context(), c, change)
+	})
 }
 
 func (s *Server) archive(kind string) handler {
 	return func(r *http.Request, _ []byte) (int, any, error) {
-		return s.changeCatalog(r, func(ctx context.Context) (*portico.Catalog, error) {
-			return s.Engine.Archive(ctx, kind, r.PathValue("id"))
+		return s.changeCatalog(r, func(change engine.CatalogChange) (*portico.Catalog, int64, error) {
+			return s.Engine.Archive(r.Context(), kind, r.PathValue("id"), change)
 		})
 	}
 }
 
-// changeCatalog makes a catalog change under the request's If-Match, and
-// answers the catalog with the version saved as its ETag.
-func (s *Server) changeCatalog(r *http.Request, change func(context.Context) (*portico.Catalog, error)) (int, any, error) {
-	ctx := r.Context()
-	if m := r.Header.Get("If-Match"); m != "" && m != "*" {
-		v, err := strconv.ParseInt(strings.Trim(strings.TrimPrefix(m, "W/"), `"`), 10, 64)
-		if err != nil || v < 0 {
-			return 0, nil, portico.Invalid("If-Match", "must be the catalog's ETag, such as \"12\"")
-		}
-		ctx = engine.IfCatalogVersion(ctx, v)
-	}
-	ctx, saved := engine.WithCatalogVersion(ctx)
-	c, err := change(ctx)
+// changeCatalog makes a catalog change as the request's principal, under
+// its If-Match, and answers the catalog with the version saved as its ETag.
+func (s *Server) changeCatalog(r *http.Request, apply func(engine.CatalogChange) (*portico.Catalog, int64, error)) (int, any, error) {
+	change, err := catalogChangeOf(r)
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, tagged{etag: catalogETag(saved()), v: withLists(c)}, nil
+	c, saved, err := apply(change)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, tagged{etag: catalogETag(saved), v: withLists(c)}, nil
+}
+
+// catalogChangeOf is who makes a request's catalog change and, when it
+// sends If-Match, the version it was made on.
+func catalogChangeOf(r *http.Request) (engine.CatalogChange, error) {
+	change := engine.CatalogChange{By: principalOf(r.Context()).author()}
+	if m := r.Header.Get("If-Match"); m != "" && m != "*" {
+		v, err := strconv.ParseInt(strings.Trim(strings.TrimPrefix(m, "W/"), `"`), 10, 64)
+		if err != nil || v < 0 {
+			return change, portico.Invalid("If-Match", "must be the catalog's ETag, such as \"12\"")
+		}
+		change.IfVersion = &v
+	}
+	return change, nil
 }
 
 func catalogETag(version int64) string {

@@ -10,6 +10,7 @@ import (
 
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/assets"
+	"github.com/portico-dev/portico/internal/testkit"
 )
 
 // badInput is a request that must be refused with a problem naming fields
@@ -27,7 +28,7 @@ type badInput struct {
 // catalogWith is the demo catalog changed by edit.
 func catalogWith(edit func(c *portico.Catalog)) func(t *testing.T) any {
 	return func(t *testing.T) any {
-		c := demoCatalog(t)
+		c := *testkit.DemoCatalog(t)
 		edit(&c)
 		return c
 	}
@@ -37,7 +38,7 @@ func catalogWith(edit func(c *portico.Catalog)) func(t *testing.T) any {
 // for what the typed catalog cannot spell, such as a field written as 0.
 func catalogJSONWith(edit func(c map[string]any)) func(t *testing.T) any {
 	return func(t *testing.T) any {
-		b, err := json.Marshal(demoCatalog(t))
+		b, err := json.Marshal(*testkit.DemoCatalog(t))
 		if err != nil {
 			t.Fatal(err)
 		}

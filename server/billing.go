@@ -91,7 +91,7 @@ func (s *Server) portalView(ctx context.Context, sess *session.Session) (*portic
 // billingURL opens the billing provider's portal for the session's
 // customer: payment method, billing details or invoice history; or its
 // page for adding a payment method.
-func (s *Server) billingURL(ctx context.Context, sess *session.Session, flow string) (string, error) {
+func (s *Server) billingURL(ctx context.Context, sess *session.Session, flow portico.BillingFlow) (string, error) {
 	if s.Billing == nil {
 		return "", portico.Conflict("no billing provider is connected: billing details are kept by Portico and changed through the backend API")
 	}
@@ -103,7 +103,7 @@ func (s *Server) billingURL(ctx context.Context, sess *session.Session, flow str
 		return "", err
 	}
 	c := billing.Customer{ID: cv.ID, Name: cv.Name, Email: cv.Email}
-	if flow == billing.FlowPaymentMethodSetup {
+	if flow == portico.FlowPaymentMethodSetup {
 		return s.paymentMethodSetupURL(ctx, sess, c)
 	}
 	returnURL := sess.ReturnURL
@@ -137,8 +137,8 @@ func (s *Server) backToPortal(sess *session.Session) string {
 // its product or resource, so they could change one outside the scope.
 // Payment details, adding a payment method and the provider's home are the
 // customer's as a whole and stay open to every session.
-func flowInScope(scope portico.PortalScope, flow string) error {
-	if flow != billing.FlowSubscriptionCancel && flow != billing.FlowSubscriptionUpdate {
+func flowInScope(scope portico.PortalScope, flow portico.BillingFlow) error {
+	if flow != portico.FlowSubscriptionCancel && flow != portico.FlowSubscriptionUpdate {
 		return nil
 	}
 	switch {
@@ -182,7 +182,6 @@ func (s *Server) onBillingEvent(ctx context.Context, ev billing.Event) error {
 		return nil
 	}
 	var err error
-	ctx = engine.FromProvider(ctx)
 	switch ev.Type {
 	case billing.EventCheckoutCompleted:
 		err = s.completeCheckout(ctx, ev)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/internal/testkit"
 	"github.com/portico-dev/portico/server"
 	"github.com/portico-dev/portico/server/billing"
 )
@@ -54,10 +55,10 @@ func (f *fakeBilling) Invoices(ctx context.Context, c billing.Customer, limit in
 	return inv, false, f.wait(ctx)
 }
 
-func (f *fakeBilling) PortalURL(ctx context.Context, c billing.Customer, flow, returnURL string) (string, error) {
+func (f *fakeBilling) PortalURL(ctx context.Context, c billing.Customer, flow portico.BillingFlow, returnURL string) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.links = append(f.links, flow+"|"+returnURL)
+	f.links = append(f.links, string(flow)+"|"+returnURL)
 	return "https://billing.stripe.test/session/" + c.ID, nil
 }
 
@@ -227,7 +228,7 @@ func TestPaymentMethodSetupFlowOpensTheProvidersSetupPage(t *testing.T) {
 	t.Parallel()
 	fb := &fakeBilling{noCard: true}
 	h := newHarness(t, func(s *server.Server) { s.Billing = fb })
-	cat := demoCatalog(t)
+	cat := *testkit.DemoCatalog(t)
 	for i, p := range cat.Plans {
 		if p.ProductID == acme {
 			for j := range p.Prices {

@@ -388,5 +388,7 @@ func (s *Server) restoreCatalog(r *http.Request, _ []byte) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	return s.changeCatalog(r, func(ctx context.Context) (*portico.Catalog, error) { return s.Engine.RestoreCatalog(ctx, n) })
+	return s.changeCatalog(r, func(change engine.CatalogChange) (*portico.Catalog, int64, error) {
+		return s.Engine.RestoreCatalog(r.Context(), n, change)
+	})
 }

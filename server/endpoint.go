@@ -15,7 +15,6 @@ import (
 	"strings"
 
 	portico "github.com/portico-dev/portico"
-	"github.com/portico-dev/portico/server/engine"
 	"github.com/portico-dev/portico/server/session"
 )
 
@@ -122,8 +121,7 @@ func (s *Server) endpoint(auth authFunc, h handler) http.Handler {
 			writeError(w, r, s.Log, err)
 			return
 		}
-		ctx := context.WithValue(r.Context(), principalKey{}, p)
-		r = r.WithContext(engine.WithAuthor(ctx, p.author()))
+		r = r.WithContext(context.WithValue(r.Context(), principalKey{}, p))
 		if err := s.SyncClock(r.Context()); err != nil {
 			writeError(w, r, s.Log, err)
 			return

@@ -18,6 +18,7 @@ import (
 
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/assets"
+	"github.com/portico-dev/portico/internal/testkit"
 	"github.com/portico-dev/portico/server"
 	"github.com/portico-dev/portico/server/clock"
 	"github.com/portico-dev/portico/server/engine"
@@ -135,7 +136,7 @@ func newFuzzAPI(f *testing.F) *fuzzAPI {
 	}
 	must(200, "PUT", "/api/v1/catalog", assets.DemoCatalog)
 	must(201, "POST", "/api/v1/customers", portico.CreateCustomerRequest{ID: "ada", Name: "Ada", Email: "ada@example.com",
-		Billing: &portico.BillingProfile{Name: "Ada", PaymentMethod: card}})
+		Billing: &portico.BillingProfile{Name: "Ada", PaymentMethod: testkit.Card()}})
 	must(201, "POST", "/api/v1/customers", portico.CreateCustomerRequest{ID: "grace", Name: "Grace"})
 	var res portico.ChangeResult
 	json.Unmarshal(must(200, "POST", "/api/v1/customers/ada/subscriptions",

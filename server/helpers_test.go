@@ -2,14 +2,12 @@ package server_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,12 +17,11 @@ import (
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/assets"
 	"github.com/portico-dev/portico/internal/pgtest"
+	"github.com/portico-dev/portico/internal/testkit"
 	"github.com/portico-dev/portico/server"
 	"github.com/portico-dev/portico/server/clock"
 	"github.com/portico-dev/portico/server/engine"
 	"github.com/portico-dev/portico/server/session"
-	"github.com/portico-dev/portico/server/store/postgres"
-	"github.com/portico-dev/portico/server/store/sqlite"
 )
 
 // secretKey is the backend API key every test server runs with.
@@ -34,9 +31,8 @@ const secretKey = "sk_test_3b9f0c2d7e5a41c8"
 // slash checks that portal URLs are joined without a double slash.
 const publicURL = "https://billing.example.com/"
 
-// t0 is the test clock's start: the first of a 31-day month, so ten days in
-// leaves 21/31 of a monthly period.
-var t0 = time.Date(2026, time.January, 1, 0, 0, 0, 0, time.UTC)
+// t0 is the test clock's start (see testkit.T0).
+var t0 = testkit.T0()
 
 // Demo catalog IDs.
 const (
@@ -72,7 +68,7 @@ type harness struct {
 	clock *clock.Test
 	// reopen opens another store on the harness's database, and opts are
 	// the server's options: replica serves the same data with them.
-	reopen func() portico.Store
+	reopen func() testkit.Store
 	opts   []option
 }
 
@@ -91,31 +87,10 @@ func newHarness(t testing.TB, opts ...option) *harness {
 
 func TestMain(m *testing.M) { pgtest.MainIfUsed(m) }
 
-// newDatabase makes a fresh database, a SQLite file or a PostgreSQL
-// database when PORTICO_TEST_STORE=postgres, and returns how to open a
-// store on it: each call opens another, as another replica would.
-func newDatabase(t testing.TB) func() portico.Store {
-	t.Helper()
-	open := func(ctx context.Context, path string) (portico.Store, error) { return sqlite.Open(ctx, path) }
-	where := filepath.Join(t.TempDir(), "portico.db")
-	if pgtest.OnPostgres() {
-		open = func(ctx context.Context, url string) (portico.Store, error) { return postgres.Open(ctx, url) }
-		where = pgtest.URL(t)
-	}
-	return func() portico.Store {
-		t.Helper()
-		st, err := open(context.Background(), where)
-		if err != nil {
-			t.Fatalf("open store: %v", err)
-		}
-		return st
-	}
-}
-
 // newBareHarness is a server with no catalog applied yet.
 func newBareHarness(t testing.TB, opts ...option) *harness {
 	t.Helper()
-	return harnessOn(t, newDatabase(t), clock.NewFrozen(t0), opts...)
+	return harnessOn(t, testkit.NewDatabase(t), testkit.Clock(), opts...)
 }
 
 // replica is another server on the harness's database and clock, with the
@@ -126,7 +101,7 @@ func (h *harness) replica() *harness {
 }
 
 // harnessOn starts a server on a store that reopen opens.
-func harnessOn(t testing.TB, reopen func() portico.Store, clk *clock.Test, opts ...option) *harness {
+func harnessOn(t testing.TB, reopen func() testkit.Store, clk *clock.Test, opts ...option) *harness {
 	t.Helper()
 	st := reopen()
 	srv := &server.Server{
@@ -338,14 +313,12 @@ func expectProblem(t testing.TB, r *response, status int, fields ...string) prob
 
 // --- domain helpers, all through the API ---
 
-var card = &portico.PaymentMethod{Brand: "visa", Last4: "4242", ExpMonth: 12, ExpYear: 2030}
-
 // createCustomer creates a customer, with a card on file when withCard.
 func (h *harness) createCustomer(id string, withCard bool) portico.CustomerView {
 	h.t.Helper()
 	req := portico.CreateCustomerRequest{ID: id, Name: "Customer " + id, Email: id + "@example.com"}
 	if withCard {
-		req.Billing = &portico.BillingProfile{Name: req.Name, Email: req.Email, PaymentMethod: card,
+		req.Billing = &portico.BillingProfile{Name: req.Name, Email: req.Email, PaymentMethod: testkit.Card(),
 			Address: &portico.Address{Line1: "1 Market Street", City: "San Francisco", PostalCode: "94105", Country: "US"}}
 	}
 	r := h.backend(http.MethodPost, "/api/v1/customers", req)
@@ -480,7 +453,3 @@ func (h *harness) expectUnchanged(before string, customerIDs ...string) {
 		h.t.Fatalf("state changed by a refused request:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
 }
-
-func usd(amount int64) portico.Money { return portico.Money{Amount: amount, Currency: "usd"} }
-
-func ptr[T any](v T) *T { return &v }

@@ -11,6 +11,7 @@ import (
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/assets"
 	"github.com/portico-dev/portico/components"
+	"github.com/portico-dev/portico/internal/testkit"
 	"golang.org/x/net/html"
 )
 
@@ -107,7 +108,7 @@ func TestCatalogAndCustomerStringsCannotOpenMarkup(t *testing.T) {
 	h.createCustomer("ada", false)
 	profile := portico.BillingProfile{Name: "n" + injected, Email: "ada@example.com",
 		Address:       &portico.Address{Line1: "l" + injected, City: "c" + injected, PostalCode: "94105", Country: "US"},
-		PaymentMethod: card}
+		PaymentMethod: testkit.Card()}
 	expectStatus(t, h.backend(http.MethodPut, "/api/v1/customers/ada/billing", profile), http.StatusOK)
 	hs := newWeb(t, h)
 	tok := h.session("ada", "", "")

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/internal/testkit"
 	"github.com/portico-dev/portico/server"
 )
 
@@ -64,7 +65,7 @@ func TestScopedCancelLeavesOtherResourcesAlone(t *testing.T) {
 				t.Errorf("the answer shows the docs site: %s", r)
 			}
 			res := decodeAs[portico.CancelResult](t, r)
-			if res.Subscription.ID != f.blog || res.Subscription.Status != portico.StatusCanceled || len(res.AlsoCanceled) != 0 || res.Credit != usd(339) {
+			if res.Subscription.ID != f.blog || res.Subscription.Status != portico.StatusCanceled || len(res.AlsoCanceled) != 0 || res.Credit != testkit.USD(339) {
 				t.Errorf("answer %+v, also %+v, credit %+v; want the blog alone, 339 usd", res.Subscription, res.AlsoCanceled, res.Credit)
 			}
 			f.expectLive(t, map[string]bool{f.blog: false, f.docs: true, f.acme: true})
@@ -92,7 +93,7 @@ func TestScopedCancelNamesTheProductOutsideTheScope(t *testing.T) {
 // the answer shows only what is inside the scope.
 func TestJourneyLinksStayInsideTheSessionsResource(t *testing.T) {
 	t.Parallel()
-	cat := demoCatalog(t)
+	cat := *testkit.DemoCatalog(t)
 	i := slices.IndexFunc(cat.Products, func(p portico.Product) bool { return p.ID == acme })
 	cat.Products[i].Journey.AlsoCancelProductIDs = []string{sites}
 	f := newTwoSites(t)

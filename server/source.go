@@ -70,7 +70,7 @@ func (e *engineSource) CancelScheduled(ctx context.Context, subID string) (*port
 }
 
 func (e *engineSource) BillingSession(ctx context.Context, flow string) (*portico.BillingSession, error) {
-	u, err := e.srv.billingURL(ctx, e.sess, flow)
+	u, err := e.srv.billingURL(ctx, e.sess, portico.BillingFlow(flow))
 	return &portico.BillingSession{URL: u}, apiError(err)
 }
 

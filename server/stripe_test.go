@@ -37,8 +37,9 @@ func withStripe(t *testing.T, api string) option {
 
 // journeyStart is how a product's journey starts, and ends when unpaid.
 type journeyStart struct {
-	start, afterCancel string
-	perResource        bool
+	start       portico.JourneyStart
+	afterCancel portico.AfterCancel
+	perResource bool
 }
 
 func (j journeyStart) String() string {
@@ -111,8 +112,8 @@ func (j journeyStart) startedByCreating() bool {
 // unpaid) is mirrored the same way. No answer is a 5xx.
 func TestJourneyStartsWithStripe(t *testing.T) {
 	api := stripemock.Start(t)
-	for _, start := range []string{portico.StartPricingTable, portico.StartFreePlan, portico.StartTrial} {
-		for _, afterCancel := range []string{portico.AfterCancelRevoke, portico.AfterCancelDowngradeToFree} {
+	for _, start := range portico.JourneyStart("").Values() {
+		for _, afterCancel := range portico.AfterCancel("").Values() {
 			for _, perResource := range []bool{false, true} {
 				j := journeyStart{start: start, afterCancel: afterCancel, perResource: perResource}
 				t.Run(j.String(), func(t *testing.T) {

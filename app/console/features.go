@@ -14,7 +14,7 @@ func (p *Page) renderFeatures() app.UI {
 	for i, f := range p.cat.Features {
 		reset := "—"
 		if f.Type == portico.FeatureMetered {
-			reset = "every " + f.ResetPeriod
+			reset = "every " + string(f.ResetPeriod)
 		}
 		rows[i] = app.Tr().Body(
 			app.Th().Scope("row").DataSet("label", "Name").Text(f.Name),
@@ -64,12 +64,12 @@ func (p *Page) featureDialog(id string) *dialog {
 	d := newDialog(dlgFeature, "New feature")
 	d.target = objectRef{"features", id}
 	d.keyOf = plainKey("id", "name", "type", "unit", "resetPeriod")
-	d.v["type"], d.v["resetPeriod"] = portico.FeatureNumeric, "month"
+	d.v["type"], d.v["resetPeriod"] = string(portico.FeatureNumeric), string(portico.ResetMonthly)
 	if f != nil {
 		d.title, d.id = "Edit feature “"+f.Name+"”", f.ID
-		d.v["id"], d.v["name"], d.v["type"], d.v["unit"] = f.ID, f.Name, f.Type, f.Unit
+		d.v["id"], d.v["name"], d.v["type"], d.v["unit"] = f.ID, f.Name, string(f.Type), f.Unit
 		if f.ResetPeriod != "" {
-			d.v["resetPeriod"] = f.ResetPeriod
+			d.v["resetPeriod"] = string(f.ResetPeriod)
 		}
 	}
 	return d
@@ -77,8 +77,8 @@ func (p *Page) featureDialog(id string) *dialog {
 
 func (p *Page) featureForm() app.UI {
 	d := p.dlg
-	types := []choice{{value: portico.FeatureBoolean, label: "Boolean (on or off)"}, {value: portico.FeatureNumeric, label: "Numeric (an allowance)"},
-		{value: portico.FeatureMetered, label: "Metered (consumed, resets)"}}
+	types := []choice{{value: string(portico.FeatureBoolean), label: "Boolean (on or off)"}, {value: string(portico.FeatureNumeric), label: "Numeric (an allowance)"},
+		{value: string(portico.FeatureMetered), label: "Metered (consumed, resets)"}}
 	typeField := p.selectField("type", "Type", "", types)
 	if d.id != "" {
 		typeField = p.field("type", "Type", "A feature's type never changes; create a new feature instead.", p.input("type", "text").ReadOnly(true))
@@ -94,7 +94,7 @@ func (p *Page) featureForm() app.UI {
 		),
 		typeField,
 		p.field("unit", "Unit (optional)", "Singular, e.g. seat, call, GB.", p.input("unit", "text")),
-		app.If(d.v["type"] == portico.FeatureMetered, func() app.UI {
+		app.If(portico.FeatureType(d.v["type"]) == portico.FeatureMetered, func() app.UI {
 			return p.selectField("resetPeriod", "Usage resets every", "", []choice{
 				{value: "day", label: "day"}, {value: "week", label: "week"}, {value: "month", label: "month"}, {value: "year", label: "year"}})
 		}),
@@ -129,7 +129,7 @@ func featureEdit(d *dialog) *portico.Catalog {
 		if _, taken := next.Feature(id); taken && id != "" {
 			d.errs["id"] = "A feature already has this ID; choose another."
 		}
-		next.Features = append(next.Features, portico.Feature{ID: id, Type: d.v["type"]})
+		next.Features = append(next.Features, portico.Feature{ID: id, Type: portico.FeatureType(d.v["type"])})
 		i = len(next.Features) - 1
 	}
 	// The feature as it was, with what the form shows changed: a type never
@@ -139,7 +139,7 @@ func featureEdit(d *dialog) *portico.Catalog {
 	d.require("id", f.ID, "Enter an ID, such as seats.")
 	d.require("name", f.Name, "Enter a name.")
 	if f.Type == portico.FeatureMetered {
-		f.ResetPeriod = d.v["resetPeriod"]
+		f.ResetPeriod = portico.ResetPeriod(d.v["resetPeriod"])
 	} else if d.id == "" {
 		f.ResetPeriod = ""
 	}

@@ -99,9 +99,9 @@ func (p *Page) renderJourney(pr portico.Product) app.UI {
 				app.Legend().Class("pc-legend").Text("Journey start"),
 				app.P().Class("pc-hint").Text("The plan a new customer's subscription starts on."),
 				p.journeyRadios("start", []choice{
-					{value: portico.StartPricingTable, label: "Customers pick a plan from the pricing table"},
-					{value: portico.StartFreePlan, label: "Always start on a free plan", detail: startFree},
-					{value: portico.StartTrial, label: "Always start on a free trial of a paid plan", detail: startTrial},
+					{value: string(portico.StartPricingTable), label: "Customers pick a plan from the pricing table"},
+					{value: string(portico.StartFreePlan), label: "Always start on a free plan", detail: startFree},
+					{value: string(portico.StartTrial), label: "Always start on a free trial of a paid plan", detail: startTrial},
 				}),
 			),
 		),
@@ -111,14 +111,14 @@ func (p *Page) renderJourney(pr portico.Product) app.UI {
 				app.P().Class("pc-hint").Text("Upgrades always apply immediately."),
 				app.H3().Text("Downgrades"),
 				p.journeyRadios("downgrade", []choice{
-					{value: portico.Immediate, label: "Immediately, crediting unused time"},
-					{value: portico.EndOfPeriod, label: "At the end of the billing period"},
+					{value: string(portico.Immediate), label: "Immediately, crediting unused time"},
+					{value: string(portico.EndOfPeriod), label: "At the end of the billing period"},
 				}),
 				app.H3().Text("Metered usage on a plan change"),
 				p.journeyRadios("usageReset", []choice{
-					{value: portico.ResetAlways, label: "Always reset usage"},
-					{value: portico.ResetNever, label: "Never reset usage"},
-					{value: portico.ResetOnAnchorChange, label: "Reset only when the billing anchor changes",
+					{value: string(portico.ResetAlways), label: "Always reset usage"},
+					{value: string(portico.ResetNever), label: "Never reset usage"},
+					{value: string(portico.ResetOnAnchorChange), label: "Reset only when the billing anchor changes",
 						note: "Between free, paid and custom plans, or monthly and annual billing; kept otherwise."},
 				}),
 			),
@@ -129,13 +129,13 @@ func (p *Page) renderJourney(pr portico.Product) app.UI {
 				app.P().Class("pc-hint").Text("When a customer cancels, or a trial ends without a payment method."),
 				app.H3().Text("Cancellation takes effect"),
 				p.journeyRadios("cancellation", []choice{
-					{value: portico.Immediate, label: "Immediately, crediting unused time"},
-					{value: portico.EndOfPeriod, label: "At the end of the billing period"},
+					{value: string(portico.Immediate), label: "Immediately, crediting unused time"},
+					{value: string(portico.EndOfPeriod), label: "At the end of the billing period"},
 				}),
 				app.H3().Text("Then"),
 				p.journeyRadios("afterCancel", []choice{
-					{value: portico.AfterCancelRevoke, label: "Revoke access"},
-					{value: portico.AfterCancelDowngradeToFree, label: "Move the customer to the free plan",
+					{value: string(portico.AfterCancelRevoke), label: "Revoke access"},
+					{value: string(portico.AfterCancelDowngradeToFree), label: "Move the customer to the free plan",
 						note: "On a trial, this makes a reverse trial.", detail: endFree},
 				}),
 				app.H3().Text("Also cancel"),
@@ -158,13 +158,13 @@ func (p *Page) journeyRadios(name string, choices []choice) app.UI {
 	pick := func(v string) app.EventHandler {
 		return func(ctx app.Context, e app.Event) {
 			if p.jour != nil {
-				*journeyField(&p.jour.j, name) = v
+				setJourneyValue(&p.jour.j, name, v)
 				delete(p.jour.errs, name)
 			}
 		}
 	}
 	return app.Div().Body(
-		radios(name, *journeyField(&jd.j, name), jd.errs[name] != "", choices, pick),
+		radios(name, journeyValue(jd.j, name), jd.errs[name] != "", choices, pick),
 		app.P().ID(fieldID(name)+"-error").Class("pc-error").Text(jd.errs[name]),
 	)
 }
@@ -225,7 +225,7 @@ func (p *Page) planPicker(key, label, current string, plans []choice, none strin
 	sel := app.Select().ID(id).Class("pc-input").Aria("describedby", id+"-error").
 		OnChange(func(ctx app.Context, e app.Event) {
 			if p.jour != nil {
-				*journeyField(&p.jour.j, key) = ctx.JSSrc().Get("value").String()
+				setJourneyValue(&p.jour.j, key, ctx.JSSrc().Get("value").String())
 				delete(p.jour.errs, key)
 			}
 		}, app.EventScope(key)).
@@ -241,23 +241,45 @@ func (p *Page) planPicker(key, label, current string, plans []choice, none strin
 		app.Label().For(id).Text(label), sel, app.P().ID(id+"-error").Class("pc-error").Text(msg))
 }
 
-// journeyField is the journey setting of a field name.
-func journeyField(j *portico.Journey, name string) *string {
+// journeyValue is the journey setting of a field name, as the form shows
+// it.
+func journeyValue(j portico.Journey, name string) string {
 	switch name {
 	case "start":
-		return &j.Start
+		return string(j.Start)
 	case "freePlanId":
-		return &j.FreePlanID
+		return j.FreePlanID
 	case "trialPlanId":
-		return &j.TrialPlanID
+		return j.TrialPlanID
 	case "downgrade":
-		return &j.Downgrade
+		return j.Downgrade
 	case "usageReset":
-		return &j.UsageReset
+		return string(j.UsageReset)
 	case "cancellation":
-		return &j.Cancellation
+		return j.Cancellation
 	}
-	return &j.AfterCancel
+	return string(j.AfterCancel)
+}
+
+// setJourneyValue sets the journey setting of a field name to what the
+// form picked.
+func setJourneyValue(j *portico.Journey, name, v string) {
+	switch name {
+	case "start":
+		j.Start = portico.JourneyStart(v)
+	case "freePlanId":
+		j.FreePlanID = v
+	case "trialPlanId":
+		j.TrialPlanID = v
+	case "downgrade":
+		j.Downgrade = v
+	case "usageReset":
+		j.UsageReset = portico.UsageReset(v)
+	case "cancellation":
+		j.Cancellation = v
+	default:
+		j.AfterCancel = portico.AfterCancel(v)
+	}
 }
 
 // journeyToSave is the draft as it is saved: a plan picked for a setting

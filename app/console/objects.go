@@ -47,7 +47,7 @@ func (p *Page) planDialog(productID, planID string) *dialog {
 	d := newDialog(dlgPlan, "New plan")
 	d.product, d.target = productID, objectRef{"plans", planID}
 	d.keyOf = d.objectKey("id", "name", "description", "pricing", "order", "trialDays")
-	d.v["pricing"], d.v["currency"] = portico.PricingPaid, p.currencyOf(productID)
+	d.v["pricing"], d.v["currency"] = string(portico.PricingPaid), p.currencyOf(productID)
 	order := 0
 	for _, x := range p.cat.PlansOf(productID) {
 		order = max(order, x.Order+1)
@@ -55,7 +55,7 @@ func (p *Page) planDialog(productID, planID string) *dialog {
 	d.v["order"] = strconv.Itoa(order)
 	if pl, ok := p.cat.Plan(planID); ok {
 		d.title, d.id = "Edit plan “"+pl.Name+"”", pl.ID
-		d.v["id"], d.v["name"], d.v["description"], d.v["pricing"] = pl.ID, pl.Name, pl.Description, pl.Pricing
+		d.v["id"], d.v["name"], d.v["description"], d.v["pricing"] = pl.ID, pl.Name, pl.Description, string(pl.Pricing)
 		d.v["order"] = strconv.Itoa(pl.Order)
 		if pl.TrialDays > 0 {
 			d.v["trialDays"] = strconv.Itoa(pl.TrialDays)
@@ -129,7 +129,7 @@ func (p *Page) entitlementsFields() app.UI {
 	d := p.dlg
 	features := []choice{{value: "", label: "Choose a feature…"}}
 	for _, f := range p.cat.Features {
-		features = append(features, choice{value: f.ID, label: f.Name + " (" + f.Type + ")"})
+		features = append(features, choice{value: f.ID, label: f.Name + " (" + string(f.Type) + ")"})
 	}
 	rows := []app.UI{}
 	for i := 0; i < d.rows; i++ {
@@ -177,7 +177,7 @@ func (p *Page) planForm() app.UI {
 			addons = append(addons, p.checkboxIn("addon."+a.ID, a.Name, errID, len(addons) == 0 && d.errs["addons"] != ""))
 		}
 	}
-	paid := d.v["pricing"] == portico.PricingPaid
+	paid := portico.Pricing(d.v["pricing"]) == portico.PricingPaid
 	label := "Create plan"
 	if d.id != "" {
 		label = "Save changes"
@@ -190,8 +190,8 @@ func (p *Page) planForm() app.UI {
 		p.textarea("description", "Description (optional)", ""),
 		app.Div().Class("pc-row").Body(
 			p.selectField("pricing", "Pricing", "", []choice{
-				{value: portico.PricingFree, label: "Free"}, {value: portico.PricingPaid, label: "Paid"},
-				{value: portico.PricingCustom, label: "Custom (contact sales)"}}),
+				{value: string(portico.PricingFree), label: "Free"}, {value: string(portico.PricingPaid), label: "Paid"},
+				{value: string(portico.PricingCustom), label: "Custom (contact sales)"}}),
 			p.field("order", "Order", "Lower comes first; a higher order is an upgrade.", p.input("order", "number")),
 			app.If(paid, func() app.UI {
 				return p.field("trialDays", "Trial days", "0 or empty: no trial.", p.input("trialDays", "number").Min(0).Max(730))
@@ -436,7 +436,7 @@ func (p *Page) planEdit(d *dialog) (next *portico.Catalog, was *portico.Plan) {
 		was = &orig
 	}
 	pl := &next.Plans[i]
-	pl.Name, pl.Description, pl.Pricing = d.text("name"), d.text("description"), d.v["pricing"]
+	pl.Name, pl.Description, pl.Pricing = d.text("name"), d.text("description"), portico.Pricing(d.v["pricing"])
 	d.require("id", pl.ID, "Enter an ID, such as pro.")
 	d.require("name", pl.Name, "Enter a name.")
 	d.checkName("plan", planNames(next), namedLike{pl.ID, pl.ProductID, pl.Name, pl.Archived})
@@ -583,7 +583,7 @@ func (d *dialog) objectKey(plain ...string) fieldKeyer {
 			switch {
 			case idx >= 0 && idx < len(prices):
 				return priceKey(prices[idx].BillingPeriod, sub)
-			case idx < 0 && (d.kind == dlgAddon || d.v["pricing"] == portico.PricingPaid):
+			case idx < 0 && (d.kind == dlgAddon || portico.Pricing(d.v["pricing"]) == portico.PricingPaid):
 				return "price.monthly"
 			}
 			return ""

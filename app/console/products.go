@@ -49,7 +49,7 @@ func (p *Page) renderProducts() app.UI {
 	)
 }
 
-func subscriptionTypeName(t string) string {
+func subscriptionTypeName(t portico.SubscriptionType) string {
 	if t == portico.SubscriptionMultiple {
 		return "Multiple active subscriptions"
 	}
@@ -66,7 +66,7 @@ func status(archived bool) app.UI {
 func (p *Page) newProduct(ctx app.Context, e app.Event) {
 	d := newDialog(dlgProduct, "New product")
 	d.keyOf = plainKey("id", "name", "description", "subscriptionType")
-	d.v["subscriptionType"] = portico.SubscriptionSingle
+	d.v["subscriptionType"] = string(portico.SubscriptionSingle)
 	p.openDialog(ctx, d)
 }
 
@@ -91,7 +91,7 @@ func (p *Page) productDialog(id string) *dialog {
 	d := newDialog(dlgProduct, "Edit product")
 	d.id, d.target = pr.ID, objectRef{"products", pr.ID}
 	d.keyOf = plainKey("id", "name", "description", "subscriptionType")
-	d.v["id"], d.v["name"], d.v["description"], d.v["subscriptionType"] = pr.ID, pr.Name, pr.Description, pr.SubscriptionType
+	d.v["id"], d.v["name"], d.v["description"], d.v["subscriptionType"] = pr.ID, pr.Name, pr.Description, string(pr.SubscriptionType)
 	return d
 }
 
@@ -114,8 +114,8 @@ func (p *Page) productForm() app.UI {
 		app.FieldSet().Class("pc-field").Body(
 			app.Legend().Text("Subscription type"),
 			radios("subscriptionType", d.v["subscriptionType"], d.errs["subscriptionType"] != "", []choice{
-				{value: portico.SubscriptionSingle, label: "Single active subscription", note: "Customers hold at most one subscription to this product."},
-				{value: portico.SubscriptionMultiple, label: "Multiple active subscriptions", note: "One subscription per resource (a site, an app…), each its own instance of the product."},
+				{value: string(portico.SubscriptionSingle), label: "Single active subscription", note: "Customers hold at most one subscription to this product."},
+				{value: string(portico.SubscriptionMultiple), label: "Multiple active subscriptions", note: "One subscription per resource (a site, an app…), each its own instance of the product."},
 			}, func(v string) app.EventHandler {
 				return func(ctx app.Context, e app.Event) {
 					if d := p.dlg; d != nil {
@@ -168,7 +168,7 @@ func productEdit(d *dialog) *portico.Catalog {
 		i = len(next.Products) - 1
 	}
 	pr := &next.Products[i]
-	pr.Name, pr.Description, pr.SubscriptionType = d.text("name"), d.text("description"), d.v["subscriptionType"]
+	pr.Name, pr.Description, pr.SubscriptionType = d.text("name"), d.text("description"), portico.SubscriptionType(d.v["subscriptionType"])
 	d.require("id", pr.ID, "Enter an ID, such as acme.")
 	d.require("name", pr.Name, "Enter a name.")
 	others := make([]namedLike, len(next.Products))

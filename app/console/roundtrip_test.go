@@ -250,7 +250,7 @@ func TestTheFormsRefuseWhatTheCatalogRefuses(t *testing.T) {
 	}
 	d = p.planDialog("chat", "")
 	p.prepare(d)
-	d.v["name"], d.v["id"], d.v["pricing"] = " free ", "chat-free-2", portico.PricingFree
+	d.v["name"], d.v["id"], d.v["pricing"] = " free ", "chat-free-2", string(portico.PricingFree)
 	p.planEdit(d)
 	if d.errs["name"] != "Another plan of this product is named “Free” (ID chat-free); give this one another name." {
 		t.Errorf("a plan named as another live plan of its product: %q", d.errs["name"])

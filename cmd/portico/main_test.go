@@ -11,13 +11,13 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/internal/testkit"
 )
 
 func TestCatalogValidateNamesEachProblem(t *testing.T) {
@@ -95,20 +95,18 @@ func serveDemo(t *testing.T, env map[string]string) (urls map[string]string, key
 		t.Setenv(k, v)
 	}
 	b := startServe(t)
-	if b.key == "" {
+	if b.Key == "" {
 		b.stop()
 		t.Fatal("the banner gave no generated key")
 	}
-	return b.urls, b.key, b.stop
+	return b.Portals, b.Key, b.stop
 }
 
 // banner is what a started server printed, and how to stop it.
 type banner struct {
-	base, key string // key: only when generated
-	designer  string // the designer's URL, when the pages are served
-	urls      map[string]string
-	text      string // every line, up to the example call
-	stop      func()
+	testkit.Banner
+	text string // every line, up to the example call
+	stop func()
 }
 
 // startServe runs `portico serve` as the environment sets it up, with the
@@ -123,26 +121,13 @@ func startServe(t *testing.T) banner {
 	read := make(chan banner, 1)
 	go func() {
 		lines := bufio.NewScanner(pr)
-		b := banner{urls: map[string]string{}}
-		urlRE := regexp.MustCompile(`^\s+(\w+)\s+.*(http://\S+/portal\?session=\S+)$`)
+		var b banner
 		var text strings.Builder
 		for lines.Scan() {
 			l := lines.Text()
 			text.WriteString(l + "\n")
-			if strings.HasPrefix(l, "  curl ") {
-				break // the banner's last line
-			}
-			if m := urlRE.FindStringSubmatch(l); m != nil {
-				b.urls[m[1]] = m[2]
-			}
-			if k, ok := strings.CutPrefix(l, "Backend API key (generated, kept in "); ok {
-				b.key = k[strings.Index(k, "sk_"):]
-			}
-			if u, ok := strings.CutPrefix(l, "Theme designer: "); ok {
-				b.designer = u
-			}
-			if u, ok := strings.CutPrefix(l, "Portico is listening on "); ok {
-				b.base = strings.Fields(u)[0]
+			if !b.Read(l) {
+				break
 			}
 		}
 		b.text = text.String()
@@ -161,9 +146,9 @@ func startServe(t *testing.T) banner {
 			t.Fatal("serve did not stop")
 		}
 	}
-	if len(b.urls) != 7 {
+	if len(b.Portals) != 7 {
 		b.stop()
-		t.Fatalf("banner gave %d portal URLs; stderr:\n%s", len(b.urls), errOut.String())
+		t.Fatalf("banner gave %d portal URLs; stderr:\n%s", len(b.Portals), errOut.String())
 	}
 	return b
 }
@@ -234,7 +219,7 @@ func TestServeNeverPrintsASuppliedKey(t *testing.T) {
 	if !strings.Contains(b.text, `curl -H "Authorization: Bearer $PORTICO_SECRET_KEY" `) {
 		t.Errorf("the example call does not name PORTICO_SECRET_KEY:\n%s", b.text)
 	}
-	if status := call(t, "GET", b.base+"/api/v1/customers/grace", supplied, nil, nil); status != 200 {
+	if status := call(t, "GET", b.URL+"/api/v1/customers/grace", supplied, nil, nil); status != 200 {
 		t.Errorf("the supplied key does not open the backend API: %d", status)
 	}
 }
@@ -304,7 +289,7 @@ func TestRestartKeepsTheSavedCatalog(t *testing.T) {
 	again := startServe(t) // fails the test unless it starts and prints the demo's portal URLs
 	defer again.stop()
 	var saved portico.Catalog
-	if status := call(t, "GET", again.base+"/api/v1/catalog", key, nil, &saved); status != 200 {
+	if status := call(t, "GET", again.URL+"/api/v1/catalog", key, nil, &saved); status != 200 {
 		t.Fatalf("GET /api/v1/catalog after the restart: %d", status)
 	}
 	names := map[string]string{}
@@ -334,10 +319,10 @@ func TestServeDemoPrintsTheDesignerAndServesTheStartPage(t *testing.T) {
 	t.Setenv("PORTICO_WEB", web)
 	b := startServe(t)
 	defer b.stop()
-	if b.designer != b.base+"/designer" {
-		t.Errorf("the banner gives the designer as %q, want %s/designer", b.designer, b.base)
+	if b.Designer != b.URL+"/designer" {
+		t.Errorf("the banner gives the designer as %q, want %s/designer", b.Designer, b.URL)
 	}
-	res, err := http.Get(b.base + "/")
+	res, err := http.Get(b.URL + "/")
 	if err != nil {
 		t.Fatal(err)
 	}

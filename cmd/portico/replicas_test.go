@@ -30,30 +30,30 @@ func TestReplicasOnPostgreSQLShareKeysClockAndRecords(t *testing.T) {
 	b := startServe(t)
 	defer a.stop()
 	defer b.stop()
-	key := a.key + b.key // exactly one of them generated it
-	if key == "" || (a.key != "" && b.key != "") {
-		t.Fatalf("generated keys %q and %q, want exactly one", a.key, b.key)
+	key := a.Key + b.Key // exactly one of them generated it
+	if key == "" || (a.Key != "" && b.Key != "") {
+		t.Fatalf("generated keys %q and %q, want exactly one", a.Key, b.Key)
 	}
 
-	for id, u := range a.urls {
+	for id, u := range a.Portals {
 		_, token := splitPortalURL(u)
 		var v struct{ Customer struct{ ID string } }
-		if status := call(t, "GET", b.base+"/api/v1/portal", token, nil, &v); status != 200 || v.Customer.ID != id {
+		if status := call(t, "GET", b.URL+"/api/v1/portal", token, nil, &v); status != 200 || v.Customer.ID != id {
 			t.Errorf("%s's portal session from one replica on the other: %d, customer %q", id, status, v.Customer.ID)
 		}
 	}
-	for _, base := range []string{a.base, b.base} {
+	for _, base := range []string{a.URL, b.URL} {
 		if status := call(t, "GET", base+"/api/v1/customers/grace", key, nil, nil); status != 200 {
 			t.Errorf("the backend key on %s: %d", base, status)
 		}
 	}
 
 	var moved portico.TestClockView
-	if status := call(t, "POST", a.base+"/api/v1/test-clock/advance", key, map[string]string{"by": "40d"}, &moved); status != 200 {
+	if status := call(t, "POST", a.URL+"/api/v1/test-clock/advance", key, map[string]string{"by": "40d"}, &moved); status != 200 {
 		t.Fatalf("advance: %d", status)
 	}
 	var seen portico.TestClockView
-	call(t, "GET", b.base+"/api/v1/test-clock", key, nil, &seen)
+	call(t, "GET", b.URL+"/api/v1/test-clock", key, nil, &seen)
 	if d := seen.Now.Sub(moved.Now); d < 0 || d > 5*time.Second {
 		t.Errorf("the other replica's clock is at %s, the advanced one at %s", seen.Now, moved.Now)
 	}
@@ -70,18 +70,18 @@ func TestReplicasOnPostgreSQLShareKeysClockAndRecords(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode
 	}
-	before := apiCalls(t, a.base, key)
+	before := apiCalls(t, a.URL, key)
 	// Ten repeats of one keyed report at once, half through each replica.
 	statuses := make(chan int, 10)
 	for i := range 10 {
-		go func() { statuses <- usage([]string{a.base, b.base}[i%2]) }()
+		go func() { statuses <- usage([]string{a.URL, b.URL}[i%2]) }()
 	}
 	for range 10 {
 		if s := <-statuses; s >= 300 {
 			t.Errorf("a repeat of a keyed report answered %d", s)
 		}
 	}
-	if after := apiCalls(t, b.base, key); after != before+5 {
+	if after := apiCalls(t, b.URL, key); after != before+5 {
 		t.Errorf("API calls %d → %d after one report sent ten times at once through two replicas, want +5", before, after)
 	}
 }

@@ -10,13 +10,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
-	"unicode/utf8"
 
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/server"
@@ -30,114 +28,21 @@ import (
 	"github.com/portico-dev/portico/server/store/sqlite"
 )
 
-// config is the server's settings, read from the environment.
-type config struct {
-	Addr, PublicURL, DataDir, DatabaseURL, SecretKey, CatalogFile string
-	WebDir, ConsolePassword                                       string
-	EmbedOrigins, CORSOrigins                                     []string
-	Demo, TestClock                                               bool
-	SchedulerEvery                                                time.Duration
-	Business                                                      portico.Business
-}
-
-func loadConfig() (config, error) {
-	c := config{
-		Addr:        env("PORTICO_ADDR", "127.0.0.1:8080"),
-		DataDir:     env("PORTICO_DATA", "./data"),
-		DatabaseURL: os.Getenv("PORTICO_DATABASE_URL"),
-		SecretKey:   os.Getenv("PORTICO_SECRET_KEY"),
-		CatalogFile: os.Getenv("PORTICO_CATALOG"),
-		Demo:        os.Getenv("PORTICO_DEMO") == "1",
-		TestClock:   os.Getenv("PORTICO_TEST_CLOCK") == "1",
-		WebDir:      env("PORTICO_WEB", "assets/web"),
-
-		ConsolePassword: os.Getenv("PORTICO_CONSOLE_PASSWORD"),
-	}
-	if n := utf8.RuneCountInString(c.ConsolePassword); n > 0 && n < server.MinConsolePassword {
-		return c, fmt.Errorf("PORTICO_CONSOLE_PASSWORD: must be at least %d characters, not %d (or unset, to sign in to the console with the backend API key only)",
-			server.MinConsolePassword, n)
-	}
-	var err error
-	if c.EmbedOrigins, err = origins("PORTICO_EMBED_ORIGINS"); err != nil {
-		return c, err
-	}
-	if c.CORSOrigins, err = origins("PORTICO_CORS_ORIGINS"); err != nil {
-		return c, err
-	}
-	c.PublicURL = env("PORTICO_PUBLIC_URL", "http://"+c.Addr)
-	every, err := time.ParseDuration(env("PORTICO_SCHEDULER_INTERVAL", "30s"))
-	if err != nil || every <= 0 {
-		return c, fmt.Errorf("PORTICO_SCHEDULER_INTERVAL: must be a positive duration such as 30s")
-	}
-	c.SchedulerEvery = every
-	c.Business, err = loadBusiness(c.Demo)
-	return c, err
-}
-
-// loadBusiness reads the business the portal names: PORTICO_BUSINESS_NAME,
-// PORTICO_BUSINESS_LOGO and PORTICO_SUPPORT. The demo names its business and
-// gives an example support address, so its "Contact support" buttons lead
-// somewhere.
-func loadBusiness(demo bool) (portico.Business, error) {
-	b := portico.Business{Name: strings.TrimSpace(os.Getenv("PORTICO_BUSINESS_NAME"))}
-	if b.Name == "" && demo {
-		b.Name = "Acme" // the demo catalog's business
-	}
-	if len(b.Name) > 100 {
-		return b, fmt.Errorf("PORTICO_BUSINESS_NAME: must be at most 100 characters")
-	}
-	if v := os.Getenv("PORTICO_BUSINESS_LOGO"); v != "" {
-		if b.LogoURL = server.LogoLink(v); b.LogoURL == "" {
-			return b, fmt.Errorf("PORTICO_BUSINESS_LOGO: must be an http or https URL, or a path such as /web/logo.svg")
-		}
-	}
-	support := os.Getenv("PORTICO_SUPPORT")
-	if support == "" && demo {
-		support = "support@example.com"
-	}
-	if support != "" {
-		if b.SupportURL = server.SupportLink(support); b.SupportURL == "" {
-			return b, fmt.Errorf("PORTICO_SUPPORT: must be an http or https URL, a mailto: URL or an email address")
-		}
-	}
-	return b, nil
-}
-
-// origins reads a comma- or space-separated list of web origins.
-func origins(name string) ([]string, error) {
-	var out []string
-	for _, o := range strings.Fields(strings.ReplaceAll(os.Getenv(name), ",", " ")) {
-		u, err := url.Parse(o)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
-			return nil, fmt.Errorf("%s: %q is not an origin such as https://app.example.com", name, o)
-		}
-		out = append(out, u.Scheme+"://"+u.Host)
-	}
-	return out, nil
-}
-
-func env(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
-}
-
 func serve(ctx context.Context, stdout, stderr io.Writer) error {
-	cfg, err := loadConfig()
+	cfg, err := loadConfig(os.Getenv)
 	if err != nil {
 		return err
 	}
 	logs := newLogBuffer(ctx, stderr)
 	defer logs.Flush()
 	log := slog.New(flushOnWarn{slog.NewTextHandler(logs, nil), logs})
-	themes, err := loadTheme(os.Getenv("PORTICO_THEME"))
+	themes, err := loadTheme(cfg.ThemeFile)
 	if err != nil {
 		return err
 	}
 	go themes.watch(ctx, 2*time.Second, log)
-	if addr := os.Getenv("PORTICO_PPROF"); addr != "" {
-		go servePprof(addr, log)
+	if cfg.PprofAddr != "" {
+		go servePprof(cfg.PprofAddr, log)
 	}
 	store, err := openStore(ctx, cfg)
 	if err != nil {
@@ -174,7 +79,7 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 	if shared, ok := store.(portico.SharedClock); ok && testClock != nil {
 		srv.SharedClock = shared
 	}
-	provider, err := billingProvider(store, log)
+	provider, err := billingProvider(cfg.Stripe, store, log)
 	if err != nil {
 		return err
 	}
@@ -185,7 +90,7 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("PORTICO_ADDR: %w", err)
 	}
-	if os.Getenv("PORTICO_PUBLIC_URL") == "" {
+	if cfg.PublicURLFromAddr {
 		// The bound address, so a ":0" port shows as the one chosen.
 		cfg.PublicURL = "http://" + ln.Addr().String()
 		srv.PublicURL = cfg.PublicURL
@@ -198,17 +103,16 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 
 // billingProvider is Stripe when STRIPE_SECRET_KEY is set (STRIPE_API_BASE
 // points it at stripe-mock or a proxy), else nil: billing stays local.
-func billingProvider(store billing.Store, log *slog.Logger) (billing.Provider, error) {
-	key := os.Getenv("STRIPE_SECRET_KEY")
-	if key == "" {
+func billingProvider(cfg stripeConfig, store billing.Store, log *slog.Logger) (billing.Provider, error) {
+	if cfg.SecretKey == "" {
 		return nil, nil
 	}
-	p, err := stripebilling.New(stripebilling.Options{SecretKey: key, WebhookSecret: os.Getenv("STRIPE_WEBHOOK_SECRET"),
-		APIBase: os.Getenv("STRIPE_API_BASE"), Store: store, Log: log})
+	p, err := stripebilling.New(stripebilling.Options{SecretKey: cfg.SecretKey, WebhookSecret: cfg.WebhookSecret,
+		APIBase: cfg.APIBase, Store: store, Log: log})
 	if err != nil {
 		return nil, fmt.Errorf("STRIPE_SECRET_KEY: %w", err)
 	}
-	if os.Getenv("STRIPE_WEBHOOK_SECRET") == "" {
+	if cfg.WebhookSecret == "" {
 		log.Warn("STRIPE_WEBHOOK_SECRET is unset: Stripe webhooks are refused until it is set")
 	}
 	// Guarded: a Stripe that is down holds up other writes once or twice,
@@ -318,7 +222,7 @@ func loadData(ctx context.Context, cfg config, eng *engine.Engine, store portico
 	}
 	c, err := readCatalog(cfg.CatalogFile)
 	if err == nil {
-		_, err = eng.ApplyCatalog(engine.WithAuthor(ctx, "PORTICO_CATALOG"), c)
+		_, _, err = eng.ApplyCatalog(ctx, c, engine.CatalogChange{By: "PORTICO_CATALOG"})
 	}
 	if err != nil {
 		var b strings.Builder

@@ -33,22 +33,6 @@ type Item struct {
 	Quantity int64
 }
 
-// Billing-portal flows: what the provider's portal opens on.
-const (
-	// FlowGeneral opens the portal's home, e.g. for the invoice history.
-	FlowGeneral = ""
-	// FlowPaymentMethodUpdate opens straight on changing the payment method.
-	FlowPaymentMethodUpdate = "payment_method_update"
-	// FlowSubscriptionCancel opens on cancelling the customer's subscription.
-	FlowSubscriptionCancel = "subscription_cancel"
-	// FlowSubscriptionUpdate opens on changing the customer's subscription.
-	FlowSubscriptionUpdate = "subscription_update"
-	// FlowPaymentMethodSetup adds a payment method for a customer who has
-	// none, such as a trial that should convert at its end. It is not a
-	// page of the provider's portal but a hosted setup page (SetupURL).
-	FlowPaymentMethodSetup = "payment_method_setup"
-)
-
 // Setup is a hosted page where a customer adds a payment method without
 // paying anything. Once the provider reports it done, the payment method
 // is the customer's default: what a trial bills at its end.
@@ -139,9 +123,9 @@ type Provider interface {
 	// them after the invoice startingAfter (empty: from the newest), and
 	// whether more follow.
 	Invoices(ctx context.Context, c Customer, limit int, startingAfter string) ([]portico.Invoice, bool, error)
-	// PortalURL is a link to the provider's own portal, opened on flow (one
-	// of the Flow constants), leading back to returnURL.
-	PortalURL(ctx context.Context, c Customer, flow, returnURL string) (string, error)
+	// PortalURL is a link to the provider's own portal, opened on flow,
+	// leading back to returnURL.
+	PortalURL(ctx context.Context, c Customer, flow portico.BillingFlow, returnURL string) (string, error)
 	// CheckoutURL is a link to a hosted page where the customer enters a
 	// payment method and starts a paid subscription.
 	CheckoutURL(ctx context.Context, c Customer, co Checkout) (string, error)

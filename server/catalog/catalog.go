@@ -259,7 +259,7 @@ func checkProducts(errs *problems, c *portico.Catalog) {
 	}
 }
 
-func checkJourneyPlan(errs *problems, c *portico.Catalog, productID, field, planID, pricing string) *portico.Plan {
+func checkJourneyPlan(errs *problems, c *portico.Catalog, productID, field, planID string, pricing portico.Pricing) *portico.Plan {
 	plan, ok := c.Plan(planID)
 	switch {
 	case !ok:

@@ -71,7 +71,7 @@ func (fs *fuzzStore) apply(t *testing.T, c *portico.Catalog) error {
 	var applyErr error
 	var problem string
 	err := fs.st.Update(context.Background(), func(tx portico.Tx) error {
-		_, applyErr = fs.eng.ApplyCatalog(tx.Context(), c)
+		_, _, applyErr = fs.eng.ApplyCatalog(tx.Context(), c, engine.CatalogChange{})
 		after, version, err := readCatalog(tx)
 		if err != nil {
 			return err
@@ -113,7 +113,7 @@ func FuzzCatalog(f *testing.F) {
 		if err != nil {
 			return err
 		}
-		if _, err := eng.ApplyCatalog(ctx, c); err != nil {
+		if _, _, err := eng.ApplyCatalog(ctx, c, engine.CatalogChange{}); err != nil {
 			return err
 		}
 		// The journey puts her on the free plan: acme has a subscription.

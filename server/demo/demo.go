@@ -103,7 +103,7 @@ func Load(ctx context.Context, e *engine.Engine) (loaded bool, err error) {
 	if err != nil {
 		return false, fmt.Errorf("demo catalog: %w", err)
 	}
-	if _, err := e.ApplyCatalog(engine.WithAuthor(ctx, "demo"), c); err != nil {
+	if _, _, err := e.ApplyCatalog(ctx, c, engine.CatalogChange{By: "demo"}); err != nil {
 		return false, fmt.Errorf("demo catalog: %w", err)
 	}
 	for _, dc := range Customers {

@@ -55,7 +55,7 @@ func (o *op) cancelAll(c *portico.Customer, subs []*portico.Subscription, actor 
 	res.Credit.Currency = o.currency(subs[0], nil) // before a downgrade to free changes the plan
 	var credit int64
 	for i, x := range subs {
-		if err := o.syncCancel(c, x); err != nil {
+		if err := o.syncCancel(c, x, actor); err != nil {
 			return nil, 0, err
 		}
 		granted := o.cancel(c, x)
@@ -175,9 +175,10 @@ func (o *op) end(c *portico.Customer, s *portico.Subscription, t time.Time, free
 // reports it ended (unpaid invoices, a cancellation in its own portal):
 // access is revoked or the customer moves to the free plan, per the
 // product's journey. Ending one that has ended already changes nothing.
+// Nothing is mirrored to the provider, which ended it.
 func (e *Engine) EndSubscription(ctx context.Context, customerID, subID string) error {
 	return e.writeCustomer(ctx, customerID, func(o *op, c *portico.Customer) error {
-		s, err := o.ownedSub(c.ID, subID, Backend)
+		s, err := o.ownedSub(c.ID, subID, Provider)
 		if err != nil || !s.Live() {
 			return err
 		}

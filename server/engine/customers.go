@@ -73,7 +73,7 @@ func (o *op) startJourneys(c *portico.Customer) error {
 		return err
 	}
 	for _, m := range mirrors {
-		if err := o.sync(c, m); err != nil {
+		if err := o.sync(c, m, Backend); err != nil {
 			return err
 		}
 	}

@@ -42,7 +42,6 @@ func (e *Engine) Now() time.Time { return e.clock.Now() }
 
 // op is what one operation sees: its transaction, the catalog and the time.
 type op struct {
-	ctx context.Context
 	tx  portico.Tx
 	cat *portico.Catalog
 	// catVersion is the version of cat as read.
@@ -73,7 +72,7 @@ func (e *Engine) update(ctx context.Context, fn func(o *op) error) error {
 		if err != nil {
 			return err
 		}
-		o := &op{ctx: ctx, tx: tx, cat: cat, catVersion: version, now: e.clock.Now(), e: e}
+		o := &op{tx: tx, cat: cat, catVersion: version, now: e.clock.Now(), e: e}
 		if err := o.run(fn); err != nil {
 			return err
 		}
@@ -87,7 +86,7 @@ func (e *Engine) view(ctx context.Context, fn func(o *op) error) error {
 		if err != nil {
 			return err
 		}
-		return fn(&op{ctx: ctx, tx: tx, cat: cat, catVersion: version, now: e.clock.Now(), e: e})
+		return fn(&op{tx: tx, cat: cat, catVersion: version, now: e.clock.Now(), e: e})
 	})
 }
 
@@ -168,26 +167,30 @@ func (e *Engine) CurrentCatalog(ctx context.Context) (*portico.Catalog, int64, e
 	return cat, version, err
 }
 
-// ApplyCatalog validates the document and replaces the catalog with it.
-// Objects cannot be removed (archive them), identities cannot change, and a
-// product with subscriptions keeps its subscription type.
-func (e *Engine) ApplyCatalog(ctx context.Context, next *portico.Catalog) (*portico.Catalog, error) {
+// ApplyCatalog validates the document and replaces the catalog with it,
+// returning it with the version saved. Objects cannot be removed (archive
+// them), identities cannot change, and a product with subscriptions keeps
+// its subscription type.
+func (e *Engine) ApplyCatalog(ctx context.Context, next *portico.Catalog, change CatalogChange) (*portico.Catalog, int64, error) {
 	if err := catalog.Validate(next); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
+	var saved int64
 	err := e.update(ctx, func(o *op) error {
-		if err := o.fresh(); err != nil {
+		if err := o.fresh(change); err != nil {
 			return err
 		}
 		if err := catalog.CheckEvolution(o.cat, next, o.tx.ProductHasSubscriptions); err != nil {
 			return err
 		}
-		return o.putCatalog(next, "")
+		var err error
+		saved, err = o.putCatalog(next, change, "")
+		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return next, nil
+	return next, saved, nil
 }
 
 // Archive kinds.
@@ -198,11 +201,13 @@ const (
 )
 
 // Archive archives a product, plan or add-on: it takes no new subscriptions
-// while existing ones go on. Archiving twice is harmless.
-func (e *Engine) Archive(ctx context.Context, kind, id string) (*portico.Catalog, error) {
+// while existing ones go on. Archiving twice is harmless. It returns the
+// catalog with the version saved.
+func (e *Engine) Archive(ctx context.Context, kind, id string, change CatalogChange) (*portico.Catalog, int64, error) {
 	var out *portico.Catalog
+	var saved int64
 	err := e.update(ctx, func(o *op) error {
-		if err := o.fresh(); err != nil {
+		if err := o.fresh(change); err != nil {
 			return err
 		}
 		// The catalog read may be shared with other transactions: change a
@@ -219,9 +224,10 @@ func (e *Engine) Archive(ctx context.Context, kind, id string) (*portico.Catalog
 			return archiveRefused(kind, id, err)
 		}
 		out = o.cat
-		return o.putCatalog(o.cat, fmt.Sprintf("archived %s %q", kindName(kind), id))
+		saved, err = o.putCatalog(o.cat, change, fmt.Sprintf("archived %s %q", kindName(kind), id))
+		return err
 	})
-	return out, err
+	return out, saved, err
 }
 
 // archiveRefused is the 409 of an archive the catalog's rules refuse (a

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/internal/testkit"
 )
 
 // grantWant is an expected entitlement: its limit, whether it is unlimited,
@@ -55,7 +56,7 @@ func TestEntitlementsAddUpPlanAndAddons(t *testing.T) {
 			seats: {110, false, true, "plan"}, apiCalls: {100000, false, true, "plan"},
 			exports: {100, false, true, "plan"}, sso: {0, false, true, "plan"}, storage: {0, true, true, "plan"},
 		}},
-		{"custom plan", portico.ChangeRequest{PlanID: enterprise, Price: ptr(usd(40000))}, map[string]grantWant{
+		{"custom plan", portico.ChangeRequest{PlanID: enterprise, Price: testkit.Ptr(testkit.USD(40000))}, map[string]grantWant{
 			seats: {100, false, true, "plan"}, apiCalls: {0, true, true, "plan"},
 			exports: {0, true, true, "plan"}, sso: {0, false, true, "plan"}, storage: {0, true, true, "plan"},
 		}},
@@ -70,7 +71,7 @@ func TestEntitlementsAddUpPlanAndAddons(t *testing.T) {
 			if v := got[sso]; v.Type == portico.FeatureBoolean && (v.FeatureName != "Single sign-on" || v.ResetAt != nil) {
 				t.Errorf("sso = %+v", v)
 			}
-			if v := got[apiCalls]; v.Type != portico.FeatureMetered || v.Unit != "call" || !timeEq(v.ResetAt, ptr(feb1)) {
+			if v := got[apiCalls]; v.Type != portico.FeatureMetered || v.Unit != "call" || !timeEq(v.ResetAt, testkit.Ptr(feb1)) {
 				t.Errorf("api-calls = %+v, want metered calls resetting Feb 1", v)
 			}
 			if v := got[seats]; v.ResetAt != nil {
@@ -115,22 +116,22 @@ func TestPromotions(t *testing.T) {
 		promo []portico.PromotionRequest
 		want  map[string]grantWant
 	}{
-		{"raises a limit", ptr(req(basic)), []portico.PromotionRequest{{FeatureID: seats, Limit: ptr[int64](8)}},
+		{"raises a limit", testkit.Ptr(req(basic)), []portico.PromotionRequest{{FeatureID: seats, Limit: testkit.Ptr[int64](8)}},
 			map[string]grantWant{seats: {8, false, true, "promotion"}}},
-		{"a lower limit changes nothing", ptr(req(basic)), []portico.PromotionRequest{{FeatureID: seats, Limit: ptr[int64](3)}},
+		{"a lower limit changes nothing", testkit.Ptr(req(basic)), []portico.PromotionRequest{{FeatureID: seats, Limit: testkit.Ptr[int64](3)}},
 			map[string]grantWant{seats: {5, false, true, "plan"}}},
-		{"the highest promotion wins", ptr(req(basic)), []portico.PromotionRequest{
-			{FeatureID: seats, Limit: ptr[int64](8)}, {FeatureID: seats, Limit: ptr[int64](12)}, {FeatureID: seats, Limit: ptr[int64](9)}},
+		{"the highest promotion wins", testkit.Ptr(req(basic)), []portico.PromotionRequest{
+			{FeatureID: seats, Limit: testkit.Ptr[int64](8)}, {FeatureID: seats, Limit: testkit.Ptr[int64](12)}, {FeatureID: seats, Limit: testkit.Ptr[int64](9)}},
 			map[string]grantWant{seats: {12, false, true, "promotion"}}},
-		{"grants a boolean feature", ptr(req(basic)), []portico.PromotionRequest{{FeatureID: sso}},
+		{"grants a boolean feature", testkit.Ptr(req(basic)), []portico.PromotionRequest{{FeatureID: sso}},
 			map[string]grantWant{sso: {0, false, true, "promotion"}}},
-		{"grants unlimited", ptr(req(basic)), []portico.PromotionRequest{{FeatureID: storage, Unlimited: true}},
+		{"grants unlimited", testkit.Ptr(req(basic)), []portico.PromotionRequest{{FeatureID: storage, Unlimited: true}},
 			map[string]grantWant{storage: {0, true, true, "promotion"}}},
-		{"unlimited on the plan wins", ptr(req(pro)), []portico.PromotionRequest{{FeatureID: storage, Limit: ptr[int64](10)}},
+		{"unlimited on the plan wins", testkit.Ptr(req(pro)), []portico.PromotionRequest{{FeatureID: storage, Limit: testkit.Ptr[int64](10)}},
 			map[string]grantWant{storage: {0, true, true, "plan"}}},
-		{"raises a metered limit", ptr(req(basic)), []portico.PromotionRequest{{FeatureID: apiCalls, Limit: ptr[int64](50000)}},
+		{"raises a metered limit", testkit.Ptr(req(basic)), []portico.PromotionRequest{{FeatureID: apiCalls, Limit: testkit.Ptr[int64](50000)}},
 			map[string]grantWant{apiCalls: {50000, false, true, "promotion"}}},
-		{"without any subscription", nil, []portico.PromotionRequest{{FeatureID: seats, Limit: ptr[int64](3)}, {FeatureID: sso}},
+		{"without any subscription", nil, []portico.PromotionRequest{{FeatureID: seats, Limit: testkit.Ptr[int64](3)}, {FeatureID: sso}},
 			map[string]grantWant{seats: {3, false, true, "promotion"}, sso: {0, false, true, "promotion"}}},
 	}
 	for _, tc := range cases {
@@ -157,9 +158,9 @@ func TestPromotions(t *testing.T) {
 		e := newEnv(t, withJourney(nil))
 		e.createCustomer("acme", nil)
 		e.change("acme", req(basic))
-		grant(e, portico.PromotionRequest{FeatureID: seats, Limit: ptr[int64](8), ExpiresAt: &feb1})
+		grant(e, portico.PromotionRequest{FeatureID: seats, Limit: testkit.Ptr[int64](8), ExpiresAt: &feb1})
 		grant(e, portico.PromotionRequest{FeatureID: sso, ExpiresAt: &feb1})
-		grant(e, portico.PromotionRequest{FeatureID: exports, Limit: ptr[int64](500)})
+		grant(e, portico.PromotionRequest{FeatureID: exports, Limit: testkit.Ptr[int64](500)})
 		e.advanceTo(feb1.Add(-time.Second))
 		got := e.ents("acme", "")
 		if got[seats].Limit != 8 || !got[sso].HasAccess || got[exports].Limit != 500 {
@@ -191,7 +192,7 @@ func TestPromotions(t *testing.T) {
 		e := newEnv(t, withJourney(nil))
 		e.createCustomer("acme", nil)
 		sub := e.change("acme", req(basic)).Subscription
-		grant(e, portico.PromotionRequest{FeatureID: seats, Limit: ptr[int64](8)})
+		grant(e, portico.PromotionRequest{FeatureID: seats, Limit: testkit.Ptr[int64](8)})
 		e.change("acme", req(pro))
 		if got := e.ents("acme", "")[seats]; got.Limit != 10 || got.Source != "plan" {
 			t.Errorf("seats on pro = %+v, want the plan's 10", got)
@@ -212,13 +213,13 @@ func TestPromotions(t *testing.T) {
 			req   portico.PromotionRequest
 			field string
 		}{
-			{portico.PromotionRequest{FeatureID: "nope", Limit: ptr[int64](1)}, "featureId"},
-			{portico.PromotionRequest{FeatureID: sso, Limit: ptr[int64](1)}, "limit"},
+			{portico.PromotionRequest{FeatureID: "nope", Limit: testkit.Ptr[int64](1)}, "featureId"},
+			{portico.PromotionRequest{FeatureID: sso, Limit: testkit.Ptr[int64](1)}, "limit"},
 			{portico.PromotionRequest{FeatureID: sso, Unlimited: true}, "limit"},
 			{portico.PromotionRequest{FeatureID: seats}, "limit"},
-			{portico.PromotionRequest{FeatureID: seats, Limit: ptr[int64](1), Unlimited: true}, "unlimited"},
-			{portico.PromotionRequest{FeatureID: seats, Limit: ptr[int64](1), ExpiresAt: &past}, "expiresAt"},
-			{portico.PromotionRequest{FeatureID: seats, Limit: ptr[int64](1), ExpiresAt: ptr(t0)}, "expiresAt"},
+			{portico.PromotionRequest{FeatureID: seats, Limit: testkit.Ptr[int64](1), Unlimited: true}, "unlimited"},
+			{portico.PromotionRequest{FeatureID: seats, Limit: testkit.Ptr[int64](1), ExpiresAt: &past}, "expiresAt"},
+			{portico.PromotionRequest{FeatureID: seats, Limit: testkit.Ptr[int64](1), ExpiresAt: testkit.Ptr(t0)}, "expiresAt"},
 		}
 		for _, b := range bad {
 			_, err := e.eng.GrantPromotion(e.ctx, "acme", b.req)

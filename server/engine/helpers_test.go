@@ -4,23 +4,20 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/internal/pgtest"
+	"github.com/portico-dev/portico/internal/testkit"
 	"github.com/portico-dev/portico/server/clock"
 	"github.com/portico-dev/portico/server/engine"
-	"github.com/portico-dev/portico/server/store/postgres"
-	"github.com/portico-dev/portico/server/store/sqlite"
 )
 
-// t0 is where every scenario's clock starts unless it says otherwise: the
-// first of a 31-day month, so a change ten days in leaves 21/31 of a
-// monthly period unused.
-var t0 = time.Date(2026, time.January, 1, 0, 0, 0, 0, time.UTC)
+// t0 is where every scenario's clock starts unless it says otherwise (see
+// testkit.T0).
+var t0 = testkit.T0()
 
 // day is midnight UTC of a calendar day.
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
@@ -62,8 +59,6 @@ const (
 	sitePlusYear  = 9000
 	proTrialDays  = 14
 )
-
-func usd(amount int64) portico.Money { return portico.Money{Amount: amount, Currency: "usd"} }
 
 func prices(monthly, annual int64) []portico.Price {
 	return []portico.Price{
@@ -144,42 +139,17 @@ func testCatalog(j portico.Journey) *portico.Catalog {
 	}
 }
 
-// testStore is what the tests need of a store.
-type testStore interface {
-	portico.Store
-	portico.SnapshotReader
-}
-
 func TestMain(m *testing.M) { pgtest.MainIfUsed(m) }
 
-// openStore opens a fresh store: a SQLite file, or a PostgreSQL database
-// when PORTICO_TEST_STORE=postgres.
-func openStore(t testing.TB) testStore {
+// newEngine returns an engine over a fresh store (see testkit.OpenStore)
+// with cat applied, on a clock frozen at start.
+func newEngine(t testing.TB, start time.Time, cat *portico.Catalog) (*engine.Engine, *clock.Test, testkit.Store) {
 	t.Helper()
 	ctx := context.Background()
-	var st testStore
-	var err error
-	if pgtest.OnPostgres() {
-		st, err = postgres.Open(ctx, pgtest.URL(t))
-	} else {
-		st, err = sqlite.Open(ctx, filepath.Join(t.TempDir(), "portico.db"))
-	}
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
-
-// newEngine returns an engine over a fresh SQLite file with cat applied,
-// on a clock frozen at start.
-func newEngine(t testing.TB, start time.Time, cat *portico.Catalog) (*engine.Engine, *clock.Test, testStore) {
-	t.Helper()
-	ctx := context.Background()
-	st := openStore(t)
+	st := testkit.OpenStore(t)
 	clk := clock.NewFrozen(start)
 	eng := engine.New(st, clk)
-	if _, err := eng.ApplyCatalog(ctx, cat); err != nil {
+	if _, _, err := eng.ApplyCatalog(ctx, cat, engine.CatalogChange{}); err != nil {
 		t.Fatalf("apply catalog: %v", err)
 	}
 	return eng, clk, st
@@ -192,7 +162,7 @@ type env struct {
 	ctx context.Context
 	eng *engine.Engine
 	clk *clock.Test
-	st  testStore
+	st  testkit.Store
 }
 
 func newEnv(t testing.TB, j portico.Journey) *env {
@@ -402,7 +372,7 @@ func (e *env) advanceTo(t time.Time) int {
 // applyJourney re-applies the catalog with another journey for app.
 func (e *env) applyJourney(j portico.Journey) {
 	e.t.Helper()
-	if _, err := e.eng.ApplyCatalog(e.ctx, testCatalog(j)); err != nil {
+	if _, _, err := e.eng.ApplyCatalog(e.ctx, testCatalog(j), engine.CatalogChange{}); err != nil {
 		e.t.Fatalf("re-apply catalog: %v", err)
 	}
 }
@@ -416,7 +386,7 @@ func (e *env) setPaymentMethod(customerID string) {
 
 func withCard() *portico.BillingProfile {
 	return &portico.BillingProfile{Name: "Ada", Email: "ada@example.com",
-		PaymentMethod: &portico.PaymentMethod{Brand: "visa", Last4: "4242", ExpMonth: 12, ExpYear: 2030}}
+		PaymentMethod: testkit.Card()}
 }
 
 func portal(customerID string) engine.Actor {
@@ -447,8 +417,6 @@ func timeEq(a, b *time.Time) bool {
 	}
 	return a.Equal(*b)
 }
-
-func ptr[T any](v T) *T { return &v }
 
 // wantPeriod checks a subscription's current period.
 func wantPeriod(t testing.TB, s portico.SubscriptionView, start, end time.Time) {

@@ -9,59 +9,38 @@ import (
 	"github.com/portico-dev/portico/server/catalog"
 )
 
-type authorKey struct{}
-
-// WithAuthor names who makes the catalog changes made with ctx ("backend
-// API", "console"); the catalog's history records it.
-func WithAuthor(ctx context.Context, by string) context.Context {
-	return context.WithValue(ctx, authorKey{}, by)
-}
-
-type ifVersionKey struct{}
-
-// IfCatalogVersion makes the catalog changes made with ctx apply only while
-// the catalog is at version v, the one the client read: a change made on a
-// copy that someone else's change has overtaken is refused (KindStale)
-// rather than silently undoing theirs.
-func IfCatalogVersion(ctx context.Context, v int64) context.Context {
-	return context.WithValue(ctx, ifVersionKey{}, v)
-}
-
-type versionSinkKey struct{}
-
-// WithCatalogVersion returns a context whose catalog change reports the
-// version it saved, and the function that tells it (0 when none was saved).
-func WithCatalogVersion(ctx context.Context) (context.Context, func() int64) {
-	v := new(int64)
-	return context.WithValue(ctx, versionSinkKey{}, v), func() int64 { return *v }
+// CatalogChange is who makes a catalog change and on which version. The
+// history records the author; the version keeps a change made on a copy
+// that someone else's change has overtaken from silently undoing theirs.
+type CatalogChange struct {
+	// By names who makes the change ("backend API", "console").
+	By string
+	// IfVersion, when set, is the version the change was made on (the one
+	// the client read): the change applies only while the catalog is still
+	// at it, and is refused (KindStale) otherwise. Nil applies the change to
+	// whatever version is current.
+	IfVersion *int64
 }
 
 // fresh refuses a catalog change made on a version that is no longer
 // current. Each change checks it first, before its own rules.
-func (o *op) fresh() error {
-	if want, ok := o.ctx.Value(ifVersionKey{}).(int64); ok && want != o.catVersion {
+func (o *op) fresh(change CatalogChange) error {
+	if want := change.IfVersion; want != nil && *want != o.catVersion {
 		return &portico.Error{Kind: portico.KindStale, Title: "The catalog has changed",
-			Detail: fmt.Sprintf("the catalog is at version %d, not version %d that this change was made on: reload it, then make the change again", o.catVersion, want)}
+			Detail: fmt.Sprintf("the catalog is at version %d, not version %d that this change was made on: reload it, then make the change again", o.catVersion, *want)}
 	}
 	return nil
 }
 
-// putCatalog saves the next catalog version, as the change's author.
-func (o *op) putCatalog(c *portico.Catalog, note string) error {
-	if err := o.tx.PutCatalog(c, o.change(note)); err != nil {
-		return err
+// putCatalog saves the next catalog version as the change's author and
+// returns its number.
+func (o *op) putCatalog(c *portico.Catalog, change CatalogChange, note string) (int64, error) {
+	if err := o.tx.PutCatalog(c, portico.CatalogChange{By: change.By, At: o.now, Note: note}); err != nil {
+		return 0, err
 	}
-	if sink, ok := o.ctx.Value(versionSinkKey{}).(*int64); ok {
-		// Writers are serialised: the version saved is the one after the
-		// version read.
-		*sink = o.catVersion + 1
-	}
-	return nil
-}
-
-func (o *op) change(note string) portico.CatalogChange {
-	by, _ := o.ctx.Value(authorKey{}).(string)
-	return portico.CatalogChange{By: by, At: o.now, Note: note}
+	// Writers are serialised: the version saved is the one after the
+	// version read.
+	return o.catVersion + 1, nil
 }
 
 // maxVersions bounds one page of the history.
@@ -125,14 +104,16 @@ func (o *op) versionEntry(v portico.CatalogVersion) (portico.CatalogVersionView,
 		Changes: catalog.Diff(prev, cat)}, cat, nil
 }
 
-// RestoreCatalog applies a kept version again, as a new version. It goes
-// through the same checks as applying a document: a version that lacks an
-// object created since cannot be restored (objects are archived, never
-// removed), and restoring the current version changes nothing (409).
-func (e *Engine) RestoreCatalog(ctx context.Context, version int64) (*portico.Catalog, error) {
+// RestoreCatalog applies a kept version again, as a new version, and
+// returns it with its number. It goes through the same checks as applying a
+// document: a version that lacks an object created since cannot be restored
+// (objects are archived, never removed), and restoring the current version
+// changes nothing (409).
+func (e *Engine) RestoreCatalog(ctx context.Context, version int64, change CatalogChange) (*portico.Catalog, int64, error) {
 	var out *portico.Catalog
+	var saved int64
 	err := e.update(ctx, func(o *op) error {
-		if err := o.fresh(); err != nil {
+		if err := o.fresh(change); err != nil {
 			return err
 		}
 		_, cat, err := o.tx.CatalogVersion(version)
@@ -152,7 +133,8 @@ func (e *Engine) RestoreCatalog(ctx context.Context, version int64) (*portico.Ca
 			return err
 		}
 		out = cat
-		return o.putCatalog(cat, fmt.Sprintf("restored version %d", version))
+		saved, err = o.putCatalog(cat, change, fmt.Sprintf("restored version %d", version))
+		return err
 	})
-	return out, err
+	return out, saved, err
 }

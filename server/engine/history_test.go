@@ -14,10 +14,10 @@ func TestCatalogHistoryKeepsEveryVersionWithItsAuthorAndChanges(t *testing.T) {
 	e.clk.AdvanceTo(jan11)
 	renamed := testCatalog(defaultJourney())
 	renamed.Plans[1].Name = "Basic plus"
-	if _, err := e.eng.ApplyCatalog(engine.WithAuthor(e.ctx, "console"), renamed); err != nil {
+	if _, _, err := e.eng.ApplyCatalog(e.ctx, renamed, engine.CatalogChange{By: "console"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.eng.Archive(engine.WithAuthor(e.ctx, "backend API"), engine.KindAddon, extraCalls); err != nil {
+	if _, _, err := e.eng.Archive(e.ctx, engine.KindAddon, extraCalls, engine.CatalogChange{By: "backend API"}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -53,10 +53,10 @@ func TestCatalogHistoryKeepsEveryVersionWithItsAuthorAndChanges(t *testing.T) {
 
 func TestRestoringAVersionAppliesItAgainUnderTheCatalogRules(t *testing.T) {
 	e := newEnv(t, defaultJourney())
-	if _, err := e.eng.Archive(e.ctx, engine.KindPlan, basic); err != nil {
+	if _, _, err := e.eng.Archive(e.ctx, engine.KindPlan, basic, engine.CatalogChange{}); err != nil {
 		t.Fatal(err)
 	}
-	restored, err := e.eng.RestoreCatalog(engine.WithAuthor(e.ctx, "console"), 1)
+	restored, _, err := e.eng.RestoreCatalog(e.ctx, 1, engine.CatalogChange{By: "console"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,24 +72,48 @@ func TestRestoringAVersionAppliesItAgainUnderTheCatalogRules(t *testing.T) {
 		t.Errorf("the restore's version = %+v", vs[0])
 	}
 
-	_, err = e.eng.RestoreCatalog(e.ctx, 3)
+	_, _, err = e.eng.RestoreCatalog(e.ctx, 3, engine.CatalogChange{})
 	wantKind(t, err, portico.KindConflict)
-	_, err = e.eng.RestoreCatalog(e.ctx, 1)
+	_, _, err = e.eng.RestoreCatalog(e.ctx, 1, engine.CatalogChange{})
 	wantKind(t, err, portico.KindConflict) // the same content as now
 
 	// A version that lacks an object created since would remove it.
 	grown := testCatalog(defaultJourney())
 	grown.Plans = append(grown.Plans, portico.Plan{ID: "team", ProductID: app, Name: "Team", Order: 4, Pricing: portico.PricingFree})
-	if _, err := e.eng.ApplyCatalog(e.ctx, grown); err != nil {
+	if _, _, err := e.eng.ApplyCatalog(e.ctx, grown, engine.CatalogChange{}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = e.eng.RestoreCatalog(e.ctx, 2)
+	_, _, err = e.eng.RestoreCatalog(e.ctx, 2, engine.CatalogChange{})
 	wantField(t, err, "plans")
 	if cat, _ := e.eng.Catalog(e.ctx); len(cat.Plans) != len(grown.Plans) {
 		t.Error("a refused restore changed the catalog")
 	}
-	_, err = e.eng.RestoreCatalog(e.ctx, 42)
+	_, _, err = e.eng.RestoreCatalog(e.ctx, 42, engine.CatalogChange{})
 	wantKind(t, err, portico.KindNotFound)
+}
+
+// Each catalog change returns the version it saved, and a change made on a
+// version that is no longer current is refused without saving anything.
+func TestCatalogChangesApplyOnlyToTheVersionTheyWereMadeOn(t *testing.T) {
+	e := newEnv(t, defaultJourney())
+	one := int64(1)
+	_, saved, err := e.eng.Archive(e.ctx, engine.KindPlan, basic, engine.CatalogChange{IfVersion: &one})
+	if err != nil || saved != 2 {
+		t.Fatalf("archive on version 1 saved version %d, %v; want 2", saved, err)
+	}
+	_, _, err = e.eng.ApplyCatalog(e.ctx, testCatalog(defaultJourney()), engine.CatalogChange{IfVersion: &one})
+	wantKind(t, err, portico.KindStale)
+	_, _, err = e.eng.Archive(e.ctx, engine.KindAddon, extraCalls, engine.CatalogChange{IfVersion: &one})
+	wantKind(t, err, portico.KindStale)
+	_, _, err = e.eng.RestoreCatalog(e.ctx, 1, engine.CatalogChange{IfVersion: &one})
+	wantKind(t, err, portico.KindStale)
+	if _, version, _ := e.eng.CurrentCatalog(e.ctx); version != 2 {
+		t.Errorf("after refused changes the catalog is at version %d, want 2", version)
+	}
+	_, saved, err = e.eng.RestoreCatalog(e.ctx, 1, engine.CatalogChange{})
+	if err != nil || saved != 3 {
+		t.Errorf("a restore on any version saved version %d, %v; want 3", saved, err)
+	}
 }
 
 func TestJourneyCancelsTheProductsItNamesWithIt(t *testing.T) {
@@ -113,7 +137,7 @@ func TestJourneyCancelsTheProductsItNamesWithIt(t *testing.T) {
 
 	bad := testCatalog(j)
 	bad.Products[0].Journey.AlsoCancelProductIDs = []string{app, "nope"}
-	_, err = e.eng.ApplyCatalog(e.ctx, bad)
+	_, _, err = e.eng.ApplyCatalog(e.ctx, bad, engine.CatalogChange{})
 	wantField(t, err, "products[0].journey.alsoCancelProductIds[0]")
 	wantField(t, err, "products[0].journey.alsoCancelProductIds[1]")
 }
@@ -135,7 +159,7 @@ func TestHistoryNamesEachJourneySettingChanged(t *testing.T) {
 	e := newEnv(t, defaultJourney())
 	j := defaultJourney()
 	j.Start, j.Downgrade = portico.StartTrial, portico.EndOfPeriod
-	if _, err := e.eng.ApplyCatalog(e.ctx, testCatalog(j)); err != nil {
+	if _, _, err := e.eng.ApplyCatalog(e.ctx, testCatalog(j), engine.CatalogChange{}); err != nil {
 		t.Fatal(err)
 	}
 	vs, _ := e.eng.CatalogVersions(e.ctx, 0, 1)

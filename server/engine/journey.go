@@ -11,14 +11,22 @@ import (
 )
 
 // Actor is who asks for a change: the SaaS backend (trusted, may set custom
-// prices) or a customer through a portal session limited to a scope.
+// prices), a customer through a portal session limited to a scope, or the
+// billing provider reporting a change it made.
 type Actor struct {
 	Portal bool
 	Scope  portico.PortalScope
+	// FromProvider marks a change the billing provider reported: it is
+	// applied to Portico and not mirrored back to where it came from.
+	FromProvider bool
 }
 
 // Backend is the SaaS backend, acting through the secret-key API.
 var Backend = Actor{}
+
+// Provider is the billing provider reporting a change it made (a
+// subscription it ended): trusted like the backend, never mirrored back.
+var Provider = Actor{FromProvider: true}
 
 // PortalActor is a customer acting through a portal session.
 func PortalActor(scope portico.PortalScope) Actor { return Actor{Portal: true, Scope: scope} }
@@ -38,6 +46,7 @@ type plannedChange struct {
 	reset     bool  // metered usage restarts from zero
 	oldAnchor time.Time
 	trial     bool
+	actor     Actor // who asks for it
 }
 
 // ChangeSubscription provisions or changes a subscription under the
@@ -110,7 +119,7 @@ func (o *op) planChange(c *portico.Customer, req portico.ChangeRequest, actor Ac
 		PlanID: plan.ID, Pricing: plan.Pricing, BillingPeriod: period, Price: price, Addons: addons,
 		AddonPrices: o.catalogAddonPrices(addons, period),
 	}
-	ch := &plannedChange{product: product, cur: cur}
+	ch := &plannedChange{product: product, cur: cur, actor: actor}
 	if cur == nil {
 		o.planNew(c, ch, plan, target)
 	} else if err := o.planUpdate(c, ch, plan, target); err != nil {
@@ -530,7 +539,7 @@ func anchorChanges(cur, target *portico.Subscription) bool {
 	return cur.Pricing != target.Pricing || cur.BillingPeriod != target.BillingPeriod || cur.Status == portico.StatusTrialing
 }
 
-func resetsUsage(mode string, anchorChanged bool) bool {
+func resetsUsage(mode portico.UsageReset, anchorChanged bool) bool {
 	return mode == portico.ResetAlways || (mode == portico.ResetOnAnchorChange && anchorChanged)
 }
 

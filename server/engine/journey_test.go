@@ -7,6 +7,7 @@ import (
 	"time"
 
 	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/internal/testkit"
 	"github.com/portico-dev/portico/server/engine"
 )
 
@@ -96,10 +97,10 @@ func TestJourneyStart(t *testing.T) {
 		}
 		s := v.Subscriptions[0]
 		if s.Plan.ID != pro || s.Status != portico.StatusTrialing || s.Pricing != portico.PricingPaid ||
-			s.BillingPeriod != portico.Monthly || s.Price != usd(proMonthly) {
+			s.BillingPeriod != portico.Monthly || s.Price != testkit.USD(proMonthly) {
 			t.Errorf("subscription = %+v", s)
 		}
-		if !timeEq(s.TrialEndsAt, ptr(jan15)) {
+		if !timeEq(s.TrialEndsAt, testkit.Ptr(jan15)) {
 			t.Errorf("trialEndsAt = %v, want %v", s.TrialEndsAt, jan15)
 		}
 		wantPeriod(t, s, t0, jan15)
@@ -155,7 +156,7 @@ func TestTrialIsOfferedOncePerProduct(t *testing.T) {
 		}
 		res := e.change("acme", portico.ChangeRequest{PlanID: pro})
 		s := res.Subscription
-		if res.Preview.Intent != portico.IntentSubscribe || res.Preview.AmountDueNow != usd(proMonthly) {
+		if res.Preview.Intent != portico.IntentSubscribe || res.Preview.AmountDueNow != testkit.USD(proMonthly) {
 			t.Errorf("preview = %+v, want subscribe with 3000 due", res.Preview)
 		}
 		if s.ID == trial.ID || s.Status != portico.StatusActive || s.TrialEndsAt != nil {
@@ -170,7 +171,7 @@ func TestTrialIsOfferedOncePerProduct(t *testing.T) {
 		e.createCustomer("acme", nil)
 		res := e.change("acme", portico.ChangeRequest{PlanID: pro})
 		if res.Preview.Intent != portico.IntentStartTrial || res.Subscription.Status != portico.StatusTrialing ||
-			res.Preview.AmountDueNow != usd(0) || res.Preview.Credit != usd(0) || *res.Preview.NextBill != *nb(proMonthly, jan15) {
+			res.Preview.AmountDueNow != testkit.USD(0) || res.Preview.Credit != testkit.USD(0) || *res.Preview.NextBill != *nb(proMonthly, jan15) {
 			t.Fatalf("first pick of pro = %+v", res)
 		}
 		e.clk.AdvanceTo(day(2026, 1, 5))
@@ -180,7 +181,7 @@ func TestTrialIsOfferedOncePerProduct(t *testing.T) {
 		}
 		again := e.change("acme", portico.ChangeRequest{PlanID: pro})
 		if again.Preview.Intent != portico.IntentSubscribe || again.Subscription.Status != portico.StatusActive ||
-			again.Preview.AmountDueNow != usd(proMonthly) {
+			again.Preview.AmountDueNow != testkit.USD(proMonthly) {
 			t.Errorf("second pick of pro = %+v", again)
 		}
 		e.wantInvoices("acme", bill{proMonthly, day(2026, 1, 5)})
@@ -221,7 +222,7 @@ func (tr transition) run(t *testing.T, e *env) *portico.ChangeResult {
 	if p.Intent != tr.intent || p.Effective != portico.Immediate || !p.EffectiveAt.Equal(jan11) {
 		t.Errorf("preview intent %s, effective %s at %v; want %s, immediate at %v", p.Intent, p.Effective, p.EffectiveAt, tr.intent, jan11)
 	}
-	if p.AmountDueNow != usd(tr.due) || p.Credit != usd(tr.credit) {
+	if p.AmountDueNow != testkit.USD(tr.due) || p.Credit != testkit.USD(tr.credit) {
 		t.Errorf("amountDueNow %+v, credit %+v; want %d and %d usd", p.AmountDueNow, p.Credit, tr.due, tr.credit)
 	}
 	if !reflect.DeepEqual(p.NextBill, tr.nextBill) {
@@ -236,7 +237,7 @@ func (tr transition) run(t *testing.T, e *env) *portico.ChangeResult {
 	}
 	e.wantInvoices("acme", tr.invoices...)
 	if tr.balance != 0 {
-		e.wantCredit("acme", usd(tr.balance))
+		e.wantCredit("acme", testkit.USD(tr.balance))
 	} else if c := e.credit("acme"); c.Amount != 0 {
 		t.Errorf("credit balance = %+v, want none", c)
 	}
@@ -296,7 +297,7 @@ func TestUpgradesAreImmediate(t *testing.T) {
 			due: proAnnual, credit: 0, start: jan11, end: day(2027, 1, 11), nextBill: nb(proAnnual, day(2027, 1, 11)),
 			invoices: []bill{{proAnnual, jan11}}},
 		{name: "paid to custom by the backend starts a new period",
-			from: []portico.ChangeRequest{req(basic)}, to: portico.ChangeRequest{PlanID: enterprise, Price: ptr(usd(50000))},
+			from: []portico.ChangeRequest{req(basic)}, to: portico.ChangeRequest{PlanID: enterprise, Price: testkit.Ptr(testkit.USD(50000))},
 			intent: portico.IntentUpgrade, due: 50000 - basicUnused, credit: basicUnused, start: jan11, end: feb11,
 			nextBill: nb(50000, feb11), invoices: []bill{{basicMonthly, t0}, {49187, jan11}}},
 	}
@@ -304,7 +305,7 @@ func TestUpgradesAreImmediate(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t, withJourney(func(j *portico.Journey) { j.Downgrade = portico.EndOfPeriod }))
 			res := tc.run(t, e)
-			if tc.from[0].PlanID == pro && !timeEq(res.Subscription.TrialEndsAt, ptr(jan11)) {
+			if tc.from[0].PlanID == pro && !timeEq(res.Subscription.TrialEndsAt, testkit.Ptr(jan11)) {
 				t.Errorf("trialEndsAt = %v, want the trial ended early on Jan 11", res.Subscription.TrialEndsAt)
 			}
 		})
@@ -354,19 +355,19 @@ func TestCreditIsSpentOnLaterCharges(t *testing.T) {
 		e.subscribePro("acme")
 		e.clk.AdvanceTo(jan11)
 		e.change("acme", req(basic))
-		e.wantCredit("acme", usd(1219))
+		e.wantCredit("acme", testkit.USD(1219))
 		p, err := e.eng.Portal(e.ctx, portico.PortalScope{CustomerID: "acme"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if p.Credit != usd(1219) || p.NextBill == nil || *p.NextBill != *nb(0, feb1) {
+		if p.Credit != testkit.USD(1219) || p.NextBill == nil || *p.NextBill != *nb(0, feb1) {
 			t.Errorf("portal credit %+v, next bill %+v; want 1219 and nothing due Feb 1", p.Credit, p.NextBill)
 		}
 		e.advanceTo(feb1) // 1200 taken from the credit
-		e.wantCredit("acme", usd(19))
+		e.wantCredit("acme", testkit.USD(19))
 		e.wantInvoices("acme", bill{proMonthly, t0})
 		e.advanceTo(mar1)
-		e.wantCredit("acme", usd(0))
+		e.wantCredit("acme", testkit.USD(0))
 		e.wantInvoices("acme", bill{proMonthly, t0}, bill{1181, mar1})
 		e.advanceTo(day(2026, 4, 1))
 		e.wantInvoices("acme", bill{proMonthly, t0}, bill{1181, mar1}, bill{basicMonthly, day(2026, 4, 1)})
@@ -377,27 +378,27 @@ func TestCreditIsSpentOnLaterCharges(t *testing.T) {
 		e.subscribePro("acme")
 		e.clk.AdvanceTo(jan11)
 		e.change("acme", req(free))
-		e.wantCredit("acme", usd(proUnused))
+		e.wantCredit("acme", testkit.USD(proUnused))
 		jan21 := day(2026, 1, 21)
 		e.clk.AdvanceTo(jan21)
 		res := e.change("acme", req(basic))
-		if res.Preview.AmountDueNow != usd(0) || res.Preview.Credit != usd(0) {
+		if res.Preview.AmountDueNow != testkit.USD(0) || res.Preview.Credit != testkit.USD(0) {
 			t.Errorf("preview due %+v credit %+v, want nothing due, paid from the balance", res.Preview.AmountDueNow, res.Preview.Credit)
 		}
 		if *res.Preview.NextBill != *nb(basicMonthly-(proUnused-basicMonthly), day(2026, 2, 21)) {
 			t.Errorf("next bill = %+v", res.Preview.NextBill)
 		}
 		wantPeriod(t, res.Subscription, jan21, day(2026, 2, 21))
-		e.wantCredit("acme", usd(proUnused-basicMonthly))
+		e.wantCredit("acme", testkit.USD(proUnused-basicMonthly))
 		e.advanceTo(day(2026, 2, 21))
 		e.wantInvoices("acme", bill{proMonthly, t0}, bill{368, day(2026, 2, 21)})
-		e.wantCredit("acme", usd(0))
+		e.wantCredit("acme", testkit.USD(0))
 	})
 }
 
 func TestDowngradeAtEndOfPeriod(t *testing.T) {
 	eop := withJourney(func(j *portico.Journey) { j.Downgrade = portico.EndOfPeriod })
-	wantScheduled := func(t *testing.T, s portico.SubscriptionView, typ string, at time.Time, plan, period string) {
+	wantScheduled := func(t *testing.T, s portico.SubscriptionView, typ portico.UpdateType, at time.Time, plan, period string) {
 		t.Helper()
 		if len(s.ScheduledUpdates) != 1 {
 			t.Fatalf("scheduled updates = %+v, want one", s.ScheduledUpdates)
@@ -414,7 +415,7 @@ func TestDowngradeAtEndOfPeriod(t *testing.T) {
 		pv := e.preview("acme", req(basic))
 		res := e.change("acme", req(basic))
 		want := portico.Preview{Intent: portico.IntentDowngrade, Effective: portico.EndOfPeriod, EffectiveAt: feb1,
-			AmountDueNow: usd(0), Credit: usd(0), NextBill: nb(basicMonthly, feb1), UsageReset: true}
+			AmountDueNow: testkit.USD(0), Credit: testkit.USD(0), NextBill: nb(basicMonthly, feb1), UsageReset: true}
 		got := res.Preview
 		got.Gained, got.Lost, got.BelowUsage, got.DroppedAddons = nil, nil, nil, nil
 		if !reflect.DeepEqual(got, want) {
@@ -445,7 +446,7 @@ func TestDowngradeAtEndOfPeriod(t *testing.T) {
 			t.Errorf("RunDue at the period end applied %d, want 1", n)
 		}
 		s := e.appSub("acme")
-		if s.Plan.ID != basic || s.Price != usd(basicMonthly) || len(s.ScheduledUpdates) != 0 {
+		if s.Plan.ID != basic || s.Price != testkit.USD(basicMonthly) || len(s.ScheduledUpdates) != 0 {
 			t.Errorf("subscription after the period end = %+v", s)
 		}
 		wantPeriod(t, s, feb1, mar1)
@@ -506,7 +507,7 @@ func TestDowngradeAtEndOfPeriod(t *testing.T) {
 		wantScheduled(t, res.Subscription, portico.UpdatePeriodChange, y2027, pro, portico.Monthly)
 		e.advanceTo(y2027)
 		s := e.appSub("acme")
-		if s.BillingPeriod != portico.Monthly || s.Price != usd(proMonthly) {
+		if s.BillingPeriod != portico.Monthly || s.Price != testkit.USD(proMonthly) {
 			t.Errorf("subscription = %+v, want monthly", s)
 		}
 		wantPeriod(t, s, y2027, day(2027, 2, 1))
@@ -529,7 +530,7 @@ func TestDowngradeAtEndOfPeriod(t *testing.T) {
 	t.Run("an upgrade drops the scheduled downgrade", func(t *testing.T) {
 		e := schedule(t)
 		res := e.change("acme", reqP(pro, portico.Annually))
-		if res.Preview.Effective != portico.Immediate || res.Preview.AmountDueNow != usd(proAnnual-proUnused) {
+		if res.Preview.Effective != portico.Immediate || res.Preview.AmountDueNow != testkit.USD(proAnnual-proUnused) {
 			t.Errorf("preview = %+v", res.Preview)
 		}
 		if len(res.Subscription.ScheduledUpdates) != 0 {
@@ -545,7 +546,7 @@ func TestDowngradeAtEndOfPeriod(t *testing.T) {
 
 func TestUsageResetOnPlanChange(t *testing.T) {
 	withCalls := portico.AddonQuantity{ID: extraCalls, Quantity: 1}
-	ent := ptr(usd(50000))
+	ent := testkit.Ptr(testkit.USD(50000))
 	transitions := []struct {
 		name         string
 		from         []portico.ChangeRequest
@@ -562,10 +563,10 @@ func TestUsageResetOnPlanChange(t *testing.T) {
 		{"paid to custom", []portico.ChangeRequest{req(basic)}, portico.ChangeRequest{PlanID: enterprise, Price: ent}, true},
 		{"custom to paid", []portico.ChangeRequest{{PlanID: enterprise, Price: ent}}, req(basic), true},
 	}
-	for _, mode := range []string{portico.ResetAlways, portico.ResetNever, portico.ResetOnAnchorChange} {
+	for _, mode := range portico.UsageReset("").Values() {
 		for _, tr := range transitions {
 			reset := mode == portico.ResetAlways || (mode == portico.ResetOnAnchorChange && tr.anchorChange)
-			t.Run(mode+"/"+tr.name, func(t *testing.T) {
+			t.Run(string(mode)+"/"+tr.name, func(t *testing.T) {
 				e := newEnv(t, withJourney(func(j *portico.Journey) { j.UsageReset = mode }))
 				e.createCustomer("acme", nil)
 				for _, r := range tr.from {
@@ -602,7 +603,7 @@ func TestUsageResetOnPlanChange(t *testing.T) {
 
 	t.Run("scheduled downgrades", func(t *testing.T) {
 		cases := []struct {
-			mode   string
+			mode   portico.UsageReset
 			to     string
 			export int64 // yearly-reset usage after the change on Feb 1
 		}{
@@ -614,7 +615,7 @@ func TestUsageResetOnPlanChange(t *testing.T) {
 			{portico.ResetOnAnchorChange, free, 0},
 		}
 		for _, tc := range cases {
-			t.Run(tc.mode+"/pro to "+tc.to, func(t *testing.T) {
+			t.Run(string(tc.mode)+"/pro to "+tc.to, func(t *testing.T) {
 				e := newEnv(t, withJourney(func(j *portico.Journey) {
 					j.UsageReset, j.Downgrade = tc.mode, portico.EndOfPeriod
 				}))
@@ -656,8 +657,8 @@ func withCI(cat *portico.Catalog) *portico.Catalog {
 }
 
 func TestUsageResetStaysWithinTheProduct(t *testing.T) {
-	for _, mode := range []string{portico.ResetAlways, portico.ResetOnAnchorChange} {
-		t.Run(mode, func(t *testing.T) {
+	for _, mode := range []portico.UsageReset{portico.ResetAlways, portico.ResetOnAnchorChange} {
+		t.Run(string(mode), func(t *testing.T) {
 			e := newEnvAt(t, t0, withCI(testCatalog(withJourney(func(j *portico.Journey) { j.UsageReset = mode }))))
 			e.createCustomer("acme", nil)
 			e.change("acme", req(free))
@@ -670,7 +671,7 @@ func TestUsageResetStaysWithinTheProduct(t *testing.T) {
 			if ents[apiCalls].Usage != 0 {
 				t.Errorf("api-calls = %d, want 0", ents[apiCalls].Usage)
 			}
-			if b := ents["builds"]; b.Usage != 40 || !timeEq(b.ResetAt, ptr(feb1)) {
+			if b := ents["builds"]; b.Usage != 40 || !timeEq(b.ResetAt, testkit.Ptr(feb1)) {
 				t.Errorf("builds = %+v, want the CI product's 40 kept until its own reset on Feb 1", b)
 			}
 			e.advanceTo(feb1)
@@ -688,10 +689,10 @@ func TestMeteredUsageResetsEachPeriodFromTheAnchor(t *testing.T) {
 		e.createCustomer("acme", nil)
 		e.change("acme", req(basic))
 		v := e.report("acme", "", apiCalls, 500)
-		if v.Usage != 500 || !v.HasAccess || v.Limit != 10000 || !timeEq(v.ResetAt, ptr(day(2026, 2, 28))) {
+		if v.Usage != 500 || !v.HasAccess || v.Limit != 10000 || !timeEq(v.ResetAt, testkit.Ptr(day(2026, 2, 28))) {
 			t.Errorf("after reporting = %+v, want 500 of 10000 resetting Feb 28", v)
 		}
-		if v := e.report("acme", "", exports, 3); !timeEq(v.ResetAt, ptr(day(2027, 1, 31))) {
+		if v := e.report("acme", "", exports, 3); !timeEq(v.ResetAt, testkit.Ptr(day(2027, 1, 31))) {
 			t.Errorf("exports reset at %v, want 2027-01-31", v.ResetAt)
 		}
 		steps := []struct {
@@ -733,11 +734,11 @@ func TestMeteredUsageResetsEachPeriodFromTheAnchor(t *testing.T) {
 		e.clk.AdvanceTo(jan11)
 		e.change("acme", reqP(basic, portico.Annually))
 		e.advanceTo(feb1)
-		if c := e.ents("acme", "")[apiCalls]; c.Usage != 700 || !timeEq(c.ResetAt, ptr(feb11)) {
+		if c := e.ents("acme", "")[apiCalls]; c.Usage != 700 || !timeEq(c.ResetAt, testkit.Ptr(feb11)) {
 			t.Errorf("on Feb 1: %+v, want 700 kept until Feb 11", c)
 		}
 		e.advanceTo(feb11)
-		if c := e.ents("acme", "")[apiCalls]; c.Usage != 0 || !timeEq(c.ResetAt, ptr(day(2026, 3, 11))) {
+		if c := e.ents("acme", "")[apiCalls]; c.Usage != 0 || !timeEq(c.ResetAt, testkit.Ptr(day(2026, 3, 11))) {
 			t.Errorf("on Feb 11: %+v, want 0 until Mar 11", c)
 		}
 	})
@@ -747,7 +748,7 @@ func TestCancellation(t *testing.T) {
 	cases := []struct {
 		name         string
 		cancellation string
-		afterCancel  string
+		afterCancel  portico.AfterCancel
 		// right after cancelling on Jan 11
 		status   string
 		plan     string
@@ -762,16 +763,16 @@ func TestCancellation(t *testing.T) {
 		seatsLater  int64 // 0: no access
 	}{
 		{name: "immediate, revoke", cancellation: portico.Immediate, afterCancel: portico.AfterCancelRevoke,
-			status: portico.StatusCanceled, plan: pro, credit: proUnused, endedAt: ptr(jan11),
-			statusLater: portico.StatusCanceled, planLater: pro, endedLater: ptr(jan11), periodLater: [2]time.Time{t0, feb1}},
+			status: portico.StatusCanceled, plan: pro, credit: proUnused, endedAt: testkit.Ptr(jan11),
+			statusLater: portico.StatusCanceled, planLater: pro, endedLater: testkit.Ptr(jan11), periodLater: [2]time.Time{t0, feb1}},
 		{name: "immediate, downgrade to free", cancellation: portico.Immediate, afterCancel: portico.AfterCancelDowngradeToFree,
 			status: portico.StatusActive, plan: free, credit: proUnused,
 			statusLater: portico.StatusActive, planLater: free, periodLater: [2]time.Time{jan11, feb11}, seatsLater: 2},
 		{name: "end of period, revoke", cancellation: portico.EndOfPeriod, afterCancel: portico.AfterCancelRevoke,
-			status: portico.StatusActive, plan: pro, credit: 0, cancelAt: ptr(feb1),
-			statusLater: portico.StatusCanceled, planLater: pro, endedLater: ptr(feb1), periodLater: [2]time.Time{t0, feb1}},
+			status: portico.StatusActive, plan: pro, credit: 0, cancelAt: testkit.Ptr(feb1),
+			statusLater: portico.StatusCanceled, planLater: pro, endedLater: testkit.Ptr(feb1), periodLater: [2]time.Time{t0, feb1}},
 		{name: "end of period, downgrade to free", cancellation: portico.EndOfPeriod, afterCancel: portico.AfterCancelDowngradeToFree,
-			status: portico.StatusActive, plan: pro, credit: 0, cancelAt: ptr(feb1),
+			status: portico.StatusActive, plan: pro, credit: 0, cancelAt: testkit.Ptr(feb1),
 			statusLater: portico.StatusActive, planLater: free, periodLater: [2]time.Time{feb1, mar1}, seatsLater: 2},
 	}
 	for _, tc := range cases {
@@ -783,7 +784,7 @@ func TestCancellation(t *testing.T) {
 			e.clk.AdvanceTo(jan11)
 			res := e.cancel("acme", sub.ID)
 			s := res.Subscription
-			if s.ID != sub.ID || s.Status != tc.status || s.Plan.ID != tc.plan || res.Credit != usd(tc.credit) {
+			if s.ID != sub.ID || s.Status != tc.status || s.Plan.ID != tc.plan || res.Credit != testkit.USD(tc.credit) {
 				t.Errorf("after cancelling: %s on %s, credit %+v; want %s on %s, credit %d usd", s.Status, s.Plan.ID, res.Credit, tc.status, tc.plan, tc.credit)
 			}
 			if !timeEq(s.CancelAt, tc.cancelAt) || !timeEq(s.EndedAt, tc.endedAt) {
@@ -809,7 +810,7 @@ func TestCancellation(t *testing.T) {
 				}
 			}
 			if tc.credit > 0 {
-				e.wantCredit("acme", usd(tc.credit))
+				e.wantCredit("acme", testkit.USD(tc.credit))
 			}
 
 			e.advanceTo(day(2026, 2, 2))
@@ -869,8 +870,8 @@ func TestCancellationEdges(t *testing.T) {
 		e.clk.AdvanceTo(day(2026, 1, 5))
 		res := e.cancel("acme", sub.ID)
 		s := res.Subscription
-		if s.Status != portico.StatusCanceled || res.Credit.Amount != 0 || !timeEq(s.EndedAt, ptr(day(2026, 1, 5))) ||
-			!timeEq(s.TrialEndsAt, ptr(day(2026, 1, 5))) {
+		if s.Status != portico.StatusCanceled || res.Credit.Amount != 0 || !timeEq(s.EndedAt, testkit.Ptr(day(2026, 1, 5))) ||
+			!timeEq(s.TrialEndsAt, testkit.Ptr(day(2026, 1, 5))) {
 			t.Errorf("result = %+v", res)
 		}
 		if c := e.credit("acme"); c.Amount != 0 {
@@ -884,11 +885,11 @@ func TestCancellationEdges(t *testing.T) {
 		}))
 		sub := e.createCustomer("acme", withCard()).Subscriptions[0]
 		res := e.cancel("acme", sub.ID)
-		if !timeEq(res.Subscription.CancelAt, ptr(jan15)) || res.Subscription.Status != portico.StatusTrialing {
+		if !timeEq(res.Subscription.CancelAt, testkit.Ptr(jan15)) || res.Subscription.Status != portico.StatusTrialing {
 			t.Errorf("result = %+v", res.Subscription)
 		}
 		e.advanceTo(feb1)
-		if s := e.appSub("acme"); s.Status != portico.StatusCanceled || !timeEq(s.EndedAt, ptr(jan15)) {
+		if s := e.appSub("acme"); s.Status != portico.StatusCanceled || !timeEq(s.EndedAt, testkit.Ptr(jan15)) {
 			t.Errorf("after the trial: %s ended %v, want canceled on Jan 15", s.Status, s.EndedAt)
 		}
 		e.wantInvoices("acme")
@@ -915,14 +916,14 @@ func TestCancellationEdges(t *testing.T) {
 	t.Run("the portal can cancel a custom-priced subscription", func(t *testing.T) {
 		e := newEnv(t, withJourney(nil))
 		e.createCustomer("acme", nil)
-		sub := e.change("acme", portico.ChangeRequest{PlanID: enterprise, Price: ptr(usd(31000))}).Subscription
+		sub := e.change("acme", portico.ChangeRequest{PlanID: enterprise, Price: testkit.Ptr(testkit.USD(31000))}).Subscription
 		e.clk.AdvanceTo(jan11)
 		res, err := e.eng.Cancel(e.ctx, "acme", sub.ID, portico.CancelRequest{}, portal("acme"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		// 31000 × 21/31
-		if res.Subscription.Status != portico.StatusCanceled || res.Credit != usd(21000) {
+		if res.Subscription.Status != portico.StatusCanceled || res.Credit != testkit.USD(21000) {
 			t.Errorf("result = %+v", res)
 		}
 	})
@@ -966,10 +967,10 @@ func TestCancelAlsoCancelsOtherProducts(t *testing.T) {
 		t.Errorf("also cancelled = %v, want both sites canceled", got)
 	}
 	// 2032 for pro, 900 × 21/31 = 609.68 → 610 for site-plus
-	if res.Credit != usd(proUnused+610) {
+	if res.Credit != testkit.USD(proUnused+610) {
 		t.Errorf("credit = %+v, want 2642 usd", res.Credit)
 	}
-	e.wantCredit("acme", usd(proUnused+610))
+	e.wantCredit("acme", testkit.USD(proUnused+610))
 	for _, r := range []string{"", "site-a", "site-b"} {
 		if ents := e.ents("acme", r); len(ents) != 0 {
 			t.Errorf("entitlements for resource %q = %+v, want none", r, ents)
@@ -983,7 +984,7 @@ func TestCancelAlsoCancelsOtherProducts(t *testing.T) {
 func TestTrialEnd(t *testing.T) {
 	cases := []struct {
 		name        string
-		afterCancel string
+		afterCancel portico.AfterCancel
 		card        string // "": none, "create": given at creation, "later": set during the trial
 		status      string
 		plan        string
@@ -993,7 +994,7 @@ func TestTrialEnd(t *testing.T) {
 	}{
 		{"card, revoke", portico.AfterCancelRevoke, "later", portico.StatusActive, pro, nil, []bill{{proMonthly, jan15}}, 10},
 		{"card, downgrade to free", portico.AfterCancelDowngradeToFree, "create", portico.StatusActive, pro, nil, []bill{{proMonthly, jan15}}, 10},
-		{"no card, revoke", portico.AfterCancelRevoke, "", portico.StatusExpired, pro, ptr(jan15), nil, 0},
+		{"no card, revoke", portico.AfterCancelRevoke, "", portico.StatusExpired, pro, testkit.Ptr(jan15), nil, 0},
 		{"no card, downgrade to free (reverse trial)", portico.AfterCancelDowngradeToFree, "", portico.StatusActive, free, nil, nil, 2},
 	}
 	for _, tc := range cases {
@@ -1059,7 +1060,7 @@ func TestTrialEnd(t *testing.T) {
 		e := newEnv(t, withJourney(func(j *portico.Journey) { j.Start = portico.StartTrial }))
 		e.createCustomer("acme", nil)
 		e.clk.AdvanceTo(day(2026, 1, 20))
-		if s := e.appSub("acme"); s.Status != portico.StatusExpired || !timeEq(s.EndedAt, ptr(jan15)) {
+		if s := e.appSub("acme"); s.Status != portico.StatusExpired || !timeEq(s.EndedAt, testkit.Ptr(jan15)) {
 			t.Errorf("subscription = %+v, want expired on Jan 15", s)
 		}
 	})
@@ -1090,7 +1091,7 @@ func TestSingleAndMultipleSubscriptionProducts(t *testing.T) {
 
 		a := e.change("acme", portico.ChangeRequest{PlanID: sitePlus, ResourceID: "site-a"})
 		b := e.change("acme", portico.ChangeRequest{PlanID: siteFree, ResourceID: "site-b"})
-		if a.Subscription.ID == b.Subscription.ID || a.Preview.AmountDueNow != usd(sitePlusMonth) {
+		if a.Subscription.ID == b.Subscription.ID || a.Preview.AmountDueNow != testkit.USD(sitePlusMonth) {
 			t.Fatalf("site-a %+v, site-b %+v", a, b)
 		}
 		e.report("acme", "site-a", pages, 7)
@@ -1108,7 +1109,7 @@ func TestSingleAndMultipleSubscriptionProducts(t *testing.T) {
 
 		e.clk.AdvanceTo(jan11)
 		up := e.change("acme", portico.ChangeRequest{PlanID: sitePlus, ResourceID: "site-b"})
-		if up.Subscription.ID != b.Subscription.ID || up.Preview.AmountDueNow != usd(sitePlusMonth) {
+		if up.Subscription.ID != b.Subscription.ID || up.Preview.AmountDueNow != testkit.USD(sitePlusMonth) {
 			t.Errorf("site-b upgrade = %+v, want the same subscription charged 900 from a new period", up)
 		}
 		for _, r := range []string{"site-a", "site-b"} {
@@ -1141,19 +1142,19 @@ func TestCustomPricedPlans(t *testing.T) {
 	wantKind(t, err, portico.KindForbidden)
 	_, err = e.eng.Preview(e.ctx, "acme", req(enterprise), portal("acme"))
 	wantKind(t, err, portico.KindForbidden)
-	_, err = e.eng.ChangeSubscription(e.ctx, "acme", portico.ChangeRequest{PlanID: enterprise, Price: ptr(usd(1))}, portal("acme"))
+	_, err = e.eng.ChangeSubscription(e.ctx, "acme", portico.ChangeRequest{PlanID: enterprise, Price: testkit.Ptr(testkit.USD(1))}, portal("acme"))
 	wantKind(t, err, portico.KindForbidden)
 	_, err = e.eng.ChangeSubscription(e.ctx, "acme", req(enterprise), engine.Backend)
 	wantField(t, err, "price")
-	_, err = e.eng.ChangeSubscription(e.ctx, "acme", portico.ChangeRequest{PlanID: basic, Price: ptr(usd(1))}, engine.Backend)
+	_, err = e.eng.ChangeSubscription(e.ctx, "acme", portico.ChangeRequest{PlanID: basic, Price: testkit.Ptr(testkit.USD(1))}, engine.Backend)
 	wantField(t, err, "price")
 	if subs := e.rawSubs("acme"); len(subs) != 0 {
 		t.Fatalf("refused changes stored %+v", subs)
 	}
 
-	res := e.change("acme", portico.ChangeRequest{PlanID: enterprise, Price: ptr(usd(50000))})
+	res := e.change("acme", portico.ChangeRequest{PlanID: enterprise, Price: testkit.Ptr(testkit.USD(50000))})
 	s := res.Subscription
-	if s.Status != portico.StatusActive || s.Pricing != portico.PricingCustom || s.Price != usd(50000) || res.Preview.AmountDueNow != usd(50000) {
+	if s.Status != portico.StatusActive || s.Pricing != portico.PricingCustom || s.Price != testkit.USD(50000) || res.Preview.AmountDueNow != testkit.USD(50000) {
 		t.Errorf("provisioned = %+v, preview %+v", s, res.Preview)
 	}
 	wantPeriod(t, s, t0, feb1)
@@ -1168,7 +1169,7 @@ func TestCustomPricedPlans(t *testing.T) {
 
 	e.advanceTo(feb1)
 	e.wantInvoices("acme", bill{50000, t0}, bill{50000, feb1})
-	if s := e.appSub("acme"); s.Price != usd(50000) || s.Plan.ID != enterprise {
+	if s := e.appSub("acme"); s.Price != testkit.USD(50000) || s.Plan.ID != enterprise {
 		t.Errorf("after renewal = %+v", s)
 	}
 }
@@ -1217,7 +1218,7 @@ func TestJourneyChangesAreNotRetroactive(t *testing.T) {
 		e.cancel("acme", sub.ID)
 		e.applyJourney(withJourney(nil)) // immediate, revoke
 		e.advanceTo(day(2026, 1, 31))
-		if s := e.appSub("acme"); s.Plan.ID != pro || !timeEq(s.CancelAt, ptr(feb1)) {
+		if s := e.appSub("acme"); s.Plan.ID != pro || !timeEq(s.CancelAt, testkit.Ptr(feb1)) {
 			t.Errorf("on Jan 31: %+v, want pro cancelling Feb 1", s)
 		}
 		e.advanceTo(feb1)
@@ -1230,14 +1231,14 @@ func TestJourneyChangesAreNotRetroactive(t *testing.T) {
 
 	trialCases := []struct {
 		name        string
-		atStart     string
-		later       string
+		atStart     portico.AfterCancel
+		later       portico.AfterCancel
 		status      string
 		plan        string
 		wantEndedAt *time.Time
 	}{
 		{"a reverse trial stays a reverse trial", portico.AfterCancelDowngradeToFree, portico.AfterCancelRevoke, portico.StatusActive, free, nil},
-		{"a revoking trial still revokes", portico.AfterCancelRevoke, portico.AfterCancelDowngradeToFree, portico.StatusExpired, pro, ptr(jan15)},
+		{"a revoking trial still revokes", portico.AfterCancelRevoke, portico.AfterCancelDowngradeToFree, portico.StatusExpired, pro, testkit.Ptr(jan15)},
 	}
 	for _, tc := range trialCases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -1329,7 +1330,7 @@ func TestPreviewMakesNoChangeAndMatchesTheChange(t *testing.T) {
 			e.change("acme", req(pro))
 		}, req(free)},
 		{"switch period", withJourney(nil), func(e *env) { e.change("acme", req(basic)) }, reqP(basic, portico.Annually)},
-		{"custom price", withJourney(nil), func(e *env) { e.change("acme", req(basic)) }, portico.ChangeRequest{PlanID: enterprise, Price: ptr(usd(40000))}},
+		{"custom price", withJourney(nil), func(e *env) { e.change("acme", req(basic)) }, portico.ChangeRequest{PlanID: enterprise, Price: testkit.Ptr(testkit.USD(40000))}},
 		{"multiple product", withJourney(nil), func(e *env) {}, portico.ChangeRequest{PlanID: sitePlus, ResourceID: "site-a"}},
 	}
 	for _, tc := range cases {
@@ -1404,11 +1405,11 @@ func TestPreviewGainedLostAndBelowUsage(t *testing.T) {
 
 	up := e.preview("acme", req(pro))
 	check("basic→pro gained", up.Gained, []line{
-		{seats, "increased", 10, false, ptr[int64](5), false},
-		{apiCalls, "increased", 100000, false, ptr[int64](10000), false},
-		{exports, "increased", 100, false, ptr[int64](20), false},
+		{seats, "increased", 10, false, testkit.Ptr[int64](5), false},
+		{apiCalls, "increased", 100000, false, testkit.Ptr[int64](10000), false},
+		{exports, "increased", 100, false, testkit.Ptr[int64](20), false},
 		{sso, "added", 0, false, nil, false},
-		{storage, "increased", 0, true, ptr[int64](50), false},
+		{storage, "increased", 0, true, testkit.Ptr[int64](50), false},
 	})
 	check("basic→pro lost", up.Lost, nil)
 	if up.Gained[0].FeatureName != "Seats" || up.Gained[0].Unit != "seat" || up.Gained[0].Type != portico.FeatureNumeric {
@@ -1422,9 +1423,9 @@ func TestPreviewGainedLostAndBelowUsage(t *testing.T) {
 	down := e.preview("acme", req(basic))
 	check("pro→basic gained", down.Gained, nil)
 	check("pro→basic lost", down.Lost, []line{
-		{seats, "decreased", 5, false, ptr[int64](10), false},
-		{apiCalls, "decreased", 10000, false, ptr[int64](100000), false},
-		{exports, "decreased", 20, false, ptr[int64](100), false},
+		{seats, "decreased", 5, false, testkit.Ptr[int64](10), false},
+		{apiCalls, "decreased", 10000, false, testkit.Ptr[int64](100000), false},
+		{exports, "decreased", 20, false, testkit.Ptr[int64](100), false},
 		{storage, "decreased", 50, false, nil, true},
 		{sso, "removed", 0, false, nil, false},
 	})
@@ -1437,13 +1438,13 @@ func TestPreviewGainedLostAndBelowUsage(t *testing.T) {
 		t.Errorf("belowUsage to basic with add-ons (10 seats, 60000 calls) = %v, want none", withAddons.BelowUsage)
 	}
 	check("pro→basic+add-ons lost", withAddons.Lost, []line{
-		{apiCalls, "decreased", 60000, false, ptr[int64](100000), false},
-		{exports, "decreased", 20, false, ptr[int64](100), false},
+		{apiCalls, "decreased", 60000, false, testkit.Ptr[int64](100000), false},
+		{exports, "decreased", 20, false, testkit.Ptr[int64](100), false},
 		{storage, "decreased", 50, false, nil, true},
 		{sso, "removed", 0, false, nil, false},
 	})
 
-	if _, err := e.eng.GrantPromotion(e.ctx, "acme", portico.PromotionRequest{FeatureID: seats, Limit: ptr[int64](20)}); err != nil {
+	if _, err := e.eng.GrantPromotion(e.ctx, "acme", portico.PromotionRequest{FeatureID: seats, Limit: testkit.Ptr[int64](20)}); err != nil {
 		t.Fatal(err)
 	}
 	if got := e.preview("acme", req(free)).BelowUsage; !slices.Equal(got, []string{apiCalls}) {
@@ -1501,7 +1502,9 @@ func TestPaywallIntents(t *testing.T) {
 		}, "", map[string]string{
 			free: portico.IntentDowngrade, basic: portico.IntentScheduled, pro: portico.IntentCurrent, enterprise: portico.IntentContactSales,
 		}, portico.Monthly},
-		{"custom price", eop, func(e *env) { e.change("acme", portico.ChangeRequest{PlanID: enterprise, Price: ptr(usd(40000))}) }, "", map[string]string{
+		{"custom price", eop, func(e *env) {
+			e.change("acme", portico.ChangeRequest{PlanID: enterprise, Price: testkit.Ptr(testkit.USD(40000))})
+		}, "", map[string]string{
 			free: portico.IntentContactSales, basic: portico.IntentContactSales, pro: portico.IntentContactSales, enterprise: portico.IntentCurrent,
 		}, portico.Monthly},
 	}
@@ -1534,9 +1537,9 @@ func TestPaywallIntents(t *testing.T) {
 			}
 			for _, p := range pw.Plans {
 				if p.ID == basic {
-					want := usd(basicMonthly)
+					want := testkit.USD(basicMonthly)
 					if tc.shown == portico.Annually {
-						want = usd(basicAnnual)
+						want = testkit.USD(basicAnnual)
 					}
 					if p.Price == nil || *p.Price != want {
 						t.Errorf("basic card price = %+v, want %+v", p.Price, want)
@@ -1581,10 +1584,10 @@ func TestArchive(t *testing.T) {
 		e := newEnv(t, withJourney(nil))
 		e.createCustomer("old", nil)
 		e.change("old", req(basic))
-		if _, err := e.eng.Archive(e.ctx, engine.KindPlan, basic); err != nil {
+		if _, _, err := e.eng.Archive(e.ctx, engine.KindPlan, basic, engine.CatalogChange{}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.eng.Archive(e.ctx, engine.KindPlan, basic); err != nil {
+		if _, _, err := e.eng.Archive(e.ctx, engine.KindPlan, basic, engine.CatalogChange{}); err != nil {
 			t.Errorf("archiving twice: %v", err)
 		}
 		e.createCustomer("new", nil)
@@ -1623,7 +1626,7 @@ func TestArchive(t *testing.T) {
 	t.Run("an archived product takes no new subscriptions", func(t *testing.T) {
 		e := newEnv(t, withJourney(func(j *portico.Journey) { j.Start = portico.StartFreePlan }))
 		e.createCustomer("old", nil)
-		if _, err := e.eng.Archive(e.ctx, engine.KindProduct, app); err != nil {
+		if _, _, err := e.eng.Archive(e.ctx, engine.KindProduct, app, engine.CatalogChange{}); err != nil {
 			t.Fatal(err)
 		}
 		if v := e.createCustomer("new", nil); len(v.Subscriptions) != 0 {
@@ -1634,7 +1637,7 @@ func TestArchive(t *testing.T) {
 
 		e.clk.AdvanceTo(jan11)
 		res := e.change("old", req(basic))
-		if res.Subscription.Plan.ID != basic || res.Preview.AmountDueNow != usd(basicMonthly) {
+		if res.Subscription.Plan.ID != basic || res.Preview.AmountDueNow != testkit.USD(basicMonthly) {
 			t.Errorf("existing subscription's upgrade = %+v", res)
 		}
 		e.advanceTo(feb11)
@@ -1645,7 +1648,7 @@ func TestArchive(t *testing.T) {
 		e := newEnv(t, withJourney(nil))
 		e.createCustomer("old", nil)
 		e.change("old", reqA(basic, portico.AddonQuantity{ID: extraSeats, Quantity: 1}))
-		if _, err := e.eng.Archive(e.ctx, engine.KindAddon, extraSeats); err != nil {
+		if _, _, err := e.eng.Archive(e.ctx, engine.KindAddon, extraSeats, engine.CatalogChange{}); err != nil {
 			t.Fatal(err)
 		}
 		e.createCustomer("new", nil)
@@ -1659,7 +1662,7 @@ func TestArchive(t *testing.T) {
 
 	t.Run("archiving something unknown", func(t *testing.T) {
 		e := newEnv(t, withJourney(nil))
-		_, err := e.eng.Archive(e.ctx, engine.KindPlan, "nope")
+		_, _, err := e.eng.Archive(e.ctx, engine.KindPlan, "nope", engine.CatalogChange{})
 		wantKind(t, err, portico.KindNotFound)
 	})
 }
@@ -1672,7 +1675,7 @@ func TestCatalogEvolution(t *testing.T) {
 	t.Run("a plan cannot be removed", func(t *testing.T) {
 		next := testCatalog(withJourney(nil))
 		next.Plans = slices.DeleteFunc(next.Plans, func(p portico.Plan) bool { return p.ID == basic })
-		_, err := e.eng.ApplyCatalog(e.ctx, next)
+		_, _, err := e.eng.ApplyCatalog(e.ctx, next, engine.CatalogChange{})
 		wantField(t, err, "plans")
 		cat, err := e.eng.Catalog(e.ctx)
 		if err != nil {
@@ -1686,7 +1689,7 @@ func TestCatalogEvolution(t *testing.T) {
 	t.Run("a subscribed product keeps its subscription type", func(t *testing.T) {
 		next := testCatalog(withJourney(nil))
 		next.Products[0].SubscriptionType = portico.SubscriptionMultiple
-		_, err := e.eng.ApplyCatalog(e.ctx, next)
+		_, _, err := e.eng.ApplyCatalog(e.ctx, next, engine.CatalogChange{})
 		wantKind(t, err, portico.KindConflict)
 		cat, _ := e.eng.Catalog(e.ctx)
 		if p, _ := cat.Product(app); p.SubscriptionType != portico.SubscriptionSingle {
@@ -1697,10 +1700,10 @@ func TestCatalogEvolution(t *testing.T) {
 	t.Run("a product without subscriptions may change type", func(t *testing.T) {
 		next := testCatalog(withJourney(nil))
 		next.Products[1].SubscriptionType = portico.SubscriptionSingle
-		if _, err := e.eng.ApplyCatalog(e.ctx, next); err != nil {
+		if _, _, err := e.eng.ApplyCatalog(e.ctx, next, engine.CatalogChange{}); err != nil {
 			t.Fatalf("changing an unsubscribed product's type: %v", err)
 		}
-		if _, err := e.eng.ApplyCatalog(e.ctx, testCatalog(withJourney(nil))); err != nil {
+		if _, _, err := e.eng.ApplyCatalog(e.ctx, testCatalog(withJourney(nil)), engine.CatalogChange{}); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -1709,7 +1712,7 @@ func TestCatalogEvolution(t *testing.T) {
 		e.cancel("acme", e.appSub("acme").ID)
 		next := testCatalog(withJourney(nil))
 		next.Products[0].SubscriptionType = portico.SubscriptionMultiple
-		_, err := e.eng.ApplyCatalog(e.ctx, next)
+		_, _, err := e.eng.ApplyCatalog(e.ctx, next, engine.CatalogChange{})
 		wantKind(t, err, portico.KindConflict)
 	})
 }

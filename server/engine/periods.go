@@ -7,16 +7,16 @@ import (
 	portico "github.com/portico-dev/portico"
 )
 
-// Period units: billing periods map to months and years; metered features
-// reset by day, week, month or year.
+// Period units: metered features reset by day, week, month or year, and
+// billing periods map to months and years.
 const (
-	unitDay   = "day"
-	unitWeek  = "week"
-	unitMonth = "month"
-	unitYear  = "year"
+	unitDay   = portico.ResetDaily
+	unitWeek  = portico.ResetWeekly
+	unitMonth = portico.ResetMonthly
+	unitYear  = portico.ResetYearly
 )
 
-func billingUnit(period string) string {
+func billingUnit(period string) portico.ResetPeriod {
 	if period == portico.Annually {
 		return unitYear
 	}
@@ -26,7 +26,7 @@ func billingUnit(period string) string {
 // boundary returns the k-th period boundary after anchor. Months are counted
 // from the anchor itself and clamped to the month's last day, so an anchor on
 // the 31st renews on Feb 28 and then on Mar 31 again (no drift).
-func boundary(anchor time.Time, unit string, k int) time.Time {
+func boundary(anchor time.Time, unit portico.ResetPeriod, k int) time.Time {
 	switch unit {
 	case unitDay:
 		return anchor.AddDate(0, 0, k)
@@ -51,7 +51,7 @@ func addMonths(t time.Time, n int) time.Time {
 
 // periodAround returns the reset period [start, end) that contains t, for
 // periods of unit counted from anchor. Before the anchor it is the first one.
-func periodAround(anchor time.Time, unit string, t time.Time) (time.Time, time.Time) {
+func periodAround(anchor time.Time, unit portico.ResetPeriod, t time.Time) (time.Time, time.Time) {
 	if t.Before(anchor) {
 		return anchor, boundary(anchor, unit, 1)
 	}
@@ -67,7 +67,7 @@ func periodAround(anchor time.Time, unit string, t time.Time) (time.Time, time.T
 
 // estimate guesses how many whole periods lie between anchor and t, so
 // periodAround adjusts by a step or two instead of counting from zero.
-func estimate(anchor time.Time, unit string, t time.Time) int {
+func estimate(anchor time.Time, unit portico.ResetPeriod, t time.Time) int {
 	switch unit {
 	case unitDay:
 		return int(t.Sub(anchor) / (24 * time.Hour))

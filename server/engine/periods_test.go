@@ -3,6 +3,8 @@ package engine
 import (
 	"testing"
 	"time"
+
+	portico "github.com/portico-dev/portico"
 )
 
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 12, 0, 0, 0, time.UTC) }
@@ -23,7 +25,7 @@ func TestMonthlyBoundariesClampWithoutDrift(t *testing.T) {
 func TestPeriodAroundFindsTheContainingPeriod(t *testing.T) {
 	anchor := date(2026, time.January, 31)
 	cases := []struct {
-		unit       string
+		unit       portico.ResetPeriod
 		at         time.Time
 		start, end time.Time
 	}{

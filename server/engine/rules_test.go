@@ -30,7 +30,7 @@ func TestAgreedPricesOutliveCatalogEdits(t *testing.T) {
 		}
 	}
 	cat.Addons[0].Prices = prices(seatsMonthly*3, seatsAnnual*3)
-	if _, err := e.eng.ApplyCatalog(e.ctx, cat); err != nil {
+	if _, _, err := e.eng.ApplyCatalog(e.ctx, cat, engine.CatalogChange{}); err != nil {
 		t.Fatal(err)
 	}
 

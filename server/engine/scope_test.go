@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/internal/testkit"
 	"github.com/portico-dev/portico/server/engine"
 )
 
@@ -58,13 +59,13 @@ func TestScopedCancelNamesOnlyWhatTheSessionReaches(t *testing.T) {
 			if res.Subscription.ID != siteA.ID || res.Subscription.Status != portico.StatusCanceled || len(res.AlsoCanceled) != 0 {
 				t.Errorf("result = %+v also %v, want site-a cancelled alone", res.Subscription, listed(res.AlsoCanceled))
 			}
-			if res.Credit != usd(siteUnused) {
+			if res.Credit != testkit.USD(siteUnused) {
 				t.Errorf("credit = %+v, want site-a's 610", res.Credit)
 			}
 			if n := e.liveCount("acme", sites, "site-b"); n != 1 {
 				t.Errorf("site-b (%s) was cancelled through a session limited to site-a", siteB.ID)
 			}
-			e.wantCredit("acme", usd(siteUnused))
+			e.wantCredit("acme", testkit.USD(siteUnused))
 		})
 	}
 }
@@ -100,7 +101,7 @@ func TestResourceScopedCancelReachesCustomerWideSubscriptions(t *testing.T) {
 	if got := listed(res.AlsoCanceled); !slices.Equal(got, []string{appSub.ID}) {
 		t.Errorf("also cancelled = %v, want the app subscription", got)
 	}
-	if res.Credit != usd(proUnused+siteUnused) {
+	if res.Credit != testkit.USD(proUnused+siteUnused) {
 		t.Errorf("credit = %+v, want %d", res.Credit, proUnused+siteUnused)
 	}
 }
@@ -126,7 +127,7 @@ func TestJourneyLinksStayInsideTheSessionsResourceAndAreShownOnlyInScope(t *test
 			t.Errorf("site-a live %d, site-b (%s) live %d; want site-a ended and site-b kept",
 				e.liveCount("acme", sites, "site-a"), siteB.ID, e.liveCount("acme", sites, "site-b"))
 		}
-		if res.Credit != usd(proUnused+siteUnused) {
+		if res.Credit != testkit.USD(proUnused+siteUnused) {
 			t.Errorf("credit = %+v, want %d", res.Credit, proUnused+siteUnused)
 		}
 	})
@@ -137,7 +138,7 @@ func TestJourneyLinksStayInsideTheSessionsResourceAndAreShownOnlyInScope(t *test
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(res.AlsoCanceled) != 0 || res.Credit != usd(proUnused) {
+		if len(res.AlsoCanceled) != 0 || res.Credit != testkit.USD(proUnused) {
 			t.Errorf("answer lists %v with credit %+v; want nothing outside the app product and the app's credit alone",
 				listed(res.AlsoCanceled), res.Credit)
 		}
@@ -145,7 +146,7 @@ func TestJourneyLinksStayInsideTheSessionsResourceAndAreShownOnlyInScope(t *test
 			t.Error("the journey's linked sites were not ended")
 		}
 		// The balance holds every credit granted, listed or not.
-		e.wantCredit("acme", usd(proUnused+2*siteUnused))
+		e.wantCredit("acme", testkit.USD(proUnused+2*siteUnused))
 	})
 
 	t.Run("backend", func(t *testing.T) {

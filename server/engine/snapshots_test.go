@@ -6,6 +6,7 @@ import (
 	"time"
 
 	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/server/engine"
 )
 
 // The snapshot answer is always what a fresh computation gives: after each
@@ -79,7 +80,7 @@ func TestEntitlementSnapshotsMatchAFreshComputation(t *testing.T) {
 			cat.Plans[i].Entitlements[0].Limit = 8 // seats
 		}
 	}
-	if _, err := e.eng.ApplyCatalog(e.ctx, cat); err != nil {
+	if _, _, err := e.eng.ApplyCatalog(e.ctx, cat, engine.CatalogChange{}); err != nil {
 		t.Fatal(err)
 	}
 	check("catalog changed")

@@ -31,20 +31,11 @@ func (o *op) items(s *portico.Subscription) ([]billing.Item, error) {
 	return out, nil
 }
 
-type fromProviderKey struct{}
-
-// FromProvider marks a context whose changes the billing provider reported
-// (a subscription it ended): they are applied to Portico and not mirrored
-// back to where they came from. (A completed checkout has its own call,
-// CompleteCheckout, which mirrors nothing.)
-func FromProvider(ctx context.Context) context.Context {
-	return context.WithValue(ctx, fromProviderKey{}, true)
-}
-
-// sync mirrors a change to the billing provider, when one is connected.
-// It runs inside the change's transaction: an error undoes the change.
-func (o *op) sync(c *portico.Customer, s billing.Sync) error {
-	if o.e.SyncBilling == nil || o.ctx.Value(fromProviderKey{}) != nil {
+// sync mirrors a change the actor made to the billing provider, when one
+// is connected and the change did not come from it. It runs inside the
+// change's transaction: an error undoes the change.
+func (o *op) sync(c *portico.Customer, s billing.Sync, actor Actor) error {
+	if o.e.SyncBilling == nil || actor.FromProvider {
 		return nil
 	}
 	s.Key = newID("chg")
@@ -59,7 +50,7 @@ func (o *op) syncChange(c *portico.Customer, ch *plannedChange) error {
 	if err != nil || m == nil {
 		return err
 	}
-	return o.sync(c, *m)
+	return o.sync(c, *m, ch.actor)
 }
 
 // mirrorOf is what the billing provider is sent for a planned change: the
@@ -69,7 +60,7 @@ func (o *op) syncChange(c *portico.Customer, ch *plannedChange) error {
 // is billed before or after. A price the provider does not know is refused
 // here, before anything is sent.
 func (o *op) mirrorOf(ch *plannedChange) (*billing.Sync, error) {
-	if o.e.SyncBilling == nil || o.ctx.Value(fromProviderKey{}) != nil {
+	if o.e.SyncBilling == nil || ch.actor.FromProvider {
 		return nil, nil
 	}
 	target := ch.next
@@ -94,20 +85,20 @@ func (o *op) mirrorOf(ch *plannedChange) (*billing.Sync, error) {
 }
 
 // syncCancel mirrors a cancellation of a paid subscription.
-func (o *op) syncCancel(c *portico.Customer, s *portico.Subscription) error {
+func (o *op) syncCancel(c *portico.Customer, s *portico.Subscription, actor Actor) error {
 	if s.Pricing != portico.PricingPaid {
 		return nil
 	}
 	product, _ := o.cat.Product(s.ProductID)
-	return o.sync(c, billing.Sync{SubscriptionID: s.ID, Cancel: true, Timing: product.Journey.Cancellation})
+	return o.sync(c, billing.Sync{SubscriptionID: s.ID, Cancel: true, Timing: product.Journey.Cancellation}, actor)
 }
 
 // syncUnschedule mirrors dropping a paid subscription's scheduled updates.
-func (o *op) syncUnschedule(c *portico.Customer, s *portico.Subscription) error {
+func (o *op) syncUnschedule(c *portico.Customer, s *portico.Subscription, actor Actor) error {
 	if s.Pricing != portico.PricingPaid {
 		return nil
 	}
-	return o.sync(c, billing.Sync{SubscriptionID: s.ID, Unschedule: true})
+	return o.sync(c, billing.Sync{SubscriptionID: s.ID, Unschedule: true}, actor)
 }
 
 // Checkout is what paying for a change at the billing provider's checkout
@@ -165,7 +156,7 @@ func (e *Engine) CompleteCheckout(ctx context.Context, customerID string, co Pai
 		if err != nil {
 			return err
 		}
-		ch, err := o.planChange(c, req, Backend)
+		ch, err := o.planChange(c, req, Provider)
 		if err != nil {
 			return err
 		}
@@ -187,7 +178,7 @@ func (e *Engine) CompleteCheckout(ctx context.Context, customerID string, co Pai
 // subscription while it is live; once it has ended, to the product's (and
 // resource's) live subscription, or a new one.
 func (o *op) checkoutChange(c *portico.Customer, req portico.ChangeRequest) (portico.ChangeRequest, error) {
-	s, err := o.ownedSub(c.ID, req.SubscriptionID, Backend)
+	s, err := o.ownedSub(c.ID, req.SubscriptionID, Provider)
 	if err != nil {
 		return req, err
 	}

@@ -186,11 +186,10 @@ func TestProviderReportedChangesAreNotMirroredBack(t *testing.T) {
 	sub := e.change("acme", req(basic)).Subscription
 	rec.take()
 
-	ctx := engine.FromProvider(e.ctx)
-	if _, err := e.eng.ChangeSubscription(ctx, "acme", portico.ChangeRequest{SubscriptionID: sub.ID, PlanID: pro}, engine.Backend); err != nil {
+	if _, err := e.eng.ChangeSubscription(e.ctx, "acme", portico.ChangeRequest{SubscriptionID: sub.ID, PlanID: pro}, engine.Provider); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.eng.EndSubscription(ctx, "acme", sub.ID); err != nil {
+	if err := e.eng.EndSubscription(e.ctx, "acme", sub.ID); err != nil {
 		t.Fatal(err)
 	}
 	if got := rec.take(); len(got) != 0 {
@@ -200,7 +199,7 @@ func TestProviderReportedChangesAreNotMirroredBack(t *testing.T) {
 	if after.ID != sub.ID || after.Plan.ID != free || after.Status != portico.StatusActive {
 		t.Errorf("after the provider ended it: %+v, want moved to free", after)
 	}
-	if err := e.eng.EndSubscription(ctx, "acme", "sub_unknown"); portico.KindOf(err) != portico.KindNotFound {
+	if err := e.eng.EndSubscription(e.ctx, "acme", "sub_unknown"); portico.KindOf(err) != portico.KindNotFound {
 		t.Errorf("ending an unknown subscription: %v", err)
 	}
 }

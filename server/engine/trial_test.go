@@ -5,6 +5,7 @@ import (
 	"time"
 
 	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/internal/testkit"
 	"github.com/portico-dev/portico/server/engine"
 )
 
@@ -28,7 +29,7 @@ func TestFreeCustomersStartTheTrialAndReturnToFree(t *testing.T) {
 			t.Fatalf("paywall intent for pro = %s, want start_trial", got)
 		}
 		p := e.preview("acme", req(pro))
-		if p.Intent != portico.IntentStartTrial || p.AmountDueNow != usd(0) || p.Effective != portico.Immediate {
+		if p.Intent != portico.IntentStartTrial || p.AmountDueNow != testkit.USD(0) || p.Effective != portico.Immediate {
 			t.Fatalf("preview = %+v, want a free, immediate trial", p)
 		}
 		res, err := e.eng.ChangeSubscription(e.ctx, "acme", req(pro), engine.PortalActor(portico.PortalScope{CustomerID: "acme"}))

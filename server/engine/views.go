@@ -258,7 +258,7 @@ func (e *Engine) CancelScheduled(ctx context.Context, customerID, subID string, 
 		if len(s.ScheduledUpdates) == 0 {
 			return portico.Conflict("subscription %q has no scheduled updates", s.ID)
 		}
-		if err := o.syncUnschedule(c, s); err != nil {
+		if err := o.syncUnschedule(c, s, actor); err != nil {
 			return err
 		}
 		s.ScheduledUpdates, s.CancelAt = []portico.ScheduledUpdate{}, nil
@@ -350,12 +350,14 @@ func (o *op) paywallProduct(c *portico.Customer, scope portico.PortalScope, prod
 	return p, nil
 }
 
+// billingPeriods are the periods the plans are sold for, in the order
+// BillingPeriod lists them; monthly when none is.
 func billingPeriods(plans []portico.Plan) []string {
 	out := []string{}
-	for _, period := range []string{portico.Monthly, portico.Annually} {
+	for _, period := range portico.BillingPeriod("").Values() {
 		for _, p := range plans {
-			if _, ok := p.PriceFor(period); ok && !p.Archived {
-				out = append(out, period)
+			if _, ok := p.PriceFor(string(period)); ok && !p.Archived {
+				out = append(out, string(period))
 				break
 			}
 		}

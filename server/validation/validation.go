@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/go-playground/validator/v10"
@@ -38,7 +39,57 @@ func newValidator() *validator.Validate {
 		s := fl.Field().String()
 		return s == strings.ToLower(s) && val.Var(strings.ToUpper(s), "iso4217") == nil
 	}))
+	for _, e := range enums() {
+		must(val.RegisterValidation(e.tag, func(fl validator.FieldLevel) bool {
+			return slices.Contains(e.values, fl.Field().String())
+		}))
+	}
 	return val
+}
+
+// enum is a validation tag accepting the values of one of the domain's
+// enumerations.
+type enum struct {
+	tag    string
+	typ    reflect.Type
+	values []string
+}
+
+// enums are the domain's enumerations by their validation tag. Each accepts
+// what its type's Values method lists, so the accepted values are written
+// once, beside the type's constants.
+func enums() []enum {
+	return []enum{
+		enumOf("feature_type", portico.FeatureType.Values),
+		enumOf("reset_period", portico.ResetPeriod.Values),
+		enumOf("subscription_type", portico.SubscriptionType.Values),
+		enumOf("pricing", portico.Pricing.Values),
+		enumOf("billing_period", portico.BillingPeriod.Values),
+		enumOf("journey_start", portico.JourneyStart.Values),
+		enumOf("timing", portico.Timing.Values),
+		enumOf("usage_reset", portico.UsageReset.Values),
+		enumOf("after_cancel", portico.AfterCancel.Values),
+		enumOf("billing_flow", portico.BillingFlow.Values),
+	}
+}
+
+func enumOf[T ~string](tag string, values func(T) []T) enum {
+	var zero T
+	e := enum{tag: tag, typ: reflect.TypeFor[T]()}
+	for _, v := range values(zero) {
+		e.values = append(e.values, string(v))
+	}
+	return e
+}
+
+// enumValues are the values an enumeration's tag accepts.
+func enumValues(tag string) ([]string, bool) {
+	for _, e := range enums() {
+		if e.tag == tag {
+			return e.values, true
+		}
+	}
+	return nil, false
 }
 
 func must(err error) {
@@ -86,8 +137,6 @@ func message(fe validator.FieldError) string {
 		return "must be a slug: lower-case letters, digits, '-' or '_', starting with a letter or digit, at most 64 characters"
 	case "currency":
 		return "must be a lower-case ISO 4217 currency code such as \"usd\""
-	case "oneof":
-		return "must be one of: " + strings.ReplaceAll(fe.Param(), " ", ", ")
 	case "min":
 		if fe.Kind() == reflect.Slice || fe.Kind() == reflect.String {
 			return fmt.Sprintf("must have at least %s items or characters", fe.Param())
@@ -113,6 +162,9 @@ func message(fe validator.FieldError) string {
 		return "must contain digits only"
 	case "iso3166_1_alpha2":
 		return "must be a two-letter ISO 3166 country code such as \"US\""
+	}
+	if values, ok := enumValues(fe.Tag()); ok {
+		return "must be one of: " + strings.Join(values, ", ")
 	}
 	return fmt.Sprintf("fails the %q rule", fe.Tag())
 }

@@ -3,6 +3,8 @@ package validation
 import (
 	"encoding/json"
 	"errors"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -77,5 +79,60 @@ func TestDecodeErrorsNameTheFieldWithIndices(t *testing.T) {
 		if !errors.As(err, &e) || len(e.Fields) != 1 || e.Fields[0].Field != want {
 			t.Errorf("%s: %v, want the field %q", body, err, want)
 		}
+	}
+}
+
+// Each enumeration's tag accepts exactly what its type's Values lists, and
+// a refusal names those values.
+func TestEnumTagsAcceptTheirTypesValues(t *testing.T) {
+	for _, e := range enums() {
+		for _, value := range e.values {
+			if err := v.Var(value, e.tag); err != nil {
+				t.Errorf("%s refuses %q: %v", e.tag, value, err)
+			}
+		}
+		if err := v.Var("nope", e.tag); err == nil {
+			t.Errorf("%s accepts %q", e.tag, "nope")
+		}
+	}
+	err := Struct(&portico.Plan{ID: "p", ProductID: "app", Name: "P", Pricing: "gratis"}, "")
+	var perr *portico.Error
+	if !errors.As(err, &perr) || len(perr.Fields) != 1 || perr.Fields[0].Field != "pricing" ||
+		perr.Fields[0].Message != "must be one of: free, paid, custom" {
+		t.Errorf("an unknown pricing: %v", err)
+	}
+}
+
+// Every field of an enumeration's type, in the documents and requests
+// Portico validates, is checked against its type's values.
+func TestEnumFieldsAreValidated(t *testing.T) {
+	tags := map[reflect.Type]string{}
+	for _, e := range enums() {
+		tags[e.typ] = e.tag
+	}
+	seen := map[reflect.Type]bool{}
+	var walk func(reflect.Type)
+	walk = func(typ reflect.Type) {
+		for typ.Kind() == reflect.Pointer || typ.Kind() == reflect.Slice || typ.Kind() == reflect.Map {
+			typ = typ.Elem()
+		}
+		if typ.Kind() != reflect.Struct || seen[typ] {
+			return
+		}
+		seen[typ] = true
+		for f := range typ.Fields() {
+			if tag, ok := tags[f.Type]; ok && !slices.Contains(strings.Split(f.Tag.Get("validate"), ","), tag) {
+				t.Errorf("%s.%s (%s) is not validated with %q", typ.Name(), f.Name, f.Type.Name(), tag)
+			}
+			walk(f.Type)
+		}
+	}
+	for _, root := range []any{portico.Catalog{}, portico.ChangeRequest{}, portico.BillingSessionRequest{},
+		portico.CreateCustomerRequest{}, portico.CancelRequest{}, portico.PromotionRequest{}, portico.UsageRequest{},
+		portico.PortalSessionRequest{}, portico.AdvanceRequest{}} {
+		walk(reflect.TypeOf(root))
+	}
+	if len(seen) < 10 {
+		t.Errorf("walked %d types, want the catalog's and the requests'", len(seen))
 	}
 }

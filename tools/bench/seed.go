@@ -50,7 +50,7 @@ func seed(ctx context.Context, cacheDir string, n int) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if _, err := eng.ApplyCatalog(ctx, cat); err != nil {
+	if _, _, err := eng.ApplyCatalog(ctx, cat, engine.CatalogChange{}); err != nil {
 		return "", err
 	}
 	start := time.Now()

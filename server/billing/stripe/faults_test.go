@@ -59,7 +59,7 @@ func TestStripePostFailingIsUnavailable(t *testing.T) {
 	f.reply("POST /v1/billing_portal/sessions", stripeError(500, "api_error", "", "An unknown error occurred"))
 	p, store := f.provider(t)
 	must(t, store.LinkCustomer(ctx, "acme", "cus_acme"))
-	_, err := p.PortalURL(ctx, acme, billing.FlowPaymentMethodUpdate, "https://app.acme.test")
+	_, err := p.PortalURL(ctx, acme, portico.FlowPaymentMethodUpdate, "https://app.acme.test")
 	wantKind(t, err, portico.KindUnavailable, "billing is unavailable; try again")
 	var se *stripe.Error
 	if !errors.As(err, &se) || se.HTTPStatusCode != 500 {

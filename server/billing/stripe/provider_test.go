@@ -148,7 +148,7 @@ func TestStripeCustomerIsCreatedOnceOnFirstNeed(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := p.PortalURL(ctx, acme, billing.FlowGeneral, "https://app.acme.test/account")
+			_, err := p.PortalURL(ctx, acme, portico.FlowGeneral, "https://app.acme.test/account")
 			errs <- err
 		}()
 	}
@@ -176,21 +176,21 @@ func TestStripeCustomerIsCreatedOnceOnFirstNeed(t *testing.T) {
 func TestPortalURL(t *testing.T) {
 	const back = "https://app.acme.test/account"
 	for _, tc := range []struct {
-		flow string
+		flow portico.BillingFlow
 		want map[string]string
 		not  []string
 	}{
-		{billing.FlowGeneral, map[string]string{"customer": "cus_acme", "return_url": back}, []string{"flow_data[type]"}},
-		{billing.FlowPaymentMethodUpdate, map[string]string{"customer": "cus_acme", "return_url": back,
+		{portico.FlowGeneral, map[string]string{"customer": "cus_acme", "return_url": back}, []string{"flow_data[type]"}},
+		{portico.FlowPaymentMethodUpdate, map[string]string{"customer": "cus_acme", "return_url": back,
 			"flow_data[type]":                                   "payment_method_update",
 			"flow_data[after_completion][type]":                 "redirect",
 			"flow_data[after_completion][redirect][return_url]": back}, nil},
-		{billing.FlowSubscriptionCancel, map[string]string{"customer": "cus_acme",
+		{portico.FlowSubscriptionCancel, map[string]string{"customer": "cus_acme",
 			"flow_data[type]": "subscription_cancel", "flow_data[subscription_cancel][subscription]": "sub_only"}, nil},
-		{billing.FlowSubscriptionUpdate, map[string]string{"customer": "cus_acme",
+		{portico.FlowSubscriptionUpdate, map[string]string{"customer": "cus_acme",
 			"flow_data[type]": "subscription_update", "flow_data[subscription_update][subscription]": "sub_only"}, nil},
 	} {
-		t.Run("flow="+tc.flow, func(t *testing.T) {
+		t.Run("flow="+string(tc.flow), func(t *testing.T) {
 			f := newFake(t)
 			p, store := f.provider(t)
 			must(t, store.LinkCustomer(ctx, "acme", "cus_acme"))
@@ -207,7 +207,7 @@ func TestPortalURL(t *testing.T) {
 			if s.key() == "" {
 				t.Error("POST without an Idempotency-Key")
 			}
-			if strings.HasPrefix(tc.flow, "subscription_") {
+			if strings.HasPrefix(string(tc.flow), "subscription_") {
 				form(t, f.only("GET /v1/subscriptions"), map[string]string{"customer": "cus_acme", "limit": "2"})
 			}
 		})
@@ -226,12 +226,12 @@ func TestPortalURLRefusals(t *testing.T) {
 	}
 
 	f.reply("GET /v1/subscriptions", ok(list("/v1/subscriptions", nil, false)))
-	if _, err := p.PortalURL(ctx, acme, billing.FlowSubscriptionCancel, ""); portico.KindOf(err) != portico.KindConflict {
+	if _, err := p.PortalURL(ctx, acme, portico.FlowSubscriptionCancel, ""); portico.KindOf(err) != portico.KindConflict {
 		t.Errorf("no subscription: err = %v, want KindConflict", err)
 	}
 	f.reply("GET /v1/subscriptions", ok(list("/v1/subscriptions",
 		[]any{subscriptionObj("sub_a", "active"), subscriptionObj("sub_b", "active")}, false)))
-	if _, err := p.PortalURL(ctx, acme, billing.FlowSubscriptionUpdate, ""); portico.KindOf(err) != portico.KindConflict {
+	if _, err := p.PortalURL(ctx, acme, portico.FlowSubscriptionUpdate, ""); portico.KindOf(err) != portico.KindConflict {
 		t.Errorf("several subscriptions: err = %v, want KindConflict", err)
 	}
 	if n := len(f.requests("POST /v1/billing_portal/sessions")); n != 0 {

@@ -19,12 +19,12 @@ import (
 // back as EventSubscriptionUpdated / EventSubscriptionDeleted webhooks, and
 // the portal's configuration in Stripe should allow only what the journey
 // allows.
-func (p *Provider) PortalURL(ctx context.Context, c billing.Customer, flow, returnURL string) (string, error) {
+func (p *Provider) PortalURL(ctx context.Context, c billing.Customer, flow portico.BillingFlow, returnURL string) (string, error) {
 	switch flow {
-	case billing.FlowGeneral, billing.FlowPaymentMethodUpdate, billing.FlowSubscriptionCancel, billing.FlowSubscriptionUpdate:
+	case portico.FlowGeneral, portico.FlowPaymentMethodUpdate, portico.FlowSubscriptionCancel, portico.FlowSubscriptionUpdate:
 	default:
-		return "", portico.Invalid("flow", "must be empty, %q, %q or %q", billing.FlowPaymentMethodUpdate,
-			billing.FlowSubscriptionCancel, billing.FlowSubscriptionUpdate)
+		return "", portico.Invalid("flow", "must be empty, %q, %q or %q", portico.FlowPaymentMethodUpdate,
+			portico.FlowSubscriptionCancel, portico.FlowSubscriptionUpdate)
 	}
 	cust, err := p.stripeCustomer(ctx, c)
 	if err != nil {
@@ -34,8 +34,8 @@ func (p *Provider) PortalURL(ctx context.Context, c billing.Customer, flow, retu
 	if returnURL != "" {
 		sp.ReturnURL = stripe.String(returnURL)
 	}
-	if flow != billing.FlowGeneral {
-		sp.FlowData = &stripe.BillingPortalSessionFlowDataParams{Type: stripe.String(flow)}
+	if flow != portico.FlowGeneral {
+		sp.FlowData = &stripe.BillingPortalSessionFlowDataParams{Type: stripe.String(string(flow))}
 		if returnURL != "" {
 			sp.FlowData.AfterCompletion = &stripe.BillingPortalSessionFlowDataAfterCompletionParams{
 				Type:     stripe.String(string(stripe.BillingPortalSessionFlowAfterCompletionTypeRedirect)),
@@ -43,12 +43,12 @@ func (p *Provider) PortalURL(ctx context.Context, c billing.Customer, flow, retu
 			}
 		}
 	}
-	if flow == billing.FlowSubscriptionCancel || flow == billing.FlowSubscriptionUpdate {
+	if flow == portico.FlowSubscriptionCancel || flow == portico.FlowSubscriptionUpdate {
 		sub, err := p.liveSubscription(ctx, cust)
 		if err != nil {
 			return "", err
 		}
-		if flow == billing.FlowSubscriptionCancel {
+		if flow == portico.FlowSubscriptionCancel {
 			sp.FlowData.SubscriptionCancel = &stripe.BillingPortalSessionFlowDataSubscriptionCancelParams{Subscription: stripe.String(sub)}
 		} else {
 			sp.FlowData.SubscriptionUpdate = &stripe.BillingPortalSessionFlowDataSubscriptionUpdateParams{Subscription: stripe.String(sub)}

@@ -85,7 +85,7 @@ func TestAgainstStripeMock(t *testing.T) {
 	const back = "https://app.acme.test/account"
 
 	// Customer created on first need, then read with its payment method.
-	u, err := p.PortalURL(ctx, c, billing.FlowGeneral, back)
+	u, err := p.PortalURL(ctx, c, portico.FlowGeneral, back)
 	step("portal (general)", err)
 	if u == "" {
 		t.Error("no portal URL")
@@ -107,9 +107,9 @@ func TestAgainstStripeMock(t *testing.T) {
 	_, _, err = p.Invoices(ctx, c, 3, "in_1MtHbELkdIwHu7ixl4OzzPMv")
 	step("invoices after one", err)
 
-	for _, flow := range []string{billing.FlowPaymentMethodUpdate, billing.FlowSubscriptionCancel, billing.FlowSubscriptionUpdate} {
+	for _, flow := range []portico.BillingFlow{portico.FlowPaymentMethodUpdate, portico.FlowSubscriptionCancel, portico.FlowSubscriptionUpdate} {
 		u, err := p.PortalURL(ctx, c, flow, back)
-		step("portal "+flow, err)
+		step("portal "+string(flow), err)
 		if u == "" {
 			t.Errorf("%s: no URL", flow)
 		}
