@@ -53,7 +53,20 @@ type Config struct {
 	ProductID  string
 	ResourceID string
 	SupportURL string
-	Handlers   Callbacks
+	// Handlers are the host's callbacks, read where the provider keeps
+	// them: go-app updates a mounted provider's props in place, so a host
+	// that renders new closures has the latest called without the
+	// configuration being published again.
+	Handlers *Callbacks
+}
+
+// handlers returns the host's callbacks; none before a provider has
+// published its configuration.
+func (c Config) handlers() Callbacks {
+	if c.Handlers == nil {
+		return Callbacks{}
+	}
+	return *c.Handlers
 }
 
 // Notice is a message shown above the portal after an action.
@@ -171,72 +184,20 @@ func (p *PortalProvider) config() Config {
 	locale := KnownLocale(p.Props.locale)
 	return Config{Source: p.Props.source, Prefix: p.prefix(), Locale: locale, Texts: TextsFor(locale, p.Props.texts),
 		ProductID: p.Props.productID, ResourceID: p.Props.resourceID, SupportURL: SupportLink(p.Props.supportURL),
-		Handlers: p.callbacks()}
+		Handlers: &p.Props.callbacks}
 }
 
-// callbacks are the host's callbacks behind stable wrappers that call the
-// current ones, so a host re-rendering with new closures needs no
-// republishing.
-func (p *PortalProvider) callbacks() Callbacks {
-	var c Callbacks
-	h := &p.Props.callbacks
-	if h.OnManageSubscription != nil {
-		c.OnManageSubscription = func(ctx app.Context, intent string) bool {
-			return h.OnManageSubscription != nil && h.OnManageSubscription(ctx, intent)
-		}
-	}
-	if h.OnContactSupport != nil {
-		c.OnContactSupport = func(ctx app.Context) bool { return h.OnContactSupport != nil && h.OnContactSupport(ctx) }
-	}
-	if h.OnBuyMore != nil {
-		c.OnBuyMore = func(ctx app.Context, featureID string) bool { return h.OnBuyMore != nil && h.OnBuyMore(ctx, featureID) }
-	}
-	if h.OnPlanSelected != nil {
-		c.OnPlanSelected = func(ctx app.Context, sel PlanSelection) bool {
-			return h.OnPlanSelected != nil && h.OnPlanSelected(ctx, sel)
-		}
-	}
-	if h.OnCancelScheduledUpdates != nil {
-		c.OnCancelScheduledUpdates = func(ctx app.Context, id string) bool {
-			return h.OnCancelScheduledUpdates != nil && h.OnCancelScheduledUpdates(ctx, id)
-		}
-	}
-	if h.OnError != nil {
-		c.OnError = func(ctx app.Context, msg string) {
-			if h.OnError != nil {
-				h.OnError(ctx, msg)
-			}
-		}
-	}
-	if h.OnSessionExpired != nil {
-		c.OnSessionExpired = func(ctx app.Context) {
-			if h.OnSessionExpired != nil {
-				h.OnSessionExpired(ctx)
-			}
-		}
-	}
-	return c
-}
-
-// sameConfig reports whether two configurations differ only by their
-// callback wrappers, which never compare equal. Sources compare by
-// identity.
+// sameConfig reports whether two configurations are the same. Sources
+// compare by identity; callbacks by where they are read from (see
+// Config.Handlers).
 func sameConfig(a, b Config) bool {
-	ha, hb := a.Handlers, b.Handlers
 	sa, sb := a.Source, b.Source
-	a.Handlers, b.Handlers, a.Source, b.Source = Callbacks{}, Callbacks{}, nil, nil
+	a.Source, b.Source = nil, nil
 	t := reflect.TypeOf(sa)
 	if t != reflect.TypeOf(sb) || t != nil && (!t.Comparable() || sa != sb) {
 		return false
 	}
-	return reflect.DeepEqual(a, b) &&
-		(ha.OnManageSubscription == nil) == (hb.OnManageSubscription == nil) &&
-		(ha.OnContactSupport == nil) == (hb.OnContactSupport == nil) &&
-		(ha.OnBuyMore == nil) == (hb.OnBuyMore == nil) &&
-		(ha.OnPlanSelected == nil) == (hb.OnPlanSelected == nil) &&
-		(ha.OnCancelScheduledUpdates == nil) == (hb.OnCancelScheduledUpdates == nil) &&
-		(ha.OnError == nil) == (hb.OnError == nil) &&
-		(ha.OnSessionExpired == nil) == (hb.OnSessionExpired == nil)
+	return reflect.DeepEqual(a, b)
 }
 
 // mounting is, in the browser, the provider whose sections are being
@@ -354,7 +315,7 @@ func (p *PortalProvider) load(ctx app.Context) {
 // reportLoadError tells the host's callbacks that a load failed.
 func (p *PortalProvider) reportLoadError(ctx app.Context) {
 	if p.data.Expired {
-		if h := p.published.Handlers.OnSessionExpired; h != nil {
+		if h := p.published.handlers().OnSessionExpired; h != nil {
 			h(ctx)
 		}
 		return
@@ -363,7 +324,7 @@ func (p *PortalProvider) reportLoadError(ctx app.Context) {
 }
 
 func (p *PortalProvider) reportError(ctx app.Context, msg string) {
-	if h := p.published.Handlers.OnError; h != nil {
+	if h := p.published.handlers().OnError; h != nil {
 		h(ctx, msg)
 	}
 }
