@@ -8,7 +8,7 @@ import (
 // callback, else the plans, brought into view with the focus on their
 // title.
 func (c Config) Manage(ctx app.Context, intent string) {
-	if h := c.Handlers.OnManageSubscription; h != nil && h(ctx, intent) {
+	if h := c.handlers().OnManageSubscription; h != nil && h(ctx, intent) {
 		return
 	}
 	focusPlans(ClassPrefix(c.Prefix))
@@ -25,7 +25,7 @@ func (c Config) ContactSales(ctx app.Context) { c.contact(ctx, "contactSalesBody
 // contact hands the customer to the host's contact-support callback, else
 // the support URL, else shows the notice of noticeKey.
 func (c Config) contact(ctx app.Context, noticeKey string) {
-	if h := c.Handlers.OnContactSupport; h != nil && h(ctx) {
+	if h := c.handlers().OnContactSupport; h != nil && h(ctx) {
 		return
 	}
 	if link := c.supportLink(ctx); link != "" {
@@ -57,7 +57,7 @@ func (c Config) BuyMore(ctx app.Context, featureID string) { c.buyMore(ctx, feat
 // buyMore is BuyMore from a control that gets the focus back when the
 // add-on editor closes.
 func (c Config) buyMore(ctx app.Context, featureID string, from app.Value) {
-	if h := c.Handlers.OnBuyMore; h != nil && h(ctx, featureID) {
+	if h := c.handlers().OnBuyMore; h != nil && h(ctx, featureID) {
 		return
 	}
 	ctx.NewActionWithValue(actionBuyMore, buyMore{FeatureID: featureID, opener: from})
@@ -65,14 +65,14 @@ func (c Config) buyMore(ctx app.Context, featureID string, from app.Value) {
 
 // PlanSelected reports whether the host handled a plan choice itself.
 func (c Config) PlanSelected(ctx app.Context, sel PlanSelection) bool {
-	h := c.Handlers.OnPlanSelected
+	h := c.handlers().OnPlanSelected
 	return h != nil && h(ctx, sel)
 }
 
 // CancelScheduledHandled reports whether the host handled the
 // cancellation of scheduled updates itself.
 func (c Config) CancelScheduledHandled(ctx app.Context, subID string) bool {
-	h := c.Handlers.OnCancelScheduledUpdates
+	h := c.handlers().OnCancelScheduledUpdates
 	return h != nil && h(ctx, subID)
 }
 

@@ -13,6 +13,9 @@ import (
 // or to add one.
 type AddonsList struct{ section }
 
+// NewAddonsList returns a AddonsList, to place under a PortalProvider.
+func NewAddonsList() *AddonsList { return &AddonsList{} }
+
 func (s *AddonsList) OnPreRender(ctx app.Context) { s.observe(ctx); wantOffers(ctx) }
 func (s *AddonsList) OnMount(ctx app.Context)     { s.observe(ctx); wantOffers(ctx) }
 
@@ -119,6 +122,9 @@ func (s *AddonsList) editButton(class, textKey, labelKey string, l addonLine, qu
 
 // Promotions shows entitlements granted outside the plan.
 type Promotions struct{ section }
+
+// NewPromotions returns a Promotions, to place under a PortalProvider.
+func NewPromotions() *Promotions { return &Promotions{} }
 
 func (s *Promotions) Render() app.UI {
 	ok, placeholder := s.ready(2)

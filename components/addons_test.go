@@ -36,7 +36,7 @@ func addonsSource() *fakeSource {
 // The add-on list offers to change each add-on the plan sells and to add
 // those the customer does not have.
 func TestAddonsListOffersChangesAndAdditions(t *testing.T) {
-	h := mount(t, withNotices(addonsSource(), &AddonsList{}))
+	h := mount(t, withNotices(addonsSource(), NewAddonsList()))
 	if got := h.textOf("portico-addon-row"); got != "Extra seats × 2 $10.00 / month Change" {
 		t.Errorf("bought add-on row %q", got)
 	}
@@ -53,7 +53,7 @@ func TestAddonsListOffersChangesAndAdditions(t *testing.T) {
 	// A custom price is changed by the team: nothing to change or add.
 	p := demoPortal()
 	p.Subscriptions[0].Pricing = portico.PricingCustom
-	h = mount(t, withNotices(&fakeSource{portal: p, paywall: addonsPaywall()}, &AddonsList{}))
+	h = mount(t, withNotices(&fakeSource{portal: p, paywall: addonsPaywall()}, NewAddonsList()))
 	if h.hasClass("portico-change-addon-button") || h.hasClass("portico-addon-offers") {
 		t.Error("a custom-priced subscription offers add-on changes")
 	}
@@ -63,7 +63,7 @@ func TestAddonsListOffersChangesAndAdditions(t *testing.T) {
 // customer keeps, then makes it.
 func TestAddonEditorAddsAnAddon(t *testing.T) {
 	src := addonsSource()
-	h := mount(t, withNotices(src, &AddonsList{}))
+	h := mount(t, withNotices(src, NewAddonsList()))
 	h.click("portico-addon-offer", "portico-add-addon-button")
 	dialog := h.mustFind("#portico-addon-dialog")
 	if dialog.attrs["role"] != "dialog" || dialog.attrs["aria-modal"] != "true" || dialog.attrs["aria-labelledby"] != "portico-addon-dialog-title" {
@@ -112,7 +112,7 @@ func TestAddonEditorStepperBoundsAndRemoval(t *testing.T) {
 			DroppedAddons: []portico.AddonView{{ID: "extra-seats", Name: "Extra seats", Quantity: 2, Price: usd(500)}},
 			Lost:          []portico.EntitlementLine{{FeatureID: "seats", FeatureName: "Seats", Type: "numeric", Limit: 10, Change: "decreased", PreviousLimit: ptrInt(20)}}},
 	}
-	h := mount(t, withNotices(src, &AddonsList{}))
+	h := mount(t, withNotices(src, NewAddonsList()))
 	h.click("portico-change-addon-button")
 	if got := h.mustFind("portico-stepper-input").attrs["value"]; got != "2" {
 		t.Fatalf("quantity %q, want the 2 she has", got)
@@ -152,7 +152,7 @@ func TestAddonEditorStepperBoundsAndRemoval(t *testing.T) {
 // Back closes the editor without a change.
 func TestAddonEditorBackChangesNothing(t *testing.T) {
 	src := addonsSource()
-	h := mount(t, withNotices(src, &AddonsList{}))
+	h := mount(t, withNotices(src, NewAddonsList()))
 	h.click("portico-change-addon-button")
 	h.click("portico-stepper-increment")
 	h.click("portico-addon-dialog", "portico-back-button")
@@ -165,7 +165,7 @@ func TestAddonEditorBackChangesNothing(t *testing.T) {
 func TestAddonEditorChangeFailureStaysInTheDialog(t *testing.T) {
 	src := addonsSource()
 	src.changeErr = &APIError{Status: 422, Title: "Invalid", Detail: "must be at most 3 for add-on \"extra-seats\""}
-	h := mount(t, withNotices(src, &AddonsList{}))
+	h := mount(t, withNotices(src, NewAddonsList()))
 	h.click("portico-change-addon-button")
 	h.click("portico-stepper-increment")
 	h.click("portico-confirm-addon-button")
@@ -183,7 +183,7 @@ func TestUsageBuyMoreOpensTheAddonThatRaisesTheLimit(t *testing.T) {
 	p.Entitlements[0].Usage = 19 // seats: 19 of 20
 	src := addonsSource()
 	src.portal = p
-	h := mount(t, withNotices(src, &Usage{}))
+	h := mount(t, withNotices(src, NewUsage()))
 	h.click("portico-entitlement-usage-seats", "portico-buy-more-button")
 	if got := h.textOf("portico-addon-dialog-title"); got != "Extra seats" {
 		t.Fatalf("Buy more on seats opened %q", got)
@@ -207,7 +207,7 @@ func TestUsageBuyMoreOpensTheAddonThatRaisesTheLimit(t *testing.T) {
 	p.Entitlements[0].Usage = 20
 	p.Subscriptions[0].Addons[0].Quantity = 3
 	src.portal = p
-	h = mount(t, withNotices(src, &Usage{}))
+	h = mount(t, withNotices(src, NewUsage()))
 	h.click("portico-entitlement-usage-seats", "portico-buy-more-button")
 	if h.hasClass("portico-addon-dialog") {
 		t.Error("Buy more opened an add-on at its maximum")
@@ -221,7 +221,7 @@ func TestUsageBuyMoreCallbackComesFirst(t *testing.T) {
 	src := addonsSource()
 	src.portal = p
 	var got []string
-	h := mount(t, withNotices(src, &Usage{}).WithCallbacks(Callbacks{
+	h := mount(t, withNotices(src, NewUsage()).Callbacks(Callbacks{
 		OnBuyMore: func(ctx app.Context, featureID string) bool { got = append(got, featureID); return true }}))
 	h.click("portico-entitlement-usage-seats", "portico-buy-more-button")
 	if len(got) != 1 || h.hasClass("portico-addon-dialog") {

@@ -17,6 +17,9 @@ type PaymentDetails struct {
 	busy bool
 }
 
+// NewPaymentDetails returns a PaymentDetails, to place under a PortalProvider.
+func NewPaymentDetails() *PaymentDetails { return &PaymentDetails{} }
+
 func (s *PaymentDetails) Render() app.UI {
 	ok, placeholder := s.ready(3)
 	body := []app.UI{app.Div().Class(s.c("section-header", "payment-details-section-header")).Body(
@@ -157,6 +160,9 @@ type Invoices struct {
 	page int
 	busy bool
 }
+
+// NewInvoices returns a Invoices, to place under a PortalProvider.
+func NewInvoices() *Invoices { return &Invoices{} }
 
 func (s *Invoices) Render() app.UI {
 	ok, placeholder := s.ready(3)

@@ -12,7 +12,7 @@ import (
 func TestPaymentDetailsShowBillingIdentityAndCard(t *testing.T) {
 	p := demoPortal()
 	p.Billing.Address = &portico.Address{Line1: "1 Navy Way", City: "Arlington", PostalCode: "22202", State: "VA", Country: "US"}
-	h := mount(t, withNotices(&fakeSource{portal: p}, &PaymentDetails{}))
+	h := mount(t, withNotices(&fakeSource{portal: p}, NewPaymentDetails()))
 
 	if got := h.textOf("portico-payment-details-section-title"); got != "Payment details" {
 		t.Errorf("title %q", got)
@@ -39,12 +39,12 @@ func TestPaymentDetailsShowBillingIdentityAndCard(t *testing.T) {
 func TestPaymentDetailsWithoutCardOrBilling(t *testing.T) {
 	p := demoPortal()
 	p.Billing.PaymentMethod = nil
-	h := mount(t, withNotices(&fakeSource{portal: p}, &PaymentDetails{}))
+	h := mount(t, withNotices(&fakeSource{portal: p}, NewPaymentDetails()))
 	h.contains("No payment method on file.")
 
 	p = demoPortal()
 	p.Billing = portico.BillingView{}
-	h = mount(t, withNotices(&fakeSource{portal: p}, &PaymentDetails{}))
+	h = mount(t, withNotices(&fakeSource{portal: p}, NewPaymentDetails()))
 	h.contains("No payment details on file yet.", "Our team keeps your payment details. To add or change them, contact us.")
 	h.lacks("Grace Hopper", "Edit")
 	if h.hasClass("portico-edit-payment-details-button") || !h.hasClass("portico-billing-not-connected") {
@@ -54,7 +54,7 @@ func TestPaymentDetailsWithoutCardOrBilling(t *testing.T) {
 
 func TestEditPaymentDetailsOpensABillingSession(t *testing.T) {
 	src := &fakeSource{portal: demoPortal()}
-	h := mount(t, withNotices(src, &PaymentDetails{}))
+	h := mount(t, withNotices(src, NewPaymentDetails()))
 	h.click("portico-edit-payment-details-button")
 	if src.count("billing payment_method_update") != 1 {
 		t.Errorf("billing session calls: %v", src.log())
@@ -66,7 +66,7 @@ func TestEditPaymentDetailsOpensABillingSession(t *testing.T) {
 
 func TestEditPaymentDetailsManagedByTheTeam(t *testing.T) {
 	src := &fakeSource{portal: demoPortal(), billing: &APIError{Status: http.StatusConflict, Title: "No billing provider"}}
-	h := mount(t, withNotices(src, &PaymentDetails{}))
+	h := mount(t, withNotices(src, NewPaymentDetails()))
 	h.click("portico-edit-payment-details-button")
 	h.contains("Our team keeps your payment details. To add or change them, contact us.")
 	h.lacks("No billing provider")
@@ -89,7 +89,7 @@ func TestLocalBillingOffersContactInsteadOfEdit(t *testing.T) {
 	p := demoPortal()
 	p.Billing.Provider = "local"
 	src := &fakeSource{portal: p}
-	h := mount(t, withNotices(src, &PaymentDetails{}))
+	h := mount(t, withNotices(src, NewPaymentDetails()))
 	if h.hasClass("portico-edit-payment-details-button") || h.hasClass("portico-edit-billing-details-button") {
 		t.Error("local billing offers to edit payment details, which can only fail")
 	}
@@ -98,7 +98,7 @@ func TestLocalBillingOffersContactInsteadOfEdit(t *testing.T) {
 }
 
 func TestInvoicesTablePagesFiveAtATime(t *testing.T) {
-	h := mount(t, withNotices(&fakeSource{portal: demoPortal()}, &Invoices{}))
+	h := mount(t, withNotices(&fakeSource{portal: demoPortal()}, NewInvoices()))
 	h.contains("Invoices", "Invoice Date Status Total Links")
 	numbers := func() []string {
 		var out []string
@@ -151,7 +151,7 @@ func TestInvoicesStatusesLinksAndEmptyState(t *testing.T) {
 		{ID: "in_3", Number: "A-3", Status: "uncollectible", Total: 500, Currency: "usd", Created: day0},
 		{ID: "in_4", Number: "A-4", Status: "draft", Total: 500, Currency: "usd", Created: day0},
 	}
-	h := mount(t, withNotices(&fakeSource{portal: p}, &Invoices{}))
+	h := mount(t, withNotices(&fakeSource{portal: p}, NewInvoices()))
 	h.contains("A-1 Pro (monthly) Nov 21, 2026 Open €1,290.00 PDF", "A-2 Nov 21, 2026 Void $0.00 —",
 		"Uncollectible", "Draft")
 	if h.hasClass("portico-pagination") {
@@ -162,7 +162,7 @@ func TestInvoicesStatusesLinksAndEmptyState(t *testing.T) {
 	}
 
 	p.Invoices = nil
-	h = mount(t, withNotices(&fakeSource{portal: p}, &Invoices{}))
+	h = mount(t, withNotices(&fakeSource{portal: p}, NewInvoices()))
 	h.contains("No invoices yet.")
 	if h.hasClass("portico-invoices-table") {
 		t.Error("an empty invoice list draws a table")
@@ -173,7 +173,7 @@ func TestInvoiceHistoryButtonNeedsABillingProvider(t *testing.T) {
 	// Local billing keeps invoices in Portico: there is no history to open.
 	local := demoPortal()
 	local.Billing.Provider = "local"
-	h := mount(t, withNotices(&fakeSource{portal: local}, &Invoices{}))
+	h := mount(t, withNotices(&fakeSource{portal: local}, NewInvoices()))
 	if h.hasClass("portico-view-invoice-history-button") {
 		t.Error("local billing offers the invoice history")
 	}
@@ -181,7 +181,7 @@ func TestInvoiceHistoryButtonNeedsABillingProvider(t *testing.T) {
 	p := demoPortal()
 	p.Billing.Provider = "stripe"
 	src := &fakeSource{portal: p}
-	h = mount(t, withNotices(src, &Invoices{}))
+	h = mount(t, withNotices(src, NewInvoices()))
 	if got := h.textOf("portico-invoices-section-header", "portico-view-invoice-history-button"); got != "View invoice history" {
 		t.Errorf("history button %q", got)
 	}
@@ -201,7 +201,7 @@ func TestPaymentDetailsNameEachCardBrand(t *testing.T) {
 	} {
 		p := demoPortal()
 		p.Billing.PaymentMethod = &portico.PaymentMethod{Brand: brand, Last4: "4444", ExpMonth: 12, ExpYear: 2031}
-		h := mount(t, withNotices(&fakeSource{portal: p}, &PaymentDetails{}))
+		h := mount(t, withNotices(&fakeSource{portal: p}, NewPaymentDetails()))
 		if got := h.textOf("portico-credit-card"); got != want {
 			t.Errorf("brand %q: %q, want %q", brand, got, want)
 		}

@@ -12,6 +12,9 @@ import (
 // draws nothing when there is neither.
 type PortalHeader struct{ section }
 
+// NewPortalHeader returns a PortalHeader, to place under a PortalProvider.
+func NewPortalHeader() *PortalHeader { return &PortalHeader{} }
+
 func (h *PortalHeader) Render() app.UI {
 	var b portico.Business
 	back := ""

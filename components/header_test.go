@@ -12,7 +12,7 @@ func TestPortalHeaderShowsTheBusinessAndTheWayBack(t *testing.T) {
 	p := demoPortal()
 	p.Business = &portico.Business{Name: "Acme", LogoURL: "https://cdn.example.com/acme.svg"}
 	p.ReturnURL = "https://app.example.com/account"
-	h := mount(t, withNotices(&fakeSource{portal: p}, &PortalHeader{}))
+	h := mount(t, withNotices(&fakeSource{portal: p}, NewPortalHeader()))
 	if got := h.textOf("portico-business-name"); got != "Acme" {
 		t.Errorf("business name %q", got)
 	}
@@ -30,7 +30,7 @@ func TestPortalHeaderShowsTheBusinessAndTheWayBack(t *testing.T) {
 
 	// A logo alone is named by its alt text; no return URL, no link.
 	p.Business, p.ReturnURL = &portico.Business{LogoURL: "/web/icon.svg"}, ""
-	h = mount(t, withNotices(&fakeSource{portal: p}, &PortalHeader{}))
+	h = mount(t, withNotices(&fakeSource{portal: p}, NewPortalHeader()))
 	if alt := h.mustFind("portico-business-logo").attrs["alt"]; alt != "" {
 		t.Errorf("logo without a name has alt %q", alt)
 	}
@@ -43,7 +43,7 @@ func TestPortalHeaderShowsTheBusinessAndTheWayBack(t *testing.T) {
 func TestPortalHeaderDropsAScriptLink(t *testing.T) {
 	p := demoPortal()
 	p.ReturnURL = "javascript:alert(1)"
-	h := mount(t, withNotices(&fakeSource{portal: p}, &PortalHeader{}))
+	h := mount(t, withNotices(&fakeSource{portal: p}, NewPortalHeader()))
 	if h.hasClass("portico-return-link") || h.hasClass("portico-business") {
 		t.Error("the header shows a javascript: link or an empty business")
 	}
@@ -54,13 +54,13 @@ func TestPortalHeaderDropsAScriptLink(t *testing.T) {
 func TestContactSupportFallsBackToTheBusinessLink(t *testing.T) {
 	p := demoPortal()
 	p.Subscriptions[0].Pricing = portico.PricingCustom
-	h := mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}))
+	h := mount(t, withNotices(&fakeSource{portal: p}, NewSubscriptionOverview()))
 	h.click("portico-contact-support-link")
 	if !h.hasClass("portico-notice-info") {
 		t.Fatal("without any support link, contact shows no notice")
 	}
 	p.Business = &portico.Business{SupportURL: "mailto:help@example.com"}
-	h = mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}))
+	h = mount(t, withNotices(&fakeSource{portal: p}, NewSubscriptionOverview()))
 	h.click("portico-contact-support-link")
 	if h.hasClass("portico-notice-info") {
 		t.Error("with the business's support link, contact still shows the no-link notice")
@@ -70,10 +70,10 @@ func TestContactSupportFallsBackToTheBusinessLink(t *testing.T) {
 // A link that was altered says so; a session that ran out says it
 // expired.
 func TestInvalidSessionIsNotCalledExpired(t *testing.T) {
-	h := mount(t, Portal(&fakeSource{err: &APIError{Status: 401, Title: portico.TitleSessionInvalid}}))
+	h := mount(t, NewCustomerPortal(&fakeSource{err: &APIError{Status: 401, Title: portico.TitleSessionInvalid}}))
 	h.contains("This link is not valid. Open the billing portal again from your account.")
 	h.lacks("Your session has expired")
-	h = mount(t, Portal(&fakeSource{err: &APIError{Status: 401, Title: portico.TitleSessionExpired}}))
+	h = mount(t, NewCustomerPortal(&fakeSource{err: &APIError{Status: 401, Title: portico.TitleSessionExpired}}))
 	h.contains("Your session has expired.")
 }
 
@@ -82,11 +82,11 @@ func TestInvalidSessionIsNotCalledExpired(t *testing.T) {
 func TestAddonLinesNameTheirSubscription(t *testing.T) {
 	p := demoPortal()
 	p.Subscriptions[0].ProductName, p.Subscriptions[0].ResourceID = "Acme Sites", "blog"
-	h := mount(t, withNotices(&fakeSource{portal: p}, &AddonsList{}))
+	h := mount(t, withNotices(&fakeSource{portal: p}, NewAddonsList()))
 	if got := h.textOf("portico-addon-subscription"); got != "Acme Sites · blog" {
 		t.Errorf("add-on's subscription %q, want Acme Sites · blog", got)
 	}
-	h = mount(t, withNotices(&fakeSource{portal: demoPortal()}, &AddonsList{}))
+	h = mount(t, withNotices(&fakeSource{portal: demoPortal()}, NewAddonsList()))
 	if h.hasClass("portico-addon-subscription") {
 		t.Error("with one subscription, add-on lines still name it")
 	}

@@ -211,7 +211,7 @@ func renderedClasses(t *testing.T, prefix string) map[string]bool {
 
 	// The rich portal, then each interaction that shows more.
 	src := &fakeSource{portal: hookPortal(), paywall: hookPaywall(), preview: hookPreview()}
-	h := mount(t, Portal(src).WithPrefix(prefix))
+	h := mount(t, NewCustomerPortal(src).Prefix(prefix))
 	snap(h)
 	h.click("#" + c("tab-promotions"))
 	snap(h)
@@ -247,20 +247,20 @@ func renderedClasses(t *testing.T, prefix string) map[string]bool {
 	plain.Subscriptions[0].Addons = nil
 	empty := demoPaywall()
 	empty.Plans = nil
-	snap(mount(t, Portal(&fakeSource{portal: plain, paywall: empty}).WithPrefix(prefix)))
+	snap(mount(t, NewCustomerPortal(&fakeSource{portal: plain, paywall: empty}).Prefix(prefix)))
 
 	// A failed payment, and billing that did not answer in time.
 	due := hookPortal()
 	due.PastDue, due.Billing = true, portico.BillingView{Connected: true, Provider: "stripe", Unavailable: true}
-	snap(mount(t, Portal(&fakeSource{portal: due, paywall: hookPaywall()}).WithPrefix(prefix)))
+	snap(mount(t, NewCustomerPortal(&fakeSource{portal: due, paywall: hookPaywall()}).Prefix(prefix)))
 
 	// Loading, a failed load, an expired session.
 	pending := &fakeSource{portal: hookPortal(), paywall: hookPaywall()}
-	h, release := mountPending(t, Portal(pending).WithPrefix(prefix), pending)
+	h, release := mountPending(t, NewCustomerPortal(pending).Prefix(prefix), pending)
 	snap(h)
 	release()
-	snap(mount(t, Portal(&fakeSource{portal: hookPortal(), paywall: hookPaywall(), err: errDown}).WithPrefix(prefix)))
-	snap(mount(t, Portal(&fakeSource{err: &APIError{Status: http.StatusUnauthorized, Title: "Unauthorized"}}).WithPrefix(prefix)))
+	snap(mount(t, NewCustomerPortal(&fakeSource{portal: hookPortal(), paywall: hookPaywall(), err: errDown}).Prefix(prefix)))
+	snap(mount(t, NewCustomerPortal(&fakeSource{err: &APIError{Status: http.StatusUnauthorized, Title: "Unauthorized"}}).Prefix(prefix)))
 
 	delete(seen, "test-root")
 	return seen

@@ -59,7 +59,7 @@ func (p *PortalProvider) staleOffers() []portico.SubscriptionView {
 		return nil
 	}
 	var out []portico.SubscriptionView
-	for _, sub := range inScope(p.data.Portal.Subscriptions, p.ProductID, p.ResourceID) {
+	for _, sub := range inScope(p.data.Portal.Subscriptions, p.Props.productID, p.Props.resourceID) {
 		o, ok := p.data.Offers[sub.ID]
 		current := ok && o.PlanID == sub.Plan.ID && o.BillingPeriod == sub.BillingPeriod
 		if selfServe(sub) && !current && p.offersTried[sub.ID] != p.offerAttempt(sub) {
@@ -79,7 +79,7 @@ func (p *PortalProvider) offerAttempt(sub portico.SubscriptionView) string {
 // subscription's product, one read per product. An offer that cannot be
 // read is left out: the customer still gets more through the plans.
 func (p *PortalProvider) loadOffers(ctx app.Context) {
-	if !p.offersWanted || p.offersLoading || p.Source == nil {
+	if !p.offersWanted || p.offersLoading || p.Props.source == nil {
 		return
 	}
 	stale := p.staleOffers()
@@ -93,7 +93,7 @@ func (p *PortalProvider) loadOffers(ctx app.Context) {
 	for _, sub := range stale {
 		p.offersTried[sub.ID] = p.offerAttempt(sub)
 	}
-	src, version := p.Source, p.data.Version
+	src, version := p.Props.source, p.data.Version
 	ctx.Async(func() {
 		c, cancel := context.WithTimeout(ctx, 20*time.Second)
 		defer cancel()

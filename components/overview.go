@@ -22,6 +22,9 @@ type SubscriptionOverview struct {
 	addingCard bool      // the billing provider's card page is being opened
 }
 
+// NewSubscriptionOverview returns a SubscriptionOverview, to place under a PortalProvider.
+func NewSubscriptionOverview() *SubscriptionOverview { return &SubscriptionOverview{} }
+
 func (s *SubscriptionOverview) Render() app.UI {
 	ok, placeholder := s.ready(4)
 	body := []app.UI{s.header()}

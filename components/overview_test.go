@@ -14,13 +14,13 @@ func usd(n int64) portico.Money { return portico.Money{Amount: n, Currency: "usd
 
 // withNotices lays out sections under a provider with the notice bar.
 func withNotices(src Source, sections ...app.UI) *PortalProvider {
-	return Provider(src).Body(append([]app.UI{&NoticeBar{}}, sections...)...)
+	return NewPortalProvider(src).Body(append([]app.UI{NewNoticeBar()}, sections...)...)
 }
 
 func TestOverviewShowsPlanStatusPriceAndNextBill(t *testing.T) {
 	p := demoPortal()
 	p.Credit = usd(1250)
-	h := mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}))
+	h := mount(t, withNotices(&fakeSource{portal: p}, NewSubscriptionOverview()))
 
 	h.contains("Subscription", "Change plan", "Pro", "Active", "$48.00 / month",
 		"Renews on Dec 21, 2026", "Next bill: $48.00 on Dec 21, 2026", "Account credit: $12.50")
@@ -42,13 +42,13 @@ func TestOverviewShowsPlanStatusPriceAndNextBill(t *testing.T) {
 func TestOverviewWithoutUpcomingBillOrSubscription(t *testing.T) {
 	p := demoPortal()
 	p.NextBill = nil
-	h := mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}))
+	h := mount(t, withNotices(&fakeSource{portal: p}, NewSubscriptionOverview()))
 	h.contains("No upcoming bill")
 	h.lacks("Account credit")
 
 	p = demoPortal()
 	p.Subscriptions = nil
-	h = mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}))
+	h = mount(t, withNotices(&fakeSource{portal: p}, NewSubscriptionOverview()))
 	h.contains("You have no active subscription.", "Choose a plan below to get started.")
 	h.lacks("Cancel subscription", "Next bill")
 }
@@ -70,7 +70,7 @@ func TestOverviewTrialBadgeCountsDaysFromThePortalClock(t *testing.T) {
 		p.Now = now
 		end := now.Add(c.left)
 		p.Subscriptions[0].Status, p.Subscriptions[0].TrialEndsAt = portico.StatusTrialing, &end
-		h := mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}))
+		h := mount(t, withNotices(&fakeSource{portal: p}, NewSubscriptionOverview()))
 		if got := h.textOf("portico-trial-badge"); got != c.want {
 			t.Errorf("%v before the trial ends: badge %q, want %q", c.left, got, c.want)
 		}
@@ -87,7 +87,7 @@ func TestOverviewTrialBadgeCountsDaysFromThePortalClock(t *testing.T) {
 func TestOverviewEndedAndCancelingSubscriptions(t *testing.T) {
 	p := demoPortal()
 	p.Subscriptions[0].CancelAt = at(30)
-	h := mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}))
+	h := mount(t, withNotices(&fakeSource{portal: p}, NewSubscriptionOverview()))
 	h.contains("Cancels on Dec 21, 2026")
 	if h.hasClass("portico-cancel-subscription-button") {
 		t.Error("a subscription already canceling offers to cancel")
@@ -95,7 +95,7 @@ func TestOverviewEndedAndCancelingSubscriptions(t *testing.T) {
 
 	p = demoPortal()
 	p.Subscriptions[0].Status, p.Subscriptions[0].EndedAt = portico.StatusCanceled, at(-3)
-	h = mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}))
+	h = mount(t, withNotices(&fakeSource{portal: p}, NewSubscriptionOverview()))
 	h.contains("Canceled", "Ended on Nov 18, 2026")
 	if h.hasClass("portico-cancel-subscription-button") || !h.hasClass("portico-status-canceled") {
 		t.Error("an ended subscription offers to cancel or lacks its status class")
@@ -107,7 +107,7 @@ func TestOverviewAddonsAndPromotionsTabs(t *testing.T) {
 	p.Promotions = append(p.Promotions, portico.PromotionView{
 		Promotion:   portico.Promotion{ID: "promo_2", FeatureID: "api-calls", Limit: 50000, GrantedAt: day0},
 		FeatureName: "API calls", Unit: "calls"})
-	h := mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}))
+	h := mount(t, withNotices(&fakeSource{portal: p}, NewSubscriptionOverview()))
 
 	// Add-ons are the first tab: name, quantity and the line's total.
 	h.contains("Add-ons", "Promotions", "Extra seats", "× 2", "$10.00 / month")
@@ -138,7 +138,7 @@ func TestOverviewAddonsAndPromotionsTabs(t *testing.T) {
 func TestOverviewEmptyAddonsAndPromotions(t *testing.T) {
 	p := demoPortal()
 	p.Subscriptions[0].Addons, p.Promotions = nil, nil
-	h := mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}))
+	h := mount(t, withNotices(&fakeSource{portal: p}, NewSubscriptionOverview()))
 	h.contains("No add-ons on this subscription.")
 	h.click("portico-tabs", "#portico-tab-promotions")
 	h.contains("No promotions.")
@@ -164,7 +164,7 @@ func TestOverviewScheduledUpdateBanners(t *testing.T) {
 	for _, c := range cases {
 		p := demoPortal()
 		p.Subscriptions[0].ScheduledUpdates = []portico.ScheduledUpdate{c.update}
-		h := mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}))
+		h := mount(t, withNotices(&fakeSource{portal: p}, NewSubscriptionOverview()))
 		if got := h.textOf("portico-scheduled-update-banner"); got != c.want+" "+c.button {
 			t.Errorf("%s: banner %q, want %q", c.update.Type, got, c.want+" "+c.button)
 		}
@@ -182,7 +182,7 @@ func TestOverviewCancelScheduledUpdateAsksThenCallsTheSource(t *testing.T) {
 	p.Subscriptions[0].ScheduledUpdates = []portico.ScheduledUpdate{{Type: portico.UpdatePlanChange, EffectiveAt: *at(30),
 		TargetPlanID: "basic", TargetPlanName: "Basic"}}
 	src := &fakeSource{portal: p}
-	h := mount(t, withNotices(src, &SubscriptionOverview{}))
+	h := mount(t, withNotices(src, NewSubscriptionOverview()))
 	h.contains("Your plan changes to Basic")
 
 	h.click("portico-scheduled-update-banner", "portico-cancel-scheduled-update-button")
@@ -225,7 +225,7 @@ func TestOverviewUndoScheduledCancellation(t *testing.T) {
 	p.Subscriptions[0].CancelAt = at(30)
 	p.Subscriptions[0].ScheduledUpdates = []portico.ScheduledUpdate{{Type: portico.UpdateCancellation, EffectiveAt: *at(30)}}
 	src := &fakeSource{portal: p}
-	h := mount(t, withNotices(src, &SubscriptionOverview{}))
+	h := mount(t, withNotices(src, NewSubscriptionOverview()))
 	h.click("portico-cancel-scheduled-update-button")
 	if got := h.textOf("portico-cancel-update-confirm"); got != "Keep your subscription? Your subscription is scheduled to end on Dec 21, 2026. "+
 		"Your Pro subscription goes on after Dec 21, 2026 and renews as usual. Back Keep subscription" {
@@ -244,7 +244,7 @@ func TestOverviewCancelScheduledUpdateCallbackTakesOver(t *testing.T) {
 	p.Subscriptions[0].ScheduledUpdates = []portico.ScheduledUpdate{{Type: portico.UpdateAddonsChange, EffectiveAt: *at(30)}}
 	src := &fakeSource{portal: p}
 	var got []string
-	h := mount(t, withNotices(src, &SubscriptionOverview{}).WithCallbacks(Callbacks{
+	h := mount(t, withNotices(src, NewSubscriptionOverview()).Callbacks(Callbacks{
 		OnCancelScheduledUpdates: func(ctx app.Context, id string) bool { got = append(got, id); return true }}))
 	h.click("portico-cancel-scheduled-update-button")
 	if !slices.Equal(got, []string{"sub_1"}) || src.count("cancel-scheduled") != 0 {
@@ -258,7 +258,7 @@ func TestOverviewCustomPriceOffersContactSupportInsteadOfManage(t *testing.T) {
 	p.Subscriptions[0].Pricing, p.Subscriptions[0].Total = portico.PricingCustom, usd(99000)
 	src := &fakeSource{portal: p}
 	calls := 0
-	h := mount(t, withNotices(src, &SubscriptionOverview{}).WithCallbacks(Callbacks{
+	h := mount(t, withNotices(src, NewSubscriptionOverview()).Callbacks(Callbacks{
 		OnContactSupport: func(app.Context) bool { calls++; return true }}))
 
 	h.contains("Enterprise", "Custom price · $990.00 / month", "Have questions about your subscription?", "Contact support")
@@ -272,7 +272,7 @@ func TestOverviewCustomPriceOffersContactSupportInsteadOfManage(t *testing.T) {
 	}
 
 	// Without a callback or a support URL, the portal says how to proceed.
-	h = mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}))
+	h = mount(t, withNotices(&fakeSource{portal: p}, NewSubscriptionOverview()))
 	h.click("portico-contact-support-link")
 	h.contains("Your subscription has a custom price. Contact us to change it.")
 	if !h.hasClass("portico-notice-info") {
@@ -282,7 +282,7 @@ func TestOverviewCustomPriceOffersContactSupportInsteadOfManage(t *testing.T) {
 
 func TestOverviewManageCallsTheCallbackWithItsIntent(t *testing.T) {
 	var intents []string
-	h := mount(t, withNotices(&fakeSource{portal: demoPortal()}, &SubscriptionOverview{}).WithCallbacks(Callbacks{
+	h := mount(t, withNotices(&fakeSource{portal: demoPortal()}, NewSubscriptionOverview()).Callbacks(Callbacks{
 		OnManageSubscription: func(ctx app.Context, intent string) bool { intents = append(intents, intent); return true }}))
 	h.click("portico-manage-subscription-button")
 	if !slices.Equal(intents, []string{"manage"}) {
@@ -292,7 +292,7 @@ func TestOverviewManageCallsTheCallbackWithItsIntent(t *testing.T) {
 
 func TestOverviewCancelSubscriptionAsksThenCancels(t *testing.T) {
 	src := &fakeSource{portal: demoPortal()}
-	h := mount(t, withNotices(src, &SubscriptionOverview{}))
+	h := mount(t, withNotices(src, NewSubscriptionOverview()))
 	if h.hasClass("portico-cancel-confirm") {
 		t.Fatal("the confirmation shows before the click")
 	}
@@ -346,7 +346,7 @@ func TestOverviewCancelSaysWhenAccessEnds(t *testing.T) {
 	for _, c := range cases {
 		p := demoPortal()
 		p.Subscriptions[0].Cancellation = c.rule
-		h := mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}))
+		h := mount(t, withNotices(&fakeSource{portal: p}, NewSubscriptionOverview()))
 		h.click("portico-cancel-subscription-button")
 		n, shown := h.findPath("portico-cancel-access")
 		switch {
@@ -358,7 +358,7 @@ func TestOverviewCancelSaysWhenAccessEnds(t *testing.T) {
 	}
 
 	src := &fakeSource{portal: demoPortal(), cancelResult: &portico.CancelResult{Subscription: portico.SubscriptionView{CancelAt: at(30)}}}
-	h := mount(t, withNotices(src, &SubscriptionOverview{}))
+	h := mount(t, withNotices(src, NewSubscriptionOverview()))
 	h.click("portico-cancel-subscription-button")
 	h.click("portico-confirm-cancel-button")
 	h.contains("Your subscription will end on Dec 21, 2026. You keep access until then.")
@@ -366,7 +366,7 @@ func TestOverviewCancelSaysWhenAccessEnds(t *testing.T) {
 
 func TestOverviewCancelFailureIsReported(t *testing.T) {
 	src := &fakeSource{portal: demoPortal(), cancelErr: &APIError{Status: http.StatusConflict, Title: "Already ended"}}
-	h := mount(t, withNotices(src, &SubscriptionOverview{}))
+	h := mount(t, withNotices(src, NewSubscriptionOverview()))
 	h.click("portico-cancel-subscription-button")
 	h.click("portico-confirm-cancel-button")
 	h.contains("That didn't work: Already ended")
@@ -387,7 +387,7 @@ func TestOverviewSeveralSubscriptionsNameTheirProduct(t *testing.T) {
 	site := p.Subscriptions[0]
 	site.ID, site.ResourceID = "sub_2", "site-b"
 	p.Subscriptions = append(p.Subscriptions, site)
-	h := mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}))
+	h := mount(t, withNotices(&fakeSource{portal: p}, NewSubscriptionOverview()))
 	if got := h.classCount("portico-subscription"); got != 2 {
 		t.Errorf("%d subscriptions shown", got)
 	}
@@ -397,7 +397,7 @@ func TestOverviewSeveralSubscriptionsNameTheirProduct(t *testing.T) {
 	}
 
 	// A resource scope keeps that resource's subscription only.
-	h = mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}).WithScope("acme", "site-b"))
+	h = mount(t, withNotices(&fakeSource{portal: p}, NewSubscriptionOverview()).Scope("acme", "site-b"))
 	if got := h.classCount("portico-subscription"); got != 1 {
 		t.Errorf("%d subscriptions shown in a resource scope", got)
 	}
@@ -406,14 +406,14 @@ func TestOverviewSeveralSubscriptionsNameTheirProduct(t *testing.T) {
 func TestOverviewFreeAndAnnualPrices(t *testing.T) {
 	p := demoPortal()
 	p.Subscriptions[0].Pricing, p.Subscriptions[0].Total = portico.PricingFree, usd(0)
-	h := mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}))
+	h := mount(t, withNotices(&fakeSource{portal: p}, NewSubscriptionOverview()))
 	if got := h.textOf("portico-price"); got != "Free" {
 		t.Errorf("free price %q", got)
 	}
 
 	p = demoPortal()
 	p.Subscriptions[0].BillingPeriod, p.Subscriptions[0].Total = portico.Annually, usd(48000)
-	h = mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}))
+	h = mount(t, withNotices(&fakeSource{portal: p}, NewSubscriptionOverview()))
 	if got := h.textOf("portico-price"); got != "$480.00 / year" {
 		t.Errorf("annual price %q", got)
 	}
@@ -440,7 +440,7 @@ func TestOverviewSaysWhatATrialsEndWillDo(t *testing.T) {
 		sub := &p.Subscriptions[0]
 		sub.Status, sub.TrialEndsAt, sub.TrialOutcome = portico.StatusTrialing, &end, &c.outcome
 		src := &fakeSource{portal: p}
-		h := mount(t, withNotices(src, &SubscriptionOverview{}))
+		h := mount(t, withNotices(src, NewSubscriptionOverview()))
 		if got := h.textOf("portico-trial-outcome-text"); got != c.want {
 			t.Errorf("%s: %q, want %q", c.outcome.Action, got, c.want)
 		}
@@ -461,7 +461,7 @@ func TestOverviewFreePlanHasNoRenewal(t *testing.T) {
 	p := demoPortal()
 	sub := &p.Subscriptions[0]
 	sub.Pricing, sub.Price, sub.Total, sub.Addons = portico.PricingFree, portico.Money{}, portico.Money{}, nil
-	h := mount(t, withNotices(&fakeSource{portal: p}, &SubscriptionOverview{}))
+	h := mount(t, withNotices(&fakeSource{portal: p}, NewSubscriptionOverview()))
 	h.contains("Free")
 	h.lacks("Renews on")
 }

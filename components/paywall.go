@@ -18,9 +18,10 @@ import (
 // usage flagged, and a confirm step that previews the change.
 type Paywall struct {
 	section
-	// ProductID picks the product; empty uses the provider's scope, then
-	// the customer's subscribed product.
-	ProductID string
+	// Props holds what the setters set: exported for go-app, which hands a
+	// mounted component its parent's new props through exported fields
+	// only, but of a type whose fields are not (see PortalProvider.Props).
+	Props paywallProps
 
 	period  string
 	product string // the product chosen when the customer has several
@@ -35,6 +36,21 @@ type Paywall struct {
 	previewErr string
 	applying   bool
 }
+
+// paywallProps are a Paywall's props.
+type paywallProps struct {
+	// productID picks the product; empty uses the provider's scope, then
+	// the customer's subscribed product.
+	productID string
+}
+
+// NewPaywall returns a Paywall, to place under a PortalProvider.
+func NewPaywall() *Paywall { return &Paywall{} }
+
+// ProductID sets the product whose plans are shown; without one, the
+// provider's scope, else the customer's product, with a switch when they
+// have several.
+func (p *Paywall) ProductID(v string) *Paywall { p.Props.productID = v; return p }
 
 // paywallPrerenderedID holds the plans the server rendered the page with.
 const paywallPrerenderedID = "portico-prerendered-paywall"
@@ -66,10 +82,12 @@ func (p *Paywall) reloadIfStale(ctx app.Context) {
 	}
 }
 
-func (p *Paywall) productID() string {
+// shownProduct is the product whose plans are shown ("" for the
+// server's choice).
+func (p *Paywall) shownProduct() string {
 	switch {
-	case p.ProductID != "":
-		return p.ProductID
+	case p.Props.productID != "":
+		return p.Props.productID
 	case p.cfg.ProductID != "":
 		return p.cfg.ProductID
 	}
@@ -85,7 +103,7 @@ func (p *Paywall) productID() string {
 // products lists the products the customer subscribes to, when the
 // paywall is not limited to one: it then offers a choice between them.
 func (p *Paywall) products() []portico.ProductRef {
-	if p.ProductID != "" || p.cfg.ProductID != "" || p.data.Portal == nil {
+	if p.Props.productID != "" || p.cfg.ProductID != "" || p.data.Portal == nil {
 		return nil
 	}
 	var out []portico.ProductRef
@@ -102,7 +120,7 @@ func (p *Paywall) products() []portico.ProductRef {
 // When plans are shown, a failure keeps them with their period and product.
 func (p *Paywall) load(ctx app.Context) {
 	p.loading = true
-	src, product, period, version := p.cfg.Source, p.productID(), p.period, p.data.Version
+	src, product, period, version := p.cfg.Source, p.shownProduct(), p.period, p.data.Version
 	if p.view != nil && p.viewFor != "" && p.viewFor != product {
 		// Another product may not be sold for the period shown: let the
 		// server choose its default.
@@ -168,7 +186,7 @@ func (p *Paywall) header() app.UI {
 
 // productTabs switches between the products the customer subscribes to.
 func (p *Paywall) productTabs() app.UI {
-	current := p.productID()
+	current := p.shownProduct()
 	return app.Div().Class(p.c("segmented", "product-switch")).Role("radiogroup").Aria("label", p.t("productLabel")).Body(
 		app.Range(p.products()).Slice(func(i int) app.UI {
 			ref := p.products()[i]

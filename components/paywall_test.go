@@ -12,7 +12,7 @@ import (
 
 func TestPaywallShowsPlansForTheCustomer(t *testing.T) {
 	src := &fakeSource{portal: demoPortal(), paywall: demoPaywall()}
-	h := mount(t, withNotices(src, &Paywall{}))
+	h := mount(t, withNotices(src, NewPaywall()))
 	if got := src.log(); !slices.Equal(got, []string{"portal", "paywall  "}) {
 		t.Fatalf("calls %v", got)
 	}
@@ -59,7 +59,7 @@ func TestPaywallShowsPlansForTheCustomer(t *testing.T) {
 
 func TestPaywallPeriodToggleReloadsWithTheBillingPeriod(t *testing.T) {
 	src := &fakeSource{portal: demoPortal(), paywall: demoPaywall()}
-	h := mount(t, withNotices(src, &Paywall{}))
+	h := mount(t, withNotices(src, NewPaywall()))
 	h.click("portico-billing-period-toggle", "=Annually")
 	if got := src.log(); got[len(got)-1] != "paywall  annually" {
 		t.Fatalf("the toggle did not reload the annual plans: %v", got)
@@ -91,7 +91,7 @@ func TestPaywallPeriodToggleReloadsWithTheBillingPeriod(t *testing.T) {
 func TestPaywallWithoutSeveralPeriodsHasNoToggle(t *testing.T) {
 	pw := demoPaywall()
 	pw.BillingPeriods = []string{portico.Monthly}
-	h := mount(t, withNotices(&fakeSource{portal: demoPortal(), paywall: pw}, &Paywall{}))
+	h := mount(t, withNotices(&fakeSource{portal: demoPortal(), paywall: pw}, NewPaywall()))
 	if h.hasClass("portico-billing-period-toggle") {
 		t.Error("a single billing period shows a toggle")
 	}
@@ -125,7 +125,7 @@ func intentsPaywall() *portico.PaywallView {
 
 func TestPaywallButtonFollowsTheIntent(t *testing.T) {
 	src := &fakeSource{portal: demoPortal(), paywall: intentsPaywall()}
-	h := mount(t, withNotices(src, &Paywall{}))
+	h := mount(t, withNotices(src, NewPaywall()))
 	cases := []struct {
 		plan, label, class string
 		disabled           bool
@@ -163,7 +163,7 @@ func TestPaywallConfirmStepPreviewsThenChanges(t *testing.T) {
 		AmountDueNow: usd(1450), Credit: usd(950), NextBill: &portico.Bill{Amount: 6800, Currency: "usd", Date: *at(30)},
 		Gained: []portico.EntitlementLine{{FeatureID: "seats", FeatureName: "Seats", Type: portico.FeatureNumeric, Limit: 50, Change: "increased", PreviousLimit: ptrInt(20)}},
 	}}
-	h := mount(t, withNotices(src, &Paywall{}))
+	h := mount(t, withNotices(src, NewPaywall()))
 	h.click("portico-business", "portico-plan-button")
 	if src.count("preview business") != 1 {
 		t.Fatalf("no preview: %v", src.log())
@@ -216,7 +216,7 @@ func TestPaywallConfirmShowsLossesAndWhenItTakesEffect(t *testing.T) {
 			{FeatureID: "projects", FeatureName: "Projects", Type: portico.FeatureNumeric, Limit: 10, Change: "decreased", PreviousUnlimited: true}},
 		DroppedAddons: []portico.AddonView{{ID: "extra-seats", Name: "Extra seats", Quantity: 2, Price: usd(500)}},
 	}}
-	h := mount(t, withNotices(src, &Paywall{}))
+	h := mount(t, withNotices(src, NewPaywall()))
 	h.click("portico-basic", "portico-plan-button")
 	for class, want := range map[string]string{
 		"portico-preview-due":         "Due now $0.00",
@@ -244,7 +244,7 @@ func TestPaywallConfirmShowsLossesAndWhenItTakesEffect(t *testing.T) {
 func TestPaywallStartTrialNotice(t *testing.T) {
 	src := &fakeSource{portal: demoPortal(), paywall: intentsPaywall(),
 		preview: &portico.Preview{Intent: portico.IntentStartTrial, Effective: portico.Immediate, EffectiveAt: day0}}
-	h := mount(t, withNotices(src, &Paywall{}))
+	h := mount(t, withNotices(src, NewPaywall()))
 	h.click("portico-team", "portico-plan-button")
 	h.contains("Team, Monthly")
 	h.click("portico-confirm-button")
@@ -253,7 +253,7 @@ func TestPaywallStartTrialNotice(t *testing.T) {
 
 func TestPaywallBackClosesTheConfirmStepWithoutChange(t *testing.T) {
 	src := &fakeSource{portal: demoPortal(), paywall: intentsPaywall(), preview: &portico.Preview{Effective: portico.Immediate}}
-	h := mount(t, withNotices(src, &Paywall{}))
+	h := mount(t, withNotices(src, NewPaywall()))
 	h.click("portico-basic", "portico-plan-button")
 	h.click("portico-confirm-dialog", "portico-back-button")
 	if h.hasClass("portico-confirm-dialog") || len(src.changed) != 0 {
@@ -263,7 +263,7 @@ func TestPaywallBackClosesTheConfirmStepWithoutChange(t *testing.T) {
 
 func TestPaywallPreviewAndChangeFailures(t *testing.T) {
 	src := &fakeSource{portal: demoPortal(), paywall: intentsPaywall(), previewErr: errors.New("plan archived")}
-	h := mount(t, withNotices(src, &Paywall{}))
+	h := mount(t, withNotices(src, NewPaywall()))
 	h.click("portico-basic", "portico-plan-button")
 	h.contains("That didn't work: plan archived")
 	if !h.disabled("portico-confirm-button") {
@@ -272,7 +272,7 @@ func TestPaywallPreviewAndChangeFailures(t *testing.T) {
 
 	src = &fakeSource{portal: demoPortal(), paywall: intentsPaywall(), preview: &portico.Preview{Effective: portico.Immediate},
 		changeErr: &APIError{Status: 403, Title: "Forbidden", Detail: "Custom prices change through support."}}
-	h = mount(t, withNotices(src, &Paywall{}))
+	h = mount(t, withNotices(src, NewPaywall()))
 	h.click("portico-basic", "portico-plan-button")
 	h.click("portico-confirm-button")
 	if !h.hasClass("portico-confirm-dialog") {
@@ -289,7 +289,7 @@ func TestPaywallPreviewAndChangeFailures(t *testing.T) {
 func TestPaywallContactSalesCallsTheSupportAction(t *testing.T) {
 	src := &fakeSource{portal: demoPortal(), paywall: intentsPaywall()}
 	calls := 0
-	h := mount(t, withNotices(src, &Paywall{}).WithCallbacks(Callbacks{OnContactSupport: func(app.Context) bool { calls++; return true }}))
+	h := mount(t, withNotices(src, NewPaywall()).Callbacks(Callbacks{OnContactSupport: func(app.Context) bool { calls++; return true }}))
 	h.click("portico-enterprise", "portico-plan-button")
 	if calls != 1 || src.count("preview") != 0 || h.hasClass("portico-confirm-dialog") {
 		t.Errorf("contact sales: callback calls %d, source %v, dialog %v", calls, src.log(), h.hasClass("portico-confirm-dialog"))
@@ -300,7 +300,7 @@ func TestPaywallPlanSelectedCallbackSkipsTheConfirmStep(t *testing.T) {
 	src := &fakeSource{portal: demoPortal(), paywall: intentsPaywall(), preview: &portico.Preview{Effective: portico.Immediate}}
 	var got []PlanSelection
 	handled := true
-	h := mount(t, withNotices(src, &Paywall{}).WithCallbacks(Callbacks{OnPlanSelected: func(ctx app.Context, sel PlanSelection) bool {
+	h := mount(t, withNotices(src, NewPaywall()).Callbacks(Callbacks{OnPlanSelected: func(ctx app.Context, sel PlanSelection) bool {
 		got = append(got, sel)
 		return handled
 	}}))
@@ -323,7 +323,7 @@ func TestPaywallPlanSelectedCallbackSkipsTheConfirmStep(t *testing.T) {
 
 func TestPaywallLoadErrorRetries(t *testing.T) {
 	src := &fakeSource{portal: demoPortal(), paywall: demoPaywall(), paywallErr: errors.New("catalog unavailable")}
-	h := mount(t, withNotices(src, &Paywall{}))
+	h := mount(t, withNotices(src, NewPaywall()))
 	h.contains("We couldn't load the plans.", "catalog unavailable", "Try again")
 	if h.hasClass("portico-skeleton") {
 		t.Error("a failed load shows a skeleton")
@@ -341,7 +341,7 @@ func TestPaywallLoadErrorRetries(t *testing.T) {
 
 	// A failed retry shows the error again, never an endless skeleton.
 	src = &fakeSource{portal: demoPortal(), paywall: demoPaywall(), paywallErr: errors.New("catalog unavailable")}
-	h = mount(t, withNotices(src, &Paywall{}))
+	h = mount(t, withNotices(src, NewPaywall()))
 	h.click("portico-retry-button")
 	if src.count("paywall") != 2 || h.hasClass("portico-skeleton") {
 		t.Errorf("a failed retry: calls %v, skeleton %v", src.log(), h.hasClass("portico-skeleton"))
@@ -351,7 +351,7 @@ func TestPaywallLoadErrorRetries(t *testing.T) {
 
 func TestPaywallPeriodToggleFailureKeepsThePlansShown(t *testing.T) {
 	src := &fakeSource{portal: demoPortal(), paywall: demoPaywall()}
-	h := mount(t, withNotices(src, &Paywall{}))
+	h := mount(t, withNotices(src, NewPaywall()))
 	src.paywallErr = errors.New("catalog unavailable")
 	h.click("portico-billing-period-toggle", "=Annually")
 	// The monthly plans stay, and so do their period and labels.
@@ -374,7 +374,7 @@ func TestPaywallPeriodToggleFailureKeepsThePlansShown(t *testing.T) {
 func TestPaywallWithoutPlans(t *testing.T) {
 	pw := demoPaywall()
 	pw.Plans = nil
-	h := mount(t, withNotices(&fakeSource{portal: demoPortal(), paywall: pw}, &Paywall{}))
+	h := mount(t, withNotices(&fakeSource{portal: demoPortal(), paywall: pw}, NewPaywall()))
 	h.contains("No plans are available.")
 }
 
@@ -384,7 +384,7 @@ func TestPaywallSwitchesBetweenTheCustomersProducts(t *testing.T) {
 	other.ID, other.ProductID, other.ProductName = "sub_2", "beta", "Beta Analytics"
 	p.Subscriptions = append(p.Subscriptions, other)
 	src := &fakeSource{portal: p, paywall: demoPaywall()}
-	h := mount(t, withNotices(src, &Paywall{}))
+	h := mount(t, withNotices(src, NewPaywall()))
 	if got := src.log()[1]; got != "paywall acme " {
 		t.Errorf("first product's plans: %v", src.log())
 	}
@@ -400,7 +400,7 @@ func TestPaywallSwitchesBetweenTheCustomersProducts(t *testing.T) {
 	}
 
 	// A scoped paywall has no switch.
-	h = mount(t, withNotices(&fakeSource{portal: p, paywall: demoPaywall()}, &Paywall{ProductID: "beta"}))
+	h = mount(t, withNotices(&fakeSource{portal: p, paywall: demoPaywall()}, NewPaywall().ProductID("beta")))
 	if h.hasClass("portico-product-switch") {
 		t.Error("a paywall for one product offers a switch")
 	}
@@ -413,9 +413,9 @@ func ptrInt(n int64) *int64 { return &n }
 // sold for it.
 func TestPaywallForAnotherProductStartsFromItsOwnPeriod(t *testing.T) {
 	src := &fakeSource{portal: demoPortal(), paywall: demoPaywall()}
-	pw := &Paywall{ProductID: "acme"}
+	pw := NewPaywall().ProductID("acme")
 	h := mount(t, withNotices(src, pw))
-	pw.ProductID = "beta"
+	pw.ProductID("beta")
 	pw.period = "annually"
 	h.root.ctx.Dispatch(func(ctx app.Context) { pw.load(ctx) })
 	h.settle()

@@ -24,81 +24,94 @@ func SectionNames() []string {
 
 // CustomerPortal is the opinionated portal: subscription overview, usage,
 // plans (the Paywall unless another UI is given), payment details and
-// invoices, with notices above them.
+// invoices, with notices above them. NewCustomerPortal makes one; its
+// props are set with the methods named after them, which chain.
 type CustomerPortal struct {
 	app.Compo
-	Settings
-	HiddenIDs []string
-	// PaywallSlot replaces the built-in Paywall in the plans section.
-	PaywallSlot app.UI
+	// Props holds what the setters set: exported for go-app, which hands a
+	// mounted component its parent's new props through exported fields
+	// only, but of a type whose fields are not (see PortalProvider.Props).
+	Props portalProps
 }
 
-// Portal returns a CustomerPortal reading from src.
-func Portal(src Source) *CustomerPortal { return &CustomerPortal{Settings: Settings{Source: src}} }
+// portalProps are a CustomerPortal's props: its provider's settings, the
+// sections it hides and the UI that replaces its Paywall.
+type portalProps struct {
+	settings
+	hidden  []string
+	paywall app.UI
+}
 
-// WithPrefix sets the CSS class prefix ("portico" by default).
-func (c *CustomerPortal) WithPrefix(v string) *CustomerPortal { c.Prefix = v; return c }
+// NewCustomerPortal returns a CustomerPortal reading from src.
+func NewCustomerPortal(src Source) *CustomerPortal {
+	return &CustomerPortal{Props: portalProps{settings: settings{source: src}}}
+}
 
-// WithLocale sets the locale of texts, money and dates.
-func (c *CustomerPortal) WithLocale(v string) *CustomerPortal { c.Locale = v; return c }
+// Prefix sets the CSS class prefix ("portico" by default, and in place of
+// an invalid one: see ClassPrefix).
+func (c *CustomerPortal) Prefix(v string) *CustomerPortal { c.Props.prefix = v; return c }
 
-// WithTexts overrides texts by key.
-func (c *CustomerPortal) WithTexts(v Texts) *CustomerPortal { c.Overrides = v; return c }
+// Locale sets the locale of texts, money and dates (English for an unknown
+// one: see KnownLocale).
+func (c *CustomerPortal) Locale(v string) *CustomerPortal { c.Props.locale = v; return c }
 
-// WithTheme sets the theme.
-func (c *CustomerPortal) WithTheme(v theme.Theme) *CustomerPortal { c.Theme = v; return c }
+// Texts overrides texts by key.
+func (c *CustomerPortal) Texts(v Texts) *CustomerPortal { c.Props.texts = v; return c }
 
-// WithScope limits the portal to a product and resource.
-func (c *CustomerPortal) WithScope(productID, resourceID string) *CustomerPortal {
-	c.ProductID, c.ResourceID = productID, resourceID
+// Theme sets the theme.
+func (c *CustomerPortal) Theme(v theme.Theme) *CustomerPortal { c.Props.theme = v; return c }
+
+// Scope limits the portal to a product, and to a resource of a product
+// sold per resource.
+func (c *CustomerPortal) Scope(productID, resourceID string) *CustomerPortal {
+	c.Props.productID, c.Props.resourceID = productID, resourceID
 	return c
 }
 
-// WithSupportURL sets where "Contact support" leads by default.
-func (c *CustomerPortal) WithSupportURL(v string) *CustomerPortal { c.SupportURL = v; return c }
+// SupportURL sets where "Contact support" leads when no callback handles
+// it: an http:, https: or mailto: URL (see SupportLink).
+func (c *CustomerPortal) SupportURL(v string) *CustomerPortal { c.Props.supportURL = v; return c }
 
-// WithHidden hides sections by name (see SectionNames).
-func (c *CustomerPortal) WithHidden(names ...string) *CustomerPortal { c.HiddenIDs = names; return c }
+// Callbacks lets the host handle actions.
+func (c *CustomerPortal) Callbacks(v Callbacks) *CustomerPortal { c.Props.callbacks = v; return c }
 
-// WithCallbacks lets the host handle actions.
-func (c *CustomerPortal) WithCallbacks(h Callbacks) *CustomerPortal { c.Handlers = h; return c }
-
-// WithSetupReturn says the customer is back from the billing provider's
-// page where they added a card: the portal says so and refreshes.
-func (c *CustomerPortal) WithSetupReturn(v bool) *CustomerPortal {
-	c.ReturningFromSetup = v
-	return c
-}
-
-// WithCheckoutReturn says the customer is back from the billing provider's
+// CheckoutReturn says the customer is back from the billing provider's
 // checkout: the portal says the payment is being confirmed and refreshes.
-func (c *CustomerPortal) WithCheckoutReturn(v bool) *CustomerPortal {
-	c.ReturningFromCheckout = v
+func (c *CustomerPortal) CheckoutReturn(v bool) *CustomerPortal {
+	c.Props.checkoutReturn = v
 	return c
 }
 
-// WithPaywall puts another UI in the plans section.
-func (c *CustomerPortal) WithPaywall(ui app.UI) *CustomerPortal { c.PaywallSlot = ui; return c }
+// SetupReturn says the customer is back from the billing provider's page
+// where they added a card: the portal says so and refreshes.
+func (c *CustomerPortal) SetupReturn(v bool) *CustomerPortal { c.Props.setupReturn = v; return c }
 
-func (c *CustomerPortal) shown(name string) bool { return !slices.Contains(c.HiddenIDs, name) }
+// Hidden hides sections by name (see SectionNames).
+func (c *CustomerPortal) Hidden(names ...string) *CustomerPortal { c.Props.hidden = names; return c }
+
+// Paywall puts another UI in the plans section instead of the built-in
+// Paywall.
+func (c *CustomerPortal) Paywall(ui app.UI) *CustomerPortal { c.Props.paywall = ui; return c }
+
+func (c *CustomerPortal) shown(name string) bool { return !slices.Contains(c.Props.hidden, name) }
 
 func (c *CustomerPortal) Render() app.UI {
-	prefix := ClassPrefix(c.Prefix)
-	plans := c.PaywallSlot
+	prefix := ClassPrefix(c.Props.prefix)
+	plans := c.Props.paywall
 	if plans == nil {
-		plans = &Paywall{}
+		plans = NewPaywall()
 	}
-	p := &PortalProvider{Settings: c.Settings}
+	p := &PortalProvider{Props: providerProps{settings: c.Props.settings}}
 	return p.Body(&sessionGate{Content: []app.UI{
-		app.If(c.shown(SectionHeader), func() app.UI { return &PortalHeader{} }),
-		&NoticeBar{},
-		app.If(c.shown(SectionOverview), func() app.UI { return &SubscriptionOverview{} }),
-		app.If(c.shown(SectionUsage), func() app.UI { return &Usage{} }),
+		app.If(c.shown(SectionHeader), func() app.UI { return NewPortalHeader() }),
+		NewNoticeBar(),
+		app.If(c.shown(SectionOverview), func() app.UI { return NewSubscriptionOverview() }),
+		app.If(c.shown(SectionUsage), func() app.UI { return NewUsage() }),
 		app.If(c.shown(SectionPlans), func() app.UI { return plans }),
 		app.If(c.shown(SectionPayment) || c.shown(SectionInvoices), func() app.UI {
 			return app.Div().Class(classes(prefix, "billing-row")).Body(
-				app.If(c.shown(SectionPayment), func() app.UI { return &PaymentDetails{} }),
-				app.If(c.shown(SectionInvoices), func() app.UI { return &Invoices{} }),
+				app.If(c.shown(SectionPayment), func() app.UI { return NewPaymentDetails() }),
+				app.If(c.shown(SectionInvoices), func() app.UI { return NewInvoices() }),
 			)
 		}),
 	}})
@@ -129,6 +142,9 @@ type NoticeBar struct {
 	// before had the focus when an error took it, and gets it back.
 	before app.Value
 }
+
+// NewNoticeBar returns a NoticeBar, to place under a PortalProvider.
+func NewNoticeBar() *NoticeBar { return &NoticeBar{} }
 
 func (n *NoticeBar) OnPreRender(ctx app.Context) { n.watch(ctx) }
 func (n *NoticeBar) OnMount(ctx app.Context)     { n.watch(ctx) }

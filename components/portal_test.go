@@ -28,7 +28,7 @@ func richSource() *fakeSource { return &fakeSource{portal: demoPortal(), paywall
 
 func TestCustomerPortalShowsEverySection(t *testing.T) {
 	src := richSource()
-	h := mount(t, Portal(src))
+	h := mount(t, NewCustomerPortal(src))
 	for _, name := range SectionNames() {
 		if !h.hasClass("portico-" + sectionClasses[name]) {
 			t.Errorf("section %s is missing", name)
@@ -58,18 +58,18 @@ func TestCustomerPortalShowsEverySection(t *testing.T) {
 
 func TestCustomerPortalHidesSectionsByName(t *testing.T) {
 	for _, hidden := range SectionNames() {
-		h := mount(t, Portal(richSource()).WithHidden(hidden))
+		h := mount(t, NewCustomerPortal(richSource()).Hidden(hidden))
 		for _, name := range SectionNames() {
 			if shown := h.hasClass("portico-" + sectionClasses[name]); shown == (name == hidden) {
 				t.Errorf("hiding %s: section %s shown = %v", hidden, name, shown)
 			}
 		}
 	}
-	h := mount(t, Portal(richSource()).WithHidden(SectionPayment, SectionInvoices))
+	h := mount(t, NewCustomerPortal(richSource()).Hidden(SectionPayment, SectionInvoices))
 	if h.hasClass("portico-billing-row") {
 		t.Error("the billing row stays with both its sections hidden")
 	}
-	h = mount(t, Portal(richSource()).WithHidden(SectionNames()...))
+	h = mount(t, NewCustomerPortal(richSource()).Hidden(SectionNames()...))
 	for _, name := range SectionNames() {
 		if h.hasClass("portico-" + sectionClasses[name]) {
 			t.Errorf("section %s shown with every section hidden", name)
@@ -78,7 +78,7 @@ func TestCustomerPortalHidesSectionsByName(t *testing.T) {
 }
 
 func TestCustomerPortalPaywallSlot(t *testing.T) {
-	h := mount(t, Portal(richSource()).WithPaywall(app.Div().Class("host-plans").Text("Our own pricing page")))
+	h := mount(t, NewCustomerPortal(richSource()).Paywall(app.Div().Class("host-plans").Text("Our own pricing page")))
 	h.contains("Our own pricing page")
 	if h.hasClass("portico-paywall") {
 		t.Error("the built-in paywall shows next to the slot")
@@ -86,7 +86,7 @@ func TestCustomerPortalPaywallSlot(t *testing.T) {
 }
 
 func TestTextOverridesReplaceTheDefaults(t *testing.T) {
-	h := mount(t, Portal(richSource()).WithTexts(Texts{
+	h := mount(t, NewCustomerPortal(richSource()).Texts(Texts{
 		"manageSubscription":  "Upgrade or downgrade",
 		"invoicesTitle":       "Billing history",
 		"usageTabTitle":       "Consumption",
@@ -110,7 +110,7 @@ func TestTextOverridesReplaceTheDefaults(t *testing.T) {
 }
 
 func TestFrenchLocaleTranslatesTextsMoneyAndDates(t *testing.T) {
-	h := mount(t, Portal(richSource()).WithLocale("fr"))
+	h := mount(t, NewCustomerPortal(richSource()).Locale("fr"))
 	h.contains(
 		"Abonnement", "Changer d’offre", "Actif",
 		"48,00\u00a0$ / mois",
@@ -125,18 +125,18 @@ func TestFrenchLocaleTranslatesTextsMoneyAndDates(t *testing.T) {
 	h.lacks("Change plan", "Renews on", "$48.00", "Dec 21, 2026", "Invoices")
 
 	// A regional variant uses its language's bundle.
-	h = mount(t, Portal(richSource()).WithLocale("fr-CA"))
+	h = mount(t, NewCustomerPortal(richSource()).Locale("fr-CA"))
 	h.contains("Changer d’offre", "48,00\u00a0$ / mois")
 }
 
 func TestOverridesApplyOverTheLocale(t *testing.T) {
-	h := mount(t, Portal(richSource()).WithLocale("fr").WithTexts(Texts{"invoicesTitle": "Mes factures"}))
+	h := mount(t, NewCustomerPortal(richSource()).Locale("fr").Texts(Texts{"invoicesTitle": "Mes factures"}))
 	h.contains("Mes factures", "Changer d’offre")
 }
 
 func TestLoadingSkeletonWhileThePortalIsPending(t *testing.T) {
 	src := richSource()
-	h, release := mountPending(t, Portal(src), src)
+	h, release := mountPending(t, NewCustomerPortal(src), src)
 	defer release()
 
 	// Every section but the header, which has nothing to say until the
@@ -163,7 +163,7 @@ func TestLoadingSkeletonWhileThePortalIsPending(t *testing.T) {
 func TestLoadErrorOffersARetryThenShowsTheData(t *testing.T) {
 	src := richSource()
 	src.err = errDown
-	h := mount(t, Portal(src))
+	h := mount(t, NewCustomerPortal(src))
 	if h.hasClass("portico-skeleton") {
 		t.Error("a failed load shows a skeleton")
 	}
@@ -197,7 +197,7 @@ func TestLoadErrorOffersARetryThenShowsTheData(t *testing.T) {
 func TestExpiredSessionSaysSo(t *testing.T) {
 	src := richSource()
 	src.err = &APIError{Status: http.StatusUnauthorized, Title: "Unauthorized", Detail: "The portal session has expired."}
-	h := mount(t, Portal(src))
+	h := mount(t, NewCustomerPortal(src))
 	h.contains("Your session has expired. Reload the page from your account to continue.")
 	if got := h.classCount("portico-session-expired"); got != 1 {
 		t.Errorf("%d expired messages, want the portal to say it once", got)
@@ -206,14 +206,14 @@ func TestExpiredSessionSaysSo(t *testing.T) {
 		t.Error("an expired session offers a retry or shows a skeleton")
 	}
 	// A section standing alone still says it itself.
-	alone := mount(t, Provider(src).Body(&Usage{}))
+	alone := mount(t, NewPortalProvider(src).Body(NewUsage()))
 	if got := alone.classCount("portico-session-expired"); got != 1 {
 		t.Errorf("a standalone section shows %d expired messages, want 1", got)
 	}
 }
 
 func TestPrefixRenamesEveryClass(t *testing.T) {
-	h := mount(t, Portal(richSource()).WithPrefix("stigg"))
+	h := mount(t, NewCustomerPortal(richSource()).Prefix("stigg"))
 	for class := range classesIn(h.html()) {
 		if class != "test-root" && !strings.HasPrefix(class, "stigg-") {
 			t.Errorf("class %q lacks the prefix", class)
@@ -236,7 +236,7 @@ func TestPrefixRenamesEveryClass(t *testing.T) {
 }
 
 func TestThemeSetsTheCustomProperties(t *testing.T) {
-	h := mount(t, Portal(richSource()).WithTheme(theme.Theme{Palette: theme.Palette{Primary: "#ff0055"}, Radius: "4px"}))
+	h := mount(t, NewCustomerPortal(richSource()).Theme(theme.Theme{Palette: theme.Palette{Primary: "#ff0055"}, Radius: "4px"}))
 	html := h.html()
 	for _, want := range []string{"--portico-primary: #ff0055;", "--portico-radius: 4px;", "--portico-surface: #ffffff;"} {
 		if !strings.Contains(html, want) {
@@ -247,12 +247,12 @@ func TestThemeSetsTheCustomProperties(t *testing.T) {
 
 func TestProviderSharesOneLoadWithSectionsInAnyLayout(t *testing.T) {
 	src := richSource()
-	h := mount(t, Provider(src).Body(
+	h := mount(t, NewPortalProvider(src).Body(
 		app.Main().Class("host-layout").Body(
-			app.Aside().Body(&Usage{}),
-			app.Div().Body(app.Div().Body(&PaymentDetails{}), &Invoices{}),
+			app.Aside().Body(NewUsage()),
+			app.Div().Body(app.Div().Body(NewPaymentDetails()), NewInvoices()),
 		),
-		&AddonsList{}, &Promotions{},
+		NewAddonsList(), NewPromotions(),
 	))
 	if got := src.count("portal"); got != 1 {
 		t.Errorf("the portal was loaded %d times for four sections", got)
@@ -282,7 +282,7 @@ func (h *hostPage) Render() app.UI {
 	round, got := h.round, h.got
 	return app.Div().Body(
 		app.Button().Class("host-button").Text("Host").OnClick(func(ctx app.Context, e app.Event) { h.round++ }),
-		Portal(h.src).WithLocale(h.locale).WithCallbacks(Callbacks{
+		NewCustomerPortal(h.src).Locale(h.locale).Callbacks(Callbacks{
 			OnManageSubscription: func(ctx app.Context, intent string) bool { *got = append(*got, round); return true },
 		}),
 	)
@@ -309,17 +309,17 @@ func TestHostRerendersWithNewCallbacksSettle(t *testing.T) {
 	h.contains("Changer d’offre")
 }
 
-func TestProviderBuilderMethodsReachTheSections(t *testing.T) {
+func TestProviderSettersReachTheSections(t *testing.T) {
 	src := richSource()
 	p := demoPortal()
 	beta := p.Subscriptions[0]
 	beta.ID, beta.ProductID, beta.ProductName, beta.Plan = "sub_2", "beta", "Beta Analytics", portico.PlanRef{ID: "growth", Name: "Growth"}
 	p.Subscriptions = append(p.Subscriptions, beta)
 	src.portal = p
-	h := mount(t, Provider(src).WithPrefix("acme").WithLocale("fr").WithTexts(Texts{"subscriptionTitle": "Votre offre"}).
-		WithTheme(theme.Theme{Palette: theme.Palette{Primary: "#123456"}}).WithScope("beta", "").
-		WithSupportURL("https://example.com/support").
-		Body(&NoticeBar{}, &SubscriptionOverview{}, &Paywall{}))
+	h := mount(t, NewPortalProvider(src).Prefix("acme").Locale("fr").Texts(Texts{"subscriptionTitle": "Votre offre"}).
+		Theme(theme.Theme{Palette: theme.Palette{Primary: "#123456"}}).Scope("beta", "").
+		SupportURL("https://example.com/support").
+		Body(NewNoticeBar(), NewSubscriptionOverview(), NewPaywall()))
 	h.contains("Votre offre", "Growth", "Offres")
 	if h.classCount("acme-subscription") != 1 || h.hasClass("acme-subscription-pro") {
 		t.Error("the scope did not reach the overview")
@@ -339,7 +339,7 @@ func TestProviderBuilderMethodsReachTheSections(t *testing.T) {
 }
 
 func TestServerRenderEmbedsThePortalForTheClient(t *testing.T) {
-	h := mount(t, Portal(richSource()))
+	h := mount(t, NewCustomerPortal(richSource()))
 	el := h.mustFind("#" + prerenderedID)
 	raw, err := base64.StdEncoding.DecodeString(el.attrs["data-json"])
 	if err != nil {
@@ -361,7 +361,7 @@ func TestServerRenderEmbedsThePortalForTheClient(t *testing.T) {
 // alert (read at once) that can take the focus for an error.
 func TestNoticesAreAnnouncedToasts(t *testing.T) {
 	src := &fakeSource{portal: demoPortal(), cancelErr: &APIError{Status: http.StatusConflict, Title: "Already ended"}}
-	h := mount(t, withNotices(src, &SubscriptionOverview{}))
+	h := mount(t, withNotices(src, NewSubscriptionOverview()))
 	area := h.mustFind("portico-notice-area")
 	if area.attrs["aria-live"] != "polite" || len(area.children) != 0 {
 		t.Fatalf("the live region is not in the page before a notice: %v", area.attrs)
@@ -377,7 +377,7 @@ func TestNoticesAreAnnouncedToasts(t *testing.T) {
 		t.Error("the notice stays once dismissed")
 	}
 
-	h = mount(t, withNotices(&fakeSource{portal: demoPortal()}, &SubscriptionOverview{}))
+	h = mount(t, withNotices(&fakeSource{portal: demoPortal()}, NewSubscriptionOverview()))
 	h.click("portico-cancel-subscription-button")
 	h.click("portico-confirm-cancel-button")
 	if n := h.mustFind("#portico-notice"); n.attrs["role"] != "status" || !slices.Contains(n.classes, "portico-notice-success") {

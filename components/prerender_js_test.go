@@ -25,7 +25,7 @@ func TestBrowserProviderStartsFromPrerenderedData(t *testing.T) {
 
 	src := &fakeSource{portal: demoPortal(), paywall: demoPaywall()}
 	e := app.NewTestEngine()
-	root := Provider(src).Body(&Usage{})
+	root := NewPortalProvider(src).Body(NewUsage())
 	if err := e.Load(root); err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestBrowserProviderStartsFromPrerenderedData(t *testing.T) {
 func TestBrowserProviderLoadsWithoutPrerenderedData(t *testing.T) {
 	src := &fakeSource{portal: demoPortal(), paywall: demoPaywall()}
 	e := app.NewTestEngine()
-	root := Provider(src).Body(&Usage{})
+	root := NewPortalProvider(src).Body(NewUsage())
 	if err := e.Load(root); err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func TestBrowserProviderLoadsWithoutPrerenderedData(t *testing.T) {
 func TestBrowserCheckoutReturnSaysSoAndRefreshes(t *testing.T) {
 	src := &fakeSource{portal: demoPortal(), paywall: demoPaywall()}
 	e := app.NewTestEngine()
-	root := Portal(src).WithCheckoutReturn(true)
+	root := NewCustomerPortal(src).CheckoutReturn(true)
 	if err := e.Load(root); err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func TestBrowserProviderStartsFromPrerenderedOffers(t *testing.T) {
 
 	src := &fakeSource{portal: demoPortal(), paywall: addonsPaywall()}
 	e := app.NewTestEngine()
-	root := Provider(src).Body(&AddonsList{})
+	root := NewPortalProvider(src).Body(NewAddonsList())
 	if err := e.Load(root); err != nil {
 		t.Fatal(err)
 	}

@@ -53,7 +53,20 @@ type Config struct {
 	ProductID  string
 	ResourceID string
 	SupportURL string
-	Handlers   Callbacks
+	// Handlers are the host's callbacks, read where the provider keeps
+	// them: go-app updates a mounted provider's props in place, so a host
+	// that renders new closures has the latest called without the
+	// configuration being published again.
+	Handlers *Callbacks
+}
+
+// handlers returns the host's callbacks; none before a provider has
+// published its configuration.
+func (c Config) handlers() Callbacks {
+	if c.Handlers == nil {
+		return Callbacks{}
+	}
+	return *c.Handlers
 }
 
 // Notice is a message shown above the portal after an action.
@@ -92,11 +105,15 @@ type PlanSelection struct {
 }
 
 // PortalProvider loads the customer's portal once and shares it with the
-// sections inside it, in any layout. Props are set with its builder methods.
+// sections inside it, in any layout. NewPortalProvider makes one; its props
+// are set with the methods named after them, which chain.
 type PortalProvider struct {
 	app.Compo
-	Settings
-	Content []app.UI
+	// Props holds what the setters set. go-app hands a mounted component
+	// the props of its parent's next render through exported fields only,
+	// so the field is exported; its type and fields are not, so the
+	// setters stay the one way to set a prop.
+	Props providerProps
 
 	data      Data
 	published Config // the configuration the sections have
@@ -107,131 +124,80 @@ type PortalProvider struct {
 	offersTried                 map[string]string
 }
 
-// Settings configure a provider, and the CustomerPortal that wraps one.
-type Settings struct {
-	Source     Source
-	Prefix     string
-	Locale     string
-	Overrides  Texts
-	Theme      theme.Theme
-	ProductID  string
-	ResourceID string
-	SupportURL string
-	Handlers   Callbacks
-	// ReturningFromCheckout is set when the customer comes back from the
-	// billing provider's checkout: the change applies when the provider
-	// confirms the payment, which may take a moment.
-	ReturningFromCheckout bool
-	// ReturningFromSetup is set when the customer comes back from adding a
-	// card on the billing provider's page.
-	ReturningFromSetup bool
+// providerProps are a provider's props: the settings it shares with the
+// CustomerPortal, and its content.
+type providerProps struct {
+	settings
+	body []app.UI
 }
 
-// Provider returns a provider reading from src.
-func Provider(src Source) *PortalProvider { return &PortalProvider{Settings: Settings{Source: src}} }
+// NewPortalProvider returns a provider reading from src.
+func NewPortalProvider(src Source) *PortalProvider {
+	return &PortalProvider{Props: providerProps{settings: settings{source: src}}}
+}
 
-// WithPrefix sets the CSS class prefix ("portico" by default, and in place
-// of an invalid one: see ClassPrefix).
-func (p *PortalProvider) WithPrefix(v string) *PortalProvider { p.Prefix = v; return p }
+// Prefix sets the CSS class prefix ("portico" by default, and in place of
+// an invalid one: see ClassPrefix).
+func (p *PortalProvider) Prefix(v string) *PortalProvider { p.Props.prefix = v; return p }
 
-// WithLocale sets the locale of texts, money and dates (English for an
-// unknown one: see KnownLocale).
-func (p *PortalProvider) WithLocale(v string) *PortalProvider { p.Locale = v; return p }
+// Locale sets the locale of texts, money and dates (English for an unknown
+// one: see KnownLocale).
+func (p *PortalProvider) Locale(v string) *PortalProvider { p.Props.locale = v; return p }
 
-// WithTexts overrides texts by key.
-func (p *PortalProvider) WithTexts(v Texts) *PortalProvider { p.Overrides = v; return p }
+// Texts overrides texts by key.
+func (p *PortalProvider) Texts(v Texts) *PortalProvider { p.Props.texts = v; return p }
 
-// WithTheme sets the theme.
-func (p *PortalProvider) WithTheme(v theme.Theme) *PortalProvider { p.Theme = v; return p }
+// Theme sets the theme.
+func (p *PortalProvider) Theme(v theme.Theme) *PortalProvider { p.Props.theme = v; return p }
 
-// WithScope limits the sections to a product and resource.
-func (p *PortalProvider) WithScope(productID, resourceID string) *PortalProvider {
-	p.ProductID, p.ResourceID = productID, resourceID
+// Scope limits the sections to a product, and to a resource of a product
+// sold per resource.
+func (p *PortalProvider) Scope(productID, resourceID string) *PortalProvider {
+	p.Props.productID, p.Props.resourceID = productID, resourceID
 	return p
 }
 
-// WithSupportURL sets where "Contact support" leads when no callback
-// handles it: an http:, https: or mailto: URL (see SupportLink).
-func (p *PortalProvider) WithSupportURL(v string) *PortalProvider { p.SupportURL = v; return p }
+// SupportURL sets where "Contact support" leads when no callback handles
+// it: an http:, https: or mailto: URL (see SupportLink).
+func (p *PortalProvider) SupportURL(v string) *PortalProvider { p.Props.supportURL = v; return p }
 
-// WithCallbacks lets the host handle actions.
-func (p *PortalProvider) WithCallbacks(c Callbacks) *PortalProvider { p.Handlers = c; return p }
+// Callbacks lets the host handle actions.
+func (p *PortalProvider) Callbacks(v Callbacks) *PortalProvider { p.Props.callbacks = v; return p }
+
+// CheckoutReturn says the customer is back from the billing provider's
+// checkout: the sections say the payment is being confirmed and refresh.
+func (p *PortalProvider) CheckoutReturn(v bool) *PortalProvider {
+	p.Props.checkoutReturn = v
+	return p
+}
+
+// SetupReturn says the customer is back from the billing provider's page
+// where they added a card: the sections say so and refresh.
+func (p *PortalProvider) SetupReturn(v bool) *PortalProvider { p.Props.setupReturn = v; return p }
 
 // Body sets the sections and any other content.
-func (p *PortalProvider) Body(ui ...app.UI) *PortalProvider { p.Content = ui; return p }
+func (p *PortalProvider) Body(ui ...app.UI) *PortalProvider { p.Props.body = ui; return p }
 
-func (p *PortalProvider) prefix() string { return ClassPrefix(p.Prefix) }
+func (p *PortalProvider) prefix() string { return ClassPrefix(p.Props.prefix) }
 
 func (p *PortalProvider) config() Config {
-	locale := KnownLocale(p.Locale)
-	return Config{Source: p.Source, Prefix: p.prefix(), Locale: locale, Texts: TextsFor(locale, p.Overrides),
-		ProductID: p.ProductID, ResourceID: p.ResourceID, SupportURL: SupportLink(p.SupportURL),
-		Handlers: p.callbacks()}
+	locale := KnownLocale(p.Props.locale)
+	return Config{Source: p.Props.source, Prefix: p.prefix(), Locale: locale, Texts: TextsFor(locale, p.Props.texts),
+		ProductID: p.Props.productID, ResourceID: p.Props.resourceID, SupportURL: SupportLink(p.Props.supportURL),
+		Handlers: &p.Props.callbacks}
 }
 
-// callbacks are the host's callbacks behind stable wrappers that call the
-// current ones, so a host re-rendering with new closures needs no
-// republishing.
-func (p *PortalProvider) callbacks() Callbacks {
-	var c Callbacks
-	h := &p.Handlers
-	if h.OnManageSubscription != nil {
-		c.OnManageSubscription = func(ctx app.Context, intent string) bool {
-			return h.OnManageSubscription != nil && h.OnManageSubscription(ctx, intent)
-		}
-	}
-	if h.OnContactSupport != nil {
-		c.OnContactSupport = func(ctx app.Context) bool { return h.OnContactSupport != nil && h.OnContactSupport(ctx) }
-	}
-	if h.OnBuyMore != nil {
-		c.OnBuyMore = func(ctx app.Context, featureID string) bool { return h.OnBuyMore != nil && h.OnBuyMore(ctx, featureID) }
-	}
-	if h.OnPlanSelected != nil {
-		c.OnPlanSelected = func(ctx app.Context, sel PlanSelection) bool {
-			return h.OnPlanSelected != nil && h.OnPlanSelected(ctx, sel)
-		}
-	}
-	if h.OnCancelScheduledUpdates != nil {
-		c.OnCancelScheduledUpdates = func(ctx app.Context, id string) bool {
-			return h.OnCancelScheduledUpdates != nil && h.OnCancelScheduledUpdates(ctx, id)
-		}
-	}
-	if h.OnError != nil {
-		c.OnError = func(ctx app.Context, msg string) {
-			if h.OnError != nil {
-				h.OnError(ctx, msg)
-			}
-		}
-	}
-	if h.OnSessionExpired != nil {
-		c.OnSessionExpired = func(ctx app.Context) {
-			if h.OnSessionExpired != nil {
-				h.OnSessionExpired(ctx)
-			}
-		}
-	}
-	return c
-}
-
-// sameConfig reports whether two configurations differ only by their
-// callback wrappers, which never compare equal. Sources compare by
-// identity.
+// sameConfig reports whether two configurations are the same. Sources
+// compare by identity; callbacks by where they are read from (see
+// Config.Handlers).
 func sameConfig(a, b Config) bool {
-	ha, hb := a.Handlers, b.Handlers
 	sa, sb := a.Source, b.Source
-	a.Handlers, b.Handlers, a.Source, b.Source = Callbacks{}, Callbacks{}, nil, nil
+	a.Source, b.Source = nil, nil
 	t := reflect.TypeOf(sa)
 	if t != reflect.TypeOf(sb) || t != nil && (!t.Comparable() || sa != sb) {
 		return false
 	}
-	return reflect.DeepEqual(a, b) &&
-		(ha.OnManageSubscription == nil) == (hb.OnManageSubscription == nil) &&
-		(ha.OnContactSupport == nil) == (hb.OnContactSupport == nil) &&
-		(ha.OnBuyMore == nil) == (hb.OnBuyMore == nil) &&
-		(ha.OnPlanSelected == nil) == (hb.OnPlanSelected == nil) &&
-		(ha.OnCancelScheduledUpdates == nil) == (hb.OnCancelScheduledUpdates == nil) &&
-		(ha.OnError == nil) == (hb.OnError == nil) &&
-		(ha.OnSessionExpired == nil) == (hb.OnSessionExpired == nil)
+	return reflect.DeepEqual(a, b)
 }
 
 // mounting is, in the browser, the provider whose sections are being
@@ -281,9 +247,9 @@ func (p *PortalProvider) start(ctx app.Context) {
 			p.reportError(ctx, msg)
 		}
 	})
-	if (p.ReturningFromCheckout || p.ReturningFromSetup) && app.IsClient {
+	if (p.Props.checkoutReturn || p.Props.setupReturn) && app.IsClient {
 		key := "checkoutDone"
-		if p.ReturningFromSetup {
+		if p.Props.setupReturn {
 			key = "setupDone"
 		}
 		notify(ctx, "info", p.published.Texts.Get(key))
@@ -320,12 +286,12 @@ func markInteractive() {
 
 // load fetches the portal; a failure keeps what was shown and says so.
 func (p *PortalProvider) load(ctx app.Context) {
-	if p.Source == nil {
+	if p.Props.source == nil {
 		return
 	}
 	p.data.Loading, p.data.Err = true, ""
 	ctx.SetState(stateData, p.data)
-	src := p.Source
+	src := p.Props.source
 	ctx.Async(func() {
 		c, cancel := context.WithTimeout(ctx, 20*time.Second)
 		defer cancel()
@@ -338,7 +304,7 @@ func (p *PortalProvider) load(ctx app.Context) {
 				p.reportLoadError(ctx)
 				if p.data.Portal != nil {
 					// What is shown may be out of date: say so.
-					notify(ctx, "error", TextsFor(p.Locale, p.Overrides).Get("refreshError", "error", err.Error()))
+					notify(ctx, "error", TextsFor(p.Props.locale, p.Props.texts).Get("refreshError", "error", err.Error()))
 				}
 			} else {
 				p.data.Portal, p.data.Version = v, p.data.Version+1
@@ -353,7 +319,7 @@ func (p *PortalProvider) load(ctx app.Context) {
 // reportLoadError tells the host's callbacks that a load failed.
 func (p *PortalProvider) reportLoadError(ctx app.Context) {
 	if p.data.Expired {
-		if h := p.published.Handlers.OnSessionExpired; h != nil {
+		if h := p.published.handlers().OnSessionExpired; h != nil {
 			h(ctx)
 		}
 		return
@@ -362,7 +328,7 @@ func (p *PortalProvider) reportLoadError(ctx app.Context) {
 }
 
 func (p *PortalProvider) reportError(ctx app.Context, msg string) {
-	if h := p.published.Handlers.OnError; h != nil {
+	if h := p.published.handlers().OnError; h != nil {
 		h(ctx, msg)
 	}
 }
@@ -370,8 +336,8 @@ func (p *PortalProvider) reportError(ctx app.Context, msg string) {
 func (p *PortalProvider) Render() app.UI {
 	pre := p.prefix()
 	return app.Div().Class(pre+"-root", pre+"-provider").Body(
-		styleElement(p.Theme.CSS(pre)+Stylesheet(pre)),
-		app.Range(p.Content).Slice(func(i int) app.UI { return p.Content[i] }),
+		styleElement(p.Props.theme.CSS(pre)+Stylesheet(pre)),
+		app.Range(p.Props.body).Slice(func(i int) app.UI { return p.Props.body[i] }),
 		// The add-on editor answers the add-on list and "Buy more" in any
 		// layout of the sections.
 		&addonEditor{},

@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/portico-dev/portico/theme"
 )
 
 // defaultPrefix is the class prefix when none, or an invalid one, is set.
@@ -56,4 +58,25 @@ func SupportLink(v string) string {
 		return ""
 	}
 	return u.String()
+}
+
+// settings are the props a provider takes, which the CustomerPortal that
+// wraps one passes on.
+type settings struct {
+	source     Source
+	prefix     string
+	locale     string
+	texts      Texts
+	theme      theme.Theme
+	productID  string
+	resourceID string
+	supportURL string
+	callbacks  Callbacks
+	// checkoutReturn is set when the customer comes back from the billing
+	// provider's checkout: the change applies when the provider confirms
+	// the payment, which may take a moment.
+	checkoutReturn bool
+	// setupReturn is set when the customer comes back from adding a card
+	// on the billing provider's page.
+	setupReturn bool
 }

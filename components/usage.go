@@ -17,6 +17,9 @@ const nearLimit = 0.8
 // and an action to get more. Boolean features are listed as included.
 type Usage struct{ section }
 
+// NewUsage returns a Usage, to place under a PortalProvider.
+func NewUsage() *Usage { return &Usage{} }
+
 func (s *Usage) OnPreRender(ctx app.Context) { s.watch(ctx) }
 func (s *Usage) OnMount(ctx app.Context)     { s.watch(ctx) }
 

@@ -9,7 +9,7 @@ import (
 )
 
 func TestUsageShowsEachFeatureWithItsState(t *testing.T) {
-	h := mount(t, withNotices(&fakeSource{portal: demoPortal()}, &Usage{}))
+	h := mount(t, withNotices(&fakeSource{portal: demoPortal()}, NewUsage()))
 	if got := h.textOf("portico-customer-portal-usage-section-title"); got != "Usage" {
 		t.Errorf("title %q", got)
 	}
@@ -64,7 +64,7 @@ func TestUsageShowsEachFeatureWithItsState(t *testing.T) {
 
 func TestUsageBuyMoreCallsTheCallbackWithTheFeature(t *testing.T) {
 	var got []string
-	h := mount(t, withNotices(&fakeSource{portal: demoPortal()}, &Usage{}).WithCallbacks(Callbacks{
+	h := mount(t, withNotices(&fakeSource{portal: demoPortal()}, NewUsage()).Callbacks(Callbacks{
 		OnBuyMore: func(ctx app.Context, featureID string) bool { got = append(got, featureID); return true }}))
 	h.click("portico-entitlement-usage-storage_gb", "portico-buy-more-button")
 	h.click("portico-entitlement-usage-api-calls", "portico-buy-more-button")
@@ -86,7 +86,7 @@ func TestUsageStatesAtTheirThresholds(t *testing.T) {
 		p := demoPortal()
 		p.Entitlements = []portico.EntitlementView{{FeatureID: "seats", FeatureName: "Seats", Type: portico.FeatureNumeric,
 			Usage: c.usage, Limit: c.limit, Unlimited: c.unlimited, HasAccess: true}}
-		h := mount(t, withNotices(&fakeSource{portal: p}, &Usage{}))
+		h := mount(t, withNotices(&fakeSource{portal: p}, NewUsage()))
 		if n := h.mustFind("portico-entitlement-usage-seats"); !slices.Contains(n.classes, "portico-usage-"+c.want) {
 			t.Errorf("%d of %d (unlimited %v): classes %v, want usage-%s", c.usage, c.limit, c.unlimited, n.classes, c.want)
 		}
@@ -97,11 +97,11 @@ func TestUsageUnitsAndEmptyState(t *testing.T) {
 	p := demoPortal()
 	p.Entitlements = []portico.EntitlementView{{FeatureID: "storage", FeatureName: "Storage", Type: portico.FeatureNumeric,
 		Unit: "GB", Usage: 1500, Limit: 2000, HasAccess: true}}
-	h := mount(t, withNotices(&fakeSource{portal: p}, &Usage{}))
+	h := mount(t, withNotices(&fakeSource{portal: p}, NewUsage()))
 	h.contains("1,500 of 2,000 GB")
 
 	p.Entitlements = nil
-	h = mount(t, withNotices(&fakeSource{portal: p}, &Usage{}))
+	h = mount(t, withNotices(&fakeSource{portal: p}, NewUsage()))
 	h.contains("No metered or limited features on this subscription.")
 	if h.hasClass("portico-usage-grid") {
 		t.Error("an empty usage section draws a grid")

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"crypto/sha256"
+	_ "embed"
 	"encoding/base64"
 	"html/template"
 	"net/http"
@@ -20,40 +21,13 @@ type DemoCustomer struct {
 	Scope portico.PortalScope
 }
 
-// landingStyle is the start page's stylesheet. The page's CSP admits it by
-// its hash: the page runs no script and loads nothing it does not name.
-const landingStyle = `
-:root { color-scheme: light; }
-body { margin: 0; background: #f6f7fb; color: #111827; font: 15px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
-main { max-width: 880px; margin: 0 auto; padding: 40px 20px 56px; }
-header { display: flex; gap: 14px; align-items: center; margin-bottom: 28px; }
-header img { width: 44px; height: 44px; }
-h1 { margin: 0; font-size: 26px; font-weight: 650; }
-header p { margin: 2px 0 0; color: #6b7280; }
-h2 { margin: 32px 0 12px; font-size: 17px; font-weight: 600; }
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(240px, 1fr)); gap: 14px; margin: 0; padding: 0; list-style: none; }
-.cards a { display: block; height: 100%; box-sizing: border-box; padding: 18px 20px; border: 1px solid #e5e7eb; border-radius: 12px;
-  background: #fff; color: inherit; text-decoration: none; box-shadow: 0 1px 2px rgba(16,24,40,.06); }
-.cards a:hover, .cards a:focus-visible { border-color: #4f46e5; box-shadow: 0 0 0 3px #eef2ff; outline: none; }
-.cards strong { display: block; margin-bottom: 4px; color: #4f46e5; font-size: 16px; }
-.cards span { color: #374151; }
-.note { color: #6b7280; margin: 0 0 10px; }
-table { width: 100%; border-collapse: collapse; background: #fff; border: 1px solid #e5e7eb; border-radius: 12px; overflow: hidden; }
-td { padding: 10px 14px; border-top: 1px solid #f0f1f4; vertical-align: top; }
-tr:first-child td { border-top: 0; }
-td:first-child { width: 7em; font-weight: 600; }
-td a { color: #4f46e5; }
-code { font: 13px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: #eef0f5; padding: 1px 5px; border-radius: 5px; }
-dl { margin: 0; display: grid; grid-template-columns: max-content 1fr; gap: 6px 16px; }
-dt { font-weight: 600; } dd { margin: 0; color: #374151; }
-a { color: #4f46e5; }
-@media (max-width: 560px) {
-  main { padding: 24px 14px 40px; }
-  dl { grid-template-columns: 1fr; gap: 2px; } dd { margin-bottom: 8px; }
-  tr { display: block; padding: 10px 14px; border-top: 1px solid #f0f1f4; } tr:first-child { border-top: 0; }
-  td { display: block; padding: 2px 0; border: 0; }
-}
-`
+// landingStyle is the start page's stylesheet, kept in a CSS file so that
+// it reads, and is edited, as CSS; it is set by the embed directive and
+// only read. The page's CSP admits it by its hash: the page runs no script
+// and loads nothing it does not name.
+//
+//go:embed landing.css
+var landingStyle string
 
 // landingPage is the start page: where the console, the designer and the
 // documentation are, and with the demo, a portal for each demo customer.

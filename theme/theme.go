@@ -148,9 +148,12 @@ func (t Theme) brandInDark() *Palette {
 	return &dark
 }
 
-// mergeStrings fills the empty string fields of *dst from def; the theme's
-// groups hold only strings.
-func mergeStrings[T any](dst *T, def T) {
+// mergeStrings fills the empty string fields of the group dst points to
+// from def, a group of the same type; the theme's groups hold only
+// strings. It takes any rather than a type parameter: with reflection in
+// its body, a generic function is compiled again for each group, and the
+// web clients carry every copy.
+func mergeStrings(dst, def any) {
 	d, f := reflect.ValueOf(dst).Elem(), reflect.ValueOf(def)
 	for i := range d.NumField() {
 		if d.Field(i).Kind() == reflect.String && d.Field(i).String() == "" {

@@ -20,7 +20,7 @@ func (p *Page) renderPricing(pr portico.Product) app.UI {
 				app.P().Class("pc-hint").Text("What a new customer sees; buttons here change nothing. Use the toggle to switch billing periods."),
 			),
 			app.Div().Class("pc-preview").Body(
-				components.Provider(p.previewSource(pr.ID)).WithScope(pr.ID, "").Body(&components.Paywall{ProductID: pr.ID}),
+				components.NewPortalProvider(p.previewSource(pr.ID)).Scope(pr.ID, "").Body(components.NewPaywall().ProductID(pr.ID)),
 			),
 		),
 		p.renderPlans(pr),

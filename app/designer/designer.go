@@ -358,13 +358,13 @@ func (f *frame) Render() app.UI {
 	var ui app.UI
 	switch f.Widget {
 	case WidgetPaywall:
-		ui = components.Provider(f.Source).WithTheme(f.Theme).WithTexts(previewTexts).
-			Body(&components.NoticeBar{}, &components.Paywall{})
+		ui = components.NewPortalProvider(f.Source).Theme(f.Theme).Texts(previewTexts).
+			Body(components.NewNoticeBar(), components.NewPaywall())
 	case WidgetUsage:
-		ui = components.Provider(f.Source).WithTheme(f.Theme).WithTexts(previewTexts).
-			Body(&components.NoticeBar{}, &components.Usage{})
+		ui = components.NewPortalProvider(f.Source).Theme(f.Theme).Texts(previewTexts).
+			Body(components.NewNoticeBar(), components.NewUsage())
 	default:
-		ui = components.Portal(f.Source).WithTheme(f.Theme).WithTexts(previewTexts)
+		ui = components.NewCustomerPortal(f.Source).Theme(f.Theme).Texts(previewTexts)
 	}
 	return h("div", []string{"class", "pd-canvas"}, ui)
 }

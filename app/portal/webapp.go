@@ -151,23 +151,23 @@ func (p *Page) surface() app.UI {
 	th := p.pageTheme()
 	switch p.Surface {
 	case SurfacePaywall, SurfaceUsage:
-		var section app.UI = &components.Usage{}
+		var section app.UI = components.NewUsage()
 		if p.Surface == SurfacePaywall {
-			section = &components.Paywall{ProductID: q.Get("product")}
+			section = components.NewPaywall().ProductID(q.Get("product"))
 		}
-		return components.Provider(p.source).WithLocale(locale).WithPrefix(prefix).WithTheme(th).
-			WithTexts(p.host.Texts).WithCallbacks(p.callbacks()).WithSupportURL(q.Get("support")).
-			WithScope(q.Get("product"), q.Get("resource")).Body(&components.NoticeBar{}, section)
+		return components.NewPortalProvider(p.source).Locale(locale).Prefix(prefix).Theme(th).
+			Texts(p.host.Texts).Callbacks(p.callbacks()).SupportURL(q.Get("support")).
+			Scope(q.Get("product"), q.Get("resource")).Body(components.NewNoticeBar(), section)
 	}
 	hidden := p.host.Hide
 	if p.Surface == SurfaceEmbedPortal {
 		// The host page around an embedded portal is the business's app.
 		hidden = append(slices.Clone(hidden), components.SectionHeader)
 	}
-	return components.Portal(p.source).WithLocale(locale).WithPrefix(prefix).WithTheme(th).
-		WithTexts(p.host.Texts).WithCallbacks(p.callbacks()).
-		WithScope(q.Get("product"), q.Get("resource")).WithHidden(hidden...).WithSupportURL(q.Get("support")).
-		WithCheckoutReturn(q.Get("checkout") == "done").WithSetupReturn(q.Get("setup") == "done")
+	return components.NewCustomerPortal(p.source).Locale(locale).Prefix(prefix).Theme(th).
+		Texts(p.host.Texts).Callbacks(p.callbacks()).
+		Scope(q.Get("product"), q.Get("resource")).Hidden(hidden...).SupportURL(q.Get("support")).
+		CheckoutReturn(q.Get("checkout") == "done").SetupReturn(q.Get("setup") == "done")
 }
 
 func splitList(v string) []string {

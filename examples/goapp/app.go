@@ -204,8 +204,8 @@ func (a *account) OnNav(ctx app.Context) { ctx.Page().SetTitle(a.title + " · Ac
 func (a *account) portal(cb components.Callbacks, body ...app.UI) app.UI {
 	switch {
 	case a.source != nil:
-		return components.Provider(a.source).WithTheme(acmeTheme).WithTexts(acmeTexts).
-			WithCallbacks(cb).Body(body...)
+		return components.NewPortalProvider(a.source).Theme(acmeTheme).Texts(acmeTexts).
+			Callbacks(cb).Body(body...)
 	case a.session.Err != "":
 		return app.Div().Class("acme-alert").Role("alert").Body(
 			app.Strong().Text("Billing is unavailable right now. "),
@@ -316,15 +316,15 @@ func (p *billingPage) Render() app.UI {
 	return layout(&p.account, pathBilling,
 		heading("Billing", "Your plan, what your team has used this month, and your invoices."),
 		p.portal(cb,
-			&components.NoticeBar{},
+			components.NewNoticeBar(),
 			app.Div().Class("acme-billing-grid").Body(
 				app.Div().Class("acme-column").Body(
-					&components.SubscriptionOverview{},
-					&components.Invoices{},
+					components.NewSubscriptionOverview(),
+					components.NewInvoices(),
 				),
 				app.Div().Class("acme-column").Body(
-					&components.Usage{},
-					&components.PaymentDetails{},
+					components.NewUsage(),
+					components.NewPaymentDetails(),
 					app.Section().Class("acme-card", "acme-help").Body(
 						app.H2().Text("Questions about billing?"),
 						app.P().Text("Our team answers within a working day."),
@@ -355,7 +355,7 @@ func (p *upgradePage) Render() app.UI {
 	}
 	return layout(&p.account, pathUpgrade,
 		heading("Upgrade", "More seats, more projects and more API calls as your team grows. Every change is previewed before it is made."),
-		p.portal(cb, &components.NoticeBar{}, &components.Paywall{}),
+		p.portal(cb, components.NewNoticeBar(), components.NewPaywall()),
 		app.Div().Class("acme-faq").Body(
 			faq("Can I change plans later?", "Yes. Upgrades apply at once with credit for the unused time; downgrades at the end of the period."),
 			faq("What happens to my notes if I downgrade?", "Nothing is deleted. If you are above a limit you can read everything, and add more once you are back under it."),
