@@ -114,10 +114,9 @@ func TestJourneyPagePicksOnlyPlansTheSettingAccepts(t *testing.T) {
 }
 
 func TestServerErrorsLandBesideTheirFieldsAsSentences(t *testing.T) {
-	p := &Page{cat: testCatalog()}
-	d := p.planDialog("chat", "chat-pro")
-	p.prepare(d)
-	sent := p.cat // chat-pro is plans[2]: its prices are monthly, then annual
+	sent := testCatalog() // chat-pro is plans[2]: its prices are monthly, then annual
+	d := planDialog(sent, "chat", "chat-pro")
+	d.prepare(sent)
 	for rest, want := range map[string]string{
 		"prices[1].amount":          "price.annually",
 		"prices[0].currency":        "currency",
@@ -143,7 +142,7 @@ func TestServerErrorsLandBesideTheirFieldsAsSentences(t *testing.T) {
 		{Field: "products[0].journey.trialPlanId", Message: `plan "x" has no trial days; give it trial days first`},
 		{Field: "plans", Message: `plan "gold" cannot be removed; archive it instead`},
 	}}
-	p.showErrors(d, err, sent)
+	d.showErrors(err, sent)
 	if got := d.errs["price.annually"]; got != "Annual price must be at least 0." {
 		t.Errorf("the amount's error = %q", got)
 	}
@@ -161,7 +160,7 @@ func TestServerErrorsLandBesideTheirFieldsAsSentences(t *testing.T) {
 		}
 	}
 	d.general = nil
-	p.showErrors(d, errors.New("network down"), sent)
+	d.showErrors(errors.New("network down"), sent)
 	if len(d.general) != 1 || d.general[0] != "The server could not be reached (network down)." {
 		t.Errorf("an error without fields = %q", d.general)
 	}
@@ -173,14 +172,14 @@ func TestIDsAreSuggestedFromNamesAndStayUnique(t *testing.T) {
 			t.Errorf("slug(%q) = %q, want %q", name, got, want)
 		}
 	}
-	p := &Page{cat: testCatalog()}
+	cat := testCatalog()
 	d := newDialog(dlgPlan, "")
 	d.product = "video"
-	if got := p.suggestID(d, "Team"); got != "team" {
+	if got := suggestID(cat, d, "Team"); got != "team" {
 		t.Errorf("a free ID is changed to %q", got)
 	}
-	p.cat.Plans = append(p.cat.Plans, portico.Plan{ID: "pro", ProductID: "chat"}, portico.Plan{ID: "video-pro", ProductID: "video"})
-	if got := p.suggestID(d, "Pro"); got != "video-pro-2" {
+	cat.Plans = append(cat.Plans, portico.Plan{ID: "pro", ProductID: "chat"}, portico.Plan{ID: "video-pro", ProductID: "video"})
+	if got := suggestID(cat, d, "Pro"); got != "video-pro-2" {
 		t.Errorf("suggestID(Pro) = %q, want the product's prefix and a number when both are taken", got)
 	}
 }
@@ -204,8 +203,7 @@ func TestSignInReturnsOnlyToConsolePages(t *testing.T) {
 		"https://evil.example/": "/console", "//evil.example": "/console", "/consolex": "/console",
 		"/console/sign-in": "/console",
 	} {
-		p := &Page{query: url.Values{"next": {next}}}
-		if got := p.next(); got != want {
+		if got := afterSignIn(url.Values{"next": {next}}); got != want {
 			t.Errorf("next %q leads to %q, want %q", next, got, want)
 		}
 	}
@@ -220,8 +218,8 @@ func TestEveryErrorBesideAFieldFlagsAControl(t *testing.T) {
 	html := renderAt(t, "/console/products/chat", func(p *Page) app.UI {
 		p.cat.Plans[2].Entitlements = []portico.Entitlement{{FeatureID: "seats", Limit: 3}}
 		p.cat.Addons[0].Archived = false
-		d := p.planDialog("chat", "chat-pro")
-		p.prepare(d)
+		d := planDialog(p.cat, "chat", "chat-pro")
+		d.prepare(p.cat)
 		for _, k := range keys {
 			d.errs[k] = "Wrong " + k + "."
 		}

@@ -53,12 +53,13 @@ func orDash(s string) string {
 
 // openFeature opens the feature editor: a new feature, or the feature id.
 func (p *Page) openFeature(ctx app.Context, id string) {
-	p.openDialog(ctx, p.featureDialog(id))
+	p.openDialog(ctx, featureDialog(p.cat, id))
 }
 
-func (p *Page) featureDialog(id string) *dialog {
+// featureDialog is the editor of the feature id in cat, or of a new one.
+func featureDialog(cat *portico.Catalog, id string) *dialog {
 	var f *portico.Feature
-	if x, ok := p.cat.Feature(id); ok {
+	if x, ok := cat.Feature(id); ok {
 		f = &x
 	}
 	d := newDialog(dlgFeature, "New feature")

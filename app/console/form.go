@@ -152,7 +152,7 @@ func (p *Page) set(key string) app.EventHandler {
 		p.dlg.v[key] = v
 		delete(p.dlg.errs, key)
 		if key == "name" && p.dlg.id == "" && !p.dlg.idEdited {
-			p.dlg.v["id"] = p.suggestID(p.dlg, v)
+			p.dlg.v["id"] = suggestID(p.cat, p.dlg, v)
 		}
 		if key == "id" {
 			p.dlg.idEdited = true
@@ -335,7 +335,7 @@ func (p *Page) settle(ctx app.Context, d *dialog, r putResult) {
 	default:
 		// A refused save shows the form again, its errors beside its fields.
 		d.errs, d.step = map[string]string{}, ""
-		p.showErrors(d, r.err, r.sent)
+		d.showErrors(r.err, r.named(p.cat))
 		p.refuse(ctx)
 	}
 }
@@ -343,10 +343,8 @@ func (p *Page) settle(ctx app.Context, d *dialog, r putResult) {
 // showErrors puts the API's field errors beside their fields, as plain
 // sentences; those about other objects, or about fields the form does not
 // show, are listed above the form, labelled as the console labels them.
-func (p *Page) showErrors(d *dialog, err error, sent *portico.Catalog) {
-	if sent == nil {
-		sent = p.cat
-	}
+// Errors name fields of sent, the catalog sent.
+func (d *dialog) showErrors(err error, sent *portico.Catalog) {
 	e, ok := err.(*components.APIError)
 	if !ok || len(e.Fields) == 0 {
 		d.general = append(d.general, errorText(err))
@@ -401,24 +399,24 @@ func focusFirstError(scope string) {
 	}
 }
 
-// suggestID is a new object's ID from its name. IDs are unique across
-// products, so a plan or add-on whose name another product already uses
-// gets its product's ID in front ("chat-pro"), then a number.
-func (p *Page) suggestID(d *dialog, name string) string {
+// suggestID is a new object's ID from its name, free in cat. IDs are
+// unique across products, so a plan or add-on whose name another product
+// already uses gets its product's ID in front ("chat-pro"), then a number.
+func suggestID(cat *portico.Catalog, d *dialog, name string) string {
 	id := slug(name)
 	taken := func(id string) bool {
 		switch d.kind {
 		case dlgPlan:
-			_, ok := p.cat.Plan(id)
+			_, ok := cat.Plan(id)
 			return ok
 		case dlgAddon:
-			_, ok := p.cat.Addon(id)
+			_, ok := cat.Addon(id)
 			return ok
 		case dlgFeature:
-			_, ok := p.cat.Feature(id)
+			_, ok := cat.Feature(id)
 			return ok
 		case dlgProduct:
-			_, ok := p.cat.Product(id)
+			_, ok := cat.Product(id)
 			return ok
 		}
 		return false
@@ -551,7 +549,7 @@ func (p *Page) renderDialog() app.UI {
 // now is what "unchanged" means on saving, and the catalog shown is the
 // one its edit is made on.
 func (p *Page) openDialog(ctx app.Context, d *dialog) {
-	p.prepare(d)
+	d.prepare(p.cat)
 	p.dlg, p.notice = d, ""
 	ctx.Defer(func(app.Context) {
 		el := app.Window().Get("document").Call("querySelector", ".pc-dialog input:not([readonly]), .pc-dialog select, .pc-dialog textarea, .pc-dialog button")
@@ -562,8 +560,8 @@ func (p *Page) openDialog(ctx app.Context, d *dialog) {
 }
 
 // prepare records what the dialog opens with, and on which catalog.
-func (p *Page) prepare(d *dialog) {
-	d.loaded, d.base = maps.Clone(d.v), p.cat
+func (d *dialog) prepare(cat *portico.Catalog) {
+	d.loaded, d.base = maps.Clone(d.v), cat
 }
 
 func (p *Page) closeDialog(ctx app.Context, e app.Event) {

@@ -315,7 +315,7 @@ func (p *Page) settleJourney(ctx app.Context, jd *journeyDraft, r putResult) {
 	case statusOf(r.err) == 401:
 		p.failed(ctx, r.err, &p.loadErr)
 	default:
-		p.showErrors(from, r.err, r.sent)
+		from.showErrors(r.err, r.named(p.cat))
 		jd.errs, jd.general = from.errs, from.general
 		ctx.Defer(func(app.Context) { focusFirstError(".pc-journey") })
 	}

@@ -41,6 +41,18 @@ type putResult struct {
 	err       error
 }
 
+// named is the catalog the errors of r name fields of: the one sent, else
+// the newest read on the way, else shown, the one the page shows.
+func (r putResult) named(shown *portico.Catalog) *portico.Catalog {
+	switch {
+	case r.sent != nil:
+		return r.sent
+	case r.read != nil:
+		return r.read
+	}
+	return shown
+}
+
 // putReapplied saves mine, an edit of base, re-applying it on the newer
 // catalog each time someone else's save overtook it. current is the
 // catalog the page shows, whose version the client sends: when the page

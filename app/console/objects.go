@@ -40,20 +40,22 @@ func loadEntitlements(d *dialog, ents []portico.Entitlement) {
 // openPlan opens the plan editor: a new plan of the product, or the plan
 // planID.
 func (p *Page) openPlan(ctx app.Context, productID, planID string) {
-	p.openDialog(ctx, p.planDialog(productID, planID))
+	p.openDialog(ctx, planDialog(p.cat, productID, planID))
 }
 
-func (p *Page) planDialog(productID, planID string) *dialog {
+// planDialog is the editor of the plan planID in cat, or of a new plan of
+// the product.
+func planDialog(cat *portico.Catalog, productID, planID string) *dialog {
 	d := newDialog(dlgPlan, "New plan")
 	d.product, d.target = productID, objectRef{"plans", planID}
 	d.keyOf = d.objectKey("id", "name", "description", "pricing", "order", "trialDays")
-	d.v["pricing"], d.v["currency"] = portico.PricingPaid, p.currencyOf(productID)
+	d.v["pricing"], d.v["currency"] = portico.PricingPaid, currencyOf(cat, productID)
 	order := 0
-	for _, x := range p.cat.PlansOf(productID) {
+	for _, x := range cat.PlansOf(productID) {
 		order = max(order, x.Order+1)
 	}
 	d.v["order"] = strconv.Itoa(order)
-	if pl, ok := p.cat.Plan(planID); ok {
+	if pl, ok := cat.Plan(planID); ok {
 		d.title, d.id = "Edit plan “"+pl.Name+"”", pl.ID
 		d.v["id"], d.v["name"], d.v["description"], d.v["pricing"] = pl.ID, pl.Name, pl.Description, pl.Pricing
 		d.v["order"] = strconv.Itoa(pl.Order)
@@ -72,15 +74,17 @@ func (p *Page) planDialog(productID, planID string) *dialog {
 // openAddon opens the add-on editor: a new add-on of the product, or the
 // add-on addonID.
 func (p *Page) openAddon(ctx app.Context, productID, addonID string) {
-	p.openDialog(ctx, p.addonDialog(productID, addonID))
+	p.openDialog(ctx, addonDialog(p.cat, productID, addonID))
 }
 
-func (p *Page) addonDialog(productID, addonID string) *dialog {
+// addonDialog is the editor of the add-on addonID in cat, or of a new
+// add-on of the product.
+func addonDialog(cat *portico.Catalog, productID, addonID string) *dialog {
 	d := newDialog(dlgAddon, "New add-on")
 	d.product, d.target = productID, objectRef{"addons", addonID}
 	d.keyOf = d.objectKey("id", "name", "description", "maxQuantity")
-	d.v["currency"] = p.currencyOf(productID)
-	if a, ok := p.cat.Addon(addonID); ok {
+	d.v["currency"] = currencyOf(cat, productID)
+	if a, ok := cat.Addon(addonID); ok {
 		d.title, d.id = "Edit add-on “"+a.Name+"”", a.ID
 		d.v["id"], d.v["name"], d.v["description"] = a.ID, a.Name, a.Description
 		if a.MaxQuantity > 0 {
@@ -300,8 +304,9 @@ func checkStripePriceID(id string) string {
 }
 
 // readEntitlements reads the entitlement rows over the grants as they
-// were: a row left alone keeps its grant exactly.
-func (p *Page) readEntitlements(d *dialog, was []portico.Entitlement) []portico.Entitlement {
+// were: a row left alone keeps its grant exactly. Features are those of
+// shown, the catalog the page shows.
+func (d *dialog) readEntitlements(was []portico.Entitlement, shown *portico.Catalog) []portico.Entitlement {
 	var out []portico.Entitlement
 	for i := 0; i < d.rows; i++ {
 		base := fmt.Sprintf("ent.%d", i)
@@ -316,7 +321,7 @@ func (p *Page) readEntitlements(d *dialog, was []portico.Entitlement) []portico.
 				continue
 			}
 		}
-		if !p.readEntitlement(d, base, &e) {
+		if !d.readEntitlement(base, &e, shown) {
 			continue
 		}
 		if slices.ContainsFunc(out, func(x portico.Entitlement) bool { return x.FeatureID == e.FeatureID }) {
@@ -328,7 +333,7 @@ func (p *Page) readEntitlements(d *dialog, was []portico.Entitlement) []portico.
 }
 
 // readEntitlement reads one changed row into e; false for a blank row.
-func (p *Page) readEntitlement(d *dialog, base string, e *portico.Entitlement) bool {
+func (d *dialog) readEntitlement(base string, e *portico.Entitlement, shown *portico.Catalog) bool {
 	e.FeatureID, e.Unlimited, e.Limit = d.v[base+".feature"], d.v[base+".unlimited"] == "true", 0
 	limit := strings.TrimSpace(d.v[base+".limit"])
 	if e.FeatureID == "" {
@@ -344,7 +349,7 @@ func (p *Page) readEntitlement(d *dialog, base string, e *portico.Entitlement) b
 		}
 		e.Limit = n
 	}
-	f, ok := p.cat.Feature(e.FeatureID)
+	f, ok := shown.Feature(e.FeatureID)
 	switch {
 	case !ok:
 	case f.Type == portico.FeatureBoolean && (limit != "" || e.Unlimited):
@@ -357,7 +362,7 @@ func (p *Page) readEntitlement(d *dialog, base string, e *portico.Entitlement) b
 
 // readAddonIDs reads the compatible add-ons: those that were, in their
 // order, while still ticked, then the newly ticked ones.
-func (p *Page) readAddonIDs(d *dialog, was []string) []string {
+func (d *dialog) readAddonIDs(was []string) []string {
 	var out []string
 	for _, id := range was {
 		if d.v["addon."+id] == "true" {
@@ -420,8 +425,9 @@ func addonNames(cat *portico.Catalog) []namedLike {
 }
 
 // planEdit is the catalog the dialog opened on with the plan as the form
-// has it, and the plan as it was (nil when new).
-func (p *Page) planEdit(d *dialog) (next *portico.Catalog, was *portico.Plan) {
+// has it, and the plan as it was (nil when new); shown is the catalog the
+// page shows.
+func (d *dialog) planEdit(shown *portico.Catalog) (next *portico.Catalog, was *portico.Plan) {
 	next = cloneCatalog(d.base)
 	i := slices.IndexFunc(next.Plans, func(x portico.Plan) bool { return x.ID == d.id })
 	if d.id == "" || i < 0 {
@@ -462,14 +468,14 @@ func (p *Page) planEdit(d *dialog) (next *portico.Catalog, was *portico.Plan) {
 	} else {
 		pl.TrialDays, pl.Prices = 0, nil
 	}
-	pl.Entitlements = p.readEntitlements(d, pl.Entitlements)
-	pl.AddonIDs = p.readAddonIDs(d, pl.AddonIDs)
+	pl.Entitlements = d.readEntitlements(pl.Entitlements, shown)
+	pl.AddonIDs = d.readAddonIDs(pl.AddonIDs)
 	d.target = objectRef{"plans", pl.ID}
 	return next, was
 }
 
 // addonEdit is planEdit for an add-on.
-func (p *Page) addonEdit(d *dialog) (next *portico.Catalog, was *portico.Addon) {
+func (d *dialog) addonEdit(shown *portico.Catalog) (next *portico.Catalog, was *portico.Addon) {
 	next = cloneCatalog(d.base)
 	i := slices.IndexFunc(next.Addons, func(x portico.Addon) bool { return x.ID == d.id })
 	if d.id == "" || i < 0 {
@@ -495,7 +501,7 @@ func (p *Page) addonEdit(d *dialog) (next *portico.Catalog, was *portico.Addon) 
 	if len(a.Prices) == 0 && d.errs["price.monthly"] == "" && d.errs["price.annually"] == "" {
 		d.errs["price.monthly"] = "An add-on needs a monthly or an annual price."
 	}
-	a.Entitlements = p.readEntitlements(d, a.Entitlements)
+	a.Entitlements = d.readEntitlements(a.Entitlements, shown)
 	if len(a.Entitlements) == 0 && !a.Archived {
 		d.errs["entitlements"] = "An add-on must grant at least one feature: add an entitlement."
 	}
@@ -524,7 +530,7 @@ func (p *Page) submitPlan(ctx app.Context, e app.Event) {
 		return
 	}
 	d.errs, d.general = map[string]string{}, nil
-	next, was := p.planEdit(d)
+	next, was := d.planEdit(p.cat)
 	pl, _ := next.Plan(d.target.id)
 	var before []portico.Price
 	if was != nil {
@@ -540,7 +546,7 @@ func (p *Page) submitAddon(ctx app.Context, e app.Event) {
 		return
 	}
 	d.errs, d.general = map[string]string{}, nil
-	next, was := p.addonEdit(d)
+	next, was := d.addonEdit(p.cat)
 	a, _ := next.Addon(d.target.id)
 	var before []portico.Price
 	if was != nil {

@@ -214,15 +214,15 @@ func (c catalogPanel) render() app.UI {
 	)
 }
 
-// currencyOf is the currency a product is priced in ("usd" before any
-// price).
-func (p *Page) currencyOf(productID string) string {
-	for _, pl := range p.cat.Plans {
+// currencyOf is the currency a product of cat is priced in ("usd" before
+// any price).
+func currencyOf(cat *portico.Catalog, productID string) string {
+	for _, pl := range cat.Plans {
 		if pl.ProductID == productID && len(pl.Prices) > 0 {
 			return pl.Prices[0].Currency
 		}
 	}
-	for _, a := range p.cat.Addons {
+	for _, a := range cat.Addons {
 		if a.ProductID == productID && len(a.Prices) > 0 {
 			return a.Prices[0].Currency
 		}

@@ -64,10 +64,15 @@ func status(archived bool) app.UI {
 }
 
 func (p *Page) newProduct(ctx app.Context, e app.Event) {
+	p.openDialog(ctx, newProductDialog())
+}
+
+// newProductDialog is the editor of a new product.
+func newProductDialog() *dialog {
 	d := newDialog(dlgProduct, "New product")
 	d.keyOf = plainKey("id", "name", "description", "subscriptionType")
 	d.v["subscriptionType"] = portico.SubscriptionSingle
-	p.openDialog(ctx, d)
+	return d
 }
 
 // Handlers look objects up by ID when they run: go-app keeps the handler
@@ -76,15 +81,16 @@ func (p *Page) newProduct(ctx app.Context, e app.Event) {
 
 func (p *Page) editProduct(id string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
-		if d := p.productDialog(id); d != nil {
+		if d := productDialog(p.cat, id); d != nil {
 			p.openDialog(ctx, d)
 		}
 	}
 }
 
-// productDialog is the editor of the product id, nil when there is none.
-func (p *Page) productDialog(id string) *dialog {
-	pr, ok := p.cat.Product(id)
+// productDialog is the editor of the product id in cat, nil when there is
+// none.
+func productDialog(cat *portico.Catalog, id string) *dialog {
+	pr, ok := cat.Product(id)
 	if !ok {
 		return nil
 	}
@@ -264,16 +270,16 @@ func (p *Page) renderMetadata(pr portico.Product) app.UI {
 
 func (p *Page) editMetadata(id string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
-		if d := p.metadataDialog(id); d != nil {
+		if d := metadataDialog(p.cat, id); d != nil {
 			p.openDialog(ctx, d)
 		}
 	}
 }
 
-// metadataDialog is the metadata editor of the product id, nil when there
-// is none.
-func (p *Page) metadataDialog(id string) *dialog {
-	pr, ok := p.cat.Product(id)
+// metadataDialog is the metadata editor of the product id in cat, nil when
+// there is none.
+func metadataDialog(cat *portico.Catalog, id string) *dialog {
+	pr, ok := cat.Product(id)
 	if !ok {
 		return nil
 	}

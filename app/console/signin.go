@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"net/url"
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -56,7 +57,7 @@ func (p *Page) submitSignIn(ctx app.Context, e app.Event) {
 		return
 	}
 	p.signIn.busy, p.signIn.err = true, ""
-	api, next := p.api, p.next()
+	api, next := p.api, afterSignIn(p.query)
 	ctx.Async(func() {
 		c, cancel := context.WithTimeout(context.Background(), callTimeout)
 		defer cancel()
@@ -76,10 +77,10 @@ func (p *Page) submitSignIn(ctx app.Context, e app.Event) {
 	})
 }
 
-// next is where to go after signing in: the console page asked for, never
-// another site.
-func (p *Page) next() string {
-	n := p.query.Get("next")
+// afterSignIn is where to go after signing in: the console page the
+// query's next asks for, never another site.
+func afterSignIn(query url.Values) string {
+	n := query.Get("next")
 	if n == PathRoot || strings.HasPrefix(n, PathRoot+"/") && !strings.HasPrefix(n, PathSignIn) {
 		return n
 	}
