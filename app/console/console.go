@@ -74,7 +74,6 @@ type Page struct {
 
 	dlg *dialog
 
-	signIn  signInState
 	jour    *journeyDraft
 	hist    historyState
 	preview *previewSource
@@ -246,7 +245,7 @@ func (p *Page) products(withArchived bool) []portico.Product {
 
 func (p *Page) Render() app.UI {
 	if p.path == PathSignIn {
-		return p.renderSignIn()
+		return &signInView{API: p.api, Next: afterSignIn(p.query)}
 	}
 	return app.Div().Class("pc-app").Body(
 		app.Style().Text(css),
