@@ -67,6 +67,7 @@ type Page struct {
 	query url.Values
 
 	cat     *portico.Catalog
+	version catalogVersion
 	loading bool
 	loadErr string
 	notice  string
@@ -75,7 +76,6 @@ type Page struct {
 	dlg *dialog
 
 	jour    *journeyDraft
-	hist    historyState
 	preview *previewSource
 	// pageCtx is the page's own context. Loads dispatch their answers
 	// through it: go-app drops a dispatch whose element is gone, and the
@@ -92,7 +92,25 @@ func (p *Page) OnInit() {
 
 func (p *Page) OnPreRender(ctx app.Context) { p.nav(ctx) }
 func (p *Page) OnNav(ctx app.Context)       { p.pageCtx, p.mounted = ctx, true; p.nav(ctx) }
-func (p *Page) OnMount(ctx app.Context)     { p.pageCtx, p.mounted = ctx, true }
+
+func (p *Page) OnMount(ctx app.Context) {
+	p.pageCtx, p.mounted = ctx, true
+	ctx.Handle(actionOpenDialog, func(ctx app.Context, a app.Action) { p.showDialog(ctx, a.Value.(*dialog)) })
+}
+
+// catalogVersion counts the catalogs the page has shown, so that views
+// can tell a new one from the same: read moves with every catalog the
+// server answered, saved with those a save of this console answered.
+type catalogVersion struct{ read, saved int }
+
+// take shows cat, a catalog the server answered.
+func (p *Page) take(cat *portico.Catalog, saved bool) {
+	p.cat = cat
+	p.version.read++
+	if saved {
+		p.version.saved++
+	}
+}
 
 // own is the page's context once mounted, else ctx.
 func (p *Page) own(ctx app.Context) app.Context {
@@ -106,10 +124,7 @@ func (p *Page) own(ctx app.Context) app.Context {
 // server renders a loading frame only: it never sees the console's cookie.
 func (p *Page) nav(ctx app.Context) {
 	u := ctx.Page().URL()
-	p.path, p.query = strings.TrimRight(u.Path, "/"), u.Query()
-	if p.path == "" {
-		p.path = PathRoot
-	}
+	p.path, p.query = consolePath(u), u.Query()
 	p.dlg, p.notice, p.flash = nil, p.flash, ""
 	ctx.Page().SetTitle(p.title())
 	if !app.IsClient || p.path == PathSignIn {
@@ -136,10 +151,10 @@ func (p *Page) load(ctx app.Context) {
 		ctx.Dispatch(func(ctx app.Context) {
 			p.loading = false
 			if err != nil {
-				p.failed(ctx, err, &p.loadErr)
+				failed(ctx, err, &p.loadErr)
 				return
 			}
-			p.cat = cat
+			p.take(cat, false)
 			p.arrive(ctx)
 		})
 	})
@@ -152,21 +167,9 @@ func (p *Page) arrive(ctx app.Context) {
 		if live := p.products(false); len(live) == 1 && len(p.cat.Products) == 1 && p.query.Get("all") == "" {
 			ctx.Navigate(productPath(live[0].ID))
 		}
-	case p.path == PathHistory:
-		p.loadHistory(ctx)
 	case strings.HasSuffix(p.path, "/journey"):
 		p.startJourney()
 	}
-}
-
-// failed reports a failed call in *msg; an ended session goes back to the
-// sign-in page, returning here afterwards.
-func (p *Page) failed(ctx app.Context, err error, msg *string) {
-	if statusOf(err) == 401 {
-		ctx.Navigate(PathSignIn + "?next=" + url.QueryEscape(p.path))
-		return
-	}
-	*msg = errorText(err)
 }
 
 func statusOf(err error) int {
@@ -292,7 +295,7 @@ func (p *Page) renderMain() app.UI {
 	case p.path == PathFeatures:
 		view = p.renderFeatures()
 	case p.path == PathHistory:
-		view = p.renderHistory()
+		view = &historyView{API: p.api, Version: p.version}
 	case strings.HasPrefix(p.path, pathProducts):
 		view = p.renderProduct()
 	default:
@@ -311,9 +314,9 @@ func (p *Page) renderNotice() app.UI {
 
 // saved shows the catalog the server answered and says what was done.
 func (p *Page) saved(cat *portico.Catalog, notice string) {
-	p.cat, p.notice, p.dlg = cat, notice, nil
+	p.take(cat, true)
+	p.notice, p.dlg = notice, nil
 	p.jour = nil
-	p.hist.loaded = false
 }
 
 func (p *Page) signOut(ctx app.Context, e app.Event) {

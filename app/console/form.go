@@ -315,11 +315,8 @@ func (p *Page) settle(ctx app.Context, d *dialog, r putResult) {
 	if r.read != nil {
 		// The client sends the version it read last: the page must show
 		// that catalog, or its next edit would undo what it missed.
-		p.cat, p.hist.loaded = r.read, false
+		p.take(r.read, false)
 		components.Refresh(ctx)
-		if p.path == PathHistory {
-			p.loadHistory(ctx)
-		}
 	}
 	switch {
 	case r.saved != nil:
@@ -331,7 +328,7 @@ func (p *Page) settle(ctx app.Context, d *dialog, r putResult) {
 	case r.conflicts != nil:
 		p.openConflicts(ctx, d, r.conflicts)
 	case statusOf(r.err) == 401:
-		p.failed(ctx, r.err, &p.loadErr)
+		failed(ctx, r.err, &p.loadErr)
 	default:
 		// A refused save shows the form again, its errors beside its fields.
 		d.errs, d.step = map[string]string{}, ""
@@ -550,6 +547,11 @@ func (p *Page) renderDialog() app.UI {
 // one its edit is made on.
 func (p *Page) openDialog(ctx app.Context, d *dialog) {
 	d.prepare(p.cat)
+	p.showDialog(ctx, d)
+}
+
+// showDialog shows a prepared dialog and puts the focus in it.
+func (p *Page) showDialog(ctx app.Context, d *dialog) {
 	p.dlg, p.notice = d, ""
 	ctx.Defer(func(app.Context) {
 		el := app.Window().Get("document").Call("querySelector", ".pc-dialog input:not([readonly]), .pc-dialog select, .pc-dialog textarea, .pc-dialog button")

@@ -303,7 +303,7 @@ func (p *Page) settleJourney(ctx app.Context, jd *journeyDraft, r putResult) {
 	from := &dialog{errs: map[string]string{}, target: objectRef{"products", jd.product}, keyOf: journeyKey(jd.product),
 		done: done, then: func(ctx app.Context) { p.startJourney() }}
 	if r.read != nil {
-		p.cat = r.read
+		p.take(r.read, false)
 		components.Refresh(ctx)
 	}
 	switch {
@@ -313,7 +313,7 @@ func (p *Page) settleJourney(ctx app.Context, jd *journeyDraft, r putResult) {
 	case r.conflicts != nil:
 		p.openConflicts(ctx, from, r.conflicts)
 	case statusOf(r.err) == 401:
-		p.failed(ctx, r.err, &p.loadErr)
+		failed(ctx, r.err, &p.loadErr)
 	default:
 		from.showErrors(r.err, r.named(p.cat))
 		jd.errs, jd.general = from.errs, from.general

@@ -703,7 +703,7 @@ func (p *Page) checkPriceHolders(ctx app.Context, changes []priceChange, commit 
 			d.busy, d.busyText = false, ""
 			switch {
 			case signedOut != nil:
-				p.failed(ctx, signedOut, &p.loadErr)
+				failed(ctx, signedOut, &p.loadErr)
 			case len(notes) == 0:
 				commit(ctx)
 			default:
