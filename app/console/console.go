@@ -164,7 +164,7 @@ func (p *Page) load(ctx app.Context) {
 func (p *Page) arrive(ctx app.Context) {
 	switch {
 	case p.path == PathRoot:
-		if live := p.products(false); len(live) == 1 && len(p.cat.Products) == 1 && p.query.Get("all") == "" {
+		if live := productsOf(p.cat, false); len(live) == 1 && len(p.cat.Products) == 1 && p.query.Get("all") == "" {
 			ctx.Navigate(productPath(live[0].ID))
 		}
 	case strings.HasSuffix(p.path, "/journey"):
@@ -230,10 +230,10 @@ func route(path string) (productID, tab string) {
 	return id, tab
 }
 
-// products lists the catalog's products, archived ones last or left out.
-func (p *Page) products(withArchived bool) []portico.Product {
+// productsOf lists the products of cat, archived ones last or left out.
+func productsOf(cat *portico.Catalog, withArchived bool) []portico.Product {
 	var live, archived []portico.Product
-	for _, pr := range p.cat.Products {
+	for _, pr := range cat.Products {
 		if pr.Archived {
 			archived = append(archived, pr)
 		} else {
@@ -293,13 +293,13 @@ func (p *Page) renderMain() app.UI {
 	var view app.UI
 	switch {
 	case p.path == PathFeatures:
-		view = p.renderFeatures()
+		view = &featuresView{Catalog: p.cat}
 	case p.path == PathHistory:
 		view = &historyView{API: p.api, Version: p.version}
 	case strings.HasPrefix(p.path, pathProducts):
 		view = p.renderProduct()
 	default:
-		view = p.renderProducts()
+		view = &productsView{Catalog: p.cat}
 	}
 	return app.Div().Body(p.renderNotice(), view)
 }

@@ -7,11 +7,17 @@ import (
 	portico "github.com/portico-dev/portico"
 )
 
-// renderFeatures lists the features plans and add-ons grant; every
-// product shares them.
-func (p *Page) renderFeatures() app.UI {
-	rows := make([]app.UI, len(p.cat.Features))
-	for i, f := range p.cat.Features {
+// featuresView lists the features plans and add-ons grant; every product
+// shares them. It keeps nothing of its own: its buttons open the feature
+// editor.
+type featuresView struct {
+	app.Compo
+	Catalog *portico.Catalog
+}
+
+func (v *featuresView) Render() app.UI {
+	rows := make([]app.UI, len(v.Catalog.Features))
+	for i, f := range v.Catalog.Features {
 		reset := "—"
 		if f.Type == portico.FeatureMetered {
 			reset = "every " + f.ResetPeriod
@@ -24,14 +30,14 @@ func (p *Page) renderFeatures() app.UI {
 			cell("Usage resets").Text(reset),
 			app.Td().Class("pc-row-actions").Body(
 				app.Button().Class("pc-button", "pc-small").Type("button").Aria("label", "Edit feature "+f.Name).Text("Edit").
-					OnClick(func(ctx app.Context, e app.Event) { p.openFeature(ctx, f.ID) }, app.EventScope(f.ID))),
+					OnClick(func(ctx app.Context, e app.Event) { v.openFeature(ctx, f.ID) }, app.EventScope(f.ID))),
 		)
 	}
 	return app.Section().Class("pc-panel").Body(
 		app.Div().Class("pc-head").Body(
 			app.H1().Text("Features"),
 			app.Button().Class("pc-button", "pc-primary").Type("button").Text("+ New feature").
-				OnClick(func(ctx app.Context, e app.Event) { p.openFeature(ctx, "") }),
+				OnClick(func(ctx app.Context, e app.Event) { v.openFeature(ctx, "") }),
 		),
 		app.P().Class("pc-hint").Text("What plans and add-ons grant: an on/off capability (boolean), a countable allowance such as seats (numeric), or a consumable that resets every period such as API calls (metered). A feature's type never changes."),
 		app.If(len(rows) == 0, func() app.UI { return app.P().Class("pc-empty").Text("No features yet.") }).
@@ -52,8 +58,8 @@ func orDash(s string) string {
 }
 
 // openFeature opens the feature editor: a new feature, or the feature id.
-func (p *Page) openFeature(ctx app.Context, id string) {
-	p.openDialog(ctx, featureDialog(p.cat, id))
+func (v *featuresView) openFeature(ctx app.Context, id string) {
+	openDialog(ctx, v.Catalog, featureDialog(v.Catalog, id))
 }
 
 // featureDialog is the editor of the feature id in cat, or of a new one.

@@ -18,15 +18,22 @@ func defaultJourney() portico.Journey {
 		UsageReset: portico.ResetAlways, Cancellation: portico.Immediate, AfterCancel: portico.AfterCancelRevoke}
 }
 
-func (p *Page) renderProducts() app.UI {
-	products := p.products(true)
+// productsView lists the products. It keeps nothing of its own: its
+// button opens the editor of a new product.
+type productsView struct {
+	app.Compo
+	Catalog *portico.Catalog
+}
+
+func (v *productsView) Render() app.UI {
+	products := productsOf(v.Catalog, true)
 	rows := make([]app.UI, 0, len(products))
 	for _, pr := range products {
 		rows = append(rows, app.Tr().Body(
 			cell("Name").Body(app.A().Href(productPath(pr.ID)).Text(pr.Name)),
 			cell("ID").Body(app.Code().Text(pr.ID)),
 			cell("Subscription type").Text(subscriptionTypeName(pr.SubscriptionType)),
-			cell("Plans").Text(fmt.Sprint(len(p.cat.PlansOf(pr.ID)))),
+			cell("Plans").Text(fmt.Sprint(len(v.Catalog.PlansOf(pr.ID)))),
 			cell("Status").Body(status(pr.Archived)),
 		))
 	}
@@ -43,7 +50,7 @@ func (p *Page) renderProducts() app.UI {
 	return app.Section().Class("pc-panel").Body(
 		app.Div().Class("pc-head").Body(
 			app.H1().Text("Products"),
-			app.Button().Class("pc-button", "pc-primary").Type("button").Text("+ New product").OnClick(p.newProduct),
+			app.Button().Class("pc-button", "pc-primary").Type("button").Text("+ New product").OnClick(v.newProduct),
 		),
 		list,
 	)
@@ -63,8 +70,12 @@ func status(archived bool) app.UI {
 	return app.Span().Class("pc-badge").Text("Active")
 }
 
+func (v *productsView) newProduct(ctx app.Context, e app.Event) {
+	openDialog(ctx, v.Catalog, newProductDialog())
+}
+
 func (p *Page) newProduct(ctx app.Context, e app.Event) {
-	p.openDialog(ctx, newProductDialog())
+	openDialog(ctx, p.cat, newProductDialog())
 }
 
 // newProductDialog is the editor of a new product.
