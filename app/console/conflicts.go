@@ -11,15 +11,15 @@ import (
 	portico "github.com/portico-dev/portico"
 )
 
-// openConflicts replaces an edit's dialog (or opens one over the journey
+// conflictsDialog replaces an edit's dialog (or opens over the journey
 // page) with the fields both this edit and someone else's saved change
 // set, each with both versions to choose from. The edit's other changes
 // are re-applied on their version with the choices.
-func (p *Page) openConflicts(ctx app.Context, from *dialog, cs *conflictSet) {
+func conflictsDialog(from *dialog, cs *conflictSet) *dialog {
 	d := newDialog(dlgConflicts, "Someone else changed this too")
 	d.conflicts, d.target, d.product = cs, from.target, from.product
 	d.done, d.then = from.done, from.then
-	p.openDialog(ctx, d)
+	return d
 }
 
 func (p *Page) conflictsForm() app.UI {

@@ -75,7 +75,6 @@ type Page struct {
 
 	dlg *dialog
 
-	jour    *journeyDraft
 	preview *previewSource
 	// pageCtx is the page's own context. Loads dispatch their answers
 	// through it: go-app drops a dispatch whose element is gone, and the
@@ -96,12 +95,33 @@ func (p *Page) OnNav(ctx app.Context)       { p.pageCtx, p.mounted = ctx, true; 
 func (p *Page) OnMount(ctx app.Context) {
 	p.pageCtx, p.mounted = ctx, true
 	ctx.Handle(actionOpenDialog, func(ctx app.Context, a app.Action) { p.showDialog(ctx, a.Value.(*dialog)) })
+	ctx.Handle(actionCatalog, p.onCatalog)
+	ctx.Handle(actionNotice, p.onNotice)
 }
 
 // catalogVersion counts the catalogs the page has shown, so that views
 // can tell a new one from the same: read moves with every catalog the
 // server answered, saved with those a save of this console answered.
 type catalogVersion struct{ read, saved int }
+
+// onCatalog shows a catalog the server answered; the pricing preview reads
+// itself again.
+func (p *Page) onCatalog(ctx app.Context, a app.Action) {
+	news := a.Value.(catalogNews)
+	p.take(news.cat, news.saved)
+	if news.saved {
+		p.dlg = nil
+	}
+	components.Refresh(ctx)
+}
+
+func (p *Page) onNotice(ctx app.Context, a app.Action) {
+	if n := a.Value.(notice); n.afterNav {
+		p.flash = n.text
+	} else {
+		p.notice = n.text
+	}
+}
 
 // take shows cat, a catalog the server answered.
 func (p *Page) take(cat *portico.Catalog, saved bool) {
@@ -167,8 +187,6 @@ func (p *Page) arrive(ctx app.Context) {
 		if live := productsOf(p.cat, false); len(live) == 1 && len(p.cat.Products) == 1 && p.query.Get("all") == "" {
 			ctx.Navigate(productPath(live[0].ID))
 		}
-	case strings.HasSuffix(p.path, "/journey"):
-		p.startJourney()
 	}
 }
 
@@ -316,7 +334,6 @@ func (p *Page) renderNotice() app.UI {
 func (p *Page) saved(cat *portico.Catalog, notice string) {
 	p.take(cat, true)
 	p.notice, p.dlg = notice, nil
-	p.jour = nil
 }
 
 func (p *Page) signOut(ctx app.Context, e app.Event) {

@@ -93,8 +93,7 @@ func TestProductPageShowsPricesPlansAddonsAndMetadata(t *testing.T) {
 
 func TestJourneyPagePicksOnlyPlansTheSettingAccepts(t *testing.T) {
 	html := renderAt(t, "/console/products/chat/journey", func(p *Page) app.UI {
-		p.startJourney()
-		p.jour.j.Start = portico.StartTrial
+		p.cat.Products[0].Journey.Start = portico.StartTrial
 		return p.renderProduct()
 	})
 	if !strings.Contains(html, "apply to future") {

@@ -326,7 +326,7 @@ func (p *Page) settle(ctx app.Context, d *dialog, r putResult) {
 			d.then(ctx)
 		}
 	case r.conflicts != nil:
-		p.openConflicts(ctx, d, r.conflicts)
+		p.openDialog(ctx, conflictsDialog(d, r.conflicts))
 	case statusOf(r.err) == 401:
 		failed(ctx, r.err, &p.loadErr)
 	default:

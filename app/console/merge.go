@@ -42,12 +42,18 @@ type putResult struct {
 }
 
 // named is the catalog the errors of r name fields of: the one sent, else
-// the newest read on the way, else shown, the one the page shows.
+// the one the page shows once it takes r (see newest).
 func (r putResult) named(shown *portico.Catalog) *portico.Catalog {
-	switch {
-	case r.sent != nil:
+	if r.sent != nil {
 		return r.sent
-	case r.read != nil:
+	}
+	return r.newest(shown)
+}
+
+// newest is the catalog the page shows once it takes r: the newest read on
+// the way, else shown, the one it shows now.
+func (r putResult) newest(shown *portico.Catalog) *portico.Catalog {
+	if r.read != nil {
 		return r.read
 	}
 	return shown

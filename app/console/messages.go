@@ -82,13 +82,19 @@ func (o *ownContext) or(ctx app.Context) app.Context {
 }
 
 // failed reports a failed call in *msg; an ended session goes back to the
-// sign-in page, returning to this page afterwards.
+// sign-in page.
 func failed(ctx app.Context, err error, msg *string) {
 	if statusOf(err) == 401 {
-		ctx.Navigate(PathSignIn + "?next=" + url.QueryEscape(consolePath(ctx.Page().URL())))
+		signInAgain(ctx)
 		return
 	}
 	*msg = errorText(err)
+}
+
+// signInAgain goes to the sign-in page, the session having ended, to come
+// back to this page afterwards.
+func signInAgain(ctx app.Context) {
+	ctx.Navigate(PathSignIn + "?next=" + url.QueryEscape(consolePath(ctx.Page().URL())))
 }
 
 // consolePath is the console path of u, without a trailing slash.

@@ -218,7 +218,7 @@ func (p *Page) renderProduct() app.UI {
 	}
 	var body app.UI
 	if tab == "journey" {
-		body = p.renderJourney(pr)
+		body = &journeyView{API: p.api, Catalog: p.cat, Version: p.version, ProductID: pr.ID}
 	} else {
 		body = app.Div().Body(p.renderPricing(pr), p.renderMetadata(pr))
 	}

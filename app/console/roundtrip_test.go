@@ -115,7 +115,6 @@ func TestSavingAnObjectUnchangedSendsTheCatalogAsRead(t *testing.T) {
 		t.Fatalf("the fixture is not a valid catalog: %v", err)
 	}
 	before := mustJSON(t, cat)
-	p := &Page{cat: cat}
 	edits := map[string]func() (*portico.Catalog, *dialog){
 		"feature seats": func() (*portico.Catalog, *dialog) {
 			d := featureDialog(cat, "seats")
@@ -148,11 +147,7 @@ func TestSavingAnObjectUnchangedSendsTheCatalogAsRead(t *testing.T) {
 			return metadataEdit(d), d
 		},
 		"journey chat": func() (*portico.Catalog, *dialog) {
-			p.path, p.jour = "/console/products/chat/journey", nil
-			p.startJourney()
-			next := cloneCatalog(p.jour.base)
-			next.Products[0].Journey = journeyToSave(p.jour.base.Products[0].Journey, p.jour.j)
-			return next, newDialog("", "")
+			return newJourneyDraft(cat, "chat", 0).edit(), newDialog("", "")
 		},
 	}
 	for _, pl := range cat.Plans {
