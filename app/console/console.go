@@ -75,7 +75,6 @@ type Page struct {
 
 	dlg *dialog
 
-	preview *previewSource
 	// pageCtx is the page's own context. Loads dispatch their answers
 	// through it: go-app drops a dispatch whose element is gone, and the
 	// button that asked (a retry, a dialog's) often is by then.
@@ -315,7 +314,8 @@ func (p *Page) renderMain() app.UI {
 	case p.path == PathHistory:
 		view = &historyView{API: p.api, Version: p.version}
 	case strings.HasPrefix(p.path, pathProducts):
-		view = p.renderProduct()
+		id, tab := route(p.path)
+		view = &productView{API: p.api, Catalog: p.cat, Version: p.version, ProductID: id, Tab: tab}
 	default:
 		view = &productsView{Catalog: p.cat}
 	}

@@ -54,10 +54,11 @@ type view struct {
 
 func (v *view) Render() app.UI { return v.render() }
 
-func renderAt(t *testing.T, path string, part func(p *Page) app.UI) string {
+// render mounts a component in go-app's test engine, as the server does
+// (OnPreRender runs, OnMount does not), and returns its HTML once settled.
+func render(t *testing.T, c app.UI) string {
 	t.Helper()
-	p := &Page{api: fakeAPI{}, path: path, query: url.Values{}, cat: testCatalog()}
-	v := &view{render: func() app.UI { return part(p) }}
+	v := &view{render: func() app.UI { return c }}
 	eng := app.NewTestEngine()
 	if err := eng.Load(v); err != nil {
 		t.Fatal(err)
@@ -73,7 +74,7 @@ func renderAt(t *testing.T, path string, part func(p *Page) app.UI) string {
 }
 
 func TestProductPageShowsPricesPlansAddonsAndMetadata(t *testing.T) {
-	html := renderAt(t, "/console/products/chat", (*Page).renderProduct)
+	html := render(t, &productView{API: fakeAPI{}, Catalog: testCatalog(), ProductID: "chat"})
 	for _, want := range []string{
 		"Team Chat", "Single active subscription",
 		"29.00 USD", "290.00 USD", "14 days", // Pro's prices and trial
@@ -92,10 +93,9 @@ func TestProductPageShowsPricesPlansAddonsAndMetadata(t *testing.T) {
 }
 
 func TestJourneyPagePicksOnlyPlansTheSettingAccepts(t *testing.T) {
-	html := renderAt(t, "/console/products/chat/journey", func(p *Page) app.UI {
-		p.cat.Products[0].Journey.Start = portico.StartTrial
-		return p.renderProduct()
-	})
+	cat := testCatalog()
+	cat.Products[0].Journey.Start = portico.StartTrial
+	html := render(t, &productView{API: fakeAPI{}, Catalog: cat, ProductID: "chat", Tab: "journey"})
 	if !strings.Contains(html, "apply to future") {
 		t.Error("the journey page does not say changes apply to future changes only")
 	}
@@ -214,7 +214,8 @@ func TestSignInReturnsOnlyToConsolePages(t *testing.T) {
 func TestEveryErrorBesideAFieldFlagsAControl(t *testing.T) {
 	keys := []string{"name", "description", "pricing", "order", "trialDays", "price.monthly", "stripe.annually",
 		"currency", "ent.0.feature", "ent.0.limit", "entitlements", "addons"}
-	html := renderAt(t, "/console/products/chat", func(p *Page) app.UI {
+	p := &Page{api: fakeAPI{}, cat: testCatalog()}
+	html := render(t, &view{render: func() app.UI {
 		p.cat.Plans[2].Entitlements = []portico.Entitlement{{FeatureID: "seats", Limit: 3}}
 		p.cat.Addons[0].Archived = false
 		d := planDialog(p.cat, "chat", "chat-pro")
@@ -224,7 +225,7 @@ func TestEveryErrorBesideAFieldFlagsAControl(t *testing.T) {
 		}
 		p.dlg = d
 		return p.renderDialog()
-	})
+	}})
 	tags := regexp.MustCompile(`<(input|select|textarea|button)[^>]*>`).FindAllString(html, -1)
 	// The test engine writes a "true" attribute bare.
 	flagged := regexp.MustCompile(`\s(aria|data)-invalid(="true")?[\s>]`)

@@ -606,27 +606,26 @@ func (p *Page) confirmForm() app.UI {
 	)
 }
 
-// confirmArchive asks before archiving a product, plan or add-on.
-func (p *Page) confirmArchive(ctx app.Context, collection, kind, id, name string) {
+// archiveDialog asks before archiving a product, plan or add-on.
+func archiveDialog(api API, collection, kind, id, name string) *dialog {
 	d := newDialog(dlgConfirm, "Archive "+kind+" "+strconvQuote(name)+"?")
 	d.message = "An archived " + kind + " takes no new subscriptions; customers already on it keep it. " +
 		"You can unarchive it later. Archiving is recorded in the catalog history."
 	d.v["action"], d.v["danger"] = "Archive", "true"
 	d.done = capitalize(kind) + " " + strconvQuote(name) + " archived."
 	d.target = objectRef{collection, id}
-	api := p.api
 	// Archiving one object does not depend on the rest of the catalog: when
 	// someone else saved meanwhile, it is simply made on their version.
 	d.change = func(c context.Context) putResult {
 		return retryStale(c, api, func(c context.Context) (*portico.Catalog, error) { return api.Archive(c, collection, id) })
 	}
-	p.openDialog(ctx, d)
+	return d
 }
 
-// confirmUnarchive asks before putting an archived product, plan or add-on
-// back on sale. The catalog's rules apply as to any change: a name another
-// live object has taken since is refused.
-func (p *Page) confirmUnarchive(ctx app.Context, collection, kind, id, name string) {
+// unarchiveDialog asks before putting an archived product, plan or add-on
+// of cat back on sale. The catalog's rules apply as to any change: a name
+// another live object has taken since is refused.
+func unarchiveDialog(api API, cat *portico.Catalog, collection, kind, id, name string) *dialog {
 	d := newDialog(dlgConfirm, "Unarchive "+kind+" "+strconvQuote(name)+"?")
 	d.message = "It takes new subscriptions again and shows wherever a live " + kind + " does. " +
 		"Unarchiving is recorded in the catalog history."
@@ -634,13 +633,10 @@ func (p *Page) confirmUnarchive(ctx app.Context, collection, kind, id, name stri
 	d.done = capitalize(kind) + " " + strconvQuote(name) + " unarchived."
 	d.target = objectRef{collection, id}
 	d.keyOf = func(*portico.Catalog, string) string { return "" }
-	p.openDialog(ctx, d)
-	next := cloneCatalog(d.base)
-	if !setArchived(next, collection, id, false) {
-		return
+	if next := cloneCatalog(cat); setArchived(next, collection, id, false) {
+		d.change = func(c context.Context) putResult { return putReapplied(c, api, cat, next, cat) }
 	}
-	api, base := p.api, d.base
-	d.change = func(c context.Context) putResult { return putReapplied(c, api, base, next, base) }
+	return d
 }
 
 // setArchived archives or unarchives an object of cat; false when there

@@ -37,12 +37,6 @@ func loadEntitlements(d *dialog, ents []portico.Entitlement) {
 	d.rows = len(ents)
 }
 
-// openPlan opens the plan editor: a new plan of the product, or the plan
-// planID.
-func (p *Page) openPlan(ctx app.Context, productID, planID string) {
-	p.openDialog(ctx, planDialog(p.cat, productID, planID))
-}
-
 // planDialog is the editor of the plan planID in cat, or of a new plan of
 // the product.
 func planDialog(cat *portico.Catalog, productID, planID string) *dialog {
@@ -69,12 +63,6 @@ func planDialog(cat *portico.Catalog, productID, planID string) *dialog {
 		}
 	}
 	return d
-}
-
-// openAddon opens the add-on editor: a new add-on of the product, or the
-// add-on addonID.
-func (p *Page) openAddon(ctx app.Context, productID, addonID string) {
-	p.openDialog(ctx, addonDialog(p.cat, productID, addonID))
 }
 
 // addonDialog is the editor of the add-on addonID in cat, or of a new

@@ -74,28 +74,12 @@ func (v *productsView) newProduct(ctx app.Context, e app.Event) {
 	openDialog(ctx, v.Catalog, newProductDialog())
 }
 
-func (p *Page) newProduct(ctx app.Context, e app.Event) {
-	openDialog(ctx, p.cat, newProductDialog())
-}
-
 // newProductDialog is the editor of a new product.
 func newProductDialog() *dialog {
 	d := newDialog(dlgProduct, "New product")
 	d.keyOf = plainKey("id", "name", "description", "subscriptionType")
 	d.v["subscriptionType"] = portico.SubscriptionSingle
 	return d
-}
-
-// Handlers look objects up by ID when they run: go-app keeps the handler
-// an element was first given while its code and scope are the same, so
-// what a closure captured may be out of date.
-
-func (p *Page) editProduct(id string) app.EventHandler {
-	return func(ctx app.Context, e app.Event) {
-		if d := productDialog(p.cat, id); d != nil {
-			p.openDialog(ctx, d)
-		}
-	}
 }
 
 // productDialog is the editor of the product id in cat, nil when there is
@@ -195,96 +179,6 @@ func productEdit(d *dialog) *portico.Catalog {
 	d.checkName("product", others, namedLike{pr.ID, "", pr.Name, pr.Archived})
 	d.target = objectRef{"products", pr.ID}
 	return next
-}
-
-// renderProduct is a product's page: its details and pricing, or its
-// customer journey.
-func (p *Page) renderProduct() app.UI {
-	id, tab := route(p.path)
-	pr, ok := p.cat.Product(id)
-	if !ok {
-		return app.Section().Class("pc-panel").Body(
-			app.H1().Text("No such product"),
-			app.P().Text("There is no product “"+id+"”."),
-			app.A().Href(PathRoot).Text("Back to the products"),
-		)
-	}
-	tabLink := func(href, text string, current bool) app.UI {
-		a := app.A().Class("pc-tab").Href(href).Text(text)
-		if current {
-			a = a.Aria("current", "page")
-		}
-		return a
-	}
-	var body app.UI
-	if tab == "journey" {
-		body = &journeyView{API: p.api, Catalog: p.cat, Version: p.version, ProductID: pr.ID}
-	} else {
-		body = app.Div().Body(p.renderPricing(pr), p.renderMetadata(pr))
-	}
-	return app.Div().Body(
-		app.Section().Class("pc-panel").Body(
-			app.Nav().Aria("label", "Breadcrumb").Class("pc-crumbs").Body(app.A().Href(PathRoot+"?all=1").Text("Products"), app.Span().Text(" / ")),
-			app.Div().Class("pc-head").Body(
-				app.Div().Body(
-					app.H1().Body(app.Text(pr.Name+" "), status(pr.Archived)),
-					app.P().Class("pc-meta").Body(app.Code().Text(pr.ID), app.Text(" · "+subscriptionTypeName(pr.SubscriptionType))),
-					app.If(pr.Description != "", func() app.UI { return app.P().Class("pc-lead").Text(pr.Description) }),
-				),
-				app.Div().Class("pc-toolbar").Body(
-					app.Button().Class("pc-button").Type("button").Text("Edit").OnClick(p.editProduct(pr.ID), app.EventScope(pr.ID)),
-					app.If(!pr.Archived, func() app.UI {
-						return app.Button().Class("pc-button", "pc-danger-quiet").Type("button").Text("Archive").
-							OnClick(func(ctx app.Context, e app.Event) { p.confirmArchive(ctx, "products", "product", pr.ID, pr.Name) },
-								app.EventScope(pr.ID, pr.Name))
-					}).Else(func() app.UI {
-						return app.Button().Class("pc-button").Type("button").Text("Unarchive").
-							OnClick(func(ctx app.Context, e app.Event) { p.confirmUnarchive(ctx, "products", "product", pr.ID, pr.Name) },
-								app.EventScope(pr.ID, pr.Name, "unarchive"))
-					}),
-					app.Button().Class("pc-button").Type("button").Text("+ New product").OnClick(p.newProduct),
-				),
-			),
-			app.Nav().Aria("label", "Product").Class("pc-tabs").Body(
-				tabLink(productPath(pr.ID), "Pricing", tab == ""),
-				tabLink(productPath(pr.ID)+"/journey", "Customer journey", tab == "journey"),
-			),
-		),
-		body,
-	)
-}
-
-func (p *Page) renderMetadata(pr portico.Product) app.UI {
-	keys := make([]string, 0, len(pr.Metadata))
-	for k := range pr.Metadata {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	rows := make([]app.UI, len(keys))
-	for i, k := range keys {
-		rows[i] = app.Div().Class("pc-kv").Body(app.Dt().Body(app.Code().Text(k)), app.Dd().Text(pr.Metadata[k]))
-	}
-	label := "Edit"
-	if len(keys) == 0 {
-		label = "Add"
-	}
-	return app.Section().Class("pc-panel").Aria("labelledby", "pc-metadata").Body(
-		app.Div().Class("pc-head").Body(
-			app.H2().ID("pc-metadata").Text("Metadata"),
-			app.Button().Class("pc-button").Type("button").Text(label).OnClick(p.editMetadata(pr.ID), app.EventScope(pr.ID)),
-		),
-		app.If(len(keys) == 0, func() app.UI {
-			return app.P().Class("pc-hint").Text("Key–value pairs your application reads through the API, e.g. highlight = pro to highlight a plan in the paywall.")
-		}).Else(func() app.UI { return app.Dl().Class("pc-kvs").Body(rows...) }),
-	)
-}
-
-func (p *Page) editMetadata(id string) app.EventHandler {
-	return func(ctx app.Context, e app.Event) {
-		if d := metadataDialog(p.cat, id); d != nil {
-			p.openDialog(ctx, d)
-		}
-	}
 }
 
 // metadataDialog is the metadata editor of the product id in cat, nil when
