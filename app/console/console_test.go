@@ -214,18 +214,15 @@ func TestSignInReturnsOnlyToConsolePages(t *testing.T) {
 func TestEveryErrorBesideAFieldFlagsAControl(t *testing.T) {
 	keys := []string{"name", "description", "pricing", "order", "trialDays", "price.monthly", "stripe.annually",
 		"currency", "ent.0.feature", "ent.0.limit", "entitlements", "addons"}
-	p := &Page{api: fakeAPI{}, cat: testCatalog()}
-	html := render(t, &view{render: func() app.UI {
-		p.cat.Plans[2].Entitlements = []portico.Entitlement{{FeatureID: "seats", Limit: 3}}
-		p.cat.Addons[0].Archived = false
-		d := planDialog(p.cat, "chat", "chat-pro")
-		d.prepare(p.cat)
-		for _, k := range keys {
-			d.errs[k] = "Wrong " + k + "."
-		}
-		p.dlg = d
-		return p.renderDialog()
-	}})
+	cat := testCatalog()
+	cat.Plans[2].Entitlements = []portico.Entitlement{{FeatureID: "seats", Limit: 3}}
+	cat.Addons[0].Archived = false
+	d := planDialog(cat, "chat", "chat-pro")
+	d.prepare(cat)
+	for _, k := range keys {
+		d.errs[k] = "Wrong " + k + "."
+	}
+	html := render(t, &dialogHost{API: fakeAPI{}, Catalog: cat, dlg: d})
 	tags := regexp.MustCompile(`<(input|select|textarea|button)[^>]*>`).FindAllString(html, -1)
 	// The test engine writes a "true" attribute bare.
 	flagged := regexp.MustCompile(`\s(aria|data)-invalid(="true")?[\s>]`)

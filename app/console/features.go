@@ -82,48 +82,48 @@ func featureDialog(cat *portico.Catalog, id string) *dialog {
 	return d
 }
 
-func (p *Page) featureForm() app.UI {
-	d := p.dlg
+func (h *dialogHost) featureForm() app.UI {
+	d := h.dlg
 	types := []choice{{value: portico.FeatureBoolean, label: "Boolean (on or off)"}, {value: portico.FeatureNumeric, label: "Numeric (an allowance)"},
 		{value: portico.FeatureMetered, label: "Metered (consumed, resets)"}}
-	typeField := p.selectField("type", "Type", "", types)
+	typeField := h.selectField("type", "Type", "", types)
 	if d.id != "" {
-		typeField = p.field("type", "Type", "A feature's type never changes; create a new feature instead.", p.input("type", "text").ReadOnly(true))
+		typeField = h.field("type", "Type", "A feature's type never changes; create a new feature instead.", h.input("type", "text").ReadOnly(true))
 	}
 	label := "Create feature"
 	if d.id != "" {
 		label = "Save changes"
 	}
-	return app.Form().Class("pc-form").NoValidate(true).OnSubmit(p.submitFeature).Body(
+	return app.Form().Class("pc-form").NoValidate(true).OnSubmit(h.submitFeature).Body(
 		app.Div().Class("pc-row").Body(
-			p.field("name", "Name", "", p.input("name", "text").Required(true)),
-			p.idField("feature"),
+			h.field("name", "Name", "", h.input("name", "text").Required(true)),
+			h.idField("feature"),
 		),
 		typeField,
-		p.field("unit", "Unit (optional)", "Singular, e.g. seat, call, GB.", p.input("unit", "text")),
+		h.field("unit", "Unit (optional)", "Singular, e.g. seat, call, GB.", h.input("unit", "text")),
 		app.If(d.v["type"] == portico.FeatureMetered, func() app.UI {
-			return p.selectField("resetPeriod", "Usage resets every", "", []choice{
+			return h.selectField("resetPeriod", "Usage resets every", "", []choice{
 				{value: "day", label: "day"}, {value: "week", label: "week"}, {value: "month", label: "month"}, {value: "year", label: "year"}})
 		}),
-		p.actions(label, false),
+		h.actions(label, false),
 	)
 }
 
-func (p *Page) submitFeature(ctx app.Context, e app.Event) {
+func (h *dialogHost) submitFeature(ctx app.Context, e app.Event) {
 	e.PreventDefault()
-	d := p.dlg
+	d := h.dlg
 	if d == nil || d.busy {
 		return
 	}
 	d.errs, d.general = map[string]string{}, nil
 	next := featureEdit(d)
 	if len(d.errs) > 0 {
-		p.refuse(ctx)
+		h.refuse(ctx)
 		return
 	}
 	f, _ := next.Feature(d.target.id)
 	d.done = "Feature “" + f.Name + "” saved."
-	p.save(ctx, next)
+	h.save(ctx, next)
 }
 
 // featureEdit is the catalog the dialog opened on with the feature as the

@@ -35,8 +35,12 @@ type previewSource struct {
 	product string
 }
 
-var errPreview = &components.APIError{Status: 409, Title: "Preview",
-	Detail: "This is a preview of the pricing table: nothing is changed here."}
+// errPreview is the answer to any action in the preview: a fresh error
+// each time, as a shared one could be changed by whoever gets it.
+func errPreview() error {
+	return &components.APIError{Status: 409, Title: "Preview",
+		Detail: "This is a preview of the pricing table: nothing is changed here."}
+}
 
 func (s *previewSource) Portal(context.Context) (*portico.PortalView, error) {
 	return &portico.PortalView{Customer: portico.PortalCustomer{ID: "preview", Name: "Preview"},
@@ -49,23 +53,23 @@ func (s *previewSource) Paywall(ctx context.Context, _, period string) (*portico
 }
 
 func (s *previewSource) Preview(context.Context, portico.ChangeRequest) (*portico.Preview, error) {
-	return nil, errPreview
+	return nil, errPreview()
 }
 
 func (s *previewSource) Change(context.Context, portico.ChangeRequest) (*portico.ChangeResult, error) {
-	return nil, errPreview
+	return nil, errPreview()
 }
 
 func (s *previewSource) Cancel(context.Context, string) (*portico.CancelResult, error) {
-	return nil, errPreview
+	return nil, errPreview()
 }
 
 func (s *previewSource) CancelScheduled(context.Context, string) (*portico.SubscriptionView, error) {
-	return nil, errPreview
+	return nil, errPreview()
 }
 
 func (s *previewSource) BillingSession(context.Context, string) (*portico.BillingSession, error) {
-	return nil, errPreview
+	return nil, errPreview()
 }
 
 func priceText(prices []portico.Price, period string) string {

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"slices"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -166,4 +167,60 @@ func (v *productView) confirmArchive(ctx app.Context, collection, kind, id, name
 // confirmUnarchive asks before unarchiving a product, plan or add-on.
 func (v *productView) confirmUnarchive(ctx app.Context, collection, kind, id, name string) {
 	openDialog(ctx, v.Catalog, unarchiveDialog(v.API, v.Catalog, collection, kind, id, name))
+}
+
+// archiveDialog asks before archiving a product, plan or add-on.
+func archiveDialog(api API, collection, kind, id, name string) *dialog {
+	d := newDialog(dlgConfirm, "Archive "+kind+" "+strconvQuote(name)+"?")
+	d.message = "An archived " + kind + " takes no new subscriptions; customers already on it keep it. " +
+		"You can unarchive it later. Archiving is recorded in the catalog history."
+	d.v["action"], d.v["danger"] = "Archive", "true"
+	d.done = capitalize(kind) + " " + strconvQuote(name) + " archived."
+	d.target = objectRef{collection, id}
+	// Archiving one object does not depend on the rest of the catalog: when
+	// someone else saved meanwhile, it is simply made on their version.
+	d.change = func(c context.Context) putResult {
+		return retryStale(c, api, func(c context.Context) (*portico.Catalog, error) { return api.Archive(c, collection, id) })
+	}
+	return d
+}
+
+// unarchiveDialog asks before putting an archived product, plan or add-on
+// of cat back on sale. The catalog's rules apply as to any change: a name
+// another live object has taken since is refused.
+func unarchiveDialog(api API, cat *portico.Catalog, collection, kind, id, name string) *dialog {
+	d := newDialog(dlgConfirm, "Unarchive "+kind+" "+strconvQuote(name)+"?")
+	d.message = "It takes new subscriptions again and shows wherever a live " + kind + " does. " +
+		"Unarchiving is recorded in the catalog history."
+	d.v["action"] = "Unarchive"
+	d.done = capitalize(kind) + " " + strconvQuote(name) + " unarchived."
+	d.target = objectRef{collection, id}
+	d.keyOf = func(*portico.Catalog, string) string { return "" }
+	if next := cloneCatalog(cat); setArchived(next, collection, id, false) {
+		d.change = func(c context.Context) putResult { return putReapplied(c, api, cat, next, cat) }
+	}
+	return d
+}
+
+// setArchived archives or unarchives an object of cat; false when there
+// is none.
+func setArchived(cat *portico.Catalog, collection, id string, archived bool) bool {
+	switch collection {
+	case "products":
+		if i := slices.IndexFunc(cat.Products, func(x portico.Product) bool { return x.ID == id }); i >= 0 {
+			cat.Products[i].Archived = archived
+			return true
+		}
+	case "plans":
+		if i := slices.IndexFunc(cat.Plans, func(x portico.Plan) bool { return x.ID == id }); i >= 0 {
+			cat.Plans[i].Archived = archived
+			return true
+		}
+	case "addons":
+		if i := slices.IndexFunc(cat.Addons, func(x portico.Addon) bool { return x.ID == id }); i >= 0 {
+			cat.Addons[i].Archived = archived
+			return true
+		}
+	}
+	return false
 }

@@ -96,9 +96,9 @@ func productDialog(cat *portico.Catalog, id string) *dialog {
 	return d
 }
 
-func (p *Page) productForm() app.UI {
-	d := p.dlg
-	id := p.input("id", "text").Pattern("[a-z0-9][a-z0-9_\\-]{0,63}")
+func (h *dialogHost) productForm() app.UI {
+	d := h.dlg
+	id := h.input("id", "text").Pattern("[a-z0-9][a-z0-9_\\-]{0,63}")
 	idHint := "Generated from the name; change it to link a product your application already knows. It cannot change later."
 	if d.id != "" {
 		id = id.ReadOnly(true)
@@ -108,10 +108,10 @@ func (p *Page) productForm() app.UI {
 	if d.id != "" {
 		label = "Save changes"
 	}
-	return app.Form().Class("pc-form").NoValidate(true).OnSubmit(p.submitProduct).Body(
-		p.field("name", "Name", "Customers see it in the paywall and the portal.", p.input("name", "text").Required(true)),
-		p.field("id", "ID", idHint, id),
-		p.textarea("description", "Description (optional)", "Customer-friendly: the paywall shows it."),
+	return app.Form().Class("pc-form").NoValidate(true).OnSubmit(h.submitProduct).Body(
+		h.field("name", "Name", "Customers see it in the paywall and the portal.", h.input("name", "text").Required(true)),
+		h.field("id", "ID", idHint, id),
+		h.textarea("description", "Description (optional)", "Customer-friendly: the paywall shows it."),
 		app.FieldSet().Class("pc-field").Body(
 			app.Legend().Text("Subscription type"),
 			radios("subscriptionType", d.v["subscriptionType"], d.errs["subscriptionType"] != "", []choice{
@@ -119,7 +119,7 @@ func (p *Page) productForm() app.UI {
 				{value: portico.SubscriptionMultiple, label: "Multiple active subscriptions", note: "One subscription per resource (a site, an app…), each its own instance of the product."},
 			}, func(v string) app.EventHandler {
 				return func(ctx app.Context, e app.Event) {
-					if d := p.dlg; d != nil {
+					if d := h.dlg; d != nil {
 						d.v["subscriptionType"] = v
 						delete(d.errs, "subscriptionType")
 					}
@@ -128,20 +128,20 @@ func (p *Page) productForm() app.UI {
 			app.P().Class("pc-hint", "pc-note").Text("The subscription type locks once a customer has subscribed to the product."),
 			app.P().ID(fieldID("subscriptionType")+"-error").Class("pc-error").Text(d.errs["subscriptionType"]),
 		),
-		p.actions(label, false),
+		h.actions(label, false),
 	)
 }
 
-func (p *Page) submitProduct(ctx app.Context, e app.Event) {
+func (h *dialogHost) submitProduct(ctx app.Context, e app.Event) {
 	e.PreventDefault()
-	d := p.dlg
+	d := h.dlg
 	if d == nil || d.busy {
 		return
 	}
 	d.errs, d.general = map[string]string{}, nil
 	next := productEdit(d)
 	if len(d.errs) > 0 {
-		p.refuse(ctx)
+		h.refuse(ctx)
 		return
 	}
 	pr, _ := next.Product(d.target.id)
@@ -149,9 +149,9 @@ func (p *Page) submitProduct(ctx app.Context, e app.Event) {
 	if d.id == "" {
 		notice, id := "Product “"+pr.Name+"” created. Add its plans next.", pr.ID
 		d.done = notice
-		d.then = func(ctx app.Context) { p.flash = notice; ctx.Navigate(productPath(id)) }
+		d.then = func(ctx app.Context) { showNoticeNext(ctx, notice); ctx.Navigate(productPath(id)) }
 	}
-	p.save(ctx, next)
+	h.save(ctx, next)
 }
 
 // productEdit is the catalog the dialog opened on with the product as the
@@ -203,8 +203,8 @@ func metadataDialog(cat *portico.Catalog, id string) *dialog {
 	return d
 }
 
-func (p *Page) metadataForm() app.UI {
-	d := p.dlg
+func (h *dialogHost) metadataForm() app.UI {
+	d := h.dlg
 	rows := make([]app.UI, 0, d.rows)
 	for i := 0; i < d.rows; i++ {
 		k, v := fmt.Sprintf("meta.%d.key", i), fmt.Sprintf("meta.%d.value", i)
@@ -212,65 +212,65 @@ func (p *Page) metadataForm() app.UI {
 			continue
 		}
 		rows = append(rows, app.Div().Class("pc-row").Body(
-			p.field(k, "Key", "", p.input(k, "text")),
-			p.field(v, "Value", "", p.input(v, "text")),
+			h.field(k, "Key", "", h.input(k, "text")),
+			h.field(v, "Value", "", h.input(v, "text")),
 			app.Button().Class("pc-button", "pc-quiet", "pc-remove").Type("button").Aria("label", fmt.Sprintf("Remove row %d", i+1)).Text("Remove").
 				OnClick(func(ctx app.Context, e app.Event) {
-					if p.dlg != nil {
-						p.dlg.v[fmt.Sprintf("meta.%d.key-removed", i)] = "true"
+					if h.dlg != nil {
+						h.dlg.v[fmt.Sprintf("meta.%d.key-removed", i)] = "true"
 					}
 				}, app.EventScope(i)),
 		))
 	}
 	label := "Save changes"
-	if len(p.productMeta(d.product)) == 0 {
+	if len(h.productMeta(d.product)) == 0 {
 		label = "Add"
 	}
-	return app.Form().Class("pc-form").NoValidate(true).OnSubmit(p.submitMetadata).Body(
+	return app.Form().Class("pc-form").NoValidate(true).OnSubmit(h.submitMetadata).Body(
 		app.Div().Class("pc-rows").Body(rows...),
 		app.P().ID(fieldID("metadata")+"-error").Class("pc-error").Text(d.errs["metadata"]),
-		p.addRowButton(),
-		p.actions(label, false),
+		h.addRowButton(),
+		h.actions(label, false),
 	)
 }
 
 // addRowButton adds a metadata row; it takes the focus when the list as a
 // whole is in error.
-func (p *Page) addRowButton() app.UI {
+func (h *dialogHost) addRowButton() app.UI {
 	b := app.Button().Class("pc-button", "pc-add-row").Type("button").Text("+ Add a row").
-		Aria("describedby", fieldID("metadata")+"-error").OnClick(p.addRow)
-	if p.dlg.errs["metadata"] != "" {
+		Aria("describedby", fieldID("metadata")+"-error").OnClick(h.addRow)
+	if h.dlg.errs["metadata"] != "" {
 		b = b.DataSet("invalid", "true")
 	}
 	return b
 }
 
 // addRow adds an empty metadata or entitlement row to the open dialog.
-func (p *Page) addRow(ctx app.Context, e app.Event) {
-	if p.dlg != nil {
-		p.dlg.rows++
+func (h *dialogHost) addRow(ctx app.Context, e app.Event) {
+	if h.dlg != nil {
+		h.dlg.rows++
 	}
 }
 
-func (p *Page) productMeta(id string) map[string]string {
-	pr, _ := p.cat.Product(id)
+func (h *dialogHost) productMeta(id string) map[string]string {
+	pr, _ := h.Catalog.Product(id)
 	return pr.Metadata
 }
 
-func (p *Page) submitMetadata(ctx app.Context, e app.Event) {
+func (h *dialogHost) submitMetadata(ctx app.Context, e app.Event) {
 	e.PreventDefault()
-	d := p.dlg
+	d := h.dlg
 	if d == nil || d.busy {
 		return
 	}
 	d.errs, d.general = map[string]string{}, nil
 	next := metadataEdit(d)
 	if len(d.errs) > 0 || next == nil {
-		p.refuse(ctx)
+		h.refuse(ctx)
 		return
 	}
 	d.done = "Metadata saved."
-	p.save(ctx, next)
+	h.save(ctx, next)
 }
 
 // metadataEdit is the catalog the dialog opened on with the product's
