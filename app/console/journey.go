@@ -94,15 +94,33 @@ func (v *journeyView) Render() app.UI {
 	if jd == nil {
 		return app.Form().Class("pc-journey")
 	}
+	startFree, startTrial, endFree := v.pickers()
+	return app.Form().Class("pc-journey").OnSubmit(v.submit).Body(
+		app.P().Class("pc-callout").Text("Changes apply to future journey starts, subscription updates and cancellations only. Existing subscriptions, and changes already scheduled, keep the rules they were made under."),
+		app.If(len(jd.general) > 0, func() app.UI {
+			items := make([]app.UI, len(jd.general))
+			for i, g := range jd.general {
+				items[i] = app.Li().Text(g)
+			}
+			return app.Div().Class("pc-general").Role("alert").TabIndex(-1).Body(app.P().Text("Nothing was saved:"), app.Ul().Body(items...))
+		}),
+		v.renderStart(startFree, startTrial),
+		v.renderUpdate(),
+		v.renderEnd(endFree),
+		v.renderActions(),
+	)
+}
+
+// pickers places the plan pickers beside the options that need them. The
+// free plan's sits by the start when customers start on it, else by the
+// end when they fall back to it. A plan in error is shown even when no
+// option needs it, so the error sits beside it.
+func (v *journeyView) pickers() (startFree, startTrial, endFree app.UI) {
+	jd := v.draft
 	j := &jd.j
 	free, trial := v.journeyPlans()
-	// The free plan's picker sits beside the option that needs it: the
-	// start when customers start on it, else the end when they fall back
-	// to it. A plan in error is shown even when no option needs it, so
-	// the error sits beside it.
 	freePicker := v.planPicker("freePlanId", "Free plan", j.FreePlanID, free, "Create a free plan first.")
 	trialPicker := v.planPicker("trialPlanId", "Trial plan", j.TrialPlanID, trial, "Give a paid plan trial days first.")
-	var startFree, startTrial, endFree app.UI
 	switch {
 	case j.Start == portico.StartFreePlan:
 		startFree = freePicker
@@ -117,72 +135,82 @@ func (v *journeyView) Render() app.UI {
 	if j.Start == portico.StartFreePlan && j.AfterCancel == portico.AfterCancelDowngradeToFree {
 		endFree = app.P().Class("pc-hint").Text("Customers move to the free plan chosen above.")
 	}
+	return startFree, startTrial, endFree
+}
+
+// renderStart is how the journey starts, with the plan pickers the
+// options need.
+func (v *journeyView) renderStart(startFree, startTrial app.UI) app.UI {
+	return app.Section().Class("pc-panel").Body(
+		app.FieldSet().Body(
+			app.Legend().Class("pc-legend").Text("Journey start"),
+			app.P().Class("pc-hint").Text("The plan a new customer's subscription starts on."),
+			v.journeyRadios("start", []choice{
+				{value: portico.StartPricingTable, label: "Customers pick a plan from the pricing table"},
+				{value: portico.StartFreePlan, label: "Always start on a free plan", detail: startFree},
+				{value: portico.StartTrial, label: "Always start on a free trial of a paid plan", detail: startTrial},
+			}),
+		),
+	)
+}
+
+// renderUpdate is how downgrades and usage go on a plan change.
+func (v *journeyView) renderUpdate() app.UI {
+	return app.Section().Class("pc-panel").Body(
+		app.FieldSet().Body(
+			app.Legend().Class("pc-legend").Text("Subscription update"),
+			app.P().Class("pc-hint").Text("Upgrades always apply immediately."),
+			app.H3().Text("Downgrades"),
+			v.journeyRadios("downgrade", []choice{
+				{value: portico.Immediate, label: "Immediately, crediting unused time"},
+				{value: portico.EndOfPeriod, label: "At the end of the billing period"},
+			}),
+			app.H3().Text("Metered usage on a plan change"),
+			v.journeyRadios("usageReset", []choice{
+				{value: portico.ResetAlways, label: "Always reset usage"},
+				{value: portico.ResetNever, label: "Never reset usage"},
+				{value: portico.ResetOnAnchorChange, label: "Reset only when the billing anchor changes",
+					note: "Between free, paid and custom plans, or monthly and annual billing; kept otherwise."},
+			}),
+		),
+	)
+}
+
+// renderEnd is how the journey ends, with the free plan's picker when
+// customers fall back to it.
+func (v *journeyView) renderEnd(endFree app.UI) app.UI {
+	return app.Section().Class("pc-panel").Body(
+		app.FieldSet().Body(
+			app.Legend().Class("pc-legend").Text("Journey end"),
+			app.P().Class("pc-hint").Text("When a customer cancels, or a trial ends without a payment method."),
+			app.H3().Text("Cancellation takes effect"),
+			v.journeyRadios("cancellation", []choice{
+				{value: portico.Immediate, label: "Immediately, crediting unused time"},
+				{value: portico.EndOfPeriod, label: "At the end of the billing period"},
+			}),
+			app.H3().Text("Then"),
+			v.journeyRadios("afterCancel", []choice{
+				{value: portico.AfterCancelRevoke, label: "Revoke access"},
+				{value: portico.AfterCancelDowngradeToFree, label: "Move the customer to the free plan",
+					note: "On a trial, this makes a reverse trial.", detail: endFree},
+			}),
+			app.H3().Text("Also cancel"),
+			v.alsoCancel(),
+		),
+	)
+}
+
+// renderActions are the form's buttons, kept in view as it scrolls.
+func (v *journeyView) renderActions() app.UI {
+	busy := v.draft.busy
 	label := "Save journey"
-	if jd.busy {
+	if busy {
 		label = "Saving…"
 	}
-	return app.Form().Class("pc-journey").OnSubmit(v.submit).Body(
-		app.P().Class("pc-callout").Text("Changes apply to future journey starts, subscription updates and cancellations only. Existing subscriptions, and changes already scheduled, keep the rules they were made under."),
-		app.If(len(jd.general) > 0, func() app.UI {
-			items := make([]app.UI, len(jd.general))
-			for i, g := range jd.general {
-				items[i] = app.Li().Text(g)
-			}
-			return app.Div().Class("pc-general").Role("alert").TabIndex(-1).Body(app.P().Text("Nothing was saved:"), app.Ul().Body(items...))
-		}),
-		app.Section().Class("pc-panel").Body(
-			app.FieldSet().Body(
-				app.Legend().Class("pc-legend").Text("Journey start"),
-				app.P().Class("pc-hint").Text("The plan a new customer's subscription starts on."),
-				v.journeyRadios("start", []choice{
-					{value: portico.StartPricingTable, label: "Customers pick a plan from the pricing table"},
-					{value: portico.StartFreePlan, label: "Always start on a free plan", detail: startFree},
-					{value: portico.StartTrial, label: "Always start on a free trial of a paid plan", detail: startTrial},
-				}),
-			),
-		),
-		app.Section().Class("pc-panel").Body(
-			app.FieldSet().Body(
-				app.Legend().Class("pc-legend").Text("Subscription update"),
-				app.P().Class("pc-hint").Text("Upgrades always apply immediately."),
-				app.H3().Text("Downgrades"),
-				v.journeyRadios("downgrade", []choice{
-					{value: portico.Immediate, label: "Immediately, crediting unused time"},
-					{value: portico.EndOfPeriod, label: "At the end of the billing period"},
-				}),
-				app.H3().Text("Metered usage on a plan change"),
-				v.journeyRadios("usageReset", []choice{
-					{value: portico.ResetAlways, label: "Always reset usage"},
-					{value: portico.ResetNever, label: "Never reset usage"},
-					{value: portico.ResetOnAnchorChange, label: "Reset only when the billing anchor changes",
-						note: "Between free, paid and custom plans, or monthly and annual billing; kept otherwise."},
-				}),
-			),
-		),
-		app.Section().Class("pc-panel").Body(
-			app.FieldSet().Body(
-				app.Legend().Class("pc-legend").Text("Journey end"),
-				app.P().Class("pc-hint").Text("When a customer cancels, or a trial ends without a payment method."),
-				app.H3().Text("Cancellation takes effect"),
-				v.journeyRadios("cancellation", []choice{
-					{value: portico.Immediate, label: "Immediately, crediting unused time"},
-					{value: portico.EndOfPeriod, label: "At the end of the billing period"},
-				}),
-				app.H3().Text("Then"),
-				v.journeyRadios("afterCancel", []choice{
-					{value: portico.AfterCancelRevoke, label: "Revoke access"},
-					{value: portico.AfterCancelDowngradeToFree, label: "Move the customer to the free plan",
-						note: "On a trial, this makes a reverse trial.", detail: endFree},
-				}),
-				app.H3().Text("Also cancel"),
-				v.alsoCancel(),
-			),
-		),
-		app.Div().Class("pc-actions", "pc-sticky").Body(
-			app.Button().Class("pc-button").Type("button").Text("Discard changes").Disabled(jd.busy).
-				OnClick(func(ctx app.Context, e app.Event) { v.restart() }),
-			app.Button().Class("pc-button", "pc-primary").Type("submit").Disabled(jd.busy).Text(label),
-		),
+	return app.Div().Class("pc-actions", "pc-sticky").Body(
+		app.Button().Class("pc-button").Type("button").Text("Discard changes").Disabled(busy).
+			OnClick(func(ctx app.Context, e app.Event) { v.restart() }),
+		app.Button().Class("pc-button", "pc-primary").Type("submit").Disabled(busy).Text(label),
 	)
 }
 
