@@ -187,10 +187,6 @@ func (h *dialogHost) input(key, typ string) app.HTMLInput {
 	return in
 }
 
-func (h *dialogHost) text(key, label, hint string) app.UI {
-	return h.field(key, label, hint, h.input(key, "text"))
-}
-
 func (h *dialogHost) textarea(key, label, hint string) app.UI {
 	id := fieldID(key)
 	ta := app.Textarea().ID(id).Class("pc-input").Name(key).Rows(3).Text(h.dlg.v[key]).
