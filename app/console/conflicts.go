@@ -11,19 +11,19 @@ import (
 	portico "github.com/portico-dev/portico"
 )
 
-// openConflicts replaces an edit's dialog (or opens one over the journey
+// conflictsDialog replaces an edit's dialog (or opens over the journey
 // page) with the fields both this edit and someone else's saved change
 // set, each with both versions to choose from. The edit's other changes
 // are re-applied on their version with the choices.
-func (p *Page) openConflicts(ctx app.Context, from *dialog, cs *conflictSet) {
+func conflictsDialog(from *dialog, cs *conflictSet) *dialog {
 	d := newDialog(dlgConflicts, "Someone else changed this too")
 	d.conflicts, d.target, d.product = cs, from.target, from.product
 	d.done, d.then = from.done, from.then
-	p.openDialog(ctx, d)
+	return d
 }
 
-func (p *Page) conflictsForm() app.UI {
-	d := p.dlg
+func (h *dialogHost) conflictsForm() app.UI {
+	d := h.dlg
 	cs := d.conflicts
 	groups := make([]app.UI, 0, len(cs.list)+2)
 	groups = append(groups, app.P().Text("Someone else saved the catalog while you were editing. Your other changes "+
@@ -37,24 +37,24 @@ func (p *Page) conflictsForm() app.UI {
 				{value: "theirs", label: "Theirs: " + showValue(c.at, c.theirs)},
 			}, func(v string) app.EventHandler {
 				return func(ctx app.Context, e app.Event) {
-					if p.dlg != nil {
-						p.dlg.v[name] = v
-						delete(p.dlg.errs, name)
+					if h.dlg != nil {
+						h.dlg.v[name] = v
+						delete(h.dlg.errs, name)
 					}
 				}
 			}),
 			app.P().ID(fieldID(name)+"-error").Class("pc-error").Text(d.errs[name]),
 		))
 	}
-	groups = append(groups, p.actions("Save with these choices", false))
-	return app.Form().Class("pc-form").NoValidate(true).OnSubmit(p.submitConflicts).Body(groups...)
+	groups = append(groups, h.actions("Save with these choices", false))
+	return app.Form().Class("pc-form").NoValidate(true).OnSubmit(h.submitConflicts).Body(groups...)
 }
 
 // submitConflicts re-applies the edit on their version with the choices
 // made, once each field has one.
-func (p *Page) submitConflicts(ctx app.Context, e app.Event) {
+func (h *dialogHost) submitConflicts(ctx app.Context, e app.Event) {
 	e.PreventDefault()
-	d := p.dlg
+	d := h.dlg
 	if d == nil || d.busy || d.conflicts == nil {
 		return
 	}
@@ -71,17 +71,17 @@ func (p *Page) submitConflicts(ctx app.Context, e app.Event) {
 		}
 	}
 	if len(d.errs) > 0 {
-		p.refuse(ctx)
+		h.refuse(ctx)
 		return
 	}
 	merged, err := cs.resolved()
 	if err != nil {
 		d.general = append(d.general, errorText(err))
-		p.refuse(ctx)
+		h.refuse(ctx)
 		return
 	}
-	api, theirs, current := p.api, cs.theirs, p.cat
-	p.send(ctx, func(c context.Context) putResult { return putReapplied(c, api, theirs, merged, current) })
+	api, theirs, current := h.API, cs.theirs, h.Catalog
+	h.send(ctx, func(c context.Context) putResult { return putReapplied(c, api, theirs, merged, current) })
 }
 
 // conflictLabel names a conflicting field as the console labels it ("Monthly

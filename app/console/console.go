@@ -3,10 +3,19 @@
 // features and customer journeys, preview the pricing table customers
 // see, and browse and restore the catalog's history.
 //
-// It runs in the same wasm client as the portal and talks to the server's
-// console API (/console/api) through an API the wasm main provides; it
-// imports none of the server's packages. The server only serves its pages
-// to a signed-in browser.
+// It runs in a wasm client of its own (wasm/console) and talks to the
+// server's console API (/console/api) through an API the wasm main
+// provides; it imports none of the server's packages. The server only
+// serves its pages to a signed-in browser.
+//
+// Page routes: it picks the view from the URL and holds only what the
+// views share (the API client, the catalog read and its version). Each
+// view is a component owning its state — signInView, productsView,
+// productView (with journeyView for the customer journey), featuresView,
+// historyView — and so are noticeSlot, which says what was just done, and
+// dialogHost, which shows and saves the open dialog. Shared data goes
+// down as props; what happens goes up and across as go-app actions (see
+// messages.go).
 package console
 
 import (
@@ -57,7 +66,11 @@ func Route(newAPI func() API) {
 // callTimeout bounds each call to the server.
 const callTimeout = 20 * time.Second
 
-// Page is every console page: the URL's path picks the view.
+// Page is every console page: a router that picks the view from the URL.
+// It holds only what the views share — the API client, the catalog read
+// and its version — and passes it down as props; each view, the notice and
+// the dialogs own their state. The catalog is nil until read: the console
+// reads it once signed in, and drops it on signing out.
 type Page struct {
 	app.Compo
 	newAPI func() API
@@ -67,23 +80,16 @@ type Page struct {
 	query url.Values
 
 	cat     *portico.Catalog
+	version catalogVersion
 	loading bool
 	loadErr string
-	notice  string
-	flash   string // the notice to show on the next page
-
-	dlg *dialog
-
-	signIn  signInState
-	jour    *journeyDraft
-	hist    historyState
-	preview *previewSource
-	// pageCtx is the page's own context. Loads dispatch their answers
-	// through it: go-app drops a dispatch whose element is gone, and the
-	// button that asked (a retry, a dialog's) often is by then.
-	pageCtx app.Context
-	mounted bool
+	own     ownContext
 }
+
+// catalogVersion counts the catalogs the page has shown, so that views
+// can tell a new one from the same: read moves with every catalog the
+// server answered, saved with those a save of this console answered.
+type catalogVersion struct{ read, saved int }
 
 func (p *Page) OnInit() {
 	if p.newAPI != nil {
@@ -92,26 +98,19 @@ func (p *Page) OnInit() {
 }
 
 func (p *Page) OnPreRender(ctx app.Context) { p.nav(ctx) }
-func (p *Page) OnNav(ctx app.Context)       { p.pageCtx, p.mounted = ctx, true; p.nav(ctx) }
-func (p *Page) OnMount(ctx app.Context)     { p.pageCtx, p.mounted = ctx, true }
+func (p *Page) OnNav(ctx app.Context)       { p.nav(ctx) }
 
-// own is the page's context once mounted, else ctx.
-func (p *Page) own(ctx app.Context) app.Context {
-	if p.mounted {
-		return p.pageCtx
-	}
-	return ctx
+func (p *Page) OnMount(ctx app.Context) {
+	p.own.keep(ctx)
+	ctx.Handle(actionCatalog, p.onCatalog)
 }
 
-// nav reads the URL and, in the browser, loads what the view needs. The
-// server renders a loading frame only: it never sees the console's cookie.
+// nav reads the URL and, in the browser, the catalog when the page has
+// none. The server renders a loading frame only: it never sees the
+// console's cookie.
 func (p *Page) nav(ctx app.Context) {
 	u := ctx.Page().URL()
-	p.path, p.query = strings.TrimRight(u.Path, "/"), u.Query()
-	if p.path == "" {
-		p.path = PathRoot
-	}
-	p.dlg, p.notice, p.flash = nil, p.flash, ""
+	p.path, p.query = consolePath(u), u.Query()
 	ctx.Page().SetTitle(p.title())
 	if !app.IsClient || p.path == PathSignIn {
 		return
@@ -129,45 +128,52 @@ func (p *Page) load(ctx app.Context) {
 		return
 	}
 	p.loading, p.loadErr = true, ""
-	api, ctx := p.api, p.own(ctx)
+	api, ctx := p.api, p.own.or(ctx)
 	ctx.Async(func() {
-		c, cancel := context.WithTimeout(context.Background(), callTimeout)
+		c, cancel := ctxTimeout()
 		defer cancel()
 		cat, err := api.Catalog(c)
-		ctx.Dispatch(func(ctx app.Context) {
-			p.loading = false
-			if err != nil {
-				p.failed(ctx, err, &p.loadErr)
-				return
-			}
-			p.cat = cat
-			p.arrive(ctx)
-		})
+		ctx.Dispatch(func(ctx app.Context) { p.loaded(ctx, cat, err) })
 	})
 }
 
-// arrive prepares the view of the current path once the catalog is there.
+// loaded shows the catalog read, or why it could not be read.
+func (p *Page) loaded(ctx app.Context, cat *portico.Catalog, err error) {
+	p.loading = false
+	if err != nil {
+		failed(ctx, err, &p.loadErr)
+		return
+	}
+	p.take(cat, false)
+	p.arrive(ctx)
+}
+
+// arrive goes from the list of products straight to the product when
+// there is only one, unless all are asked for.
 func (p *Page) arrive(ctx app.Context) {
-	switch {
-	case p.path == PathRoot:
-		if live := p.products(false); len(live) == 1 && len(p.cat.Products) == 1 && p.query.Get("all") == "" {
-			ctx.Navigate(productPath(live[0].ID))
-		}
-	case p.path == PathHistory:
-		p.loadHistory(ctx)
-	case strings.HasSuffix(p.path, "/journey"):
-		p.startJourney()
+	if p.path != PathRoot || p.query.Get("all") != "" {
+		return
+	}
+	if live := productsOf(p.cat, false); len(live) == 1 && len(p.cat.Products) == 1 {
+		ctx.Navigate(productPath(live[0].ID))
 	}
 }
 
-// failed reports a failed call in *msg; an ended session goes back to the
-// sign-in page, returning here afterwards.
-func (p *Page) failed(ctx app.Context, err error, msg *string) {
-	if statusOf(err) == 401 {
-		ctx.Navigate(PathSignIn + "?next=" + url.QueryEscape(p.path))
-		return
+// onCatalog shows a catalog the server answered to a view; the pricing
+// preview reads itself again.
+func (p *Page) onCatalog(ctx app.Context, a app.Action) {
+	news := a.Value.(catalogNews)
+	p.take(news.cat, news.saved)
+	components.Refresh(ctx)
+}
+
+// take shows cat, a catalog the server answered.
+func (p *Page) take(cat *portico.Catalog, saved bool) {
+	p.cat = cat
+	p.version.read++
+	if saved {
+		p.version.saved++
 	}
-	*msg = errorText(err)
 }
 
 func statusOf(err error) int {
@@ -228,10 +234,10 @@ func route(path string) (productID, tab string) {
 	return id, tab
 }
 
-// products lists the catalog's products, archived ones last or left out.
-func (p *Page) products(withArchived bool) []portico.Product {
+// productsOf lists the products of cat, archived ones last or left out.
+func productsOf(cat *portico.Catalog, withArchived bool) []portico.Product {
 	var live, archived []portico.Product
-	for _, pr := range p.cat.Products {
+	for _, pr := range cat.Products {
 		if pr.Archived {
 			archived = append(archived, pr)
 		} else {
@@ -246,14 +252,14 @@ func (p *Page) products(withArchived bool) []portico.Product {
 
 func (p *Page) Render() app.UI {
 	if p.path == PathSignIn {
-		return p.renderSignIn()
+		return &signInView{API: p.api, Next: afterSignIn(p.query)}
 	}
 	return app.Div().Class("pc-app").Body(
 		app.Style().Text(css),
 		app.A().Class("pc-skip").Href("#pc-main").Text("Skip to content"),
 		p.renderNav(),
 		app.Main().ID("pc-main").Class("pc-main").Body(p.renderMain()),
-		p.renderDialog(),
+		&dialogHost{API: p.api, Catalog: p.cat},
 	)
 }
 
@@ -276,6 +282,8 @@ func (p *Page) renderNav() app.UI {
 	)
 }
 
+// renderMain is the view of the path once the catalog is read, under the
+// notice of what was just done.
 func (p *Page) renderMain() app.UI {
 	switch {
 	case p.loadErr != "":
@@ -288,44 +296,33 @@ func (p *Page) renderMain() app.UI {
 	case p.cat == nil:
 		return app.P().Class("pc-loading").Role("status").Text("Loading the catalog…")
 	}
-	var view app.UI
+	return app.Div().Body(&noticeSlot{}, p.view())
+}
+
+// view is the view the path picks.
+func (p *Page) view() app.UI {
 	switch {
 	case p.path == PathFeatures:
-		view = p.renderFeatures()
+		return &featuresView{Catalog: p.cat}
 	case p.path == PathHistory:
-		view = p.renderHistory()
+		return &historyView{API: p.api, Version: p.version}
 	case strings.HasPrefix(p.path, pathProducts):
-		view = p.renderProduct()
-	default:
-		view = p.renderProducts()
+		id, tab := route(p.path)
+		return &productView{API: p.api, Catalog: p.cat, Version: p.version, ProductID: id, Tab: tab}
 	}
-	return app.Div().Body(p.renderNotice(), view)
+	return &productsView{Catalog: p.cat}
 }
 
-func (p *Page) renderNotice() app.UI {
-	if p.notice == "" {
-		return app.Div().Class("pc-notice-slot").Role("status")
-	}
-	return app.Div().Class("pc-notice-slot").Role("status").Body(
-		app.P().Class("pc-notice").Text(p.notice))
-}
-
-// saved shows the catalog the server answered and says what was done.
-func (p *Page) saved(cat *portico.Catalog, notice string) {
-	p.cat, p.notice, p.dlg = cat, notice, nil
-	p.jour = nil
-	p.hist.loaded = false
-}
-
+// signOut ends the session and drops the catalog.
 func (p *Page) signOut(ctx app.Context, e app.Event) {
 	api := p.api
 	ctx.Async(func() {
-		c, cancel := context.WithTimeout(context.Background(), callTimeout)
+		c, cancel := ctxTimeout()
 		defer cancel()
 		err := api.SignOut(c)
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
-				p.notice = "Signing out failed: " + errorText(err)
+				showNotice(ctx, "Signing out failed: "+errorText(err))
 				return
 			}
 			p.cat = nil

@@ -54,10 +54,11 @@ type view struct {
 
 func (v *view) Render() app.UI { return v.render() }
 
-func renderAt(t *testing.T, path string, part func(p *Page) app.UI) string {
+// render mounts a component in go-app's test engine, as the server does
+// (OnPreRender runs, OnMount does not), and returns its HTML once settled.
+func render(t *testing.T, c app.UI) string {
 	t.Helper()
-	p := &Page{api: fakeAPI{}, path: path, query: url.Values{}, cat: testCatalog()}
-	v := &view{render: func() app.UI { return part(p) }}
+	v := &view{render: func() app.UI { return c }}
 	eng := app.NewTestEngine()
 	if err := eng.Load(v); err != nil {
 		t.Fatal(err)
@@ -73,7 +74,7 @@ func renderAt(t *testing.T, path string, part func(p *Page) app.UI) string {
 }
 
 func TestProductPageShowsPricesPlansAddonsAndMetadata(t *testing.T) {
-	html := renderAt(t, "/console/products/chat", (*Page).renderProduct)
+	html := render(t, &productView{API: fakeAPI{}, Catalog: testCatalog(), ProductID: "chat"})
 	for _, want := range []string{
 		"Team Chat", "Single active subscription",
 		"29.00 USD", "290.00 USD", "14 days", // Pro's prices and trial
@@ -92,11 +93,9 @@ func TestProductPageShowsPricesPlansAddonsAndMetadata(t *testing.T) {
 }
 
 func TestJourneyPagePicksOnlyPlansTheSettingAccepts(t *testing.T) {
-	html := renderAt(t, "/console/products/chat/journey", func(p *Page) app.UI {
-		p.startJourney()
-		p.jour.j.Start = portico.StartTrial
-		return p.renderProduct()
-	})
+	cat := testCatalog()
+	cat.Products[0].Journey.Start = portico.StartTrial
+	html := render(t, &productView{API: fakeAPI{}, Catalog: cat, ProductID: "chat", Tab: "journey"})
 	if !strings.Contains(html, "apply to future") {
 		t.Error("the journey page does not say changes apply to future changes only")
 	}
@@ -114,10 +113,9 @@ func TestJourneyPagePicksOnlyPlansTheSettingAccepts(t *testing.T) {
 }
 
 func TestServerErrorsLandBesideTheirFieldsAsSentences(t *testing.T) {
-	p := &Page{cat: testCatalog()}
-	d := p.planDialog("chat", "chat-pro")
-	p.prepare(d)
-	sent := p.cat // chat-pro is plans[2]: its prices are monthly, then annual
+	sent := testCatalog() // chat-pro is plans[2]: its prices are monthly, then annual
+	d := planDialog(sent, "chat", "chat-pro")
+	d.prepare(sent)
 	for rest, want := range map[string]string{
 		"prices[1].amount":          "price.annually",
 		"prices[0].currency":        "currency",
@@ -143,7 +141,7 @@ func TestServerErrorsLandBesideTheirFieldsAsSentences(t *testing.T) {
 		{Field: "products[0].journey.trialPlanId", Message: `plan "x" has no trial days; give it trial days first`},
 		{Field: "plans", Message: `plan "gold" cannot be removed; archive it instead`},
 	}}
-	p.showErrors(d, err, sent)
+	d.showErrors(err, sent)
 	if got := d.errs["price.annually"]; got != "Annual price must be at least 0." {
 		t.Errorf("the amount's error = %q", got)
 	}
@@ -161,7 +159,7 @@ func TestServerErrorsLandBesideTheirFieldsAsSentences(t *testing.T) {
 		}
 	}
 	d.general = nil
-	p.showErrors(d, errors.New("network down"), sent)
+	d.showErrors(errors.New("network down"), sent)
 	if len(d.general) != 1 || d.general[0] != "The server could not be reached (network down)." {
 		t.Errorf("an error without fields = %q", d.general)
 	}
@@ -173,14 +171,14 @@ func TestIDsAreSuggestedFromNamesAndStayUnique(t *testing.T) {
 			t.Errorf("slug(%q) = %q, want %q", name, got, want)
 		}
 	}
-	p := &Page{cat: testCatalog()}
+	cat := testCatalog()
 	d := newDialog(dlgPlan, "")
 	d.product = "video"
-	if got := p.suggestID(d, "Team"); got != "team" {
+	if got := suggestID(cat, d, "Team"); got != "team" {
 		t.Errorf("a free ID is changed to %q", got)
 	}
-	p.cat.Plans = append(p.cat.Plans, portico.Plan{ID: "pro", ProductID: "chat"}, portico.Plan{ID: "video-pro", ProductID: "video"})
-	if got := p.suggestID(d, "Pro"); got != "video-pro-2" {
+	cat.Plans = append(cat.Plans, portico.Plan{ID: "pro", ProductID: "chat"}, portico.Plan{ID: "video-pro", ProductID: "video"})
+	if got := suggestID(cat, d, "Pro"); got != "video-pro-2" {
 		t.Errorf("suggestID(Pro) = %q, want the product's prefix and a number when both are taken", got)
 	}
 }
@@ -204,8 +202,7 @@ func TestSignInReturnsOnlyToConsolePages(t *testing.T) {
 		"https://evil.example/": "/console", "//evil.example": "/console", "/consolex": "/console",
 		"/console/sign-in": "/console",
 	} {
-		p := &Page{query: url.Values{"next": {next}}}
-		if got := p.next(); got != want {
+		if got := afterSignIn(url.Values{"next": {next}}); got != want {
 			t.Errorf("next %q leads to %q, want %q", next, got, want)
 		}
 	}
@@ -217,17 +214,15 @@ func TestSignInReturnsOnlyToConsolePages(t *testing.T) {
 func TestEveryErrorBesideAFieldFlagsAControl(t *testing.T) {
 	keys := []string{"name", "description", "pricing", "order", "trialDays", "price.monthly", "stripe.annually",
 		"currency", "ent.0.feature", "ent.0.limit", "entitlements", "addons"}
-	html := renderAt(t, "/console/products/chat", func(p *Page) app.UI {
-		p.cat.Plans[2].Entitlements = []portico.Entitlement{{FeatureID: "seats", Limit: 3}}
-		p.cat.Addons[0].Archived = false
-		d := p.planDialog("chat", "chat-pro")
-		p.prepare(d)
-		for _, k := range keys {
-			d.errs[k] = "Wrong " + k + "."
-		}
-		p.dlg = d
-		return p.renderDialog()
-	})
+	cat := testCatalog()
+	cat.Plans[2].Entitlements = []portico.Entitlement{{FeatureID: "seats", Limit: 3}}
+	cat.Addons[0].Archived = false
+	d := planDialog(cat, "chat", "chat-pro")
+	d.prepare(cat)
+	for _, k := range keys {
+		d.errs[k] = "Wrong " + k + "."
+	}
+	html := render(t, &dialogHost{API: fakeAPI{}, Catalog: cat, dlg: d})
 	tags := regexp.MustCompile(`<(input|select|textarea|button)[^>]*>`).FindAllString(html, -1)
 	// The test engine writes a "true" attribute bare.
 	flagged := regexp.MustCompile(`\s(aria|data)-invalid(="true")?[\s>]`)

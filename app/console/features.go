@@ -7,14 +7,20 @@ import (
 	portico "github.com/portico-dev/portico"
 )
 
-// renderFeatures lists the features plans and add-ons grant; every
-// product shares them.
-func (p *Page) renderFeatures() app.UI {
-	rows := make([]app.UI, len(p.cat.Features))
-	for i, f := range p.cat.Features {
+// featuresView lists the features plans and add-ons grant; every product
+// shares them. It keeps nothing of its own: its buttons open the feature
+// editor.
+type featuresView struct {
+	app.Compo
+	Catalog *portico.Catalog
+}
+
+func (v *featuresView) Render() app.UI {
+	rows := make([]app.UI, len(v.Catalog.Features))
+	for i, f := range v.Catalog.Features {
 		reset := "—"
 		if f.Type == portico.FeatureMetered {
-			reset = "every " + string(f.ResetPeriod)
+			reset = string("every " + f.ResetPeriod)
 		}
 		rows[i] = app.Tr().Body(
 			app.Th().Scope("row").DataSet("label", "Name").Text(f.Name),
@@ -24,14 +30,14 @@ func (p *Page) renderFeatures() app.UI {
 			cell("Usage resets").Text(reset),
 			app.Td().Class("pc-row-actions").Body(
 				app.Button().Class("pc-button", "pc-small").Type("button").Aria("label", "Edit feature "+f.Name).Text("Edit").
-					OnClick(func(ctx app.Context, e app.Event) { p.openFeature(ctx, f.ID) }, app.EventScope(f.ID))),
+					OnClick(func(ctx app.Context, e app.Event) { v.openFeature(ctx, f.ID) }, app.EventScope(f.ID))),
 		)
 	}
 	return app.Section().Class("pc-panel").Body(
 		app.Div().Class("pc-head").Body(
 			app.H1().Text("Features"),
 			app.Button().Class("pc-button", "pc-primary").Type("button").Text("+ New feature").
-				OnClick(func(ctx app.Context, e app.Event) { p.openFeature(ctx, "") }),
+				OnClick(func(ctx app.Context, e app.Event) { v.openFeature(ctx, "") }),
 		),
 		app.P().Class("pc-hint").Text("What plans and add-ons grant: an on/off capability (boolean), a countable allowance such as seats (numeric), or a consumable that resets every period such as API calls (metered). A feature's type never changes."),
 		app.If(len(rows) == 0, func() app.UI { return app.P().Class("pc-empty").Text("No features yet.") }).
@@ -52,19 +58,20 @@ func orDash(s string) string {
 }
 
 // openFeature opens the feature editor: a new feature, or the feature id.
-func (p *Page) openFeature(ctx app.Context, id string) {
-	p.openDialog(ctx, p.featureDialog(id))
+func (v *featuresView) openFeature(ctx app.Context, id string) {
+	openDialog(ctx, v.Catalog, featureDialog(v.Catalog, id))
 }
 
-func (p *Page) featureDialog(id string) *dialog {
+// featureDialog is the editor of the feature id in cat, or of a new one.
+func featureDialog(cat *portico.Catalog, id string) *dialog {
 	var f *portico.Feature
-	if x, ok := p.cat.Feature(id); ok {
+	if x, ok := cat.Feature(id); ok {
 		f = &x
 	}
 	d := newDialog(dlgFeature, "New feature")
 	d.target = objectRef{"features", id}
 	d.keyOf = plainKey("id", "name", "type", "unit", "resetPeriod")
-	d.v["type"], d.v["resetPeriod"] = string(portico.FeatureNumeric), string(portico.ResetMonthly)
+	d.v["type"], d.v["resetPeriod"] = string(portico.FeatureNumeric), "month"
 	if f != nil {
 		d.title, d.id = "Edit feature “"+f.Name+"”", f.ID
 		d.v["id"], d.v["name"], d.v["type"], d.v["unit"] = f.ID, f.Name, string(f.Type), f.Unit
@@ -75,48 +82,48 @@ func (p *Page) featureDialog(id string) *dialog {
 	return d
 }
 
-func (p *Page) featureForm() app.UI {
-	d := p.dlg
+func (h *dialogHost) featureForm() app.UI {
+	d := h.dlg
 	types := []choice{{value: string(portico.FeatureBoolean), label: "Boolean (on or off)"}, {value: string(portico.FeatureNumeric), label: "Numeric (an allowance)"},
 		{value: string(portico.FeatureMetered), label: "Metered (consumed, resets)"}}
-	typeField := p.selectField("type", "Type", "", types)
+	typeField := h.selectField("type", "Type", "", types)
 	if d.id != "" {
-		typeField = p.field("type", "Type", "A feature's type never changes; create a new feature instead.", p.input("type", "text").ReadOnly(true))
+		typeField = h.field("type", "Type", "A feature's type never changes; create a new feature instead.", h.input("type", "text").ReadOnly(true))
 	}
 	label := "Create feature"
 	if d.id != "" {
 		label = "Save changes"
 	}
-	return app.Form().Class("pc-form").NoValidate(true).OnSubmit(p.submitFeature).Body(
+	return app.Form().Class("pc-form").NoValidate(true).OnSubmit(h.submitFeature).Body(
 		app.Div().Class("pc-row").Body(
-			p.field("name", "Name", "", p.input("name", "text").Required(true)),
-			p.idField("feature"),
+			h.field("name", "Name", "", h.input("name", "text").Required(true)),
+			h.idField("feature"),
 		),
 		typeField,
-		p.field("unit", "Unit (optional)", "Singular, e.g. seat, call, GB.", p.input("unit", "text")),
-		app.If(portico.FeatureType(d.v["type"]) == portico.FeatureMetered, func() app.UI {
-			return p.selectField("resetPeriod", "Usage resets every", "", []choice{
+		h.field("unit", "Unit (optional)", "Singular, e.g. seat, call, GB.", h.input("unit", "text")),
+		app.If(d.v["type"] == string(portico.FeatureMetered), func() app.UI {
+			return h.selectField("resetPeriod", "Usage resets every", "", []choice{
 				{value: "day", label: "day"}, {value: "week", label: "week"}, {value: "month", label: "month"}, {value: "year", label: "year"}})
 		}),
-		p.actions(label, false),
+		h.actions(label, false),
 	)
 }
 
-func (p *Page) submitFeature(ctx app.Context, e app.Event) {
+func (h *dialogHost) submitFeature(ctx app.Context, e app.Event) {
 	e.PreventDefault()
-	d := p.dlg
+	d := h.dlg
 	if d == nil || d.busy {
 		return
 	}
 	d.errs, d.general = map[string]string{}, nil
 	next := featureEdit(d)
 	if len(d.errs) > 0 {
-		p.refuse(ctx)
+		h.refuse(ctx)
 		return
 	}
 	f, _ := next.Feature(d.target.id)
 	d.done = "Feature “" + f.Name + "” saved."
-	p.save(ctx, next)
+	h.save(ctx, next)
 }
 
 // featureEdit is the catalog the dialog opened on with the feature as the

@@ -137,9 +137,9 @@ func fieldID(key string) string {
 }
 
 // set returns an input handler that keeps the field's value as typed.
-func (p *Page) set(key string) app.EventHandler {
+func (h *dialogHost) set(key string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
-		if p.dlg == nil {
+		if h.dlg == nil {
 			return
 		}
 		v := ctx.JSSrc().Get("value").String()
@@ -149,25 +149,25 @@ func (p *Page) set(key string) app.EventHandler {
 				v = "true"
 			}
 		}
-		p.dlg.v[key] = v
-		delete(p.dlg.errs, key)
-		if key == "name" && p.dlg.id == "" && !p.dlg.idEdited {
-			p.dlg.v["id"] = p.suggestID(p.dlg, v)
+		h.dlg.v[key] = v
+		delete(h.dlg.errs, key)
+		if key == "name" && h.dlg.id == "" && !h.dlg.idEdited {
+			h.dlg.v["id"] = suggestID(h.Catalog, h.dlg, v)
 		}
 		if key == "id" {
-			p.dlg.idEdited = true
+			h.dlg.idEdited = true
 		}
 	}
 }
 
 // field is a labelled control with its hint and its error beside it.
-func (p *Page) field(key, label, hint string, control app.HTMLInput) app.UI {
-	return p.fieldOf(key, label, hint, control)
+func (h *dialogHost) field(key, label, hint string, control app.HTMLInput) app.UI {
+	return h.fieldOf(key, label, hint, control)
 }
 
-func (p *Page) fieldOf(key, label, hint string, control app.UI) app.UI {
+func (h *dialogHost) fieldOf(key, label, hint string, control app.UI) app.UI {
 	id := fieldID(key)
-	msg := p.dlg.errs[key]
+	msg := h.dlg.errs[key]
 	return app.Div().Class("pc-field").Body(
 		app.Label().For(id).Text(label),
 		control,
@@ -177,28 +177,24 @@ func (p *Page) fieldOf(key, label, hint string, control app.UI) app.UI {
 }
 
 // input is a text input bound to a field key.
-func (p *Page) input(key, typ string) app.HTMLInput {
+func (h *dialogHost) input(key, typ string) app.HTMLInput {
 	id := fieldID(key)
-	in := app.Input().ID(id).Class("pc-input").Type(typ).Name(key).Value(p.dlg.v[key]).
-		Aria("describedby", id+"-hint "+id+"-error").OnInput(p.set(key), app.EventScope(key))
-	if p.dlg.errs[key] != "" {
+	in := app.Input().ID(id).Class("pc-input").Type(typ).Name(key).Value(h.dlg.v[key]).
+		Aria("describedby", id+"-hint "+id+"-error").OnInput(h.set(key), app.EventScope(key))
+	if h.dlg.errs[key] != "" {
 		in = in.Aria("invalid", "true")
 	}
 	return in
 }
 
-func (p *Page) text(key, label, hint string) app.UI {
-	return p.field(key, label, hint, p.input(key, "text"))
-}
-
-func (p *Page) textarea(key, label, hint string) app.UI {
+func (h *dialogHost) textarea(key, label, hint string) app.UI {
 	id := fieldID(key)
-	ta := app.Textarea().ID(id).Class("pc-input").Name(key).Rows(3).Text(p.dlg.v[key]).
-		Aria("describedby", id+"-hint "+id+"-error").OnInput(p.set(key), app.EventScope(key))
-	if p.dlg.errs[key] != "" {
+	ta := app.Textarea().ID(id).Class("pc-input").Name(key).Rows(3).Text(h.dlg.v[key]).
+		Aria("describedby", id+"-hint "+id+"-error").OnInput(h.set(key), app.EventScope(key))
+	if h.dlg.errs[key] != "" {
 		ta = ta.Aria("invalid", "true")
 	}
-	return p.fieldOf(key, label, hint, ta)
+	return h.fieldOf(key, label, hint, ta)
 }
 
 // choice is one option of a select or radio group, with an optional note
@@ -209,18 +205,18 @@ type choice struct {
 	detail             app.UI
 }
 
-func (p *Page) selectField(key, label, hint string, choices []choice) app.UI {
+func (h *dialogHost) selectField(key, label, hint string, choices []choice) app.UI {
 	id := fieldID(key)
 	opts := make([]app.UI, len(choices))
 	for i, c := range choices {
-		opts[i] = app.Option().Value(c.value).Selected(c.value == p.dlg.v[key]).Text(c.label)
+		opts[i] = app.Option().Value(c.value).Selected(c.value == h.dlg.v[key]).Text(c.label)
 	}
 	sel := app.Select().ID(id).Class("pc-input").Name(key).Aria("describedby", id+"-hint "+id+"-error").
-		OnChange(p.set(key), app.EventScope(key)).Body(opts...)
-	if p.dlg.errs[key] != "" {
+		OnChange(h.set(key), app.EventScope(key)).Body(opts...)
+	if h.dlg.errs[key] != "" {
 		sel = sel.Aria("invalid", "true")
 	}
-	return p.fieldOf(key, label, hint, sel)
+	return h.fieldOf(key, label, hint, sel)
 }
 
 // radios is a group of radio buttons, each with an optional note and
@@ -254,20 +250,20 @@ func radios(name, current string, invalid bool, choices []choice, onChange func(
 	return app.Div().Class("pc-radios").Body(items...)
 }
 
-func (p *Page) checkbox(key, label string) app.UI {
-	return p.checkboxIn(key, label, "", false)
+func (h *dialogHost) checkbox(key, label string) app.UI {
+	return h.checkboxIn(key, label, "", false)
 }
 
 // checkboxIn is a checkbox of a group whose error (described by errID)
 // is about the group as a whole; flagged marks the box that takes the
 // focus when the group is in error.
-func (p *Page) checkboxIn(key, label, errID string, flagged bool) app.UI {
+func (h *dialogHost) checkboxIn(key, label, errID string, flagged bool) app.UI {
 	id := fieldID(key)
-	in := app.Input().ID(id).Type("checkbox").Name(key).Checked(p.dlg.v[key] == "true").OnChange(p.set(key), app.EventScope(key))
+	in := app.Input().ID(id).Type("checkbox").Name(key).Checked(h.dlg.v[key] == "true").OnChange(h.set(key), app.EventScope(key))
 	if errID != "" {
 		in = in.Aria("describedby", errID)
 	}
-	if p.dlg.errs[key] != "" || flagged {
+	if h.dlg.errs[key] != "" || flagged {
 		in = in.Aria("invalid", "true")
 	}
 	return app.Label().Class("pc-check").For(id).Body(in, app.Span().Text(label))
@@ -282,71 +278,11 @@ func cloneCatalog(c *portico.Catalog) *portico.Catalog {
 	return &out
 }
 
-// save sends next, the dialog's edit of the catalog it opened on. A
-// refusal keeps the dialog open with each error beside its field (or
-// listed above the form when it has none); nothing changes on the page
-// until the server accepts.
-func (p *Page) save(ctx app.Context, next *portico.Catalog) {
-	d := p.dlg
-	api, base, current := p.api, d.base, p.cat
-	p.send(ctx, func(c context.Context) putResult { return putReapplied(c, api, base, next, current) })
-}
-
-// send runs the dialog's change and shows how it went.
-func (p *Page) send(ctx app.Context, change func(context.Context) putResult) {
-	d := p.dlg
-	if d == nil || d.busy {
-		return
-	}
-	d.busy, d.general = true, nil
-	ctx = p.own(ctx)
-	ctx.Async(func() {
-		c, cancel := ctxTimeout()
-		defer cancel()
-		r := change(c)
-		ctx.Dispatch(func(ctx app.Context) { p.settle(ctx, d, r) })
-	})
-}
-
-// settle shows the outcome of a dialog's change: the catalog saved and the
-// notice, the fields to choose between, or the errors.
-func (p *Page) settle(ctx app.Context, d *dialog, r putResult) {
-	d.busy = false
-	if r.read != nil {
-		// The client sends the version it read last: the page must show
-		// that catalog, or its next edit would undo what it missed.
-		p.cat, p.hist.loaded = r.read, false
-		components.Refresh(ctx)
-		if p.path == PathHistory {
-			p.loadHistory(ctx)
-		}
-	}
-	switch {
-	case r.saved != nil:
-		p.saved(r.saved, d.done)
-		components.Refresh(ctx)
-		if d.then != nil {
-			d.then(ctx)
-		}
-	case r.conflicts != nil:
-		p.openConflicts(ctx, d, r.conflicts)
-	case statusOf(r.err) == 401:
-		p.failed(ctx, r.err, &p.loadErr)
-	default:
-		// A refused save shows the form again, its errors beside its fields.
-		d.errs, d.step = map[string]string{}, ""
-		p.showErrors(d, r.err, r.sent)
-		p.refuse(ctx)
-	}
-}
-
 // showErrors puts the API's field errors beside their fields, as plain
 // sentences; those about other objects, or about fields the form does not
 // show, are listed above the form, labelled as the console labels them.
-func (p *Page) showErrors(d *dialog, err error, sent *portico.Catalog) {
-	if sent == nil {
-		sent = p.cat
-	}
+// Errors name fields of sent, the catalog sent.
+func (d *dialog) showErrors(err error, sent *portico.Catalog) {
 	e, ok := err.(*components.APIError)
 	if !ok || len(e.Fields) == 0 {
 		d.general = append(d.general, errorText(err))
@@ -382,11 +318,6 @@ func addError(errs map[string]string, key, msg string) {
 	}
 }
 
-// refuse ends a refused save: the focus goes to the first field in error.
-func (p *Page) refuse(ctx app.Context) {
-	ctx.Defer(func(app.Context) { focusFirstError(".pc-dialog") })
-}
-
 // focusFirstError moves the focus to the first field in error within
 // scope, or to its error list, so a keyboard user lands on what to fix.
 // Controls in error carry aria-invalid; a button that opens what is missing
@@ -401,24 +332,24 @@ func focusFirstError(scope string) {
 	}
 }
 
-// suggestID is a new object's ID from its name. IDs are unique across
-// products, so a plan or add-on whose name another product already uses
-// gets its product's ID in front ("chat-pro"), then a number.
-func (p *Page) suggestID(d *dialog, name string) string {
+// suggestID is a new object's ID from its name, free in cat. IDs are
+// unique across products, so a plan or add-on whose name another product
+// already uses gets its product's ID in front ("chat-pro"), then a number.
+func suggestID(cat *portico.Catalog, d *dialog, name string) string {
 	id := slug(name)
 	taken := func(id string) bool {
 		switch d.kind {
 		case dlgPlan:
-			_, ok := p.cat.Plan(id)
+			_, ok := cat.Plan(id)
 			return ok
 		case dlgAddon:
-			_, ok := p.cat.Addon(id)
+			_, ok := cat.Addon(id)
 			return ok
 		case dlgFeature:
-			_, ok := p.cat.Feature(id)
+			_, ok := cat.Feature(id)
 			return ok
 		case dlgProduct:
-			_, ok := p.cat.Product(id)
+			_, ok := cat.Product(id)
 			return ok
 		}
 		return false
@@ -501,169 +432,9 @@ func atoi(s string) (int, error) {
 	return strconv.Atoi(s)
 }
 
-func (p *Page) renderDialog() app.UI {
-	d := p.dlg
-	if d == nil {
-		return app.Div().Class("pc-dialog-slot")
-	}
-	var body app.UI
-	switch {
-	case d.step == stepPrices:
-		body = p.priceConfirmForm()
-	case d.kind == dlgConflicts:
-		body = p.conflictsForm()
-	case d.kind == dlgProduct:
-		body = p.productForm()
-	case d.kind == dlgPlan:
-		body = p.planForm()
-	case d.kind == dlgAddon:
-		body = p.addonForm()
-	case d.kind == dlgFeature:
-		body = p.featureForm()
-	case d.kind == dlgMetadata:
-		body = p.metadataForm()
-	default:
-		body = p.confirmForm()
-	}
-	return app.Div().Class("pc-dialog-slot").Body(
-		app.Div().Class("pc-backdrop").OnClick(p.closeDialog),
-		app.Div().Class("pc-dialog").Role("dialog").Aria("modal", "true").Aria("labelledby", "pc-dialog-title").
-			OnKeyDown(func(ctx app.Context, e app.Event) {
-				if e.Get("key").String() == "Escape" {
-					p.closeDialog(ctx, e)
-				}
-			}).Body(
-			app.H2().ID("pc-dialog-title").Text(d.title),
-			app.If(len(d.general) > 0, func() app.UI {
-				items := make([]app.UI, len(d.general))
-				for i, g := range d.general {
-					items[i] = app.Li().Text(g)
-				}
-				return app.Div().Class("pc-general").TabIndex(-1).Role("alert").Body(
-					app.P().Text("Nothing was saved:"), app.Ul().Body(items...))
-			}),
-			body,
-		),
-	)
-}
-
-// openDialog shows a dialog and puts the focus in it. What the form holds
-// now is what "unchanged" means on saving, and the catalog shown is the
-// one its edit is made on.
-func (p *Page) openDialog(ctx app.Context, d *dialog) {
-	p.prepare(d)
-	p.dlg, p.notice = d, ""
-	ctx.Defer(func(app.Context) {
-		el := app.Window().Get("document").Call("querySelector", ".pc-dialog input:not([readonly]), .pc-dialog select, .pc-dialog textarea, .pc-dialog button")
-		if el.Truthy() {
-			el.Call("focus")
-		}
-	})
-}
-
 // prepare records what the dialog opens with, and on which catalog.
-func (p *Page) prepare(d *dialog) {
-	d.loaded, d.base = maps.Clone(d.v), p.cat
-}
-
-func (p *Page) closeDialog(ctx app.Context, e app.Event) {
-	if p.dlg != nil && !p.dlg.busy {
-		p.dlg = nil
-	}
-}
-
-// actions are a dialog's buttons: cancel and the primary action.
-func (p *Page) actions(primary string, danger bool) app.UI {
-	d := p.dlg
-	label := primary
-	if d.busy {
-		label = "Saving…"
-		if d.busyText != "" {
-			label = d.busyText
-		}
-	}
-	cls := "pc-primary"
-	if danger {
-		cls = "pc-danger"
-	}
-	return app.Div().Class("pc-actions").Body(
-		app.Button().Class("pc-button", "pc-cancel").Type("button").Text("Cancel").Disabled(d.busy).OnClick(p.closeDialog),
-		app.Button().Class("pc-button", cls).Type("submit").Disabled(d.busy).Text(label),
-	)
-}
-
-// confirmForm asks before archiving, unarchiving or restoring.
-func (p *Page) confirmForm() app.UI {
-	d := p.dlg
-	return app.Form().Class("pc-form").NoValidate(true).OnSubmit(func(ctx app.Context, e app.Event) {
-		e.PreventDefault()
-		if d := p.dlg; d != nil && d.change != nil {
-			p.send(ctx, d.change)
-		}
-	}).Body(
-		app.P().Text(d.message),
-		p.actions(d.v["action"], d.v["danger"] == "true"),
-	)
-}
-
-// confirmArchive asks before archiving a product, plan or add-on.
-func (p *Page) confirmArchive(ctx app.Context, collection, kind, id, name string) {
-	d := newDialog(dlgConfirm, "Archive "+kind+" "+strconvQuote(name)+"?")
-	d.message = "An archived " + kind + " takes no new subscriptions; customers already on it keep it. " +
-		"You can unarchive it later. Archiving is recorded in the catalog history."
-	d.v["action"], d.v["danger"] = "Archive", "true"
-	d.done = capitalize(kind) + " " + strconvQuote(name) + " archived."
-	d.target = objectRef{collection, id}
-	api := p.api
-	// Archiving one object does not depend on the rest of the catalog: when
-	// someone else saved meanwhile, it is simply made on their version.
-	d.change = func(c context.Context) putResult {
-		return retryStale(c, api, func(c context.Context) (*portico.Catalog, error) { return api.Archive(c, collection, id) })
-	}
-	p.openDialog(ctx, d)
-}
-
-// confirmUnarchive asks before putting an archived product, plan or add-on
-// back on sale. The catalog's rules apply as to any change: a name another
-// live object has taken since is refused.
-func (p *Page) confirmUnarchive(ctx app.Context, collection, kind, id, name string) {
-	d := newDialog(dlgConfirm, "Unarchive "+kind+" "+strconvQuote(name)+"?")
-	d.message = "It takes new subscriptions again and shows wherever a live " + kind + " does. " +
-		"Unarchiving is recorded in the catalog history."
-	d.v["action"] = "Unarchive"
-	d.done = capitalize(kind) + " " + strconvQuote(name) + " unarchived."
-	d.target = objectRef{collection, id}
-	d.keyOf = func(*portico.Catalog, string) string { return "" }
-	p.openDialog(ctx, d)
-	next := cloneCatalog(d.base)
-	if !setArchived(next, collection, id, false) {
-		return
-	}
-	api, base := p.api, d.base
-	d.change = func(c context.Context) putResult { return putReapplied(c, api, base, next, base) }
-}
-
-// setArchived archives or unarchives an object of cat; false when there
-// is none.
-func setArchived(cat *portico.Catalog, collection, id string, archived bool) bool {
-	switch collection {
-	case "products":
-		if i := slices.IndexFunc(cat.Products, func(x portico.Product) bool { return x.ID == id }); i >= 0 {
-			cat.Products[i].Archived = archived
-			return true
-		}
-	case "plans":
-		if i := slices.IndexFunc(cat.Plans, func(x portico.Plan) bool { return x.ID == id }); i >= 0 {
-			cat.Plans[i].Archived = archived
-			return true
-		}
-	case "addons":
-		if i := slices.IndexFunc(cat.Addons, func(x portico.Addon) bool { return x.ID == id }); i >= 0 {
-			cat.Addons[i].Archived = archived
-			return true
-		}
-	}
-	return false
+func (d *dialog) prepare(cat *portico.Catalog) {
+	d.loaded, d.base = maps.Clone(d.v), cat
 }
 
 func strconvQuote(s string) string { return "“" + s + "”" }

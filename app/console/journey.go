@@ -7,31 +7,65 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	portico "github.com/portico-dev/portico"
-	"github.com/portico-dev/portico/components"
 )
+
+// journeyView is a product's customer journey as a form. It owns the
+// draft: the journey as edited, until saved. The draft starts from the
+// catalog shown and starts again once this console saves a catalog: the
+// journey's own save, or any other.
+type journeyView struct {
+	app.Compo
+	API       API
+	Catalog   *portico.Catalog
+	Version   catalogVersion // the page's catalog's
+	ProductID string
+
+	draft *journeyDraft
+	own   ownContext
+}
 
 // journeyDraft is the journey as edited, for one product, until saved.
 type journeyDraft struct {
 	product string
 	// base is the catalog the draft started on: the edit is what changed
 	// from its journey, re-applied on a newer catalog when needed.
-	base    *portico.Catalog
+	base *portico.Catalog
+	// saves is the count of saves the draft started after.
+	saves   int
 	j       portico.Journey
 	errs    map[string]string
 	general []string
 	busy    bool
 }
 
-// startJourney starts editing the journey of the product in the URL.
-func (p *Page) startJourney() {
-	id, _ := route(p.path)
-	pr, ok := p.cat.Product(id)
-	if !ok || (p.jour != nil && p.jour.product == id) {
-		return
+func (v *journeyView) OnInit()                 { v.restart() }
+func (v *journeyView) OnMount(ctx app.Context) { v.own.keep(ctx) }
+
+// OnUpdate starts the draft again for another product, or after a save;
+// someone else's catalog read on the way keeps it, to be re-applied on
+// theirs.
+func (v *journeyView) OnUpdate(ctx app.Context) {
+	if d := v.draft; d == nil || d.product != v.ProductID || d.saves != v.Version.saved {
+		v.restart()
+	}
+}
+
+// restart drops the draft and starts editing the product's journey as the
+// catalog has it.
+func (v *journeyView) restart() {
+	v.draft = newJourneyDraft(v.Catalog, v.ProductID, v.Version.saved)
+}
+
+// newJourneyDraft is a draft of the journey of the product in cat, nil
+// when there is no such product.
+func newJourneyDraft(cat *portico.Catalog, productID string, saves int) *journeyDraft {
+	pr, ok := cat.Product(productID)
+	if !ok {
+		return nil
 	}
 	j := pr.Journey
 	j.AlsoCancelProductIDs = slices.Clone(j.AlsoCancelProductIDs)
-	p.jour = &journeyDraft{product: id, base: p.cat, j: j, errs: map[string]string{}}
+	return &journeyDraft{product: productID, base: cat, saves: saves, j: j, errs: map[string]string{}}
 }
 
 // usesFreePlan reports whether a journey moves customers onto its free
@@ -42,8 +76,8 @@ func usesFreePlan(j portico.Journey) bool {
 
 // journeyPlans are the product's live free plans, and its live paid plans
 // with a trial, as choices.
-func (p *Page) journeyPlans(productID string) (free, trial []choice) {
-	for _, pl := range p.cat.PlansOf(productID) {
+func (v *journeyView) journeyPlans() (free, trial []choice) {
+	for _, pl := range v.Catalog.PlansOf(v.ProductID) {
 		switch {
 		case pl.Archived:
 		case pl.Pricing == portico.PricingFree:
@@ -55,18 +89,38 @@ func (p *Page) journeyPlans(productID string) (free, trial []choice) {
 	return free, trial
 }
 
-func (p *Page) renderJourney(pr portico.Product) app.UI {
-	p.startJourney()
-	jd := p.jour
+func (v *journeyView) Render() app.UI {
+	jd := v.draft
+	if jd == nil {
+		return app.Form().Class("pc-journey")
+	}
+	startFree, startTrial, endFree := v.pickers()
+	return app.Form().Class("pc-journey").OnSubmit(v.submit).Body(
+		app.P().Class("pc-callout").Text("Changes apply to future journey starts, subscription updates and cancellations only. Existing subscriptions, and changes already scheduled, keep the rules they were made under."),
+		app.If(len(jd.general) > 0, func() app.UI {
+			items := make([]app.UI, len(jd.general))
+			for i, g := range jd.general {
+				items[i] = app.Li().Text(g)
+			}
+			return app.Div().Class("pc-general").Role("alert").TabIndex(-1).Body(app.P().Text("Nothing was saved:"), app.Ul().Body(items...))
+		}),
+		v.renderStart(startFree, startTrial),
+		v.renderUpdate(),
+		v.renderEnd(endFree),
+		v.renderActions(),
+	)
+}
+
+// pickers places the plan pickers beside the options that need them. The
+// free plan's sits by the start when customers start on it, else by the
+// end when they fall back to it. A plan in error is shown even when no
+// option needs it, so the error sits beside it.
+func (v *journeyView) pickers() (startFree, startTrial, endFree app.UI) {
+	jd := v.draft
 	j := &jd.j
-	free, trial := p.journeyPlans(pr.ID)
-	// The free plan's picker sits beside the option that needs it: the
-	// start when customers start on it, else the end when they fall back
-	// to it. A plan in error is shown even when no option needs it, so
-	// the error sits beside it.
-	freePicker := p.planPicker("freePlanId", "Free plan", j.FreePlanID, free, "Create a free plan first.")
-	trialPicker := p.planPicker("trialPlanId", "Trial plan", j.TrialPlanID, trial, "Give a paid plan trial days first.")
-	var startFree, startTrial, endFree app.UI
+	free, trial := v.journeyPlans()
+	freePicker := v.planPicker("freePlanId", "Free plan", j.FreePlanID, free, "Create a free plan first.")
+	trialPicker := v.planPicker("trialPlanId", "Trial plan", j.TrialPlanID, trial, "Give a paid plan trial days first.")
 	switch {
 	case j.Start == portico.StartFreePlan:
 		startFree = freePicker
@@ -81,85 +135,95 @@ func (p *Page) renderJourney(pr portico.Product) app.UI {
 	if j.Start == portico.StartFreePlan && j.AfterCancel == portico.AfterCancelDowngradeToFree {
 		endFree = app.P().Class("pc-hint").Text("Customers move to the free plan chosen above.")
 	}
-	label := "Save journey"
-	if jd.busy {
-		label = "Saving…"
-	}
-	return app.Form().Class("pc-journey").OnSubmit(p.submitJourney).Body(
-		app.P().Class("pc-callout").Text("Changes apply to future journey starts, subscription updates and cancellations only. Existing subscriptions, and changes already scheduled, keep the rules they were made under."),
-		app.If(len(jd.general) > 0, func() app.UI {
-			items := make([]app.UI, len(jd.general))
-			for i, g := range jd.general {
-				items[i] = app.Li().Text(g)
-			}
-			return app.Div().Class("pc-general").Role("alert").TabIndex(-1).Body(app.P().Text("Nothing was saved:"), app.Ul().Body(items...))
-		}),
-		app.Section().Class("pc-panel").Body(
-			app.FieldSet().Body(
-				app.Legend().Class("pc-legend").Text("Journey start"),
-				app.P().Class("pc-hint").Text("The plan a new customer's subscription starts on."),
-				p.journeyRadios("start", []choice{
-					{value: string(portico.StartPricingTable), label: "Customers pick a plan from the pricing table"},
-					{value: string(portico.StartFreePlan), label: "Always start on a free plan", detail: startFree},
-					{value: string(portico.StartTrial), label: "Always start on a free trial of a paid plan", detail: startTrial},
-				}),
-			),
-		),
-		app.Section().Class("pc-panel").Body(
-			app.FieldSet().Body(
-				app.Legend().Class("pc-legend").Text("Subscription update"),
-				app.P().Class("pc-hint").Text("Upgrades always apply immediately."),
-				app.H3().Text("Downgrades"),
-				p.journeyRadios("downgrade", []choice{
-					{value: string(portico.Immediate), label: "Immediately, crediting unused time"},
-					{value: string(portico.EndOfPeriod), label: "At the end of the billing period"},
-				}),
-				app.H3().Text("Metered usage on a plan change"),
-				p.journeyRadios("usageReset", []choice{
-					{value: string(portico.ResetAlways), label: "Always reset usage"},
-					{value: string(portico.ResetNever), label: "Never reset usage"},
-					{value: string(portico.ResetOnAnchorChange), label: "Reset only when the billing anchor changes",
-						note: "Between free, paid and custom plans, or monthly and annual billing; kept otherwise."},
-				}),
-			),
-		),
-		app.Section().Class("pc-panel").Body(
-			app.FieldSet().Body(
-				app.Legend().Class("pc-legend").Text("Journey end"),
-				app.P().Class("pc-hint").Text("When a customer cancels, or a trial ends without a payment method."),
-				app.H3().Text("Cancellation takes effect"),
-				p.journeyRadios("cancellation", []choice{
-					{value: string(portico.Immediate), label: "Immediately, crediting unused time"},
-					{value: string(portico.EndOfPeriod), label: "At the end of the billing period"},
-				}),
-				app.H3().Text("Then"),
-				p.journeyRadios("afterCancel", []choice{
-					{value: string(portico.AfterCancelRevoke), label: "Revoke access"},
-					{value: string(portico.AfterCancelDowngradeToFree), label: "Move the customer to the free plan",
-						note: "On a trial, this makes a reverse trial.", detail: endFree},
-				}),
-				app.H3().Text("Also cancel"),
-				p.alsoCancel(pr),
-			),
-		),
-		app.Div().Class("pc-actions", "pc-sticky").Body(
-			app.Button().Class("pc-button").Type("button").Text("Discard changes").Disabled(jd.busy).
-				OnClick(func(ctx app.Context, e app.Event) { p.jour = nil; p.startJourney() }),
-			app.Button().Class("pc-button", "pc-primary").Type("submit").Disabled(jd.busy).Text(label),
+	return startFree, startTrial, endFree
+}
+
+// renderStart is how the journey starts, with the plan pickers the
+// options need.
+func (v *journeyView) renderStart(startFree, startTrial app.UI) app.UI {
+	return app.Section().Class("pc-panel").Body(
+		app.FieldSet().Body(
+			app.Legend().Class("pc-legend").Text("Journey start"),
+			app.P().Class("pc-hint").Text("The plan a new customer's subscription starts on."),
+			v.journeyRadios("start", []choice{
+				{value: string(portico.StartPricingTable), label: "Customers pick a plan from the pricing table"},
+				{value: string(portico.StartFreePlan), label: "Always start on a free plan", detail: startFree},
+				{value: string(portico.StartTrial), label: "Always start on a free trial of a paid plan", detail: startTrial},
+			}),
 		),
 	)
 }
 
+// renderUpdate is how downgrades and usage go on a plan change.
+func (v *journeyView) renderUpdate() app.UI {
+	return app.Section().Class("pc-panel").Body(
+		app.FieldSet().Body(
+			app.Legend().Class("pc-legend").Text("Subscription update"),
+			app.P().Class("pc-hint").Text("Upgrades always apply immediately."),
+			app.H3().Text("Downgrades"),
+			v.journeyRadios("downgrade", []choice{
+				{value: portico.Immediate, label: "Immediately, crediting unused time"},
+				{value: portico.EndOfPeriod, label: "At the end of the billing period"},
+			}),
+			app.H3().Text("Metered usage on a plan change"),
+			v.journeyRadios("usageReset", []choice{
+				{value: string(portico.ResetAlways), label: "Always reset usage"},
+				{value: string(portico.ResetNever), label: "Never reset usage"},
+				{value: string(portico.ResetOnAnchorChange), label: "Reset only when the billing anchor changes",
+					note: "Between free, paid and custom plans, or monthly and annual billing; kept otherwise."},
+			}),
+		),
+	)
+}
+
+// renderEnd is how the journey ends, with the free plan's picker when
+// customers fall back to it.
+func (v *journeyView) renderEnd(endFree app.UI) app.UI {
+	return app.Section().Class("pc-panel").Body(
+		app.FieldSet().Body(
+			app.Legend().Class("pc-legend").Text("Journey end"),
+			app.P().Class("pc-hint").Text("When a customer cancels, or a trial ends without a payment method."),
+			app.H3().Text("Cancellation takes effect"),
+			v.journeyRadios("cancellation", []choice{
+				{value: portico.Immediate, label: "Immediately, crediting unused time"},
+				{value: portico.EndOfPeriod, label: "At the end of the billing period"},
+			}),
+			app.H3().Text("Then"),
+			v.journeyRadios("afterCancel", []choice{
+				{value: string(portico.AfterCancelRevoke), label: "Revoke access"},
+				{value: string(portico.AfterCancelDowngradeToFree), label: "Move the customer to the free plan",
+					note: "On a trial, this makes a reverse trial.", detail: endFree},
+			}),
+			app.H3().Text("Also cancel"),
+			v.alsoCancel(),
+		),
+	)
+}
+
+// renderActions are the form's buttons, kept in view as it scrolls.
+func (v *journeyView) renderActions() app.UI {
+	busy := v.draft.busy
+	label := "Save journey"
+	if busy {
+		label = "Saving…"
+	}
+	return app.Div().Class("pc-actions", "pc-sticky").Body(
+		app.Button().Class("pc-button").Type("button").Text("Discard changes").Disabled(busy).
+			OnClick(func(ctx app.Context, e app.Event) { v.restart() }),
+		app.Button().Class("pc-button", "pc-primary").Type("submit").Disabled(busy).Text(label),
+	)
+}
+
 // journeyRadios is one journey setting's options, its error beside them.
-func (p *Page) journeyRadios(name string, choices []choice) app.UI {
-	jd := p.jour
-	// Handlers change the draft the page holds when they run, never one
+func (v *journeyView) journeyRadios(name string, choices []choice) app.UI {
+	jd := v.draft
+	// Handlers change the draft the view holds when they run, never one
 	// they captured (see editProduct).
-	pick := func(v string) app.EventHandler {
+	pick := func(value string) app.EventHandler {
 		return func(ctx app.Context, e app.Event) {
-			if p.jour != nil {
-				setJourneyValue(&p.jour.j, name, v)
-				delete(p.jour.errs, name)
+			if v.draft != nil {
+				setJourneyValue(&v.draft.j, name, value)
+				delete(v.draft.errs, name)
 			}
 		}
 	}
@@ -171,11 +235,11 @@ func (p *Page) journeyRadios(name string, choices []choice) app.UI {
 
 // alsoCancel is the checkbox of each other product, each with its error
 // beside it.
-func (p *Page) alsoCancel(pr portico.Product) app.UI {
-	jd := p.jour
+func (v *journeyView) alsoCancel() app.UI {
+	jd := v.draft
 	var others []app.UI
-	for _, o := range p.cat.Products {
-		if o.ID == pr.ID {
+	for _, o := range v.Catalog.Products {
+		if o.ID == v.ProductID {
 			continue
 		}
 		key := "alsoCancel." + o.ID
@@ -183,15 +247,15 @@ func (p *Page) alsoCancel(pr portico.Product) app.UI {
 		in := app.Input().ID(id).Type("checkbox").Checked(slices.Contains(jd.j.AlsoCancelProductIDs, o.ID)).
 			Aria("describedby", id+"-error").
 			OnChange(func(ctx app.Context, e app.Event) {
-				if p.jour == nil {
+				if v.draft == nil {
 					return
 				}
-				j := &p.jour.j
+				j := &v.draft.j
 				j.AlsoCancelProductIDs = slices.DeleteFunc(j.AlsoCancelProductIDs, func(s string) bool { return s == o.ID })
 				if ctx.JSSrc().Get("checked").Bool() {
 					j.AlsoCancelProductIDs = append(j.AlsoCancelProductIDs, o.ID)
 				}
-				delete(p.jour.errs, key)
+				delete(v.draft.errs, key)
 			}, app.EventScope(o.ID))
 		// An error about the list as a whole flags the first box.
 		if whole := len(others) == 0 && jd.errs["alsoCancelProductIds"] != ""; whole {
@@ -216,7 +280,7 @@ func (p *Page) alsoCancel(pr portico.Product) app.UI {
 }
 
 // planPicker is a select of plans for a journey setting.
-func (p *Page) planPicker(key, label, current string, plans []choice, none string) app.UI {
+func (v *journeyView) planPicker(key, label, current string, plans []choice, none string) app.UI {
 	id := fieldID(key)
 	opts := []app.UI{app.Option().Value("").Selected(current == "").Text("Choose a plan…")}
 	for _, c := range plans {
@@ -224,13 +288,13 @@ func (p *Page) planPicker(key, label, current string, plans []choice, none strin
 	}
 	sel := app.Select().ID(id).Class("pc-input").Aria("describedby", id+"-error").
 		OnChange(func(ctx app.Context, e app.Event) {
-			if p.jour != nil {
-				setJourneyValue(&p.jour.j, key, ctx.JSSrc().Get("value").String())
-				delete(p.jour.errs, key)
+			if v.draft != nil {
+				setJourneyValue(&v.draft.j, key, ctx.JSSrc().Get("value").String())
+				delete(v.draft.errs, key)
 			}
 		}, app.EventScope(key)).
 		Body(opts...)
-	msg := p.jour.errs[key]
+	msg := v.draft.errs[key]
 	if msg != "" {
 		sel = sel.Aria("invalid", "true")
 	}
@@ -295,49 +359,60 @@ func journeyToSave(was, j portico.Journey) portico.Journey {
 	return j
 }
 
-func (p *Page) submitJourney(ctx app.Context, e app.Event) {
+func (v *journeyView) submit(ctx app.Context, e app.Event) {
 	e.PreventDefault()
-	jd := p.jour
+	jd := v.draft
 	if jd == nil || jd.busy {
 		return
 	}
-	next := cloneCatalog(jd.base)
-	i := slices.IndexFunc(next.Products, func(x portico.Product) bool { return x.ID == jd.product })
-	if i < 0 {
+	next := jd.edit()
+	if next == nil {
 		return
 	}
-	next.Products[i].Journey = journeyToSave(jd.base.Products[i].Journey, jd.j)
 	jd.busy, jd.general, jd.errs = true, nil, map[string]string{}
-	api, base, current := p.api, jd.base, p.cat
-	ctx = p.own(ctx)
+	api, base, current := v.API, jd.base, v.Catalog
+	ctx = v.own.or(ctx)
 	ctx.Async(func() {
 		c, cancel := ctxTimeout()
 		defer cancel()
 		r := putReapplied(c, api, base, next, current)
-		ctx.Dispatch(func(ctx app.Context) { p.settleJourney(ctx, jd, r) })
+		ctx.Dispatch(func(ctx app.Context) { v.settle(ctx, jd, r) })
 	})
 }
 
-// settleJourney shows how a journey save went, as settle does for dialogs.
-func (p *Page) settleJourney(ctx app.Context, jd *journeyDraft, r putResult) {
+// edit is the catalog the draft started on with the product's journey as
+// drafted; nil when the product is gone.
+func (jd *journeyDraft) edit() *portico.Catalog {
+	next := cloneCatalog(jd.base)
+	i := slices.IndexFunc(next.Products, func(x portico.Product) bool { return x.ID == jd.product })
+	if i < 0 {
+		return nil
+	}
+	next.Products[i].Journey = journeyToSave(jd.base.Products[i].Journey, jd.j)
+	return next
+}
+
+// settle shows how a journey save went, as the dialogs do: the page takes
+// the catalog saved (and the draft starts again from it), or the operator
+// chooses between conflicting values, or the errors go beside their
+// settings.
+func (v *journeyView) settle(ctx app.Context, jd *journeyDraft, r putResult) {
 	jd.busy = false
 	const done = "Customer journey saved. It applies to future changes only."
-	from := &dialog{errs: map[string]string{}, target: objectRef{"products", jd.product}, keyOf: journeyKey(jd.product),
-		done: done, then: func(ctx app.Context) { p.startJourney() }}
+	from := &dialog{errs: map[string]string{}, target: objectRef{"products", jd.product}, keyOf: journeyKey(jd.product), done: done}
 	if r.read != nil {
-		p.cat = r.read
-		components.Refresh(ctx)
+		showCatalog(ctx, r.read, false)
 	}
 	switch {
 	case r.saved != nil:
-		p.saved(r.saved, done)
-		p.startJourney()
+		showCatalog(ctx, r.saved, true)
+		showNotice(ctx, done)
 	case r.conflicts != nil:
-		p.openConflicts(ctx, from, r.conflicts)
+		openDialog(ctx, r.newest(v.Catalog), conflictsDialog(from, r.conflicts))
 	case statusOf(r.err) == 401:
-		p.failed(ctx, r.err, &p.loadErr)
+		signInAgain(ctx)
 	default:
-		p.showErrors(from, r.err, r.sent)
+		from.showErrors(r.err, r.named(v.Catalog))
 		jd.errs, jd.general = from.errs, from.general
 		ctx.Defer(func(app.Context) { focusFirstError(".pc-journey") })
 	}

@@ -41,6 +41,24 @@ type putResult struct {
 	err       error
 }
 
+// named is the catalog the errors of r name fields of: the one sent, else
+// the one the page shows once it takes r (see newest).
+func (r putResult) named(shown *portico.Catalog) *portico.Catalog {
+	if r.sent != nil {
+		return r.sent
+	}
+	return r.newest(shown)
+}
+
+// newest is the catalog the page shows once it takes r: the newest read on
+// the way, else shown, the one it shows now.
+func (r putResult) newest(shown *portico.Catalog) *portico.Catalog {
+	if r.read != nil {
+		return r.read
+	}
+	return shown
+}
+
 // putReapplied saves mine, an edit of base, re-applying it on the newer
 // catalog each time someone else's save overtook it. current is the
 // catalog the page shows, whose version the client sends: when the page

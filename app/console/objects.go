@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strconv"
@@ -37,23 +38,19 @@ func loadEntitlements(d *dialog, ents []portico.Entitlement) {
 	d.rows = len(ents)
 }
 
-// openPlan opens the plan editor: a new plan of the product, or the plan
-// planID.
-func (p *Page) openPlan(ctx app.Context, productID, planID string) {
-	p.openDialog(ctx, p.planDialog(productID, planID))
-}
-
-func (p *Page) planDialog(productID, planID string) *dialog {
+// planDialog is the editor of the plan planID in cat, or of a new plan of
+// the product.
+func planDialog(cat *portico.Catalog, productID, planID string) *dialog {
 	d := newDialog(dlgPlan, "New plan")
 	d.product, d.target = productID, objectRef{"plans", planID}
 	d.keyOf = d.objectKey("id", "name", "description", "pricing", "order", "trialDays")
-	d.v["pricing"], d.v["currency"] = string(portico.PricingPaid), p.currencyOf(productID)
+	d.v["pricing"], d.v["currency"] = string(portico.PricingPaid), currencyOf(cat, productID)
 	order := 0
-	for _, x := range p.cat.PlansOf(productID) {
+	for _, x := range cat.PlansOf(productID) {
 		order = max(order, x.Order+1)
 	}
 	d.v["order"] = strconv.Itoa(order)
-	if pl, ok := p.cat.Plan(planID); ok {
+	if pl, ok := cat.Plan(planID); ok {
 		d.title, d.id = "Edit plan “"+pl.Name+"”", pl.ID
 		d.v["id"], d.v["name"], d.v["description"], d.v["pricing"] = pl.ID, pl.Name, pl.Description, string(pl.Pricing)
 		d.v["order"] = strconv.Itoa(pl.Order)
@@ -69,18 +66,14 @@ func (p *Page) planDialog(productID, planID string) *dialog {
 	return d
 }
 
-// openAddon opens the add-on editor: a new add-on of the product, or the
-// add-on addonID.
-func (p *Page) openAddon(ctx app.Context, productID, addonID string) {
-	p.openDialog(ctx, p.addonDialog(productID, addonID))
-}
-
-func (p *Page) addonDialog(productID, addonID string) *dialog {
+// addonDialog is the editor of the add-on addonID in cat, or of a new
+// add-on of the product.
+func addonDialog(cat *portico.Catalog, productID, addonID string) *dialog {
 	d := newDialog(dlgAddon, "New add-on")
 	d.product, d.target = productID, objectRef{"addons", addonID}
 	d.keyOf = d.objectKey("id", "name", "description", "maxQuantity")
-	d.v["currency"] = p.currencyOf(productID)
-	if a, ok := p.cat.Addon(addonID); ok {
+	d.v["currency"] = currencyOf(cat, productID)
+	if a, ok := cat.Addon(addonID); ok {
 		d.title, d.id = "Edit add-on “"+a.Name+"”", a.ID
 		d.v["id"], d.v["name"], d.v["description"] = a.ID, a.Name, a.Description
 		if a.MaxQuantity > 0 {
@@ -94,41 +87,41 @@ func (p *Page) addonDialog(productID, addonID string) *dialog {
 
 // idField is the ID input: generated from the name for a new object,
 // read-only once it exists.
-func (p *Page) idField(kind string) app.UI {
-	in := p.input("id", "text")
+func (h *dialogHost) idField(kind string) app.UI {
+	in := h.input("id", "text")
 	hint := "Generated from the name; your application refers to the " + kind + " by it. It cannot change later."
-	if p.dlg.id != "" {
+	if h.dlg.id != "" {
 		in, hint = in.ReadOnly(true), "A "+kind+"'s ID never changes."
 	}
-	return p.field("id", "ID", hint, in)
+	return h.field("id", "ID", hint, in)
 }
 
 // pricesFields are a period's amount and Stripe price side by side, for
 // each period, then the currency.
-func (p *Page) pricesFields() app.UI {
+func (h *dialogHost) pricesFields() app.UI {
 	return app.FieldSet().Class("pc-field", "pc-prices").Body(
 		app.Legend().Text("Prices"),
-		p.priceRow(portico.Monthly, "Monthly price", "29.00", "Leave empty when not sold monthly."),
-		p.priceRow(portico.Annually, "Annual price", "290.00", "Leave empty when not sold annually."),
+		h.priceRow(portico.Monthly, "Monthly price", "29.00", "Leave empty when not sold monthly."),
+		h.priceRow(portico.Annually, "Annual price", "290.00", "Leave empty when not sold annually."),
 		app.Div().Class("pc-row").Body(
-			p.field("currency", "Currency", "One currency per product, e.g. usd.", p.input("currency", "text").MaxLength(3)),
+			h.field("currency", "Currency", "One currency per product, e.g. usd.", h.input("currency", "text").MaxLength(3)),
 		),
 	)
 }
 
-func (p *Page) priceRow(period, label, placeholder, hint string) app.UI {
+func (h *dialogHost) priceRow(period, label, placeholder, hint string) app.UI {
 	stripe := "stripe." + period
 	return app.Div().Class("pc-row").Body(
-		p.field("price."+period, label, hint, p.input("price."+period, "text").Attr("inputmode", "decimal").Placeholder(placeholder)),
-		p.field(stripe, label+": Stripe price ID (optional)", "What Stripe bills this price as, once Stripe is connected.",
-			p.input(stripe, "text").Placeholder("price_…").Attr("spellcheck", "false").Attr("autocomplete", "off")),
+		h.field("price."+period, label, hint, h.input("price."+period, "text").Attr("inputmode", "decimal").Placeholder(placeholder)),
+		h.field(stripe, label+": Stripe price ID (optional)", "What Stripe bills this price as, once Stripe is connected.",
+			h.input(stripe, "text").Placeholder("price_…").Attr("spellcheck", "false").Attr("autocomplete", "off")),
 	)
 }
 
-func (p *Page) entitlementsFields() app.UI {
-	d := p.dlg
+func (h *dialogHost) entitlementsFields() app.UI {
+	d := h.dlg
 	features := []choice{{value: "", label: "Choose a feature…"}}
-	for _, f := range p.cat.Features {
+	for _, f := range h.Catalog.Features {
 		features = append(features, choice{value: f.ID, label: f.Name + " (" + string(f.Type) + ")"})
 	}
 	rows := []app.UI{}
@@ -138,24 +131,24 @@ func (p *Page) entitlementsFields() app.UI {
 			continue
 		}
 		rows = append(rows, app.Div().Class("pc-row", "pc-ent").Body(
-			p.selectField(base+".feature", "Feature", "", features),
-			p.field(base+".limit", "Limit", "", p.input(base+".limit", "number").Min(0).Disabled(d.v[base+".unlimited"] == "true")),
-			p.checkbox(base+".unlimited", "Unlimited"),
+			h.selectField(base+".feature", "Feature", "", features),
+			h.field(base+".limit", "Limit", "", h.input(base+".limit", "number").Min(0).Disabled(d.v[base+".unlimited"] == "true")),
+			h.checkbox(base+".unlimited", "Unlimited"),
 			app.Button().Class("pc-button", "pc-quiet", "pc-remove").Type("button").Aria("label", fmt.Sprintf("Remove entitlement %d", i+1)).Text("Remove").
 				OnClick(func(ctx app.Context, e app.Event) {
-					if p.dlg != nil {
-						p.dlg.v[fmt.Sprintf("ent.%d.removed", i)] = "true"
+					if h.dlg != nil {
+						h.dlg.v[fmt.Sprintf("ent.%d.removed", i)] = "true"
 					}
 				}, app.EventScope(i)),
 		))
 	}
 	hint := "Boolean features take no limit. Numeric and metered features need a limit or Unlimited."
-	if len(p.cat.Features) == 0 {
+	if len(h.Catalog.Features) == 0 {
 		hint = "No features yet: create them on the Features page."
 	}
 	errID := fieldID("entitlements") + "-error"
 	add := app.Button().Class("pc-button", "pc-small", "pc-add-row").Type("button").Text("+ Add an entitlement").
-		Aria("describedby", errID).OnClick(p.addRow)
+		Aria("describedby", errID).OnClick(h.addRow)
 	if d.errs["entitlements"] != "" {
 		add = add.DataSet("invalid", "true")
 	}
@@ -168,62 +161,62 @@ func (p *Page) entitlementsFields() app.UI {
 	)
 }
 
-func (p *Page) planForm() app.UI {
-	d := p.dlg
+func (h *dialogHost) planForm() app.UI {
+	d := h.dlg
 	var addons []app.UI
 	errID := fieldID("addons") + "-error"
-	for _, a := range p.cat.Addons {
+	for _, a := range h.Catalog.Addons {
 		if a.ProductID == d.product && (!a.Archived || d.v["addon."+a.ID] == "true") {
-			addons = append(addons, p.checkboxIn("addon."+a.ID, a.Name, errID, len(addons) == 0 && d.errs["addons"] != ""))
+			addons = append(addons, h.checkboxIn("addon."+a.ID, a.Name, errID, len(addons) == 0 && d.errs["addons"] != ""))
 		}
 	}
-	paid := portico.Pricing(d.v["pricing"]) == portico.PricingPaid
+	paid := d.v["pricing"] == string(portico.PricingPaid)
 	label := "Create plan"
 	if d.id != "" {
 		label = "Save changes"
 	}
-	return app.Form().Class("pc-form").NoValidate(true).OnSubmit(p.submitPlan).Body(
+	return app.Form().Class("pc-form").NoValidate(true).OnSubmit(h.submitPlan).Body(
 		app.Div().Class("pc-row").Body(
-			p.field("name", "Name", "", p.input("name", "text").Required(true)),
-			p.idField("plan"),
+			h.field("name", "Name", "", h.input("name", "text").Required(true)),
+			h.idField("plan"),
 		),
-		p.textarea("description", "Description (optional)", ""),
+		h.textarea("description", "Description (optional)", ""),
 		app.Div().Class("pc-row").Body(
-			p.selectField("pricing", "Pricing", "", []choice{
+			h.selectField("pricing", "Pricing", "", []choice{
 				{value: string(portico.PricingFree), label: "Free"}, {value: string(portico.PricingPaid), label: "Paid"},
 				{value: string(portico.PricingCustom), label: "Custom (contact sales)"}}),
-			p.field("order", "Order", "Lower comes first; a higher order is an upgrade.", p.input("order", "number")),
+			h.field("order", "Order", "Lower comes first; a higher order is an upgrade.", h.input("order", "number")),
 			app.If(paid, func() app.UI {
-				return p.field("trialDays", "Trial days", "0 or empty: no trial.", p.input("trialDays", "number").Min(0).Max(730))
+				return h.field("trialDays", "Trial days", "0 or empty: no trial.", h.input("trialDays", "number").Min(0).Max(730))
 			}),
 		),
-		app.If(paid, func() app.UI { return p.pricesFields() }),
-		p.entitlementsFields(),
+		app.If(paid, func() app.UI { return h.pricesFields() }),
+		h.entitlementsFields(),
 		app.FieldSet().Class("pc-field").Body(
 			app.Legend().Text("Compatible add-ons"),
 			app.If(len(addons) == 0, func() app.UI { return app.P().Class("pc-hint").Text("This product has no add-ons yet.") }),
 			app.Div().Class("pc-checks").Body(addons...),
 			app.P().ID(errID).Class("pc-error").Text(d.errs["addons"]),
 		),
-		p.actions(label, false),
+		h.actions(label, false),
 	)
 }
 
-func (p *Page) addonForm() app.UI {
+func (h *dialogHost) addonForm() app.UI {
 	label := "Create add-on"
-	if p.dlg.id != "" {
+	if h.dlg.id != "" {
 		label = "Save changes"
 	}
-	return app.Form().Class("pc-form").NoValidate(true).OnSubmit(p.submitAddon).Body(
+	return app.Form().Class("pc-form").NoValidate(true).OnSubmit(h.submitAddon).Body(
 		app.Div().Class("pc-row").Body(
-			p.field("name", "Name", "", p.input("name", "text").Required(true)),
-			p.idField("add-on"),
+			h.field("name", "Name", "", h.input("name", "text").Required(true)),
+			h.idField("add-on"),
 		),
-		p.textarea("description", "Description (optional)", ""),
-		p.field("maxQuantity", "Maximum quantity", "How many one customer may buy; empty: no limit.", p.input("maxQuantity", "number")),
-		p.pricesFields(),
-		p.entitlementsFields(),
-		p.actions(label, false),
+		h.textarea("description", "Description (optional)", ""),
+		h.field("maxQuantity", "Maximum quantity", "How many one customer may buy; empty: no limit.", h.input("maxQuantity", "number")),
+		h.pricesFields(),
+		h.entitlementsFields(),
+		h.actions(label, false),
 	)
 }
 
@@ -300,8 +293,9 @@ func checkStripePriceID(id string) string {
 }
 
 // readEntitlements reads the entitlement rows over the grants as they
-// were: a row left alone keeps its grant exactly.
-func (p *Page) readEntitlements(d *dialog, was []portico.Entitlement) []portico.Entitlement {
+// were: a row left alone keeps its grant exactly. Features are those of
+// shown, the catalog the page shows.
+func (d *dialog) readEntitlements(was []portico.Entitlement, shown *portico.Catalog) []portico.Entitlement {
 	var out []portico.Entitlement
 	for i := 0; i < d.rows; i++ {
 		base := fmt.Sprintf("ent.%d", i)
@@ -316,7 +310,7 @@ func (p *Page) readEntitlements(d *dialog, was []portico.Entitlement) []portico.
 				continue
 			}
 		}
-		if !p.readEntitlement(d, base, &e) {
+		if !d.readEntitlement(base, &e, shown) {
 			continue
 		}
 		if slices.ContainsFunc(out, func(x portico.Entitlement) bool { return x.FeatureID == e.FeatureID }) {
@@ -328,7 +322,7 @@ func (p *Page) readEntitlements(d *dialog, was []portico.Entitlement) []portico.
 }
 
 // readEntitlement reads one changed row into e; false for a blank row.
-func (p *Page) readEntitlement(d *dialog, base string, e *portico.Entitlement) bool {
+func (d *dialog) readEntitlement(base string, e *portico.Entitlement, shown *portico.Catalog) bool {
 	e.FeatureID, e.Unlimited, e.Limit = d.v[base+".feature"], d.v[base+".unlimited"] == "true", 0
 	limit := strings.TrimSpace(d.v[base+".limit"])
 	if e.FeatureID == "" {
@@ -344,7 +338,7 @@ func (p *Page) readEntitlement(d *dialog, base string, e *portico.Entitlement) b
 		}
 		e.Limit = n
 	}
-	f, ok := p.cat.Feature(e.FeatureID)
+	f, ok := shown.Feature(e.FeatureID)
 	switch {
 	case !ok:
 	case f.Type == portico.FeatureBoolean && (limit != "" || e.Unlimited):
@@ -357,7 +351,7 @@ func (p *Page) readEntitlement(d *dialog, base string, e *portico.Entitlement) b
 
 // readAddonIDs reads the compatible add-ons: those that were, in their
 // order, while still ticked, then the newly ticked ones.
-func (p *Page) readAddonIDs(d *dialog, was []string) []string {
+func (d *dialog) readAddonIDs(was []string) []string {
 	var out []string
 	for _, id := range was {
 		if d.v["addon."+id] == "true" {
@@ -420,8 +414,9 @@ func addonNames(cat *portico.Catalog) []namedLike {
 }
 
 // planEdit is the catalog the dialog opened on with the plan as the form
-// has it, and the plan as it was (nil when new).
-func (p *Page) planEdit(d *dialog) (next *portico.Catalog, was *portico.Plan) {
+// has it, and the plan as it was (nil when new); shown is the catalog the
+// page shows.
+func (d *dialog) planEdit(shown *portico.Catalog) (next *portico.Catalog, was *portico.Plan) {
 	next = cloneCatalog(d.base)
 	i := slices.IndexFunc(next.Plans, func(x portico.Plan) bool { return x.ID == d.id })
 	if d.id == "" || i < 0 {
@@ -462,14 +457,14 @@ func (p *Page) planEdit(d *dialog) (next *portico.Catalog, was *portico.Plan) {
 	} else {
 		pl.TrialDays, pl.Prices = 0, nil
 	}
-	pl.Entitlements = p.readEntitlements(d, pl.Entitlements)
-	pl.AddonIDs = p.readAddonIDs(d, pl.AddonIDs)
+	pl.Entitlements = d.readEntitlements(pl.Entitlements, shown)
+	pl.AddonIDs = d.readAddonIDs(pl.AddonIDs)
 	d.target = objectRef{"plans", pl.ID}
 	return next, was
 }
 
 // addonEdit is planEdit for an add-on.
-func (p *Page) addonEdit(d *dialog) (next *portico.Catalog, was *portico.Addon) {
+func (d *dialog) addonEdit(shown *portico.Catalog) (next *portico.Catalog, was *portico.Addon) {
 	next = cloneCatalog(d.base)
 	i := slices.IndexFunc(next.Addons, func(x portico.Addon) bool { return x.ID == d.id })
 	if d.id == "" || i < 0 {
@@ -495,7 +490,7 @@ func (p *Page) addonEdit(d *dialog) (next *portico.Catalog, was *portico.Addon) 
 	if len(a.Prices) == 0 && d.errs["price.monthly"] == "" && d.errs["price.annually"] == "" {
 		d.errs["price.monthly"] = "An add-on needs a monthly or an annual price."
 	}
-	a.Entitlements = p.readEntitlements(d, a.Entitlements)
+	a.Entitlements = d.readEntitlements(a.Entitlements, shown)
 	if len(a.Entitlements) == 0 && !a.Archived {
 		d.errs["entitlements"] = "An add-on must grant at least one feature: add an entitlement."
 	}
@@ -517,58 +512,58 @@ func readMaxQuantity(d *dialog) int {
 	return n
 }
 
-func (p *Page) submitPlan(ctx app.Context, e app.Event) {
+func (h *dialogHost) submitPlan(ctx app.Context, e app.Event) {
 	e.PreventDefault()
-	d := p.dlg
+	d := h.dlg
 	if d == nil || d.busy {
 		return
 	}
 	d.errs, d.general = map[string]string{}, nil
-	next, was := p.planEdit(d)
+	next, was := d.planEdit(h.Catalog)
 	pl, _ := next.Plan(d.target.id)
 	var before []portico.Price
 	if was != nil {
 		before = was.Prices
 	}
-	p.submitObject(ctx, next, before, pl.Prices, "Plan “"+pl.Name+"”")
+	h.submitObject(ctx, next, before, pl.Prices, "Plan “"+pl.Name+"”")
 }
 
-func (p *Page) submitAddon(ctx app.Context, e app.Event) {
+func (h *dialogHost) submitAddon(ctx app.Context, e app.Event) {
 	e.PreventDefault()
-	d := p.dlg
+	d := h.dlg
 	if d == nil || d.busy {
 		return
 	}
 	d.errs, d.general = map[string]string{}, nil
-	next, was := p.addonEdit(d)
+	next, was := d.addonEdit(h.Catalog)
 	a, _ := next.Addon(d.target.id)
 	var before []portico.Price
 	if was != nil {
 		before = was.Prices
 	}
-	p.submitObject(ctx, next, before, a.Prices, "Add-on “"+a.Name+"”")
+	h.submitObject(ctx, next, before, a.Prices, "Add-on “"+a.Name+"”")
 }
 
 // submitObject saves a plan or add-on (what) unless the form has errors:
 // then the focus goes to the first. When the edit changes a price someone
 // holds, the operator confirms first.
-func (p *Page) submitObject(ctx app.Context, next *portico.Catalog, before, after []portico.Price, what string) {
-	d := p.dlg
+func (h *dialogHost) submitObject(ctx app.Context, next *portico.Catalog, before, after []portico.Price, what string) {
+	d := h.dlg
 	if len(d.errs) > 0 {
-		p.refuse(ctx)
+		h.refuse(ctx)
 		return
 	}
 	d.done = what + " saved."
 	if d.id == "" {
 		d.done = what + " created."
 	}
-	commit := func(ctx app.Context) { p.save(ctx, next) }
+	commit := func(ctx app.Context) { h.save(ctx, next) }
 	changes := priceChanges(before, after)
 	if len(changes) == 0 {
 		commit(ctx)
 		return
 	}
-	p.checkPriceHolders(ctx, changes, commit)
+	h.checkPriceHolders(ctx, changes, commit)
 }
 
 // objectKey maps an error on a plan or add-on, by its path below the
@@ -583,7 +578,7 @@ func (d *dialog) objectKey(plain ...string) fieldKeyer {
 			switch {
 			case idx >= 0 && idx < len(prices):
 				return priceKey(prices[idx].BillingPeriod, sub)
-			case idx < 0 && (d.kind == dlgAddon || portico.Pricing(d.v["pricing"]) == portico.PricingPaid):
+			case idx < 0 && (d.kind == dlgAddon || d.v["pricing"] == string(portico.PricingPaid)):
 				return "price.monthly"
 			}
 			return ""
@@ -674,30 +669,20 @@ func priceChanges(before, after []portico.Price) []priceChange {
 // checkPriceHolders counts the customers on each changed price; when
 // there are some, the dialog asks before commit saves, else commit saves
 // at once.
-func (p *Page) checkPriceHolders(ctx app.Context, changes []priceChange, commit func(app.Context)) {
-	d := p.dlg
+func (h *dialogHost) checkPriceHolders(ctx app.Context, changes []priceChange, commit func(app.Context)) {
+	d := h.dlg
 	d.busy, d.busyText = true, "Checking…"
-	api, ref := p.api, d.target
-	ctx = p.own(ctx)
+	api, ref := h.API, d.target
+	ctx = h.own.or(ctx)
 	ctx.Async(func() {
 		c, cancel := ctxTimeout()
 		defer cancel()
-		var notes []string
-		var signedOut error
-		for _, ch := range changes {
-			h, err := api.PriceHolders(c, ref.collection, ref.id, ch.was.BillingPeriod)
-			if statusOf(err) == 401 {
-				signedOut = err
-			}
-			if note := holdersNote(ch, h, err); note != "" {
-				notes = append(notes, note)
-			}
-		}
+		notes, signedOut := countHolders(c, api, ref, changes)
 		ctx.Dispatch(func(ctx app.Context) {
 			d.busy, d.busyText = false, ""
 			switch {
-			case signedOut != nil:
-				p.failed(ctx, signedOut, &p.loadErr)
+			case signedOut:
+				signInAgain(ctx)
 			case len(notes) == 0:
 				commit(ctx)
 			default:
@@ -706,6 +691,19 @@ func (p *Page) checkPriceHolders(ctx app.Context, changes []priceChange, commit 
 			}
 		})
 	})
+}
+
+// countHolders says whom each price change of the object ref concerns;
+// signedOut reports an ended session.
+func countHolders(ctx context.Context, api API, ref objectRef, changes []priceChange) (notes []string, signedOut bool) {
+	for _, ch := range changes {
+		holders, err := api.PriceHolders(ctx, ref.collection, ref.id, ch.was.BillingPeriod)
+		signedOut = signedOut || statusOf(err) == 401
+		if note := holdersNote(ch, holders, err); note != "" {
+			notes = append(notes, note)
+		}
+	}
+	return notes, signedOut
 }
 
 // holdersNote says whom a price change concerns, or "" when no one.
@@ -735,8 +733,8 @@ func holdersNote(ch priceChange, h *portico.PriceHolders, err error) string {
 }
 
 // priceConfirmForm asks before a price customers hold is changed.
-func (p *Page) priceConfirmForm() app.UI {
-	d := p.dlg
+func (h *dialogHost) priceConfirmForm() app.UI {
+	d := h.dlg
 	items := make([]app.UI, len(d.notes))
 	for i, n := range d.notes {
 		items[i] = app.Li().Text(n)
@@ -747,7 +745,7 @@ func (p *Page) priceConfirmForm() app.UI {
 	}
 	return app.Form().Class("pc-form", "pc-confirm-step").NoValidate(true).OnSubmit(func(ctx app.Context, e app.Event) {
 		e.PreventDefault()
-		if d := p.dlg; d != nil && d.commit != nil {
+		if d := h.dlg; d != nil && d.commit != nil {
 			d.commit(ctx)
 		}
 	}).Body(
@@ -757,8 +755,8 @@ func (p *Page) priceConfirmForm() app.UI {
 		app.Div().Class("pc-actions").Body(
 			app.Button().Class("pc-button").Type("button").Text("Back to the form").Disabled(d.busy).
 				OnClick(func(ctx app.Context, e app.Event) {
-					if p.dlg != nil {
-						p.dlg.step = ""
+					if h.dlg != nil {
+						h.dlg.step = ""
 					}
 				}),
 			app.Button().Class("pc-button", "pc-primary").Type("submit").Disabled(d.busy).Text(label),

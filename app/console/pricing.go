@@ -12,7 +12,7 @@ import (
 
 // renderPricing is a product's pricing overview: the paywall customers
 // see, then its plans and add-ons to edit.
-func (p *Page) renderPricing(pr portico.Product) app.UI {
+func (v *productView) renderPricing(pr portico.Product) app.UI {
 	return app.Div().Body(
 		app.Section().Class("pc-panel").Aria("labelledby", "pc-preview").Body(
 			app.Div().Class("pc-head").Body(
@@ -20,21 +20,12 @@ func (p *Page) renderPricing(pr portico.Product) app.UI {
 				app.P().Class("pc-hint").Text("What a new customer sees; buttons here change nothing. Use the toggle to switch billing periods."),
 			),
 			app.Div().Class("pc-preview").Body(
-				components.NewPortalProvider(p.previewSource(pr.ID)).Scope(pr.ID, "").Body(components.NewPaywall().ProductID(pr.ID)),
+				components.NewPortalProvider(v.preview).Scope(pr.ID, "").Body(components.NewPaywall().ProductID(pr.ID)),
 			),
 		),
-		p.renderPlans(pr),
-		p.renderAddons(pr),
+		v.renderPlans(pr),
+		v.renderAddons(pr),
 	)
-}
-
-// previewSource is the paywall's data for a product, one per product so
-// the provider keeps it between renders.
-func (p *Page) previewSource(productID string) *previewSource {
-	if p.preview == nil || p.preview.product != productID {
-		p.preview = &previewSource{api: p.api, product: productID}
-	}
-	return p.preview
 }
 
 // previewSource serves the paywall of a product to a customer who has no
@@ -44,8 +35,12 @@ type previewSource struct {
 	product string
 }
 
-var errPreview = &components.APIError{Status: 409, Title: "Preview",
-	Detail: "This is a preview of the pricing table: nothing is changed here."}
+// errPreview is the answer to any action in the preview: a fresh error
+// each time, as a shared one could be changed by whoever gets it.
+func errPreview() error {
+	return &components.APIError{Status: 409, Title: "Preview",
+		Detail: "This is a preview of the pricing table: nothing is changed here."}
+}
 
 func (s *previewSource) Portal(context.Context) (*portico.PortalView, error) {
 	return &portico.PortalView{Customer: portico.PortalCustomer{ID: "preview", Name: "Preview"},
@@ -58,23 +53,23 @@ func (s *previewSource) Paywall(ctx context.Context, _, period string) (*portico
 }
 
 func (s *previewSource) Preview(context.Context, portico.ChangeRequest) (*portico.Preview, error) {
-	return nil, errPreview
+	return nil, errPreview()
 }
 
 func (s *previewSource) Change(context.Context, portico.ChangeRequest) (*portico.ChangeResult, error) {
-	return nil, errPreview
+	return nil, errPreview()
 }
 
 func (s *previewSource) Cancel(context.Context, string) (*portico.CancelResult, error) {
-	return nil, errPreview
+	return nil, errPreview()
 }
 
 func (s *previewSource) CancelScheduled(context.Context, string) (*portico.SubscriptionView, error) {
-	return nil, errPreview
+	return nil, errPreview()
 }
 
 func (s *previewSource) BillingSession(context.Context, string) (*portico.BillingSession, error) {
-	return nil, errPreview
+	return nil, errPreview()
 }
 
 func priceText(prices []portico.Price, period string) string {
@@ -86,8 +81,8 @@ func priceText(prices []portico.Price, period string) string {
 	return "—"
 }
 
-func (p *Page) renderPlans(pr portico.Product) app.UI {
-	plans := p.cat.PlansOf(pr.ID)
+func (v *productView) renderPlans(pr portico.Product) app.UI {
+	plans := v.Catalog.PlansOf(pr.ID)
 	rows := make([]app.UI, len(plans))
 	for i, pl := range plans {
 		trial := "—"
@@ -103,22 +98,22 @@ func (p *Page) renderPlans(pr portico.Product) app.UI {
 			cell("Trial").Text(trial),
 			cell("Entitlements").Text(fmt.Sprint(len(pl.Entitlements))),
 			cell("Status").Body(status(pl.Archived)),
-			p.rowActions(catalogItem{kind: "plan", collection: "plans", product: pr.ID, id: pl.ID, name: pl.Name, archived: pl.Archived},
-				func(ctx app.Context) { p.openPlan(ctx, pr.ID, pl.ID) }),
+			v.rowActions(catalogItem{kind: "plan", collection: "plans", product: pr.ID, id: pl.ID, name: pl.Name, archived: pl.Archived},
+				func(ctx app.Context) { v.openPlan(ctx, pr.ID, pl.ID) }),
 		)
 	}
 	return catalogPanel{
 		id: "pc-plans", title: "Plans", newLabel: "+ New plan", primary: true,
-		onNew: func(ctx app.Context) { p.openPlan(ctx, pr.ID, "") }, scope: pr.ID,
+		onNew: func(ctx app.Context) { v.openPlan(ctx, pr.ID, "") }, scope: pr.ID,
 		empty:   "No plans yet. Start with a free plan and a paid one.",
 		columns: []string{"Order", "Plan", "Pricing", "Monthly", "Annually", "Trial", "Entitlements", "Status"},
 		rows:    rows,
 	}.render()
 }
 
-func (p *Page) renderAddons(pr portico.Product) app.UI {
+func (v *productView) renderAddons(pr portico.Product) app.UI {
 	var addons []portico.Addon
-	for _, a := range p.cat.Addons {
+	for _, a := range v.Catalog.Addons {
 		if a.ProductID == pr.ID {
 			addons = append(addons, a)
 		}
@@ -136,13 +131,13 @@ func (p *Page) renderAddons(pr portico.Product) app.UI {
 			cell("Max quantity").Text(maxQ),
 			cell("Entitlements").Text(fmt.Sprint(len(a.Entitlements))),
 			cell("Status").Body(status(a.Archived)),
-			p.rowActions(catalogItem{kind: "add-on", collection: "addons", product: pr.ID, id: a.ID, name: a.Name, archived: a.Archived},
-				func(ctx app.Context) { p.openAddon(ctx, pr.ID, a.ID) }),
+			v.rowActions(catalogItem{kind: "add-on", collection: "addons", product: pr.ID, id: a.ID, name: a.Name, archived: a.Archived},
+				func(ctx app.Context) { v.openAddon(ctx, pr.ID, a.ID) }),
 		)
 	}
 	return catalogPanel{
 		id: "pc-addons", title: "Add-ons", newLabel: "+ New add-on",
-		onNew: func(ctx app.Context) { p.openAddon(ctx, pr.ID, "") }, scope: pr.ID,
+		onNew: func(ctx app.Context) { v.openAddon(ctx, pr.ID, "") }, scope: pr.ID,
 		empty:   "No add-ons. Add-ons are bought on top of a plan, in a quantity.",
 		columns: []string{"Add-on", "Monthly", "Annually", "Max quantity", "Entitlements", "Status"},
 		rows:    rows,
@@ -159,17 +154,17 @@ type catalogItem struct {
 
 // rowActions is a catalog row's last cell: Edit, then Archive, or
 // Unarchive when the item is archived.
-func (p *Page) rowActions(it catalogItem, edit func(app.Context)) app.UI {
+func (v *productView) rowActions(it catalogItem, edit func(app.Context)) app.UI {
 	return app.Td().Class("pc-row-actions").Body(
 		app.Button().Class("pc-button", "pc-small").Type("button").Aria("label", "Edit "+it.kind+" "+it.name).Text("Edit").
 			OnClick(func(ctx app.Context, e app.Event) { edit(ctx) }, app.EventScope(it.product, it.kind, it.id)),
 		app.If(!it.archived, func() app.UI {
 			return app.Button().Class("pc-button", "pc-small", "pc-danger-quiet").Type("button").Aria("label", "Archive "+it.kind+" "+it.name).Text("Archive").
-				OnClick(func(ctx app.Context, e app.Event) { p.confirmArchive(ctx, it.collection, it.kind, it.id, it.name) },
+				OnClick(func(ctx app.Context, e app.Event) { v.confirmArchive(ctx, it.collection, it.kind, it.id, it.name) },
 					app.EventScope(it.id, it.name))
 		}).Else(func() app.UI {
 			return app.Button().Class("pc-button", "pc-small").Type("button").Aria("label", "Unarchive "+it.kind+" "+it.name).Text("Unarchive").
-				OnClick(func(ctx app.Context, e app.Event) { p.confirmUnarchive(ctx, it.collection, it.kind, it.id, it.name) },
+				OnClick(func(ctx app.Context, e app.Event) { v.confirmUnarchive(ctx, it.collection, it.kind, it.id, it.name) },
 					app.EventScope(it.id, it.name, "unarchive"))
 		}),
 	)
@@ -214,15 +209,15 @@ func (c catalogPanel) render() app.UI {
 	)
 }
 
-// currencyOf is the currency a product is priced in ("usd" before any
-// price).
-func (p *Page) currencyOf(productID string) string {
-	for _, pl := range p.cat.Plans {
+// currencyOf is the currency a product of cat is priced in ("usd" before
+// any price).
+func currencyOf(cat *portico.Catalog, productID string) string {
+	for _, pl := range cat.Plans {
 		if pl.ProductID == productID && len(pl.Prices) > 0 {
 			return pl.Prices[0].Currency
 		}
 	}
-	for _, a := range p.cat.Addons {
+	for _, a := range cat.Addons {
 		if a.ProductID == productID && len(a.Prices) > 0 {
 			return a.Prices[0].Currency
 		}

@@ -18,15 +18,22 @@ func defaultJourney() portico.Journey {
 		UsageReset: portico.ResetAlways, Cancellation: portico.Immediate, AfterCancel: portico.AfterCancelRevoke}
 }
 
-func (p *Page) renderProducts() app.UI {
-	products := p.products(true)
+// productsView lists the products. It keeps nothing of its own: its
+// button opens the editor of a new product.
+type productsView struct {
+	app.Compo
+	Catalog *portico.Catalog
+}
+
+func (v *productsView) Render() app.UI {
+	products := productsOf(v.Catalog, true)
 	rows := make([]app.UI, 0, len(products))
 	for _, pr := range products {
 		rows = append(rows, app.Tr().Body(
 			cell("Name").Body(app.A().Href(productPath(pr.ID)).Text(pr.Name)),
 			cell("ID").Body(app.Code().Text(pr.ID)),
-			cell("Subscription type").Text(subscriptionTypeName(pr.SubscriptionType)),
-			cell("Plans").Text(fmt.Sprint(len(p.cat.PlansOf(pr.ID)))),
+			cell("Subscription type").Text(subscriptionTypeName(string(pr.SubscriptionType))),
+			cell("Plans").Text(fmt.Sprint(len(v.Catalog.PlansOf(pr.ID)))),
 			cell("Status").Body(status(pr.Archived)),
 		))
 	}
@@ -43,14 +50,14 @@ func (p *Page) renderProducts() app.UI {
 	return app.Section().Class("pc-panel").Body(
 		app.Div().Class("pc-head").Body(
 			app.H1().Text("Products"),
-			app.Button().Class("pc-button", "pc-primary").Type("button").Text("+ New product").OnClick(p.newProduct),
+			app.Button().Class("pc-button", "pc-primary").Type("button").Text("+ New product").OnClick(v.newProduct),
 		),
 		list,
 	)
 }
 
-func subscriptionTypeName(t portico.SubscriptionType) string {
-	if t == portico.SubscriptionMultiple {
+func subscriptionTypeName(t string) string {
+	if t == string(portico.SubscriptionMultiple) {
 		return "Multiple active subscriptions"
 	}
 	return "Single active subscription"
@@ -63,28 +70,22 @@ func status(archived bool) app.UI {
 	return app.Span().Class("pc-badge").Text("Active")
 }
 
-func (p *Page) newProduct(ctx app.Context, e app.Event) {
+func (v *productsView) newProduct(ctx app.Context, e app.Event) {
+	openDialog(ctx, v.Catalog, newProductDialog())
+}
+
+// newProductDialog is the editor of a new product.
+func newProductDialog() *dialog {
 	d := newDialog(dlgProduct, "New product")
 	d.keyOf = plainKey("id", "name", "description", "subscriptionType")
 	d.v["subscriptionType"] = string(portico.SubscriptionSingle)
-	p.openDialog(ctx, d)
+	return d
 }
 
-// Handlers look objects up by ID when they run: go-app keeps the handler
-// an element was first given while its code and scope are the same, so
-// what a closure captured may be out of date.
-
-func (p *Page) editProduct(id string) app.EventHandler {
-	return func(ctx app.Context, e app.Event) {
-		if d := p.productDialog(id); d != nil {
-			p.openDialog(ctx, d)
-		}
-	}
-}
-
-// productDialog is the editor of the product id, nil when there is none.
-func (p *Page) productDialog(id string) *dialog {
-	pr, ok := p.cat.Product(id)
+// productDialog is the editor of the product id in cat, nil when there is
+// none.
+func productDialog(cat *portico.Catalog, id string) *dialog {
+	pr, ok := cat.Product(id)
 	if !ok {
 		return nil
 	}
@@ -95,9 +96,9 @@ func (p *Page) productDialog(id string) *dialog {
 	return d
 }
 
-func (p *Page) productForm() app.UI {
-	d := p.dlg
-	id := p.input("id", "text").Pattern("[a-z0-9][a-z0-9_\\-]{0,63}")
+func (h *dialogHost) productForm() app.UI {
+	d := h.dlg
+	id := h.input("id", "text").Pattern("[a-z0-9][a-z0-9_\\-]{0,63}")
 	idHint := "Generated from the name; change it to link a product your application already knows. It cannot change later."
 	if d.id != "" {
 		id = id.ReadOnly(true)
@@ -107,10 +108,10 @@ func (p *Page) productForm() app.UI {
 	if d.id != "" {
 		label = "Save changes"
 	}
-	return app.Form().Class("pc-form").NoValidate(true).OnSubmit(p.submitProduct).Body(
-		p.field("name", "Name", "Customers see it in the paywall and the portal.", p.input("name", "text").Required(true)),
-		p.field("id", "ID", idHint, id),
-		p.textarea("description", "Description (optional)", "Customer-friendly: the paywall shows it."),
+	return app.Form().Class("pc-form").NoValidate(true).OnSubmit(h.submitProduct).Body(
+		h.field("name", "Name", "Customers see it in the paywall and the portal.", h.input("name", "text").Required(true)),
+		h.field("id", "ID", idHint, id),
+		h.textarea("description", "Description (optional)", "Customer-friendly: the paywall shows it."),
 		app.FieldSet().Class("pc-field").Body(
 			app.Legend().Text("Subscription type"),
 			radios("subscriptionType", d.v["subscriptionType"], d.errs["subscriptionType"] != "", []choice{
@@ -118,7 +119,7 @@ func (p *Page) productForm() app.UI {
 				{value: string(portico.SubscriptionMultiple), label: "Multiple active subscriptions", note: "One subscription per resource (a site, an app…), each its own instance of the product."},
 			}, func(v string) app.EventHandler {
 				return func(ctx app.Context, e app.Event) {
-					if d := p.dlg; d != nil {
+					if d := h.dlg; d != nil {
 						d.v["subscriptionType"] = v
 						delete(d.errs, "subscriptionType")
 					}
@@ -127,20 +128,20 @@ func (p *Page) productForm() app.UI {
 			app.P().Class("pc-hint", "pc-note").Text("The subscription type locks once a customer has subscribed to the product."),
 			app.P().ID(fieldID("subscriptionType")+"-error").Class("pc-error").Text(d.errs["subscriptionType"]),
 		),
-		p.actions(label, false),
+		h.actions(label, false),
 	)
 }
 
-func (p *Page) submitProduct(ctx app.Context, e app.Event) {
+func (h *dialogHost) submitProduct(ctx app.Context, e app.Event) {
 	e.PreventDefault()
-	d := p.dlg
+	d := h.dlg
 	if d == nil || d.busy {
 		return
 	}
 	d.errs, d.general = map[string]string{}, nil
 	next := productEdit(d)
 	if len(d.errs) > 0 {
-		p.refuse(ctx)
+		h.refuse(ctx)
 		return
 	}
 	pr, _ := next.Product(d.target.id)
@@ -148,9 +149,9 @@ func (p *Page) submitProduct(ctx app.Context, e app.Event) {
 	if d.id == "" {
 		notice, id := "Product “"+pr.Name+"” created. Add its plans next.", pr.ID
 		d.done = notice
-		d.then = func(ctx app.Context) { p.flash = notice; ctx.Navigate(productPath(id)) }
+		d.then = func(ctx app.Context) { showNoticeNext(ctx, notice); ctx.Navigate(productPath(id)) }
 	}
-	p.save(ctx, next)
+	h.save(ctx, next)
 }
 
 // productEdit is the catalog the dialog opened on with the product as the
@@ -180,100 +181,10 @@ func productEdit(d *dialog) *portico.Catalog {
 	return next
 }
 
-// renderProduct is a product's page: its details and pricing, or its
-// customer journey.
-func (p *Page) renderProduct() app.UI {
-	id, tab := route(p.path)
-	pr, ok := p.cat.Product(id)
-	if !ok {
-		return app.Section().Class("pc-panel").Body(
-			app.H1().Text("No such product"),
-			app.P().Text("There is no product “"+id+"”."),
-			app.A().Href(PathRoot).Text("Back to the products"),
-		)
-	}
-	tabLink := func(href, text string, current bool) app.UI {
-		a := app.A().Class("pc-tab").Href(href).Text(text)
-		if current {
-			a = a.Aria("current", "page")
-		}
-		return a
-	}
-	var body app.UI
-	if tab == "journey" {
-		body = p.renderJourney(pr)
-	} else {
-		body = app.Div().Body(p.renderPricing(pr), p.renderMetadata(pr))
-	}
-	return app.Div().Body(
-		app.Section().Class("pc-panel").Body(
-			app.Nav().Aria("label", "Breadcrumb").Class("pc-crumbs").Body(app.A().Href(PathRoot+"?all=1").Text("Products"), app.Span().Text(" / ")),
-			app.Div().Class("pc-head").Body(
-				app.Div().Body(
-					app.H1().Body(app.Text(pr.Name+" "), status(pr.Archived)),
-					app.P().Class("pc-meta").Body(app.Code().Text(pr.ID), app.Text(" · "+subscriptionTypeName(pr.SubscriptionType))),
-					app.If(pr.Description != "", func() app.UI { return app.P().Class("pc-lead").Text(pr.Description) }),
-				),
-				app.Div().Class("pc-toolbar").Body(
-					app.Button().Class("pc-button").Type("button").Text("Edit").OnClick(p.editProduct(pr.ID), app.EventScope(pr.ID)),
-					app.If(!pr.Archived, func() app.UI {
-						return app.Button().Class("pc-button", "pc-danger-quiet").Type("button").Text("Archive").
-							OnClick(func(ctx app.Context, e app.Event) { p.confirmArchive(ctx, "products", "product", pr.ID, pr.Name) },
-								app.EventScope(pr.ID, pr.Name))
-					}).Else(func() app.UI {
-						return app.Button().Class("pc-button").Type("button").Text("Unarchive").
-							OnClick(func(ctx app.Context, e app.Event) { p.confirmUnarchive(ctx, "products", "product", pr.ID, pr.Name) },
-								app.EventScope(pr.ID, pr.Name, "unarchive"))
-					}),
-					app.Button().Class("pc-button").Type("button").Text("+ New product").OnClick(p.newProduct),
-				),
-			),
-			app.Nav().Aria("label", "Product").Class("pc-tabs").Body(
-				tabLink(productPath(pr.ID), "Pricing", tab == ""),
-				tabLink(productPath(pr.ID)+"/journey", "Customer journey", tab == "journey"),
-			),
-		),
-		body,
-	)
-}
-
-func (p *Page) renderMetadata(pr portico.Product) app.UI {
-	keys := make([]string, 0, len(pr.Metadata))
-	for k := range pr.Metadata {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	rows := make([]app.UI, len(keys))
-	for i, k := range keys {
-		rows[i] = app.Div().Class("pc-kv").Body(app.Dt().Body(app.Code().Text(k)), app.Dd().Text(pr.Metadata[k]))
-	}
-	label := "Edit"
-	if len(keys) == 0 {
-		label = "Add"
-	}
-	return app.Section().Class("pc-panel").Aria("labelledby", "pc-metadata").Body(
-		app.Div().Class("pc-head").Body(
-			app.H2().ID("pc-metadata").Text("Metadata"),
-			app.Button().Class("pc-button").Type("button").Text(label).OnClick(p.editMetadata(pr.ID), app.EventScope(pr.ID)),
-		),
-		app.If(len(keys) == 0, func() app.UI {
-			return app.P().Class("pc-hint").Text("Key–value pairs your application reads through the API, e.g. highlight = pro to highlight a plan in the paywall.")
-		}).Else(func() app.UI { return app.Dl().Class("pc-kvs").Body(rows...) }),
-	)
-}
-
-func (p *Page) editMetadata(id string) app.EventHandler {
-	return func(ctx app.Context, e app.Event) {
-		if d := p.metadataDialog(id); d != nil {
-			p.openDialog(ctx, d)
-		}
-	}
-}
-
-// metadataDialog is the metadata editor of the product id, nil when there
-// is none.
-func (p *Page) metadataDialog(id string) *dialog {
-	pr, ok := p.cat.Product(id)
+// metadataDialog is the metadata editor of the product id in cat, nil when
+// there is none.
+func metadataDialog(cat *portico.Catalog, id string) *dialog {
+	pr, ok := cat.Product(id)
 	if !ok {
 		return nil
 	}
@@ -292,8 +203,8 @@ func (p *Page) metadataDialog(id string) *dialog {
 	return d
 }
 
-func (p *Page) metadataForm() app.UI {
-	d := p.dlg
+func (h *dialogHost) metadataForm() app.UI {
+	d := h.dlg
 	rows := make([]app.UI, 0, d.rows)
 	for i := 0; i < d.rows; i++ {
 		k, v := fmt.Sprintf("meta.%d.key", i), fmt.Sprintf("meta.%d.value", i)
@@ -301,65 +212,65 @@ func (p *Page) metadataForm() app.UI {
 			continue
 		}
 		rows = append(rows, app.Div().Class("pc-row").Body(
-			p.field(k, "Key", "", p.input(k, "text")),
-			p.field(v, "Value", "", p.input(v, "text")),
+			h.field(k, "Key", "", h.input(k, "text")),
+			h.field(v, "Value", "", h.input(v, "text")),
 			app.Button().Class("pc-button", "pc-quiet", "pc-remove").Type("button").Aria("label", fmt.Sprintf("Remove row %d", i+1)).Text("Remove").
 				OnClick(func(ctx app.Context, e app.Event) {
-					if p.dlg != nil {
-						p.dlg.v[fmt.Sprintf("meta.%d.key-removed", i)] = "true"
+					if h.dlg != nil {
+						h.dlg.v[fmt.Sprintf("meta.%d.key-removed", i)] = "true"
 					}
 				}, app.EventScope(i)),
 		))
 	}
 	label := "Save changes"
-	if len(p.productMeta(d.product)) == 0 {
+	if len(h.productMeta(d.product)) == 0 {
 		label = "Add"
 	}
-	return app.Form().Class("pc-form").NoValidate(true).OnSubmit(p.submitMetadata).Body(
+	return app.Form().Class("pc-form").NoValidate(true).OnSubmit(h.submitMetadata).Body(
 		app.Div().Class("pc-rows").Body(rows...),
 		app.P().ID(fieldID("metadata")+"-error").Class("pc-error").Text(d.errs["metadata"]),
-		p.addRowButton(),
-		p.actions(label, false),
+		h.addRowButton(),
+		h.actions(label, false),
 	)
 }
 
 // addRowButton adds a metadata row; it takes the focus when the list as a
 // whole is in error.
-func (p *Page) addRowButton() app.UI {
+func (h *dialogHost) addRowButton() app.UI {
 	b := app.Button().Class("pc-button", "pc-add-row").Type("button").Text("+ Add a row").
-		Aria("describedby", fieldID("metadata")+"-error").OnClick(p.addRow)
-	if p.dlg.errs["metadata"] != "" {
+		Aria("describedby", fieldID("metadata")+"-error").OnClick(h.addRow)
+	if h.dlg.errs["metadata"] != "" {
 		b = b.DataSet("invalid", "true")
 	}
 	return b
 }
 
 // addRow adds an empty metadata or entitlement row to the open dialog.
-func (p *Page) addRow(ctx app.Context, e app.Event) {
-	if p.dlg != nil {
-		p.dlg.rows++
+func (h *dialogHost) addRow(ctx app.Context, e app.Event) {
+	if h.dlg != nil {
+		h.dlg.rows++
 	}
 }
 
-func (p *Page) productMeta(id string) map[string]string {
-	pr, _ := p.cat.Product(id)
+func (h *dialogHost) productMeta(id string) map[string]string {
+	pr, _ := h.Catalog.Product(id)
 	return pr.Metadata
 }
 
-func (p *Page) submitMetadata(ctx app.Context, e app.Event) {
+func (h *dialogHost) submitMetadata(ctx app.Context, e app.Event) {
 	e.PreventDefault()
-	d := p.dlg
+	d := h.dlg
 	if d == nil || d.busy {
 		return
 	}
 	d.errs, d.general = map[string]string{}, nil
 	next := metadataEdit(d)
 	if len(d.errs) > 0 || next == nil {
-		p.refuse(ctx)
+		h.refuse(ctx)
 		return
 	}
 	d.done = "Metadata saved."
-	p.save(ctx, next)
+	h.save(ctx, next)
 }
 
 // metadataEdit is the catalog the dialog opened on with the product's

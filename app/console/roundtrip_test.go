@@ -115,59 +115,54 @@ func TestSavingAnObjectUnchangedSendsTheCatalogAsRead(t *testing.T) {
 		t.Fatalf("the fixture is not a valid catalog: %v", err)
 	}
 	before := mustJSON(t, cat)
-	p := &Page{cat: cat}
 	edits := map[string]func() (*portico.Catalog, *dialog){
 		"feature seats": func() (*portico.Catalog, *dialog) {
-			d := p.featureDialog("seats")
-			p.prepare(d)
+			d := featureDialog(cat, "seats")
+			d.prepare(cat)
 			return featureEdit(d), d
 		},
 		"feature calls": func() (*portico.Catalog, *dialog) {
-			d := p.featureDialog("calls")
-			p.prepare(d)
+			d := featureDialog(cat, "calls")
+			d.prepare(cat)
 			return featureEdit(d), d
 		},
 		"feature sso": func() (*portico.Catalog, *dialog) {
-			d := p.featureDialog("sso")
-			p.prepare(d)
+			d := featureDialog(cat, "sso")
+			d.prepare(cat)
 			return featureEdit(d), d
 		},
 		"product chat": func() (*portico.Catalog, *dialog) {
-			d := p.productDialog("chat")
-			p.prepare(d)
+			d := productDialog(cat, "chat")
+			d.prepare(cat)
 			return productEdit(d), d
 		},
 		"product video": func() (*portico.Catalog, *dialog) {
-			d := p.productDialog("video")
-			p.prepare(d)
+			d := productDialog(cat, "video")
+			d.prepare(cat)
 			return productEdit(d), d
 		},
 		"metadata chat": func() (*portico.Catalog, *dialog) {
-			d := p.metadataDialog("chat")
-			p.prepare(d)
+			d := metadataDialog(cat, "chat")
+			d.prepare(cat)
 			return metadataEdit(d), d
 		},
 		"journey chat": func() (*portico.Catalog, *dialog) {
-			p.path, p.jour = "/console/products/chat/journey", nil
-			p.startJourney()
-			next := cloneCatalog(p.jour.base)
-			next.Products[0].Journey = journeyToSave(p.jour.base.Products[0].Journey, p.jour.j)
-			return next, newDialog("", "")
+			return newJourneyDraft(cat, "chat", 0).edit(), newDialog("", "")
 		},
 	}
 	for _, pl := range cat.Plans {
 		edits["plan "+pl.ID] = func() (*portico.Catalog, *dialog) {
-			d := p.planDialog(pl.ProductID, pl.ID)
-			p.prepare(d)
-			next, _ := p.planEdit(d)
+			d := planDialog(cat, pl.ProductID, pl.ID)
+			d.prepare(cat)
+			next, _ := d.planEdit(cat)
 			return next, d
 		}
 	}
 	for _, a := range cat.Addons {
 		edits["add-on "+a.ID] = func() (*portico.Catalog, *dialog) {
-			d := p.addonDialog(a.ProductID, a.ID)
-			p.prepare(d)
-			next, _ := p.addonEdit(d)
+			d := addonDialog(cat, a.ProductID, a.ID)
+			d.prepare(cat)
+			next, _ := d.addonEdit(cat)
 			return next, d
 		}
 	}
@@ -190,56 +185,56 @@ func TestSavingAnObjectUnchangedSendsTheCatalogAsRead(t *testing.T) {
 // An edit changes what it edits and keeps the rest of the object: a new
 // amount keeps its price's Stripe price ID.
 func TestEditingAnAmountKeepsTheStripePriceID(t *testing.T) {
-	p := &Page{cat: fullCatalog()}
-	d := p.planDialog("chat", "chat-pro")
-	p.prepare(d)
+	cat := fullCatalog()
+	d := planDialog(cat, "chat", "chat-pro")
+	d.prepare(cat)
 	if d.v["stripe.monthly"] != "price_pro_monthly" || d.v["stripe.annually"] != "price_pro_annually" {
 		t.Fatalf("the editor shows the Stripe prices as %q and %q", d.v["stripe.monthly"], d.v["stripe.annually"])
 	}
 	d.v["price.monthly"] = "35"
-	next, _ := p.planEdit(d)
+	next, _ := d.planEdit(cat)
 	pl, _ := next.Plan("chat-pro")
 	m, _ := pl.PriceFor(portico.Monthly)
 	if m.Amount != 3500 || m.StripePriceID != "price_pro_monthly" || m.Currency != "usd" {
 		t.Errorf("the monthly price became %+v", m)
 	}
 	d.v["stripe.annually"] = "price_pro_annually_2026"
-	next, _ = p.planEdit(d)
+	next, _ = d.planEdit(cat)
 	pl, _ = next.Plan("chat-pro")
 	if a, _ := pl.PriceFor(portico.Annually); a.StripePriceID != "price_pro_annually_2026" || a.Amount != 29000 {
 		t.Errorf("the annual price became %+v", a)
 	}
-	if changes := priceChanges(p.cat.Plans[1].Prices, pl.Prices); len(changes) != 1 || changes[0].was.BillingPeriod != portico.Monthly {
+	if changes := priceChanges(cat.Plans[1].Prices, pl.Prices); len(changes) != 1 || changes[0].was.BillingPeriod != portico.Monthly {
 		t.Errorf("price changes = %+v, want the monthly amount alone (a Stripe price ID is not a price change)", changes)
 	}
 }
 
 func TestAStripePriceIDMustLookLikeOne(t *testing.T) {
-	p := &Page{cat: fullCatalog()}
+	cat := fullCatalog()
 	for in, bad := range map[string]bool{"": false, "price_123": false, "prod_123": true, "price_1 2": true, "29.00": true} {
-		d := p.addonDialog("chat", "chat-seats")
-		p.prepare(d)
+		d := addonDialog(cat, "chat", "chat-seats")
+		d.prepare(cat)
 		d.v["stripe.annually"] = in
-		p.addonEdit(d)
+		d.addonEdit(cat)
 		if got := d.errs["stripe.annually"] != ""; got != bad {
 			t.Errorf("Stripe price ID %q: refused %v, want %v (%q)", in, got, bad, d.errs["stripe.annually"])
 		}
 	}
-	d := p.addonDialog("chat", "chat-seats")
-	p.prepare(d)
+	d := addonDialog(cat, "chat", "chat-seats")
+	d.prepare(cat)
 	d.v["price.annually"] = ""
-	p.addonEdit(d)
+	d.addonEdit(cat)
 	if d.errs["price.annually"] == "" {
 		t.Error("a Stripe price ID without its amount is accepted")
 	}
 }
 
 func TestTheFormsRefuseWhatTheCatalogRefuses(t *testing.T) {
-	p := &Page{cat: fullCatalog()}
-	d := p.addonDialog("chat", "chat-seats")
-	p.prepare(d)
+	cat := fullCatalog()
+	d := addonDialog(cat, "chat", "chat-seats")
+	d.prepare(cat)
 	d.v["maxQuantity"], d.v["ent.0.removed"], d.v["name"] = "0", "true", "Storage"
-	p.addonEdit(d)
+	d.addonEdit(cat)
 	for _, key := range []string{"maxQuantity", "entitlements"} {
 		if d.errs[key] == "" {
 			t.Errorf("no error beside %s: %v", key, d.errs)
@@ -248,10 +243,10 @@ func TestTheFormsRefuseWhatTheCatalogRefuses(t *testing.T) {
 	if d.errs["name"] != "" {
 		t.Errorf("a name only an archived add-on has is refused: %q", d.errs["name"])
 	}
-	d = p.planDialog("chat", "")
-	p.prepare(d)
+	d = planDialog(cat, "chat", "")
+	d.prepare(cat)
 	d.v["name"], d.v["id"], d.v["pricing"] = " free ", "chat-free-2", string(portico.PricingFree)
-	p.planEdit(d)
+	d.planEdit(cat)
 	if d.errs["name"] != "Another plan of this product is named “Free” (ID chat-free); give this one another name." {
 		t.Errorf("a plan named as another live plan of its product: %q", d.errs["name"])
 	}
