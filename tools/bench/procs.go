@@ -27,7 +27,7 @@ type proc struct {
 func startPortico(ctx context.Context, dataDir string, env ...string) (*proc, error) {
 	cmd := exec.CommandContext(ctx, "bin/portico", "serve")
 	cmd.Env = append(os.Environ(), "PORTICO_DATA="+dataDir, "PORTICO_ADDR=127.0.0.1:0",
-		"PORTICO_SECRET_KEY="+benchKey, "PORTICO_WEB=web", "PORTICO_DEMO=", "PORTICO_CATALOG=")
+		"PORTICO_SECRET_KEY="+benchKey, "PORTICO_WEB=assets/web", "PORTICO_DEMO=", "PORTICO_CATALOG=")
 	cmd.Env = append(cmd.Env, env...)
 	return start(cmd, spawn.PorticoURL)
 }

@@ -42,7 +42,7 @@ func (s *server) start(logPath string) error {
 	}
 	cmd := exec.Command("bin/portico", "serve")
 	cmd.Env = append(os.Environ(), "PORTICO_ADDR=127.0.0.1:0", "PORTICO_SECRET_KEY="+secretKey,
-		"PORTICO_WEB=web", "PORTICO_CATALOG=", "STRIPE_SECRET_KEY=")
+		"PORTICO_WEB=assets/web", "PORTICO_CATALOG=", "STRIPE_SECRET_KEY=")
 	cmd.Env = append(cmd.Env, s.env...)
 	cmd.Stderr = logs
 	u, err := spawn.Start(cmd, spawn.PorticoURL)
