@@ -15,11 +15,13 @@ import (
 // would only cost each call (an entitlement check, say) its CPU.
 const compressMin = 1024
 
-// Compressing answers as they are written suits gzip: at its default level
-// (klauspost/compress's, about 2.5× the standard library's speed) a 50 KB
-// prerendered portal takes about 0.3 ms, a 3 KB portal answer 20 µs.
-// Brotli in pure Go needs three times as long for the same size at quality
-// 4, so it is kept for the pre-compressed wasm clients (docs/performance.md).
+// Compressing answers as they are written suits gzip at its fastest level
+// (klauspost/compress's level 1): most answers are a few kilobytes of JSON,
+// where building the Huffman tables is most of the cost and a higher level
+// saves a few bytes for much more CPU — at level 6 the portal call served
+// 15 % fewer answers a second on two cores (docs/performance.md). Brotli in
+// pure Go needs three times gzip's time for the same size at quality 4, so
+// it is kept for the pre-compressed wasm clients.
 
 // gzipWhenAccepted compresses text answers (pages, scripts, stylesheets,
 // JSON) of compressMin bytes or more with gzip when the client accepts it.
@@ -28,7 +30,7 @@ const compressMin = 1024
 // varies with Accept-Encoding, compressed or not.
 func gzipWhenAccepted(next http.Handler) http.Handler {
 	writers := &sync.Pool{New: func() any {
-		w, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression)
+		w, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
 		return w
 	}}
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
