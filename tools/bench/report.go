@@ -125,7 +125,7 @@ func (r *report) markdown() string {
 	}
 	fmt.Fprintf(&b, "\nPeak server RSS: %.0f MiB with %s customers, %.0f MiB with %s.\n",
 		float64(r.Small.PeakRSS)/mib, count(r.Small.Customers), float64(r.Large.PeakRSS)/mib, count(r.Large.Customers))
-	b.WriteString("\n### Engine (`go test -bench ./engine`)\n\n| benchmark | time/op | bytes/op | allocs/op |\n|---|---|---|---|\n")
+	b.WriteString("\n### Engine (`go test -bench ./server/engine`)\n\n| benchmark | time/op | bytes/op | allocs/op |\n|---|---|---|---|\n")
 	for _, x := range r.Micro {
 		fmt.Fprintf(&b, "| %s | %.1f µs | %d | %d |\n", x.Name, x.NsPerOp/1000, x.BytesPerOp, x.AllocsPerOp)
 	}
