@@ -277,24 +277,41 @@ func (o *op) touched(cur, target *portico.Subscription) map[string]bool {
 	return out
 }
 
-// changeGrants is what the customer holds per feature, for the target's
-// resource, before and after the change of cur into target: every live
-// subscription and active promotion counted, so a limit another product
-// or a promotion keeps is not lost.
-func (o *op) changeGrants(c *portico.Customer, cur, target *portico.Subscription) (before, after map[string]*grant) {
+// holdings are what a customer holds: their subscriptions and promotions,
+// read once for every change weighed against them (a paywall weighs one a
+// plan).
+type holdings struct {
+	c      *portico.Customer
+	subs   []*portico.Subscription
+	promos []portico.Promotion
+}
+
+func (o *op) holdingsOf(c *portico.Customer) holdings {
 	subs, err := o.tx.SubscriptionsOf(c.ID)
 	o.fail(err)
 	promos, err := o.tx.PromotionsOf(c.ID)
 	o.fail(err)
-	changed := make([]*portico.Subscription, 0, len(subs)+1)
-	for _, s := range subs {
+	return holdings{c: c, subs: subs, promos: promos}
+}
+
+// before is what the customer holds per feature for the target's resource,
+// every live subscription and active promotion counted.
+func (o *op) before(h holdings, target *portico.Subscription) map[string]*grant {
+	return o.resolve(h.c, target.ResourceID, h.subs, h.promos)
+}
+
+// after is the same once cur (nil for a new subscription) is changed into
+// target, so a limit another product or a promotion keeps is not lost.
+func (o *op) after(h holdings, cur, target *portico.Subscription) map[string]*grant {
+	changed := make([]*portico.Subscription, 0, len(h.subs)+1)
+	for _, s := range h.subs {
 		if cur == nil || s.ID != cur.ID {
 			changed = append(changed, s)
 		}
 	}
 	changed = append(changed, &portico.Subscription{Status: portico.StatusActive, PlanID: target.PlanID,
 		Addons: target.Addons, ResourceID: target.ResourceID})
-	return o.resolve(c, target.ResourceID, subs, promos), o.resolve(c, target.ResourceID, changed, promos)
+	return o.resolve(h.c, target.ResourceID, changed, h.promos)
 }
 
 // entitlementsOf lists the grants of the features in only, in the

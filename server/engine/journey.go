@@ -600,7 +600,8 @@ func (o *op) planScheduled(ch *plannedChange, target *portico.Subscription) {
 // finishPreview adds what the customer gains and loses and the next bill.
 func (o *op) finishPreview(c *portico.Customer, ch *plannedChange, target *portico.Subscription) {
 	touched := o.touched(ch.cur, target)
-	before, after := o.changeGrants(c, ch.cur, target)
+	h := o.holdingsOf(c)
+	before, after := o.before(h, target), o.after(h, ch.cur, target)
 	ch.preview.Gained, ch.preview.Lost = o.diffGrants(o.entitlementsOf(before, touched), o.entitlementsOf(after, touched))
 	ch.preview.BelowUsage = o.belowUsage(after, touched, o.usageNow(c, target.ResourceID))
 	ch.preview.DroppedAddons = o.droppedAddons(ch.cur, target)

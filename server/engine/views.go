@@ -91,8 +91,9 @@ func (o *op) portal(c *portico.Customer, scope portico.PortalScope) (*portico.Po
 	var bills []*portico.Bill
 	var billed []string // the subscription of each bill
 	for _, s := range shownSubs(subs, c.ID, PortalActor(scope)) {
-		v.Subscriptions = append(v.Subscriptions, o.subView(s))
-		if b := o.nextBill(s); b != nil {
+		sv := o.subView(s)
+		v.Subscriptions = append(v.Subscriptions, sv)
+		if b := o.nextBill(s, sv.TrialOutcome); b != nil {
 			bills, billed = append(bills, b), append(billed, s.ID)
 		}
 	}
@@ -180,12 +181,14 @@ func shownSubs(subs []*portico.Subscription, customerID string, actor Actor) []*
 
 // nextBill is the subscription's next charge: a scheduled change's new
 // total, the paid plan after a trial, or the renewal. None once cancelled.
-func (o *op) nextBill(s *portico.Subscription) *portico.Bill {
+// trial is the trial's outcome its view holds (asking the billing provider
+// once per subscription).
+func (o *op) nextBill(s *portico.Subscription, trial *portico.TrialOutcome) *portico.Bill {
 	if !s.Live() || s.CancelAt != nil {
 		return nil
 	}
 	// An unpaid trial's end bills nothing: it downgrades or expires.
-	if t := o.trialOutcome(s); t != nil && t.Action != portico.TrialConverts {
+	if trial != nil && trial.Action != portico.TrialConverts {
 		return nil
 	}
 	at, total := s.CurrentPeriodEnd, o.total(s)
@@ -305,8 +308,9 @@ func (o *op) paywall(c *portico.Customer, scope portico.PortalScope, productID, 
 		v.SubscriptionID = cur.ID
 	}
 	usage := o.usageNow(c, resourceID)
+	held := o.holdingsOf(c)
 	for _, p := range plans {
-		if card, ok := o.planCard(c, cur, product, p, v.BillingPeriod, usage); ok {
+		if card, ok := o.planCard(c, cur, product, p, v.BillingPeriod, usage, held); ok {
 			v.Plans = append(v.Plans, card)
 		}
 	}
@@ -381,7 +385,7 @@ func choosePeriod(asked string, cur *portico.Subscription, periods []string) str
 // planCard is a plan as the paywall shows it, with its intent. Archived
 // plans show only to those still on them; paid plans only in the periods
 // they are sold for.
-func (o *op) planCard(c *portico.Customer, cur *portico.Subscription, product portico.Product, p portico.Plan, period string, usage map[string]int64) (portico.PaywallPlan, bool) {
+func (o *op) planCard(c *portico.Customer, cur *portico.Subscription, product portico.Product, p portico.Plan, period string, usage map[string]int64, held holdings) (portico.PaywallPlan, bool) {
 	onIt := cur != nil && cur.PlanID == p.ID
 	pr, priced := p.PriceFor(period)
 	if (p.Archived && !onIt) || (p.Pricing == portico.PricingPaid && !priced && !onIt) {
@@ -398,8 +402,7 @@ func (o *op) planCard(c *portico.Customer, cur *portico.Subscription, product po
 	}
 	card.Intent = o.intent(c, cur, p, period)
 	target := o.planProbe(p, cur)
-	_, after := o.changeGrants(c, cur, target)
-	card.BelowUsage = o.belowUsage(after, o.touched(cur, target), usage)
+	card.BelowUsage = o.belowUsage(o.after(held, cur, target), o.touched(cur, target), usage)
 	return card, true
 }
 
