@@ -7,12 +7,14 @@ import (
 	"strings"
 
 	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/components"
 	"github.com/portico-dev/portico/server/session"
 )
 
-// SupportLink returns v as a link "Contact support" can open: an absolute
-// http(s) URL, a mailto: URL, or an email address made into one. It
-// returns "" for anything else, a javascript: URL among them.
+// SupportLink returns v as a link "Contact support" can open: what the
+// components accept (components.SupportLink: an absolute http(s) URL or a
+// mailto: URL) with a mailto: address that parses, or an email address made
+// into one. It returns "" for anything else, a javascript: URL among them.
 func SupportLink(v string) string {
 	v = strings.TrimSpace(v)
 	if !strings.Contains(v, ":") {
@@ -21,21 +23,13 @@ func SupportLink(v string) string {
 		}
 		return ""
 	}
-	u, err := url.Parse(v)
-	if err != nil {
-		return ""
-	}
-	switch strings.ToLower(u.Scheme) {
-	case "https", "http":
-		if u.Host != "" {
-			return u.String()
-		}
-	case "mailto":
-		if _, err := mail.ParseAddress(u.Opaque); err == nil {
-			return u.String()
+	link := components.SupportLink(v)
+	if address, ok := strings.CutPrefix(link, "mailto:"); ok {
+		if _, err := mail.ParseAddress(address); err != nil {
+			return ""
 		}
 	}
-	return ""
+	return link
 }
 
 // LogoLink returns v when it can be a logo's address: an absolute http(s)
