@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
-	"strings"
 
 	"github.com/portico-dev/portico/server/htmlattr"
 )
@@ -90,15 +89,13 @@ func markRoot(page []byte) []byte {
 // pages serves go-app's pages reworked by the shell, their clients loading
 // script.
 func (s shell) pages(pages http.Handler, script string) http.Handler {
+	// Every prerendered page passes here: go-app's attribute values become
+	// HTML before anything else reads the page, as for a Go host's pages.
+	escaped := htmlattr.Handler(pages)
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		rec := httptest.NewRecorder()
-		pages.ServeHTTP(rec, r)
+		escaped.ServeHTTP(rec, r)
 		body := rec.Body.Bytes()
-		// Every prerendered page passes here: go-app's attribute values
-		// become HTML before anything else reads the page.
-		if strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
-			body = htmlattr.Escape(body)
-		}
 		if rec.Code == http.StatusOK {
 			body = s.rework(body, script)
 		}
