@@ -226,7 +226,7 @@ type Price struct {
 	Currency      string `json:"currency" validate:"required,currency"`
 	// StripePriceID is the Stripe price this price is billed as when Stripe
 	// is connected.
-	StripePriceID string `json:"stripePriceId,omitempty" validate:"omitempty,max=255,startswith=price_"`
+	StripePriceID string `json:"stripePriceId,omitempty" validate:"omitempty,max=255,startswith=price_,stripeid"`
 }
 
 // Entitlement is a feature granted by a plan, an add-on (per unit) or a

@@ -284,7 +284,7 @@ func checkStripePriceID(id string) string {
 	switch {
 	case id == "":
 		return ""
-	case !strings.HasPrefix(id, "price_") || strings.ContainsAny(id, " \t\n"):
+	case !strings.HasPrefix(id, "price_") || len(id) == len("price_") || strings.IndexFunc(id, notStripeIDRune) >= 0:
 		return "A Stripe price ID starts with price_, such as price_1PqR2s; copy it from the price's page in Stripe."
 	case len(id) > 255:
 		return "A Stripe price ID is at most 255 characters."
@@ -769,4 +769,9 @@ func focusElement(sel string) {
 	if el := app.Window().Get("document").Call("querySelector", sel); el.Truthy() {
 		el.Call("focus")
 	}
+}
+
+// notStripeIDRune reports a character Stripe never writes in an ID.
+func notStripeIDRune(r rune) bool {
+	return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_')
 }

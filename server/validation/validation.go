@@ -18,6 +18,9 @@ import (
 // SlugPattern is the form of every ID in Portico.
 var SlugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 
+// stripeIDPattern is how Stripe writes its IDs (price_1PqR2s…).
+var stripeIDPattern = regexp.MustCompile(`^[a-z]+_[A-Za-z0-9_]+$`)
+
 var v = newValidator()
 
 func newValidator() *validator.Validate {
@@ -34,6 +37,11 @@ func newValidator() *validator.Validate {
 	})
 	must(val.RegisterValidation("slug", func(fl validator.FieldLevel) bool {
 		return SlugPattern.MatchString(fl.Field().String())
+	}))
+	// A Stripe ID is letters, digits and '_': nothing else is stored to be
+	// sent to Stripe later.
+	must(val.RegisterValidation("stripeid", func(fl validator.FieldLevel) bool {
+		return stripeIDPattern.MatchString(fl.Field().String())
 	}))
 	must(val.RegisterValidation("currency", func(fl validator.FieldLevel) bool {
 		s := fl.Field().String()
@@ -137,6 +145,8 @@ func message(fe validator.FieldError) string {
 		return "must be a slug: lower-case letters, digits, '-' or '_', starting with a letter or digit, at most 64 characters"
 	case "currency":
 		return "must be a lower-case ISO 4217 currency code such as \"usd\""
+	case "stripeid":
+		return "must be a Stripe ID as Stripe writes it: its prefix, '_', then letters, digits or '_'"
 	case "min":
 		if fe.Kind() == reflect.Slice || fe.Kind() == reflect.String {
 			return fmt.Sprintf("must have at least %s items or characters", fe.Param())

@@ -51,6 +51,22 @@ func TestAStripePriceIDMustBeAPriceID(t *testing.T) {
 	}
 }
 
+// Only what Stripe writes is stored to be sent to Stripe: no quote, no
+// markup, no space.
+func TestAStripePriceIDHoldsOnlyWhatStripeWrites(t *testing.T) {
+	for id, ok := range map[string]bool{"price_1PqR2sAbC": true, "price_pro_monthly": true,
+		`price_x"><img src=x onerror=alert(1)>`: false, "price_a b": false, "price_": false, "price_é": false} {
+		err := Struct(&portico.Price{BillingPeriod: "monthly", Currency: "usd", StripePriceID: id}, "")
+		var perr *portico.Error
+		switch {
+		case ok && err != nil:
+			t.Errorf("%q refused: %v", id, err)
+		case !ok && (!errors.As(err, &perr) || len(perr.Fields) != 1 || perr.Fields[0].Field != "stripePriceId"):
+			t.Errorf("%q: %v, want a refusal naming stripePriceId", id, err)
+		}
+	}
+}
+
 func TestDecodeErrorsNameTheFieldWithIndices(t *testing.T) {
 	type addon struct {
 		ID       string `json:"id"`
