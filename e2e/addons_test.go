@@ -62,8 +62,11 @@ func TestAddonQuantityIsChangedWithAPreview(t *testing.T) {
 
 	// Removing it is previewed as dropped, then scheduled for the period's
 	// end (acme's downgrades wait for it).
+	// Pressed through the DOM once the dialog is there: its preview may
+	// still be moving the button, and a click at its old place would miss.
 	p.click(change)
-	p.click(addonDialog + " .portico-remove-addon-button")
+	p.do("the editor opens", visible(addonDialog+" .portico-remove-addon-button"))
+	p.press(addonDialog + " .portico-remove-addon-button")
 	p.waitText(addonDialog+" .portico-preview-dropped-addons", "Extra seats × 3")
 	p.shotWidths("remove")
 	p.click(addonDialog + " .portico-confirm-addon-button")
