@@ -773,5 +773,5 @@ func focusElement(sel string) {
 
 // notStripeIDRune reports a character Stripe never writes in an ID.
 func notStripeIDRune(r rune) bool {
-	return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_')
+	return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-')
 }

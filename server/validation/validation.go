@@ -19,7 +19,7 @@ import (
 var SlugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 
 // stripeIDPattern is how Stripe writes its IDs (price_1PqR2s…).
-var stripeIDPattern = regexp.MustCompile(`^[a-z]+_[A-Za-z0-9_]+$`)
+var stripeIDPattern = regexp.MustCompile(`^[a-z]+_[A-Za-z0-9_-]+$`)
 
 var v = newValidator()
 
@@ -146,7 +146,7 @@ func message(fe validator.FieldError) string {
 	case "currency":
 		return "must be a lower-case ISO 4217 currency code such as \"usd\""
 	case "stripeid":
-		return "must be a Stripe ID as Stripe writes it: its prefix, '_', then letters, digits or '_'"
+		return "must be a Stripe ID: its prefix, '_', then letters, digits, '_' or '-'"
 	case "min":
 		if fe.Kind() == reflect.Slice || fe.Kind() == reflect.String {
 			return fmt.Sprintf("must have at least %s items or characters", fe.Param())
