@@ -5,7 +5,6 @@
 package engine
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -184,12 +183,6 @@ func (e *Engine) ApplyCatalog(ctx context.Context, next *portico.Catalog, change
 		if err := catalog.CheckEvolution(o.cat, next, o.tx.ProductHasSubscriptions); err != nil {
 			return err
 		}
-		// A save that changes nothing keeps the version: no empty entry in
-		// the history, and no one else's copy made stale for nothing.
-		if sameCatalog(o.cat, next) {
-			saved = o.catVersion
-			return nil
-		}
 		var err error
 		saved, err = o.putCatalog(next, change, "")
 		return err
@@ -249,13 +242,6 @@ func archiveRefused(kind, id string, err error) error {
 		out.Detail += ": " + err.Error()
 	}
 	return out
-}
-
-// sameCatalog reports whether two catalogs are the same document.
-func sameCatalog(a, b *portico.Catalog) bool {
-	ja, errA := json.Marshal(a)
-	jb, errB := json.Marshal(b)
-	return errA == nil && errB == nil && bytes.Equal(ja, jb)
 }
 
 // cloneCatalog is a deep copy of a catalog (a rare operation: archiving).

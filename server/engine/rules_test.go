@@ -210,28 +210,3 @@ func TestResourcePortalShowsItsOwnInvoices(t *testing.T) {
 		t.Errorf("the whole portal shows %d invoices, want both", len(all.Invoices))
 	}
 }
-
-// Saving the catalog unchanged keeps its version: no empty entry in the
-// history, no one else's copy made stale.
-func TestSavingTheCatalogUnchangedKeepsItsVersion(t *testing.T) {
-	e := newEnv(t, defaultJourney())
-	_, v1, err := e.eng.ApplyCatalog(e.ctx, testCatalog(defaultJourney()), engine.CatalogChange{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	before, err := e.eng.CatalogVersions(e.ctx, 0, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, v2, err := e.eng.ApplyCatalog(e.ctx, testCatalog(defaultJourney()), engine.CatalogChange{IfVersion: &v1})
-	if err != nil {
-		t.Fatalf("an unchanged save on the current version: %v", err)
-	}
-	after, err := e.eng.CatalogVersions(e.ctx, 0, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if v2 != v1 || len(after) != len(before) {
-		t.Errorf("unchanged save: version %d → %d, history %d → %d entries; want both kept", v1, v2, len(before), len(after))
-	}
-}
