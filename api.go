@@ -26,6 +26,10 @@ type ChangeRequest struct {
 	ResourceID     string          `json:"resourceId,omitempty" validate:"omitempty,slug"`
 	// Price sets the price of a custom-priced plan (backend only).
 	Price *Money `json:"price,omitempty"`
+	// Quantities are the committed quantities of the target plan's per-unit
+	// and tiered charges, by feature; on a change an omitted one keeps the
+	// current quantity.
+	Quantities map[string]int64 `json:"quantities,omitempty" validate:"max=20,dive,keys,slug,endkeys,min=0"`
 }
 
 // CancelRequest is the body of a cancellation.
@@ -62,6 +66,9 @@ type EntitlementView struct {
 	Usage       int64       `json:"usage"`
 	ResetAt     *time.Time  `json:"resetAt,omitempty"`
 	Source      string      `json:"source"`
+	// SoftLimit marks a usage-priced feature: usage beyond Limit (the
+	// included units) keeps access and is billed.
+	SoftLimit bool `json:"softLimit,omitempty"`
 }
 
 // CustomerView is a customer with subscriptions (GET /customers/{id}).
@@ -90,6 +97,12 @@ type SubscriptionView struct {
 	CancelAt           *time.Time        `json:"cancelAt"`
 	EndedAt            *time.Time        `json:"endedAt"`
 	ScheduledUpdates   []ScheduledUpdate `json:"scheduledUpdates"`
+	// Quantities are the committed quantities; Charges the charges of the
+	// current period (committed amounts, usage so far priced).
+	Quantities map[string]int64 `json:"quantities"`
+	Charges    []ChargeView     `json:"charges"`
+	// MinimumSpend is the period's minimum spend, if the plan has one.
+	MinimumSpend *Money `json:"minimumSpend,omitempty"`
 	// Cancellation is when a cancellation asked for now would end access:
 	// "end_of_period" (at CurrentPeriodEnd) or "immediate"; empty once the
 	// subscription has ended. It lets the portal give the date before the
@@ -219,6 +232,8 @@ type Invoice struct {
 	SubscriptionID string `json:"subscriptionId,omitempty"`
 	HostedURL      string `json:"hostedUrl,omitempty"`
 	PDFURL         string `json:"pdfUrl,omitempty"`
+	// Lines are what the total is made of.
+	Lines []Line `json:"lines,omitempty"`
 }
 
 // Bill is an upcoming charge.
@@ -292,6 +307,15 @@ type PaywallPlan struct {
 	// BelowUsage lists features whose limit on this plan is below the
 	// customer's current usage.
 	BelowUsage []string `json:"belowUsage,omitempty"`
+	// Charges are the plan's charges at the chosen period's prices;
+	// StartsAt the period's total at each charge's least quantity and no
+	// usage; MinimumSpend the period's minimum spend.
+	Charges      []Charge `json:"charges,omitempty"`
+	StartsAt     *Money   `json:"startsAt,omitempty"`
+	MinimumSpend *Money   `json:"minimumSpend,omitempty"`
+	// Quantities are the customer's current committed quantities on this
+	// plan's charged features (the stepper's starting values).
+	Quantities map[string]int64 `json:"quantities,omitempty"`
 }
 
 // PaywallAddon is an add-on offered with plans.
@@ -335,6 +359,11 @@ type Preview struct {
 	BelowUsage []string `json:"belowUsage,omitempty"`
 	// UsageReset reports whether metered usage restarts from zero.
 	UsageReset bool `json:"usageReset"`
+	// Lines are what is charged now; their amounts less Credit make
+	// AmountDueNow.
+	Lines []Line `json:"lines"`
+	// Quantities are the committed quantities after the change.
+	Quantities map[string]int64 `json:"quantities,omitempty"`
 }
 
 // CancelResult is the answer to a cancellation: the subscription and any

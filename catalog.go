@@ -204,7 +204,11 @@ type Plan struct {
 	TrialDays    int           `json:"trialDays,omitempty" validate:"min=0,max=730"`
 	Entitlements []Entitlement `json:"entitlements,omitempty" validate:"dive"`
 	AddonIDs     []string      `json:"addonIds,omitempty" validate:"dive,slug"`
-	Archived     bool          `json:"archived,omitempty"`
+	// Charges price features of the plan (per unit, tiered, usage) on top
+	// of its flat fee; MinimumSpend tops a period's invoice up to a floor.
+	Charges      []Charge       `json:"charges,omitempty" validate:"max=20,dive"`
+	MinimumSpend []MinimumSpend `json:"minimumSpend,omitempty" validate:"max=20,dive"`
+	Archived     bool           `json:"archived,omitempty"`
 }
 
 // Addon is something bought on top of a plan, in a quantity.

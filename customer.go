@@ -76,7 +76,16 @@ type Subscription struct {
 	// subscription's last change: like Price, it holds until the next change,
 	// whatever later catalog edits say. Missing entries (subscriptions from
 	// before prices were kept) read the catalog's.
-	AddonPrices        map[string]Money  `json:"addonPrices,omitempty"`
+	AddonPrices map[string]Money `json:"addonPrices,omitempty"`
+	// Quantities are the committed quantities of the plan's per-unit and
+	// tiered charges, by feature.
+	Quantities map[string]int64 `json:"quantities,omitempty"`
+	// Charges and MinimumSpend are the plan's charges and minimum spend for
+	// the subscription's billing period as agreed at its last change (each
+	// charge with its one price): like Price they hold until the next
+	// change.
+	Charges            []Charge          `json:"charges,omitempty"`
+	MinimumSpend       *Money            `json:"minimumSpend,omitempty"`
 	TrialEndsAt        *time.Time        `json:"trialEndsAt,omitempty"`
 	CurrentPeriodStart time.Time         `json:"currentPeriodStart"`
 	CurrentPeriodEnd   time.Time         `json:"currentPeriodEnd"`
@@ -114,6 +123,11 @@ type ScheduledUpdate struct {
 	// to when the change was scheduled; the change applies at them.
 	TargetPrice       *Money           `json:"targetPrice,omitempty"`
 	TargetAddonPrices map[string]Money `json:"targetAddonPrices,omitempty"`
+	// TargetQuantities, TargetCharges and TargetMinimumSpend are the
+	// committed quantities and the charges agreed for the change.
+	TargetQuantities   map[string]int64 `json:"targetQuantities,omitempty"`
+	TargetCharges      []Charge         `json:"targetCharges,omitempty"`
+	TargetMinimumSpend *Money           `json:"targetMinimumSpend,omitempty"`
 	// DowngradeToPlanID is set on a cancellation that moves the customer to
 	// the free plan instead of revoking access.
 	DowngradeToPlanID string    `json:"downgradeToPlanId,omitempty"`
