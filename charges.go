@@ -266,11 +266,12 @@ const (
 	LineMinimum LineKind = "minimum" // the top-up to the minimum spend
 	LineBalance LineKind = "balance" // the customer's credit balance spent (negative)
 	LineCarried LineKind = "carried" // credit beyond the charge, kept as balance
+	LineCredit  LineKind = "credit"  // credit for the unused part of a replaced period (negative; invoices only)
 )
 
 // Values lists the line kinds.
 func (LineKind) Values() []LineKind {
-	return []LineKind{LineFee, LineCharge, LineUsage, LineAddon, LineMinimum, LineBalance, LineCarried}
+	return []LineKind{LineFee, LineCharge, LineUsage, LineAddon, LineMinimum, LineBalance, LineCarried, LineCredit}
 }
 
 // Line is one line of an invoice, a preview or an upcoming invoice. The

@@ -28,12 +28,14 @@ const (
 	UpdatePlanChange   UpdateType = "plan_change"
 	UpdatePeriodChange UpdateType = "billing_period_change"
 	UpdateAddonsChange UpdateType = "addons_change"
-	UpdateCancellation UpdateType = "cancellation"
+	// UpdateQuantityChange changes committed quantities (seats) alone.
+	UpdateQuantityChange UpdateType = "quantity_change"
+	UpdateCancellation   UpdateType = "cancellation"
 )
 
 // Values lists the scheduled update types.
 func (UpdateType) Values() []UpdateType {
-	return []UpdateType{UpdatePlanChange, UpdatePeriodChange, UpdateAddonsChange, UpdateCancellation}
+	return []UpdateType{UpdatePlanChange, UpdatePeriodChange, UpdateAddonsChange, UpdateQuantityChange, UpdateCancellation}
 }
 
 // Customer is a customer of the SaaS that runs Portico.

@@ -13,6 +13,9 @@ type PortalSource interface {
 	Cancel(ctx context.Context, subscriptionID string) (*CancelResult, error)
 	CancelScheduled(ctx context.Context, subscriptionID string) (*SubscriptionView, error)
 	BillingSession(ctx context.Context, flow string) (*BillingSession, error)
+	// UpcomingInvoice is the next invoice of a subscription, or of the
+	// customer when subscriptionID is empty.
+	UpcomingInvoice(ctx context.Context, subscriptionID string) (*UpcomingInvoice, error)
 }
 
 // Problem is a failed API call as the API answered it (RFC 9457): its

@@ -115,6 +115,15 @@ func (c *Client) CancelScheduled(ctx context.Context, subID string) (*portico.Su
 	return &v, c.call(ctx, "DELETE", "/portal/subscriptions/"+url.PathEscape(subID)+"/scheduled-updates", nil, &v)
 }
 
+func (c *Client) UpcomingInvoice(ctx context.Context, subID string) (*portico.UpcomingInvoice, error) {
+	var v portico.UpcomingInvoice
+	path := "/portal/upcoming-invoice"
+	if subID != "" {
+		path += "?subscriptionId=" + url.QueryEscape(subID)
+	}
+	return &v, c.call(ctx, "GET", path, nil, &v)
+}
+
 func (c *Client) BillingSession(ctx context.Context, flow string) (*portico.BillingSession, error) {
 	var v portico.BillingSession
 	return &v, c.call(ctx, "POST", "/portal/billing-session", portico.BillingSessionRequest{Flow: portico.BillingFlow(flow)}, &v)

@@ -23,6 +23,7 @@ type fakeSource struct {
 	billing  error
 	changed  []portico.ChangeRequest
 	canceled []string
+	upcoming *portico.UpcomingInvoice
 
 	// gate, when set, holds Portal until it is closed; entered is closed
 	// when Portal starts waiting on it.
@@ -143,6 +144,14 @@ func (f *fakeSource) Cancel(ctx context.Context, id string) (*portico.CancelResu
 func (f *fakeSource) CancelScheduled(ctx context.Context, id string) (*portico.SubscriptionView, error) {
 	f.record("cancel-scheduled " + id)
 	return &portico.SubscriptionView{}, nil
+}
+
+func (f *fakeSource) UpcomingInvoice(ctx context.Context, id string) (*portico.UpcomingInvoice, error) {
+	f.record("upcoming " + id)
+	if f.upcoming != nil {
+		return f.upcoming, nil
+	}
+	return &portico.UpcomingInvoice{SubscriptionID: id, Currency: "usd", Lines: []portico.Line{}}, nil
 }
 
 func (f *fakeSource) BillingSession(ctx context.Context, flow string) (*portico.BillingSession, error) {

@@ -111,6 +111,11 @@ func (s *Server) getCustomer(r *http.Request, _ []byte) (int, any, error) {
 	return http.StatusOK, c, err
 }
 
+func (s *Server) upcomingInvoice(r *http.Request, _ []byte) (int, any, error) {
+	inv, err := s.Engine.UpcomingInvoice(r.Context(), r.PathValue("id"), r.URL.Query().Get("subscriptionId"), engine.Backend)
+	return http.StatusOK, inv, err
+}
+
 func (s *Server) putBilling(r *http.Request, body []byte) (int, any, error) {
 	var p portico.BillingProfile
 	if err := decode(body, &p, false); err != nil {

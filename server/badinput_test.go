@@ -134,7 +134,7 @@ func badInputs(blogSub string) []badInput {
 		{name: "promotion expiry not a time", method: post, path: promos, body: `{"featureId": "sso", "expiresAt": "next week"}`, status: bad, fields: []string{"expiresAt"}},
 
 		// Catalog.
-		{name: "catalog plan with an unknown product", method: put, path: catalog, status: bad, fields: []string{"plans[6].productId"},
+		{name: "catalog plan with an unknown product", method: put, path: catalog, status: bad, fields: []string{"plans[8].productId"},
 			body: catalogWith(func(c *portico.Catalog) {
 				c.Plans = append(c.Plans, portico.Plan{ID: "team", ProductID: "rockets", Name: "Team", Pricing: portico.PricingFree})
 			})},
@@ -164,11 +164,11 @@ func badInputs(blogSub string) []badInput {
 			body: catalogWith(func(c *portico.Catalog) { c.Addons[0].Entitlements = nil })},
 		{name: "catalog add-on maxQuantity written as 0", method: put, path: catalog, status: bad, fields: []string{"addons[1].maxQuantity"},
 			body: catalogJSONWith(func(c map[string]any) { c["addons"].([]any)[1].(map[string]any)["maxQuantity"] = 0 })},
-		{name: "catalog duplicate plan id", method: put, path: catalog, status: bad, fields: []string{"plans[6].id"},
+		{name: "catalog duplicate plan id", method: put, path: catalog, status: bad, fields: []string{"plans[8].id"},
 			body: catalogWith(func(c *portico.Catalog) { c.Plans = append(c.Plans, c.Plans[0]) })},
 		{name: "catalog removes a product and its plans", method: put, path: catalog, status: bad, fields: []string{"products", "plans", "plans"},
 			body: catalogWith(func(c *portico.Catalog) {
-				c.Products = c.Products[:1]
+				c.Products = slices.DeleteFunc(c.Products, func(p portico.Product) bool { return p.ID == sites })
 				c.Plans = slices.DeleteFunc(c.Plans, func(p portico.Plan) bool { return p.ProductID == sites })
 			})},
 		{name: "catalog moves a plan to another product", method: put, path: catalog, status: bad, fields: []string{"plans[1].productId"},

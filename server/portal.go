@@ -51,6 +51,12 @@ func portalChangeRequest(body []byte) (portico.ChangeRequest, error) {
 	return req, nil
 }
 
+func (s *Server) portalUpcomingInvoice(r *http.Request, _ []byte) (int, any, error) {
+	scope := scopeOf(r)
+	inv, err := s.Engine.UpcomingInvoice(r.Context(), scope.CustomerID, r.URL.Query().Get("subscriptionId"), engine.PortalActor(scope))
+	return http.StatusOK, inv, err
+}
+
 func (s *Server) previewChange(r *http.Request, body []byte) (int, any, error) {
 	req, err := portalChangeRequest(body)
 	if err != nil {

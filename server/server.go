@@ -93,6 +93,7 @@ func (s *Server) handler() http.Handler {
 	mux.Handle("POST /api/v1/customers/{id}/promotions", s.endpoint(be, s.grantPromotion))
 	mux.Handle("POST /api/v1/usage", s.endpoint(be, s.reportUsage))
 	mux.Handle("GET /api/v1/customers/{id}/entitlements", s.endpoint(be, s.entitlements))
+	mux.Handle("GET /api/v1/customers/{id}/upcoming-invoice", s.endpoint(be, s.upcomingInvoice))
 	mux.Handle("POST /api/v1/portal-sessions", s.endpoint(be, s.createPortalSession))
 	mux.Handle("GET /api/v1/catalog/versions", s.endpoint(be, s.catalogVersions))
 	mux.Handle("GET /api/v1/catalog/versions/{n}", s.endpoint(be, s.catalogVersion))
@@ -107,6 +108,7 @@ func (s *Server) handler() http.Handler {
 	mux.Handle("DELETE /api/v1/portal/subscriptions/{id}/scheduled-updates", s.endpoint(po, s.portalCancelScheduled))
 	mux.Handle("POST /api/v1/portal/subscriptions/{id}/cancel", s.endpoint(po, s.portalCancel))
 	mux.Handle("POST /api/v1/portal/billing-session", s.endpoint(po, s.billingSession))
+	mux.Handle("GET /api/v1/portal/upcoming-invoice", s.endpoint(po, s.portalUpcomingInvoice))
 
 	s.consoleRoutes(mux)
 

@@ -69,6 +69,11 @@ func (e *engineSource) CancelScheduled(ctx context.Context, subID string) (*port
 	return v, apiError(err)
 }
 
+func (e *engineSource) UpcomingInvoice(ctx context.Context, subID string) (*portico.UpcomingInvoice, error) {
+	v, err := e.srv.Engine.UpcomingInvoice(ctx, e.sess.Scope.CustomerID, subID, e.actor())
+	return v, apiError(err)
+}
+
 func (e *engineSource) BillingSession(ctx context.Context, flow string) (*portico.BillingSession, error) {
 	u, err := e.srv.billingURL(ctx, e.sess, portico.BillingFlow(flow))
 	return &portico.BillingSession{URL: u}, apiError(err)
@@ -106,5 +111,8 @@ func (f failingSource) CancelScheduled(context.Context, string) (*portico.Subscr
 	return nil, f.err
 }
 func (f failingSource) BillingSession(context.Context, string) (*portico.BillingSession, error) {
+	return nil, f.err
+}
+func (f failingSource) UpcomingInvoice(context.Context, string) (*portico.UpcomingInvoice, error) {
 	return nil, f.err
 }

@@ -68,6 +68,10 @@ func (s *previewSource) CancelScheduled(context.Context, string) (*portico.Subsc
 	return nil, errPreview()
 }
 
+func (s *previewSource) UpcomingInvoice(context.Context, string) (*portico.UpcomingInvoice, error) {
+	return nil, errPreview()
+}
+
 func (s *previewSource) BillingSession(context.Context, string) (*portico.BillingSession, error) {
 	return nil, errPreview()
 }

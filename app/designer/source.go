@@ -165,6 +165,10 @@ func (src *source) CancelScheduled(context.Context, string) (*portico.Subscripti
 	return nil, errPreview
 }
 
+func (src *source) UpcomingInvoice(context.Context, string) (*portico.UpcomingInvoice, error) {
+	return nil, errPreview
+}
+
 func (src *source) BillingSession(context.Context, string) (*portico.BillingSession, error) {
 	return nil, errPreview
 }

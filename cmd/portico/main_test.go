@@ -18,6 +18,7 @@ import (
 
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/internal/testkit"
+	"github.com/portico-dev/portico/server/demo"
 )
 
 func TestCatalogValidateNamesEachProblem(t *testing.T) {
@@ -25,7 +26,7 @@ func TestCatalogValidateNamesEachProblem(t *testing.T) {
 	if code := run(context.Background(), []string{"catalog", "validate", "../../assets/demo/catalog.json"}, &out, &errOut); code != 0 {
 		t.Fatalf("demo catalog: exit %d, %s", code, errOut.String())
 	}
-	if !strings.Contains(out.String(), "valid (9 features, 2 products, 6 plans, 2 add-ons)") {
+	if !strings.Contains(out.String(), "valid (11 features, 3 products, 8 plans, 2 add-ons)") {
 		t.Errorf("output = %q", out.String())
 	}
 
@@ -146,7 +147,7 @@ func startServe(t *testing.T) banner {
 			t.Fatal("serve did not stop")
 		}
 	}
-	if len(b.Portals) != 7 {
+	if len(b.Portals) != len(demo.Customers) {
 		b.stop()
 		t.Fatalf("banner gave %d portal URLs; stderr:\n%s", len(b.Portals), errOut.String())
 	}
@@ -328,7 +329,7 @@ func TestServeDemoPrintsTheDesignerAndServesTheStartPage(t *testing.T) {
 	}
 	page, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	if n := strings.Count(string(page), `href="/portal?session=`); n != 7 {
-		t.Errorf("the start page links %d demo portals, want 7", n)
+	if n := strings.Count(string(page), `href="/portal?session=`); n != len(demo.Customers) {
+		t.Errorf("the start page links %d demo portals, want %d", n, len(demo.Customers))
 	}
 }

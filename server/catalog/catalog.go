@@ -173,6 +173,8 @@ func checkPlans(errs *problems, c *portico.Catalog) {
 		}
 		checkPrices(errs, at, p.Prices)
 		checkEntitlements(errs, c, at, p.Entitlements)
+		checkCharges(errs, c, at, p)
+		checkMinimumSpend(errs, at, p)
 		for j, aid := range p.AddonIDs {
 			a, ok := c.Addon(aid)
 			switch {

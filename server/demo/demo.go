@@ -87,6 +87,16 @@ var Customers = []Customer{
 				return err
 			})
 	}},
+	{ID: "dennis", Shows: "Team, 12 members on tiered per-member pricing", setup: func(ctx context.Context, e *engine.Engine) error {
+		return all(create(ctx, e, "dennis", "Dennis Ritchie", "dennis@example.com", true),
+			change(ctx, e, "dennis", portico.ChangeRequest{PlanID: "platform-team", Quantities: map[string]int64{"members": 12}}),
+			usage(ctx, e, "dennis", "members", 9), usage(ctx, e, "dennis", "requests", 31250))
+	}},
+	{ID: "radia", Shows: "Scale, usage-priced API requests with a monthly minimum", setup: func(ctx context.Context, e *engine.Engine) error {
+		return all(create(ctx, e, "radia", "Radia Perlman", "radia@example.com", true),
+			change(ctx, e, "radia", portico.ChangeRequest{PlanID: "platform-scale"}),
+			usage(ctx, e, "radia", "requests", 123400))
+	}},
 }
 
 // Load fills a store that has no catalog yet with the demo catalog and

@@ -164,6 +164,9 @@ func (o *op) end(c *portico.Customer, s *portico.Subscription, t time.Time, free
 		s.TrialEndsAt = &t // a trial cut short ends now
 	}
 	if freePlanID == "" {
+		closing, err := o.closingLines(s, t)
+		o.fail(err)
+		o.issue(c, s, t, closing, o.currency(s, nil))
 		s.Status = portico.StatusCanceled
 		s.EndedAt = &t
 		return

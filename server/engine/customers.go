@@ -54,7 +54,8 @@ func (o *op) startJourneys(c *portico.Customer) error {
 		if planID == "" {
 			continue
 		}
-		ch, err := o.planChange(c, portico.ChangeRequest{PlanID: planID}, Backend)
+		plan, _ := o.cat.Plan(planID)
+		ch, err := o.planChange(c, portico.ChangeRequest{PlanID: planID, Quantities: minQuantities(plan)}, Backend)
 		if err != nil {
 			return err
 		}

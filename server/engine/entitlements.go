@@ -29,6 +29,9 @@ type grant struct {
 	// resource is where usage is recorded: the granting subscription's
 	// resource, empty for single-product subscriptions and promotions.
 	resource string
+	// soft marks usage-priced features: usage past the limit is billed, not
+	// refused.
+	soft bool
 }
 
 // usageResource is the resource a feature's usage is kept under: the one
@@ -78,7 +81,7 @@ func (o *op) entitlementsFrom(c *portico.Customer, resourceID string, in grantIn
 			continue
 		}
 		v := portico.EntitlementView{FeatureID: f.ID, FeatureName: f.Name, Type: f.Type, Unit: f.Unit,
-			Limit: g.limit, Unlimited: g.unlimited, Source: g.source}
+			Limit: g.limit, Unlimited: g.unlimited, Source: g.source, SoftLimit: g.soft && !g.unlimited}
 		if f.Type == portico.FeatureBoolean {
 			v.HasAccess = true
 			out = append(out, v)
@@ -87,7 +90,7 @@ func (o *op) entitlementsFrom(c *portico.Customer, resourceID string, in grantIn
 		var resetAt *time.Time
 		v.Usage, resetAt = usageValue(f, findUsage(in.usage, f.ID, usageResource(g, resourceID)), g.anchor, o.now)
 		v.ResetAt = resetAt
-		v.HasAccess = g.unlimited || v.Usage < g.limit
+		v.HasAccess = g.unlimited || v.SoftLimit || v.Usage < g.limit
 		out = append(out, v)
 	}
 	return out
@@ -131,6 +134,7 @@ func (o *op) resolve(c *portico.Customer, resourceID string, subs []*portico.Sub
 		for _, e := range plan.Entitlements {
 			addGrant(out, e, 1, "plan", s.UsageAnchor, s.ResourceID)
 		}
+		addChargeGrants(out, s, plan)
 		for _, aq := range s.Addons {
 			a, _ := o.cat.Addon(aq.ID)
 			for _, e := range a.Entitlements {
@@ -144,6 +148,32 @@ func (o *op) resolve(c *portico.Customer, resourceID string, subs []*portico.Sub
 		}
 	}
 	return out
+}
+
+// addChargeGrants grants the features s's charges price: a committed
+// quantity is the feature's limit (added to what else grants it); usage
+// priced past its included units keeps access (a soft limit at them)
+// unless the plan's own entitlement sets a hard limit.
+func addChargeGrants(out map[string]*grant, s *portico.Subscription, plan portico.Plan) {
+	for _, c := range s.Charges {
+		if c.Model.Committed() {
+			addGrant(out, portico.Entitlement{FeatureID: c.FeatureID, Limit: s.Quantities[c.FeatureID]}, 1, "plan", s.UsageAnchor, s.ResourceID)
+			continue
+		}
+		hard := slices.ContainsFunc(plan.Entitlements, func(e portico.Entitlement) bool { return e.FeatureID == c.FeatureID && !e.Unlimited })
+		if hard {
+			continue
+		}
+		g, ok := out[c.FeatureID]
+		if !ok {
+			g = &grant{source: "plan", anchor: s.UsageAnchor, resource: s.ResourceID}
+			out[c.FeatureID] = g
+		}
+		if !g.unlimited {
+			g.soft = true
+			g.limit += c.Included
+		}
+	}
 }
 
 func addGrant(out map[string]*grant, e portico.Entitlement, quantity int64, source string, anchor time.Time, resource string) {
@@ -174,6 +204,7 @@ func applyPromotion(out map[string]*grant, p portico.Promotion, anchor time.Time
 func (o *op) grants(s *portico.Subscription) []portico.Entitlement {
 	m := o.resolve(&portico.Customer{}, s.ResourceID, []*portico.Subscription{{
 		Status: portico.StatusActive, PlanID: s.PlanID, Addons: s.Addons, ResourceID: s.ResourceID,
+		Quantities: s.Quantities, Charges: s.Charges,
 	}}, nil)
 	out := []portico.Entitlement{}
 	for _, f := range o.cat.Features {

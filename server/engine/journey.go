@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -47,6 +48,9 @@ type plannedChange struct {
 	oldAnchor time.Time
 	trial     bool
 	actor     Actor // who asks for it
+	// billedUsage is set when the change ends the period early and bills
+	// its usage: the usage-priced features then start from zero.
+	billedUsage bool
 }
 
 // ChangeSubscription provisions or changes a subscription under the
@@ -114,11 +118,16 @@ func (o *op) planChange(c *portico.Customer, req portico.ChangeRequest, actor Ac
 	if err != nil {
 		return nil, err
 	}
+	quantities, err := quantitiesFor(plan, req.Quantities, cur)
+	if err != nil {
+		return nil, err
+	}
 	target := &portico.Subscription{
 		CustomerID: c.ID, ProductID: product.ID, ResourceID: resourceID,
 		PlanID: plan.ID, Pricing: plan.Pricing, BillingPeriod: period, Price: price, Addons: addons,
-		AddonPrices: o.catalogAddonPrices(addons, period),
+		AddonPrices: o.catalogAddonPrices(addons, period), Quantities: quantities,
 	}
+	setCatalogCharges(target, plan)
 	ch := &plannedChange{product: product, cur: cur, actor: actor}
 	if cur == nil {
 		o.planNew(c, ch, plan, target)
@@ -341,6 +350,10 @@ func (o *op) productCurrency(productID string) string {
 // the prices agreed at its last change.
 func (o *op) total(s *portico.Subscription) portico.Money {
 	t := s.Price
+	t.Amount += committedAmount(s)
+	if t.Currency == "" && len(s.Charges) > 0 {
+		t.Currency = s.Charges[0].Prices[0].Currency
+	}
 	for _, aq := range s.Addons {
 		if pr, ok := o.addonPrice(s, aq.ID); ok {
 			t.Amount += pr.Amount * int64(aq.Quantity)
@@ -399,7 +412,16 @@ func (o *op) planNew(c *portico.Customer, ch *plannedChange, plan portico.Plan, 
 	s.Status = portico.StatusActive
 	s.CurrentPeriodStart, s.CurrentPeriodEnd = now, boundary(now, billingUnit(s.BillingPeriod), 1)
 	ch.preview.Intent = portico.IntentSubscribe
-	o.charge(c, ch, o.total(s).Amount, 0)
+	o.charge(c, ch, o.paidLines(s, s.CurrentPeriodStart, s.CurrentPeriodEnd), 0)
+}
+
+// paidLines are the lines of a period billed in advance; none when it
+// costs nothing.
+func (o *op) paidLines(s *portico.Subscription, start, end time.Time) []portico.Line {
+	if o.total(s).Amount == 0 {
+		return nil
+	}
+	return o.periodLines(s, start, end)
 }
 
 // offersTrial reports whether choosing the plan starts its trial: the plan
@@ -422,6 +444,7 @@ func (o *op) startTrial(c *portico.Customer, ch *plannedChange, plan portico.Pla
 	currency := o.currency(s, ch.cur)
 	ch.preview.AmountDueNow = portico.Money{Currency: currency}
 	ch.preview.Credit = portico.Money{Currency: currency}
+	ch.preview.Lines = []portico.Line{}
 }
 
 // planTrialFromFree starts a trial for a customer on the free plan. An
@@ -431,6 +454,7 @@ func (o *op) planTrialFromFree(c *portico.Customer, ch *plannedChange, plan port
 	next := *cur
 	next.PlanID, next.Pricing, next.BillingPeriod = target.PlanID, target.Pricing, target.BillingPeriod
 	next.Price, next.Addons, next.AddonPrices = target.Price, target.Addons, target.AddonPrices
+	next.Quantities, next.Charges, next.MinimumSpend = target.Quantities, target.Charges, target.MinimumSpend
 	next.ScheduledUpdates, next.CancelAt = []portico.ScheduledUpdate{}, nil
 	next.BillingAnchor, next.UsageAnchor = o.now, o.now
 	ch.next, ch.oldAnchor = &next, cur.UsageAnchor
@@ -439,17 +463,32 @@ func (o *op) planTrialFromFree(c *portico.Customer, ch *plannedChange, plan port
 	ch.preview.UsageReset = ch.reset
 }
 
-// charge works out what is due now from a charge and a credit for unused
-// time, spending the customer's credit balance first.
-func (o *op) charge(c *portico.Customer, ch *plannedChange, charge, credit int64) {
-	due := charge - credit - c.Credit.Amount
-	ch.newCredit = 0
-	if due < 0 {
-		ch.newCredit, due = -due, 0
+// charge works out what is due now from the lines charged and a credit for
+// unused time, spending the customer's credit balance first. The preview's
+// lines say it all: what is charged, the balance spent and any credit left
+// over kept as balance, so that they add up, less the credit, to what is
+// due now.
+func (o *op) charge(c *portico.Customer, ch *plannedChange, lines []portico.Line, credit int64) {
+	charge := portico.SumLines(lines)
+	lines = slices.Clip(lines)
+	if lines == nil {
+		lines = []portico.Line{}
 	}
+	net := charge - credit
+	ch.newCredit = c.Credit.Amount
+	if spend := min(max(net, 0), c.Credit.Amount); spend > 0 {
+		lines = append(lines, portico.Line{Kind: portico.LineBalance, Amount: -spend, Description: "Credit balance applied"})
+		ch.newCredit -= spend
+	}
+	if net < 0 {
+		lines = append(lines, portico.Line{Kind: portico.LineCarried, Amount: -net, Description: "Unused credit kept as balance"})
+		ch.newCredit += -net
+	}
+	due := max(portico.SumLines(lines)-credit, 0)
 	cur := o.currency(ch.next, ch.cur)
 	ch.preview.AmountDueNow = portico.Money{Amount: due, Currency: cur}
 	ch.preview.Credit = portico.Money{Amount: credit, Currency: cur}
+	ch.preview.Lines = lines
 }
 
 func (o *op) planUpdate(c *portico.Customer, ch *plannedChange, plan portico.Plan, target *portico.Subscription) error {
@@ -474,7 +513,7 @@ func (o *op) planUpdate(c *portico.Customer, ch *plannedChange, plan portico.Pla
 
 func sameTerms(a, b *portico.Subscription) bool {
 	return a.PlanID == b.PlanID && a.BillingPeriod == b.BillingPeriod && a.Price == b.Price &&
-		slices.Equal(a.Addons, b.Addons)
+		slices.Equal(a.Addons, b.Addons) && maps.Equal(a.Quantities, b.Quantities)
 }
 
 // direction is +1 for an upgrade (immediate), -1 for a downgrade: a lower
@@ -551,6 +590,7 @@ func (o *op) planImmediate(c *portico.Customer, ch *plannedChange, target *porti
 	next := *cur
 	next.PlanID, next.Pricing, next.BillingPeriod = target.PlanID, target.Pricing, target.BillingPeriod
 	next.Price, next.Addons, next.AddonPrices = target.Price, target.Addons, target.AddonPrices
+	next.Quantities, next.Charges, next.MinimumSpend = target.Quantities, target.Charges, target.MinimumSpend
 	next.Status, next.TrialEnd = portico.StatusActive, nil
 	if cur.Status == portico.StatusTrialing {
 		next.TrialEndsAt = &now // the trial ends early, now
@@ -561,16 +601,24 @@ func (o *op) planImmediate(c *portico.Customer, ch *plannedChange, target *porti
 	anchored := anchorChanges(cur, target)
 	ch.reset = resetsUsage(ch.product.Journey.UsageReset, anchored)
 	credit := unusedCredit(o.total(cur).Amount, cur, now)
-	charge := o.total(&next).Amount
+	var lines []portico.Line
 	if anchored {
+		// The period ends early: its usage so far is billed now at the
+		// rates it was agreed at, and usage-priced features start afresh.
+		used, err := o.usageLines(cur, now)
+		o.fail(err)
+		lines = used
+		ch.billedUsage = len(usageCharges(cur)) > 0
 		next.CurrentPeriodStart, next.CurrentPeriodEnd = now, boundary(now, billingUnit(next.BillingPeriod), 1)
 		next.BillingAnchor, next.UsageAnchor = now, now
+		lines = append(lines, o.paidLines(&next, next.CurrentPeriodStart, next.CurrentPeriodEnd)...)
 	} else {
-		charge = prorate(charge, cur.CurrentPeriodEnd.Sub(now), cur.CurrentPeriodEnd.Sub(cur.CurrentPeriodStart))
+		part, whole := cur.CurrentPeriodEnd.Sub(now), cur.CurrentPeriodEnd.Sub(cur.CurrentPeriodStart)
+		lines = prorateLines(o.paidLines(&next, cur.CurrentPeriodStart, cur.CurrentPeriodEnd), part, whole, now)
 	}
 	ch.preview.Effective, ch.preview.EffectiveAt = portico.Immediate, now
 	ch.preview.UsageReset = ch.reset
-	o.charge(c, ch, charge, credit)
+	o.charge(c, ch, lines, credit)
 }
 
 // planScheduled schedules a downgrade for the end of the current period,
@@ -582,12 +630,15 @@ func (o *op) planScheduled(ch *plannedChange, target *portico.Subscription) {
 		TargetPlanID: target.PlanID, TargetBillingPeriod: target.BillingPeriod,
 		TargetAddons: target.Addons, CreatedAt: o.now,
 		TargetPrice: &target.Price, TargetAddonPrices: target.AddonPrices,
+		TargetQuantities: target.Quantities, TargetCharges: target.Charges, TargetMinimumSpend: target.MinimumSpend,
 	}
 	switch {
 	case target.PlanID != cur.PlanID:
 		u.Type = portico.UpdatePlanChange
 	case target.BillingPeriod != cur.BillingPeriod:
 		u.Type = portico.UpdatePeriodChange
+	case !maps.Equal(target.Quantities, cur.Quantities) && slices.Equal(target.Addons, cur.Addons):
+		u.Type = portico.UpdateQuantityChange
 	}
 	ch.scheduled = &u
 	ch.preview.Effective, ch.preview.EffectiveAt = portico.EndOfPeriod, u.EffectiveAt
@@ -595,6 +646,7 @@ func (o *op) planScheduled(ch *plannedChange, target *portico.Subscription) {
 	currency := o.currency(target, cur)
 	ch.preview.AmountDueNow = portico.Money{Currency: currency}
 	ch.preview.Credit = portico.Money{Currency: currency}
+	ch.preview.Lines = []portico.Line{}
 }
 
 // finishPreview adds what the customer gains and loses and the next bill.
@@ -605,6 +657,7 @@ func (o *op) finishPreview(c *portico.Customer, ch *plannedChange, target *porti
 	ch.preview.Gained, ch.preview.Lost = o.diffGrants(o.entitlementsOf(before, touched), o.entitlementsOf(after, touched))
 	ch.preview.BelowUsage = o.belowUsage(after, touched, o.usageNow(c, target.ResourceID))
 	ch.preview.DroppedAddons = o.droppedAddons(ch.cur, target)
+	ch.preview.Quantities = target.Quantities
 	total := o.total(target)
 	switch {
 	case ch.scheduled != nil && total.Amount > 0:
@@ -648,12 +701,17 @@ func (o *op) writeChange(c *portico.Customer, ch *plannedChange) (*portico.Subsc
 		if err := o.rebaseUsage(c, s, ch.oldAnchor, ch.reset); err != nil {
 			return nil, err
 		}
+		if ch.billedUsage {
+			if err := o.zeroUsage(c.ID, ch.cur); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if err := o.tx.PutSubscription(s); err != nil {
 		return nil, fmt.Errorf("save subscription: %w", err)
 	}
 	due := ch.preview.AmountDueNow
-	if err := o.invoice(c, s, due.Amount, due.Currency); err != nil {
+	if err := o.invoiceAt(c, s, due.Amount, due.Currency, o.now, ch.invoiceLines()); err != nil {
 		return nil, err
 	}
 	c.Credit = portico.Money{Amount: ch.newCredit, Currency: creditCurrency(c.Credit, due.Currency)}
@@ -668,13 +726,19 @@ func creditCurrency(prev portico.Money, cur string) string {
 	return cur
 }
 
-// invoice records a paid local invoice for a charge (local billing; a
-// billing provider takes this over when connected).
-func (o *op) invoice(c *portico.Customer, s *portico.Subscription, amount int64, currency string) error {
-	return o.invoiceAt(c, s, amount, currency, o.now)
+// invoiceLines are the lines of the invoice a change issues: the
+// preview's, with the credit for unused time as a line of its own.
+func (ch *plannedChange) invoiceLines() []portico.Line {
+	lines := slices.Clone(ch.preview.Lines)
+	if cr := ch.preview.Credit.Amount; cr > 0 {
+		lines = append(lines, portico.Line{Kind: portico.LineCredit, Amount: -cr, Description: "Credit for unused time"})
+	}
+	return lines
 }
 
-func (o *op) invoiceAt(c *portico.Customer, s *portico.Subscription, amount int64, currency string, at time.Time) error {
+// invoiceAt records a paid local invoice of the lines, for amount, dated at
+// (local billing; a billing provider takes this over when connected).
+func (o *op) invoiceAt(c *portico.Customer, s *portico.Subscription, amount int64, currency string, at time.Time, lines []portico.Line) error {
 	if amount <= 0 {
 		return nil
 	}
@@ -686,7 +750,7 @@ func (o *op) invoiceAt(c *portico.Customer, s *portico.Subscription, amount int6
 	return o.tx.AddInvoice(c.ID, portico.Invoice{
 		ID: newID("in"), Number: fmt.Sprintf("%s-%04d", invoicePrefix(c.ID), len(prev)+1),
 		Status: "paid", Total: amount, Currency: currency, Created: at,
-		Description: fmt.Sprintf("%s (%s)", plan.Name, s.BillingPeriod), SubscriptionID: s.ID,
+		Description: fmt.Sprintf("%s (%s)", plan.Name, s.BillingPeriod), SubscriptionID: s.ID, Lines: lines,
 	})
 }
 

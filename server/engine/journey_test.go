@@ -283,10 +283,12 @@ func TestUpgradesAreImmediate(t *testing.T) {
 			due: proAnnual - basicUnused, credit: basicUnused, start: jan11, end: day(2027, 1, 11),
 			nextBill: nb(proAnnual, day(2027, 1, 11)), invoices: []bill{{basicMonthly, t0}, {29187, jan11}}},
 		{name: "add-ons move with the plan and are prorated with it",
-			// (3000 + 2×500) × 21/31 = 2709.68 → 2710; (1200 + 2×500) × 21/31 = 1490.32 → 1490
+			// Each line is prorated on its own: 3000 × 21/31 = 2032.26 → 2032 and
+			// 2×500 × 21/31 = 677.42 → 677 make 2709; the credit (1200 + 2×500) ×
+			// 21/31 = 1490.32 → 1490
 			from: []portico.ChangeRequest{reqA(basic, seats2)}, to: reqA(pro, seats2), intent: portico.IntentUpgrade,
-			due: 2710 - 1490, credit: 1490, start: t0, end: feb1, nextBill: nb(4000, feb1),
-			invoices: []bill{{2200, t0}, {1220, jan11}}},
+			due: 2709 - 1490, credit: 1490, start: t0, end: feb1, nextBill: nb(4000, feb1),
+			invoices: []bill{{2200, t0}, {1219, jan11}}},
 		{name: "buying add-ons on the same plan is an upgrade",
 			// (1200 + 3×500) × 21/31 = 1829.03 → 1829
 			from: []portico.ChangeRequest{req(basic)}, to: reqA(basic, seats3), intent: portico.IntentUpgrade,
@@ -415,7 +417,8 @@ func TestDowngradeAtEndOfPeriod(t *testing.T) {
 		pv := e.preview("acme", req(basic))
 		res := e.change("acme", req(basic))
 		want := portico.Preview{Intent: portico.IntentDowngrade, Effective: portico.EndOfPeriod, EffectiveAt: feb1,
-			AmountDueNow: testkit.USD(0), Credit: testkit.USD(0), NextBill: nb(basicMonthly, feb1), UsageReset: true}
+			AmountDueNow: testkit.USD(0), Credit: testkit.USD(0), NextBill: nb(basicMonthly, feb1), UsageReset: true,
+			Lines: []portico.Line{}}
 		got := res.Preview
 		got.Gained, got.Lost, got.BelowUsage, got.DroppedAddons = nil, nil, nil, nil
 		if !reflect.DeepEqual(got, want) {

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"math/big"
 	"time"
 
 	portico "github.com/portico-dev/portico"
@@ -80,18 +79,10 @@ func estimate(anchor time.Time, unit portico.ResetPeriod, t time.Time) int {
 	}
 }
 
-// prorate returns amount × part / whole, rounded half up to the minor unit.
-// Big integers keep a large amount times a year of nanoseconds exact.
+// prorate is the one rounding rule, portico.Prorate: amount × part ÷
+// whole, rounded half up to the minor unit.
 func prorate(amount int64, part, whole time.Duration) int64 {
-	if whole <= 0 || part <= 0 || amount == 0 {
-		return 0
-	}
-	if part >= whole {
-		return amount
-	}
-	num := new(big.Int).Mul(big.NewInt(amount), big.NewInt(int64(part)))
-	num.Add(num, big.NewInt(int64(whole)/2))
-	return num.Quo(num, big.NewInt(int64(whole))).Int64()
+	return portico.Prorate(amount, part, whole)
 }
 
 // unusedCredit is the value of the rest of the subscription's current

@@ -118,7 +118,15 @@ func (o *op) endTrial(c *portico.Customer, s *portico.Subscription) {
 		s.Status, s.TrialEnd = portico.StatusActive, nil
 		s.BillingAnchor = t
 		s.CurrentPeriodStart, s.CurrentPeriodEnd = t, boundary(t, billingUnit(s.BillingPeriod), 1)
-		o.bill(c, s, t)
+		if len(usageCharges(s)) > 0 {
+			// Usage is billed per billing period, so usage periods start
+			// with the paid ones; what was used on the trial is free.
+			old := s.UsageAnchor
+			s.UsageAnchor = t
+			o.fail(o.rebaseUsageAt(c, s, old, false, t))
+			o.fail(o.zeroUsage(c.ID, s))
+		}
+		o.bill(c, s, t, nil, "")
 		return
 	}
 	free := ""
@@ -136,9 +144,11 @@ func (o *op) endTrial(c *portico.Customer, s *portico.Subscription) {
 // renew starts the next billing period and bills it.
 func (o *op) renew(c *portico.Customer, s *portico.Subscription) {
 	start := s.CurrentPeriodEnd
+	closing, err := o.closingLines(s, start)
+	o.fail(err)
 	_, end := periodAround(s.BillingAnchor, billingUnit(s.BillingPeriod), start)
 	s.CurrentPeriodStart, s.CurrentPeriodEnd = start, end
-	o.bill(c, s, start)
+	o.bill(c, s, start, closing, "")
 }
 
 // moveTo puts the subscription on a plan from t: a new period begins, usage
@@ -149,6 +159,8 @@ func (o *op) moveTo(c *portico.Customer, s *portico.Subscription, t time.Time, p
 	plan, _ := o.cat.Plan(planID)
 	product, _ := o.cat.Product(s.ProductID)
 	old := *s
+	closing, err := o.closingLines(&old, t)
+	o.fail(err)
 	s.PlanID, s.Pricing, s.Status, s.TrialEnd = plan.ID, plan.Pricing, portico.StatusActive, nil
 	s.BillingPeriod = period
 	if plan.Pricing == portico.PricingPaid {
@@ -174,6 +186,7 @@ func (o *op) moveTo(c *portico.Customer, s *portico.Subscription, t time.Time, p
 			}
 		}
 	}
+	o.moveCharges(s, &old, plan, agreed)
 	anchored := anchorChanges(&old, s)
 	if anchored {
 		s.BillingAnchor, s.UsageAnchor = t, t
@@ -181,23 +194,72 @@ func (o *op) moveTo(c *portico.Customer, s *portico.Subscription, t time.Time, p
 	_, end := periodAround(s.BillingAnchor, billingUnit(s.BillingPeriod), t)
 	s.CurrentPeriodStart, s.CurrentPeriodEnd = t, end
 	o.fail(o.rebaseUsageAt(c, s, old.UsageAnchor, resetsUsage(product.Journey.UsageReset, anchored), t))
-	o.bill(c, s, t)
+	if len(usageCharges(&old)) > 0 && t.Before(old.CurrentPeriodEnd) {
+		o.fail(o.zeroUsage(c.ID, &old)) // billed with the period cut short
+	}
+	o.bill(c, s, t, closing, o.currency(s, &old))
 }
 
-// bill charges the subscription's total for the period starting at t,
-// spending the customer's credit first.
-func (o *op) bill(c *portico.Customer, s *portico.Subscription, t time.Time) {
-	total := o.total(s)
-	if total.Amount == 0 {
+// moveCharges gives s, moved onto plan, its committed quantities and
+// charges: those agreed when a change was scheduled, else the catalog's,
+// keeping each quantity the plan still charges for within its bounds.
+func (o *op) moveCharges(s, old *portico.Subscription, plan portico.Plan, agreed *portico.ScheduledUpdate) {
+	if agreed != nil && s.BillingPeriod == agreed.TargetBillingPeriod && (agreed.TargetCharges != nil || len(plan.Charges) == 0) {
+		s.Quantities, s.Charges, s.MinimumSpend = agreed.TargetQuantities, agreed.TargetCharges, agreed.TargetMinimumSpend
 		return
 	}
-	due := total.Amount
-	if c.Credit.Amount > 0 && (c.Credit.Currency == "" || c.Credit.Currency == total.Currency) {
+	setCatalogCharges(s, plan)
+	s.Quantities = keptQuantities(plan, old)
+}
+
+// bill invoices the period of s starting at t: what closing the period
+// before bills in arrears, then the new period in advance. currency is the
+// invoice's when s alone does not tell (a move onto a free plan).
+func (o *op) bill(c *portico.Customer, s *portico.Subscription, t time.Time, closing []portico.Line, currency string) {
+	lines := append(slices.Clip(closing), o.paidLines(s, s.CurrentPeriodStart, s.CurrentPeriodEnd)...)
+	if currency == "" {
+		currency = o.currency(s, nil)
+	}
+	o.issue(c, s, t, lines, currency)
+}
+
+// issue records an invoice of the lines dated t, spending the customer's
+// credit balance first; nothing when they come to nothing.
+func (o *op) issue(c *portico.Customer, s *portico.Subscription, t time.Time, lines []portico.Line, currency string) {
+	due := portico.SumLines(lines)
+	if due <= 0 {
+		return
+	}
+	if c.Credit.Amount > 0 && (c.Credit.Currency == "" || c.Credit.Currency == currency) {
 		used := min(c.Credit.Amount, due)
 		c.Credit.Amount -= used
 		due -= used
+		lines = append(lines, portico.Line{Kind: portico.LineBalance, Amount: -used, Description: "Credit balance applied"})
 	}
-	o.fail(o.invoiceAt(c, s, due, total.Currency, t))
+	o.fail(o.invoiceAt(c, s, due, currency, t, lines))
+}
+
+// zeroUsage restarts from zero the usage of s's usage-priced features, once
+// that usage has been billed.
+func (o *op) zeroUsage(customerID string, s *portico.Subscription) error {
+	charges := usageCharges(s)
+	if len(charges) == 0 {
+		return nil
+	}
+	recs, err := o.tx.UsageOf(customerID)
+	if err != nil {
+		return err
+	}
+	for _, r := range recs {
+		priced := slices.ContainsFunc(charges, func(c portico.Charge) bool { return c.FeatureID == r.FeatureID })
+		if priced && r.ResourceID == s.ResourceID && r.Value != 0 {
+			r.Value = 0
+			if err := o.tx.PutUsage(r); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func (o *op) hasPaymentMethod(customerID string) bool {

@@ -18,6 +18,10 @@ func (o *op) subView(s *portico.Subscription) portico.SubscriptionView {
 		TrialEndsAt: s.TrialEndsAt, CurrentPeriodStart: s.CurrentPeriodStart, CurrentPeriodEnd: s.CurrentPeriodEnd,
 		CancelAt: s.CancelAt, EndedAt: s.EndedAt, ScheduledUpdates: s.ScheduledUpdates,
 		Cancellation: cancellationTiming(product, s),
+		Quantities:   s.Quantities, Charges: o.chargeViews(s), MinimumSpend: s.MinimumSpend,
+	}
+	if v.Quantities == nil {
+		v.Quantities = map[string]int64{}
 	}
 	v.ScheduledUpdates = make([]portico.ScheduledUpdate, len(s.ScheduledUpdates))
 	for i, u := range s.ScheduledUpdates {
@@ -208,7 +212,7 @@ func (o *op) nextBill(s *portico.Subscription, trial *portico.TrialOutcome) *por
 // before prices were kept).
 func (o *op) scheduledTerms(s *portico.Subscription, u portico.ScheduledUpdate) *portico.Subscription {
 	next := &portico.Subscription{PlanID: u.TargetPlanID, BillingPeriod: u.TargetBillingPeriod, Addons: u.TargetAddons,
-		AddonPrices: u.TargetAddonPrices}
+		AddonPrices: u.TargetAddonPrices, Quantities: u.TargetQuantities, Charges: u.TargetCharges, MinimumSpend: u.TargetMinimumSpend}
 	plan, _ := o.cat.Plan(u.TargetPlanID)
 	switch {
 	case u.TargetPrice != nil:
@@ -400,6 +404,7 @@ func (o *op) planCard(c *portico.Customer, cur *portico.Subscription, product po
 	if priced {
 		card.Price = &portico.Money{Amount: pr.Amount, Currency: pr.Currency}
 	}
+	o.cardCharges(&card, p, period, cur)
 	card.Intent = o.intent(c, cur, p, period)
 	target := o.planProbe(p, cur)
 	card.BelowUsage = o.belowUsage(o.after(held, cur, target), o.touched(cur, target), usage)
@@ -467,7 +472,7 @@ func (o *op) onlySubscribedProduct(customerID string) string {
 // planProbe is the subscription choosing the plan would give: the plan
 // with the current add-ons it also sells, which a change keeps.
 func (o *op) planProbe(p portico.Plan, cur *portico.Subscription) *portico.Subscription {
-	s := &portico.Subscription{PlanID: p.ID, Addons: []portico.AddonQuantity{}}
+	s := &portico.Subscription{PlanID: p.ID, Addons: []portico.AddonQuantity{}, Charges: p.Charges, Quantities: keptQuantities(p, cur)}
 	if cur != nil {
 		for _, a := range cur.Addons {
 			if p.AllowsAddon(a.ID) {

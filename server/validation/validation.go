@@ -78,6 +78,8 @@ func enums() []enum {
 		enumOf("usage_reset", portico.UsageReset.Values),
 		enumOf("after_cancel", portico.AfterCancel.Values),
 		enumOf("billing_flow", portico.BillingFlow.Values),
+		enumOf("charge_model", portico.ChargeModel.Values),
+		enumOf("tiers_mode", portico.TiersMode.Values),
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -404,7 +405,7 @@ func TestInvoicesArePagedWithoutDrafts(t *testing.T) {
 	want := portico.Invoice{ID: "in_2", Number: "ACME-0002", Status: "open", Total: 2900, Currency: "usd",
 		Created: time.Unix(periodStart-2*86400, 0).UTC(), Description: "1 × Pro (at $29.00 / month)",
 		HostedURL: "https://invoice.stripe.test/i/2", PDFURL: "https://pay.stripe.test/invoice/2/pdf"}
-	if len(invs) != 1 || invs[0] != want {
+	if len(invs) != 1 || !reflect.DeepEqual(invs[0], want) {
 		t.Errorf("invoice = %+v,\n want %+v", invs, want)
 	}
 
