@@ -29,7 +29,7 @@ type ChangeRequest struct {
 	// Quantities are the committed quantities of the target plan's per-unit
 	// and tiered charges, by feature; on a change an omitted one keeps the
 	// current quantity.
-	Quantities map[string]int64 `json:"quantities,omitempty" validate:"max=20,dive,keys,slug,endkeys,min=0"`
+	Quantities map[string]int64 `json:"quantities,omitempty" validate:"max=20"`
 }
 
 // CancelRequest is the body of a cancellation.

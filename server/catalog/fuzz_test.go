@@ -231,6 +231,12 @@ func catalogSeeds(f *testing.F) [][]byte {
 		edit(func(c *portico.Catalog) { c.Plans = append(c.Plans, c.Plans[0]) }),
 		edit(func(c *portico.Catalog) { c.Products[0].Journey.FreePlanID = "gratis" }),
 		edit(func(c *portico.Catalog) { c.Features[2].ResetPeriod = "" }),
+		// Charges: tiers out of order, a usage charge on a numeric
+		// feature, a minimum spend in another currency, volume tiers.
+		edit(func(c *portico.Catalog) { c.Plans[6].Charges[0].Prices[0].Tiers[0].UpTo = new(int64) }),
+		edit(func(c *portico.Catalog) { c.Plans[7].Charges[0].FeatureID = "members" }),
+		edit(func(c *portico.Catalog) { c.Plans[7].MinimumSpend[0].Currency = "eur" }),
+		edit(func(c *portico.Catalog) { c.Plans[6].Charges[0].TiersMode = portico.TiersVolume }),
 	}
 	for _, s := range []string{
 		`{}`, `{"features": [], "products": [], "plans": [], "addons": []}`, `{"features": "all"}`,

@@ -341,7 +341,7 @@ func (o *op) after(h holdings, cur, target *portico.Subscription) map[string]*gr
 		}
 	}
 	changed = append(changed, &portico.Subscription{Status: portico.StatusActive, PlanID: target.PlanID,
-		Addons: target.Addons, ResourceID: target.ResourceID})
+		Addons: target.Addons, ResourceID: target.ResourceID, Quantities: target.Quantities, Charges: target.Charges})
 	return o.resolve(h.c, target.ResourceID, changed, h.promos)
 }
 
