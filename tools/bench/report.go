@@ -50,6 +50,7 @@ func (r *report) budgets() []budget {
 		{"portal call throughput vs bare handler", pct(ratio(sm.Portal, sm.PortalBare)), "≥ 30 %", ratio(sm.Portal, sm.PortalBare) >= 0.30},
 		{"portal call p99 at 64 concurrent", dur(sm.Portal.P99), "≤ 10 ms", sm.Portal.P99 <= 10*time.Millisecond},
 		{"entitlements call throughput vs bare handler", pct(ratio(sm.Entitlements, sm.EntitlementsBare)), "≥ 50 %", ratio(sm.Entitlements, sm.EntitlementsBare) >= 0.50},
+		{"upcoming-invoice call throughput vs bare handler", pct(ratio(sm.Upcoming, sm.UpcomingBare)), "≥ 30 %", ratio(sm.Upcoming, sm.UpcomingBare) >= 0.30},
 		{fmt.Sprintf("portal p50, %s vs %s customers", count(lg.Customers), count(sm.Customers)), fmt.Sprintf("%.2f×", growth(lg.Portal, sm.Portal)), "≤ 1.5×", growth(lg.Portal, sm.Portal) <= 1.5},
 		{fmt.Sprintf("entitlements p50, %s vs %s customers", count(lg.Customers), count(sm.Customers)), fmt.Sprintf("%.2f×", growth(lg.Entitlements, sm.Entitlements)), "≤ 1.5×", growth(lg.Entitlements, sm.Entitlements) <= 1.5},
 		{fmt.Sprintf("server RSS under the %s-customer load", count(lg.Customers)), fmt.Sprintf("%.0f MiB", float64(lg.PeakRSS)/mib), "≤ 200 MiB", lg.PeakRSS > 0 && lg.PeakRSS <= 200*mib},
@@ -111,7 +112,7 @@ func (r *report) markdown() string {
 		for _, c := range []struct {
 			name      string
 			res, bare result
-		}{{"`GET /api/v1/portal`", run.Portal, run.PortalBare}, {"`GET …/entitlements`", run.Entitlements, run.EntitlementsBare}, {"`POST /api/v1/usage`", run.Usage, run.UsageBare}} {
+		}{{"`GET /api/v1/portal`", run.Portal, run.PortalBare}, {"`GET …/entitlements`", run.Entitlements, run.EntitlementsBare}, {"`GET …/upcoming-invoice`", run.Upcoming, run.UpcomingBare}, {"`POST /api/v1/usage`", run.Usage, run.UsageBare}} {
 			if c.res.Requests == 0 && c.res.Errors == 0 {
 				continue
 			}

@@ -30,7 +30,7 @@ func customerID(i int) string { return fmt.Sprintf("cust-%06d", i) }
 func seed(ctx context.Context, cacheDir string, n int) (string, error) {
 	// The name changes with what a seeded store holds, so an old one is
 	// not reused.
-	dir := filepath.Join(cacheDir, fmt.Sprintf("store-v4-%d", n))
+	dir := filepath.Join(cacheDir, fmt.Sprintf("store-v5-%d", n))
 	if _, err := os.Stat(filepath.Join(dir, "complete")); err == nil {
 		return dir, nil
 	}
@@ -79,6 +79,25 @@ func seed(ctx context.Context, cacheDir string, n int) (string, error) {
 
 var plans = []string{"basic", "pro", "pro", "basic", "free"}
 
+// seedPlatform puts every third customer on a platform plan as well: the
+// per-member plan (12 members) or the usage-priced one (with usage), so the
+// calls are measured with charges in the catalog and on subscriptions.
+func seedPlatform(ctx context.Context, eng *engine.Engine, i int) error {
+	id := customerID(i)
+	switch i % 6 {
+	case 1:
+		_, err := eng.ChangeSubscription(ctx, id, portico.ChangeRequest{PlanID: "platform-team", Quantities: map[string]int64{"members": 12}}, engine.Backend)
+		return err
+	case 4:
+		if _, err := eng.ChangeSubscription(ctx, id, portico.ChangeRequest{PlanID: "platform-scale"}, engine.Backend); err != nil {
+			return err
+		}
+		_, err := eng.ReportUsage(ctx, portico.UsageRequest{CustomerID: id, FeatureID: "requests", Value: int64(5000 + 97*i%40000)})
+		return err
+	}
+	return nil
+}
+
 func seedCustomer(ctx context.Context, eng *engine.Engine, i int) error {
 	id := customerID(i)
 	billing := &portico.BillingProfile{Name: "Customer " + id, Email: id + "@example.com",
@@ -95,6 +114,9 @@ func seedCustomer(ctx context.Context, eng *engine.Engine, i int) error {
 		if _, err := eng.ChangeSubscription(ctx, id, req, engine.Backend); err != nil {
 			return err
 		}
+	}
+	if err := seedPlatform(ctx, eng, i); err != nil {
+		return err
 	}
 	for k := range usagePerCustomer {
 		feature, value := "api-calls", int64(10+k)

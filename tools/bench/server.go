@@ -12,11 +12,11 @@ import (
 // serverRun is the calls measured against one store, each with the bare
 // handler's figure from the turns beside it.
 type serverRun struct {
-	Customers                               int
-	Portal, Entitlements                    result
-	Usage                                   result
-	PortalBare, EntitlementsBare, UsageBare result
-	PeakRSS                                 int64
+	Customers                                             int
+	Portal, Entitlements, Upcoming                        result
+	Usage                                                 result
+	PortalBare, EntitlementsBare, UpcomingBare, UsageBare result
+	PeakRSS                                               int64
 }
 
 // rounds is how many turns each side of a comparison takes: loading the
@@ -88,6 +88,16 @@ func (p *seeded) entitlements(i int) (*http.Request, error) {
 	return req, err
 }
 
+// upcoming asks for the next invoice of a customer (usage so far priced
+// for those on the usage-priced plan).
+func (p *seeded) upcoming(i int) (*http.Request, error) {
+	req, err := http.NewRequest(http.MethodGet, p.URL+"/api/v1/customers/"+customerID(spread(i, p.customers))+"/upcoming-invoice", nil)
+	if err == nil {
+		req.Header.Set("Authorization", "Bearer "+benchKey)
+	}
+	return req, err
+}
+
 func (p *seeded) usage(i int) (*http.Request, error) {
 	body, _ := json.Marshal(map[string]any{"customerId": customerID(spread(i, p.customers)), "featureId": "api-calls", "value": 1})
 	req, err := http.NewRequest(http.MethodPost, p.URL+"/api/v1/usage", bytes.NewReader(body))
@@ -138,6 +148,8 @@ func measureServers(ctx context.Context, smallDir, largeDir string, smallN, larg
 	sm.PortalBare, sm.Portal, lg.PortalBare, lg.Portal = r[0], r[1], r[0], r[2]
 	r = turns(ctx, shape, bareReq, s.entitlements, l.entitlements)
 	sm.EntitlementsBare, sm.Entitlements, lg.EntitlementsBare, lg.Entitlements = r[0], r[1], r[0], r[2]
+	r = turns(ctx, shape, bareReq, s.upcoming, l.upcoming)
+	sm.UpcomingBare, sm.Upcoming, lg.UpcomingBare, lg.Upcoming = r[0], r[1], r[0], r[2]
 	close(stopL)
 	r = turns(ctx, shape, bareReq, s.usage)
 	sm.UsageBare, sm.Usage = r[0], r[1]
