@@ -70,6 +70,9 @@ func TestUpcomingInvoicePricesUsageSoFar(t *testing.T) {
 		t.Errorf("requests entitlement = %+v, want access kept past the included units", e)
 	}
 	expectProblem(t, h.backend(http.MethodGet, "/api/v1/customers/ivan/upcoming-invoice?subscriptionId=nope", nil), http.StatusNotFound)
+	if nb := h.portalView("ivan").NextBill; nb == nil || nb.Amount != 5700 || !nb.Date.Equal(sub.CurrentPeriodEnd) {
+		t.Errorf("next bill = %+v, want the usage so far, 5700, at the period's end", nb)
+	}
 }
 
 func findEnt(ents []portico.EntitlementView, featureID string) *portico.EntitlementView {

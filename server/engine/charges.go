@@ -400,14 +400,7 @@ func earlierInvoice(a, b *portico.UpcomingInvoice) bool {
 // terms it will then have) bills in advance, less the credit balance.
 func (o *op) upcoming(c *portico.Customer, s *portico.Subscription) *portico.UpcomingInvoice {
 	date := s.NextDue()
-	inv := &portico.UpcomingInvoice{SubscriptionID: s.ID, Date: date, Currency: o.currency(s, nil), Lines: []portico.Line{}}
-	closing, err := o.closingLines(s, date)
-	o.fail(err)
-	inv.Lines = append(inv.Lines, closing...)
-	if next := o.termsAt(s, date); next != nil {
-		end := boundary(date, billingUnit(next.BillingPeriod), 1)
-		inv.Lines = append(inv.Lines, o.paidLines(next, date, end)...)
-	}
+	inv := &portico.UpcomingInvoice{SubscriptionID: s.ID, Date: date, Currency: o.currency(s, nil), Lines: o.upcomingLines(s, date)}
 	inv.Estimated = s.Status == portico.StatusActive && len(usageCharges(s)) > 0
 	inv.Subtotal = portico.SumLines(inv.Lines)
 	if c.Credit.Amount > 0 && (c.Credit.Currency == "" || c.Credit.Currency == inv.Currency) {
@@ -415,6 +408,22 @@ func (o *op) upcoming(c *portico.Customer, s *portico.Subscription) *portico.Upc
 	}
 	inv.Total = inv.Subtotal - inv.Credit
 	return inv
+}
+
+// upcomingLines are the lines of s's invoice at its next due date: what
+// closing the current period bills in arrears so far, then the next period
+// in advance on the terms it will have.
+func (o *op) upcomingLines(s *portico.Subscription, date time.Time) []portico.Line {
+	lines, err := o.closingLines(s, date)
+	o.fail(err)
+	if lines == nil {
+		lines = []portico.Line{}
+	}
+	if next := o.termsAt(s, date); next != nil {
+		end := boundary(date, billingUnit(next.BillingPeriod), 1)
+		lines = append(lines, o.paidLines(next, date, end)...)
+	}
+	return lines
 }
 
 // termsAt is what s will be billed for in advance from its next due date

@@ -201,6 +201,11 @@ func (o *op) nextBill(s *portico.Subscription, trial *portico.TrialOutcome) *por
 			at, total = u.EffectiveAt, o.total(o.scheduledTerms(s, u))
 		}
 	}
+	if len(usageCharges(s)) > 0 || s.MinimumSpend != nil {
+		// Usage so far and the minimum are billed with the renewal.
+		total = portico.Money{Amount: portico.SumLines(o.upcomingLines(s, s.NextDue())), Currency: o.currency(s, nil)}
+		at = s.NextDue()
+	}
 	if total.Amount == 0 {
 		return nil
 	}
