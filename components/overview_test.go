@@ -338,7 +338,10 @@ func TestOverviewCancelSubscriptionAsksThenCancels(t *testing.T) {
 // the period, today for an immediate rule; an unknown rule gives no date.
 // Once made, a cancellation at the period's end is told as scheduled.
 func TestOverviewCancelSaysWhenAccessEnds(t *testing.T) {
-	cases := []struct{ rule, want string }{
+	cases := []struct {
+		rule portico.Timing
+		want string
+	}{
 		{portico.EndOfPeriod, "You keep access to Pro until Dec 21, 2026."},
 		{portico.Immediate, "Your access to Pro ends now, on Nov 21, 2026."},
 		{"", ""},

@@ -99,8 +99,8 @@ type Callbacks struct {
 // PlanSelection is a plan chosen in the paywall.
 type PlanSelection struct {
 	PlanID         string
-	BillingPeriod  string
-	Intent         string
+	BillingPeriod  portico.BillingPeriod
+	Intent         portico.Intent
 	SubscriptionID string
 }
 
