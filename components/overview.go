@@ -331,8 +331,8 @@ func (s *SubscriptionOverview) tabs() app.UI {
 			tabButton("promotions", "promotionsTabTitle"),
 		),
 		app.Div().Role("tabpanel").ID(s.prefix()+"-panel-"+tab).Aria("labelledby", s.prefix()+"-tab-"+tab).Body(
-			app.If(tab == "addons", func() app.UI { return &AddonsList{} }).
-				Else(func() app.UI { return &Promotions{} }),
+			app.If(tab == "addons", func() app.UI { return &AddonsList{s.handedOn()} }).
+				Else(func() app.UI { return &Promotions{s.handedOn()} }),
 		),
 	)
 }
