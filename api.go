@@ -21,7 +21,7 @@ type ChangeRequest struct {
 	// the product's live subscription is found without it.
 	SubscriptionID string          `json:"subscriptionId,omitempty" validate:"omitempty,slug"`
 	PlanID         string          `json:"planId" validate:"required,slug"`
-	BillingPeriod  string          `json:"billingPeriod,omitempty" validate:"omitempty,billing_period"`
+	BillingPeriod  BillingPeriod   `json:"billingPeriod,omitempty" validate:"omitempty,billing_period"`
 	Addons         []AddonQuantity `json:"addons,omitempty" validate:"max=50,dive"`
 	ResourceID     string          `json:"resourceId,omitempty" validate:"omitempty,slug"`
 	// Price sets the price of a custom-priced plan (backend only).
@@ -80,23 +80,23 @@ type CustomerView struct {
 
 // SubscriptionView is a subscription as shown to people.
 type SubscriptionView struct {
-	ID                 string            `json:"id"`
-	ProductID          string            `json:"productId"`
-	ProductName        string            `json:"productName"`
-	ResourceID         string            `json:"resourceId"`
-	Plan               PlanRef           `json:"plan"`
-	Status             string            `json:"status"`
-	Pricing            Pricing           `json:"pricing"`
-	BillingPeriod      string            `json:"billingPeriod"`
-	Price              Money             `json:"price"`
-	Total              Money             `json:"total"`
-	Addons             []AddonView       `json:"addons"`
-	TrialEndsAt        *time.Time        `json:"trialEndsAt"`
-	CurrentPeriodStart time.Time         `json:"currentPeriodStart"`
-	CurrentPeriodEnd   time.Time         `json:"currentPeriodEnd"`
-	CancelAt           *time.Time        `json:"cancelAt"`
-	EndedAt            *time.Time        `json:"endedAt"`
-	ScheduledUpdates   []ScheduledUpdate `json:"scheduledUpdates"`
+	ID                 string             `json:"id"`
+	ProductID          string             `json:"productId"`
+	ProductName        string             `json:"productName"`
+	ResourceID         string             `json:"resourceId"`
+	Plan               PlanRef            `json:"plan"`
+	Status             SubscriptionStatus `json:"status"`
+	Pricing            Pricing            `json:"pricing"`
+	BillingPeriod      BillingPeriod      `json:"billingPeriod"`
+	Price              Money              `json:"price"`
+	Total              Money              `json:"total"`
+	Addons             []AddonView        `json:"addons"`
+	TrialEndsAt        *time.Time         `json:"trialEndsAt"`
+	CurrentPeriodStart time.Time          `json:"currentPeriodStart"`
+	CurrentPeriodEnd   time.Time          `json:"currentPeriodEnd"`
+	CancelAt           *time.Time         `json:"cancelAt"`
+	EndedAt            *time.Time         `json:"endedAt"`
+	ScheduledUpdates   []ScheduledUpdate  `json:"scheduledUpdates"`
 	// Quantities are the committed quantities; Charges the charges of the
 	// current period (committed amounts, usage so far priced).
 	Quantities map[string]int64 `json:"quantities"`
@@ -107,7 +107,7 @@ type SubscriptionView struct {
 	// "end_of_period" (at CurrentPeriodEnd) or "immediate"; empty once the
 	// subscription has ended. It lets the portal give the date before the
 	// customer confirms.
-	Cancellation string `json:"cancellation,omitempty"`
+	Cancellation Timing `json:"cancellation,omitempty"`
 
 	// TrialOutcome, on a trial, says what its end will do.
 	TrialOutcome *TrialOutcome `json:"trialOutcome,omitempty"`
@@ -252,17 +252,16 @@ const ConsoleHeader = "X-Portico-Console"
 // Intent is what choosing a plan would do for a customer.
 type Intent string
 
-// Paywall intents. They are untyped, and so are the fields holding one,
-// because the browser components compare intents with plain strings.
+// Paywall intents.
 const (
-	IntentCurrent      = "current"
-	IntentSubscribe    = "subscribe"
-	IntentUpgrade      = "upgrade"
-	IntentDowngrade    = "downgrade"
-	IntentStartTrial   = "start_trial"
-	IntentSwitchPeriod = "switch_period"
-	IntentContactSales = "contact_sales"
-	IntentScheduled    = "scheduled"
+	IntentCurrent      Intent = "current"
+	IntentSubscribe    Intent = "subscribe"
+	IntentUpgrade      Intent = "upgrade"
+	IntentDowngrade    Intent = "downgrade"
+	IntentStartTrial   Intent = "start_trial"
+	IntentSwitchPeriod Intent = "switch_period"
+	IntentContactSales Intent = "contact_sales"
+	IntentScheduled    Intent = "scheduled"
 )
 
 // Values lists the intents.
@@ -274,12 +273,12 @@ func (Intent) Values() []Intent {
 // PaywallView is a product's plans for one customer
 // (GET /api/v1/portal/paywall).
 type PaywallView struct {
-	Product        ProductRef     `json:"product"`
-	BillingPeriod  string         `json:"billingPeriod"`
-	BillingPeriods []string       `json:"billingPeriods"`
-	SubscriptionID string         `json:"subscriptionId,omitempty"`
-	Plans          []PaywallPlan  `json:"plans"`
-	Addons         []PaywallAddon `json:"addons"`
+	Product        ProductRef      `json:"product"`
+	BillingPeriod  BillingPeriod   `json:"billingPeriod"`
+	BillingPeriods []BillingPeriod `json:"billingPeriods"`
+	SubscriptionID string          `json:"subscriptionId,omitempty"`
+	Plans          []PaywallPlan   `json:"plans"`
+	Addons         []PaywallAddon  `json:"addons"`
 }
 
 // ProductRef names a product.
@@ -302,7 +301,7 @@ type PaywallPlan struct {
 	TrialDays    int               `json:"trialDays,omitempty"`
 	Entitlements []EntitlementLine `json:"entitlements"`
 	AddonIDs     []string          `json:"addonIds,omitempty"`
-	Intent       string            `json:"intent"`
+	Intent       Intent            `json:"intent"`
 	Highlighted  bool              `json:"highlighted,omitempty"`
 	// BelowUsage lists features whose limit on this plan is below the
 	// customer's current usage.
@@ -345,8 +344,8 @@ type EntitlementLine struct {
 
 // Preview is what a change would do, computed without making it.
 type Preview struct {
-	Intent       string            `json:"intent"`
-	Effective    string            `json:"effective"`
+	Intent       Intent            `json:"intent"`
+	Effective    Timing            `json:"effective"`
 	EffectiveAt  time.Time         `json:"effectiveAt"`
 	AmountDueNow Money             `json:"amountDueNow"`
 	Credit       Money             `json:"credit"`
@@ -481,9 +480,9 @@ type CatalogVersionList struct {
 // change, so the console says how many before a price is changed.
 type PriceHolders struct {
 	// PlanID or AddonID names the plan or add-on; BillingPeriod its price.
-	PlanID        string `json:"planId,omitempty"`
-	AddonID       string `json:"addonId,omitempty"`
-	BillingPeriod string `json:"billingPeriod"`
+	PlanID        string        `json:"planId,omitempty"`
+	AddonID       string        `json:"addonId,omitempty"`
+	BillingPeriod BillingPeriod `json:"billingPeriod"`
 	// Subscriptions counts the live subscriptions on the price now or
 	// scheduled onto it; Scheduled how many of them only through a
 	// scheduled change; Customers the customers they belong to.

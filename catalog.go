@@ -78,11 +78,10 @@ func (Pricing) Values() []Pricing { return []Pricing{PricingFree, PricingPaid, P
 // BillingPeriod is how often a price is billed.
 type BillingPeriod string
 
-// Billing periods. They are untyped, and so are the fields holding one,
-// because the browser components compare periods with plain strings.
+// Billing periods.
 const (
-	Monthly  = "monthly"
-	Annually = "annually"
+	Monthly  BillingPeriod = "monthly"
+	Annually BillingPeriod = "annually"
 )
 
 // Values lists the billing periods.
@@ -107,11 +106,10 @@ func (JourneyStart) Values() []JourneyStart {
 // cancellations, and a previewed change.
 type Timing string
 
-// Timings. They are untyped, and so are the fields holding one, because
-// the browser components compare timings with plain strings.
+// Timings.
 const (
-	Immediate   = "immediate"
-	EndOfPeriod = "end_of_period"
+	Immediate   Timing = "immediate"
+	EndOfPeriod Timing = "end_of_period"
 )
 
 // Values lists the timings.
@@ -182,9 +180,9 @@ type Journey struct {
 	Start        JourneyStart `json:"start" validate:"required,journey_start"`
 	FreePlanID   string       `json:"freePlanId,omitempty" validate:"required_if=Start free_plan,required_if=AfterCancel downgrade_to_free,omitempty,slug"`
 	TrialPlanID  string       `json:"trialPlanId,omitempty" validate:"required_if=Start trial,omitempty,slug"`
-	Downgrade    string       `json:"downgrade" validate:"required,timing"`
+	Downgrade    Timing       `json:"downgrade" validate:"required,timing"`
 	UsageReset   UsageReset   `json:"usageReset" validate:"required,usage_reset"`
-	Cancellation string       `json:"cancellation" validate:"required,timing"`
+	Cancellation Timing       `json:"cancellation" validate:"required,timing"`
 	AfterCancel  AfterCancel  `json:"afterCancel" validate:"required,after_cancel"`
 	// AlsoCancelProductIDs are other products whose subscriptions end with
 	// this product's: a customer cancelling here is cancelled there too,
@@ -225,9 +223,9 @@ type Addon struct {
 
 // Price is what a plan or add-on costs per billing period.
 type Price struct {
-	BillingPeriod string `json:"billingPeriod" validate:"required,billing_period"`
-	Amount        int64  `json:"amount" validate:"min=0"`
-	Currency      string `json:"currency" validate:"required,currency"`
+	BillingPeriod BillingPeriod `json:"billingPeriod" validate:"required,billing_period"`
+	Amount        int64         `json:"amount" validate:"min=0"`
+	Currency      string        `json:"currency" validate:"required,currency"`
 	// StripePriceID is the Stripe price this price is billed as when Stripe
 	// is connected.
 	StripePriceID string `json:"stripePriceId,omitempty" validate:"omitempty,max=255,startswith=price_,stripeid"`
@@ -300,16 +298,16 @@ func (c *Catalog) PlansOf(productID string) []Plan {
 }
 
 // PriceFor returns the price for the billing period, if the plan has one.
-func (p Plan) PriceFor(period string) (Price, bool) {
+func (p Plan) PriceFor(period BillingPeriod) (Price, bool) {
 	return priceFor(p.Prices, period)
 }
 
 // PriceFor returns the price for the billing period, if the add-on has one.
-func (a Addon) PriceFor(period string) (Price, bool) {
+func (a Addon) PriceFor(period BillingPeriod) (Price, bool) {
 	return priceFor(a.Prices, period)
 }
 
-func priceFor(prices []Price, period string) (Price, bool) {
+func priceFor(prices []Price, period BillingPeriod) (Price, bool) {
 	for _, pr := range prices {
 		if pr.BillingPeriod == period {
 			return pr, true

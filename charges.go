@@ -90,10 +90,10 @@ type Charge struct {
 // ChargePrice is a charge's price for one billing period: a unit amount, or
 // tiers.
 type ChargePrice struct {
-	BillingPeriod string `json:"billingPeriod" validate:"required,billing_period"`
-	Currency      string `json:"currency" validate:"required,currency"`
-	UnitAmount    int64  `json:"unitAmount,omitempty" validate:"min=0,max=100000000000"`
-	Tiers         []Tier `json:"tiers,omitempty" validate:"max=20,dive"`
+	BillingPeriod BillingPeriod `json:"billingPeriod" validate:"required,billing_period"`
+	Currency      string        `json:"currency" validate:"required,currency"`
+	UnitAmount    int64         `json:"unitAmount,omitempty" validate:"min=0,max=100000000000"`
+	Tiers         []Tier        `json:"tiers,omitempty" validate:"max=20,dive"`
 	// StripePriceID is the Stripe price (per unit, tiered or metered) the
 	// charge is billed as when Stripe is connected.
 	StripePriceID string `json:"stripePriceId,omitempty" validate:"omitempty,max=255,startswith=price_,stripeid"`
@@ -110,9 +110,9 @@ type Tier struct {
 // MinimumSpend is the least a period's invoice comes to: fee, committed
 // charges and usage charges below it are topped up to it.
 type MinimumSpend struct {
-	BillingPeriod string `json:"billingPeriod" validate:"required,billing_period"`
-	Amount        int64  `json:"amount" validate:"min=0,max=100000000000"`
-	Currency      string `json:"currency" validate:"required,currency"`
+	BillingPeriod BillingPeriod `json:"billingPeriod" validate:"required,billing_period"`
+	Amount        int64         `json:"amount" validate:"min=0,max=100000000000"`
+	Currency      string        `json:"currency" validate:"required,currency"`
 }
 
 // Min is the least committed quantity (1 unless set).
@@ -132,7 +132,7 @@ func (c Charge) Block() int64 {
 }
 
 // PriceFor returns the charge's price for the billing period, if any.
-func (c Charge) PriceFor(period string) (ChargePrice, bool) {
+func (c Charge) PriceFor(period BillingPeriod) (ChargePrice, bool) {
 	for _, p := range c.Prices {
 		if p.BillingPeriod == period {
 			return p, true
@@ -143,7 +143,7 @@ func (c Charge) PriceFor(period string) (ChargePrice, bool) {
 
 // At is the charge narrowed to its price for one period: what a
 // subscription agrees to. ok is false when the charge has no such price.
-func (c Charge) At(period string) (Charge, bool) {
+func (c Charge) At(period BillingPeriod) (Charge, bool) {
 	p, ok := c.PriceFor(period)
 	if !ok {
 		return Charge{}, false
@@ -356,7 +356,7 @@ func (p Plan) ChargeFor(featureID string) (Charge, bool) {
 }
 
 // MinimumSpendFor returns the plan's minimum spend for the period, if any.
-func (p Plan) MinimumSpendFor(period string) (Money, bool) {
+func (p Plan) MinimumSpendFor(period BillingPeriod) (Money, bool) {
 	for _, m := range p.MinimumSpend {
 		if m.BillingPeriod == period {
 			return Money{Amount: m.Amount, Currency: m.Currency}, true

@@ -5,14 +5,12 @@ import "time"
 // SubscriptionStatus is where a subscription stands.
 type SubscriptionStatus string
 
-// Subscription statuses. They are untyped, and so are the fields holding
-// one, because the browser components and the stores' shared tests compare
-// statuses with plain strings.
+// Subscription statuses.
 const (
-	StatusTrialing = "trialing"
-	StatusActive   = "active"
-	StatusCanceled = "canceled" // ended by a cancellation: no access
-	StatusExpired  = "expired"  // a trial that ended without converting: no access
+	StatusTrialing SubscriptionStatus = "trialing"
+	StatusActive   SubscriptionStatus = "active"
+	StatusCanceled SubscriptionStatus = "canceled" // ended by a cancellation: no access
+	StatusExpired  SubscriptionStatus = "expired"  // a trial that ended without converting: no access
 )
 
 // Values lists the subscription statuses.
@@ -64,16 +62,16 @@ type AddonQuantity struct {
 // Subscription is a customer's access to a product (per resource for
 // products that allow several subscriptions).
 type Subscription struct {
-	ID            string          `json:"id"`
-	CustomerID    string          `json:"customerId"`
-	ProductID     string          `json:"productId"`
-	ResourceID    string          `json:"resourceId,omitempty"`
-	PlanID        string          `json:"planId"`
-	Status        string          `json:"status"`
-	Pricing       Pricing         `json:"pricing"`
-	BillingPeriod string          `json:"billingPeriod"`
-	Price         Money           `json:"price"`
-	Addons        []AddonQuantity `json:"addons"`
+	ID            string             `json:"id"`
+	CustomerID    string             `json:"customerId"`
+	ProductID     string             `json:"productId"`
+	ResourceID    string             `json:"resourceId,omitempty"`
+	PlanID        string             `json:"planId"`
+	Status        SubscriptionStatus `json:"status"`
+	Pricing       Pricing            `json:"pricing"`
+	BillingPeriod BillingPeriod      `json:"billingPeriod"`
+	Price         Money              `json:"price"`
+	Addons        []AddonQuantity    `json:"addons"`
 	// AddonPrices is the price of one unit of each add-on, as agreed at the
 	// subscription's last change: like Price, it holds until the next change,
 	// whatever later catalog edits say. Missing entries (subscriptions from
@@ -119,7 +117,7 @@ type ScheduledUpdate struct {
 	TargetPlanID string     `json:"targetPlanId,omitempty"`
 	// TargetPlanName is filled in views, for people to read.
 	TargetPlanName      string          `json:"targetPlanName,omitempty"`
-	TargetBillingPeriod string          `json:"targetBillingPeriod,omitempty"`
+	TargetBillingPeriod BillingPeriod   `json:"targetBillingPeriod,omitempty"`
 	TargetAddons        []AddonQuantity `json:"targetAddons,omitempty"`
 	// TargetPrice and TargetAddonPrices are the prices the customer agreed
 	// to when the change was scheduled; the change applies at them.

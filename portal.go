@@ -7,7 +7,7 @@ import "context"
 // engine directly when the server prerenders a page, a fake in tests.
 type PortalSource interface {
 	Portal(ctx context.Context) (*PortalView, error)
-	Paywall(ctx context.Context, productID, billingPeriod string) (*PaywallView, error)
+	Paywall(ctx context.Context, productID string, billingPeriod BillingPeriod) (*PaywallView, error)
 	Preview(ctx context.Context, req ChangeRequest) (*Preview, error)
 	Change(ctx context.Context, req ChangeRequest) (*ChangeResult, error)
 	Cancel(ctx context.Context, subscriptionID string) (*CancelResult, error)

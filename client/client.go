@@ -79,13 +79,13 @@ func (c *Client) Portal(ctx context.Context) (*portico.PortalView, error) {
 	return &v, c.call(ctx, "GET", "/portal", nil, &v)
 }
 
-func (c *Client) Paywall(ctx context.Context, productID, period string) (*portico.PaywallView, error) {
+func (c *Client) Paywall(ctx context.Context, productID string, period portico.BillingPeriod) (*portico.PaywallView, error) {
 	q := url.Values{}
 	if productID != "" {
 		q.Set("productId", productID)
 	}
 	if period != "" {
-		q.Set("billingPeriod", period)
+		q.Set("billingPeriod", string(period))
 	}
 	path := "/portal/paywall"
 	if len(q) > 0 {

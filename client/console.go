@@ -68,10 +68,10 @@ func (c *Console) Archive(ctx context.Context, collection, id string) (*portico.
 	return &v, c.call(ctx, "POST", "/"+collection+"/"+url.PathEscape(id)+"/archive", struct{}{}, &v)
 }
 
-func (c *Console) Paywall(ctx context.Context, productID, period string) (*portico.PaywallView, error) {
+func (c *Console) Paywall(ctx context.Context, productID string, period portico.BillingPeriod) (*portico.PaywallView, error) {
 	path := "/products/" + url.PathEscape(productID) + "/paywall"
 	if period != "" {
-		path += "?billingPeriod=" + url.QueryEscape(period)
+		path += "?billingPeriod=" + url.QueryEscape(string(period))
 	}
 	var v portico.PaywallView
 	return &v, c.call(ctx, "GET", path, nil, &v)

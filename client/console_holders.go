@@ -9,8 +9,8 @@ import (
 
 // PriceHolders counts the subscriptions on, or scheduled onto, one price of
 // a "plans" or "addons" object.
-func (c *Console) PriceHolders(ctx context.Context, collection, id, period string) (*portico.PriceHolders, error) {
+func (c *Console) PriceHolders(ctx context.Context, collection, id string, period portico.BillingPeriod) (*portico.PriceHolders, error) {
 	var v portico.PriceHolders
-	path := "/" + collection + "/" + url.PathEscape(id) + "/price-holders?billingPeriod=" + url.QueryEscape(period)
+	path := "/" + collection + "/" + url.PathEscape(id) + "/price-holders?billingPeriod=" + url.QueryEscape(string(period))
 	return &v, c.call(ctx, "GET", path, nil, &v)
 }

@@ -261,7 +261,7 @@ func (e *addonEditor) unitLine(sub portico.SubscriptionView, a portico.PaywallAd
 	)
 }
 
-func (e *addonEditor) perPeriod(period string) string {
+func (e *addonEditor) perPeriod(period portico.BillingPeriod) string {
 	if period == portico.Annually {
 		return e.t("perYear")
 	}

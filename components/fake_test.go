@@ -78,8 +78,8 @@ func (f *fakeSource) Portal(ctx context.Context) (*portico.PortalView, error) {
 	return f.portal, nil
 }
 
-func (f *fakeSource) Paywall(ctx context.Context, productID, period string) (*portico.PaywallView, error) {
-	f.record("paywall " + productID + " " + period)
+func (f *fakeSource) Paywall(ctx context.Context, productID string, period portico.BillingPeriod) (*portico.PaywallView, error) {
+	f.record("paywall " + productID + " " + string(period))
 	if f.paywallErr != nil {
 		return nil, f.paywallErr
 	}
@@ -226,7 +226,7 @@ func demoPaywall() *portico.PaywallView {
 	money := func(n int64) *portico.Money { return &portico.Money{Amount: n, Currency: "usd"} }
 	return &portico.PaywallView{
 		Product: portico.ProductRef{ID: "acme", Name: "Acme Cloud"}, BillingPeriod: "monthly",
-		BillingPeriods: []string{"monthly", "annually"}, SubscriptionID: "sub_1",
+		BillingPeriods: []portico.BillingPeriod{"monthly", "annually"}, SubscriptionID: "sub_1",
 		Plans: []portico.PaywallPlan{
 			{ID: "free", Name: "Free", Pricing: "free", Prices: []portico.Price{}, Intent: "downgrade", BelowUsage: []string{"seats"},
 				Entitlements: []portico.EntitlementLine{{FeatureID: "seats", FeatureName: "Seats", Type: "numeric", Limit: 3}}},

@@ -264,6 +264,23 @@ func (h *harness) disabled(path ...string) bool {
 // lets the engine settle. Disabled elements cannot be clicked.
 func (h *harness) click(path ...string) {
 	h.t.Helper()
+	h.press(path...)
+	h.settle()
+}
+
+// clickFrame clicks and draws the one frame the click's handler changes,
+// leaving what that frame dispatches (the mount hooks of the components it
+// mounts) to run later: what the frame shows is what the click first puts
+// on screen.
+func (h *harness) clickFrame(path ...string) {
+	h.t.Helper()
+	h.press(path...)
+	h.eng.ConsumeNext()
+}
+
+// press dispatches the click handler of the element at path.
+func (h *harness) press(path ...string) {
+	h.t.Helper()
 	n := h.mustFind(path...)
 	if _, off := n.attrs["disabled"]; off {
 		h.t.Fatalf("%s is disabled", strings.Join(path, " › "))
@@ -281,7 +298,6 @@ func (h *harness) click(path ...string) {
 	src := unexported(reflect.ValueOf(&ctx).Elem(), "sourceElement")
 	src.Set(reflect.ValueOf(n.ui))
 	ctx.Dispatch(func(ctx app.Context) { handler(ctx, app.Event{Value: app.Null()}) })
-	h.settle()
 }
 
 // classCount counts the elements that carry a class.

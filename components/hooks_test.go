@@ -81,7 +81,7 @@ func hookPortal() *portico.PortalView {
 	pro.Addons = append(pro.Addons, portico.AddonView{ID: "sso_pack", Name: "SSO pack", Quantity: 1, Price: usd(1500)})
 	pro.ScheduledUpdates = []portico.ScheduledUpdate{{Type: portico.UpdatePlanChange, EffectiveAt: *at(30),
 		TargetPlanID: "basic", TargetPlanName: "Basic"}}
-	sub := func(id, product, name, plan, status string) portico.SubscriptionView {
+	sub := func(id, product, name, plan string, status portico.SubscriptionStatus) portico.SubscriptionView {
 		return portico.SubscriptionView{ID: id, ProductID: product, ProductName: name, Plan: portico.PlanRef{ID: plan, Name: plan},
 			Status: status, Pricing: portico.PricingPaid, BillingPeriod: portico.Monthly, Price: usd(1900), Total: usd(1900),
 			CurrentPeriodStart: day0, CurrentPeriodEnd: *at(30)}
@@ -147,7 +147,7 @@ func placeholderValues() map[string][]string {
 	}
 	for _, pl := range pw.Plans {
 		add("planId", pl.ID)
-		add("intent", strings.ReplaceAll(pl.Intent, "_", "-"))
+		add("intent", strings.ReplaceAll(string(pl.Intent), "_", "-"))
 		if pl.Intent == portico.IntentCurrent {
 			for _, id := range pl.AddonIDs {
 				add("addonId", id) // offered to add
@@ -156,7 +156,7 @@ func placeholderValues() map[string][]string {
 	}
 	for _, s := range p.Subscriptions {
 		add("planSlug", slug(s.Plan.ID))
-		add("status", s.Status)
+		add("status", string(s.Status))
 		for _, a := range s.Addons {
 			add("addonId", a.ID)
 		}

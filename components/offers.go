@@ -17,7 +17,7 @@ type AddonOffer struct {
 	// PlanID and BillingPeriod are the terms the offer was read for: a
 	// change of either reads it again.
 	PlanID        string                 `json:"planId"`
-	BillingPeriod string                 `json:"billingPeriod"`
+	BillingPeriod portico.BillingPeriod  `json:"billingPeriod"`
 	Addons        []portico.PaywallAddon `json:"addons"`
 }
 
@@ -72,7 +72,7 @@ func (p *PortalProvider) staleOffers() []portico.SubscriptionView {
 // offerAttempt names a read of a subscription's offer: its terms, at a
 // load of the portal.
 func (p *PortalProvider) offerAttempt(sub portico.SubscriptionView) string {
-	return sub.Plan.ID + "/" + sub.BillingPeriod + "@" + strconv.Itoa(p.data.Version)
+	return sub.Plan.ID + "/" + string(sub.BillingPeriod) + "@" + strconv.Itoa(p.data.Version)
 }
 
 // loadOffers reads the offers that are stale from the plans of each
@@ -156,13 +156,13 @@ func offerFor(v *portico.PaywallView, sub portico.SubscriptionView) AddonOffer {
 	return o
 }
 
-func hasPrice(a portico.PaywallAddon, period string) bool {
+func hasPrice(a portico.PaywallAddon, period portico.BillingPeriod) bool {
 	_, ok := unitPrice(a, period)
 	return ok
 }
 
 // unitPrice is an add-on's price for one unit over a billing period.
-func unitPrice(a portico.PaywallAddon, period string) (portico.Money, bool) {
+func unitPrice(a portico.PaywallAddon, period portico.BillingPeriod) (portico.Money, bool) {
 	for _, pr := range a.Prices {
 		if pr.BillingPeriod == period {
 			return portico.Money{Amount: pr.Amount, Currency: pr.Currency}, true

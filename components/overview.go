@@ -78,7 +78,7 @@ func (s *SubscriptionOverview) subscription(sub portico.SubscriptionView) app.UI
 				app.H3().Class(s.c("plan-name")).Text(sub.Plan.Name),
 			),
 			app.Div().Class(s.c("badges")).Body(
-				app.Span().Class(s.c("status-badge", "status-"+sub.Status)).Text(s.t(statusKey(sub.Status))),
+				app.Span().Class(s.c("status-badge", "status-"+string(sub.Status))).Text(s.t(statusKey(sub.Status))),
 				s.trialBadge(sub),
 			),
 		),
@@ -91,7 +91,7 @@ func (s *SubscriptionOverview) subscription(sub portico.SubscriptionView) app.UI
 	)
 }
 
-func statusKey(status string) string {
+func statusKey(status portico.SubscriptionStatus) string {
 	switch status {
 	case portico.StatusTrialing:
 		return "statusTrialing"
@@ -125,7 +125,7 @@ func (s *SubscriptionOverview) priceLine(sub portico.SubscriptionView) string {
 	return s.f().M(sub.Total) + " " + s.perPeriod(sub.BillingPeriod)
 }
 
-func (s *SubscriptionOverview) perPeriod(period string) string {
+func (s *SubscriptionOverview) perPeriod(period portico.BillingPeriod) string {
 	if period == portico.Annually {
 		return s.t("perYear")
 	}
@@ -262,7 +262,7 @@ func (s *SubscriptionOverview) scheduledText(u portico.ScheduledUpdate) string {
 	return s.t("scheduledAddonsChange", "date", date)
 }
 
-func periodKey(period string) string {
+func periodKey(period portico.BillingPeriod) string {
 	if period == portico.Annually {
 		return "annually"
 	}
@@ -331,8 +331,8 @@ func (s *SubscriptionOverview) tabs() app.UI {
 			tabButton("promotions", "promotionsTabTitle"),
 		),
 		app.Div().Role("tabpanel").ID(s.prefix()+"-panel-"+tab).Aria("labelledby", s.prefix()+"-tab-"+tab).Body(
-			app.If(tab == "addons", func() app.UI { return &AddonsList{} }).
-				Else(func() app.UI { return &Promotions{} }),
+			app.If(tab == "addons", func() app.UI { return &AddonsList{s.handedOn()} }).
+				Else(func() app.UI { return &Promotions{s.handedOn()} }),
 		),
 	)
 }

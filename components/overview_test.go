@@ -135,6 +135,24 @@ func TestOverviewAddonsAndPromotionsTabs(t *testing.T) {
 	h.lacks("Priority support")
 }
 
+// A tab's section, mounted when its tab is chosen, starts from the
+// overview's configuration and data: the frame the click draws shows the
+// tab complete, not a skeleton until the section has observed the
+// provider's state.
+func TestOverviewTabDrawsCompleteOnItsFirstFrame(t *testing.T) {
+	h := mount(t, NewPortalProvider(&fakeSource{portal: demoPortal()}).Prefix("acme").Body(NewNoticeBar(), NewSubscriptionOverview()))
+	h.clickFrame("acme-tabs", "#acme-tab-promotions")
+	if h.hasClass("acme-skeleton") || h.hasClass("portico-skeleton") {
+		t.Fatalf("the promotions tab's first frame is a skeleton:\n%s", h.html())
+	}
+	h.contains("You were granted access to additional functionality at no additional cost.", "Priority support")
+	if !h.hasClass("acme-promotion-priority-support") {
+		t.Errorf("the promotions tab's first frame is not drawn with the provider's prefix:\n%s", h.html())
+	}
+	h.settle()
+	h.contains("Priority support")
+}
+
 func TestOverviewEmptyAddonsAndPromotions(t *testing.T) {
 	p := demoPortal()
 	p.Subscriptions[0].Addons, p.Promotions = nil, nil
@@ -338,7 +356,10 @@ func TestOverviewCancelSubscriptionAsksThenCancels(t *testing.T) {
 // the period, today for an immediate rule; an unknown rule gives no date.
 // Once made, a cancellation at the period's end is told as scheduled.
 func TestOverviewCancelSaysWhenAccessEnds(t *testing.T) {
-	cases := []struct{ rule, want string }{
+	cases := []struct {
+		rule portico.Timing
+		want string
+	}{
 		{portico.EndOfPeriod, "You keep access to Pro until Dec 21, 2026."},
 		{portico.Immediate, "Your access to Pro ends now, on Nov 21, 2026."},
 		{"", ""},

@@ -23,7 +23,7 @@ type Paywall struct {
 	// only, but of a type whose fields are not (see PortalProvider.Props).
 	Props paywallProps
 
-	period  string
+	period  portico.BillingPeriod
 	product string // the product chosen when the customer has several
 	view    *portico.PaywallView
 	viewFor string // the product view was asked for ("" when prerendered)
@@ -207,7 +207,7 @@ func (p *Paywall) productTabs() app.UI {
 
 // toggle switches the billing period; the saving is the best of the plans.
 func (p *Paywall) toggle() app.UI {
-	option := func(period, key string) app.UI {
+	option := func(period portico.BillingPeriod, key string) app.UI {
 		on := p.period == period
 		b := app.Button().Type("button").Role("radio").Aria("checked", on).Class(p.c("period-option")).Text(p.t(key)).
 			OnClick(func(ctx app.Context, e app.Event) {
@@ -215,7 +215,7 @@ func (p *Paywall) toggle() app.UI {
 					p.period = period
 					p.load(ctx)
 				}
-			}, app.EventScope(period))
+			}, app.EventScope(string(period)))
 		if on {
 			b = b.Class(p.c("period-option-selected"))
 		}
@@ -325,8 +325,8 @@ func (p *Paywall) button(pl portico.PaywallPlan) app.UI {
 		label, style = p.t("contactSales"), "button-secondary"
 	}
 	b := app.Button().Type("button").ID(p.planButtonID(pl.ID)).
-		Class(p.c("button", style, "plan-button", "plan-button-"+strings.ReplaceAll(pl.Intent, "_", "-"))).
-		Text(label).OnClick(func(ctx app.Context, e app.Event) { p.choose(ctx, pl) }, app.EventScope(pl.ID+"/"+pl.Intent+"/"+p.period))
+		Class(p.c("button", style, "plan-button", "plan-button-"+strings.ReplaceAll(string(pl.Intent), "_", "-"))).
+		Text(label).OnClick(func(ctx app.Context, e app.Event) { p.choose(ctx, pl) }, app.EventScope(pl.ID+"/"+string(pl.Intent)+"/"+string(p.period)))
 	if !enabled {
 		b = b.Disabled(true)
 	}
@@ -439,7 +439,7 @@ func (p *Paywall) confirm() app.UI {
 				app.Button().Type("button").Class(p.c("button", "button-secondary", "back-button")).Text(p.t("backButton")).
 					OnClick(func(ctx app.Context, e app.Event) { p.dismissConfirm(ctx) }),
 				busyButton(p.c("button", "button-primary", "confirm-button"), p.t("confirmButton"), p.applying || p.preview == nil,
-					sel.PlanID+"/"+sel.BillingPeriod, func(ctx app.Context, e app.Event) { p.apply(ctx) }),
+					sel.PlanID+"/"+string(sel.BillingPeriod), func(ctx app.Context, e app.Event) { p.apply(ctx) }),
 			),
 		}}.render()
 }

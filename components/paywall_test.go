@@ -90,7 +90,7 @@ func TestPaywallPeriodToggleReloadsWithTheBillingPeriod(t *testing.T) {
 
 func TestPaywallWithoutSeveralPeriodsHasNoToggle(t *testing.T) {
 	pw := demoPaywall()
-	pw.BillingPeriods = []string{portico.Monthly}
+	pw.BillingPeriods = []portico.BillingPeriod{portico.Monthly}
 	h := mount(t, withNotices(&fakeSource{portal: demoPortal(), paywall: pw}, NewPaywall()))
 	if h.hasClass("portico-billing-period-toggle") {
 		t.Error("a single billing period shows a toggle")
@@ -103,7 +103,7 @@ func intentsPaywall() *portico.PaywallView {
 	price := func(m, a int64) []portico.Price {
 		return []portico.Price{{BillingPeriod: "monthly", Amount: m, Currency: "usd"}, {BillingPeriod: "annually", Amount: a, Currency: "usd"}}
 	}
-	plan := func(id, name, intent string) portico.PaywallPlan {
+	plan := func(id, name string, intent portico.Intent) portico.PaywallPlan {
 		return portico.PaywallPlan{ID: id, Name: name, Pricing: "paid", Prices: price(1900, 19000), Intent: intent}
 	}
 	trial := plan("team", "Team", portico.IntentStartTrial)

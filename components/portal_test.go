@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -354,6 +355,37 @@ func TestServerRenderEmbedsThePortalForTheClient(t *testing.T) {
 	}
 	if el.attrs["style"] != "display:none" {
 		t.Errorf("the embedded data is visible: %q", el.attrs["style"])
+	}
+}
+
+// The page also carries the settings the sections were drawn with, for
+// the client's sections to draw their first frame with them; the source,
+// theme and callbacks stay out of it.
+func TestServerRenderEmbedsTheSectionsSettingsForTheClient(t *testing.T) {
+	h := mount(t, NewPortalProvider(richSource()).Prefix("acme").Locale("fr-CA").Texts(Texts{"subscriptionTitle": "Votre offre"}).
+		Scope("beta", "site-1").SupportURL("https://example.com/support").
+		Callbacks(Callbacks{OnError: func(app.Context, string) {}}).Body(NewSubscriptionOverview()))
+	el := h.mustFind("#" + configPrerenderedID)
+	raw, err := base64.StdEncoding.DecodeString(el.attrs["data-json"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d drawing
+	if err := json.Unmarshal(raw, &d); err != nil {
+		t.Fatalf("%v: %s", err, raw)
+	}
+	want := drawing{Prefix: "acme", Locale: "fr-CA", Texts: Texts{"subscriptionTitle": "Votre offre"},
+		ProductID: "beta", ResourceID: "site-1", SupportURL: "https://example.com/support"}
+	if !reflect.DeepEqual(d, want) {
+		t.Errorf("embedded settings %+v, want %+v", d, want)
+	}
+	cfg := d.config()
+	if cfg.Prefix != "acme" || cfg.Locale != "fr" || cfg.Texts.Get("subscriptionTitle") != "Votre offre" ||
+		cfg.Texts.Get("manageSubscription") != "Changer d’offre" || cfg.ProductID != "beta" || cfg.Source != nil || cfg.Handlers != nil {
+		t.Errorf("the configuration the client draws with: %+v", cfg)
+	}
+	if el.attrs["style"] != "display:none" {
+		t.Errorf("the embedded settings are visible: %q", el.attrs["style"])
 	}
 }
 

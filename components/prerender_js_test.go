@@ -109,3 +109,39 @@ func TestBrowserProviderStartsFromPrerenderedOffers(t *testing.T) {
 		t.Errorf("the client read %v, want nothing: the page carried it all", calls)
 	}
 }
+
+// In the browser each section starts from what the page carries, the
+// provider's settings and data, so the first frame drawn, before any
+// dispatch has run, is the page the server drew: not a skeleton, and
+// with the provider's prefix and texts.
+func TestBrowserSectionsDrawTheirFirstFrameFromThePage(t *testing.T) {
+	doc := app.Window().Get("document")
+	embed := func(id string, v any) app.Value {
+		b, _ := json.Marshal(v)
+		el := doc.Call("createElement", "div")
+		el.Set("id", id)
+		el.Call("setAttribute", "data-json", base64.StdEncoding.EncodeToString(b))
+		doc.Get("body").Call("appendChild", el)
+		return el
+	}
+	texts := Texts{"usageTabTitle": "Consumption"}
+	defer embed(prerenderedID, demoPortal()).Call("remove")
+	defer embed(configPrerenderedID, drawing{Prefix: "acme", Texts: texts}).Call("remove")
+
+	for _, root := range []app.Composer{
+		NewPortalProvider(&fakeSource{portal: demoPortal()}).Prefix("acme").Texts(texts).Body(NewUsage()),
+		// A section alone reads the page too: it needs no provider for it.
+		NewUsage(),
+	} {
+		e := app.NewTestEngine()
+		if err := e.Load(root); err != nil {
+			t.Fatal(err)
+		}
+		html := app.HTMLString(root)
+		if strings.Contains(html, `class="acme-skeleton"`) || strings.Contains(html, `class="portico-skeleton"`) || !strings.Contains(html, "Seats") || !strings.Contains(html, "Consumption") ||
+			!strings.Contains(html, "acme-usage") || strings.Contains(html, "portico-usage") {
+			t.Errorf("the first frame is not the page the server drew:\n%s", html)
+		}
+		e.ConsumeAll()
+	}
+}

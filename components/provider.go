@@ -27,6 +27,11 @@ const (
 // so the client starts from it instead of a skeleton.
 const prerenderedID = "portico-prerendered-data"
 
+// configPrerenderedID is the element holding the settings the server drew
+// the sections with, so the client's sections draw their first frame with
+// them too.
+const configPrerenderedID = "portico-prerendered-config"
+
 // Data is the portal data every section reads.
 type Data struct {
 	Portal  *portico.PortalView
@@ -99,8 +104,8 @@ type Callbacks struct {
 // PlanSelection is a plan chosen in the paywall.
 type PlanSelection struct {
 	PlanID         string
-	BillingPeriod  string
-	Intent         string
+	BillingPeriod  portico.BillingPeriod
+	Intent         portico.Intent
 	SubscriptionID string
 }
 
@@ -181,10 +186,37 @@ func (p *PortalProvider) Body(ui ...app.UI) *PortalProvider { p.Props.body = ui;
 func (p *PortalProvider) prefix() string { return ClassPrefix(p.Props.prefix) }
 
 func (p *PortalProvider) config() Config {
-	locale := KnownLocale(p.Props.locale)
-	return Config{Source: p.Props.source, Prefix: p.prefix(), Locale: locale, Texts: TextsFor(locale, p.Props.texts),
-		ProductID: p.Props.productID, ResourceID: p.Props.resourceID, SupportURL: SupportLink(p.Props.supportURL),
-		Handlers: &p.Props.callbacks}
+	cfg := p.drawing().config()
+	cfg.Source, cfg.Handlers = p.Props.source, &p.Props.callbacks
+	return cfg
+}
+
+// drawing is what of the provider's settings the sections draw with.
+func (p *PortalProvider) drawing() drawing {
+	return drawing{Prefix: p.Props.prefix, Locale: p.Props.locale, Texts: p.Props.texts,
+		ProductID: p.Props.productID, ResourceID: p.Props.resourceID, SupportURL: p.Props.supportURL}
+}
+
+// drawing is the part of a provider's settings that decides how its
+// sections draw: all but the source, the theme (the provider's stylesheet)
+// and the host's callbacks, none of which a page can carry. The server
+// prerenders it with the page, so the client's sections start from the
+// configuration the page was drawn with (see section.OnInit).
+type drawing struct {
+	Prefix     string `json:"prefix,omitempty"`
+	Locale     string `json:"locale,omitempty"`
+	Texts      Texts  `json:"texts,omitempty"`
+	ProductID  string `json:"productId,omitempty"`
+	ResourceID string `json:"resourceId,omitempty"`
+	SupportURL string `json:"supportUrl,omitempty"`
+}
+
+// config is the configuration the settings make, without a source or
+// callbacks.
+func (d drawing) config() Config {
+	locale := KnownLocale(d.Locale)
+	return Config{Prefix: ClassPrefix(d.Prefix), Locale: locale, Texts: TextsFor(locale, d.Texts),
+		ProductID: d.ProductID, ResourceID: d.ResourceID, SupportURL: SupportLink(d.SupportURL)}
 }
 
 // sameConfig reports whether two configurations are the same. Sources
@@ -200,23 +232,35 @@ func sameConfig(a, b Config) bool {
 	return reflect.DeepEqual(a, b)
 }
 
-// mounting is, in the browser, the provider whose sections are being
-// mounted. go-app initialises a parent before its children, so a section's
-// OnInit finds its provider here and draws its first frame complete
-// instead of a skeleton until the provider's state arrives.
-var mounting *PortalProvider
-
 // OnInit starts from the data the server rendered the page with, if any.
 func (p *PortalProvider) OnInit() {
+	if d, ok := prerenderedData(); ok {
+		p.data = d
+	}
+}
+
+// prerenderedData is, in the browser, the data the server rendered the
+// page with, as a provider starts from it: the portal, loaded once
+// (version 1), with the offers read with it.
+func prerenderedData() (Data, bool) {
 	var v portico.PortalView
-	if ReadPrerendered(prerenderedID, &v) {
-		p.data = Data{Portal: &v, Version: 1}
-		ReadPrerendered(offersPrerenderedID, &p.data.Offers)
+	if !ReadPrerendered(prerenderedID, &v) {
+		return Data{}, false
 	}
-	if app.IsClient {
-		p.published = p.config()
-		mounting = p
+	d := Data{Portal: &v, Version: 1}
+	ReadPrerendered(offersPrerenderedID, &d.Offers)
+	return d, true
+}
+
+// prerenderedConfig is, in the browser, the configuration the server drew
+// the page's sections with, without a source or callbacks: the provider
+// publishes its own once it is mounted.
+func prerenderedConfig() (Config, bool) {
+	var d drawing
+	if !ReadPrerendered(configPrerenderedID, &d) {
+		return Config{}, false
 	}
+	return d.config(), true
 }
 
 func (p *PortalProvider) OnPreRender(ctx app.Context) { p.start(ctx) }
@@ -341,6 +385,7 @@ func (p *PortalProvider) Render() app.UI {
 		// The add-on editor answers the add-on list and "Buy more" in any
 		// layout of the sections.
 		&addonEditor{},
+		Prerender(configPrerenderedID, p.drawing()),
 		p.prerendered(),
 		p.prerenderedOffers(),
 	)

@@ -13,14 +13,33 @@ type section struct {
 	app.Compo
 	cfg  Config
 	data Data
+	// handed is set on a section made with another's state (handedOn).
+	handed bool
 }
 
-// OnInit starts, in the browser, from the provider being mounted: its
-// configuration and the data it began with.
+// OnInit starts, in the browser, from what the server drew the page with:
+// its provider's configuration (as it draws, without the source and
+// callbacks) and data. Its first frame is then drawn complete, as the
+// server drew it, rather than a skeleton until the provider, once mounted,
+// publishes them. A section made by another (see handedOn) starts from
+// that one's instead.
 func (s *section) OnInit() {
-	if app.IsClient && mounting != nil {
-		s.cfg, s.data = mounting.published, mounting.data
+	if s.handed {
+		return
 	}
+	if cfg, ok := prerenderedConfig(); ok {
+		s.cfg = cfg
+	}
+	if d, ok := prerenderedData(); ok {
+		s.data = d
+	}
+}
+
+// handedOn is a section for a component s makes as it draws, starting from
+// s's configuration and data: a section mounted once the page is running,
+// such as a tab's, draws its first frame complete too.
+func (s *section) handedOn() section {
+	return section{cfg: s.cfg, data: s.data, handed: true}
 }
 
 func (s *section) OnPreRender(ctx app.Context) { s.observe(ctx) }

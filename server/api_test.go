@@ -239,7 +239,7 @@ func TestCreateCustomerStartsJourneys(t *testing.T) {
 	for _, tc := range []struct {
 		start     portico.JourneyStart
 		plan      string // "" for no subscription
-		status    string
+		status    portico.SubscriptionStatus
 		periodEnd time.Time
 		trialEnds bool
 	}{
@@ -788,8 +788,8 @@ func paywall(t *testing.T, h *harness, tok, query string) portico.PaywallView {
 	return decodeAs[portico.PaywallView](t, r)
 }
 
-func intents(pw portico.PaywallView) map[string]string {
-	out := map[string]string{}
+func intents(pw portico.PaywallView) map[string]portico.Intent {
+	out := map[string]portico.Intent{}
 	for _, p := range pw.Plans {
 		out[p.ID] = p.Intent
 	}
@@ -804,10 +804,10 @@ func TestPaywallIntents(t *testing.T) {
 	tok := h.session("bo", "", "")
 
 	pw := paywall(t, h, tok, "?productId=acme&billingPeriod=monthly")
-	if pw.Product.ID != acme || pw.BillingPeriod != portico.Monthly || !slices.Equal(pw.BillingPeriods, []string{"monthly", "annually"}) || pw.SubscriptionID != sub.ID {
+	if pw.Product.ID != acme || pw.BillingPeriod != portico.Monthly || !slices.Equal(pw.BillingPeriods, []portico.BillingPeriod{"monthly", "annually"}) || pw.SubscriptionID != sub.ID {
 		t.Fatalf("paywall head %+v", pw)
 	}
-	want := map[string]string{planFree: "downgrade", planBasic: "current", planPro: "upgrade", planEnterprise: "contact_sales"}
+	want := map[string]portico.Intent{planFree: "downgrade", planBasic: "current", planPro: "upgrade", planEnterprise: "contact_sales"}
 	if got := intents(pw); !reflect.DeepEqual(got, want) {
 		t.Fatalf("monthly intents %v, want %v", got, want)
 	}
@@ -820,7 +820,7 @@ func TestPaywallIntents(t *testing.T) {
 		}
 	}
 	pw = paywall(t, h, tok, "?productId=acme&billingPeriod=annually")
-	want = map[string]string{planFree: "downgrade", planBasic: "switch_period", planPro: "upgrade", planEnterprise: "contact_sales"}
+	want = map[string]portico.Intent{planFree: "downgrade", planBasic: "switch_period", planPro: "upgrade", planEnterprise: "contact_sales"}
 	if got := intents(pw); !reflect.DeepEqual(got, want) {
 		t.Fatalf("annual intents %v, want %v", got, want)
 	}
@@ -834,7 +834,7 @@ func TestPaywallIntents(t *testing.T) {
 	// On the free plan, Pro's trial is offered once.
 	h.createCustomer("di", true)
 	di := h.session("di", "", "")
-	want = map[string]string{planFree: "current", planBasic: "upgrade", planPro: "start_trial", planEnterprise: "contact_sales"}
+	want = map[string]portico.Intent{planFree: "current", planBasic: "upgrade", planPro: "start_trial", planEnterprise: "contact_sales"}
 	if got := intents(paywall(t, h, di, "?productId=acme")); !reflect.DeepEqual(got, want) {
 		t.Fatalf("free plan intents %v, want %v", got, want)
 	}
@@ -844,7 +844,7 @@ func TestPaywallIntents(t *testing.T) {
 	h.createCustomer("cy", false)
 	cy := h.session("cy", "", "")
 	pw = paywall(t, h, cy, "?productId=acme")
-	want = map[string]string{planFree: "subscribe", planBasic: "subscribe", planPro: "start_trial", planEnterprise: "contact_sales"}
+	want = map[string]portico.Intent{planFree: "subscribe", planBasic: "subscribe", planPro: "start_trial", planEnterprise: "contact_sales"}
 	if got := intents(pw); !reflect.DeepEqual(got, want) || pw.SubscriptionID != "" {
 		t.Fatalf("intents with no subscription %v (sub %q), want %v", got, pw.SubscriptionID, want)
 	}

@@ -235,7 +235,7 @@ func (s *Server) checkout(ctx context.Context, sess *session.Session, req portic
 	}
 	u, err := s.Billing.CheckoutURL(ctx, c, billing.Checkout{
 		SubscriptionID: plan.Subscription.ID, Items: plan.Items, SuccessURL: back + "&checkout=done", CancelURL: back,
-		Metadata: map[string]string{metaPlan: req.PlanID, metaPeriod: plan.BillingPeriod, metaAddons: strings.Join(addons, ",")},
+		Metadata: map[string]string{metaPlan: req.PlanID, metaPeriod: string(plan.BillingPeriod), metaAddons: strings.Join(addons, ",")},
 	})
 	if err != nil {
 		return nil, err
@@ -250,7 +250,7 @@ func (s *Server) completeCheckout(ctx context.Context, ev billing.Event) error {
 	if ev.Status != "paid" && ev.Status != "no_payment_required" {
 		return nil
 	}
-	req := portico.ChangeRequest{SubscriptionID: ev.SubscriptionID, PlanID: ev.Metadata[metaPlan], BillingPeriod: ev.Metadata[metaPeriod]}
+	req := portico.ChangeRequest{SubscriptionID: ev.SubscriptionID, PlanID: ev.Metadata[metaPlan], BillingPeriod: portico.BillingPeriod(ev.Metadata[metaPeriod])}
 	for _, a := range strings.Split(ev.Metadata[metaAddons], ",") {
 		id, qty, ok := strings.Cut(a, ":")
 		if n, err := strconv.Atoi(qty); ok && err == nil {

@@ -327,7 +327,7 @@ func (s *Server) consoleRoutes(root *http.ServeMux) {
 }
 
 func (s *Server) prospectPaywall(r *http.Request, _ []byte) (int, any, error) {
-	period := r.URL.Query().Get("billingPeriod")
+	period := portico.BillingPeriod(r.URL.Query().Get("billingPeriod"))
 	if period != "" && period != portico.Monthly && period != portico.Annually {
 		return 0, nil, portico.Invalid("billingPeriod", "must be monthly or annually")
 	}

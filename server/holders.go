@@ -2,6 +2,8 @@ package server
 
 import (
 	"net/http"
+
+	portico "github.com/portico-dev/portico"
 )
 
 // priceHolders answers how many subscriptions hold, or are scheduled onto,
@@ -9,7 +11,7 @@ import (
 // is changed, to say whom the change leaves on the price they agreed to.
 func (s *Server) priceHolders(kind string) handler {
 	return func(r *http.Request, _ []byte) (int, any, error) {
-		v, err := s.Engine.PriceHolders(r.Context(), kind, r.PathValue("id"), r.URL.Query().Get("billingPeriod"))
+		v, err := s.Engine.PriceHolders(r.Context(), kind, r.PathValue("id"), portico.BillingPeriod(r.URL.Query().Get("billingPeriod")))
 		return http.StatusOK, v, err
 	}
 }

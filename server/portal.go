@@ -27,7 +27,7 @@ func (s *Server) getPortal(r *http.Request, _ []byte) (int, any, error) {
 
 func (s *Server) getPaywall(r *http.Request, _ []byte) (int, any, error) {
 	q := r.URL.Query()
-	productID, period := q.Get("productId"), q.Get("billingPeriod")
+	productID, period := q.Get("productId"), portico.BillingPeriod(q.Get("billingPeriod"))
 	if productID != "" && !validation.SlugPattern.MatchString(productID) {
 		return 0, nil, portico.Invalid("productId", "must be a slug")
 	}

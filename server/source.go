@@ -41,7 +41,7 @@ func (e *engineSource) Portal(ctx context.Context) (*portico.PortalView, error) 
 	return v, apiError(err)
 }
 
-func (e *engineSource) Paywall(ctx context.Context, productID, period string) (*portico.PaywallView, error) {
+func (e *engineSource) Paywall(ctx context.Context, productID string, period portico.BillingPeriod) (*portico.PaywallView, error) {
 	v, err := e.srv.Engine.Paywall(ctx, e.sess.Scope, productID, period)
 	return v, apiError(err)
 }
@@ -95,7 +95,7 @@ func apiError(err error) error {
 type failingSource struct{ err error }
 
 func (f failingSource) Portal(context.Context) (*portico.PortalView, error) { return nil, f.err }
-func (f failingSource) Paywall(context.Context, string, string) (*portico.PaywallView, error) {
+func (f failingSource) Paywall(context.Context, string, portico.BillingPeriod) (*portico.PaywallView, error) {
 	return nil, f.err
 }
 func (f failingSource) Preview(context.Context, portico.ChangeRequest) (*portico.Preview, error) {

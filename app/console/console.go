@@ -38,13 +38,13 @@ type API interface {
 	PutCatalog(ctx context.Context, c *portico.Catalog) (*portico.Catalog, error)
 	// Archive archives one of "products", "plans" or "addons".
 	Archive(ctx context.Context, collection, id string) (*portico.Catalog, error)
-	Paywall(ctx context.Context, productID, period string) (*portico.PaywallView, error)
+	Paywall(ctx context.Context, productID string, period portico.BillingPeriod) (*portico.PaywallView, error)
 	Versions(ctx context.Context, before int64) (*portico.CatalogVersionList, error)
 	Version(ctx context.Context, n int64) (*portico.CatalogVersionDetail, error)
 	Restore(ctx context.Context, n int64) (*portico.Catalog, error)
 	// PriceHolders counts the subscriptions on, or scheduled onto, one
 	// price of a "plans" or "addons" object.
-	PriceHolders(ctx context.Context, collection, id, period string) (*portico.PriceHolders, error)
+	PriceHolders(ctx context.Context, collection, id string, period portico.BillingPeriod) (*portico.PriceHolders, error)
 }
 
 // Paths of the console.

@@ -18,9 +18,9 @@ import (
 // fakeAPI answers the paywall preview; the rest is not called here.
 type fakeAPI struct{ API }
 
-func (fakeAPI) Paywall(_ context.Context, productID, period string) (*portico.PaywallView, error) {
+func (fakeAPI) Paywall(_ context.Context, productID string, period portico.BillingPeriod) (*portico.PaywallView, error) {
 	return &portico.PaywallView{Product: portico.ProductRef{ID: productID, Name: "Team Chat"}, BillingPeriod: portico.Monthly,
-		BillingPeriods: []string{portico.Monthly, portico.Annually}, Addons: []portico.PaywallAddon{},
+		BillingPeriods: []portico.BillingPeriod{portico.Monthly, portico.Annually}, Addons: []portico.PaywallAddon{},
 		Plans: []portico.PaywallPlan{{ID: "chat-pro", Name: "Pro", Pricing: portico.PricingPaid, Intent: portico.IntentStartTrial,
 			Price: &portico.Money{Amount: 2900, Currency: "usd"}, Prices: []portico.Price{}, Entitlements: []portico.EntitlementLine{}}}}, nil
 }

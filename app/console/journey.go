@@ -162,8 +162,8 @@ func (v *journeyView) renderUpdate() app.UI {
 			app.P().Class("pc-hint").Text("Upgrades always apply immediately."),
 			app.H3().Text("Downgrades"),
 			v.journeyRadios("downgrade", []choice{
-				{value: portico.Immediate, label: "Immediately, crediting unused time"},
-				{value: portico.EndOfPeriod, label: "At the end of the billing period"},
+				{value: string(portico.Immediate), label: "Immediately, crediting unused time"},
+				{value: string(portico.EndOfPeriod), label: "At the end of the billing period"},
 			}),
 			app.H3().Text("Metered usage on a plan change"),
 			v.journeyRadios("usageReset", []choice{
@@ -185,8 +185,8 @@ func (v *journeyView) renderEnd(endFree app.UI) app.UI {
 			app.P().Class("pc-hint").Text("When a customer cancels, or a trial ends without a payment method."),
 			app.H3().Text("Cancellation takes effect"),
 			v.journeyRadios("cancellation", []choice{
-				{value: portico.Immediate, label: "Immediately, crediting unused time"},
-				{value: portico.EndOfPeriod, label: "At the end of the billing period"},
+				{value: string(portico.Immediate), label: "Immediately, crediting unused time"},
+				{value: string(portico.EndOfPeriod), label: "At the end of the billing period"},
 			}),
 			app.H3().Text("Then"),
 			v.journeyRadios("afterCancel", []choice{
@@ -316,11 +316,11 @@ func journeyValue(j portico.Journey, name string) string {
 	case "trialPlanId":
 		return j.TrialPlanID
 	case "downgrade":
-		return j.Downgrade
+		return string(j.Downgrade)
 	case "usageReset":
 		return string(j.UsageReset)
 	case "cancellation":
-		return j.Cancellation
+		return string(j.Cancellation)
 	}
 	return string(j.AfterCancel)
 }
@@ -336,11 +336,11 @@ func setJourneyValue(j *portico.Journey, name, v string) {
 	case "trialPlanId":
 		j.TrialPlanID = v
 	case "downgrade":
-		j.Downgrade = v
+		j.Downgrade = portico.Timing(v)
 	case "usageReset":
 		j.UsageReset = portico.UsageReset(v)
 	case "cancellation":
-		j.Cancellation = v
+		j.Cancellation = portico.Timing(v)
 	default:
 		j.AfterCancel = portico.AfterCancel(v)
 	}

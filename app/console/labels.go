@@ -257,7 +257,7 @@ func priceLabel(prices []portico.Price, index int, rest []step) string {
 }
 
 // periodName is "Monthly" or "Annual" ("Price" for anything else).
-func periodName(period string) string {
+func periodName(period portico.BillingPeriod) string {
 	switch period {
 	case portico.Monthly:
 		return "Monthly"

@@ -19,8 +19,8 @@ import (
 // Stripe price, and the product's one currency.
 func loadPrices(d *dialog, prices []portico.Price) {
 	for _, pr := range prices {
-		d.v["price."+pr.BillingPeriod] = amountText(pr.Amount)
-		d.v["stripe."+pr.BillingPeriod] = pr.StripePriceID
+		d.v["price."+string(pr.BillingPeriod)] = amountText(pr.Amount)
+		d.v["stripe."+string(pr.BillingPeriod)] = pr.StripePriceID
 		d.v["currency"] = pr.Currency
 	}
 }
@@ -109,10 +109,10 @@ func (h *dialogHost) pricesFields() app.UI {
 	)
 }
 
-func (h *dialogHost) priceRow(period, label, placeholder, hint string) app.UI {
-	stripe := "stripe." + period
+func (h *dialogHost) priceRow(period portico.BillingPeriod, label, placeholder, hint string) app.UI {
+	stripe := "stripe." + string(period)
 	return app.Div().Class("pc-row").Body(
-		h.field("price."+period, label, hint, h.input("price."+period, "text").Attr("inputmode", "decimal").Placeholder(placeholder)),
+		h.field("price."+string(period), label, hint, h.input("price."+string(period), "text").Attr("inputmode", "decimal").Placeholder(placeholder)),
 		h.field(stripe, label+": Stripe price ID (optional)", "What Stripe bills this price as, once Stripe is connected.",
 			h.input(stripe, "text").Placeholder("price_…").Attr("spellcheck", "false").Attr("autocomplete", "off")),
 	)
@@ -226,12 +226,12 @@ func (d *dialog) fresh(key string) bool { return d.id == "" || d.changed(key) }
 
 // pricePeriods are the periods of the prices as they were, in their order,
 // then the periods they lacked.
-func pricePeriods(prices []portico.Price) []string {
-	var out []string
+func pricePeriods(prices []portico.Price) []portico.BillingPeriod {
+	var out []portico.BillingPeriod
 	for _, pr := range prices {
 		out = append(out, pr.BillingPeriod)
 	}
-	for _, period := range []string{portico.Monthly, portico.Annually} {
+	for _, period := range portico.BillingPeriod("").Values() {
 		if !slices.Contains(out, period) {
 			out = append(out, period)
 		}
@@ -246,7 +246,7 @@ func readPrices(d *dialog, was []portico.Price) []portico.Price {
 	var out []portico.Price
 	currency := strings.ToLower(d.text("currency"))
 	for _, period := range pricePeriods(was) {
-		amountKey, stripeKey := "price."+period, "stripe."+period
+		amountKey, stripeKey := "price."+string(period), "stripe."+string(period)
 		amount, stripeID := strings.TrimSpace(d.v[amountKey]), d.text(stripeKey)
 		if amount == "" {
 			if stripeID != "" {
@@ -601,14 +601,14 @@ func (d *dialog) objectKey(plain ...string) fieldKeyer {
 }
 
 // priceKey is the field of one price's part.
-func priceKey(period, part string) string {
+func priceKey(period portico.BillingPeriod, part string) string {
 	switch part {
 	case "currency":
 		return "currency"
 	case "stripePriceId":
-		return "stripe." + period
+		return "stripe." + string(period)
 	}
-	return "price." + period
+	return "price." + string(period)
 }
 
 // entitlementKey is the field, in the row granting the feature, of a

@@ -48,7 +48,7 @@ func (s *previewSource) Portal(context.Context) (*portico.PortalView, error) {
 		Promotions: []portico.PromotionView{}, Invoices: []portico.Invoice{}}, nil
 }
 
-func (s *previewSource) Paywall(ctx context.Context, _, period string) (*portico.PaywallView, error) {
+func (s *previewSource) Paywall(ctx context.Context, _ string, period portico.BillingPeriod) (*portico.PaywallView, error) {
 	return s.api.Paywall(ctx, s.product, period)
 }
 
@@ -76,7 +76,7 @@ func (s *previewSource) BillingSession(context.Context, string) (*portico.Billin
 	return nil, errPreview()
 }
 
-func priceText(prices []portico.Price, period string) string {
+func priceText(prices []portico.Price, period portico.BillingPeriod) string {
 	for _, pr := range prices {
 		if pr.BillingPeriod == period {
 			return money(pr.Amount, pr.Currency)

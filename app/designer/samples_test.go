@@ -98,7 +98,7 @@ func sampleOf(t *testing.T, e *engine.Engine, customer string) designer.Sample {
 	slices.SortStableFunc(portal.Promotions, func(a, b portico.PromotionView) int {
 		return strings.Compare(a.FeatureID, b.FeatureID)
 	})
-	s := designer.Sample{Portal: portal, Paywalls: map[string]*portico.PaywallView{}, Previews: map[string]*portico.Preview{}}
+	s := designer.Sample{Portal: portal, Paywalls: map[portico.BillingPeriod]*portico.PaywallView{}, Previews: map[string]*portico.Preview{}}
 	first, err := e.Paywall(ctx, scope, "", "")
 	if err != nil {
 		t.Fatalf("paywall of %s: %v", customer, err)
@@ -121,7 +121,7 @@ func sampleOf(t *testing.T, e *engine.Engine, customer string) designer.Sample {
 			if err != nil {
 				t.Fatalf("preview of %s to %s/%s: %v", customer, pl.ID, period, err)
 			}
-			s.Previews[pl.ID+"/"+period] = pv
+			s.Previews[pl.ID+"/"+string(period)] = pv
 		}
 	}
 	return s

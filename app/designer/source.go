@@ -36,8 +36,8 @@ var States = []State{
 type Sample struct {
 	Portal *portico.PortalView `json:"portal"`
 	// Period is the billing period the plans open on.
-	Period   string                          `json:"period"`
-	Paywalls map[string]*portico.PaywallView `json:"paywalls"`
+	Period   portico.BillingPeriod                          `json:"period"`
+	Paywalls map[portico.BillingPeriod]*portico.PaywallView `json:"paywalls"`
 	// Previews are keyed by plan ID and billing period: "pro/annually".
 	Previews map[string]*portico.Preview `json:"previews"`
 }
@@ -125,7 +125,7 @@ func (src *source) Portal(context.Context) (*portico.PortalView, error) {
 	return &v, nil
 }
 
-func (src *source) Paywall(_ context.Context, _, period string) (*portico.PaywallView, error) {
+func (src *source) Paywall(_ context.Context, _ string, period portico.BillingPeriod) (*portico.PaywallView, error) {
 	s, err := src.load()
 	if err != nil {
 		return nil, err
@@ -146,7 +146,7 @@ func (src *source) Preview(_ context.Context, req portico.ChangeRequest) (*porti
 	if err != nil {
 		return nil, err
 	}
-	if v, ok := s.Previews[req.PlanID+"/"+req.BillingPeriod]; ok {
+	if v, ok := s.Previews[req.PlanID+"/"+string(req.BillingPeriod)]; ok {
 		c := *v
 		return &c, nil
 	}

@@ -161,8 +161,8 @@ func (p *Page) callbacks() components.Callbacks {
 	hostDoes := func(event string) bool { return framed() && slices.Contains(p.host.Handles, event) }
 	return components.Callbacks{
 		OnPlanSelected: func(_ app.Context, sel components.PlanSelection) bool {
-			emit(EventPlanSelected, map[string]string{"planId": sel.PlanID, "billingPeriod": sel.BillingPeriod,
-				"intent": sel.Intent, "subscriptionId": sel.SubscriptionID})
+			emit(EventPlanSelected, map[string]string{"planId": sel.PlanID, "billingPeriod": string(sel.BillingPeriod),
+				"intent": string(sel.Intent), "subscriptionId": sel.SubscriptionID})
 			return hostDoes(EventPlanSelected)
 		},
 		OnContactSupport: func(app.Context) bool {

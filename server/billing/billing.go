@@ -91,7 +91,7 @@ type Sync struct {
 	// charged now, a downgrade credited) or portico.EndOfPeriod (scheduled at
 	// the end of the current period). Empty means immediate. A new
 	// subscription always starts now.
-	Timing string
+	Timing portico.Timing
 	// Cancel ends the subscription instead of changing it, now (credit for
 	// unused time) or at the period's end, per Timing.
 	Cancel bool

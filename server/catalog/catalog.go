@@ -210,7 +210,7 @@ func checkAddons(errs *problems, c *portico.Catalog) {
 }
 
 func checkPrices(errs *problems, at string, prices []portico.Price) {
-	seen := map[string]bool{}
+	seen := map[portico.BillingPeriod]bool{}
 	for j, pr := range prices {
 		if seen[pr.BillingPeriod] {
 			errs.add(fmt.Sprintf("%s.prices[%d].billingPeriod", at, j), "a second %s price", pr.BillingPeriod)

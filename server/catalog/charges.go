@@ -74,7 +74,7 @@ func checkChargeShape(errs *problems, field string, ch portico.Charge) {
 // (usage is billed at the end of each billing period, so it must reset
 // with it).
 func checkChargePrices(errs *problems, field string, ch portico.Charge, f portico.Feature, p portico.Plan) {
-	seen := map[string]bool{}
+	seen := map[portico.BillingPeriod]bool{}
 	for k, pr := range ch.Prices {
 		at := fmt.Sprintf("%s.prices[%d]", field, k)
 		if seen[pr.BillingPeriod] {
@@ -101,11 +101,11 @@ func checkChargePrices(errs *problems, field string, ch portico.Charge, f portic
 	}
 }
 
-func resetsWith(r portico.ResetPeriod, period string) bool {
+func resetsWith(r portico.ResetPeriod, period portico.BillingPeriod) bool {
 	return (r == portico.ResetMonthly && period == portico.Monthly) || (r == portico.ResetYearly && period == portico.Annually)
 }
 
-func periodOf(r portico.ResetPeriod) string {
+func periodOf(r portico.ResetPeriod) portico.BillingPeriod {
 	switch r {
 	case portico.ResetMonthly:
 		return portico.Monthly
@@ -150,7 +150,7 @@ func checkTiers(errs *problems, at string, ch portico.Charge, pr portico.ChargeP
 // checkMinimumSpend checks a plan's minimum spend: one per period the plan
 // is sold for, in its currency.
 func checkMinimumSpend(errs *problems, at string, p portico.Plan) {
-	seen := map[string]bool{}
+	seen := map[portico.BillingPeriod]bool{}
 	for k, m := range p.MinimumSpend {
 		field := fmt.Sprintf("%s.minimumSpend[%d]", at, k)
 		if seen[m.BillingPeriod] {

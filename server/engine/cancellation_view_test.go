@@ -12,7 +12,10 @@ import (
 // under an immediate rule or on a free plan, and nothing once it has ended.
 func TestSubscriptionViewSaysWhenACancellationEndsAccess(t *testing.T) {
 	cases := []struct {
-		name, rule, plan, want string
+		name string
+		rule portico.Timing
+		plan string
+		want portico.Timing
 	}{
 		{"end of period", portico.EndOfPeriod, pro, portico.EndOfPeriod},
 		{"immediate", portico.Immediate, pro, portico.Immediate},

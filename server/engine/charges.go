@@ -12,7 +12,7 @@ import (
 
 // agreedCharges are the plan's charges and minimum spend for the period:
 // what a subscription agrees to, each charge narrowed to its one price.
-func agreedCharges(plan portico.Plan, period string) ([]portico.Charge, *portico.Money) {
+func agreedCharges(plan portico.Plan, period portico.BillingPeriod) ([]portico.Charge, *portico.Money) {
 	var out []portico.Charge
 	for _, c := range plan.Charges {
 		if at, ok := c.At(period); ok {
@@ -317,7 +317,7 @@ func setCatalogCharges(s *portico.Subscription, plan portico.Plan) {
 // prices, what the plan starts at (the fee and each committed charge at its
 // least quantity, no usage), its minimum spend, and the customer's
 // quantities to start the stepper from.
-func (o *op) cardCharges(card *portico.PaywallPlan, p portico.Plan, period string, cur *portico.Subscription) {
+func (o *op) cardCharges(card *portico.PaywallPlan, p portico.Plan, period portico.BillingPeriod, cur *portico.Subscription) {
 	charges, floor := agreedCharges(p, period)
 	if len(charges) == 0 {
 		return

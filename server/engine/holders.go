@@ -12,7 +12,7 @@ import (
 // and those a scheduled change moves onto it, with their customers. It
 // reads without settling what has fallen due: a change due but not yet
 // applied is counted as scheduled, which is what it still is.
-func (e *Engine) PriceHolders(ctx context.Context, kind, id, period string) (*portico.PriceHolders, error) {
+func (e *Engine) PriceHolders(ctx context.Context, kind, id string, period portico.BillingPeriod) (*portico.PriceHolders, error) {
 	if period != portico.Monthly && period != portico.Annually {
 		return nil, portico.Invalid("billingPeriod", "must be monthly or annually")
 	}
@@ -69,15 +69,17 @@ func priceOwner(cat *portico.Catalog, kind, id string) (string, error) {
 
 // priceMatch reports whether a subscription's plan, billing period and
 // add-ons, as they are or as a scheduled change makes them, use a price.
-type priceMatch func(planID, period string, addons []portico.AddonQuantity) bool
+type priceMatch func(planID string, period portico.BillingPeriod, addons []portico.AddonQuantity) bool
 
-func holdsPlan(id, period string) priceMatch {
-	return func(planID, p string, _ []portico.AddonQuantity) bool { return planID == id && p == period }
+func holdsPlan(id string, period portico.BillingPeriod) priceMatch {
+	return func(planID string, p portico.BillingPeriod, _ []portico.AddonQuantity) bool {
+		return planID == id && p == period
+	}
 }
 
 // holdsAddon: an add-on is billed at the subscription's billing period.
-func holdsAddon(id, period string) priceMatch {
-	return func(_, p string, addons []portico.AddonQuantity) bool {
+func holdsAddon(id string, period portico.BillingPeriod) priceMatch {
+	return func(_ string, p portico.BillingPeriod, addons []portico.AddonQuantity) bool {
 		return p == period && slices.ContainsFunc(addons, func(a portico.AddonQuantity) bool { return a.ID == id && a.Quantity > 0 })
 	}
 }

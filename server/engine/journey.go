@@ -238,7 +238,7 @@ func checkAllowed(product portico.Product, plan portico.Plan, cur *portico.Subsc
 
 // periodFor picks the billing period: the one asked for, else the current
 // one when the plan offers it, else the plan's first (monthly for unpriced).
-func periodFor(plan portico.Plan, asked string, cur *portico.Subscription) (string, error) {
+func periodFor(plan portico.Plan, asked portico.BillingPeriod, cur *portico.Subscription) (portico.BillingPeriod, error) {
 	if plan.Pricing != portico.PricingPaid {
 		if asked != "" {
 			return asked, nil
@@ -265,7 +265,7 @@ func periodFor(plan portico.Plan, asked string, cur *portico.Subscription) (stri
 	return plan.Prices[0].BillingPeriod, nil
 }
 
-func (o *op) checkAddons(plan portico.Plan, period string, asked []portico.AddonQuantity, cur *portico.Subscription) ([]portico.AddonQuantity, error) {
+func (o *op) checkAddons(plan portico.Plan, period portico.BillingPeriod, asked []portico.AddonQuantity, cur *portico.Subscription) ([]portico.AddonQuantity, error) {
 	seen := map[string]bool{}
 	out := []portico.AddonQuantity{}
 	for i, aq := range asked {
@@ -300,7 +300,7 @@ func hasAddon(s *portico.Subscription, id string) bool {
 
 // priceOf is the plan's price for the period; custom-priced plans take the
 // price the backend sets, or keep the one they have.
-func priceOf(plan portico.Plan, period string, custom *portico.Money, cur *portico.Subscription) (portico.Money, error) {
+func priceOf(plan portico.Plan, period portico.BillingPeriod, custom *portico.Money, cur *portico.Subscription) (portico.Money, error) {
 	switch plan.Pricing {
 	case portico.PricingPaid:
 		if custom != nil {
@@ -378,7 +378,7 @@ func (o *op) addonPrice(s *portico.Subscription, addonID string) (portico.Money,
 
 // catalogAddonPrices are the catalog's prices of the add-ons for period:
 // what a change agrees to.
-func (o *op) catalogAddonPrices(addons []portico.AddonQuantity, period string) map[string]portico.Money {
+func (o *op) catalogAddonPrices(addons []portico.AddonQuantity, period portico.BillingPeriod) map[string]portico.Money {
 	if len(addons) == 0 {
 		return nil
 	}
@@ -561,7 +561,7 @@ func sign(n int) int {
 	return 1
 }
 
-func intentFor(cur, target *portico.Subscription, dir int) string {
+func intentFor(cur, target *portico.Subscription, dir int) portico.Intent {
 	switch {
 	case cur.PlanID == target.PlanID && cur.BillingPeriod != target.BillingPeriod:
 		return portico.IntentSwitchPeriod

@@ -192,7 +192,7 @@ type transition struct {
 	name     string
 	from     []portico.ChangeRequest // applied at t0, in order
 	to       portico.ChangeRequest   // applied on Jan 11
-	intent   string
+	intent   portico.Intent
 	due      int64
 	credit   int64
 	balance  int64 // the customer's credit afterwards
@@ -249,7 +249,7 @@ func (tr transition) run(t *testing.T, e *env) *portico.ChangeResult {
 
 func req(plan string) portico.ChangeRequest { return portico.ChangeRequest{PlanID: plan} }
 
-func reqP(plan, period string) portico.ChangeRequest {
+func reqP(plan string, period portico.BillingPeriod) portico.ChangeRequest {
 	return portico.ChangeRequest{PlanID: plan, BillingPeriod: period}
 }
 
@@ -400,7 +400,7 @@ func TestCreditIsSpentOnLaterCharges(t *testing.T) {
 
 func TestDowngradeAtEndOfPeriod(t *testing.T) {
 	eop := withJourney(func(j *portico.Journey) { j.Downgrade = portico.EndOfPeriod })
-	wantScheduled := func(t *testing.T, s portico.SubscriptionView, typ portico.UpdateType, at time.Time, plan, period string) {
+	wantScheduled := func(t *testing.T, s portico.SubscriptionView, typ portico.UpdateType, at time.Time, plan string, period portico.BillingPeriod) {
 		t.Helper()
 		if len(s.ScheduledUpdates) != 1 {
 			t.Fatalf("scheduled updates = %+v, want one", s.ScheduledUpdates)
@@ -750,16 +750,16 @@ func TestMeteredUsageResetsEachPeriodFromTheAnchor(t *testing.T) {
 func TestCancellation(t *testing.T) {
 	cases := []struct {
 		name         string
-		cancellation string
+		cancellation portico.Timing
 		afterCancel  portico.AfterCancel
 		// right after cancelling on Jan 11
-		status   string
+		status   portico.SubscriptionStatus
 		plan     string
 		credit   int64
 		cancelAt *time.Time
 		endedAt  *time.Time
 		// on Feb 2
-		statusLater string
+		statusLater portico.SubscriptionStatus
 		planLater   string
 		endedLater  *time.Time
 		periodLater [2]time.Time
@@ -962,7 +962,7 @@ func TestCancelAlsoCancelsOtherProducts(t *testing.T) {
 	if res.Subscription.Status != portico.StatusCanceled || len(res.AlsoCanceled) != 2 {
 		t.Fatalf("result = %+v", res)
 	}
-	got := map[string]string{}
+	got := map[string]portico.SubscriptionStatus{}
 	for _, s := range res.AlsoCanceled {
 		got[s.ID] = s.Status
 	}
@@ -989,7 +989,7 @@ func TestTrialEnd(t *testing.T) {
 		name        string
 		afterCancel portico.AfterCancel
 		card        string // "": none, "create": given at creation, "later": set during the trial
-		status      string
+		status      portico.SubscriptionStatus
 		plan        string
 		endedAt     *time.Time
 		invoices    []bill
@@ -1236,7 +1236,7 @@ func TestJourneyChangesAreNotRetroactive(t *testing.T) {
 		name        string
 		atStart     portico.AfterCancel
 		later       portico.AfterCancel
-		status      string
+		status      portico.SubscriptionStatus
 		plan        string
 		wantEndedAt *time.Time
 	}{
@@ -1473,41 +1473,41 @@ func TestPaywallIntents(t *testing.T) {
 		name    string
 		journey portico.Journey
 		setup   func(e *env)
-		period  string
-		want    map[string]string
-		shown   string // billing period the paywall shows
+		period  portico.BillingPeriod
+		want    map[string]portico.Intent
+		shown   portico.BillingPeriod // billing period the paywall shows
 	}{
-		{"no subscription", eop, func(e *env) {}, "", map[string]string{
+		{"no subscription", eop, func(e *env) {}, "", map[string]portico.Intent{
 			free: portico.IntentSubscribe, basic: portico.IntentSubscribe, pro: portico.IntentStartTrial, enterprise: portico.IntentContactSales,
 		}, portico.Monthly},
-		{"trial used up", withJourney(func(j *portico.Journey) { j.Start = portico.StartTrial }), func(e *env) { e.advanceTo(jan15) }, "", map[string]string{
+		{"trial used up", withJourney(func(j *portico.Journey) { j.Start = portico.StartTrial }), func(e *env) { e.advanceTo(jan15) }, "", map[string]portico.Intent{
 			free: portico.IntentSubscribe, basic: portico.IntentSubscribe, pro: portico.IntentSubscribe, enterprise: portico.IntentContactSales,
 		}, portico.Monthly},
-		{"trialing", eop, func(e *env) { e.change("acme", req(pro)) }, "", map[string]string{
+		{"trialing", eop, func(e *env) { e.change("acme", req(pro)) }, "", map[string]portico.Intent{
 			free: portico.IntentDowngrade, basic: portico.IntentDowngrade, pro: portico.IntentCurrent, enterprise: portico.IntentContactSales,
 		}, portico.Monthly},
-		{"basic monthly", eop, func(e *env) { e.change("acme", req(basic)) }, "", map[string]string{
+		{"basic monthly", eop, func(e *env) { e.change("acme", req(basic)) }, "", map[string]portico.Intent{
 			free: portico.IntentDowngrade, basic: portico.IntentCurrent, pro: portico.IntentUpgrade, enterprise: portico.IntentContactSales,
 		}, portico.Monthly},
-		{"basic monthly, annual prices", eop, func(e *env) { e.change("acme", req(basic)) }, portico.Annually, map[string]string{
+		{"basic monthly, annual prices", eop, func(e *env) { e.change("acme", req(basic)) }, portico.Annually, map[string]portico.Intent{
 			free: portico.IntentDowngrade, basic: portico.IntentSwitchPeriod, pro: portico.IntentUpgrade, enterprise: portico.IntentContactSales,
 		}, portico.Annually},
-		{"pro annually, monthly prices", eop, func(e *env) { e.change("acme", req(pro)); e.change("acme", reqP(pro, portico.Annually)) }, portico.Monthly, map[string]string{
+		{"pro annually, monthly prices", eop, func(e *env) { e.change("acme", req(pro)); e.change("acme", reqP(pro, portico.Annually)) }, portico.Monthly, map[string]portico.Intent{
 			free: portico.IntentDowngrade, basic: portico.IntentDowngrade, pro: portico.IntentSwitchPeriod, enterprise: portico.IntentContactSales,
 		}, portico.Monthly},
-		{"pro annually, current period shown", eop, func(e *env) { e.change("acme", req(pro)); e.change("acme", reqP(pro, portico.Annually)) }, "", map[string]string{
+		{"pro annually, current period shown", eop, func(e *env) { e.change("acme", req(pro)); e.change("acme", reqP(pro, portico.Annually)) }, "", map[string]portico.Intent{
 			free: portico.IntentDowngrade, basic: portico.IntentDowngrade, pro: portico.IntentCurrent, enterprise: portico.IntentContactSales,
 		}, portico.Annually},
 		{"downgrade scheduled", eop, func(e *env) {
 			e.change("acme", req(pro))
 			e.change("acme", req(pro))
 			e.change("acme", req(basic))
-		}, "", map[string]string{
+		}, "", map[string]portico.Intent{
 			free: portico.IntentDowngrade, basic: portico.IntentScheduled, pro: portico.IntentCurrent, enterprise: portico.IntentContactSales,
 		}, portico.Monthly},
 		{"custom price", eop, func(e *env) {
 			e.change("acme", portico.ChangeRequest{PlanID: enterprise, Price: testkit.Ptr(testkit.USD(40000))})
-		}, "", map[string]string{
+		}, "", map[string]portico.Intent{
 			free: portico.IntentContactSales, basic: portico.IntentContactSales, pro: portico.IntentContactSales, enterprise: portico.IntentCurrent,
 		}, portico.Monthly},
 	}
@@ -1520,7 +1520,7 @@ func TestPaywallIntents(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := map[string]string{}
+			got := map[string]portico.Intent{}
 			var order []string
 			for _, p := range pw.Plans {
 				got[p.ID] = p.Intent
@@ -1535,7 +1535,7 @@ func TestPaywallIntents(t *testing.T) {
 			if !slices.Equal(order, []string{free, basic, pro, enterprise}) {
 				t.Errorf("plan order = %v", order)
 			}
-			if pw.BillingPeriod != tc.shown || !slices.Equal(pw.BillingPeriods, []string{portico.Monthly, portico.Annually}) {
+			if pw.BillingPeriod != tc.shown || !slices.Equal(pw.BillingPeriods, []portico.BillingPeriod{portico.Monthly, portico.Annually}) {
 				t.Errorf("billing period %s of %v, want %s", pw.BillingPeriod, pw.BillingPeriods, tc.shown)
 			}
 			for _, p := range pw.Plans {
@@ -1563,7 +1563,7 @@ func TestPaywallIntents(t *testing.T) {
 		e := newEnv(t, eop)
 		e.createCustomer("acme", nil)
 		e.change("acme", portico.ChangeRequest{PlanID: sitePlus, ResourceID: "site-a"})
-		for r, want := range map[string]map[string]string{
+		for r, want := range map[string]map[string]portico.Intent{
 			"site-a": {siteFree: portico.IntentDowngrade, sitePlus: portico.IntentCurrent},
 			"site-b": {siteFree: portico.IntentSubscribe, sitePlus: portico.IntentSubscribe},
 		} {
@@ -1571,7 +1571,7 @@ func TestPaywallIntents(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := map[string]string{}
+			got := map[string]portico.Intent{}
 			for _, p := range pw.Plans {
 				got[p.ID] = p.Intent
 			}

@@ -15,7 +15,7 @@ const (
 	unitYear  = portico.ResetYearly
 )
 
-func billingUnit(period string) portico.ResetPeriod {
+func billingUnit(period portico.BillingPeriod) portico.ResetPeriod {
 	if period == portico.Annually {
 		return unitYear
 	}

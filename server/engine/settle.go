@@ -155,7 +155,7 @@ func (o *op) renew(c *portico.Customer, s *portico.Subscription) {
 // follows the product's reset rule, and the new period is billed. A
 // scheduled change (agreed, else nil) applies at the prices agreed when it
 // was scheduled, as long as the catalog still sells its plan for its period.
-func (o *op) moveTo(c *portico.Customer, s *portico.Subscription, t time.Time, planID, period string, addons []portico.AddonQuantity, agreed *portico.ScheduledUpdate) {
+func (o *op) moveTo(c *portico.Customer, s *portico.Subscription, t time.Time, planID string, period portico.BillingPeriod, addons []portico.AddonQuantity, agreed *portico.ScheduledUpdate) {
 	plan, _ := o.cat.Plan(planID)
 	product, _ := o.cat.Product(s.ProductID)
 	old := *s

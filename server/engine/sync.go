@@ -105,7 +105,7 @@ func (o *op) syncUnschedule(c *portico.Customer, s *portico.Subscription, actor 
 // takes: the subscription it upgrades, its new lines and what is due.
 type Checkout struct {
 	Subscription  portico.SubscriptionView
-	BillingPeriod string // the period the change moves to
+	BillingPeriod portico.BillingPeriod // the period the change moves to
 	Items         []billing.Item
 	Preview       portico.Preview
 }

@@ -79,12 +79,12 @@ func stripeCatalog(j portico.Journey) *portico.Catalog {
 	c := testCatalog(j)
 	for i := range c.Plans {
 		for k := range c.Plans[i].Prices {
-			c.Plans[i].Prices[k].StripePriceID = "price_" + c.Plans[i].ID + "_" + c.Plans[i].Prices[k].BillingPeriod
+			c.Plans[i].Prices[k].StripePriceID = "price_" + c.Plans[i].ID + "_" + string(c.Plans[i].Prices[k].BillingPeriod)
 		}
 	}
 	for i := range c.Addons {
 		for k := range c.Addons[i].Prices {
-			c.Addons[i].Prices[k].StripePriceID = "price_" + c.Addons[i].ID + "_" + c.Addons[i].Prices[k].BillingPeriod
+			c.Addons[i].Prices[k].StripePriceID = "price_" + c.Addons[i].ID + "_" + string(c.Addons[i].Prices[k].BillingPeriod)
 		}
 	}
 	return c

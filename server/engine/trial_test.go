@@ -83,7 +83,7 @@ func TestSingleProductUsageIgnoresTheResource(t *testing.T) {
 	}
 }
 
-func intentOf(pw *portico.PaywallView, planID string) string {
+func intentOf(pw *portico.PaywallView, planID string) portico.Intent {
 	for _, p := range pw.Plans {
 		if p.ID == planID {
 			return p.Intent

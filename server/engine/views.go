@@ -61,7 +61,7 @@ func (o *op) trialOutcome(s *portico.Subscription) *portico.TrialOutcome {
 
 // cancellationTiming is when cancelling s now would end it, as cancel
 // applies the product's rule: a free plan has no paid period to run out.
-func cancellationTiming(product portico.Product, s *portico.Subscription) string {
+func cancellationTiming(product portico.Product, s *portico.Subscription) portico.Timing {
 	switch {
 	case !s.Live():
 		return ""
@@ -282,7 +282,7 @@ func (e *Engine) CancelScheduled(ctx context.Context, customerID, subID string, 
 
 // Paywall returns a product's plans with what choosing each would do for
 // the customer, priced for the billing period.
-func (e *Engine) Paywall(ctx context.Context, scope portico.PortalScope, productID, period string) (*portico.PaywallView, error) {
+func (e *Engine) Paywall(ctx context.Context, scope portico.PortalScope, productID string, period portico.BillingPeriod) (*portico.PaywallView, error) {
 	var out *portico.PaywallView
 	err := e.readCustomer(ctx, scope.CustomerID, func(o *op, c *portico.Customer) error {
 		var err error
@@ -292,7 +292,7 @@ func (e *Engine) Paywall(ctx context.Context, scope portico.PortalScope, product
 	return out, err
 }
 
-func (o *op) paywall(c *portico.Customer, scope portico.PortalScope, productID, period string) (*portico.PaywallView, error) {
+func (o *op) paywall(c *portico.Customer, scope portico.PortalScope, productID string, period portico.BillingPeriod) (*portico.PaywallView, error) {
 	product, err := o.paywallProduct(c, scope, productID)
 	if err != nil {
 		return nil, err
@@ -365,12 +365,12 @@ func (o *op) paywallProduct(c *portico.Customer, scope portico.PortalScope, prod
 
 // billingPeriods are the periods the plans are sold for, in the order
 // BillingPeriod lists them; monthly when none is.
-func billingPeriods(plans []portico.Plan) []string {
-	out := []string{}
+func billingPeriods(plans []portico.Plan) []portico.BillingPeriod {
+	out := []portico.BillingPeriod{}
 	for _, period := range portico.BillingPeriod("").Values() {
 		for _, p := range plans {
-			if _, ok := p.PriceFor(string(period)); ok && !p.Archived {
-				out = append(out, string(period))
+			if _, ok := p.PriceFor(period); ok && !p.Archived {
+				out = append(out, period)
 				break
 			}
 		}
@@ -381,7 +381,7 @@ func billingPeriods(plans []portico.Plan) []string {
 	return out
 }
 
-func choosePeriod(asked string, cur *portico.Subscription, periods []string) string {
+func choosePeriod(asked portico.BillingPeriod, cur *portico.Subscription, periods []portico.BillingPeriod) portico.BillingPeriod {
 	if asked != "" {
 		return asked
 	}
@@ -394,7 +394,7 @@ func choosePeriod(asked string, cur *portico.Subscription, periods []string) str
 // planCard is a plan as the paywall shows it, with its intent. Archived
 // plans show only to those still on them; paid plans only in the periods
 // they are sold for.
-func (o *op) planCard(c *portico.Customer, cur *portico.Subscription, product portico.Product, p portico.Plan, period string, usage map[string]int64, held holdings) (portico.PaywallPlan, bool) {
+func (o *op) planCard(c *portico.Customer, cur *portico.Subscription, product portico.Product, p portico.Plan, period portico.BillingPeriod, usage map[string]int64, held holdings) (portico.PaywallPlan, bool) {
 	onIt := cur != nil && cur.PlanID == p.ID
 	pr, priced := p.PriceFor(period)
 	if (p.Archived && !onIt) || (p.Pricing == portico.PricingPaid && !priced && !onIt) {
@@ -416,7 +416,7 @@ func (o *op) planCard(c *portico.Customer, cur *portico.Subscription, product po
 	return card, true
 }
 
-func (o *op) intent(c *portico.Customer, cur *portico.Subscription, p portico.Plan, period string) string {
+func (o *op) intent(c *portico.Customer, cur *portico.Subscription, p portico.Plan, period portico.BillingPeriod) portico.Intent {
 	switch {
 	case cur == nil && p.Pricing == portico.PricingCustom:
 		return portico.IntentContactSales
@@ -529,7 +529,7 @@ func (o *op) productEntitlements(all []portico.EntitlementView, productID string
 
 // ProspectPaywall is a product's paywall as a new customer would see it:
 // the console's preview of the pricing table.
-func (e *Engine) ProspectPaywall(ctx context.Context, productID, period string) (*portico.PaywallView, error) {
+func (e *Engine) ProspectPaywall(ctx context.Context, productID string, period portico.BillingPeriod) (*portico.PaywallView, error) {
 	var out *portico.PaywallView
 	err := e.view(ctx, func(o *op) error {
 		if _, ok := o.cat.Product(productID); !ok {

@@ -100,7 +100,7 @@ func createCustomers(t *testing.T, s portico.Store, ids ...string) {
 	})
 }
 
-func sub(id, customerID, resource, status string, created time.Time) *portico.Subscription {
+func sub(id, customerID, resource string, status portico.SubscriptionStatus, created time.Time) *portico.Subscription {
 	return &portico.Subscription{ID: id, CustomerID: customerID, ProductID: "app", ResourceID: resource,
 		PlanID: "pro", Status: status, CreatedAt: created, CurrentPeriodStart: created, CurrentPeriodEnd: created.Add(30 * 24 * time.Hour)}
 }
