@@ -3,6 +3,7 @@ package billinglinks
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/portico-dev/portico/server/billing"
@@ -82,5 +83,5 @@ func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	return s[:n]
+	return strings.ToValidUTF8(s[:n], "")
 }
