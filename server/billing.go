@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -28,6 +29,29 @@ func (s *Server) ConnectBilling(p billing.Provider) {
 	s.Billing = p
 	s.Engine.SyncBilling = syncWith(p)
 	s.Engine.PaymentMethods = hasPaymentMethod(p)
+	if r := reporterFor(s.Store, p, s.Log); r != nil {
+		s.Reporter = r
+		s.Engine.QueueBilling = r.Outbox.Enqueue
+	}
+}
+
+// reporterFor is the reporter of the store's outbox to the provider (the
+// one a guard wraps: reports are sent outside any transaction, so a
+// provider that is down holds up nothing), or nil when either lacks its
+// part.
+func reporterFor(store portico.Store, p billing.Provider, log *slog.Logger) *billing.Reporter {
+	outbox, ok := store.(billing.Outbox)
+	if !ok {
+		return nil
+	}
+	if g, ok := p.(interface{ Unwrap() billing.Provider }); ok {
+		p = g.Unwrap()
+	}
+	sender, ok := p.(billing.ReportSender)
+	if !ok {
+		return nil
+	}
+	return billing.NewReporter(outbox, sender, log)
 }
 
 // syncWith mirrors the engine's changes to the billing provider.

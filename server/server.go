@@ -32,6 +32,11 @@ type Server struct {
 	SharedClock portico.SharedClock
 	// Billing is the billing provider (Stripe); nil keeps billing local.
 	Billing billing.Provider
+	// Reporter sends the reports the engine keeps for the billing provider
+	// (usage of metered items, minimum-spend top-ups); set by
+	// ConnectBilling when the store keeps an outbox and the provider takes
+	// reports. Whoever runs the server runs it (Reporter.Run).
+	Reporter *billing.Reporter
 	// BillingDeadline bounds the portal's wait for the billing provider
 	// (3 s by default).
 	BillingDeadline time.Duration

@@ -86,6 +86,10 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 	if provider != nil {
 		srv.ConnectBilling(provider)
 	}
+	if srv.Reporter != nil {
+		ex, _ := store.(portico.Exclusive)
+		go srv.Reporter.Run(ctx, reportEvery, ex)
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("PORTICO_ADDR: %w", err)
@@ -100,6 +104,9 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 	go schedule(ctx, srv, store, cfg.SchedulerEvery, log)
 	return listenAndServe(ctx, ln, handler, log)
 }
+
+// reportEvery is how often usage and top-ups owed to Stripe are sent.
+const reportEvery = 5 * time.Second
 
 // billingProvider is Stripe when STRIPE_SECRET_KEY is set (STRIPE_API_BASE
 // points it at stripe-mock or a proxy), else nil: billing stays local.

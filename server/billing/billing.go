@@ -26,11 +26,25 @@ type Customer struct {
 	Email string
 }
 
-// Item is one paid line of a subscription: a plan's or an add-on's price at
-// the provider (the catalog carries the provider's price IDs) and how many.
+// Item is one paid line of a subscription: a plan's, an add-on's or a
+// charge's price at the provider (the catalog carries the provider's price
+// IDs) and how many: 1 for a plan, the add-on's quantity, a per-unit or
+// tiered charge's committed quantity. A usage charge's item is Metered: it
+// has no quantity, its usage is reported (Report) and billed in arrears.
 type Item struct {
 	PriceID  string
 	Quantity int64
+	Metered  bool
+}
+
+// QuantityParam is the quantity to send the provider for the item: none
+// for a metered one.
+func (it Item) QuantityParam() *int64 {
+	if it.Metered {
+		return nil
+	}
+	q := it.Quantity
+	return &q
 }
 
 // Setup is a hosted page where a customer adds a payment method without
@@ -192,7 +206,9 @@ func validateItems(items []Item) error {
 		switch {
 		case it.PriceID == "":
 			return portico.Invalid(field+".priceId", "is required: the catalog lacks the provider's price ID")
-		case it.Quantity < 1:
+		case it.Metered && it.Quantity != 0:
+			return portico.Invalid(field+".quantity", "must be empty on a metered item: its usage is reported")
+		case !it.Metered && it.Quantity < 1:
 			return portico.Invalid(field+".quantity", "must be at least 1")
 		case seen[it.PriceID]:
 			return portico.Invalid(field+".priceId", "price %q is listed twice", it.PriceID)

@@ -45,11 +45,12 @@ type MemoryStore struct {
 	customers biMap
 	subs      biMap
 	events    map[string]bool
+	reports   map[string]*memReport
 }
 
 // NewMemoryStore returns an empty MemoryStore.
 func NewMemoryStore() *MemoryStore {
-	return &MemoryStore{customers: newBiMap(), subs: newBiMap(), events: map[string]bool{}}
+	return &MemoryStore{customers: newBiMap(), subs: newBiMap(), events: map[string]bool{}, reports: map[string]*memReport{}}
 }
 
 // ProviderCustomer implements Store.

@@ -166,6 +166,7 @@ func (o *op) end(c *portico.Customer, s *portico.Subscription, t time.Time, free
 	if freePlanID == "" {
 		closing, err := o.closingLines(s, t)
 		o.fail(err)
+		o.queueTopUp(s, s.CurrentPeriodStart, t, closing)
 		o.issue(c, s, t, closing, o.currency(s, nil))
 		s.Status = portico.StatusCanceled
 		s.EndedAt = &t

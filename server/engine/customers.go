@@ -214,6 +214,9 @@ func (e *Engine) ReportUsage(ctx context.Context, req portico.UsageRequest) (*po
 		if err := o.tx.PutUsage(rec); err != nil {
 			return err
 		}
+		if err := o.queueUsage(c.ID, rec); err != nil {
+			return err
+		}
 		out = afterUsage(views, f, rec.Value, anchor, o.now)
 		return nil
 	})

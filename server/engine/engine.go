@@ -27,6 +27,11 @@ type Engine struct {
 	// makes to the billing provider, inside the change's transaction: a
 	// refusal undoes the change, so Portico and the provider never differ.
 	SyncBilling func(ctx context.Context, c *portico.Customer, s billing.Sync) error
+	// QueueBilling, when set, keeps a report owed to the billing provider
+	// (a metered item's usage, a minimum-spend top-up) in the outbox,
+	// inside the transaction of what it reports: the report commits with
+	// it, and is sent afterwards (billing.Reporter).
+	QueueBilling func(ctx context.Context, r billing.Report) error
 	// PaymentMethods tells whether a customer can be charged when a trial
 	// ends. Nil means "look at the local billing profile".
 	PaymentMethods func(tx portico.Tx, customerID string) bool

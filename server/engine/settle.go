@@ -146,6 +146,7 @@ func (o *op) renew(c *portico.Customer, s *portico.Subscription) {
 	start := s.CurrentPeriodEnd
 	closing, err := o.closingLines(s, start)
 	o.fail(err)
+	o.queueTopUp(s, s.CurrentPeriodStart, start, closing)
 	_, end := periodAround(s.BillingAnchor, billingUnit(s.BillingPeriod), start)
 	s.CurrentPeriodStart, s.CurrentPeriodEnd = start, end
 	o.bill(c, s, start, closing, "")
@@ -161,6 +162,7 @@ func (o *op) moveTo(c *portico.Customer, s *portico.Subscription, t time.Time, p
 	old := *s
 	closing, err := o.closingLines(&old, t)
 	o.fail(err)
+	o.queueTopUp(&old, old.CurrentPeriodStart, t, closing)
 	s.PlanID, s.Pricing, s.Status, s.TrialEnd = plan.ID, plan.Pricing, portico.StatusActive, nil
 	s.BillingPeriod = period
 	if plan.Pricing == portico.PricingPaid {

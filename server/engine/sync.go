@@ -2,24 +2,30 @@ package engine
 
 import (
 	"context"
+	"time"
 
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/server/billing"
 )
 
-// items is what a subscription is billed as at the provider: its plan's
-// and add-ons' provider prices for its period. Free and custom prices have
-// none: nothing is billed, or the contract is invoiced by hand.
+// items is what a subscription is billed as at the provider: its plan's,
+// add-ons' and charges' provider prices for its period. Free and custom
+// prices have none: nothing is billed, or the contract is invoiced by hand.
+// A plan whose charges carry its price needs no provider price for a fee
+// of 0.
 func (o *op) items(s *portico.Subscription) ([]billing.Item, error) {
 	if s.Pricing != portico.PricingPaid {
 		return nil, nil
 	}
 	plan, _ := o.cat.Plan(s.PlanID)
 	pr, _ := plan.PriceFor(s.BillingPeriod)
-	if pr.StripePriceID == "" {
+	var out []billing.Item
+	switch {
+	case pr.StripePriceID != "":
+		out = append(out, billing.Item{PriceID: pr.StripePriceID, Quantity: 1})
+	case pr.Amount > 0 || len(s.Charges) == 0:
 		return nil, portico.Conflict("plan %q has no stripePriceId for %s: add it to the catalog to bill the plan with Stripe", plan.ID, s.BillingPeriod)
 	}
-	out := []billing.Item{{PriceID: pr.StripePriceID, Quantity: 1}}
 	for _, aq := range s.Addons {
 		a, _ := o.cat.Addon(aq.ID)
 		ap, _ := a.PriceFor(s.BillingPeriod)
@@ -27,6 +33,31 @@ func (o *op) items(s *portico.Subscription) ([]billing.Item, error) {
 			return nil, portico.Conflict("add-on %q has no stripePriceId for %s: add it to the catalog to bill it with Stripe", a.ID, s.BillingPeriod)
 		}
 		out = append(out, billing.Item{PriceID: ap.StripePriceID, Quantity: int64(aq.Quantity)})
+	}
+	charges, err := chargeItems(plan.ID, s)
+	return append(out, charges...), err
+}
+
+// chargeItems are the provider items of s's charges: a per-unit or tiered
+// charge's price with the committed quantity (none at a quantity of 0:
+// nothing is billed), a usage charge's metered price.
+func chargeItems(planID string, s *portico.Subscription) ([]billing.Item, error) {
+	var out []billing.Item
+	for _, c := range s.Charges {
+		if len(c.Prices) != 1 {
+			continue
+		}
+		p := c.Prices[0]
+		if p.StripePriceID == "" {
+			return nil, portico.Conflict("plan %q: the %s charge for %q has no stripePriceId for %s (charges[].prices[].stripePriceId): add it to the catalog to bill it with Stripe",
+				planID, c.Model, c.FeatureID, p.BillingPeriod)
+		}
+		switch q := s.Quantities[c.FeatureID]; {
+		case c.Model == portico.ModelUsage:
+			out = append(out, billing.Item{PriceID: p.StripePriceID, Metered: true})
+		case q > 0:
+			out = append(out, billing.Item{PriceID: p.StripePriceID, Quantity: q})
+		}
 	}
 	return out, nil
 }
@@ -69,6 +100,8 @@ func (o *op) mirrorOf(ch *plannedChange) (*billing.Sync, error) {
 		plan, _ := o.cat.Plan(u.TargetPlanID)
 		target = &portico.Subscription{ID: ch.cur.ID, PlanID: plan.ID, Pricing: plan.Pricing,
 			BillingPeriod: u.TargetBillingPeriod, Addons: u.TargetAddons}
+		// The charges it moves to, as moveCharges will give them.
+		o.moveCharges(target, ch.cur, plan, u)
 	}
 	after, err := o.items(target)
 	if err != nil {
@@ -238,4 +271,50 @@ func (o *op) paymentCurrency(subs []*portico.Subscription, customerID string, ac
 		}
 	}
 	return fallback
+}
+
+// queueUsage keeps, for the billing provider, the period's usage of each
+// live paid subscription that prices rec's feature by usage: its total of
+// priced blocks so far, which replaces any total not yet sent.
+func (o *op) queueUsage(customerID string, rec portico.UsageRecord) error {
+	if o.e.QueueBilling == nil {
+		return nil
+	}
+	subs, err := o.tx.SubscriptionsOf(customerID)
+	if err != nil {
+		return err
+	}
+	for _, s := range subs {
+		if s.Pricing != portico.PricingPaid || s.Status != portico.StatusActive || s.ResourceID != rec.ResourceID {
+			continue
+		}
+		for _, c := range usageCharges(s) {
+			if c.FeatureID != rec.FeatureID || c.Prices[0].StripePriceID == "" {
+				continue
+			}
+			err := o.e.QueueBilling(o.tx.Context(), billing.Report{Kind: billing.ReportUsage, CustomerID: customerID,
+				SubscriptionID: s.ID, FeatureID: c.FeatureID, PriceID: c.Prices[0].StripePriceID,
+				PeriodStart: s.CurrentPeriodStart, PeriodEnd: s.CurrentPeriodEnd, Quantity: c.Blocks(rec.Value)})
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// queueTopUp keeps, for the billing provider, the minimum-spend top-up
+// among the lines that closed s's period [start, end), if any.
+func (o *op) queueTopUp(s *portico.Subscription, start, end time.Time, closing []portico.Line) {
+	if o.e.QueueBilling == nil || s.Pricing != portico.PricingPaid {
+		return
+	}
+	for _, l := range closing {
+		if l.Kind != portico.LineMinimum || l.Amount <= 0 {
+			continue
+		}
+		o.fail(o.e.QueueBilling(o.tx.Context(), billing.Report{Kind: billing.ReportTopUp, CustomerID: s.CustomerID,
+			SubscriptionID: s.ID, PeriodStart: start, PeriodEnd: end, Amount: l.Amount,
+			Currency: o.currency(s, nil), Description: l.Description}))
+	}
 }

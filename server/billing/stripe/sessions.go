@@ -119,7 +119,7 @@ func (p *Provider) CheckoutURL(ctx context.Context, c billing.Customer, co billi
 	}
 	for _, it := range co.Items {
 		sp.LineItems = append(sp.LineItems, &stripe.CheckoutSessionLineItemParams{
-			Price: stripe.String(it.PriceID), Quantity: stripe.Int64(it.Quantity)})
+			Price: stripe.String(it.PriceID), Quantity: it.QuantityParam()})
 	}
 	if !co.TrialEnd.IsZero() {
 		sp.SubscriptionData.TrialEnd = stripe.Int64(co.TrialEnd.Unix())

@@ -127,7 +127,7 @@ func (p *Provider) createSubscription(ctx context.Context, c billing.Customer, s
 	}
 	for _, it := range s.Items {
 		sp.Items = append(sp.Items, &stripe.SubscriptionItemsParams{
-			Price: stripe.String(it.PriceID), Quantity: stripe.Int64(it.Quantity)})
+			Price: stripe.String(it.PriceID), Quantity: it.QuantityParam()})
 	}
 	if !s.TrialEnd.IsZero() {
 		sp.TrialEnd = stripe.Int64(s.TrialEnd.Unix())
@@ -257,13 +257,14 @@ func (p *Provider) scheduleChange(ctx context.Context, sub *stripe.Subscription,
 		EndDate:   stripe.Int64(sub.CurrentPeriodEnd),
 	}
 	for _, si := range subItems(sub) {
+		it := billing.Item{PriceID: si.Price.ID, Quantity: si.Quantity, Metered: metered(si)}
 		current.Items = append(current.Items, &stripe.SubscriptionSchedulePhaseItemParams{
-			Price: stripe.String(si.Price.ID), Quantity: stripe.Int64(si.Quantity)})
+			Price: stripe.String(it.PriceID), Quantity: it.QuantityParam()})
 	}
 	next := &stripe.SubscriptionSchedulePhaseParams{Iterations: stripe.Int64(1)}
 	for _, it := range items {
 		next.Items = append(next.Items, &stripe.SubscriptionSchedulePhaseItemParams{
-			Price: stripe.String(it.PriceID), Quantity: stripe.Int64(it.Quantity)})
+			Price: stripe.String(it.PriceID), Quantity: it.QuantityParam()})
 	}
 	cctx, cancel := p.call(ctx)
 	defer cancel()
@@ -350,16 +351,24 @@ func itemChanges(sub *stripe.Subscription, items []billing.Item) []*stripe.Subsc
 		switch {
 		case !keep:
 			out = append(out, &stripe.SubscriptionItemsParams{ID: stripe.String(si.ID), Deleted: stripe.Bool(true)})
-		case q != si.Quantity:
+		case q != si.Quantity && !metered(si):
+			// A committed quantity changed: the item's quantity changes,
+			// prorated as the change is.
 			out = append(out, &stripe.SubscriptionItemsParams{ID: stripe.String(si.ID), Quantity: stripe.Int64(q)})
 		}
 	}
 	for _, it := range items {
 		if !have[it.PriceID] {
-			out = append(out, &stripe.SubscriptionItemsParams{Price: stripe.String(it.PriceID), Quantity: stripe.Int64(it.Quantity)})
+			out = append(out, &stripe.SubscriptionItemsParams{Price: stripe.String(it.PriceID), Quantity: it.QuantityParam()})
 		}
 	}
 	return out
+}
+
+// metered reports whether a subscription item bills reported usage, and so
+// has no quantity of its own.
+func metered(si *stripe.SubscriptionItem) bool {
+	return si.Price != nil && si.Price.Recurring != nil && si.Price.Recurring.UsageType == stripe.PriceRecurringUsageTypeMetered
 }
 
 // subItems are the subscription's items that have a price.

@@ -198,7 +198,7 @@ func (p *Provider) translate(ctx context.Context, ev stripe.Event) (out *billing
 			base.CurrentPeriodEnd = time.Unix(sub.CurrentPeriodEnd, 0).UTC()
 		}
 		for _, si := range subItems(&sub) {
-			base.Items = append(base.Items, billing.Item{PriceID: si.Price.ID, Quantity: si.Quantity})
+			base.Items = append(base.Items, billing.Item{PriceID: si.Price.ID, Quantity: si.Quantity, Metered: metered(si)})
 		}
 	case "invoice.paid", "invoice.payment_failed":
 		var inv stripe.Invoice
