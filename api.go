@@ -52,6 +52,16 @@ type UsageRequest struct {
 	FeatureID  string `json:"featureId" validate:"required,slug"`
 	Value      int64  `json:"value" validate:"required"`
 	ResourceID string `json:"resourceId,omitempty" validate:"omitempty,slug"`
+	// IdempotencyKey, when given, counts the event once per key, whichever
+	// call (this one or a batch) brings it; Timestamp places it.
+	IdempotencyKey string     `json:"idempotencyKey,omitempty" validate:"max=255"`
+	Timestamp      *time.Time `json:"timestamp,omitempty"`
+}
+
+// Event is the request as an event of a batch.
+func (r UsageRequest) Event() UsageEvent {
+	return UsageEvent{CustomerID: r.CustomerID, FeatureID: r.FeatureID, Value: r.Value, ResourceID: r.ResourceID,
+		IdempotencyKey: r.IdempotencyKey, Timestamp: r.Timestamp}
 }
 
 // EntitlementView is a feature's access for a customer.

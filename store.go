@@ -85,10 +85,26 @@ type PromotionTx interface {
 	AddPromotion(p Promotion) error
 }
 
-// UsageTx keeps the usage customers reported.
+// UsageTx keeps the usage customers reported: the current value of each
+// feature, the history per day, and the idempotency keys of the events
+// counted.
 type UsageTx interface {
 	UsageOf(customerID string) ([]UsageRecord, error)
 	PutUsage(u UsageRecord) error
+	// AddUsageHistory adds value to the usage of the day (UTC) containing
+	// at.
+	AddUsageHistory(customerID, featureID, resourceID string, at time.Time, value int64) error
+	// UsageHistory lists the days in [from, to) with usage, in order.
+	UsageHistory(customerID, featureID, resourceID string, from, to time.Time) ([]DayUsage, error)
+	// PruneUsageHistory forgets the months that ended before t, at most
+	// limit rows, and says how many it forgot.
+	PruneUsageHistory(before time.Time, limit int) (int, error)
+	// UsageKeysSeen tells which of the keys were counted (and not pruned).
+	UsageKeysSeen(keys []string) (map[string]bool, error)
+	// PutUsageKeys remembers the keys of events counted at t.
+	PutUsageKeys(keys []string, t time.Time) error
+	// PruneUsageKeys forgets at most limit keys counted at or before t.
+	PruneUsageKeys(upTo time.Time, limit int) (int, error)
 }
 
 // BillingProfileTx keeps the billing details of local billing.

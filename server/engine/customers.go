@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"errors"
-	"math"
 	"slices"
 	"time"
 
@@ -173,54 +172,14 @@ func (e *Engine) GrantPromotion(ctx context.Context, customerID string, req port
 
 // ReportUsage adds req.Value to the customer's usage of a numeric or metered
 // feature and returns the feature's entitlement afterwards. Usage never goes
-// below zero.
+// below zero. It is a batch of one: the same checks, the same history, the
+// same idempotency keys as ReportUsageBatch.
 func (e *Engine) ReportUsage(ctx context.Context, req portico.UsageRequest) (*portico.EntitlementView, error) {
-	var out *portico.EntitlementView
-	err := e.writeCustomer(ctx, req.CustomerID, func(o *op, c *portico.Customer) error {
-		f, ok := o.cat.Feature(req.FeatureID)
-		switch {
-		case !ok:
-			return portico.Invalid("featureId", "unknown feature %q", req.FeatureID)
-		case f.Type == portico.FeatureBoolean:
-			return portico.Invalid("featureId", "feature %q is boolean and has no usage", f.ID)
-		case f.Type == portico.FeatureMetered && req.Value < 0:
-			return portico.Invalid("value", "must be positive for metered feature %q", f.ID)
-		}
-		views, err := o.entitlements(c, req.ResourceID)
-		if err != nil {
-			return err
-		}
-		g := o.grantFor(c, f.ID, req.ResourceID)
-		anchor, key := c.CreatedAt, usageResource(g, req.ResourceID)
-		if g != nil {
-			anchor = g.anchor
-		}
-		recs, err := o.tx.UsageOf(c.ID)
-		if err != nil {
-			return err
-		}
-		current, _ := usageValue(f, findUsage(recs, f.ID, key), anchor, o.now)
-		if req.Value > 0 && current > math.MaxInt64-req.Value {
-			return portico.Invalid("value", "would take usage of %q past the largest number that can be kept", f.ID)
-		}
-		if current+req.Value < 0 {
-			return portico.Invalid("value", "would take usage of %q below zero (it is %d)", f.ID, current)
-		}
-		start := o.now
-		if f.Type == portico.FeatureMetered {
-			start, _ = periodAround(anchor, f.ResetPeriod, o.now)
-		}
-		rec := portico.UsageRecord{CustomerID: c.ID, FeatureID: f.ID, ResourceID: key, Value: current + req.Value, PeriodStart: start}
-		if err := o.tx.PutUsage(rec); err != nil {
-			return err
-		}
-		if err := o.queueUsage(c.ID, rec); err != nil {
-			return err
-		}
-		out = afterUsage(views, f, rec.Value, anchor, o.now)
-		return nil
-	})
-	return out, err
+	out, err := e.ReportUsageBatch(ctx, []portico.UsageEvent{req.Event()}, true)
+	if err != nil {
+		return nil, err
+	}
+	return out[0].Single(req.CustomerID)
 }
 
 // grantFor is the customer's grant of the feature for the resource, or nil.

@@ -1,0 +1,280 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	portico "github.com/portico-dev/portico"
+)
+
+// clockSkew is how far ahead of the server's clock an event's timestamp
+// may be: the reporting host's clock may run a little fast.
+const clockSkew = 5 * time.Minute
+
+// UsageOutcome is what became of one event of a batch.
+type UsageOutcome struct {
+	Result portico.UsageResult
+	// View is the feature's entitlement right after the event, when the
+	// caller asked for views.
+	View *portico.EntitlementView
+}
+
+// Single is the answer to a one-event call: the entitlement after it, or
+// the refusal as an error (an unknown customer as 404, anything else as a
+// 422 naming the field). A duplicate answers the entitlement as it is.
+func (u UsageOutcome) Single(customerID string) (*portico.EntitlementView, error) {
+	switch r := u.Result; {
+	case r.Status == portico.UsageRejected && r.Error.Field == "customerId":
+		return nil, portico.NotFound("customer", customerID)
+	case r.Status == portico.UsageRejected:
+		return nil, portico.Invalid(r.Error.Field, "%s", r.Error.Message)
+	}
+	return u.View, nil
+}
+
+// ReportUsageBatch counts events in one transaction, each at most once per
+// idempotency key. An event refused (unknown customer or feature, a value
+// or timestamp out of bounds) changes nothing and does not stop the others.
+// Each customer is read and settled once, each usage value written once and
+// the history added to once per day, however many of the events are
+// theirs. With views set, each accepted event's outcome carries the
+// feature's entitlement right after it.
+func (e *Engine) ReportUsageBatch(ctx context.Context, events []portico.UsageEvent, views bool) ([]UsageOutcome, error) {
+	var out []UsageOutcome
+	err := e.update(ctx, func(o *op) error {
+		out = make([]UsageOutcome, len(events))
+		b := &usageBatch{o: o, events: events, out: out, views: views}
+		return b.run()
+	})
+	return out, err
+}
+
+// usageBatch is one batch being counted.
+type usageBatch struct {
+	o      *op
+	events []portico.UsageEvent
+	out    []UsageOutcome
+	views  bool
+	keys   []string // the keys of the events counted
+}
+
+func (b *usageBatch) run() error {
+	order, byCustomer, err := b.fresh()
+	if err != nil {
+		return err
+	}
+	for _, id := range order {
+		if err := b.customer(id, byCustomer[id]); err != nil {
+			return err
+		}
+	}
+	return b.o.tx.PutUsageKeys(b.keys, b.o.now)
+}
+
+// fresh marks the events whose key was counted before (in an earlier call
+// or earlier in this batch) as duplicates, and groups the others by
+// customer in the order they first appear.
+func (b *usageBatch) fresh() ([]string, map[string][]int, error) {
+	var keys []string
+	for _, ev := range b.events {
+		if ev.IdempotencyKey != "" {
+			keys = append(keys, ev.IdempotencyKey)
+		}
+	}
+	seen, err := b.o.tx.UsageKeysSeen(keys)
+	if err != nil {
+		return nil, nil, err
+	}
+	var order []string
+	byCustomer := map[string][]int{}
+	for i, ev := range b.events {
+		if k := ev.IdempotencyKey; k != "" {
+			if seen[k] {
+				b.out[i].Result = portico.UsageResult{Status: portico.UsageDuplicate}
+				continue
+			}
+			seen[k] = true
+		}
+		if _, ok := byCustomer[ev.CustomerID]; !ok {
+			order = append(order, ev.CustomerID)
+		}
+		byCustomer[ev.CustomerID] = append(byCustomer[ev.CustomerID], i)
+	}
+	return order, byCustomer, nil
+}
+
+// customerUsage is one customer's usage as the batch changes it.
+type customerUsage struct {
+	c       *portico.Customer
+	in      grantInputs
+	grants  map[string]map[string]*grant         // by resource, then feature
+	views   map[string][]portico.EntitlementView // by resource, before the batch
+	current map[[2]string]*portico.UsageRecord   // by feature and usage key
+	history map[historyKey]int64
+}
+
+type historyKey struct {
+	feature, resource string
+	day               time.Time
+}
+
+// customer counts one customer's events.
+func (b *usageBatch) customer(id string, idx []int) error {
+	o := b.o
+	c, err := o.customer(id)
+	if errors.Is(err, portico.ErrNotFound) {
+		for _, i := range idx {
+			b.reject(i, "customerId", fmt.Sprintf("unknown customer %q", id))
+		}
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := o.settle(c); err != nil {
+		return err
+	}
+	cu := &customerUsage{c: c, grants: map[string]map[string]*grant{}, views: map[string][]portico.EntitlementView{},
+		current: map[[2]string]*portico.UsageRecord{}, history: map[historyKey]int64{}}
+	if cu.in, err = o.grantInputs(c.ID); err != nil {
+		return err
+	}
+	for _, i := range idx {
+		b.count(cu, i)
+	}
+	return b.write(cu)
+}
+
+func (b *usageBatch) reject(i int, field, msg string) {
+	b.out[i].Result = portico.UsageResult{Status: portico.UsageRejected, Error: &portico.FieldError{Field: field, Message: msg}}
+}
+
+// count applies one event to the customer's usage in memory, or rejects it.
+func (b *usageBatch) count(cu *customerUsage, i int) {
+	o, ev := b.o, b.events[i]
+	f, ok := o.cat.Feature(ev.FeatureID)
+	switch {
+	case !ok:
+		b.reject(i, "featureId", fmt.Sprintf("unknown feature %q", ev.FeatureID))
+		return
+	case f.Type == portico.FeatureBoolean:
+		b.reject(i, "featureId", fmt.Sprintf("feature %q is boolean and has no usage", f.ID))
+		return
+	case f.Type == portico.FeatureMetered && ev.Value < 0:
+		b.reject(i, "value", fmt.Sprintf("must be positive for metered feature %q", f.ID))
+		return
+	}
+	g := b.grant(cu, ev.ResourceID, f.ID)
+	anchor, key := cu.c.CreatedAt, usageResource(g, ev.ResourceID)
+	if g != nil {
+		anchor = g.anchor
+	}
+	at := o.now
+	if ev.Timestamp != nil {
+		at = ev.Timestamp.UTC()
+	}
+	if field, msg := o.checkTimestamp(f, anchor, at); field != "" {
+		b.reject(i, field, msg)
+		return
+	}
+	rec := cu.record(o, f, key, anchor)
+	if ev.Value > 0 && rec.Value > math.MaxInt64-ev.Value {
+		b.reject(i, "value", fmt.Sprintf("would take usage of %q past the largest number that can be kept", f.ID))
+		return
+	}
+	if rec.Value+ev.Value < 0 {
+		b.reject(i, "value", fmt.Sprintf("would take usage of %q below zero (it is %d)", f.ID, rec.Value))
+		return
+	}
+	rec.Value += ev.Value
+	day := time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, time.UTC)
+	cu.history[historyKey{f.ID, key, day}] += ev.Value
+	b.out[i].Result = portico.UsageResult{Status: portico.UsageAccepted}
+	if ev.IdempotencyKey != "" {
+		b.keys = append(b.keys, ev.IdempotencyKey)
+	}
+	if b.views {
+		b.out[i].View = afterUsage(b.viewsOf(cu, ev.ResourceID), f, rec.Value, anchor, o.now)
+	}
+}
+
+// checkTimestamp refuses an event placed in the future, before its
+// metered feature's current usage period, or before what the history keeps.
+func (o *op) checkTimestamp(f portico.Feature, anchor, at time.Time) (field, msg string) {
+	if at.After(o.now.Add(clockSkew)) {
+		return "timestamp", fmt.Sprintf("is in the future (the server's time is %s)", o.now.Format(time.RFC3339))
+	}
+	if f.Type == portico.FeatureMetered {
+		if start, _ := periodAround(anchor, f.ResetPeriod, o.now); at.Before(start) {
+			return "timestamp", fmt.Sprintf("is before the current usage period of %q, which began at %s", f.ID, start.Format(time.RFC3339))
+		}
+	}
+	if at.Before(o.now.Add(-portico.HistoryRetention)) {
+		return "timestamp", "is older than the usage history keeps (400 days)"
+	}
+	return "", ""
+}
+
+// grant is the customer's grant of a feature for a resource, resolved once
+// per resource.
+func (b *usageBatch) grant(cu *customerUsage, resourceID, featureID string) *grant {
+	m, ok := cu.grants[resourceID]
+	if !ok {
+		m = b.o.resolve(cu.c, resourceID, cu.in.subs, cu.in.promos)
+		cu.grants[resourceID] = m
+	}
+	return m[featureID]
+}
+
+// viewsOf are the customer's entitlements for a resource before the batch.
+func (b *usageBatch) viewsOf(cu *customerUsage, resourceID string) []portico.EntitlementView {
+	v, ok := cu.views[resourceID]
+	if !ok {
+		v = b.o.entitlementsFrom(cu.c, resourceID, cu.in)
+		cu.views[resourceID] = v
+	}
+	return v
+}
+
+// record is the usage of a feature under a usage key as the batch has it:
+// read once, zero once a new usage period has begun.
+func (cu *customerUsage) record(o *op, f portico.Feature, key string, anchor time.Time) *portico.UsageRecord {
+	k := [2]string{f.ID, key}
+	if rec, ok := cu.current[k]; ok {
+		return rec
+	}
+	value, _ := usageValue(f, findUsage(cu.in.usage, f.ID, key), anchor, o.now)
+	start := o.now
+	if f.Type == portico.FeatureMetered {
+		start, _ = periodAround(anchor, f.ResetPeriod, o.now)
+	}
+	rec := &portico.UsageRecord{CustomerID: cu.c.ID, FeatureID: f.ID, ResourceID: key, Value: value, PeriodStart: start}
+	cu.current[k] = rec
+	return rec
+}
+
+// write stores what the batch changed for the customer: each usage value
+// once, the history once per day, and what the billing provider is owed.
+func (b *usageBatch) write(cu *customerUsage) error {
+	o := b.o
+	for _, rec := range cu.current {
+		if err := o.tx.PutUsage(*rec); err != nil {
+			return err
+		}
+		if err := o.queueUsage(cu.c.ID, *rec); err != nil {
+			return err
+		}
+	}
+	for k, v := range cu.history {
+		if v == 0 {
+			continue
+		}
+		if err := o.tx.AddUsageHistory(cu.c.ID, k.feature, k.resource, k.day, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,154 @@
+package sqltx
+
+import (
+	"encoding/binary"
+	"errors"
+	"strings"
+	"time"
+
+	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/server/store/internal/sqlconn"
+)
+
+// monthOf is the first instant of t's month (UTC), as the history keys it.
+func monthOf(t time.Time) time.Time {
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+}
+
+// packDays and unpackDays turn a month's 31 daily values into bytes and
+// back: signed varints, one per day, so a quiet month takes 31 bytes.
+func packDays(days *[31]int64) []byte {
+	out := make([]byte, 0, 40)
+	for _, v := range days {
+		out = binary.AppendVarint(out, v)
+	}
+	return out
+}
+
+func unpackDays(b []byte) ([31]int64, error) {
+	var days [31]int64
+	for i := range days {
+		v, n := binary.Varint(b)
+		if n <= 0 {
+			return days, errors.New("usage history: a month's days are damaged")
+		}
+		days[i], b = v, b[n:]
+	}
+	return days, nil
+}
+
+// AddUsageHistory implements portico.UsageTx.
+func (t *Tx) AddUsageHistory(customerID, featureID, resourceID string, at time.Time, value int64) error {
+	month := monthOf(at)
+	var packed []byte
+	err := t.queryRow(`SELECT days FROM usage_history WHERE customer_id = ? AND feature_id = ? AND resource_id = ? AND month = ?`,
+		customerID, featureID, resourceID, month.Unix()).Scan(&packed)
+	var days [31]int64
+	switch {
+	case err == nil:
+		if days, err = unpackDays(packed); err != nil {
+			return err
+		}
+	case !errors.Is(err, sqlconn.ErrNoRows):
+		return err
+	}
+	days[at.UTC().Day()-1] += value
+	return t.exec(`INSERT INTO usage_history (customer_id, feature_id, resource_id, month, days) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (customer_id, feature_id, resource_id, month) DO UPDATE SET days = excluded.days`,
+		customerID, featureID, resourceID, month.Unix(), packDays(&days))
+}
+
+// UsageHistory implements portico.UsageTx.
+func (t *Tx) UsageHistory(customerID, featureID, resourceID string, from, to time.Time) ([]portico.DayUsage, error) {
+	r, err := t.query(`SELECT month, days FROM usage_history WHERE customer_id = ? AND feature_id = ? AND resource_id = ?
+		AND month >= ? AND month < ? ORDER BY month`, customerID, featureID, resourceID, monthOf(from).Unix(), to.Unix())
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	var out []portico.DayUsage
+	for r.Next() {
+		var month int64
+		var packed []byte
+		if err := r.Scan(&month, &packed); err != nil {
+			return nil, err
+		}
+		days, err := unpackDays(packed)
+		if err != nil {
+			return nil, err
+		}
+		start := time.Unix(month, 0).UTC()
+		for i, v := range days {
+			day := start.AddDate(0, 0, i)
+			if v != 0 && day.Month() == start.Month() && !day.Before(from) && day.Before(to) {
+				out = append(out, portico.DayUsage{Day: day, Value: v})
+			}
+		}
+	}
+	return out, r.Err()
+}
+
+// PruneUsageHistory implements portico.UsageTx.
+func (t *Tx) PruneUsageHistory(before time.Time, limit int) (int, error) {
+	// A month is forgotten once it has ended before the cutoff.
+	n, err := t.conn.Exec(t.ctx, `DELETE FROM usage_history WHERE (customer_id, feature_id, resource_id, month) IN
+		(SELECT customer_id, feature_id, resource_id, month FROM usage_history WHERE month < ? LIMIT ?)`,
+		monthOf(before).AddDate(0, -1, 0).Unix(), limit)
+	return int(n), err
+}
+
+// UsageKeysSeen implements portico.UsageTx.
+func (t *Tx) UsageKeysSeen(keys []string) (map[string]bool, error) {
+	seen := map[string]bool{}
+	for len(keys) > 0 {
+		chunk := keys[:min(len(keys), 500)]
+		keys = keys[len(chunk):]
+		args := make([]any, len(chunk))
+		for i, k := range chunk {
+			args[i] = k
+		}
+		r, err := t.query(`SELECT key FROM usage_keys WHERE key IN (?`+strings.Repeat(", ?", len(chunk)-1)+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for r.Next() {
+			var k string
+			if err := r.Scan(&k); err != nil {
+				r.Close()
+				return nil, err
+			}
+			seen[k] = true
+		}
+		err = r.Err()
+		r.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	return seen, nil
+}
+
+// PutUsageKeys implements portico.UsageTx.
+func (t *Tx) PutUsageKeys(keys []string, at time.Time) error {
+	for len(keys) > 0 {
+		chunk := keys[:min(len(keys), 400)]
+		keys = keys[len(chunk):]
+		args := make([]any, 0, 2*len(chunk))
+		for _, k := range chunk {
+			args = append(args, k, at.UnixNano())
+		}
+		q := `INSERT INTO usage_keys (key, created_at) VALUES (?, ?)` + strings.Repeat(", (?, ?)", len(chunk)-1) + ` ON CONFLICT (key) DO NOTHING`
+		if err := t.exec(q, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// PruneUsageKeys implements portico.UsageTx.
+func (t *Tx) PruneUsageKeys(upTo time.Time, limit int) (int, error) {
+	n, err := t.conn.Exec(t.ctx, `DELETE FROM usage_keys WHERE key IN (SELECT key FROM usage_keys WHERE created_at <= ? LIMIT ?)`,
+		upTo.UnixNano(), limit)
+	return int(n), err
+}
