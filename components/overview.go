@@ -17,9 +17,10 @@ import (
 type SubscriptionOverview struct {
 	section
 	tab        string
-	busy       string    // the subscription an action runs on
-	asking     *question // the confirmation shown, if any
-	addingCard bool      // the billing provider's card page is being opened
+	busy       string         // the subscription an action runs on
+	asking     *question      // the confirmation shown, if any
+	addingCard bool           // the billing provider's card page is being opened
+	quantities quantityEditor // changes a committed quantity (pricing: paywall and seats)
 }
 
 // NewSubscriptionOverview returns a SubscriptionOverview, to place under a PortalProvider.

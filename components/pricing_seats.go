@@ -15,9 +15,6 @@ import (
 // quantities and the period's charges so far, and the dialog that changes
 // a committed quantity (members, seats) with a preview of what it costs.
 
-// actionChangeQuantity opens the quantity editor, which every provider holds.
-const actionChangeQuantity = "portico.change-quantity"
-
 // quantityEdit asks the editor to open on a charge of a subscription.
 type quantityEdit struct {
 	SubscriptionID string
@@ -66,7 +63,11 @@ func (s *SubscriptionOverview) chargesSummary(sub portico.SubscriptionView) app.
 	if sub.MinimumSpend != nil {
 		rows = append(rows, row(s.t("chargeMinimum", "amount", f.M(*sub.MinimumSpend), "per", per), "", nil, "charge-minimum"))
 	}
-	return app.Ul().Class(s.c("subscription-charges")).Aria("label", s.t("chargesThisPeriod")).Body(rows...)
+	s.quantities.section = &s.section
+	return app.Div().Body(
+		app.Ul().Class(s.c("subscription-charges")).Aria("label", s.t("chargesThisPeriod")).Body(rows...),
+		s.quantities.render(sub),
+	)
 }
 
 // changeQuantityButton opens the quantity editor: "Change members".
@@ -77,7 +78,7 @@ func (s *SubscriptionOverview) changeQuantityButton(sub portico.SubscriptionView
 	return app.Button().Type("button").Class(s.c("button", "button-link", "change-quantity-button")).
 		Text(s.t("changeQuantity", "units", feat.many())).
 		OnClick(func(ctx app.Context, e app.Event) {
-			ctx.NewActionWithValue(actionChangeQuantity, quantityEdit{SubscriptionID: sub.ID, FeatureID: featureID, opener: opener(ctx)})
+			s.quantities.open(ctx, quantityEdit{SubscriptionID: sub.ID, FeatureID: featureID, opener: opener(ctx)})
 		}, app.EventScope(sub.ID+"/"+featureID))
 }
 
@@ -92,9 +93,10 @@ func (s *section) quantityText(q map[string]int64) string {
 
 // quantityEditor is the dialog where the customer changes a committed
 // quantity of their plan, and sees its lines, what is due now and when it
-// takes effect before confirming.
+// takes effect before confirming. It is part of the overview, not a
+// component of its own: each component type weighs on the client's size.
 type quantityEditor struct {
-	section
+	*section
 	editing    *quantityEdit
 	quantity   int64
 	preview    *portico.Preview
@@ -103,22 +105,17 @@ type quantityEditor struct {
 	applying   bool
 }
 
-func (e *quantityEditor) OnPreRender(ctx app.Context) { e.watch(ctx) }
-func (e *quantityEditor) OnMount(ctx app.Context)     { e.watch(ctx) }
-
-func (e *quantityEditor) watch(ctx app.Context) {
-	e.observe(ctx)
-	ctx.Handle(actionChangeQuantity, func(ctx app.Context, a app.Action) {
-		if edit, ok := a.Value.(quantityEdit); ok && !e.applying {
-			e.editing = &edit
-			if _, ch, ok := e.target(); ok {
-				e.quantity, e.preview, e.previewErr = *ch.Quantity, nil, ""
-				openDialog(ctx, e.fieldID())
-				return
-			}
-			e.editing = nil
-		}
-	})
+func (e *quantityEditor) open(ctx app.Context, edit quantityEdit) {
+	if e.applying {
+		return
+	}
+	e.editing = &edit
+	if _, ch, ok := e.target(); ok {
+		e.quantity, e.preview, e.previewErr = *ch.Quantity, nil, ""
+		openDialog(ctx, e.fieldID())
+		return
+	}
+	e.editing = nil
 }
 
 // target is the subscription and charge being changed.
@@ -226,10 +223,11 @@ func (e *quantityEditor) apply(ctx app.Context) {
 	})
 }
 
-func (e *quantityEditor) Render() app.UI {
+// render draws the editor while it is open on a charge of sub.
+func (e *quantityEditor) render(sub portico.SubscriptionView) app.UI {
 	sub, ch, ok := e.target()
-	if !ok {
-		return app.Div()
+	if !ok || sub.ID != e.editing.SubscriptionID {
+		return nil
 	}
 	pre := e.prefix()
 	feat := chargedFeature{ch.FeatureName, ch.Unit}

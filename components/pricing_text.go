@@ -129,19 +129,21 @@ func (s *section) chargeLines(lines []portico.Line, currency string) app.UI {
 		return nil
 	}
 	f := s.f()
-	return app.Table().Class(s.c("preview-lines")).Aria("label", s.t("chargeLinesLabel")).Body(
-		app.TBody().Body(app.Range(lines).Slice(func(i int) app.UI {
+	// A list of spans: each new kind of go-app element weighs on the
+	// client's size, and a table would bring four.
+	return app.Ul().Class(s.c("preview-lines")).Aria("label", s.t("chargeLinesLabel")).Body(
+		app.Range(lines).Slice(func(i int) app.UI {
 			l := lines[i]
 			calc := ""
 			if l.Quantity != nil && l.UnitAmount != nil {
 				calc = s.t("chargeLineTimes", "quantity", f.Number(*l.Quantity), "price", f.Money(*l.UnitAmount, currency))
 			}
-			return app.Tr().Class(s.c("preview-line")).Body(
-				app.Th().Attr("scope", "row").Class(s.c("preview-line-label")).Text(s.lineLabel(l)),
-				app.Td().Class(s.c("preview-line-calc", "muted")).Text(calc),
-				app.Td().Class(s.c("preview-line-amount")).Text(f.Money(l.Amount, currency)),
+			return app.Li().Class(s.c("preview-line")).Body(
+				app.Span().Class(s.c("preview-line-label")).Text(s.lineLabel(l)),
+				app.Span().Class(s.c("preview-line-calc", "muted")).Text(calc),
+				app.Span().Class(s.c("preview-line-amount")).Text(f.Money(l.Amount, currency)),
 			)
-		})),
+		}),
 	)
 }
 

@@ -341,7 +341,6 @@ func (p *PortalProvider) Render() app.UI {
 		// The add-on editor answers the add-on list and "Buy more" in any
 		// layout of the sections.
 		&addonEditor{},
-		&quantityEditor{},
 		p.prerendered(),
 		p.prerenderedOffers(),
 	)
