@@ -161,6 +161,9 @@ func placeholderValues() map[string][]string {
 			add("addonId", a.ID)
 		}
 	}
+	for _, ch := range pricingPortal().Subscriptions[0].Charges {
+		add("chargeSlug", slug(ch.FeatureID)) // pricing: paywall and seats
+	}
 	for _, e := range p.Entitlements {
 		add("featureId", e.FeatureID)
 		add("featureSlug", slug(e.FeatureID))
@@ -248,6 +251,8 @@ func renderedClasses(t *testing.T, prefix string) map[string]bool {
 	empty := demoPaywall()
 	empty.Plans = nil
 	snap(mount(t, NewCustomerPortal(&fakeSource{portal: plain, paywall: empty}).Prefix(prefix)))
+	// pricing: paywall and seats — charged plans, committed quantities.
+	snapPricing(t, prefix, snap)
 
 	// A failed payment, and billing that did not answer in time.
 	due := hookPortal()

@@ -17,9 +17,10 @@ import (
 type SubscriptionOverview struct {
 	section
 	tab        string
-	busy       string    // the subscription an action runs on
-	asking     *question // the confirmation shown, if any
-	addingCard bool      // the billing provider's card page is being opened
+	busy       string         // the subscription an action runs on
+	asking     *question      // the confirmation shown, if any
+	addingCard bool           // the billing provider's card page is being opened
+	quantities quantityEditor // changes a committed quantity (pricing: paywall and seats)
 }
 
 // NewSubscriptionOverview returns a SubscriptionOverview, to place under a PortalProvider.
@@ -85,6 +86,7 @@ func (s *SubscriptionOverview) subscription(sub portico.SubscriptionView) app.UI
 		app.Div().Class(s.c("price")).Text(s.priceLine(sub)),
 		app.If(s.periodLine(sub) != "", func() app.UI { return app.Div().Class(s.c("period")).Text(s.periodLine(sub)) }),
 		s.trialOutcome(sub),
+		s.chargesSummary(sub),
 		app.Range(sub.ScheduledUpdates).Slice(func(i int) app.UI { return s.scheduledBanner(sub, sub.ScheduledUpdates[i]) }),
 		app.If(live && sub.Pricing == portico.PricingCustom, s.contactSupport),
 		app.If(live && sub.CancelAt == nil && !hasCancellation(sub), func() app.UI { return s.cancelControl(sub) }),
@@ -251,6 +253,8 @@ func (s *SubscriptionOverview) scheduledText(u portico.ScheduledUpdate) string {
 	switch u.Type {
 	case portico.UpdatePlanChange:
 		return s.t("scheduledPlanChange", "plan", u.TargetPlanName, "date", date)
+	case portico.UpdateQuantityChange:
+		return s.t("scheduledQuantityChange", "quantities", s.quantityText(u.TargetQuantities), "date", date)
 	case portico.UpdatePeriodChange:
 		return s.t("scheduledPeriodChange", "period", s.t(periodKey(u.TargetBillingPeriod)), "date", date)
 	case portico.UpdateCancellation:

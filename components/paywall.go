@@ -35,6 +35,10 @@ type Paywall struct {
 	preview    *portico.Preview
 	previewErr string
 	applying   bool
+	// quantities are the committed quantities picked, by plan and feature;
+	// asked counts previews asked for, so only the latest answer shows.
+	quantities map[string]map[string]int64
+	asked      int
 }
 
 // paywallProps are a Paywall's props.
@@ -271,6 +275,7 @@ func (p *Paywall) card(pl portico.PaywallPlan) app.UI {
 		app.H3().Class(p.c("plan-name")).Text(pl.Name),
 		app.If(pl.Description != "", func() app.UI { return app.P().Class(p.c("plan-description", "muted")).Text(pl.Description) }),
 		p.price(pl),
+		p.planSteppers(pl, false),
 		p.button(pl),
 		app.If(len(pl.BelowUsage) > 0, func() app.UI {
 			return app.P().Class(p.c("below-usage")).Role("note").Text(p.t("belowUsage", "features", p.featureNames(pl.Entitlements, pl.BelowUsage)))
@@ -286,6 +291,8 @@ func (p *Paywall) card(pl portico.PaywallPlan) app.UI {
 func (p *Paywall) price(pl portico.PaywallPlan) app.UI {
 	f := p.f()
 	switch {
+	case len(pl.Charges) > 0 && pl.Pricing == portico.PricingPaid:
+		return p.chargedPrice(pl)
 	case pl.Pricing == portico.PricingCustom:
 		return app.Div().Class(p.c("plan-price", "plan-custom")).Body(app.Span().Class(p.c("plan-amount")).Text(p.t("priceContactUs")))
 	case pl.Pricing == portico.PricingFree || pl.Price == nil:
@@ -349,24 +356,8 @@ func (p *Paywall) choose(ctx app.Context, pl portico.PaywallPlan) {
 		p.cfg.ContactSupport(ctx) // the customer's own price is custom
 		return
 	}
-	p.selected, p.preview, p.previewErr = &sel, nil, ""
-	req := p.request(sel)
-	src := p.cfg.Source
-	ctx.Async(func() {
-		c, cancel := context.WithTimeout(ctx, 20*time.Second)
-		defer cancel()
-		pv, err := src.Preview(c, req)
-		ctx.Dispatch(func(ctx app.Context) {
-			if p.selected == nil || p.selected.PlanID != sel.PlanID || p.selected.BillingPeriod != sel.BillingPeriod {
-				return // the customer has moved on
-			}
-			if err != nil {
-				p.previewErr = err.Error()
-				return
-			}
-			p.preview = pv
-		})
-	})
+	p.selected = &sel
+	p.askPreview(ctx)
 	openDialog(ctx, p.prefix()+"-confirm-dialog")
 }
 
@@ -374,7 +365,7 @@ func (p *Paywall) choose(ctx app.Context, pl portico.PaywallPlan) {
 // new plan also sells.
 func (p *Paywall) request(sel PlanSelection) portico.ChangeRequest {
 	req := portico.ChangeRequest{SubscriptionID: sel.SubscriptionID, PlanID: sel.PlanID, BillingPeriod: sel.BillingPeriod,
-		ResourceID: p.cfg.ResourceID}
+		ResourceID: p.cfg.ResourceID, Quantities: p.quantitiesFor(sel.PlanID)}
 	var allowed []string
 	for _, pl := range p.view.Plans {
 		if pl.ID == sel.PlanID {
@@ -397,7 +388,9 @@ func (p *Paywall) request(sel PlanSelection) portico.ChangeRequest {
 	return req
 }
 
-func (p *Paywall) closeConfirm() { p.selected, p.preview, p.previewErr = nil, nil, "" }
+func (p *Paywall) closeConfirm() {
+	p.selected, p.preview, p.previewErr, p.asked = nil, nil, "", p.asked+1
+}
 
 func (p *Paywall) planButtonID(planID string) string { return p.prefix() + "-plan-button-" + planID }
 
@@ -414,16 +407,16 @@ func (p *Paywall) dismissConfirm(ctx app.Context) {
 // confirm is the modal that previews the change before applying it.
 func (p *Paywall) confirm() app.UI {
 	sel := *p.selected
-	name := sel.PlanID
+	name, plan := sel.PlanID, portico.PaywallPlan{}
 	for _, pl := range p.view.Plans {
 		if pl.ID == sel.PlanID {
-			name = pl.Name
+			name, plan = pl.Name, pl
 		}
 	}
 	var content app.UI
 	switch {
 	case p.previewErr != "":
-		content = app.P().Class(p.c("error")).Role("alert").Text(p.t("actionError", "error", p.previewErr))
+		content = app.P().Class(p.c("error")).Role("alert").Text(p.previewErr)
 	case p.preview == nil:
 		content = app.P().Class(p.c("muted")).Aria("busy", "true").Text(p.t("previewLoading"))
 	default:
@@ -434,7 +427,8 @@ func (p *Paywall) confirm() app.UI {
 		onClose: p.dismissConfirm, body: []app.UI{
 			app.H3().ID(pre + "-confirm-title").Class(p.c("confirm-title")).Text(p.t("confirmTitle")),
 			app.P().Class(p.c("confirm-plan")).Text(p.t("confirmPlan", "plan", name, "period", p.t(periodKey(sel.BillingPeriod)))),
-			content,
+			p.planSteppers(plan, true),
+			app.Div().Class(p.c("confirm-preview")).Aria("live", "polite").Body(content),
 			app.Div().Class(p.c("actions")).Body(
 				app.Button().Type("button").Class(p.c("button", "button-secondary", "back-button")).Text(p.t("backButton")).
 					OnClick(func(ctx app.Context, e app.Event) { p.dismissConfirm(ctx) }),
@@ -458,7 +452,7 @@ func (p *Paywall) apply(ctx app.Context) {
 		ctx.Dispatch(func(ctx app.Context) {
 			p.applying = false
 			if err != nil {
-				p.previewErr = err.Error()
+				p.previewErr = p.errorText(err)
 				return
 			}
 			p.closeConfirm()

@@ -22,6 +22,7 @@ func (s *section) previewDetails(pv portico.Preview) app.UI {
 		return app.Div().Class(s.c("preview-row", class)).Body(app.Dt().Text(label), app.Dd().Text(value))
 	}
 	return app.Div().Class(s.c("preview")).Body(
+		s.chargeLines(pv.Lines, pv.AmountDueNow.Currency),
 		app.Dl().Class(s.c("preview-figures")).Body(
 			row(s.t("amountDueNow"), f.M(pv.AmountDueNow), "preview-due"),
 			app.If(pv.Credit.Amount > 0, func() app.UI { return row(s.t("creditApplied"), f.M(pv.Credit), "preview-credit") }),

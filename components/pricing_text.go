@@ -1,0 +1,180 @@
+package components
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	portico "github.com/portico-dev/portico"
+)
+
+// How charges read: prices per unit, tiers, included usage, minimum spend,
+// committed quantities, the lines of a preview, and the 422 that names a
+// quantity.
+
+// chargedFeature is what a charged feature is called: its name ("Members")
+// and unit ("member").
+type chargedFeature struct{ name, unit string }
+
+// featureOf names a charged feature from what the page knows of it: the
+// subscriptions' charges, the customer's entitlements, then the lines
+// given (a plan card's). A paywall charge carries no name, so without any
+// of these it reads as its ID.
+func (s *section) featureOf(id string, lines []portico.EntitlementLine) chargedFeature {
+	for _, l := range lines {
+		if l.FeatureID == id {
+			return chargedFeature{l.FeatureName, l.Unit}
+		}
+	}
+	if s.data.Portal != nil {
+		for _, sub := range s.data.Portal.Subscriptions {
+			for _, c := range sub.Charges {
+				if c.FeatureID == id && c.FeatureName != "" {
+					return chargedFeature{c.FeatureName, c.Unit}
+				}
+			}
+		}
+		for _, e := range s.data.Portal.Entitlements {
+			if e.FeatureID == id {
+				return chargedFeature{e.FeatureName, e.Unit}
+			}
+		}
+	}
+	return chargedFeature{name: id}
+}
+
+// many is the feature's name in a running sentence ("members").
+func (c chargedFeature) many() string { return lowerFirst(c.name) }
+
+// one is a single unit ("member"), the name when there is no unit.
+func (c chargedFeature) one() string {
+	if c.unit != "" {
+		return c.unit
+	}
+	return c.many()
+}
+
+// count words a quantity of the feature: "12 members", "1 member",
+// "10,000 API requests".
+func (s *section) count(c chargedFeature, n int64) string {
+	if n == 1 && c.unit != "" {
+		return s.f().Number(n) + " " + c.unit
+	}
+	return withUnit(s.f().Number(n), c.unit, c.name) + " " + c.many()
+}
+
+// perPeriodOf is "/ month" or "/ year".
+func (s *section) perPeriodOf(period string) string {
+	if period == portico.Annually {
+		return s.t("perYear")
+	}
+	return s.t("perMonth")
+}
+
+// chargeTerms words a charge's price for the paywall, a line each: "$10.00
+// per seat / month"; a tier a line ("1–50: $10.00 per member"); usage
+// "10,000 API requests included, then $0.50 per 1,000 API requests".
+func (s *section) chargeTerms(ch portico.Charge, c chargedFeature, period string) []string {
+	if len(ch.Prices) == 0 {
+		return nil
+	}
+	p, f := ch.Prices[0], s.f()
+	per := s.t("chargePerUnit", "unit", c.one())
+	first, scale := int64(1), int64(1)
+	var out []string
+	if ch.Model == portico.ModelUsage {
+		// Usage tiers count blocks: they read in units, past the included ones.
+		first, scale = ch.Included+1, ch.Block()
+		if scale > 1 {
+			per = s.t("chargePerUnit", "unit", s.count(c, scale))
+		}
+		if ch.Included > 0 {
+			out = append(out, s.t("chargeIncluded", "included", s.count(c, ch.Included)))
+		}
+	}
+	if len(p.Tiers) == 0 {
+		price := f.Money(p.UnitAmount, p.Currency) + " " + per
+		if ch.Model == portico.ModelUsage && ch.Included > 0 {
+			return []string{s.t("chargeIncludedThen", "included", s.count(c, ch.Included), "price", price)}
+		}
+		if ch.Model == portico.ModelPerUnit {
+			price += " " + s.perPeriodOf(period)
+		}
+		return append(out, price)
+	}
+	from := int64(1)
+	for _, t := range p.Tiers {
+		rng := s.t("chargeTierAbove", "from", f.Number(first+(from-1)*scale))
+		if t.UpTo != nil {
+			rng = s.t("chargeTierRange", "from", f.Number(first+(from-1)*scale), "to", f.Number(first+*t.UpTo*scale-1))
+			from = *t.UpTo + 1
+		}
+		price := f.Money(t.UnitAmount, p.Currency) + " " + per
+		if t.FlatAmount > 0 {
+			price = s.t("chargeTierFlat", "price", price, "flat", f.Money(t.FlatAmount, p.Currency))
+		}
+		out = append(out, rng+": "+price)
+	}
+	if ch.TiersMode == portico.TiersVolume {
+		out = append(out, s.t("chargeVolumeNote", "units", c.many()))
+	}
+	return out
+}
+
+// chargeLines lists a preview's lines, each with its quantity × unit
+// amount, so the customer sees how the amount due is made before
+// confirming.
+func (s *section) chargeLines(lines []portico.Line, currency string) app.UI {
+	if len(lines) == 0 {
+		return nil
+	}
+	f := s.f()
+	// A list of spans: each new kind of go-app element weighs on the
+	// client's size, and a table would bring four.
+	return app.Ul().Class(s.c("preview-lines")).Aria("label", s.t("chargeLinesLabel")).Body(
+		app.Range(lines).Slice(func(i int) app.UI {
+			l := lines[i]
+			calc := ""
+			if l.Quantity != nil && l.UnitAmount != nil {
+				calc = s.t("chargeLineTimes", "quantity", f.Number(*l.Quantity), "price", f.Money(*l.UnitAmount, currency))
+			}
+			return app.Li().Class(s.c("preview-line")).Body(
+				app.Span().Class(s.c("preview-line-label")).Text(s.lineLabel(l)),
+				app.Span().Class(s.c("preview-line-calc", "muted")).Text(calc),
+				app.Span().Class(s.c("preview-line-amount")).Text(f.Money(l.Amount, currency)),
+			)
+		}),
+	)
+}
+
+// lineLabel names a line: a tier's in the customer's language ("Members
+// 1–50", "Members 51 and above"), else the server's description.
+func (s *section) lineLabel(l portico.Line) string {
+	if l.FeatureID == "" || l.TierFrom == 0 {
+		return l.Description
+	}
+	name := s.featureOf(l.FeatureID, nil).name
+	f := s.f()
+	if l.TierTo > 0 {
+		return name + " " + s.t("chargeTierRange", "from", f.Number(l.TierFrom), "to", f.Number(l.TierTo))
+	}
+	return name + " " + s.t("chargeTierAbove", "from", f.Number(l.TierFrom))
+}
+
+// errorText is what a failed call says to the customer: a quantity the
+// server refused names its feature ("Members: must be at most 500").
+func (s *section) errorText(err error) string {
+	var p *APIError
+	if errors.As(err, &p) {
+		var parts []string
+		for _, fe := range p.Fields {
+			if id, ok := strings.CutPrefix(fe.Field, "quantities."); ok {
+				parts = append(parts, s.t("quantityRefused", "feature", s.featureOf(id, nil).name, "message", fe.Message))
+			}
+		}
+		if len(parts) > 0 {
+			return strings.Join(parts, " ")
+		}
+	}
+	return s.t("actionError", "error", err.Error())
+}
