@@ -77,7 +77,7 @@ func (p *Paywall) chosen(pl portico.PaywallPlan, ch portico.Charge) int64 {
 func (p *Paywall) chargeStepper(pl portico.PaywallPlan, ch portico.Charge) quantityStepper {
 	feat := p.featureOf(ch.FeatureID, pl.Entitlements)
 	st := quantityStepper{id: p.prefix() + "-quantity-" + pl.ID + "-" + ch.FeatureID, label: feat.name,
-		units: feat.many(), lowest: ch.Min(), highest: ch.MaxQuantity, scope: pl.ID + "/" + ch.FeatureID + "/" + p.period,
+		units: feat.many(), lowest: ch.Min(), highest: ch.MaxQuantity, scope: pl.ID + "/" + ch.FeatureID + "/" + string(p.period),
 		set: func(ctx app.Context, q int64) { p.setQuantity(ctx, pl.ID, ch.FeatureID, q) }}
 	st.lowest = max(st.lowest, 0)
 	return st

@@ -64,7 +64,7 @@ func (s *section) count(c chargedFeature, n int64) string {
 }
 
 // perPeriodOf is "/ month" or "/ year".
-func (s *section) perPeriodOf(period string) string {
+func (s *section) perPeriodOf(period portico.BillingPeriod) string {
 	if period == portico.Annually {
 		return s.t("perYear")
 	}
@@ -74,7 +74,7 @@ func (s *section) perPeriodOf(period string) string {
 // chargeTerms words a charge's price for the paywall, a line each: "$10.00
 // per seat / month"; a tier a line ("1–50: $10.00 per member"); usage
 // "10,000 API requests included, then $0.50 per 1,000 API requests".
-func (s *section) chargeTerms(ch portico.Charge, c chargedFeature, period string) []string {
+func (s *section) chargeTerms(ch portico.Charge, c chargedFeature, period portico.BillingPeriod) []string {
 	if len(ch.Prices) == 0 {
 		return nil
 	}
