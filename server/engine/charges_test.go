@@ -306,3 +306,26 @@ func TestAPreviewsLinesAddUpToWhatIsDue(t *testing.T) {
 		t.Errorf("lines = %+v, due %d; want the surplus kept as balance and nothing due", p.Lines, p.AmountDueNow.Amount)
 	}
 }
+
+func TestMoreSeatsLoseNothingAndUsagePricedFeaturesAreNeverBelowUsage(t *testing.T) {
+	e := chargedEnv(t, defaultJourney())
+	e.change("acme", seatsReq(perSeat, 12))
+	e.report("acme", "", members, 10)
+	p := e.preview("acme", seatsReq(perSeat, 60))
+	if len(p.Lost) != 0 || len(p.BelowUsage) != 0 {
+		t.Errorf("12 → 60 members: lost %+v, below usage %v; want nothing lost", p.Lost, p.BelowUsage)
+	}
+	if len(p.Gained) != 1 || p.Gained[0].Change != "increased" || p.Gained[0].Limit != 60 {
+		t.Errorf("gained = %+v, want members increased to 60", p.Gained)
+	}
+	e.report("acme", "", requests, 50000)
+	pw, err := e.eng.Paywall(e.ctx, portico.PortalScope{CustomerID: "acme"}, api, portico.Monthly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pl := range pw.Plans {
+		if pl.ID == metered && len(pl.BelowUsage) != 0 {
+			t.Errorf("the usage-priced plan is flagged below usage %v; usage past its included units is billed, not refused", pl.BelowUsage)
+		}
+	}
+}

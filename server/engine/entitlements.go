@@ -366,7 +366,8 @@ func (o *op) belowUsage(after map[string]*grant, touched map[string]bool, usage 
 		if !touched[f.ID] || f.Type == portico.FeatureBoolean || u <= 0 {
 			continue
 		}
-		if g, ok := after[f.ID]; !ok || (!g.unlimited && g.limit < u) {
+		// A soft limit (usage priced past it) keeps access: not flagged.
+		if g, ok := after[f.ID]; !ok || (!g.unlimited && !g.soft && g.limit < u) {
 			out = append(out, f.ID)
 		}
 	}
