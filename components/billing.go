@@ -159,6 +159,8 @@ type Invoices struct {
 	section
 	page int
 	busy bool
+	// open holds the invoices whose lines are shown, by ID.
+	open map[string]bool
 }
 
 // NewInvoices returns a Invoices, to place under a PortalProvider.
@@ -195,32 +197,62 @@ func (s *Invoices) table() app.UI {
 	all := s.data.Portal.Invoices
 	page := min(s.page, s.pages()-1)
 	rows := all[page*invoicesPerPage : min(len(all), (page+1)*invoicesPerPage)]
-	f := s.f()
 	th := func(key string) app.UI { return app.Th().Scope("col").Text(s.t(key)) }
 	return app.Table().Class(s.c("invoices-table")).Body(
 		app.THead().Body(app.Tr().Body(th("invoiceNumber"), th("invoiceDate"), th("invoiceStatus"), th("invoiceTotal"), th("invoiceLinks"))),
-		app.TBody().Body(app.Range(rows).Slice(func(i int) app.UI {
-			inv := rows[i]
-			return app.Tr().Class(s.c("invoice-row")).Body(
-				app.Td().Class(s.c("invoice-number")).Body(
-					app.Div().Text(inv.Number),
-					app.If(inv.Description != "", func() app.UI { return app.Div().Class(s.c("muted", "invoice-description")).Text(inv.Description) }),
-				),
-				app.Td().Class(s.c("invoice-date")).Text(f.Date(inv.Created)),
-				app.Td().Body(app.Span().Class(s.c("invoice-status", "invoice-status-"+slug(inv.Status))).Text(s.invoiceStatus(inv.Status))),
-				app.Td().Class(s.c("invoice-total")).Text(f.Money(inv.Total, inv.Currency)),
-				app.Td().Class(s.c("invoice-links")).Body(
-					app.If(inv.HostedURL != "", func() app.UI {
-						return app.A().Href(inv.HostedURL).Target("_blank").Rel("noopener noreferrer").Text(s.t("invoiceView"))
-					}),
-					app.If(inv.PDFURL != "", func() app.UI {
-						return app.A().Href(inv.PDFURL).Target("_blank").Rel("noopener noreferrer").Text(s.t("invoicePDF"))
-					}),
-					app.If(inv.HostedURL == "" && inv.PDFURL == "", func() app.UI { return app.Span().Class(s.c("muted")).Text("—") }),
-				),
-			)
-		})),
+		app.TBody().Body(s.rows(rows)...),
 	)
+}
+
+// rows are the page's invoice rows, each followed by its lines when open.
+func (s *Invoices) rows(page []portico.Invoice) []app.UI {
+	f := s.f()
+	out := make([]app.UI, 0, len(page))
+	for _, inv := range page {
+		linesID := s.prefix() + "-invoice-lines-" + slug(inv.ID)
+		out = append(out, app.Tr().Class(s.c("invoice-row")).Body(
+			app.Td().Class(s.c("invoice-number")).Body(
+				app.Div().Text(inv.Number),
+				app.If(inv.Description != "", func() app.UI { return app.Div().Class(s.c("muted", "invoice-description")).Text(inv.Description) }),
+			),
+			app.Td().Class(s.c("invoice-date")).Text(f.Date(inv.Created)),
+			app.Td().Body(app.Span().Class(s.c("invoice-status", "invoice-status-"+slug(inv.Status))).Text(s.invoiceStatus(inv.Status))),
+			app.Td().Class(s.c("invoice-total")).Text(f.Money(inv.Total, inv.Currency)),
+			app.Td().Class(s.c("invoice-links")).Body(
+				app.If(len(inv.Lines) > 0, func() app.UI { return s.linesToggle(inv, linesID) }),
+				app.If(inv.HostedURL != "", func() app.UI {
+					return app.A().Href(inv.HostedURL).Target("_blank").Rel("noopener noreferrer").Text(s.t("invoiceView"))
+				}),
+				app.If(inv.PDFURL != "", func() app.UI {
+					return app.A().Href(inv.PDFURL).Target("_blank").Rel("noopener noreferrer").Text(s.t("invoicePDF"))
+				}),
+				app.If(inv.HostedURL == "" && inv.PDFURL == "" && len(inv.Lines) == 0, func() app.UI { return app.Span().Class(s.c("muted")).Text("—") }),
+			),
+		))
+		if s.open[inv.ID] && len(inv.Lines) > 0 {
+			out = append(out, app.Tr().ID(linesID).Class(s.c("invoice-lines-row")).Body(
+				app.Td().ColSpan(5).Body(s.lineTable(s.t("invoiceLinesLabel", "number", inv.Number), inv.Lines, inv.Currency)),
+			))
+		}
+	}
+	return out
+}
+
+// linesToggle shows or hides an invoice's lines.
+func (s *Invoices) linesToggle(inv portico.Invoice, linesID string) app.UI {
+	open := s.open[inv.ID]
+	label := s.t("invoiceShowLines")
+	if open {
+		label = s.t("invoiceHideLines")
+	}
+	return app.Button().Type("button").Class(s.c("button", "button-link", "invoice-lines-toggle")).
+		Aria("expanded", open).Aria("controls", linesID).Text(label).
+		OnClick(func(ctx app.Context, e app.Event) {
+			if s.open == nil {
+				s.open = map[string]bool{}
+			}
+			s.open[inv.ID] = !s.open[inv.ID]
+		}, app.EventScope(inv.ID))
 }
 
 func (s *Invoices) invoiceStatus(status string) string {

@@ -266,6 +266,8 @@ func renderedClasses(t *testing.T, prefix string) map[string]bool {
 	release()
 	snap(mount(t, NewCustomerPortal(&fakeSource{portal: hookPortal(), paywall: hookPaywall(), err: errDown}).Prefix(prefix)))
 	snap(mount(t, NewCustomerPortal(&fakeSource{err: &APIError{Status: http.StatusUnauthorized, Title: "Unauthorized"}}).Prefix(prefix)))
+	// Usage-priced features, the upcoming invoice, invoice lines.
+	maps.Copy(seen, pricingClasses(t, prefix))
 
 	delete(seen, "test-root")
 	return seen

@@ -20,6 +20,7 @@ var sectionClasses = map[string]string{
 	SectionHeader:   "portal-header",
 	SectionOverview: "subscription-overview",
 	SectionUsage:    "usage",
+	SectionUpcoming: "upcoming-invoice",
 	SectionPlans:    "paywall",
 	SectionPayment:  "payment-details-section-layout",
 	SectionInvoices: "invoices-section-layout",

@@ -160,7 +160,7 @@ func TestPaywallStepperBoundsAndQuantitiesSent(t *testing.T) {
 	if got := src.lastPreview(t).Quantities["seats"]; got != 4 {
 		t.Fatalf("stepping in the confirm step previewed %d seats, want 4", got)
 	}
-	if got := h.textOf("portico-confirm-dialog", "portico-preview-lines"); got != "Seats 1–10 10 × $10.00 $100.00" {
+	if got := h.textOf("portico-confirm-dialog", "portico-line-charge"); got != "Seats 10 × $10.00 for units 1–10 $100.00" {
 		t.Errorf("lines %q", got)
 	}
 	h.click("portico-confirm-dialog", "portico-confirm-button")
@@ -200,9 +200,9 @@ func TestQuantityEditorPreviewsAndChangesSeats(t *testing.T) {
 	if got := src.lastPreview(t); !reflect.DeepEqual(got, want) {
 		t.Fatalf("preview asked %+v, want %+v", got, want)
 	}
-	rows := h.textOf("portico-quantity-dialog", "portico-preview-lines")
-	if rows != "Seats 1–10 10 × $10.00 $100.00 Seats 11 and above 8 × $8.00 $69.00" {
-		t.Errorf("lines %q", rows)
+	h.contains("Seats 10 × $10.00 for units 1–10 $100.00 Seats 8 × $8.00 for units 11 and up + $5.00 $69.00")
+	if n := h.classCount("portico-line-charge"); n != 2 {
+		t.Errorf("%d charge lines, want one per tier reached", n)
 	}
 	h.contains("Credit for unused time $153.00", "Due now $16.00")
 	h.click("portico-confirm-quantity-button")

@@ -121,44 +121,13 @@ func (s *section) chargeTerms(ch portico.Charge, c chargedFeature, period portic
 	return out
 }
 
-// chargeLines lists a preview's lines, each with its quantity × unit
-// amount, so the customer sees how the amount due is made before
-// confirming.
+// chargeLines lists a preview's lines the way invoices list theirs, so
+// the customer sees how the amount due is made before confirming.
 func (s *section) chargeLines(lines []portico.Line, currency string) app.UI {
 	if len(lines) == 0 {
 		return nil
 	}
-	f := s.f()
-	// A list of spans: each new kind of go-app element weighs on the
-	// client's size, and a table would bring four.
-	return app.Ul().Class(s.c("preview-lines")).Aria("label", s.t("chargeLinesLabel")).Body(
-		app.Range(lines).Slice(func(i int) app.UI {
-			l := lines[i]
-			calc := ""
-			if l.Quantity != nil && l.UnitAmount != nil {
-				calc = s.t("chargeLineTimes", "quantity", f.Number(*l.Quantity), "price", f.Money(*l.UnitAmount, currency))
-			}
-			return app.Li().Class(s.c("preview-line")).Body(
-				app.Span().Class(s.c("preview-line-label")).Text(s.lineLabel(l)),
-				app.Span().Class(s.c("preview-line-calc", "muted")).Text(calc),
-				app.Span().Class(s.c("preview-line-amount")).Text(f.Money(l.Amount, currency)),
-			)
-		}),
-	)
-}
-
-// lineLabel names a line: a tier's in the customer's language ("Members
-// 1–50", "Members 51 and above"), else the server's description.
-func (s *section) lineLabel(l portico.Line) string {
-	if l.FeatureID == "" || l.TierFrom == 0 {
-		return l.Description
-	}
-	name := s.featureOf(l.FeatureID, nil).name
-	f := s.f()
-	if l.TierTo > 0 {
-		return name + " " + s.t("chargeTierRange", "from", f.Number(l.TierFrom), "to", f.Number(l.TierTo))
-	}
-	return name + " " + s.t("chargeTierAbove", "from", f.Number(l.TierFrom))
+	return s.lineTable(s.t("chargeLinesLabel"), lines, currency)
 }
 
 // errorText is what a failed call says to the customer: a quantity the

@@ -19,7 +19,7 @@ func publicComponents() []app.Composer {
 	return []app.Composer{
 		NewCustomerPortal(nil), NewPortalProvider(nil),
 		NewPortalHeader(), NewNoticeBar(), NewSubscriptionOverview(), NewAddonsList(), NewPromotions(),
-		NewUsage(), NewPaywall(), NewPaymentDetails(), NewInvoices(),
+		NewUsage(), NewUpcomingInvoice(), NewPaywall(), NewPaymentDetails(), NewInvoices(),
 	}
 }
 

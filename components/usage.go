@@ -14,7 +14,9 @@ const nearLimit = 0.8
 
 // Usage shows, per numeric or metered feature, usage against its limit
 // with a bar that warns near the limit and alarms at it, the reset date,
-// and an action to get more. Boolean features are listed as included.
+// and an action to get more. Boolean features are listed as included; a
+// usage-priced feature shows what is included, the usage beyond it and
+// its cost so far (see pricedRow).
 type Usage struct{ section }
 
 // NewUsage returns a Usage, to place under a PortalProvider.
@@ -42,7 +44,7 @@ func (s *Usage) offersMore() bool {
 		return false
 	}
 	for _, e := range s.data.Portal.Entitlements {
-		if state, _ := usageState(e); e.Type != portico.FeatureBoolean && state != "ok" {
+		if state, _ := usageState(e); e.Type != portico.FeatureBoolean && !e.SoftLimit && state != "ok" {
 			return true
 		}
 	}
@@ -74,6 +76,9 @@ func (s *Usage) row(e portico.EntitlementView) app.UI {
 			app.Div().Class(s.c("entitlement-name")).Text(e.FeatureName),
 			app.Div().Class(s.c("entitlement-included")).Text("✓ "+s.t("included")),
 		)
+	}
+	if e.SoftLimit {
+		return s.pricedRow(e, classes)
 	}
 	f := s.f()
 	state, ratio := usageState(e)

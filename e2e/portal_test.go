@@ -78,7 +78,7 @@ func TestPrerenderedPortalIsTakenOverByWasm(t *testing.T) {
 	if order[0] > order[1] {
 		t.Errorf("wasm_exec.js was requested at %.0f ms, before the first contentful paint at %.0f ms", order[1], order[0])
 	}
-	if p.count(".portico-prerendered .portico-section") != 5 {
+	if p.count(".portico-prerendered .portico-section") != 6 {
 		t.Error("the prerendered page is not marked: the browser renders every section for the first paint")
 	}
 	checkGraceOverview(p)

@@ -38,12 +38,12 @@ func TestSeatsChangeIsPreviewedWithItsLines(t *testing.T) {
 	if got := eval[string](p, "read the quantity", `document.querySelector(`+js(quantityField)+`).value`); got != "20" {
 		t.Fatalf("members after 8 up arrows %q, want 20", got)
 	}
-	p.waitText(quantityDialog+" .portico-preview-lines", "Members 1–50")
-	if got := p.text(quantityDialog + " .portico-preview-line-calc"); got != "20 × $10.00" {
-		t.Errorf("line %q, want 20 × $10.00", got)
+	p.waitText(quantityDialog+" .portico-lines", "Members")
+	if got := p.text(quantityDialog + " .portico-line-detail"); got != "20 × $10.00 for units 1–50" {
+		t.Errorf("line %q, want 20 × $10.00 for units 1–50", got)
 	}
 	// What is due is the lines less the credit for the 12 members paid for.
-	lines := money(t, p.texts(quantityDialog+" .portico-preview-line-amount"))
+	lines := money(t, p.texts(quantityDialog+" tbody .portico-line-amount"))
 	credit := money(t, []string{p.text(quantityDialog + " .portico-preview-credit dd")})
 	due := money(t, []string{p.text(quantityDialog + " .portico-preview-due dd")})
 	if credit == 0 || due != lines-credit {

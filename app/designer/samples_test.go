@@ -98,33 +98,105 @@ func sampleOf(t *testing.T, e *engine.Engine, customer string) designer.Sample {
 	slices.SortStableFunc(portal.Promotions, func(a, b portico.PromotionView) int {
 		return strings.Compare(a.FeatureID, b.FeatureID)
 	})
-	s := designer.Sample{Portal: portal, Paywalls: map[portico.BillingPeriod]*portico.PaywallView{}, Previews: map[string]*portico.Preview{}}
-	first, err := e.Paywall(ctx, scope, "", "")
-	if err != nil {
-		t.Fatalf("paywall of %s: %v", customer, err)
-	}
-	s.Period = first.BillingPeriod
-	for _, period := range first.BillingPeriods {
-		pw, err := e.Paywall(ctx, scope, "", period)
-		if err != nil {
-			t.Fatalf("paywall of %s, %s: %v", customer, period, err)
+	// So are subscriptions started at the same instant: paid ones first,
+	// then by product, so a state shows its priced subscription first.
+	slices.SortStableFunc(portal.Subscriptions, func(a, b portico.SubscriptionView) int {
+		if (a.Pricing == portico.PricingFree) != (b.Pricing == portico.PricingFree) {
+			if a.Pricing == portico.PricingFree {
+				return 1
+			}
+			return -1
 		}
-		s.Paywalls[period] = pw
-		for _, pl := range pw.Plans {
-			switch pl.Intent {
-			case portico.IntentCurrent, portico.IntentScheduled, portico.IntentContactSales:
-				continue // these open no confirm step
-			}
-			req := portico.ChangeRequest{SubscriptionID: pw.SubscriptionID, PlanID: pl.ID, BillingPeriod: period,
-				Addons: keptAddons(portal, pw.SubscriptionID, pl.AddonIDs)}
-			pv, err := e.Preview(ctx, customer, req, engine.PortalActor(scope))
+		return strings.Compare(a.ProductID, b.ProductID)
+	})
+	s := designer.Sample{Portal: portal, Paywalls: map[string]*portico.PaywallView{}, Previews: map[string]*portico.Preview{}}
+	if s.Upcoming, err = e.UpcomingInvoice(ctx, customer, "", engine.PortalActor(scope)); portico.KindOf(err) == portico.KindNotFound {
+		s.Upcoming, err = nil, nil
+	}
+	if err != nil {
+		t.Fatalf("upcoming invoice of %s: %v", customer, err)
+	}
+	// A customer of one product has its plans by period; one of several
+	// products by product and period, as the paywall asks for each.
+	products := []string{""}
+	if ids := subscribedProducts(portal); len(ids) > 1 {
+		products = ids
+	}
+	for _, product := range products {
+		first, err := e.Paywall(ctx, scope, product, "")
+		if err != nil {
+			t.Fatalf("paywall of %s: %v", customer, err)
+		}
+		if s.Period == "" {
+			s.Period = first.BillingPeriod
+		}
+		for _, period := range first.BillingPeriods {
+			pw, err := e.Paywall(ctx, scope, product, period)
 			if err != nil {
-				t.Fatalf("preview of %s to %s/%s: %v", customer, pl.ID, period, err)
+				t.Fatalf("paywall of %s, %s: %v", customer, period, err)
 			}
-			s.Previews[pl.ID+"/"+string(period)] = pv
+			key := string(period)
+			if product != "" {
+				key = product + "/" + key
+			}
+			s.Paywalls[key] = pw
+			addPreviews(t, e, s, portal, customer, pw)
 		}
 	}
 	return s
+}
+
+// subscribedProducts are the products of the customer's subscriptions, in
+// the portal's order.
+func subscribedProducts(v *portico.PortalView) []string {
+	var out []string
+	for _, sub := range v.Subscriptions {
+		if !slices.Contains(out, sub.ProductID) {
+			out = append(out, sub.ProductID)
+		}
+	}
+	return out
+}
+
+// addPreviews previews each change the plans offer.
+func addPreviews(t *testing.T, e *engine.Engine, s designer.Sample, portal *portico.PortalView, customer string, pw *portico.PaywallView) {
+	t.Helper()
+	scope := portico.PortalScope{CustomerID: customer}
+	for _, pl := range pw.Plans {
+		switch pl.Intent {
+		case portico.IntentCurrent, portico.IntentScheduled, portico.IntentContactSales:
+			continue // these open no confirm step
+		}
+		req := portico.ChangeRequest{SubscriptionID: pw.SubscriptionID, PlanID: pl.ID, BillingPeriod: pw.BillingPeriod,
+			Addons: keptAddons(portal, pw.SubscriptionID, pl.AddonIDs), Quantities: quantities(pl)}
+		pv, err := e.Preview(context.Background(), customer, req, engine.PortalActor(scope))
+		if portico.KindOf(err) == portico.KindInvalid {
+			continue // not sold for this period: the preview says so
+		}
+		if err != nil {
+			t.Fatalf("preview of %s to %s/%s: %v", customer, pl.ID, pw.BillingPeriod, err)
+		}
+		s.Previews[pl.ID+"/"+string(pw.BillingPeriod)] = pv
+	}
+}
+
+// quantities are the committed quantities a change to the plan asks for:
+// the customer's current ones, else each charge's least.
+func quantities(pl portico.PaywallPlan) map[string]int64 {
+	out := map[string]int64{}
+	for _, c := range pl.Charges {
+		if c.Model == portico.ModelUsage {
+			continue
+		}
+		out[c.FeatureID] = c.Min()
+		if q, ok := pl.Quantities[c.FeatureID]; ok {
+			out[c.FeatureID] = q
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
 
 // keptAddons are the add-ons of the subscription the plan also sells, as

@@ -28,6 +28,8 @@ var States = []State{
 	{"trial", "Trial", "alan"},
 	{"downgrade", "Downgrade scheduled", "linus"},
 	{"custom", "Custom price", "margaret"},
+	{"seats", "Team, priced per member", "dennis"},
+	{"usage", "Scale, priced by usage", "radia"},
 }
 
 // Sample is what the portal API answers for one demo customer: the portal,
@@ -36,10 +38,14 @@ var States = []State{
 type Sample struct {
 	Portal *portico.PortalView `json:"portal"`
 	// Period is the billing period the plans open on.
-	Period   portico.BillingPeriod                          `json:"period"`
-	Paywalls map[portico.BillingPeriod]*portico.PaywallView `json:"paywalls"`
+	Period   portico.BillingPeriod           `json:"period"`
+	Paywalls map[string]*portico.PaywallView `json:"paywalls"`
+	// Paywalls are keyed by billing period, or, for a customer of several
+	// products, by product and period: "platform/monthly".
 	// Previews are keyed by plan ID and billing period: "pro/annually".
 	Previews map[string]*portico.Preview `json:"previews"`
+	// Upcoming is the customer's next invoice; none when nothing is live.
+	Upcoming *portico.UpcomingInvoice `json:"upcoming,omitempty"`
 }
 
 // samplesJSON maps each state's ID to its Sample. It is generated from the
@@ -125,7 +131,7 @@ func (src *source) Portal(context.Context) (*portico.PortalView, error) {
 	return &v, nil
 }
 
-func (src *source) Paywall(_ context.Context, _ string, period portico.BillingPeriod) (*portico.PaywallView, error) {
+func (src *source) Paywall(_ context.Context, productID string, period portico.BillingPeriod) (*portico.PaywallView, error) {
 	s, err := src.load()
 	if err != nil {
 		return nil, err
@@ -133,7 +139,13 @@ func (src *source) Paywall(_ context.Context, _ string, period portico.BillingPe
 	if period == "" {
 		period = s.Period
 	}
-	v, ok := s.Paywalls[period]
+	if productID == "" && len(s.Portal.Subscriptions) > 0 {
+		productID = s.Portal.Subscriptions[0].ProductID // as the portal does
+	}
+	v, ok := s.Paywalls[productID+"/"+string(period)]
+	if !ok {
+		v, ok = s.Paywalls[string(period)]
+	}
 	if !ok {
 		return nil, errPreview
 	}
@@ -165,9 +177,23 @@ func (src *source) CancelScheduled(context.Context, string) (*portico.Subscripti
 	return nil, errPreview
 }
 
+// UpcomingInvoice answers the customer's next invoice, whichever
+// subscription is asked for: each sample has one.
 func (src *source) UpcomingInvoice(context.Context, string) (*portico.UpcomingInvoice, error) {
-	return nil, errPreview
+	s, err := src.load()
+	if err != nil {
+		return nil, err
+	}
+	if s.Upcoming == nil {
+		return nil, errNothingUpcoming
+	}
+	c := *s.Upcoming
+	return &c, nil
 }
+
+// errNothingUpcoming answers the upcoming invoice of a customer with no
+// live subscription, as the API does.
+var errNothingUpcoming = &portico.Problem{Status: 404, Title: "Not Found", Detail: "No upcoming invoice."}
 
 func (src *source) BillingSession(context.Context, string) (*portico.BillingSession, error) {
 	return nil, errPreview
