@@ -38,7 +38,7 @@ func TestTheChargeEditorShowsTheTiersInMajorUnits(t *testing.T) {
 		"charge.0.monthly.tier.0.upTo": "10", "charge.0.monthly.tier.0.unit": "10.00", "charge.0.monthly.tier.0.flat": "5.00",
 		"charge.0.monthly.tier.1.upTo": "", "charge.0.monthly.tier.1.unit": "8.00",
 		"charge.0.monthly.stripe": "price_team_seats",
-		"charge.1.model": "usage", "charge.1.included": "10000", "charge.1.blockSize": "1000", "charge.1.monthly.unit": "0.50",
+		"charge.1.model":          "usage", "charge.1.included": "10000", "charge.1.blockSize": "1000", "charge.1.monthly.unit": "0.50",
 		"minimum.monthly": "50.00",
 	} {
 		if got := d.v[key]; got != want {
