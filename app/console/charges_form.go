@@ -61,14 +61,14 @@ func (h *dialogHost) chargeBlock(row, number int, periods []string) app.UI {
 	return app.FieldSet().Class("pc-charge").Body(
 		app.Legend().Class("pc-charge-title").Text(fmt.Sprintf("Charge %d", number)),
 		app.Div().Class("pc-row").Body(
-			h.selectField(b+".model", "Model", "", []choice{
-				{value: string(portico.ModelPerUnit), label: "Per unit (committed quantity)"},
-				{value: string(portico.ModelTiered), label: "Tiered (committed quantity)"},
-				{value: string(portico.ModelUsage), label: "Usage (metered, billed after the period)"},
+			h.selectField(b+".model", "Model", modelHint(model), []choice{
+				{value: string(portico.ModelPerUnit), label: "Per unit"},
+				{value: string(portico.ModelTiered), label: "Tiered"},
+				{value: string(portico.ModelUsage), label: "Usage"},
 			}),
 			h.selectField(b+".feature", "Feature", "", h.chargeFeatures(model)),
 			app.If(model != portico.ModelPerUnit, func() app.UI {
-				return h.selectField(b+".tiersMode", "Tiers", "", tiersModeChoices(model))
+				return h.selectField(b+".tiersMode", "Tiers", tiersHint(d.chargeTiersMode(row)), tiersModeChoices(model))
 			}),
 		),
 		h.chargeQuantityRow(row, model),
@@ -103,13 +103,32 @@ func (h *dialogHost) chargeFeatures(model portico.ChargeModel) []choice {
 
 func tiersModeChoices(model portico.ChargeModel) []choice {
 	tiers := []choice{
-		{value: string(portico.TiersGraduated), label: "Graduated: each unit at its tier's price"},
-		{value: string(portico.TiersVolume), label: "Volume: every unit at the price of the tier reached"},
+		{value: string(portico.TiersGraduated), label: "Graduated"},
+		{value: string(portico.TiersVolume), label: "Volume"},
 	}
 	if model == portico.ModelUsage {
-		return append([]choice{{value: "", label: "None: one price per block"}}, tiers...)
+		return append([]choice{{value: "", label: "None"}}, tiers...)
 	}
 	return tiers
+}
+
+// modelHint says what a model prices and when it is billed.
+func modelHint(model portico.ChargeModel) string {
+	if model == portico.ModelUsage {
+		return "Metered usage, billed after each period."
+	}
+	return "A quantity the customer commits to, billed in advance."
+}
+
+// tiersHint says how the tiers mode prices a quantity.
+func tiersHint(mode portico.TiersMode) string {
+	switch mode {
+	case portico.TiersGraduated:
+		return "Each unit at the price of its tier."
+	case portico.TiersVolume:
+		return "Every unit at the price of the tier the total reaches."
+	}
+	return "One price per block."
 }
 
 // chargeQuantityRow bounds a committed quantity, or sets a usage charge's
