@@ -32,7 +32,7 @@ func (h *dialogHost) chargesFields() app.UI {
 	hint := "Price a feature on top of the plan's price (enter 0 above when the charges carry the whole price): " +
 		"per unit or through tiers for a quantity the customer commits to (numeric features), or by usage billed after each period (metered features)."
 	errID := fieldID("charges") + "-error"
-	add := app.Button().Class("pc-button", "pc-small", "pc-add-row", "pc-add-charge").Type("button").Text("+ Add a charge").
+	add := app.Button().Class("pc-button", "pc-small", "pc-add-charge").Type("button").Text("+ Add a charge").
 		Aria("describedby", errID).OnClick(h.addCharge)
 	if d.errs["charges"] != "" {
 		add = add.DataSet("invalid", "true")
@@ -186,7 +186,7 @@ func (h *dialogHost) tierTable(row int, period string) app.UI {
 	}
 	errKey := pb + ".tiers"
 	errID := fieldID(errKey) + "-error"
-	add := app.Button().Class("pc-button", "pc-small", "pc-add-row", "pc-add-tier").Type("button").Text("+ Add a tier").
+	add := app.Button().Class("pc-button", "pc-small", "pc-add-tier").Type("button").Text("+ Add a tier").
 		Aria("describedby", errID).OnClick(func(ctx app.Context, e app.Event) {
 		if h.dlg != nil {
 			h.dlg.v[pb+".tierRows"] = strconv.Itoa(h.dlg.tierRows(pb) + 1)
