@@ -315,8 +315,18 @@ func TestConsoleFitsANarrowScreen(t *testing.T) {
 // dialog is shot as the viewport shows it, a page whole.
 func (p *page) shotBoth(name string) {
 	p.t.Helper()
+	p.shotBothAt(name, "")
+}
+
+// shotBothAt is shotBoth with the element matching sel (when not "")
+// scrolled to the top at each width: a part of a long dialog.
+func (p *page) shotBothAt(name, sel string) {
+	p.t.Helper()
 	dialog := p.count(".pc-dialog") > 0
 	shot := func(suffix string) {
+		if sel != "" {
+			p.scrollTo(sel)
+		}
 		if dialog {
 			p.shotViewport(suffix)
 		} else {

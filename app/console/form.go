@@ -31,6 +31,7 @@ type dialog struct {
 	general []string
 	busy    bool
 	rows    int // entitlement or metadata rows
+	charges int // charge rows of a plan, removed ones included
 	// idEdited is set once the ID was typed: it then stops following the
 	// name.
 	idEdited bool

@@ -78,6 +78,10 @@ func plainLabel(name string) string {
 		return "Entitlements"
 	case "addonIds":
 		return "Compatible add-ons"
+	case "charges":
+		return "Charges"
+	case "minimumSpend":
+		return "Minimum spend"
 	case "maxQuantity":
 		return "Maximum quantity"
 	case "type":
@@ -203,6 +207,10 @@ func fieldLabel(cat *portico.Catalog, object step, steps []step) string {
 		return priceLabel(pricesOf(cat, object), first.index, steps[1:])
 	case "entitlements":
 		return entitlementLabel(cat, object, first.index, steps[1:])
+	case "charges":
+		return chargeLabel(cat, object, first.index, steps[1:])
+	case "minimumSpend":
+		return minimumLabel(cat, object, first.index, steps[1:])
 	case "addonIds":
 		if first.index >= 0 {
 			return "Compatible add-on " + strconv.Itoa(first.index+1)
@@ -337,4 +345,98 @@ func capitalize(s string) string {
 		return s
 	}
 	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// planOf is the plan an object step names, if it is one.
+func planOf(cat *portico.Catalog, object step) (portico.Plan, bool) {
+	if object.name != "plans" || object.index < 0 || object.index >= len(cat.Plans) {
+		return portico.Plan{}, false
+	}
+	return cat.Plans[object.index], true
+}
+
+// chargeLabel is "Model of the “Members” charge", "Up to of tier 2 of the
+// monthly “Members” charge".
+func chargeLabel(cat *portico.Catalog, object step, index int, rest []step) string {
+	pl, _ := planOf(cat, object)
+	if index < 0 || index >= len(pl.Charges) {
+		return "Charges"
+	}
+	ch := pl.Charges[index]
+	what := "charge " + strconv.Itoa(index+1)
+	if f, ok := cat.Feature(ch.FeatureID); ok {
+		what = "the " + strconvQuote(f.Name) + " charge"
+	}
+	if len(rest) == 0 {
+		return capitalize(what)
+	}
+	switch rest[0].name {
+	case "featureId":
+		return "Feature of " + what
+	case "model":
+		return "Model of " + what
+	case "tiersMode":
+		return "Tiers of " + what
+	case "minQuantity":
+		return "Minimum quantity of " + what
+	case "maxQuantity":
+		return "Maximum quantity of " + what
+	case "included":
+		return "Included units of " + what
+	case "blockSize":
+		return "Block size of " + what
+	case "prices":
+		return chargePriceLabel(ch, rest[0].index, rest[1:], what)
+	}
+	return humanName(rest[0].name) + " of " + what
+}
+
+// chargePriceLabel labels a part of a charge's price for one period.
+func chargePriceLabel(ch portico.Charge, index int, rest []step, what string) string {
+	if index < 0 || index >= len(ch.Prices) {
+		return "Prices of " + what
+	}
+	period := strings.ToLower(periodName(ch.Prices[index].BillingPeriod))
+	of := " of the " + period + " " + strings.TrimPrefix(what, "the ")
+	if len(rest) == 0 {
+		return capitalize(period) + " price of " + what
+	}
+	switch rest[0].name {
+	case "unitAmount":
+		return "Unit amount" + of
+	case "stripePriceId":
+		return "Stripe price ID" + of
+	case "currency":
+		return "Currency" + of
+	case "billingPeriod":
+		return "Billing period" + of
+	case "tiers":
+		if rest[0].index < 0 {
+			return "Tiers" + of
+		}
+		tier := " of tier " + strconv.Itoa(rest[0].index+1) + of
+		if len(rest) > 1 {
+			switch rest[1].name {
+			case "upTo":
+				return "“Up to”" + tier
+			case "flatAmount":
+				return "Flat amount" + tier
+			}
+		}
+		return "Unit amount" + tier
+	}
+	return capitalize(period) + " price of " + what
+}
+
+// minimumLabel is "Monthly minimum spend".
+func minimumLabel(cat *portico.Catalog, object step, index int, rest []step) string {
+	pl, _ := planOf(cat, object)
+	if index < 0 || index >= len(pl.MinimumSpend) {
+		return "Minimum spend"
+	}
+	label := periodName(pl.MinimumSpend[index].BillingPeriod) + " minimum spend"
+	if len(rest) > 0 && rest[0].name == "currency" {
+		return "Currency of the " + strings.ToLower(label)
+	}
+	return label
 }

@@ -58,6 +58,7 @@ func planDialog(cat *portico.Catalog, productID, planID string) *dialog {
 			d.v["trialDays"] = strconv.Itoa(pl.TrialDays)
 		}
 		loadPrices(d, pl.Prices)
+		loadCharges(d, pl.Charges, pl.MinimumSpend)
 		loadEntitlements(d, pl.Entitlements)
 		for _, a := range pl.AddonIDs {
 			d.v["addon."+a] = "true"
@@ -191,6 +192,8 @@ func (h *dialogHost) planForm() app.UI {
 			}),
 		),
 		app.If(paid, func() app.UI { return h.pricesFields() }),
+		app.If(paid, func() app.UI { return h.chargesFields() }),
+		app.If(paid, func() app.UI { return h.minimumSpendFields() }),
 		h.entitlementsFields(),
 		app.FieldSet().Class("pc-field").Body(
 			app.Legend().Text("Compatible add-ons"),
@@ -454,8 +457,10 @@ func (d *dialog) planEdit(shown *portico.Catalog) (next *portico.Catalog, was *p
 		if len(pl.Prices) == 0 && d.errs["price.monthly"] == "" && d.errs["price.annually"] == "" {
 			d.errs["price.monthly"] = "A paid plan needs a monthly or an annual price."
 		}
+		pl.Charges = d.readCharges(pl.Charges, pl.Prices, shown)
+		pl.MinimumSpend = d.readMinimumSpend(pl.MinimumSpend, pl.Prices)
 	} else {
-		pl.TrialDays, pl.Prices = 0, nil
+		pl.TrialDays, pl.Prices, pl.Charges, pl.MinimumSpend = 0, nil, nil, nil
 	}
 	pl.Entitlements = d.readEntitlements(pl.Entitlements, shown)
 	pl.AddonIDs = d.readAddonIDs(pl.AddonIDs)
@@ -592,6 +597,12 @@ func (d *dialog) objectKey(plain ...string) fieldKeyer {
 			return d.entitlementKey(ents[idx].FeatureID, sub)
 		case "addonIds":
 			return "addons"
+		case "charges", "minimumSpend":
+			pl, _ := sent.Plan(d.target.id)
+			if name == "charges" {
+				return d.chargeKey(pl, idx, sub)
+			}
+			return minimumKey(pl, idx, sub)
 		}
 		if idx >= 0 || sub != "" || !slices.Contains(plain, name) {
 			return ""

@@ -43,6 +43,19 @@ func fullCatalog() *portico.Catalog {
 				Entitlements: []portico.Entitlement{{FeatureID: "seats", Limit: 10}, {FeatureID: "calls", Unlimited: true}, {FeatureID: "sso"}},
 				AddonIDs:     []string{"chat-storage", "chat-seats"}},
 			{ID: "chat-old", ProductID: "chat", Name: "Pro", Order: 3, Pricing: portico.PricingCustom, Archived: true},
+			// Priced by its charges: a tiered quantity of seats and metered
+			// calls, with a floor.
+			{ID: "chat-metered", ProductID: "chat", Name: "Metered", Order: 4, Pricing: portico.PricingPaid,
+				Prices: []portico.Price{{BillingPeriod: portico.Monthly, Amount: 0, Currency: "usd"}},
+				Charges: []portico.Charge{
+					{FeatureID: "seats", Model: portico.ModelTiered, TiersMode: portico.TiersGraduated,
+						MinQuantity: ptr(int64(2)), MaxQuantity: 200,
+						Prices: []portico.ChargePrice{{BillingPeriod: portico.Monthly, Currency: "usd", StripePriceID: "price_team_seats",
+							Tiers: []portico.Tier{{UpTo: ptr(int64(10)), UnitAmount: 1000, FlatAmount: 500}, {UnitAmount: 800}}}}},
+					{FeatureID: "calls", Model: portico.ModelUsage, Included: 10000, BlockSize: 1000,
+						Prices: []portico.ChargePrice{{BillingPeriod: portico.Monthly, Currency: "usd", UnitAmount: 50}}},
+				},
+				MinimumSpend: []portico.MinimumSpend{{BillingPeriod: portico.Monthly, Amount: 5000, Currency: "usd"}}},
 		},
 		Addons: []portico.Addon{
 			{ID: "chat-seats", ProductID: "chat", Name: "Extra seats", Description: "Five more seats.", MaxQuantity: 20,
@@ -92,6 +105,8 @@ func unsetFields(v any) []string {
 	slices.Sort(out)
 	return out
 }
+
+func ptr[T any](v T) *T { return &v }
 
 func mustJSON(t *testing.T, c *portico.Catalog) string {
 	t.Helper()

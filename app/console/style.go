@@ -106,12 +106,27 @@ code { font: 12.5px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; ba
 .pc-signin h1 { margin: 0; }
 .pc-prices .pc-row:last-child > .pc-field { max-width: 200px; }
 .pc-preview .portico-billing-period-toggle { flex-wrap: wrap; }
+.pc-charge { border: 1px solid #dde2ea; border-radius: 8px; padding: 6px 14px 10px; margin: 8px 0; min-width: 0; }
+.pc-charge-title { font-weight: 700; font-size: 15px; padding: 0 4px; }
+.pc-charge-price { border-top: 1px solid #eceff4; margin-top: 6px; padding-top: 4px; }
+.pc-charge-price h3 { margin: 8px 0 2px; }
+.pc-charge-actions { display: flex; justify-content: flex-end; }
+.pc-charge-actions .pc-remove { margin: 4px 0 0; }
+.pc-tier { align-items: flex-end; gap: 4px 12px; border-bottom: 1px solid #f0f2f6; }
+.pc-tier > .pc-field { min-width: 110px; margin: 4px 0 6px; }
+.pc-tier-title { flex-basis: 100%; font-size: 13px; font-weight: 600; color: #5b6477; margin-top: 6px; }
+.pc-tier .pc-remove { margin-bottom: 8px; }
+.pc-add-tier { align-self: flex-start; margin-top: 6px; }
 @media (max-width: 720px) { .pc-top { flex-wrap: wrap; gap: 8px 16px; padding: 10px 14px; } .pc-nav { order: 3; flex-basis: 100%; }
   .pc-main { padding: 14px; } .pc-panel { padding: 16px 14px; } .pc-preview { padding: 8px; }
   .pc-dialog { top: 2vh; width: 96vw; max-height: 96vh; padding: 18px 16px; }
   .pc-kv { flex-direction: column; gap: 0; } .pc-kv dt { min-width: 0; }
   .pc-option-detail { margin-left: 0; }
   .pc-prices .pc-row > .pc-field { flex-basis: 100%; }
+  .pc-charge { padding: 4px 10px 8px; }
+  .pc-tier > .pc-field { min-width: 0; flex: 1 1 30%; }
+  /* A tier's field in error takes the row: its sentence stays readable. */
+  .pc-tier > .pc-field:has(.pc-error:not(:empty)) { flex-basis: 100%; }
   /* Tables become one card per row, each cell after its column's label. */
   .pc-table, .pc-table tbody, .pc-table tr, .pc-table td, .pc-table tbody th { display: block; width: 100%; }
   .pc-table thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }

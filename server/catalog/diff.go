@@ -111,6 +111,10 @@ func fieldChanges(prefix string, prev, next map[string]json.RawMessage) []string
 		if string(a) == string(b) {
 			continue
 		}
+		if prefix == "" && (k == "charges" || k == "minimumSpend") {
+			out = append(out, pricingChanges(k, a, b)...)
+			continue
+		}
 		var ma, mb map[string]json.RawMessage
 		if json.Unmarshal(a, &ma) == nil && json.Unmarshal(b, &mb) == nil && ma != nil && mb != nil && k != "metadata" {
 			out = append(out, fieldChanges(prefix+k+".", ma, mb)...)
