@@ -18,7 +18,9 @@ import (
 
 func chargeBase(row int) string { return fmt.Sprintf("charge.%d", row) }
 
-func chargePriceBase(row int, period string) string { return chargeBase(row) + "." + period }
+func chargePriceBase(row int, period portico.BillingPeriod) string {
+	return chargeBase(row) + "." + string(period)
+}
 
 func tierBase(priceBase string, n int) string { return fmt.Sprintf("%s.tier.%d", priceBase, n) }
 
@@ -39,7 +41,7 @@ func loadCharges(d *dialog, charges []portico.Charge, minimum []portico.MinimumS
 	}
 	d.charges = len(charges)
 	for _, m := range minimum {
-		d.v["minimum."+m.BillingPeriod] = amountText(m.Amount)
+		d.v["minimum."+string(m.BillingPeriod)] = amountText(m.Amount)
 	}
 }
 
@@ -141,10 +143,10 @@ func (d *dialog) changedUnder(prefix string) bool {
 
 // formPeriods are the billing periods the form sells the plan for: those
 // with a price typed, in the order of the plan's prices as they were.
-func (d *dialog) formPeriods(was []portico.Price) []string {
-	var out []string
+func (d *dialog) formPeriods(was []portico.Price) []portico.BillingPeriod {
+	var out []portico.BillingPeriod
 	for _, period := range pricePeriods(was) {
-		if strings.TrimSpace(d.v["price."+period]) != "" {
+		if strings.TrimSpace(d.v["price."+string(period)]) != "" {
 			out = append(out, period)
 		}
 	}
@@ -185,7 +187,7 @@ func pricedAsPlan(ch portico.Charge, prices []portico.Price) bool {
 	return true
 }
 
-func priceOf(prices []portico.Price, period string) (portico.Price, bool) {
+func priceOf(prices []portico.Price, period portico.BillingPeriod) (portico.Price, bool) {
 	i := slices.IndexFunc(prices, func(p portico.Price) bool { return p.BillingPeriod == period })
 	if i < 0 {
 		return portico.Price{}, false
@@ -226,8 +228,8 @@ func (d *dialog) readCharge(row int, ch *portico.Charge, prices []portico.Price,
 
 // chargePeriods are the plan's periods, in the order of the charge's
 // prices as they were, then the others in the plan's order.
-func chargePeriods(was []portico.ChargePrice, prices []portico.Price) []string {
-	var out []string
+func chargePeriods(was []portico.ChargePrice, prices []portico.Price) []portico.BillingPeriod {
+	var out []portico.BillingPeriod
 	for _, cp := range was {
 		if _, ok := priceOf(prices, cp.BillingPeriod); ok {
 			out = append(out, cp.BillingPeriod)
@@ -273,7 +275,7 @@ func (d *dialog) readCount(key string, least int64) int64 {
 
 // readChargePrice reads a charge's price for one period: its unit amount
 // or its tiers, and its Stripe price.
-func (d *dialog) readChargePrice(row int, period string, cp *portico.ChargePrice) {
+func (d *dialog) readChargePrice(row int, period portico.BillingPeriod, cp *portico.ChargePrice) {
 	pb := chargePriceBase(row, period)
 	cp.UnitAmount, cp.Tiers = 0, nil
 	if d.chargeTiered(row) {
@@ -344,7 +346,7 @@ func (d *dialog) readMinimumSpend(was []portico.MinimumSpend, prices []portico.P
 	if !d.changedUnder("minimum.") && minimumAsPlan(was, prices) {
 		return was
 	}
-	var periods []string
+	var periods []portico.BillingPeriod
 	for _, m := range was {
 		periods = append(periods, m.BillingPeriod)
 	}
@@ -356,7 +358,7 @@ func (d *dialog) readMinimumSpend(was []portico.MinimumSpend, prices []portico.P
 	var out []portico.MinimumSpend
 	for _, period := range periods {
 		fee, sold := priceOf(prices, period)
-		key := "minimum." + period
+		key := "minimum." + string(period)
 		if !sold || strings.TrimSpace(d.v[key]) == "" {
 			continue
 		}
@@ -482,10 +484,10 @@ func minimumKey(sent portico.Plan, idx int, sub string) string {
 		return "currency"
 	}
 	if idx >= 0 && idx < len(sent.MinimumSpend) {
-		return "minimum." + sent.MinimumSpend[idx].BillingPeriod
+		return "minimum." + string(sent.MinimumSpend[idx].BillingPeriod)
 	}
 	if len(sent.Prices) > 0 {
-		return "minimum." + sent.Prices[0].BillingPeriod
+		return "minimum." + string(sent.Prices[0].BillingPeriod)
 	}
 	return ""
 }

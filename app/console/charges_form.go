@@ -13,7 +13,7 @@ import (
 // period the plan is sold for, a row per tier.
 
 // periodsShown are the billing periods the plan form prices now.
-func (h *dialogHost) periodsShown() []string {
+func (h *dialogHost) periodsShown() []portico.BillingPeriod {
 	d, cat := h.dlg, h.dlg.base
 	if cat == nil {
 		cat = h.Catalog
@@ -48,7 +48,7 @@ func (h *dialogHost) chargesFields() app.UI {
 
 // chargeBlock is one charge: what it prices and how, then its price for
 // each period.
-func (h *dialogHost) chargeBlock(row, number int, periods []string) app.UI {
+func (h *dialogHost) chargeBlock(row, number int, periods []portico.BillingPeriod) app.UI {
 	d, b := h.dlg, chargeBase(row)
 	model := d.chargeModel(row)
 	var prices []app.UI
@@ -149,7 +149,7 @@ func (h *dialogHost) chargeQuantityRow(row int, model portico.ChargeModel) app.U
 
 // chargePriceBlock is the charge's price for one period: a unit amount or
 // a tier table, and the Stripe price.
-func (h *dialogHost) chargePriceBlock(row int, period string) app.UI {
+func (h *dialogHost) chargePriceBlock(row int, period portico.BillingPeriod) app.UI {
 	d, pb := h.dlg, chargePriceBase(row, period)
 	name := periodName(period) + " price"
 	unit := "Unit amount"
@@ -172,7 +172,7 @@ func (h *dialogHost) chargePriceBlock(row int, period string) app.UI {
 }
 
 // tierTable is a price's tiers, one row each; the last one is open.
-func (h *dialogHost) tierTable(row int, period string) app.UI {
+func (h *dialogHost) tierTable(row int, period portico.BillingPeriod) app.UI {
 	d, pb := h.dlg, chargePriceBase(row, period)
 	live := d.liveTiers(pb)
 	rows := make([]app.UI, len(live))
@@ -243,7 +243,7 @@ func (h *dialogHost) minimumSpendFields() app.UI {
 	periods := h.periodsShown()
 	var fields []app.UI
 	for _, period := range periods {
-		key := "minimum." + period
+		key := "minimum." + string(period)
 		fields = append(fields, h.field(key, periodName(period)+" minimum", "",
 			h.input(key, "text").Attr("inputmode", "decimal").Placeholder("50.00")))
 	}

@@ -38,14 +38,14 @@ func orNull(v json.RawMessage) json.RawMessage {
 
 func minimumChanges(was, is []portico.MinimumSpend) []string {
 	show := func(ms []portico.MinimumSpend, period string) string {
-		i := slices.IndexFunc(ms, func(m portico.MinimumSpend) bool { return m.BillingPeriod == period })
+		i := slices.IndexFunc(ms, func(m portico.MinimumSpend) bool { return string(m.BillingPeriod) == period })
 		if i < 0 {
 			return "none"
 		}
 		return moneyText(ms[i].Amount, ms[i].Currency)
 	}
 	var out []string
-	for _, period := range periodsOf(was, is, func(m portico.MinimumSpend) string { return m.BillingPeriod }) {
+	for _, period := range periodsOf(was, is, func(m portico.MinimumSpend) string { return string(m.BillingPeriod) }) {
 		if a, b := show(was, period), show(is, period); a != b {
 			out = append(out, fmt.Sprintf("minimum spend %s %s → %s", period, a, b))
 		}
@@ -77,7 +77,7 @@ func chargeChanges(was, is []portico.Charge) []string {
 func chargeSummary(c portico.Charge) string {
 	parts := []string{modelText(c)}
 	for _, p := range c.Prices {
-		parts = append(parts, p.BillingPeriod+" "+chargePriceText(p))
+		parts = append(parts, string(p.BillingPeriod)+" "+chargePriceText(p))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -103,7 +103,7 @@ func chargeEdits(a, b portico.Charge) []string {
 	add("maxQuantity", countText(a.MaxQuantity), countText(b.MaxQuantity))
 	add("included", countText(a.Included), countText(b.Included))
 	add("blockSize", countText(a.BlockSize), countText(b.BlockSize))
-	period := func(p portico.ChargePrice) string { return p.BillingPeriod }
+	period := func(p portico.ChargePrice) string { return string(p.BillingPeriod) }
 	for _, pd := range periodsOf(a.Prices, b.Prices, period) {
 		x, y := priceIn(a.Prices, pd), priceIn(b.Prices, pd)
 		switch {
@@ -120,7 +120,7 @@ func chargeEdits(a, b portico.Charge) []string {
 }
 
 func priceIn(ps []portico.ChargePrice, period string) *portico.ChargePrice {
-	i := slices.IndexFunc(ps, func(p portico.ChargePrice) bool { return p.BillingPeriod == period })
+	i := slices.IndexFunc(ps, func(p portico.ChargePrice) bool { return string(p.BillingPeriod) == period })
 	if i < 0 {
 		return nil
 	}

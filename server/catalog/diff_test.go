@@ -47,7 +47,7 @@ func TestDiffNamesChargeAndMinimumSpendChangesReadably(t *testing.T) {
 		`Changed plan "pro": minimum spend annually none → 1000.00 USD`,
 		`Changed plan "platform-team": charge "members" maxQuantity 500 → 1000; ` +
 			`charge "members" monthly tiers 1–50 at 10.00 USD, 51+ at 8.00 USD → tiers 1–50 at 10.00 USD, 51+ at 7.50 USD; ` +
-			`charge "members" annually stripePriceId none → "price_members_annual"`,
+			`charge "members" annually stripePriceId "price_platform_members_annually" → "price_members_annual"`,
 		`Changed plan "platform-scale": charge "requests" monthly 0.50 USD per unit → 0.60 USD per unit; ` +
 			`added charge "members": per_unit, monthly 5.00 USD per unit; minimum spend monthly 50.00 USD → 60.00 USD`,
 	}
