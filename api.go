@@ -322,6 +322,9 @@ type PaywallPlan struct {
 	Charges      []Charge `json:"charges,omitempty"`
 	StartsAt     *Money   `json:"startsAt,omitempty"`
 	MinimumSpend *Money   `json:"minimumSpend,omitempty"`
+	// ChargeFeatures name the features the charges price (name, unit,
+	// type), for the card's wording.
+	ChargeFeatures []EntitlementLine `json:"chargeFeatures,omitempty"`
 	// Quantities are the customer's current committed quantities on this
 	// plan's charged features (the stepper's starting values).
 	Quantities map[string]int64 `json:"quantities,omitempty"`

@@ -23,7 +23,7 @@ func (p *Paywall) chargedPrice(pl portico.PaywallPlan) app.UI {
 	f, per := p.f(), p.perPeriodOf(p.period)
 	var terms []string
 	for _, ch := range pl.Charges {
-		terms = append(terms, p.chargeTerms(ch, p.featureOf(ch.FeatureID, pl.Entitlements), p.period)...)
+		terms = append(terms, p.chargeTerms(ch, p.featureOf(ch.FeatureID, pl.ChargeFeatures, pl.Entitlements), p.period)...)
 	}
 	billed := p.t("billedMonthly")
 	if p.period == portico.Annually {
@@ -75,7 +75,7 @@ func (p *Paywall) chosen(pl portico.PaywallPlan, ch portico.Charge) int64 {
 // chargeStepper is the stepper of a plan's committed charge; in the
 // confirm dialog (inDialog) its field has an ID of its own.
 func (p *Paywall) chargeStepper(pl portico.PaywallPlan, ch portico.Charge) quantityStepper {
-	feat := p.featureOf(ch.FeatureID, pl.Entitlements)
+	feat := p.featureOf(ch.FeatureID, pl.ChargeFeatures, pl.Entitlements)
 	st := quantityStepper{id: p.prefix() + "-quantity-" + pl.ID + "-" + ch.FeatureID, label: feat.name,
 		units: feat.many(), lowest: ch.Min(), highest: ch.MaxQuantity, scope: pl.ID + "/" + ch.FeatureID + "/" + string(p.period),
 		set: func(ctx app.Context, q int64) { p.setQuantity(ctx, pl.ID, ch.FeatureID, q) }}
@@ -94,7 +94,7 @@ func (p *Paywall) planSteppers(pl portico.PaywallPlan, inDialog bool) app.UI {
 	if !inDialog && (pl.Intent == portico.IntentCurrent || pl.Intent == portico.IntentScheduled) {
 		var have []string
 		for _, ch := range charges {
-			have = append(have, p.count(p.featureOf(ch.FeatureID, pl.Entitlements), p.chosen(pl, ch)))
+			have = append(have, p.count(p.featureOf(ch.FeatureID, pl.ChargeFeatures, pl.Entitlements), p.chosen(pl, ch)))
 		}
 		return app.P().Class(p.c("plan-quantities")).Text(strings.Join(have, ", "))
 	}

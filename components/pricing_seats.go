@@ -41,7 +41,7 @@ func (s *SubscriptionOverview) chargesSummary(sub portico.SubscriptionView) app.
 	for _, ch := range sub.Charges {
 		feat := chargedFeature{ch.FeatureName, ch.Unit}
 		if feat.name == "" {
-			feat = s.featureOf(ch.FeatureID, nil)
+			feat = s.featureOf(ch.FeatureID)
 		}
 		money := f.Money(ch.Amount, ch.Price.Currency)
 		switch {
@@ -86,7 +86,7 @@ func (s *SubscriptionOverview) changeQuantityButton(sub portico.SubscriptionView
 func (s *section) quantityText(q map[string]int64) string {
 	var parts []string
 	for _, id := range slices.Sorted(maps.Keys(q)) {
-		parts = append(parts, s.count(s.featureOf(id, nil), q[id]))
+		parts = append(parts, s.count(s.featureOf(id), q[id]))
 	}
 	return strings.Join(parts, ", ")
 }

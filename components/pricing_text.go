@@ -20,10 +20,12 @@ type chargedFeature struct{ name, unit string }
 // subscriptions' charges, the customer's entitlements, then the lines
 // given (a plan card's). A paywall charge carries no name, so without any
 // of these it reads as its ID.
-func (s *section) featureOf(id string, lines []portico.EntitlementLine) chargedFeature {
-	for _, l := range lines {
-		if l.FeatureID == id {
-			return chargedFeature{l.FeatureName, l.Unit}
+func (s *section) featureOf(id string, lines ...[]portico.EntitlementLine) chargedFeature {
+	for _, ls := range lines {
+		for _, l := range ls {
+			if l.FeatureID == id && l.FeatureName != "" {
+				return chargedFeature{l.FeatureName, l.Unit}
+			}
 		}
 	}
 	if s.data.Portal != nil {
@@ -138,7 +140,7 @@ func (s *section) errorText(err error) string {
 		var parts []string
 		for _, fe := range p.Fields {
 			if id, ok := strings.CutPrefix(fe.Field, "quantities."); ok {
-				parts = append(parts, s.t("quantityRefused", "feature", s.featureOf(id, nil).name, "message", fe.Message))
+				parts = append(parts, s.t("quantityRefused", "feature", s.featureOf(id).name, "message", fe.Message))
 			}
 		}
 		if len(parts) > 0 {

@@ -323,6 +323,9 @@ func (o *op) cardCharges(card *portico.PaywallPlan, p portico.Plan, period porti
 		return
 	}
 	card.Charges, card.MinimumSpend = charges, floor
+	for _, c := range charges {
+		card.ChargeFeatures = append(card.ChargeFeatures, o.line(portico.Entitlement{FeatureID: c.FeatureID}, "", nil))
+	}
 	start := portico.Money{Currency: charges[0].Prices[0].Currency}
 	if card.Price != nil {
 		start.Amount = card.Price.Amount

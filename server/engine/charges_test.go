@@ -329,3 +329,20 @@ func TestMoreSeatsLoseNothingAndUsagePricedFeaturesAreNeverBelowUsage(t *testing
 		}
 	}
 }
+
+func TestAPlanNotSoldForAPeriodOffersNoSwitchToIt(t *testing.T) {
+	e := chargedEnv(t, defaultJourney())
+	e.change("acme", portico.ChangeRequest{PlanID: metered})
+	pw, err := e.eng.Paywall(e.ctx, portico.PortalScope{CustomerID: "acme"}, api, portico.Annually)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pl := range pw.Plans {
+		if pl.ID == metered && pl.Intent != portico.IntentCurrent {
+			t.Errorf("the monthly-only plan held reads %q in the annual table, want current (nothing to switch to)", pl.Intent)
+		}
+		if pl.ID == perSeat && (len(pl.ChargeFeatures) != 1 || pl.ChargeFeatures[0].FeatureName != "Members") {
+			t.Errorf("charge features %+v, want Members named", pl.ChargeFeatures)
+		}
+	}
+}

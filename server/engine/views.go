@@ -435,6 +435,9 @@ func (o *op) intent(c *portico.Customer, cur *portico.Subscription, p portico.Pl
 		}
 	}
 	if cur.PlanID == p.ID {
+		if _, sold := p.PriceFor(period); !sold {
+			return portico.IntentCurrent // not sold for this period: nothing to switch to
+		}
 		return portico.IntentSwitchPeriod
 	}
 	curPlan, _ := o.cat.Plan(cur.PlanID)
