@@ -165,15 +165,6 @@ func (s *Server) grantPromotion(r *http.Request, body []byte) (int, any, error) 
 	return http.StatusCreated, p, err
 }
 
-func (s *Server) reportUsage(r *http.Request, body []byte) (int, any, error) {
-	var req portico.UsageRequest
-	if err := decode(body, &req, false); err != nil {
-		return 0, nil, err
-	}
-	v, err := s.Engine.ReportUsage(r.Context(), req)
-	return http.StatusOK, v, err
-}
-
 func (s *Server) entitlements(r *http.Request, _ []byte) (int, any, error) {
 	resourceID := r.URL.Query().Get("resourceId")
 	if resourceID != "" && !validation.SlugPattern.MatchString(resourceID) {

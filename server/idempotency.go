@@ -76,21 +76,40 @@ func (k *keysFull) problem(limit int) *portico.Error {
 		Fields: []portico.FieldError{{Field: "Idempotency-Key", Message: msg}}}
 }
 
-// PruneIdempotency deletes the idempotency records that have expired by
-// the server's clock, a batch per transaction, and says how many it
-// deleted. Several replicas may prune at once: each batch deletes only
-// rows still there.
+// PruneIdempotency deletes what has expired by the server's clock: the
+// idempotency records and usage events' keys older than a day, the usage
+// history past portico.HistoryRetention; a batch per transaction. It says
+// how many rows it deleted. Several replicas may prune at once: each batch
+// deletes only rows still there.
 func (s *Server) PruneIdempotency(ctx context.Context) (int, error) {
 	if err := s.SyncClock(ctx); err != nil {
 		return 0, err
 	}
-	cutoff := s.Engine.Now().Add(-idempotencyTTL)
+	now := s.Engine.Now()
+	total := 0
+	for _, prune := range []func(tx portico.Tx) (int, error){
+		func(tx portico.Tx) (int, error) { return tx.PruneIdempotency(now.Add(-idempotencyTTL), pruneBatch) },
+		func(tx portico.Tx) (int, error) { return tx.PruneUsageKeys(now.Add(-idempotencyTTL), pruneBatch) },
+		func(tx portico.Tx) (int, error) { return tx.PruneUsageHistory(now.Add(-portico.HistoryRetention), pruneBatch) },
+	} {
+		n, err := s.pruneAll(ctx, prune)
+		total += n
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
+// pruneAll runs prune a batch per transaction until a batch comes back
+// short.
+func (s *Server) pruneAll(ctx context.Context, prune func(tx portico.Tx) (int, error)) (int, error) {
 	total := 0
 	for {
 		var n int
 		err := s.Store.Update(ctx, func(tx portico.Tx) error {
 			var err error
-			n, err = tx.PruneIdempotency(cutoff, pruneBatch)
+			n, err = prune(tx)
 			return err
 		})
 		total += n

@@ -64,6 +64,7 @@ type Server struct {
 	Log       *slog.Logger
 
 	signIns signInThrottle
+	usage   usageQueue
 }
 
 // wallTime is the real time, as WallClock tells it.
@@ -97,6 +98,8 @@ func (s *Server) handler() http.Handler {
 	mux.Handle("DELETE /api/v1/subscriptions/{id}/scheduled-updates", s.endpoint(be, s.cancelScheduled))
 	mux.Handle("POST /api/v1/customers/{id}/promotions", s.endpoint(be, s.grantPromotion))
 	mux.Handle("POST /api/v1/usage", s.endpoint(be, s.reportUsage))
+	mux.Handle("POST /api/v1/usage/batch", s.endpoint(be, s.reportUsageBatch))
+	mux.Handle("GET /api/v1/customers/{id}/usage-history", s.endpoint(be, s.usageHistory))
 	mux.Handle("GET /api/v1/customers/{id}/entitlements", s.endpoint(be, s.entitlements))
 	mux.Handle("GET /api/v1/customers/{id}/upcoming-invoice", s.endpoint(be, s.upcomingInvoice))
 	mux.Handle("POST /api/v1/portal-sessions", s.endpoint(be, s.createPortalSession))
@@ -114,6 +117,7 @@ func (s *Server) handler() http.Handler {
 	mux.Handle("POST /api/v1/portal/subscriptions/{id}/cancel", s.endpoint(po, s.portalCancel))
 	mux.Handle("POST /api/v1/portal/billing-session", s.endpoint(po, s.billingSession))
 	mux.Handle("GET /api/v1/portal/upcoming-invoice", s.endpoint(po, s.portalUpcomingInvoice))
+	mux.Handle("GET /api/v1/portal/usage-history", s.endpoint(po, s.portalUsageHistory))
 
 	s.consoleRoutes(mux)
 

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -125,7 +124,7 @@ type historyKey struct {
 func (b *usageBatch) customer(id string, idx []int) error {
 	o := b.o
 	c, err := o.customer(id)
-	if errors.Is(err, portico.ErrNotFound) {
+	if portico.KindOf(err) == portico.KindNotFound {
 		for _, i := range idx {
 			b.reject(i, "customerId", fmt.Sprintf("unknown customer %q", id))
 		}

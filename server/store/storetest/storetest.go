@@ -50,6 +50,8 @@ func Run(t *testing.T, newDB NewDatabase) {
 		{"ViewSeesOneSnapshot", viewSeesOneSnapshot},
 		{"BillingLinksAndEvents", billingLinksAndEvents},
 		{"SharedAcrossReplicas", sharedAcrossReplicas},
+		{"UsageHistory", usageHistory},
+		{"UsageKeys", usageKeys},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newDB(t)) })

@@ -1,0 +1,90 @@
+package storetest
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	portico "github.com/portico-dev/portico"
+)
+
+// usageHistory: days add up within their month, months are kept apart,
+// a range reads only its days, and pruning forgets whole months that ended
+// before the cutoff.
+func usageHistory(t *testing.T, open Opener) {
+	s := open(t)
+	createCustomers(t, s, "ada")
+	feb := time.Date(2026, 2, 27, 15, 0, 0, 0, time.UTC)
+	update(t, s, func(tx portico.Tx) error {
+		for _, add := range []struct {
+			at    time.Time
+			value int64
+		}{{feb, 5}, {feb.Add(time.Hour), 7}, {feb.AddDate(0, 0, 2), -3}, {feb.AddDate(0, 0, 3), 1 << 40}} {
+			if err := tx.AddUsageHistory("ada", "calls", "", add.at, add.value); err != nil {
+				return err
+			}
+		}
+		return tx.AddUsageHistory("ada", "calls", "blog", feb, 100)
+	})
+	days := view(t, s, func(tx portico.Tx) ([]portico.DayUsage, error) {
+		return tx.UsageHistory("ada", "calls", "", feb.AddDate(0, -1, 0), feb.AddDate(0, 1, 0))
+	})
+	want := "[{2026-02-27 00:00:00 +0000 UTC 12} {2026-03-01 00:00:00 +0000 UTC -3} {2026-03-02 00:00:00 +0000 UTC 1099511627776}]"
+	if got := fmt.Sprint(days); got != want {
+		t.Errorf("history = %s, want %s", got, want)
+	}
+	march := view(t, s, func(tx portico.Tx) ([]portico.DayUsage, error) {
+		return tx.UsageHistory("ada", "calls", "", time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC))
+	})
+	if len(march) != 1 || march[0].Value != 1<<40 {
+		t.Errorf("March from the 2nd = %v, want the one day", march)
+	}
+	var n int
+	update(t, s, func(tx portico.Tx) error {
+		var err error
+		n, err = tx.PruneUsageHistory(time.Date(2026, 4, 15, 0, 0, 0, 0, time.UTC), 10)
+		return err
+	})
+	left := view(t, s, func(tx portico.Tx) ([]portico.DayUsage, error) {
+		return tx.UsageHistory("ada", "calls", "", feb.AddDate(-1, 0, 0), feb.AddDate(1, 0, 0))
+	})
+	// Months ending before March 15 (the cutoff less a month) go: February.
+	if n != 2 || len(left) != 2 {
+		t.Errorf("pruned %d rows, left %v; want February's two rows gone and March kept", n, left)
+	}
+}
+
+// usageKeys: keys are seen once put, a repeat is harmless, and pruning
+// forgets those put at or before the cutoff.
+func usageKeys(t *testing.T, open Opener) {
+	s := open(t)
+	keys := make([]string, 1200) // more than one statement's worth
+	for i := range keys {
+		keys[i] = fmt.Sprint("key-", i)
+	}
+	update(t, s, func(tx portico.Tx) error { return tx.PutUsageKeys(keys, t0) })
+	update(t, s, func(tx portico.Tx) error { return tx.PutUsageKeys([]string{"key-1", "late"}, t0.Add(time.Hour)) })
+	seen := view(t, s, func(tx portico.Tx) (map[string]bool, error) {
+		return tx.UsageKeysSeen(append([]string{"never"}, keys...))
+	})
+	if len(seen) != len(keys) || seen["never"] {
+		t.Errorf("seen %d keys (never: %v), want the %d put", len(seen), seen["never"], len(keys))
+	}
+	total := 0
+	for {
+		var n int
+		update(t, s, func(tx portico.Tx) error {
+			var err error
+			n, err = tx.PruneUsageKeys(t0, 500)
+			return err
+		})
+		total += n
+		if n < 500 {
+			break
+		}
+	}
+	seen = view(t, s, func(tx portico.Tx) (map[string]bool, error) { return tx.UsageKeysSeen([]string{"key-1", "late"}) })
+	if total != len(keys) || seen["key-1"] || !seen["late"] {
+		t.Errorf("pruned %d, then seen %v; want %d pruned and only the later key kept", total, seen, len(keys))
+	}
+}
