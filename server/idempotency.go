@@ -90,7 +90,9 @@ func (s *Server) PruneIdempotency(ctx context.Context) (int, error) {
 	for _, prune := range []func(tx portico.Tx) (int, error){
 		func(tx portico.Tx) (int, error) { return tx.PruneIdempotency(now.Add(-idempotencyTTL), pruneBatch) },
 		func(tx portico.Tx) (int, error) { return tx.PruneUsageKeys(now.Add(-idempotencyTTL), pruneBatch) },
-		func(tx portico.Tx) (int, error) { return tx.PruneUsageHistory(now.Add(-portico.HistoryRetention), pruneBatch) },
+		func(tx portico.Tx) (int, error) {
+			return tx.PruneUsageHistory(now.Add(-portico.HistoryRetention), pruneBatch)
+		},
 	} {
 		n, err := s.pruneAll(ctx, prune)
 		total += n
