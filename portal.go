@@ -16,6 +16,9 @@ type PortalSource interface {
 	// UpcomingInvoice is the next invoice of a subscription, or of the
 	// customer when subscriptionID is empty.
 	UpcomingInvoice(ctx context.Context, subscriptionID string) (*UpcomingInvoice, error)
+	// UsageHistory is a feature's usage over time within the session's
+	// scope.
+	UsageHistory(ctx context.Context, q UsageHistoryQuery) (*UsageHistory, error)
 }
 
 // Problem is a failed API call as the API answered it (RFC 9457): its

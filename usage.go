@@ -72,6 +72,17 @@ type UsageHistory struct {
 	Points     []UsagePoint `json:"points"`
 }
 
+// UsageHistoryQuery asks for a feature's usage history: [From, To) in
+// buckets. Zero times default to the 13 months up to now; an empty bucket
+// to day. ResourceID is the resource asked about (a single product's usage
+// is the customer's whatever resource is named).
+type UsageHistoryQuery struct {
+	FeatureID  string
+	ResourceID string
+	From, To   time.Time
+	Bucket     UsageBucket
+}
+
 // UsagePoint is the usage added in the bucket starting at Start.
 type UsagePoint struct {
 	Start time.Time `json:"start"`

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	portico "github.com/portico-dev/portico"
 )
@@ -122,6 +123,24 @@ func (c *Client) UpcomingInvoice(ctx context.Context, subID string) (*portico.Up
 		path += "?subscriptionId=" + url.QueryEscape(subID)
 	}
 	return &v, c.call(ctx, "GET", path, nil, &v)
+}
+
+func (c *Client) UsageHistory(ctx context.Context, q portico.UsageHistoryQuery) (*portico.UsageHistory, error) {
+	var v portico.UsageHistory
+	query := url.Values{"featureId": {q.FeatureID}}
+	if q.Bucket != "" {
+		query.Set("bucket", string(q.Bucket))
+	}
+	if !q.From.IsZero() {
+		query.Set("from", q.From.UTC().Format(time.RFC3339))
+	}
+	if !q.To.IsZero() {
+		query.Set("to", q.To.UTC().Format(time.RFC3339))
+	}
+	if q.ResourceID != "" {
+		query.Set("resourceId", q.ResourceID)
+	}
+	return &v, c.call(ctx, "GET", "/portal/usage-history?"+query.Encode(), nil, &v)
 }
 
 func (c *Client) BillingSession(ctx context.Context, flow string) (*portico.BillingSession, error) {

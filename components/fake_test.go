@@ -24,6 +24,8 @@ type fakeSource struct {
 	changed  []portico.ChangeRequest
 	canceled []string
 	upcoming *portico.UpcomingInvoice
+	// history answers UsageHistory by "featureId/bucket".
+	history map[string]*portico.UsageHistory
 
 	// gate, when set, holds Portal until it is closed; entered is closed
 	// when Portal starts waiting on it.
@@ -152,6 +154,14 @@ func (f *fakeSource) UpcomingInvoice(ctx context.Context, id string) (*portico.U
 		return f.upcoming, nil
 	}
 	return &portico.UpcomingInvoice{SubscriptionID: id, Currency: "usd", Lines: []portico.Line{}}, nil
+}
+
+func (f *fakeSource) UsageHistory(ctx context.Context, q portico.UsageHistoryQuery) (*portico.UsageHistory, error) {
+	f.record("history " + q.FeatureID + " " + string(q.Bucket))
+	if h, ok := f.history[q.FeatureID+"/"+string(q.Bucket)]; ok {
+		return h, nil
+	}
+	return &portico.UsageHistory{FeatureID: q.FeatureID, Bucket: q.Bucket, Points: []portico.UsagePoint{}}, nil
 }
 
 func (f *fakeSource) BillingSession(ctx context.Context, flow string) (*portico.BillingSession, error) {

@@ -74,6 +74,14 @@ func (e *engineSource) UpcomingInvoice(ctx context.Context, subID string) (*port
 	return v, apiError(err)
 }
 
+func (e *engineSource) UsageHistory(ctx context.Context, q portico.UsageHistoryQuery) (*portico.UsageHistory, error) {
+	if q.ResourceID == "" {
+		q.ResourceID = e.sess.Scope.ResourceID
+	}
+	v, err := e.srv.Engine.UsageHistory(ctx, e.sess.Scope.CustomerID, q, e.actor())
+	return v, apiError(err)
+}
+
 func (e *engineSource) BillingSession(ctx context.Context, flow string) (*portico.BillingSession, error) {
 	u, err := e.srv.billingURL(ctx, e.sess, portico.BillingFlow(flow))
 	return &portico.BillingSession{URL: u}, apiError(err)
@@ -114,5 +122,9 @@ func (f failingSource) BillingSession(context.Context, string) (*portico.Billing
 	return nil, f.err
 }
 func (f failingSource) UpcomingInvoice(context.Context, string) (*portico.UpcomingInvoice, error) {
+	return nil, f.err
+}
+
+func (f failingSource) UsageHistory(context.Context, portico.UsageHistoryQuery) (*portico.UsageHistory, error) {
 	return nil, f.err
 }

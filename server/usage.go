@@ -186,9 +186,9 @@ func (s *Server) portalUsageHistory(r *http.Request, _ []byte) (int, any, error)
 
 // historyQuery reads featureId, resourceId, from, to and bucket, naming the
 // parameter at fault.
-func historyQuery(r *http.Request) (engine.HistoryQuery, error) {
+func historyQuery(r *http.Request) (portico.UsageHistoryQuery, error) {
 	v := r.URL.Query()
-	q := engine.HistoryQuery{FeatureID: v.Get("featureId"), ResourceID: v.Get("resourceId"),
+	q := portico.UsageHistoryQuery{FeatureID: v.Get("featureId"), ResourceID: v.Get("resourceId"),
 		Bucket: portico.UsageBucket(v.Get("bucket"))}
 	if q.FeatureID == "" {
 		return q, portico.Invalid("featureId", "is required")

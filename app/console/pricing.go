@@ -72,6 +72,10 @@ func (s *previewSource) UpcomingInvoice(context.Context, string) (*portico.Upcom
 	return nil, errPreview()
 }
 
+func (s *previewSource) UsageHistory(context.Context, portico.UsageHistoryQuery) (*portico.UsageHistory, error) {
+	return nil, errPreview()
+}
+
 func (s *previewSource) BillingSession(context.Context, string) (*portico.BillingSession, error) {
 	return nil, errPreview()
 }

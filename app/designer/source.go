@@ -195,6 +195,10 @@ func (src *source) UpcomingInvoice(context.Context, string) (*portico.UpcomingIn
 // live subscription, as the API does.
 var errNothingUpcoming = &portico.Problem{Status: 404, Title: "Not Found", Detail: "No upcoming invoice."}
 
+func (src *source) UsageHistory(context.Context, portico.UsageHistoryQuery) (*portico.UsageHistory, error) {
+	return nil, errPreview
+}
+
 func (src *source) BillingSession(context.Context, string) (*portico.BillingSession, error) {
 	return nil, errPreview
 }

@@ -7,15 +7,6 @@ import (
 	portico "github.com/portico-dev/portico"
 )
 
-// HistoryQuery asks for a feature's usage history: [From, To) in buckets.
-// Zero times default to the 13 months up to now; an empty bucket to day.
-type HistoryQuery struct {
-	FeatureID  string
-	ResourceID string
-	From, To   time.Time
-	Bucket     portico.UsageBucket
-}
-
 // maxDayPoints bounds a daily history: a chart of more days is unreadable
 // and a client asking for them means weeks or months.
 const maxDayPoints = 400
@@ -24,7 +15,7 @@ const maxDayPoints = 400
 // every bucket in the range, those without usage at zero. The usage is the
 // one kept for the feature's grant (a single product's usage is the
 // customer's whatever resource is named).
-func (e *Engine) UsageHistory(ctx context.Context, customerID string, q HistoryQuery, actor Actor) (*portico.UsageHistory, error) {
+func (e *Engine) UsageHistory(ctx context.Context, customerID string, q portico.UsageHistoryQuery, actor Actor) (*portico.UsageHistory, error) {
 	var out *portico.UsageHistory
 	err := e.view(ctx, func(o *op) error {
 		c, err := o.customer(customerID)
@@ -51,7 +42,7 @@ func (e *Engine) UsageHistory(ctx context.Context, customerID string, q HistoryQ
 
 // normalize checks the query and fills in its defaults, naming the
 // parameter at fault.
-func (o *op) normalize(q *HistoryQuery) error {
+func (o *op) normalize(q *portico.UsageHistoryQuery) error {
 	f, ok := o.cat.Feature(q.FeatureID)
 	switch {
 	case !ok:
@@ -113,7 +104,7 @@ func nextBucket(t time.Time, b portico.UsageBucket) time.Time {
 }
 
 // bucketed adds the days up per bucket, every bucket of the range listed.
-func bucketed(days []portico.DayUsage, q HistoryQuery) []portico.UsagePoint {
+func bucketed(days []portico.DayUsage, q portico.UsageHistoryQuery) []portico.UsagePoint {
 	points := []portico.UsagePoint{}
 	index := map[time.Time]int{}
 	for t := q.From; t.Before(q.To); t = nextBucket(t, q.Bucket) {
