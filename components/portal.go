@@ -20,11 +20,11 @@ const (
 
 // SectionNames lists the sections the CustomerPortal lays out, in order.
 func SectionNames() []string {
-	return []string{SectionHeader, SectionOverview, SectionUsage, SectionUpcoming, SectionPlans, SectionPayment, SectionInvoices}
+	return []string{SectionHeader, SectionOverview, SectionUsage, SectionPlans, SectionUpcoming, SectionPayment, SectionInvoices}
 }
 
 // CustomerPortal is the opinionated portal: subscription overview, usage,
-// the upcoming invoice, plans (the Paywall unless another UI is given), payment details and
+// plans (the Paywall unless another UI is given), the upcoming invoice, payment details and
 // invoices, with notices above them. NewCustomerPortal makes one; its
 // props are set with the methods named after them, which chain.
 type CustomerPortal struct {
@@ -108,8 +108,10 @@ func (c *CustomerPortal) Render() app.UI {
 		NewNoticeBar(),
 		app.If(c.shown(SectionOverview), func() app.UI { return NewSubscriptionOverview() }),
 		app.If(c.shown(SectionUsage), func() app.UI { return NewUsage() }),
-		app.If(c.shown(SectionUpcoming), func() app.UI { return NewUpcomingInvoice() }),
 		app.If(c.shown(SectionPlans), func() app.UI { return plans }),
+		// The upcoming invoice sits with billing, below the plans: it changes
+		// with every change made above, which must not move the plans.
+		app.If(c.shown(SectionUpcoming), func() app.UI { return NewUpcomingInvoice() }),
 		app.If(c.shown(SectionPayment) || c.shown(SectionInvoices), func() app.UI {
 			return app.Div().Class(classes(prefix, "billing-row")).Body(
 				app.If(c.shown(SectionPayment), func() app.UI { return NewPaymentDetails() }),

@@ -53,6 +53,8 @@ var customers = []customer{
 	{"margaret", "Margaret Hamilton", "Enterprise at a custom price"},
 	{"barbara", "Barbara Liskov", "Basic, near its API-call limit"},
 	{"ken", "Ken Thompson", "two sites (one subscription per site)"},
+	{"dennis", "Dennis Ritchie", "Team, 12 members on tiered per-member pricing"},
+	{"radia", "Radia Perlman", "Scale, usage-priced API requests with a monthly minimum"},
 	{"ada", "Ada Lovelace", "free plan"},
 }
 

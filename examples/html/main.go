@@ -35,6 +35,8 @@ var customers = []struct{ ID, Shows string }{
 	{"margaret", "Enterprise at a custom price"},
 	{"barbara", "Basic, near its API-call limit"},
 	{"ken", "two sites (one subscription per site)"},
+	{"dennis", "Team, 12 members on tiered per-member pricing"},
+	{"radia", "Scale, usage-priced API requests with a monthly minimum"},
 	{"ada", "free plan"},
 }
 
