@@ -118,6 +118,10 @@ func measure(ctx context.Context, cfg config, cache string) (*report, error) {
 	if rep.Small, rep.Large, err = measureServers(ctx, smallDir, largeDir, small, cfg.Large, bare, cfg.Shape); err != nil {
 		return nil, err
 	}
+	logf("batch ingestion: SQLite and PostgreSQL")
+	if rep.Ingest, err = measureIngestion(ctx, smallDir, small); err != nil {
+		return nil, err
+	}
 	logf("browser")
 	if rep.Browser, err = browserFigures(ctx, smallDir, bare.URL+"/page.html", cfg.BrowserRuns); err != nil {
 		return nil, err

@@ -16,7 +16,18 @@ type report struct {
 	Sizes        sizes
 	Browser      browserRun
 	Small, Large serverRun
+	Ingest       []ingestRun
 	Micro        []micro
+}
+
+// ingest is the batch ingestion run on the store named.
+func (r *report) ingest(store string) ingestRun {
+	for _, run := range r.Ingest {
+		if run.Store == store {
+			return run
+		}
+	}
+	return ingestRun{Store: store}
 }
 
 // budget is a figure with its limit.
@@ -51,6 +62,10 @@ func (r *report) budgets() []budget {
 		{"portal call p99 at 64 concurrent", dur(sm.Portal.P99), "≤ 10 ms", sm.Portal.P99 <= 10*time.Millisecond},
 		{"entitlements call throughput vs bare handler", pct(ratio(sm.Entitlements, sm.EntitlementsBare)), "≥ 50 %", ratio(sm.Entitlements, sm.EntitlementsBare) >= 0.50},
 		{"upcoming-invoice call throughput vs bare handler", pct(ratio(sm.Upcoming, sm.UpcomingBare)), "≥ 30 %", ratio(sm.Upcoming, sm.UpcomingBare) >= 0.30},
+		{"usage call throughput vs bare handler", pct(ratio(sm.Usage, sm.UsageBare)), "≥ 30 %", ratio(sm.Usage, sm.UsageBare) >= 0.30},
+		{"usage call p99 at 64 concurrent", dur(sm.Usage.P99), "≤ 20 ms", sm.Usage.P99 > 0 && sm.Usage.P99 <= 20*time.Millisecond},
+		{"batch ingestion, SQLite, batches of 1,000", fmt.Sprintf("%.0f events/s", r.ingest("SQLite").EventsPerSecond()), "≥ 50,000 events/s", r.ingest("SQLite").EventsPerSecond() >= 50_000},
+		{"batch ingestion, PostgreSQL, batches of 1,000", fmt.Sprintf("%.0f events/s", r.ingest("PostgreSQL").EventsPerSecond()), "≥ 20,000 events/s", r.ingest("PostgreSQL").EventsPerSecond() >= 20_000},
 		{fmt.Sprintf("portal p50, %s vs %s customers", count(lg.Customers), count(sm.Customers)), fmt.Sprintf("%.2f×", growth(lg.Portal, sm.Portal)), "≤ 1.5×", growth(lg.Portal, sm.Portal) <= 1.5},
 		{fmt.Sprintf("entitlements p50, %s vs %s customers", count(lg.Customers), count(sm.Customers)), fmt.Sprintf("%.2f×", growth(lg.Entitlements, sm.Entitlements)), "≤ 1.5×", growth(lg.Entitlements, sm.Entitlements) <= 1.5},
 		{fmt.Sprintf("server RSS under the %s-customer load", count(lg.Customers)), fmt.Sprintf("%.0f MiB", float64(lg.PeakRSS)/mib), "≤ 200 MiB", lg.PeakRSS > 0 && lg.PeakRSS <= 200*mib},
@@ -123,6 +138,12 @@ func (r *report) markdown() string {
 			fmt.Fprintf(&b, "| %s customers | %s | %d | %d | %.0f | %s | %s | %.0f | %s | %s |\n",
 				count(run.Customers), c.name, c.res.Requests, c.res.Errors, c.res.RPS(), dur(c.res.P50), dur(c.res.P99), c.bare.RPS(), dur(c.bare.P99), vs)
 		}
+	}
+	fmt.Fprintf(&b, "\n### Batch ingestion (%d clients, batches of %d events over %d customers, %s per store)\n\n", ingestClients, batchSize, batchCustomers, ingestFor)
+	b.WriteString("| store | batches | errors | events/s | batch p50 | batch p99 |\n|---|---|---|---|---|---|\n")
+	for _, run := range r.Ingest {
+		fmt.Fprintf(&b, "| %s | %d | %d | %.0f | %s | %s |\n", run.Store, run.Batches.Requests, run.Batches.Errors,
+			run.EventsPerSecond(), dur(run.Batches.P50), dur(run.Batches.P99))
 	}
 	fmt.Fprintf(&b, "\nPeak server RSS: %.0f MiB with %s customers, %.0f MiB with %s.\n",
 		float64(r.Small.PeakRSS)/mib, count(r.Small.Customers), float64(r.Large.PeakRSS)/mib, count(r.Large.Customers))
