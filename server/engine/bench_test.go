@@ -75,3 +75,22 @@ func BenchmarkPortal(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReportUsageBatch counts a batch of 1,000 events over 250
+// customers in one transaction: the batch call's work.
+func BenchmarkReportUsageBatch(b *testing.B) {
+	e := benchEnv(b, 250)
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		events := make([]portico.UsageEvent, 1000)
+		for k := range events {
+			events[k] = portico.UsageEvent{CustomerID: fmt.Sprintf("c%05d", k%250), FeatureID: apiCalls, Value: 1,
+				IdempotencyKey: fmt.Sprintf("b%d-%d", n, k)}
+		}
+		if _, err := e.eng.ReportUsageBatch(e.ctx, events, false); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+}

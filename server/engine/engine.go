@@ -56,6 +56,17 @@ type op struct {
 	// err is the first failure of a step deep inside a journey rule; the
 	// transaction rolls back when it is set, so nothing is half-applied.
 	err error
+	// known are customers whose whole state this operation holds as it
+	// wrote it (a usage batch keeps them): their kept answers are
+	// computed from it instead of being read back.
+	known map[string]knownCustomer
+}
+
+// knownCustomer is a customer and what their entitlements are computed
+// from, as the operation left them.
+type knownCustomer struct {
+	c  *portico.Customer
+	in grantInputs
 }
 
 func (o *op) fail(err error) {

@@ -56,9 +56,16 @@ func (o *op) settle(c *portico.Customer) error {
 }
 
 func (o *op) settleCount(c *portico.Customer) (int, error) {
+	_, n, err := o.settled(c)
+	return n, err
+}
+
+// settled applies everything due for the customer and returns their
+// subscriptions as they then stand, and how many events it applied.
+func (o *op) settled(c *portico.Customer) ([]*portico.Subscription, int, error) {
 	subs, err := o.tx.SubscriptionsOf(c.ID)
 	if err != nil {
-		return 0, err
+		return nil, 0, err
 	}
 	n := 0
 	for _, s := range subs {
@@ -68,13 +75,13 @@ func (o *op) settleCount(c *portico.Customer) (int, error) {
 		}
 		n += k
 		if err := o.tx.PutSubscription(s); err != nil {
-			return n, err
+			return nil, n, err
 		}
 	}
 	if n > 0 {
-		return n, o.tx.UpdateCustomer(c)
+		return subs, n, o.tx.UpdateCustomer(c)
 	}
-	return 0, nil
+	return subs, 0, nil
 }
 
 // settleSub applies the subscription's due events in time order. At one

@@ -145,19 +145,23 @@ func (o *op) refreshSnapshots() error {
 		if err := o.tx.DeleteSnapshots(id); err != nil {
 			return err
 		}
-		c, err := o.tx.Customer(id)
-		if errors.Is(err, portico.ErrNotFound) {
-			continue
+		k, ok := o.known[id]
+		if !ok {
+			c, err := o.tx.Customer(id)
+			if errors.Is(err, portico.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if k.in, err = o.grantInputs(id); err != nil {
+				return err
+			}
+			k.c = c
 		}
-		if err != nil {
-			return err
-		}
-		resources, err := o.resourcesOf(id)
-		if err != nil {
-			return err
-		}
-		for _, r := range resources {
-			ent, err := o.entitlementSnapshot(c, r)
+		for _, r := range resourcesOf(k.in.subs) {
+			views := o.entitlementsFrom(k.c, r, k.in)
+			ent, err := o.keep(id, portico.SnapshotEntitlements, r, views, k.in.subs, k.in.promos, views)
 			if err != nil {
 				return err
 			}
@@ -171,16 +175,12 @@ func (o *op) refreshSnapshots() error {
 
 // resourcesOf is "" (the customer) and each resource the customer's
 // subscriptions are for.
-func (o *op) resourcesOf(customerID string) ([]string, error) {
-	subs, err := o.tx.SubscriptionsOf(customerID)
-	if err != nil {
-		return nil, err
-	}
+func resourcesOf(subs []*portico.Subscription) []string {
 	out := []string{""}
 	for _, s := range subs {
 		if s.ResourceID != "" && !slices.Contains(out, s.ResourceID) {
 			out = append(out, s.ResourceID)
 		}
 	}
-	return out, nil
+	return out
 }

@@ -284,6 +284,14 @@ func (o *op) queueUsage(customerID string, rec portico.UsageRecord) error {
 	if err != nil {
 		return err
 	}
+	return o.queueUsageOf(customerID, subs, rec)
+}
+
+// queueUsageOf is queueUsage for a customer whose subscriptions are known.
+func (o *op) queueUsageOf(customerID string, subs []*portico.Subscription, rec portico.UsageRecord) error {
+	if o.e.QueueBilling == nil {
+		return nil
+	}
 	for _, s := range subs {
 		if s.Pricing != portico.PricingPaid || s.Status != portico.StatusActive || s.ResourceID != rec.ResourceID {
 			continue

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	portico "github.com/portico-dev/portico"
@@ -133,12 +134,17 @@ func (b *usageBatch) customer(id string, idx []int) error {
 	if err != nil {
 		return err
 	}
-	if err := o.settle(c); err != nil {
+	subs, _, err := o.settled(c)
+	if err != nil {
 		return err
 	}
 	cu := &customerUsage{c: c, grants: map[string]map[string]*grant{}, views: map[string][]portico.EntitlementView{},
 		current: map[[2]string]*portico.UsageRecord{}, history: map[historyKey]int64{}}
-	if cu.in, err = o.grantInputs(c.ID); err != nil {
+	cu.in.subs = subs
+	if cu.in.promos, err = o.tx.PromotionsOf(c.ID); err != nil {
+		return err
+	}
+	if cu.in.usage, err = o.tx.UsageOf(c.ID); err != nil {
 		return err
 	}
 	for _, i := range idx {
@@ -257,16 +263,23 @@ func (cu *customerUsage) record(o *op, f portico.Feature, key string, anchor tim
 
 // write stores what the batch changed for the customer: each usage value
 // once, the history once per day, and what the billing provider is owed.
+// The customer's state is then known to the operation: their kept answers
+// are computed from it at commit, not read back.
 func (b *usageBatch) write(cu *customerUsage) error {
 	o := b.o
 	for _, rec := range cu.current {
 		if err := o.tx.PutUsage(*rec); err != nil {
 			return err
 		}
-		if err := o.queueUsage(cu.c.ID, *rec); err != nil {
+		if err := o.queueUsageOf(cu.c.ID, cu.in.subs, *rec); err != nil {
 			return err
 		}
+		cu.in.usage = withRecord(cu.in.usage, *rec)
 	}
+	if o.known == nil {
+		o.known = map[string]knownCustomer{}
+	}
+	o.known[cu.c.ID] = knownCustomer{c: cu.c, in: cu.in}
 	for k, v := range cu.history {
 		if v == 0 {
 			continue
@@ -276,4 +289,17 @@ func (b *usageBatch) write(cu *customerUsage) error {
 		}
 	}
 	return nil
+}
+
+// withRecord is recs with rec in place of the record of its feature and
+// usage key.
+func withRecord(recs []portico.UsageRecord, rec portico.UsageRecord) []portico.UsageRecord {
+	for i := range recs {
+		if recs[i].FeatureID == rec.FeatureID && recs[i].ResourceID == rec.ResourceID {
+			out := slices.Clone(recs)
+			out[i] = rec
+			return out
+		}
+	}
+	return append(slices.Clip(recs), rec)
 }

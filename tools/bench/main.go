@@ -27,7 +27,15 @@ func main() {
 	profiled := flag.Int("profile-customers", small, "the store -profile loads: 1000 or the large one")
 	seedOnly := flag.Int("seed", 0, "instead of the bench, only seed a store of this many customers into the cache")
 	pagesOnly := flag.Int("pages", 0, "instead of the bench, only load the portal page (and the floor page) this many times each, and print the medians")
+	ingestOnly := flag.Bool("ingest", false, "instead of the bench, only load the batch call on SQLite and PostgreSQL, and print the rates")
 	flag.Parse()
+	if *ingestOnly {
+		if err := printIngestion(context.Background(), *cache); err != nil {
+			logf("ingest: %v", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *pagesOnly > 0 {
 		if err := printPageLoads(context.Background(), *cache, *pagesOnly); err != nil {
 			logf("pages: %v", err)
@@ -168,4 +176,18 @@ func browserFigures(ctx context.Context, dataDir, floor string, runs int) (brows
 	}
 	p.waitIdle()
 	return measureBrowser(ctx, chromium, p.URL+"/portal?session="+tokens[0], floor, runs)
+}
+
+// printIngestion measures batch ingestion alone.
+func printIngestion(ctx context.Context, cache string) error {
+	dir, err := seed(ctx, cache, small)
+	if err != nil {
+		return err
+	}
+	runs, err := measureIngestion(ctx, dir, small)
+	for _, r := range runs {
+		fmt.Printf("%s: %.0f events/s (%d batches, %d errors %s, p50 %s, p99 %s)\n", r.Store, r.EventsPerSecond(),
+			r.Batches.Requests, r.Batches.Errors, r.Batches.FirstError, dur(r.Batches.P50), dur(r.Batches.P99))
+	}
+	return err
 }
