@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"sync"
 	"time"
 )
 
@@ -19,7 +20,8 @@ type crashResult struct {
 	Err                       error
 }
 
-// crashScenario reports usage from many workers, kills the server with
+// crashScenario reports usage from many workers, one event a call and in
+// batches of 50, kills the server with
 // SIGKILL at a random moment, restarts it, and checks that every
 // acknowledged event is counted and none twice — before the unknown ones
 // are resent (counted: between acknowledged and acknowledged + unknown)
@@ -52,7 +54,13 @@ func crashScenario(ctx context.Context, storeName string, env []string, logDir s
 			url := srv.URL
 			go func() {
 				defer close(done)
-				usageLoad(loadCtx, l, fmt.Sprintf("crash-%s-%d", storeName, k), customers, workers, 200000, func(int) string { return url })
+				// Single calls and batches of 50 at once: a kill lands
+				// in the middle of both.
+				round := fmt.Sprintf("crash-%s-%d", storeName, k)
+				var wg sync.WaitGroup
+				wg.Go(func() { batchLoad(loadCtx, l, round, customers, 2, 50, 200000, url) })
+				usageLoad(loadCtx, l, round, customers, workers, 200000, func(int) string { return url })
+				wg.Wait()
 			}()
 			time.Sleep(time.Duration(400+rand.IntN(1200)) * time.Millisecond)
 			srv.kill()

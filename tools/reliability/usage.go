@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -51,15 +52,77 @@ func usageOf(ctx context.Context, base, customerID string) (int64, error) {
 	return 0, fmt.Errorf("%s has no %s entitlement", customerID, usageFeature)
 }
 
-// usageEvent is one report of 1 unit, sent with its own idempotency key.
+// usageEvent is one report of 1 unit, sent with its own idempotency key:
+// in the Idempotency-Key header, or, for events first sent in a batch,
+// as the event's idempotencyKey (which counts an event once whichever
+// call brings it).
 type usageEvent struct {
 	Key      string
 	Customer string
+	InBatch  bool
 }
 
 func (e usageEvent) send(ctx context.Context, base string) (answer, error) {
+	if e.InBatch {
+		return call(ctx, "POST", base+"/api/v1/usage", secretKey, "", e.request())
+	}
 	return call(ctx, "POST", base+"/api/v1/usage", secretKey, e.Key,
 		portico.UsageRequest{CustomerID: e.Customer, FeatureID: usageFeature, Value: 1})
+}
+
+func (e usageEvent) request() portico.UsageRequest {
+	return portico.UsageRequest{CustomerID: e.Customer, FeatureID: usageFeature, Value: 1, IdempotencyKey: e.Key}
+}
+
+// sendBatch sends events as one batch and records each: counted
+// (accepted or a duplicate of one counted before) is acknowledged; no
+// answer leaves them all unknown.
+func (l *ledger) sendBatch(ctx context.Context, base string, events []usageEvent) error {
+	req := portico.UsageBatchRequest{Events: make([]portico.UsageEvent, len(events))}
+	for i, e := range events {
+		req.Events[i] = e.request().Event()
+	}
+	a, err := call(ctx, "POST", base+"/api/v1/usage/batch", secretKey, "", req)
+	var res portico.UsageBatchResult
+	if err == nil && a.Status == 200 {
+		if jerr := json.Unmarshal(a.Body, &res); jerr != nil || len(res.Results) != len(events) {
+			a.Status = 502 // an answer that cannot be read tells nothing
+		}
+	}
+	for i, e := range events {
+		ans := a
+		if err == nil && a.Status == 200 && res.Results[i].Status == portico.UsageRejected {
+			ans = answer{Status: 422, Body: []byte(res.Results[i].Error.Message)}
+		}
+		l.record(e, ans, err)
+	}
+	return err
+}
+
+// batchLoad sends batches of size events from workers until ctx ends, at
+// most max events.
+func batchLoad(ctx context.Context, l *ledger, round string, customers []string, workers, size, max int, base string) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				first := int(next.Add(int64(size))) - size
+				if first >= max {
+					return
+				}
+				events := make([]usageEvent, size)
+				for k := range events {
+					events[k] = usageEvent{Key: fmt.Sprintf("%s-b%07d", round, first+k), Customer: customers[(first+k)%len(customers)], InBatch: true}
+				}
+				l.sent.Add(int64(size))
+				if err := l.sendBatch(ctx, base, events); err != nil {
+					time.Sleep(20 * time.Millisecond) // the server is gone
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // ledger is what a usage load knows of its events: acknowledged (2xx),
