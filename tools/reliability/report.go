@@ -48,7 +48,7 @@ func (r *report) markdown() string {
 	p("Run %s, %s in all%s, on %s.", r.Started.Format("2006-01-02 15:04 UTC"), r.Finished.Sub(r.Started).Round(time.Second),
 		map[bool]string{true: " (quick loads)", false: ""}[r.Quick], machineLine())
 	p("")
-	p("### Crash: `kill -9` under a usage-report load, then restart")
+	p("### Crash: `kill -9` under a usage-report load (single calls and batches), then restart")
 	p("")
 	p("| store | kills | reports sent | acknowledged | no answer (resent with their keys) | slowest restart | invariant |")
 	p("|---|---|---|---|---|---|---|")
