@@ -1,13 +1,11 @@
 package sqltx
 
 import (
-	"encoding/binary"
-	"errors"
+	"fmt"
 	"strings"
 	"time"
 
 	portico "github.com/portico-dev/portico"
-	"github.com/portico-dev/portico/server/store/internal/sqlconn"
 )
 
 // monthOf is the first instant of t's month (UTC), as the history keys it.
@@ -16,66 +14,42 @@ func monthOf(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
 }
 
-// packDays and unpackDays turn a month's 31 daily values into bytes and
-// back: signed varints, one per day, so a quiet month takes 31 bytes.
-func packDays(days *[31]int64) []byte {
-	out := make([]byte, 0, 40)
-	for _, v := range days {
-		out = binary.AppendVarint(out, v)
+// dayColumns are the history's day columns, d01 to d31, as a select list.
+var dayColumns = func() string {
+	cols := make([]string, 31)
+	for i := range cols {
+		cols[i] = fmt.Sprintf("d%02d", i+1)
 	}
-	return out
-}
-
-func unpackDays(b []byte) ([31]int64, error) {
-	var days [31]int64
-	for i := range days {
-		v, n := binary.Varint(b)
-		if n <= 0 {
-			return days, errors.New("usage history: a month's days are damaged")
-		}
-		days[i], b = v, b[n:]
-	}
-	return days, nil
-}
+	return strings.Join(cols, ", ")
+}()
 
 // AddUsageHistory implements portico.UsageTx.
 func (t *Tx) AddUsageHistory(customerID, featureID, resourceID string, at time.Time, value int64) error {
-	month := monthOf(at)
-	var packed []byte
-	err := t.queryRow(`SELECT days FROM usage_history WHERE customer_id = ? AND feature_id = ? AND resource_id = ? AND month = ?`,
-		customerID, featureID, resourceID, month.Unix()).Scan(&packed)
-	var days [31]int64
-	switch {
-	case err == nil:
-		if days, err = unpackDays(packed); err != nil {
-			return err
-		}
-	case !errors.Is(err, sqlconn.ErrNoRows):
-		return err
-	}
-	days[at.UTC().Day()-1] += value
-	return t.exec(`INSERT INTO usage_history (customer_id, feature_id, resource_id, month, days) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (customer_id, feature_id, resource_id, month) DO UPDATE SET days = excluded.days`,
-		customerID, featureID, resourceID, month.Unix(), packDays(&days))
+	// The column is d01 … d31, from a day number: nothing of the caller's
+	// reaches the statement's text.
+	col := fmt.Sprintf("d%02d", at.UTC().Day())
+	return t.exec(`INSERT INTO usage_history (customer_id, feature_id, resource_id, month, `+col+`) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (customer_id, feature_id, resource_id, month) DO UPDATE SET `+col+` = usage_history.`+col+` + excluded.`+col,
+		customerID, featureID, resourceID, monthOf(at).Unix(), value)
 }
 
 // UsageHistory implements portico.UsageTx.
 func (t *Tx) UsageHistory(customerID, featureID, resourceID string, from, to time.Time) ([]portico.DayUsage, error) {
-	r, err := t.query(`SELECT month, days FROM usage_history WHERE customer_id = ? AND feature_id = ? AND resource_id = ?
+	r, err := t.query(`SELECT month, `+dayColumns+` FROM usage_history WHERE customer_id = ? AND feature_id = ? AND resource_id = ?
 		AND month >= ? AND month < ? ORDER BY month`, customerID, featureID, resourceID, monthOf(from).Unix(), to.Unix())
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
 	var out []portico.DayUsage
+	var month int64
+	var days [31]int64
+	dest := []any{&month}
+	for i := range days {
+		dest = append(dest, &days[i])
+	}
 	for r.Next() {
-		var month int64
-		var packed []byte
-		if err := r.Scan(&month, &packed); err != nil {
-			return nil, err
-		}
-		days, err := unpackDays(packed)
-		if err != nil {
+		if err := r.Scan(dest...); err != nil {
 			return nil, err
 		}
 		start := time.Unix(month, 0).UTC()
