@@ -1,10 +1,8 @@
 package components
 
 import (
-	"context"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	portico "github.com/portico-dev/portico"
@@ -42,12 +40,9 @@ func editAddon(ctx app.Context, edit addonEdit) { ctx.NewActionWithValue(actionE
 // confirming.
 type addonEditor struct {
 	section
-	editing    *addonEdit
-	quantity   int
-	preview    *portico.Preview
-	previewErr string
-	asked      int // counts previews asked for: only the latest answer shows
-	applying   bool
+	changeFlow
+	editing  *addonEdit
+	quantity int
 }
 
 func (e *addonEditor) OnPreRender(ctx app.Context) { e.watch(ctx) }
@@ -148,27 +143,18 @@ func (e *addonEditor) setQuantity(ctx app.Context, sub portico.SubscriptionView,
 // askPreview previews the change at the stepper's quantity; answers to
 // earlier quantities are dropped when they arrive late.
 func (e *addonEditor) askPreview(ctx app.Context, sub portico.SubscriptionView, a portico.PaywallAddon) {
-	e.asked++
-	e.preview, e.previewErr = nil, ""
+	e.forget()
 	if e.quantity == quantityOf(sub, a.ID) {
 		return // nothing to change yet
 	}
-	asked, src, req := e.asked, e.cfg.Source, addonChange(sub, a.ID, e.quantity)
-	ctx.Async(func() {
-		c, cancel := context.WithTimeout(ctx, 20*time.Second)
-		defer cancel()
-		pv, err := src.Preview(c, req)
-		ctx.Dispatch(func(ctx app.Context) {
-			switch {
-			case asked != e.asked || e.editing == nil:
-			case err != nil:
-				e.previewErr = err.Error()
-			default:
-				e.preview = pv
-			}
-		})
-	})
+	e.fetchPreview(ctx, e.cfg.Source, addonChange(sub, a.ID, e.quantity), e.asked, e.isOpen, errorMessage)
 }
+
+func (e *addonEditor) isOpen() bool { return e.editing != nil }
+
+// errorMessage is an error as the add-on editor shows it, inside its own
+// sentence.
+func errorMessage(err error) string { return err.Error() }
 
 // addonChange is the change that gives the subscription quantity units of
 // an add-on (none removes it), keeping its plan, billing period and other
@@ -197,33 +183,16 @@ func (e *addonEditor) close(ctx app.Context) {
 		return
 	}
 	back := e.editing.opener
-	e.editing, e.preview, e.previewErr = nil, nil, ""
-	e.asked++
+	e.editing = nil
+	e.forget()
 	refocus(back)
 }
 
 // apply makes the change, then says what it did and reloads the portal.
 func (e *addonEditor) apply(ctx app.Context) {
-	sub, a, ok := e.target()
-	if !ok || e.applying || e.preview == nil {
-		return
+	if sub, a, ok := e.target(); ok {
+		e.applyChange(ctx, e.cfg, addonChange(sub, a.ID, e.quantity), errorMessage, e.close)
 	}
-	e.applying = true
-	cfg, req := e.cfg, addonChange(sub, a.ID, e.quantity)
-	ctx.Async(func() {
-		c, cancel := context.WithTimeout(ctx, 20*time.Second)
-		defer cancel()
-		res, err := cfg.Source.Change(c, req)
-		ctx.Dispatch(func(ctx app.Context) {
-			e.applying = false
-			if err != nil {
-				e.previewErr = err.Error()
-				return
-			}
-			e.close(ctx)
-			changed(ctx, cfg, res)
-		})
-	})
 }
 
 func (e *addonEditor) Render() app.UI {

@@ -1,11 +1,9 @@
 package components
 
 import (
-	"context"
 	"maps"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	portico "github.com/portico-dev/portico"
@@ -97,12 +95,9 @@ func (s *section) quantityText(q map[string]int64) string {
 // component of its own: each component type weighs on the client's size.
 type quantityEditor struct {
 	*section
-	editing    *quantityEdit
-	quantity   int64
-	preview    *portico.Preview
-	previewErr string
-	asked      int
-	applying   bool
+	changeFlow
+	editing  *quantityEdit
+	quantity int64
 }
 
 func (e *quantityEditor) open(ctx app.Context, edit quantityEdit) {
@@ -157,36 +152,19 @@ func (e *quantityEditor) set(ctx app.Context, q int64) {
 		return
 	}
 	e.quantity = q
-	e.asked++
+	e.forget()
 	asked := e.asked
-	e.preview, e.previewErr = nil, ""
 	if q == *ch.Quantity {
 		return
 	}
 	ctx.After(previewDelay, func(ctx app.Context) {
-		if asked == e.asked && e.editing != nil {
-			e.askPreview(ctx, e.request(sub, ch.FeatureID), asked)
+		if asked == e.asked && e.isOpen() {
+			e.fetchPreview(ctx, e.cfg.Source, e.request(sub, ch.FeatureID), asked, e.isOpen, e.errorText)
 		}
 	})
 }
 
-func (e *quantityEditor) askPreview(ctx app.Context, req portico.ChangeRequest, asked int) {
-	src := e.cfg.Source
-	ctx.Async(func() {
-		c, cancel := context.WithTimeout(ctx, 20*time.Second)
-		defer cancel()
-		pv, err := src.Preview(c, req)
-		ctx.Dispatch(func(ctx app.Context) {
-			switch {
-			case asked != e.asked || e.editing == nil:
-			case err != nil:
-				e.previewErr = e.errorText(err)
-			default:
-				e.preview = pv
-			}
-		})
-	})
-}
+func (e *quantityEditor) isOpen() bool { return e.editing != nil }
 
 // close shuts the editor without a change and gives the focus back.
 func (e *quantityEditor) close(ctx app.Context) {
@@ -194,33 +172,16 @@ func (e *quantityEditor) close(ctx app.Context) {
 		return
 	}
 	back := e.editing.opener
-	e.editing, e.preview, e.previewErr = nil, nil, ""
-	e.asked++
+	e.editing = nil
+	e.forget()
 	refocus(back)
 }
 
 // apply makes the change, then says what it did and reloads the portal.
 func (e *quantityEditor) apply(ctx app.Context) {
-	sub, ch, ok := e.target()
-	if !ok || e.applying || e.preview == nil {
-		return
+	if sub, ch, ok := e.target(); ok {
+		e.applyChange(ctx, e.cfg, e.request(sub, ch.FeatureID), e.errorText, e.close)
 	}
-	e.applying = true
-	cfg, req := e.cfg, e.request(sub, ch.FeatureID)
-	ctx.Async(func() {
-		c, cancel := context.WithTimeout(ctx, 20*time.Second)
-		defer cancel()
-		res, err := cfg.Source.Change(c, req)
-		ctx.Dispatch(func(ctx app.Context) {
-			e.applying = false
-			if err != nil {
-				e.previewErr = e.errorText(err)
-				return
-			}
-			e.close(ctx)
-			changed(ctx, cfg, res)
-		})
-	})
 }
 
 // render draws the editor while it is open on a charge of sub.
