@@ -31,14 +31,10 @@ type Paywall struct {
 	loading bool
 	err     string
 
-	selected   *PlanSelection
-	preview    *portico.Preview
-	previewErr string
-	applying   bool
-	// quantities are the committed quantities picked, by plan and feature;
-	// asked counts previews asked for, so only the latest answer shows.
+	selected *PlanSelection
+	changeFlow
+	// quantities are the committed quantities picked, by plan and feature.
 	quantities map[string]map[string]int64
-	asked      int
 }
 
 // paywallProps are a Paywall's props.
@@ -389,7 +385,8 @@ func (p *Paywall) request(sel PlanSelection) portico.ChangeRequest {
 }
 
 func (p *Paywall) closeConfirm() {
-	p.selected, p.preview, p.previewErr, p.asked = nil, nil, "", p.asked+1
+	p.selected = nil
+	p.forget()
 }
 
 func (p *Paywall) planButtonID(planID string) string { return p.prefix() + "-plan-button-" + planID }
@@ -440,25 +437,9 @@ func (p *Paywall) confirm() app.UI {
 
 // apply makes the change, then refreshes the portal and says what happened.
 func (p *Paywall) apply(ctx app.Context) {
-	if p.applying || p.selected == nil || p.preview == nil {
-		return
+	if p.selected != nil {
+		p.applyChange(ctx, p.cfg, p.request(*p.selected), p.errorText, func(app.Context) { p.closeConfirm() })
 	}
-	p.applying = true
-	req, cfg := p.request(*p.selected), p.cfg
-	ctx.Async(func() {
-		c, cancel := context.WithTimeout(ctx, 20*time.Second)
-		defer cancel()
-		res, err := cfg.Source.Change(c, req)
-		ctx.Dispatch(func(ctx app.Context) {
-			p.applying = false
-			if err != nil {
-				p.previewErr = p.errorText(err)
-				return
-			}
-			p.closeConfirm()
-			changed(ctx, cfg, res)
-		})
-	})
 }
 
 // changed tells the customer what an applied change did and reloads the

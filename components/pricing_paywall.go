@@ -1,7 +1,6 @@
 package components
 
 import (
-	"context"
 	"strings"
 	"time"
 
@@ -171,11 +170,10 @@ func (p *Paywall) quantitiesFor(planID string) map[string]int64 {
 // previewSoon drops the preview shown and asks a new one after
 // previewDelay, unless the quantity moves again before.
 func (p *Paywall) previewSoon(ctx app.Context) {
-	p.asked++
+	p.forget()
 	asked := p.asked
-	p.preview, p.previewErr = nil, ""
 	ctx.After(previewDelay, func(ctx app.Context) {
-		if asked == p.asked && p.selected != nil {
+		if asked == p.asked && p.selecting() {
 			p.askPreview(ctx)
 		}
 	})
@@ -184,21 +182,9 @@ func (p *Paywall) previewSoon(ctx app.Context) {
 // askPreview previews the selected change; an answer that arrives after
 // the customer moved on is dropped.
 func (p *Paywall) askPreview(ctx app.Context) {
-	p.asked++
-	asked, src, req := p.asked, p.cfg.Source, p.request(*p.selected)
-	p.preview, p.previewErr = nil, ""
-	ctx.Async(func() {
-		c, cancel := context.WithTimeout(ctx, 20*time.Second)
-		defer cancel()
-		pv, err := src.Preview(c, req)
-		ctx.Dispatch(func(ctx app.Context) {
-			switch {
-			case asked != p.asked || p.selected == nil:
-			case err != nil:
-				p.previewErr = p.errorText(err)
-			default:
-				p.preview = pv
-			}
-		})
-	})
+	p.forget()
+	p.fetchPreview(ctx, p.cfg.Source, p.request(*p.selected), p.asked, p.selecting, p.errorText)
 }
+
+// selecting reports whether the confirm step is open on a plan.
+func (p *Paywall) selecting() bool { return p.selected != nil }
