@@ -81,13 +81,7 @@ func checkChargePrices(errs *problems, field string, ch portico.Charge, f portic
 			errs.add(at+".billingPeriod", "a second %s price", pr.BillingPeriod)
 		}
 		seen[pr.BillingPeriod] = true
-		fee, sold := p.PriceFor(pr.BillingPeriod)
-		switch {
-		case !sold:
-			errs.add(at+".billingPeriod", "plan %q is not sold %s; price it there first", p.ID, pr.BillingPeriod)
-		case fee.Currency != pr.Currency:
-			errs.add(at+".currency", "plan %q is priced in %q", p.ID, fee.Currency)
-		}
+		checkSold(errs, at, p, pr.BillingPeriod, pr.Currency)
 		if ch.Model == portico.ModelUsage && f.Type == portico.FeatureMetered && !resetsWith(f.ResetPeriod, pr.BillingPeriod) {
 			errs.add(at+".billingPeriod", "usage of %q resets %s; a usage charge is billed per usage period, so only a %s price fits",
 				f.ID, f.ResetPeriod, periodOf(f.ResetPeriod))
@@ -157,14 +151,22 @@ func checkMinimumSpend(errs *problems, at string, p portico.Plan) {
 			errs.add(field+".billingPeriod", "a second %s minimum", m.BillingPeriod)
 		}
 		seen[m.BillingPeriod] = true
-		fee, sold := p.PriceFor(m.BillingPeriod)
-		switch {
-		case p.Pricing != portico.PricingPaid:
+		if p.Pricing != portico.PricingPaid {
 			errs.add(field, "only paid plans have a minimum spend")
-		case !sold:
-			errs.add(field+".billingPeriod", "plan %q is not sold %s", p.ID, m.BillingPeriod)
-		case fee.Currency != m.Currency:
-			errs.add(field+".currency", "plan %q is priced in %q", p.ID, fee.Currency)
+			continue
 		}
+		checkSold(errs, field, p, m.BillingPeriod, m.Currency)
+	}
+}
+
+// checkSold checks that what is priced at at (a charge's price, a minimum
+// spend) is for a period the plan is sold for, in the plan's currency.
+func checkSold(errs *problems, at string, p portico.Plan, period portico.BillingPeriod, currency string) {
+	fee, sold := p.PriceFor(period)
+	switch {
+	case !sold:
+		errs.add(at+".billingPeriod", "plan %q is not sold %s; price it there first", p.ID, period)
+	case fee.Currency != currency:
+		errs.add(at+".currency", "plan %q is priced in %q", p.ID, fee.Currency)
 	}
 }
