@@ -100,7 +100,7 @@ func (c *usageChart) load(ctx app.Context) {
 
 // usagePeriod is a metered feature's current usage period and its usage.
 type usagePeriod struct {
-	e          portico.EntitlementView
+	e               portico.EntitlementView
 	start, end, now time.Time
 	// elapsed and total count the period's days, today as a whole one.
 	elapsed, total int64
