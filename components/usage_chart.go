@@ -2,7 +2,9 @@ package components
 
 import (
 	"context"
+	"html"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -32,10 +34,12 @@ type usageChart struct {
 	// Feature is the metered feature charted.
 	Feature string
 
-	state   historyState
-	months  bool // the past months are shown rather than this period
-	err     string
-	loading bool
+	state  historyState
+	months bool // the past months are shown rather than this period
+	// showData shows the data table.
+	showData bool
+	err      string
+	loading  bool
 	// loaded is the portal load (Data.Version) the history was read for.
 	loaded int
 }
@@ -287,7 +291,8 @@ func (c *usageChart) series(h *portico.UsageHistory, p usagePeriod) chartSeries 
 }
 
 // plot draws the series: the SVG, its scale and first and last buckets,
-// and the data table behind it.
+// and the data table behind it, shown on demand. The SVG is written as
+// markup: the browser's parser puts it in the SVG namespace.
 func (c *usageChart) plot(s chartSeries) app.UI {
 	top := s.projected
 	for _, v := range s.bars {
@@ -295,35 +300,40 @@ func (c *usageChart) plot(s chartSeries) app.UI {
 	}
 	top = roundUp(top)
 	y := func(v int64) string { return strconv.FormatInt(chartHeight-v*chartHeight/top, 10) }
-	shapes := make([]app.UI, 0, len(s.bars)+2)
+	var b strings.Builder
+	b.WriteString(`<svg xmlns="` + svgNS + `" class="` + c.c("usage-chart-svg") + `" role="img" aria-label="` + html.EscapeString(s.label) +
+		`" viewBox="0 0 ` + strconv.Itoa(max(s.slots, 1)*slotWidth) + " " + strconv.Itoa(chartHeight) + `" preserveAspectRatio="none">`)
 	for i, v := range s.bars {
 		h := v * chartHeight / top
 		if v > 0 {
 			h = max(h, 8) // a little usage stays visible
 		}
-		shapes = append(shapes, svg("rect").Class(c.c("usage-chart-bar")).
-			Attr("x", strconv.Itoa(i*slotWidth+1)).Attr("y", strconv.FormatInt(chartHeight-h, 10)).
-			Attr("width", strconv.Itoa(slotWidth-2)).Attr("height", strconv.FormatInt(h, 10)))
+		b.WriteString(`<rect class="` + c.c("usage-chart-bar") + `" x="` + strconv.Itoa(i*slotWidth+1) + `" y="` + strconv.FormatInt(chartHeight-h, 10) +
+			`" width="` + strconv.Itoa(slotWidth-2) + `" height="` + strconv.FormatInt(h, 10) + `"></rect>`)
 	}
 	if s.limit > 0 && s.limit < top {
-		shapes = append(shapes, line(c.c("usage-chart-limit"), 0, s.slots*slotWidth, y(s.limit), y(s.limit)))
+		b.WriteString(line(c.c("usage-chart-limit"), 0, s.slots*slotWidth, y(s.limit), y(s.limit)))
 	}
 	if n := len(s.bars); s.projected > 0 && n > 0 && n < s.slots {
-		shapes = append(shapes, line(c.c("usage-chart-projection"), n*slotWidth-slotWidth/2, s.slots*slotWidth, y(s.bars[n-1]), y(s.projected)))
+		b.WriteString(line(c.c("usage-chart-projection"), n*slotWidth-slotWidth/2, s.slots*slotWidth, y(s.bars[n-1]), y(s.projected)))
 	}
-	f := c.f()
+	b.WriteString("</svg>")
+	id, toggle := c.prefix()+"-usage-data-"+slug(c.Feature), "chartShowData"
+	if c.showData {
+		toggle = "chartHideData"
+	}
 	return app.Div().Class(c.c("usage-chart-body")).Body(
 		app.Div().Class(c.c("usage-chart-plot")).Body(
-			app.Span().Class(c.c("usage-chart-scale", "muted")).Aria("hidden", "true").Text(f.Number(top)),
-			svg("svg").Class(c.c("usage-chart-svg")).Role("img").Aria("label", s.label).
-				Attr("viewBox", "0 0 "+strconv.Itoa(max(s.slots, 1)*slotWidth)+" "+strconv.Itoa(chartHeight)).
-				Attr("preserveAspectRatio", "none").Attr("focusable", "false").Body(shapes...),
+			app.Span().Class(c.c("usage-chart-scale", "muted")).Aria("hidden", "true").Text(c.f().Number(top)),
+			app.Raw(b.String()),
 			app.Div().Class(c.c("usage-chart-axis", "muted")).Aria("hidden", "true").Body(
 				app.Span().Text(s.first), app.Span().Text(s.last)),
 		),
-		app.Details().Class(c.c("usage-chart-data")).Body(
-			app.Summary().Text(c.t("chartShowData")),
-			app.Table().Class(c.c("usage-chart-table")).Body(
+		app.Button().Type("button").Class(c.c("button", "button-link", "usage-chart-data-toggle")).
+			Aria("expanded", c.showData).Aria("controls", id).Text(c.t(toggle)).
+			OnClick(func(ctx app.Context, e app.Event) { c.showData = !c.showData }),
+		app.If(c.showData, func() app.UI {
+			return app.Table().ID(id).Class(c.c("usage-chart-table")).Body(
 				app.Caption().Text(s.caption),
 				app.THead().Body(app.Tr().Body(app.Range(s.head).Slice(func(i int) app.UI {
 					return app.Th().Scope("col").Text(s.head[i])
@@ -334,18 +344,16 @@ func (c *usageChart) plot(s chartSeries) app.UI {
 						return app.Td().Text(r[1+j])
 					}))
 				})),
-			),
-		),
+			)
+		}),
 	)
 }
 
-func svg(tag string) app.HTMLElem { return app.Elem(tag).XMLNS(svgNS) }
-
 // line is an SVG line whose stroke keeps its width however the chart
 // stretches.
-func line(class string, x1, x2 int, y1, y2 string) app.UI {
-	return svg("line").Class(class).Attr("x1", strconv.Itoa(x1)).Attr("x2", strconv.Itoa(x2)).
-		Attr("y1", y1).Attr("y2", y2).Attr("vector-effect", "non-scaling-stroke")
+func line(class string, x1, x2 int, y1, y2 string) string {
+	return `<line class="` + class + `" x1="` + strconv.Itoa(x1) + `" x2="` + strconv.Itoa(x2) + `" y1="` + y1 + `" y2="` + y2 +
+		`" vector-effect="non-scaling-stroke"></line>`
 }
 
 // roundUp rounds a chart's top up to 1, 2 or 5 times a power of ten, so

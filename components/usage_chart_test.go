@@ -2,8 +2,10 @@ package components
 
 import (
 	"context"
+	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -63,21 +65,44 @@ func chartPortal() *historySource {
 		"api-calls/day": days, "api-calls/month": months}}}
 }
 
-// bars are the heights of the chart's bars, in its units (1000 high).
-func (h *harness) bars() []int64 {
-	h.t.Helper()
-	var out []int64
-	var walk func(n node)
-	walk = func(n node) {
-		if n.html && slices.Contains(n.classes, "portico-usage-chart-bar") {
-			v, _ := strconv.ParseInt(n.attrs["height"], 10, 64)
-			out = append(out, v)
-		}
-		for _, c := range n.children {
-			walk(c)
+var (
+	markupRE = regexp.MustCompile(`<[a-z]+ [^>]*\bclass="([^"]*)"[^>]*>`)
+	attrRE   = regexp.MustCompile(`([a-zA-Z0-9-]+)="([^"]*)"`)
+)
+
+// drawn lists the attributes of each element of the chart's markup (the
+// SVG is markup, not elements of the tree) that has the class.
+func (h *harness) drawn(class string) []map[string]string {
+	var out []map[string]string
+	for _, m := range markupRE.FindAllStringSubmatch(h.html(), -1) {
+		if slices.Contains(strings.Fields(m[1]), class) {
+			attrs := map[string]string{}
+			for _, a := range attrRE.FindAllStringSubmatch(m[0], -1) {
+				attrs[a[1]] = a[2]
+			}
+			out = append(out, attrs)
 		}
 	}
-	walk(h.mustFind("portico-usage-chart-svg"))
+	return out
+}
+
+// svgAttrs are the attributes of the one element with the class.
+func (h *harness) svgAttrs(class string) map[string]string {
+	h.t.Helper()
+	d := h.drawn(class)
+	if len(d) != 1 {
+		h.t.Fatalf("%d elements %s", len(d), class)
+	}
+	return d[0]
+}
+
+// bars are the heights of the chart's bars, in its units (1000 high).
+func (h *harness) bars() []int64 {
+	var out []int64
+	for _, a := range h.drawn("portico-usage-chart-bar") {
+		v, _ := strconv.ParseInt(a["height"], 10, 64)
+		out = append(out, v)
+	}
 	return out
 }
 
@@ -124,20 +149,29 @@ func TestUsageChartShowsThePeriodByDayWithItsProjection(t *testing.T) {
 	}
 	// The dashed projection runs from today's bar to the period's end; the
 	// included 10,000 is a line.
-	proj := h.mustFind("portico-usage-chart-projection").attrs
+	proj := h.svgAttrs("portico-usage-chart-projection")
 	if proj["x1"] != "95" || proj["y1"] != "766" || proj["x2"] != "300" || proj["y2"] != "298" {
 		t.Errorf("projection line %v", proj)
 	}
-	if limit := h.mustFind("portico-usage-chart-limit").attrs; limit["y1"] != "900" || limit["y2"] != "900" {
+	if limit := h.svgAttrs("portico-usage-chart-limit"); limit["y1"] != "900" || limit["y2"] != "900" {
 		t.Errorf("limit line %v", limit)
 	}
-	svg := h.mustFind("portico-usage-chart-svg").attrs
+	svg := h.svgAttrs("portico-usage-chart-svg")
 	if svg["role"] != "img" || svg["aria-label"] != "API calls from Jun 1 to Jun 30: 23,400 so far, 70,200 projected by the end of the period" ||
 		svg["viewBox"] != "0 0 300 1000" {
 		t.Errorf("svg attributes %v", svg)
 	}
 
-	// Every value is in the table behind the chart.
+	// Every value is in the table behind the chart, on demand.
+	if h.hasClass("portico-usage-chart-table") {
+		t.Error("the data table shows before it is asked for")
+	}
+	h.click("portico-usage-chart-data-toggle")
+	toggle := h.mustFind("portico-usage-chart-data-toggle")
+	if toggle.attrs["aria-expanded"] != "true" || toggle.attrs["aria-controls"] != h.mustFind("portico-usage-chart-table").attrs["id"] ||
+		visibleTextOf(toggle) != "Hide data" {
+		t.Errorf("open toggle %v %q", toggle.attrs, visibleTextOf(toggle))
+	}
 	rows := h.tableRows()
 	if len(rows) != 12 || rows[0] != "API calls this period, by day" || rows[1] != "Day Used Total so far" ||
 		rows[2] != "Jun 1 1,000 1,000" || rows[6] != "Jun 5 2,400 8,400" || rows[11] != "Jun 10 3,000 23,400" {
@@ -177,12 +211,13 @@ func TestUsageChartSwitchesToThePastMonths(t *testing.T) {
 	if h.hasClass("portico-usage-chart-projection") || h.hasClass("portico-usage-chart-limit") {
 		t.Error("the months show this period's projection or limit")
 	}
+	h.click("portico-usage-chart-data-toggle")
 	rows := h.tableRows()
 	if len(rows) != 15 || rows[0] != "API calls by month" || rows[1] != "Month Used" || rows[2] != "Jun\u00a02025 0" ||
 		rows[14] != "Jun\u00a02026 23,400" {
 		t.Errorf("table rows %q", rows)
 	}
-	if got := h.mustFind("portico-usage-chart-svg").attrs["aria-label"]; got != "API calls by month from Jun\u00a02025 to Jun\u00a02026, up to 41,000 a month" {
+	if got := h.svgAttrs("portico-usage-chart-svg")["aria-label"]; got != "API calls by month from Jun\u00a02025 to Jun\u00a02026, up to 41,000 a month" {
 		t.Errorf("label %q", got)
 	}
 	// The projection is the period's whatever the view.
@@ -199,7 +234,7 @@ func TestUsageChartProjectsAHardLimitWithoutACost(t *testing.T) {
 	if got := h.textOf("portico-usage-projection"); got != "Projected by Jul 1: 70,200 API calls" {
 		t.Errorf("projection %q", got)
 	}
-	if limit := h.mustFind("portico-usage-chart-limit").attrs; limit["y1"] != "500" {
+	if limit := h.svgAttrs("portico-usage-chart-limit"); limit["y1"] != "500" {
 		t.Errorf("limit line %v, want at 50,000 of 100,000", limit)
 	}
 	h = mount(t, withNotices(chartPortal(), NewUsage()).Locale("fr"))
@@ -234,7 +269,7 @@ func TestUsageChartWithoutUsage(t *testing.T) {
 	if got := h.textOf("portico-usage-chart-empty"); got != "No usage recorded yet." {
 		t.Errorf("empty %q", got)
 	}
-	if h.hasClass("portico-usage-chart-svg") || h.hasClass("portico-usage-projection") {
+	if len(h.drawn("portico-usage-chart-svg")) > 0 || h.hasClass("portico-usage-projection") {
 		t.Error("a chart or projection without usage")
 	}
 }

@@ -289,6 +289,7 @@ func pricingClasses(t *testing.T, prefix string) map[string]bool {
 	// usage history chart: both views, loading, failed.
 	h = mount(t, withNotices(chartPortal(), NewUsage()).Prefix(prefix))
 	maps.Copy(seen, classesIn(h.html()))
+	h.click(c("usage-chart-data-toggle"))
 	h.click(c("usage-chart-views"), "=Past months")
 	maps.Copy(seen, classesIn(h.html()))
 	pending := chartPortal()
