@@ -114,6 +114,22 @@ func (f Format) Date(t time.Time) string {
 	return m + " " + strconv.Itoa(t.Day()) + ", " + strconv.Itoa(t.Year())
 }
 
+// Day formats a day without its year: "Jan 2", "2 janv.".
+func (f Format) Day(t time.Time) string {
+	t = t.UTC()
+	m := months[f.lang][t.Month()-1]
+	if f.lang == "fr" {
+		return strconv.Itoa(t.Day()) + "\u00a0" + m
+	}
+	return m + " " + strconv.Itoa(t.Day())
+}
+
+// Month formats a month: "Jan 2026", "janv. 2026".
+func (f Format) Month(t time.Time) string {
+	t = t.UTC()
+	return months[f.lang][t.Month()-1] + "\u00a0" + strconv.Itoa(t.Year())
+}
+
 // isLetters reports whether a currency sign is a word ("CHF", "kr"), which
 // reads after the amount.
 func isLetters(s string) bool {

@@ -267,6 +267,25 @@ var english = Texts{
 	"removeAddon":        "Remove add-on",
 	"replacesScheduled":  "This change replaces the one scheduled for {date}.",
 	"raiseLimitWithPlan": "To raise this limit, choose another plan.",
+	// usage history chart: a metered feature's usage by day and by month.
+	"chartViews":         "Usage chart",
+	"chartThisPeriod":    "This period",
+	"chartPastMonths":    "Past months",
+	"chartLoading":       "Loading your usage history…",
+	"chartLoadError":     "We couldn't load your usage history.",
+	"chartEmpty":         "No usage recorded yet.",
+	"chartPeriodSummary": "{feature} from {from} to {to}: {usage} so far, {projected} projected by the end of the period",
+	"chartMonthsSummary": "{feature} by month from {from} to {to}, up to {max} a month",
+	"chartShowData":      "Show data",
+	"chartHideData":      "Hide data",
+	"chartPeriodCaption": "{feature} this period, by day",
+	"chartMonthsCaption": "{feature} by month",
+	"chartDay":           "Day",
+	"chartMonth":         "Month",
+	"chartUsed":          "Used",
+	"chartTotal":         "Total so far",
+	"chartProjection":    "Projected by {date}: {usage} {feature}",
+	"chartProjectedCost": "Projected cost: {amount}",
 }
 
 var french = Texts{
@@ -510,6 +529,25 @@ var french = Texts{
 	"removeAddon":        "Retirer l’option",
 	"replacesScheduled":  "Cette modification remplace celle prévue le {date}.",
 	"raiseLimitWithPlan": "Pour relever cette limite, choisissez une autre offre.",
+	// usage history chart: a metered feature's usage by day and by month.
+	"chartViews":         "Graphique de consommation",
+	"chartThisPeriod":    "Cette période",
+	"chartPastMonths":    "Mois passés",
+	"chartLoading":       "Chargement de votre historique de consommation…",
+	"chartLoadError":     "Nous n’avons pas pu charger votre historique de consommation.",
+	"chartEmpty":         "Aucune consommation enregistrée pour l’instant.",
+	"chartPeriodSummary": "{feature} du {from} au {to} : {usage} à ce jour, {projected} prévus en fin de période",
+	"chartMonthsSummary": "{feature} par mois de {from} à {to}, jusqu’à {max} par mois",
+	"chartShowData":      "Voir les données",
+	"chartHideData":      "Masquer les données",
+	"chartPeriodCaption": "{feature} de cette période, par jour",
+	"chartMonthsCaption": "{feature} par mois",
+	"chartDay":           "Jour",
+	"chartMonth":         "Mois",
+	"chartUsed":          "Consommé",
+	"chartTotal":         "Total à ce jour",
+	"chartProjection":    "Prévision au {date} : {usage} {feature}",
+	"chartProjectedCost": "Coût prévu : {amount}",
 }
 
 // bundles are the built-in locales; English is the fallback for any key a

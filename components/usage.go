@@ -115,7 +115,15 @@ func (s *Usage) row(e portico.EntitlementView) app.UI {
 					OnClick(func(ctx app.Context, ev app.Event) { s.cfg.buyMore(ctx, e.FeatureID, opener(ctx)) }, app.EventScope(e.FeatureID))
 			}),
 		),
+		s.chart(e),
 	)
+}
+
+// chart is a metered feature's usage chart (see usageChart).
+func (s *Usage) chart(e portico.EntitlementView) app.UI {
+	return app.If(e.Type == portico.FeatureMetered && e.ResetAt != nil, func() app.UI {
+		return &usageChart{section: s.handedOn(), Feature: e.FeatureID}
+	})
 }
 
 // usageState is "ok", "near-limit" or "at-limit", with the bar's fill.

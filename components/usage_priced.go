@@ -45,20 +45,8 @@ func (s *Usage) pricedRow(e portico.EntitlementView, classes string) app.UI {
 			return app.Div().Class(s.c("entitlement-bottom")).Body(
 				app.Span().Class(s.c("reset-date", "muted")).Text(s.t("resetsOn", "date", f.Date(*e.ResetAt))))
 		}),
+		s.chart(e),
 	)
-}
-
-// usageCharge finds the usage charge pricing a feature on a subscription
-// shown, with that subscription.
-func (s *Usage) usageCharge(featureID string) (portico.SubscriptionView, portico.ChargeView, bool) {
-	for _, sub := range s.subscriptions() {
-		for _, c := range sub.Charges {
-			if c.FeatureID == featureID && c.Model == portico.ModelUsage {
-				return sub, c, true
-			}
-		}
-	}
-	return portico.SubscriptionView{}, portico.ChargeView{}, false
 }
 
 // usagePrice words a usage charge's price beyond what is included: "$0.50

@@ -286,6 +286,19 @@ func pricingClasses(t *testing.T, prefix string) map[string]bool {
 		src := &upcomingFailing{fakeSource: &fakeSource{portal: demoPortal()}, err: err}
 		maps.Copy(seen, classesIn(mount(t, withNotices(src, NewUpcomingInvoice()).Prefix(prefix)).html()))
 	}
+	// usage history chart: both views, loading, failed.
+	h = mount(t, withNotices(chartPortal(), NewUsage()).Prefix(prefix))
+	maps.Copy(seen, classesIn(h.html()))
+	h.click(c("usage-chart-data-toggle"))
+	h.click(c("usage-chart-views"), "=Past months")
+	maps.Copy(seen, classesIn(h.html()))
+	pending := chartPortal()
+	h, release := mountHistoryPending(t, withNotices(pending, NewUsage()).Prefix(prefix), pending)
+	maps.Copy(seen, classesIn(h.html()))
+	release()
+	failing := chartPortal()
+	failing.err = errDown
+	maps.Copy(seen, classesIn(mount(t, withNotices(failing, NewUsage()).Prefix(prefix)).html()))
 	delete(seen, "test-root")
 	return seen
 }
