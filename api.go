@@ -75,7 +75,10 @@ type EntitlementView struct {
 	Unlimited   bool        `json:"unlimited"`
 	Usage       int64       `json:"usage"`
 	ResetAt     *time.Time  `json:"resetAt,omitempty"`
-	Source      string      `json:"source"`
+	// PeriodStart is when a metered feature's current usage period began
+	// (it ends at ResetAt).
+	PeriodStart *time.Time `json:"periodStart,omitempty"`
+	Source      string     `json:"source"`
 	// SoftLimit marks a usage-priced feature: usage beyond Limit (the
 	// included units) keeps access and is billed.
 	SoftLimit bool `json:"softLimit,omitempty"`

@@ -128,13 +128,13 @@ func (c *usageChart) period() (usagePeriod, bool) {
 		return p, false
 	}
 	p.end = p.e.ResetAt.UTC()
-	p.start = p.end.AddDate(0, -1, 0)
-	for p.start.Month() == p.end.Month() { // Mar 31 → Feb 28, not Mar 3
-		p.start = p.start.AddDate(0, 0, -1)
-	}
-	for _, s := range c.subscriptions() {
-		if s.BillingPeriod == portico.Monthly && s.CurrentPeriodEnd.Equal(p.end) && s.CurrentPeriodStart.Before(p.end) {
-			p.start = s.CurrentPeriodStart.UTC()
+	if p.e.PeriodStart != nil {
+		p.start = p.e.PeriodStart.UTC()
+	} else {
+		// A server that does not say when the period began: a month back.
+		p.start = p.end.AddDate(0, -1, 0)
+		for p.start.Month() == p.end.Month() { // Mar 31 → Feb 28, not Mar 3
+			p.start = p.start.AddDate(0, 0, -1)
 		}
 	}
 	if p.now = c.data.Portal.Now; p.now.IsZero() {
@@ -149,6 +149,13 @@ func (c *usageChart) period() (usagePeriod, bool) {
 // projected is the usage at the period's end if it goes on as so far:
 // usage ÷ days elapsed × days in the period.
 func (p usagePeriod) projected() int64 { return p.e.Usage * p.total / p.elapsed }
+
+// projectionDays is how many days of a period the projection waits for:
+// a day or two of usage multiplied over a month says little.
+const projectionDays = 3
+
+// projects reports whether the period is far enough along to project.
+func (p usagePeriod) projects() bool { return p.elapsed >= projectionDays || p.elapsed >= p.total }
 
 func (c *usageChart) Render() app.UI {
 	p, ok := c.period()
@@ -200,6 +207,9 @@ func (c *usageChart) views() app.UI {
 // projection words the period's projected end usage and, for a usage
 // charge, what it would cost with the charge's own tiers and blocks.
 func (c *usageChart) projection(p usagePeriod) app.UI {
+	if !p.projects() {
+		return app.P().Class(c.c("usage-projection", "muted")).Text(c.t("chartProjectionLater"))
+	}
 	f, n := c.f(), p.projected()
 	var cost app.UI
 	if _, ch, ok := c.usageCharge(p.e.FeatureID); ok && p.e.SoftLimit {
@@ -281,10 +291,14 @@ func (c *usageChart) series(h *portico.UsageHistory, p usagePeriod) chartSeries 
 		s.bars = append(s.bars, sum)
 		s.rows = append(s.rows, []string{f.Day(pt.Start), f.Number(pt.Value), f.Number(sum)})
 	}
-	s.projected = max(p.projected(), sum)
 	if !p.e.Unlimited {
 		s.limit = p.e.Limit
 	}
+	if !p.projects() {
+		s.label = c.t("chartPeriodSummaryEarly", "feature", name, "from", s.first, "to", s.last, "usage", f.Number(p.e.Usage))
+		return s
+	}
+	s.projected = max(p.projected(), sum)
 	s.label = c.t("chartPeriodSummary", "feature", name, "from", s.first, "to", s.last,
 		"usage", f.Number(p.e.Usage), "projected", f.Number(p.projected()))
 	return s
@@ -298,7 +312,7 @@ func (c *usageChart) plot(s chartSeries) app.UI {
 	for _, v := range s.bars {
 		top = max(top, v)
 	}
-	top = roundUp(top)
+	top = roundUp(max(top, 1))
 	y := func(v int64) string { return strconv.FormatInt(chartHeight-v*chartHeight/top, 10) }
 	var b strings.Builder
 	b.WriteString(`<svg xmlns="` + svgNS + `" class="` + c.c("usage-chart-svg") + `" role="img" aria-label="` + html.EscapeString(s.label) +

@@ -20,7 +20,7 @@ func TestUsageShowsEachFeatureWithItsState(t *testing.T) {
 		buyMore              bool
 	}{
 		{"seats", "usage-ok", "Seats 14 of 20", "70%", false},
-		{"api-calls", "usage-near-limit", "API calls Nearly at the limit 96,000 of 100,000 Resets on Dec 21, 2026 Buy more This period Past months No usage recorded yet. Projected by Dec 21: 2,880,000 API calls", "96%", true},
+		{"api-calls", "usage-near-limit", "API calls Nearly at the limit 96,000 of 100,000 Resets on Dec 21, 2026 Buy more This period Past months No usage recorded yet. A projection of the period's end shows from its third day.", "96%", true},
 		{"projects", "usage-ok", "Projects 23 used · Unlimited", "", false},
 		{"storage_gb", "usage-at-limit", "Storage Limit reached 10 of 10 Buy more", "100%", true},
 	}

@@ -90,6 +90,10 @@ func (o *op) entitlementsFrom(c *portico.Customer, resourceID string, in grantIn
 		var resetAt *time.Time
 		v.Usage, resetAt = usageValue(f, findUsage(in.usage, f.ID, usageResource(g, resourceID)), g.anchor, o.now)
 		v.ResetAt = resetAt
+		if f.Type == portico.FeatureMetered {
+			start, _ := periodAround(g.anchor, f.ResetPeriod, o.now)
+			v.PeriodStart = &start
+		}
 		v.HasAccess = g.unlimited || v.SoftLimit || v.Usage < g.limit
 		out = append(out, v)
 	}

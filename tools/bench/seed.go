@@ -30,7 +30,7 @@ func customerID(i int) string { return fmt.Sprintf("cust-%06d", i) }
 func seed(ctx context.Context, cacheDir string, n int) (string, error) {
 	// The name changes with what a seeded store holds, so an old one is
 	// not reused.
-	dir := filepath.Join(cacheDir, fmt.Sprintf("store-v5-%d", n))
+	dir := filepath.Join(cacheDir, fmt.Sprintf("store-v6-%d", n))
 	if _, err := os.Stat(filepath.Join(dir, "complete")); err == nil {
 		return dir, nil
 	}
