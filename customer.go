@@ -84,8 +84,11 @@ type Subscription struct {
 	// the subscription's billing period as agreed at its last change (each
 	// charge with its one price): like Price they hold until the next
 	// change.
-	Charges            []Charge          `json:"charges,omitempty"`
-	MinimumSpend       *Money            `json:"minimumSpend,omitempty"`
+	Charges      []Charge `json:"charges,omitempty"`
+	MinimumSpend *Money   `json:"minimumSpend,omitempty"`
+	// UsageBilled is the usage of the current period billed already, by a
+	// change within it: it counts toward the period's minimum spend.
+	UsageBilled        int64             `json:"usageBilled,omitempty"`
 	TrialEndsAt        *time.Time        `json:"trialEndsAt,omitempty"`
 	CurrentPeriodStart time.Time         `json:"currentPeriodStart"`
 	CurrentPeriodEnd   time.Time         `json:"currentPeriodEnd"`

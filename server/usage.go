@@ -132,22 +132,33 @@ func (q *usageQueue) round(ctx context.Context, eng *engine.Engine, leader *usag
 	q.pending = q.pending[n:]
 	q.mu.Unlock()
 
+	// Whatever happens to the round, even a panic, every caller in it is
+	// answered and the lead passes on: no later call waits forever.
+	var outs []engine.UsageOutcome
+	err := errors.New("usage: the batch was not counted")
+	defer func() {
+		for i, c := range batch {
+			if err != nil {
+				c.err = err
+			} else {
+				c.out = outs[i]
+			}
+			if c != leader {
+				c.wake <- true
+			}
+		}
+		q.handOff()
+	}()
 	events := make([]portico.UsageEvent, len(batch))
 	for i, c := range batch {
 		events[i] = c.ev
 	}
-	outs, err := eng.ReportUsageBatch(context.WithoutCancel(ctx), events, true)
-	for i, c := range batch {
-		if err != nil {
-			c.err = err
-		} else {
-			c.out = outs[i]
-		}
-		if c != leader {
-			c.wake <- true
-		}
-	}
+	outs, err = eng.ReportUsageBatch(context.WithoutCancel(ctx), events, true)
+}
 
+// handOff wakes the first call that arrived during a round to lead the
+// next one, or marks the queue idle.
+func (q *usageQueue) handOff() {
 	q.mu.Lock()
 	if len(q.pending) == 0 {
 		q.busy = false

@@ -269,7 +269,7 @@ func (o *op) closingLines(s *portico.Subscription, t time.Time) ([]portico.Line,
 	if t.Before(s.CurrentPeriodEnd) {
 		return usage, nil
 	}
-	if l := minimumLine(s, o.total(s).Amount+portico.SumLines(usage)); l != nil {
+	if l := minimumLine(s, o.total(s).Amount+s.UsageBilled+portico.SumLines(usage)); l != nil {
 		usage = append(usage, *l)
 	}
 	return usage, nil

@@ -475,17 +475,22 @@ func (o *op) charge(c *portico.Customer, ch *plannedChange, lines []portico.Line
 		lines = []portico.Line{}
 	}
 	net := charge - credit
+	cur := o.currency(ch.next, ch.cur)
+	// A balance in another currency is neither spent nor added to.
+	sameCurrency := c.Credit.Currency == "" || c.Credit.Currency == cur || c.Credit.Amount == 0
 	ch.newCredit = c.Credit.Amount
-	if spend := min(max(net, 0), c.Credit.Amount); spend > 0 {
+	if spend := min(max(net, 0), c.Credit.Amount); spend > 0 && sameCurrency {
 		lines = append(lines, portico.Line{Kind: portico.LineBalance, Amount: -spend, Description: "Credit balance applied"})
 		ch.newCredit -= spend
 	}
 	if net < 0 {
+		if !sameCurrency {
+			o.fail(portico.Conflict("the change would leave a credit in %s beside the customer's credit balance in %s; contact support", cur, c.Credit.Currency))
+		}
 		lines = append(lines, portico.Line{Kind: portico.LineCarried, Amount: -net, Description: "Unused credit kept as balance"})
 		ch.newCredit += -net
 	}
 	due := max(portico.SumLines(lines)-credit, 0)
-	cur := o.currency(ch.next, ch.cur)
 	ch.preview.AmountDueNow = portico.Money{Amount: due, Currency: cur}
 	ch.preview.Credit = portico.Money{Amount: credit, Currency: cur}
 	ch.preview.Lines = lines
@@ -611,10 +616,19 @@ func (o *op) planImmediate(c *portico.Customer, ch *plannedChange, target *porti
 		ch.billedUsage = len(usageCharges(cur)) > 0
 		next.CurrentPeriodStart, next.CurrentPeriodEnd = now, boundary(now, billingUnit(next.BillingPeriod), 1)
 		next.BillingAnchor, next.UsageAnchor = now, now
+		next.UsageBilled = 0
 		lines = append(lines, o.paidLines(&next, next.CurrentPeriodStart, next.CurrentPeriodEnd)...)
 	} else {
+		// The period goes on under new terms: the usage so far is billed
+		// now at the rates it was agreed at, counted toward the period's
+		// minimum, and usage-priced features go on from zero.
+		used, err := o.usageLines(cur, now)
+		o.fail(err)
+		lines = used
+		ch.billedUsage = len(usageCharges(cur)) > 0
+		next.UsageBilled = cur.UsageBilled + portico.SumLines(used)
 		part, whole := cur.CurrentPeriodEnd.Sub(now), cur.CurrentPeriodEnd.Sub(cur.CurrentPeriodStart)
-		lines = prorateLines(o.paidLines(&next, cur.CurrentPeriodStart, cur.CurrentPeriodEnd), part, whole, now)
+		lines = append(lines, prorateLines(o.paidLines(&next, cur.CurrentPeriodStart, cur.CurrentPeriodEnd), part, whole, now)...)
 	}
 	ch.preview.Effective, ch.preview.EffectiveAt = portico.Immediate, now
 	ch.preview.UsageReset = ch.reset
@@ -720,7 +734,7 @@ func (o *op) writeChange(c *portico.Customer, ch *plannedChange) (*portico.Subsc
 
 // creditCurrency keeps the balance's currency once it has one.
 func creditCurrency(prev portico.Money, cur string) string {
-	if prev.Currency != "" {
+	if prev.Currency != "" && prev.Amount != 0 {
 		return prev.Currency
 	}
 	return cur

@@ -156,6 +156,7 @@ func (o *op) renew(c *portico.Customer, s *portico.Subscription) {
 	o.queueTopUp(s, s.CurrentPeriodStart, start, closing)
 	_, end := periodAround(s.BillingAnchor, billingUnit(s.BillingPeriod), start)
 	s.CurrentPeriodStart, s.CurrentPeriodEnd = start, end
+	s.UsageBilled = 0
 	o.bill(c, s, start, closing, "")
 }
 
@@ -171,6 +172,7 @@ func (o *op) moveTo(c *portico.Customer, s *portico.Subscription, t time.Time, p
 	o.fail(err)
 	o.queueTopUp(&old, old.CurrentPeriodStart, t, closing)
 	s.PlanID, s.Pricing, s.Status, s.TrialEnd = plan.ID, plan.Pricing, portico.StatusActive, nil
+	s.UsageBilled = 0 // a new period begins at t
 	s.BillingPeriod = period
 	if plan.Pricing == portico.PricingPaid {
 		if _, ok := plan.PriceFor(period); !ok && len(plan.Prices) > 0 {
@@ -317,6 +319,9 @@ func (o *op) productFeatures(productID string) map[string]bool {
 		if p.ProductID == productID {
 			for _, e := range p.Entitlements {
 				out[e.FeatureID] = true
+			}
+			for _, c := range p.Charges {
+				out[c.FeatureID] = true
 			}
 		}
 	}

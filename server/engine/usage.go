@@ -58,7 +58,10 @@ type usageBatch struct {
 	events []portico.UsageEvent
 	out    []UsageOutcome
 	views  bool
-	keys   []string // the keys of the events counted
+	// seen are the keys counted by earlier calls; counted those this
+	// batch has counted so far, in the order it counts them.
+	seen, counted map[string]bool
+	keys          []string // the keys of the events counted
 }
 
 func (b *usageBatch) run() error {
@@ -74,9 +77,10 @@ func (b *usageBatch) run() error {
 	return b.o.tx.PutUsageKeys(b.keys, b.o.now)
 }
 
-// fresh marks the events whose key was counted before (in an earlier call
-// or earlier in this batch) as duplicates, and groups the others by
-// customer in the order they first appear.
+// fresh reads which keys earlier calls counted, and groups the events by
+// customer in the order they first appear. Whether an event is a
+// duplicate is decided as it is counted: a key counts once its event is
+// accepted, so an event refused does not use up its key.
 func (b *usageBatch) fresh() ([]string, map[string][]int, error) {
 	var keys []string
 	for _, ev := range b.events {
@@ -84,20 +88,14 @@ func (b *usageBatch) fresh() ([]string, map[string][]int, error) {
 			keys = append(keys, ev.IdempotencyKey)
 		}
 	}
-	seen, err := b.o.tx.UsageKeysSeen(keys)
-	if err != nil {
+	var err error
+	if b.seen, err = b.o.tx.UsageKeysSeen(keys); err != nil {
 		return nil, nil, err
 	}
+	b.counted = map[string]bool{}
 	var order []string
 	byCustomer := map[string][]int{}
 	for i, ev := range b.events {
-		if k := ev.IdempotencyKey; k != "" {
-			if seen[k] {
-				b.out[i].Result = portico.UsageResult{Status: portico.UsageDuplicate}
-				continue
-			}
-			seen[k] = true
-		}
 		if _, ok := byCustomer[ev.CustomerID]; !ok {
 			order = append(order, ev.CustomerID)
 		}
@@ -153,6 +151,25 @@ func (b *usageBatch) customer(id string, idx []int) error {
 	return b.write(cu)
 }
 
+// duplicate answers an event counted before, whatever it says now: not
+// counted again, and a single call is answered the entitlement as it
+// stands.
+func (b *usageBatch) duplicate(cu *customerUsage, i int) {
+	o, ev := b.o, b.events[i]
+	b.out[i].Result = portico.UsageResult{Status: portico.UsageDuplicate}
+	f, ok := o.cat.Feature(ev.FeatureID)
+	if !b.views || !ok || f.Type == portico.FeatureBoolean {
+		return
+	}
+	g := b.grant(cu, ev.ResourceID, f.ID)
+	anchor := cu.c.CreatedAt
+	if g != nil {
+		anchor = g.anchor
+	}
+	rec := cu.record(o, f, usageResource(g, ev.ResourceID), anchor)
+	b.out[i].View = afterUsage(b.viewsOf(cu, ev.ResourceID), f, rec.Value, anchor, o.now)
+}
+
 func (b *usageBatch) reject(i int, field, msg string) {
 	b.out[i].Result = portico.UsageResult{Status: portico.UsageRejected, Error: &portico.FieldError{Field: field, Message: msg}}
 }
@@ -160,6 +177,10 @@ func (b *usageBatch) reject(i int, field, msg string) {
 // count applies one event to the customer's usage in memory, or rejects it.
 func (b *usageBatch) count(cu *customerUsage, i int) {
 	o, ev := b.o, b.events[i]
+	if k := ev.IdempotencyKey; k != "" && (b.seen[k] || b.counted[k]) {
+		b.duplicate(cu, i)
+		return
+	}
 	f, ok := o.cat.Feature(ev.FeatureID)
 	switch {
 	case !ok:
@@ -200,6 +221,7 @@ func (b *usageBatch) count(cu *customerUsage, i int) {
 	b.out[i].Result = portico.UsageResult{Status: portico.UsageAccepted}
 	if ev.IdempotencyKey != "" {
 		b.keys = append(b.keys, ev.IdempotencyKey)
+		b.counted[ev.IdempotencyKey] = true
 	}
 	if b.views {
 		b.out[i].View = afterUsage(b.viewsOf(cu, ev.ResourceID), f, rec.Value, anchor, o.now)
