@@ -311,12 +311,12 @@ func TestStartTrialThenAnnualPrices(t *testing.T) {
 	if got := p.text(".portico-plan-card.portico-basic .portico-plan-price"); !strings.Contains(got, "$9.00") || !strings.Contains(got, "/ month") {
 		t.Errorf("Basic monthly price = %q, want $9.00 / month", got)
 	}
-	const annually = ".portico-segmented .portico-period-option:nth-child(2)"
+	const annually = ".portico-billing-period-toggle .portico-period-option:nth-child(2)"
 	if got := p.text(annually); got != "Annually" {
 		t.Fatalf("second billing period option = %q, want Annually", got)
 	}
 	p.click(annually)
-	p.waitText(".portico-period-option-selected", "Annually")
+	p.waitText(".portico-billing-period-toggle .portico-period-option-selected", "Annually")
 	p.waitText(".portico-plan-card.portico-basic .portico-plan-price", "$90.00")
 	p.waitPlans()
 	for plan, amount := range map[string]string{"basic": "$90.00", "pro": "$290.00"} {
