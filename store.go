@@ -58,6 +58,9 @@ type CatalogTx interface {
 // CustomerTx keeps the customers.
 type CustomerTx interface {
 	Customer(id string) (*Customer, error)
+	// CustomersByID reads many customers at once; those that do not exist
+	// are missing from the map.
+	CustomersByID(ids []string) (map[string]*Customer, error)
 	CreateCustomer(c *Customer) error
 	UpdateCustomer(c *Customer) error
 	CustomerCount() (int, error)
@@ -67,6 +70,8 @@ type CustomerTx interface {
 type SubscriptionTx interface {
 	Subscription(id string) (*Subscription, error)
 	SubscriptionsOf(customerID string) ([]*Subscription, error)
+	// SubscriptionsOfCustomers reads many customers' subscriptions at once.
+	SubscriptionsOfCustomers(customerIDs []string) (map[string][]*Subscription, error)
 	PutSubscription(s *Subscription) error
 	// DueSubscriptions lists live subscriptions with something due at or
 	// before t, at most limit of them, soonest first (in ID order when due
@@ -82,6 +87,8 @@ type SubscriptionTx interface {
 // PromotionTx keeps the promotions granted to customers.
 type PromotionTx interface {
 	PromotionsOf(customerID string) ([]Promotion, error)
+	// PromotionsOfCustomers reads many customers' promotions at once.
+	PromotionsOfCustomers(customerIDs []string) (map[string][]Promotion, error)
 	AddPromotion(p Promotion) error
 }
 
@@ -90,6 +97,8 @@ type PromotionTx interface {
 // counted.
 type UsageTx interface {
 	UsageOf(customerID string) ([]UsageRecord, error)
+	// UsageOfCustomers reads many customers' usage at once.
+	UsageOfCustomers(customerIDs []string) (map[string][]UsageRecord, error)
 	PutUsage(u UsageRecord) error
 	// AddUsageHistory adds value to the usage of the day (UTC) containing
 	// at.

@@ -67,6 +67,11 @@ func (o *op) settled(c *portico.Customer) ([]*portico.Subscription, int, error) 
 	if err != nil {
 		return nil, 0, err
 	}
+	return o.settleSubs(c, subs)
+}
+
+// settleSubs is settled for a customer whose subscriptions were read.
+func (o *op) settleSubs(c *portico.Customer, subs []*portico.Subscription) ([]*portico.Subscription, int, error) {
 	n := 0
 	for _, s := range subs {
 		k := o.settleSub(c, s)

@@ -62,11 +62,15 @@ type usageBatch struct {
 	// batch has counted so far, in the order it counts them.
 	seen, counted map[string]bool
 	keys          []string // the keys of the events counted
+	pre           prefetched
 }
 
 func (b *usageBatch) run() error {
 	order, byCustomer, err := b.fresh()
 	if err != nil {
+		return err
+	}
+	if err := b.prefetch(order); err != nil {
 		return err
 	}
 	for _, id := range order {
@@ -75,6 +79,31 @@ func (b *usageBatch) run() error {
 		}
 	}
 	return b.o.tx.PutUsageKeys(b.keys, b.o.now)
+}
+
+// prefetched is what the batch reads of its customers up front, a
+// statement per table rather than per customer.
+type prefetched struct {
+	customers map[string]*portico.Customer
+	subs      map[string][]*portico.Subscription
+	promos    map[string][]portico.Promotion
+	usage     map[string][]portico.UsageRecord
+}
+
+func (b *usageBatch) prefetch(ids []string) error {
+	tx, p := b.o.tx, &b.pre
+	var err error
+	if p.customers, err = tx.CustomersByID(ids); err != nil {
+		return err
+	}
+	if p.subs, err = tx.SubscriptionsOfCustomers(ids); err != nil {
+		return err
+	}
+	if p.promos, err = tx.PromotionsOfCustomers(ids); err != nil {
+		return err
+	}
+	p.usage, err = tx.UsageOfCustomers(ids)
+	return err
 }
 
 // fresh reads which keys earlier calls counted, and groups the events by
@@ -122,28 +151,25 @@ type historyKey struct {
 // customer counts one customer's events.
 func (b *usageBatch) customer(id string, idx []int) error {
 	o := b.o
-	c, err := o.customer(id)
-	if portico.KindOf(err) == portico.KindNotFound {
+	c, ok := b.pre.customers[id]
+	if !ok {
 		for _, i := range idx {
 			b.reject(i, "customerId", fmt.Sprintf("unknown customer %q", id))
 		}
 		return nil
 	}
-	if err != nil {
-		return err
-	}
-	subs, _, err := o.settled(c)
+	subs, settled, err := o.settleSubs(c, b.pre.subs[id])
 	if err != nil {
 		return err
 	}
 	cu := &customerUsage{c: c, grants: map[string]map[string]*grant{}, views: map[string][]portico.EntitlementView{},
 		current: map[[2]string]*portico.UsageRecord{}, history: map[historyKey]int64{}}
-	cu.in.subs = subs
-	if cu.in.promos, err = o.tx.PromotionsOf(c.ID); err != nil {
-		return err
-	}
-	if cu.in.usage, err = o.tx.UsageOf(c.ID); err != nil {
-		return err
+	cu.in.subs, cu.in.promos, cu.in.usage = subs, b.pre.promos[id], b.pre.usage[id]
+	if settled > 0 {
+		// Settling may have reset usage: read it as it now stands.
+		if cu.in.usage, err = o.tx.UsageOf(c.ID); err != nil {
+			return err
+		}
 	}
 	for _, i := range idx {
 		b.count(cu, i)

@@ -52,6 +52,7 @@ func Run(t *testing.T, newDB NewDatabase) {
 		{"SharedAcrossReplicas", sharedAcrossReplicas},
 		{"UsageHistory", usageHistory},
 		{"UsageKeys", usageKeys},
+		{"BulkReads", bulkReads},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newDB(t)) })

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -87,4 +88,69 @@ func usageKeys(t *testing.T, open Opener) {
 	if total != len(keys) || seen["key-1"] || !seen["late"] {
 		t.Errorf("pruned %d, then seen %v; want %d pruned and only the later key kept", total, seen, len(keys))
 	}
+}
+
+// bulkReads: reading many customers at once gives each what reading one
+// at a time gives, in the same order, and leaves out who does not exist.
+func bulkReads(t *testing.T, open Opener) {
+	s := open(t)
+	ids := make([]string, 520) // more than one statement's worth
+	for i := range ids {
+		ids[i] = fmt.Sprintf("c%03d", i)
+	}
+	createCustomers(t, s, ids...)
+	update(t, s, func(tx portico.Tx) error {
+		for i, id := range ids[:3] {
+			for k := range 2 {
+				s := sub(fmt.Sprintf("s%d-%d", i, k), id, fmt.Sprint("r", k), portico.StatusActive, t0.Add(time.Duration(k)*time.Second))
+				if err := tx.PutSubscription(s); err != nil {
+					return err
+				}
+			}
+			if err := tx.AddPromotion(portico.Promotion{ID: "p" + id, CustomerID: id, FeatureID: "seats", GrantedAt: t0}); err != nil {
+				return err
+			}
+			if err := tx.PutUsage(portico.UsageRecord{CustomerID: id, FeatureID: "api", Value: int64(i + 1), PeriodStart: t0}); err != nil {
+				return err
+			}
+		}
+		return tx.PutUsage(portico.UsageRecord{CustomerID: ids[519], FeatureID: "api", Value: 9, PeriodStart: t0})
+	})
+	asked := append(slices.Clone(ids), "nobody")
+	update(t, s, func(tx portico.Tx) error {
+		cs, err := tx.CustomersByID(asked)
+		if err != nil {
+			return err
+		}
+		subs, err := tx.SubscriptionsOfCustomers(asked)
+		if err != nil {
+			return err
+		}
+		promos, err := tx.PromotionsOfCustomers(asked)
+		if err != nil {
+			return err
+		}
+		usage, err := tx.UsageOfCustomers(asked)
+		if err != nil {
+			return err
+		}
+		if _, ok := cs["nobody"]; len(cs) != len(ids) || ok || cs["c007"].ID != "c007" {
+			t.Errorf("CustomersByID: %d customers (nobody: %v)", len(cs), ok)
+		}
+		for _, id := range []string{ids[1], ids[519], ids[200]} {
+			one, _ := tx.SubscriptionsOf(id)
+			if fmt.Sprint(subIDs(subs[id])) != fmt.Sprint(subIDs(one)) {
+				t.Errorf("subscriptions of %s: %v in bulk, %v alone", id, subIDs(subs[id]), subIDs(one))
+			}
+			u, _ := tx.UsageOf(id)
+			if fmt.Sprint(usage[id]) != fmt.Sprint(u) {
+				t.Errorf("usage of %s: %v in bulk, %v alone", id, usage[id], u)
+			}
+			p, _ := tx.PromotionsOf(id)
+			if len(promos[id]) != len(p) {
+				t.Errorf("promotions of %s: %v in bulk, %v alone", id, promos[id], p)
+			}
+		}
+		return nil
+	})
 }

@@ -1,0 +1,109 @@
+package sqltx
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+
+	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/server/store/internal/sqlconn"
+)
+
+// Reads of many customers at once, for work that touches hundreds in one
+// transaction (a usage batch): one statement per table per chunk of
+// customers, instead of one per customer.
+
+// bulkChunk bounds the parameters of one statement.
+const bulkChunk = 500
+
+// placeholders is "?, ?, …" for n parameters.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// eachChunk runs query (with its IN list filled for the chunk) over ids
+// in chunks, handing every row to scan.
+func (t *Tx) eachChunk(ids []string, query string, scan func(sqlconn.Rows) error) error {
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), bulkChunk)]
+		ids = ids[len(chunk):]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		r, err := t.query(strings.Replace(query, "(…)", "("+placeholders(len(chunk))+")", 1), args...)
+		if err != nil {
+			return err
+		}
+		for r.Next() {
+			if err := scan(r); err != nil {
+				r.Close()
+				return err
+			}
+		}
+		err = r.Err()
+		r.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// docsByCustomer reads (customer_id, doc) rows into documents by customer.
+func docsByCustomer[T any](t *Tx, ids []string, query string) (map[string][]T, error) {
+	out := map[string][]T{}
+	err := t.eachChunk(ids, query, func(r sqlconn.Rows) error {
+		var id string
+		var doc []byte
+		if err := r.Scan(&id, &doc); err != nil {
+			return err
+		}
+		var v T
+		if err := json.Unmarshal(doc, &v); err != nil {
+			return err
+		}
+		out[id] = append(out[id], v)
+		return nil
+	})
+	return out, err
+}
+
+// CustomersByID implements portico.CustomerTx.
+func (t *Tx) CustomersByID(ids []string) (map[string]*portico.Customer, error) {
+	docs, err := docsByCustomer[*portico.Customer](t, ids, `SELECT id, doc FROM customers WHERE id IN (…)`)
+	out := make(map[string]*portico.Customer, len(docs))
+	for id, cs := range docs {
+		out[id] = cs[0]
+	}
+	return out, err
+}
+
+// SubscriptionsOfCustomers implements portico.SubscriptionTx.
+func (t *Tx) SubscriptionsOfCustomers(ids []string) (map[string][]*portico.Subscription, error) {
+	return docsByCustomer[*portico.Subscription](t, ids,
+		`SELECT customer_id, doc FROM subscriptions WHERE customer_id IN (…) ORDER BY customer_id, created_at, id`)
+}
+
+// PromotionsOfCustomers implements portico.PromotionTx.
+func (t *Tx) PromotionsOfCustomers(ids []string) (map[string][]portico.Promotion, error) {
+	return docsByCustomer[portico.Promotion](t, ids,
+		`SELECT customer_id, doc FROM promotions WHERE customer_id IN (…) ORDER BY customer_id, granted_at, id`)
+}
+
+// UsageOfCustomers implements portico.UsageTx.
+func (t *Tx) UsageOfCustomers(ids []string) (map[string][]portico.UsageRecord, error) {
+	out := map[string][]portico.UsageRecord{}
+	err := t.eachChunk(ids, `SELECT customer_id, feature_id, resource_id, value, period_start FROM usage
+		WHERE customer_id IN (…) ORDER BY customer_id, feature_id, resource_id`, func(r sqlconn.Rows) error {
+		var u portico.UsageRecord
+		var start int64
+		if err := r.Scan(&u.CustomerID, &u.FeatureID, &u.ResourceID, &u.Value, &start); err != nil {
+			return err
+		}
+		u.PeriodStart = time.Unix(0, start).UTC()
+		out[u.CustomerID] = append(out[u.CustomerID], u)
+		return nil
+	})
+	return out, err
+}
