@@ -24,6 +24,16 @@ func (p *page) choose(sel, v string) {
   el.focus(); el.value = `+js(v)+`; el.dispatchEvent(new Event("change", {bubbles: true})); return true; })()`) {
 		p.t.Fatalf("no element matches %s", sel)
 	}
+	p.frames()
+}
+
+// frames waits for two animation frames: the client has drawn what the
+// last event changed, so what is pressed next is what the viewer sees.
+func (p *page) frames() {
+	p.t.Helper()
+	eval[bool](p, "ask for two frames", `(window.__porticoFrames = false,
+  requestAnimationFrame(() => requestAnimationFrame(() => { window.__porticoFrames = true; })), true)`)
+	p.until("two frames are drawn", `window.__porticoFrames === true`)
 }
 
 // press clicks the first element matching sel through the DOM, wherever
@@ -40,6 +50,7 @@ func (p *page) press(sel string) {
 // it, and a click at its old place would hit nothing.
 func (p *page) submitDialog() {
 	p.t.Helper()
+	p.frames()
 	p.press(".pc-dialog button[type=submit]")
 	p.until("the dialog closes", `document.querySelector(".pc-dialog") === null`, p.showing(".pc-dialog"))
 }
