@@ -205,18 +205,7 @@ func TestChargeErrorsShowBesideAFlaggedControl(t *testing.T) {
 		d.errs[k] = "Wrong " + k + "."
 	}
 	html := render(t, &dialogHost{API: fakeAPI{}, Catalog: cat, dlg: d})
-	tags := regexp.MustCompile(`<(input|select|textarea|button)[^>]*>`).FindAllString(html, -1)
-	flagged := regexp.MustCompile(`\s(aria|data)-invalid(="true")?[\s>]`)
-	for _, k := range keys {
-		if !strings.Contains(html, "Wrong "+k+".") {
-			t.Errorf("the error of %s is not shown", k)
-			continue
-		}
-		errID := fieldID(k) + "-error"
-		if !slices.ContainsFunc(tags, func(tag string) bool { return strings.Contains(tag, errID) && flagged.MatchString(tag) }) {
-			t.Errorf("no control flagged in error is described by #%s", errID)
-		}
-	}
+	wantErrorsBeside(t, html, keys)
 	// The last tier is open: its bound cannot be typed.
 	last := regexp.MustCompile(`<input[^>]*id="pc-f-charge-0-monthly-tier-1-upTo"[^>]*>`).FindString(html)
 	if !strings.Contains(last, "readonly") {

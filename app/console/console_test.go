@@ -222,7 +222,13 @@ func TestEveryErrorBesideAFieldFlagsAControl(t *testing.T) {
 	for _, k := range keys {
 		d.errs[k] = "Wrong " + k + "."
 	}
-	html := render(t, &dialogHost{API: fakeAPI{}, Catalog: cat, dlg: d})
+	wantErrorsBeside(t, render(t, &dialogHost{API: fakeAPI{}, Catalog: cat, dlg: d}), keys)
+}
+
+// wantErrorsBeside checks that each key's error ("Wrong key.") is shown
+// and describes a control flagged invalid.
+func wantErrorsBeside(t *testing.T, html string, keys []string) {
+	t.Helper()
 	tags := regexp.MustCompile(`<(input|select|textarea|button)[^>]*>`).FindAllString(html, -1)
 	// The test engine writes a "true" attribute bare.
 	flagged := regexp.MustCompile(`\s(aria|data)-invalid(="true")?[\s>]`)
@@ -232,13 +238,7 @@ func TestEveryErrorBesideAFieldFlagsAControl(t *testing.T) {
 			continue
 		}
 		errID := fieldID(k) + "-error"
-		found := false
-		for _, tag := range tags {
-			if strings.Contains(tag, errID) && flagged.MatchString(tag) {
-				found = true
-			}
-		}
-		if !found {
+		if !slices.ContainsFunc(tags, func(tag string) bool { return strings.Contains(tag, errID) && flagged.MatchString(tag) }) {
 			t.Errorf("no control flagged in error is described by #%s", errID)
 		}
 	}
