@@ -100,9 +100,15 @@ type UsageTx interface {
 	// UsageOfCustomers reads many customers' usage at once.
 	UsageOfCustomers(customerIDs []string) (map[string][]UsageRecord, error)
 	PutUsage(u UsageRecord) error
+	// PutUsages is PutUsage for many records at once (at most one per
+	// customer, feature and resource).
+	PutUsages(us []UsageRecord) error
 	// AddUsageHistory adds value to the usage of the day (UTC) containing
 	// at.
 	AddUsageHistory(customerID, featureID, resourceID string, at time.Time, value int64) error
+	// AddUsageHistories is AddUsageHistory for many days at once (at most
+	// one add per customer, feature, resource and day).
+	AddUsageHistories(adds []HistoryAdd) error
 	// UsageHistory lists the days in [from, to) with usage, in order.
 	UsageHistory(customerID, featureID, resourceID string, from, to time.Time) ([]DayUsage, error)
 	// PruneUsageHistory forgets the months that ended before t, at most

@@ -89,6 +89,13 @@ type UsagePoint struct {
 	Value int64     `json:"value"`
 }
 
+// HistoryAdd is usage added to a customer's feature on a day (UTC).
+type HistoryAdd struct {
+	CustomerID, FeatureID, ResourceID string
+	Day                               time.Time
+	Value                             int64
+}
+
 // DayUsage is the usage added on one day (UTC), as the history keeps it.
 type DayUsage struct {
 	Day   time.Time

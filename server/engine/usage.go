@@ -63,6 +63,9 @@ type usageBatch struct {
 	seen, counted map[string]bool
 	keys          []string // the keys of the events counted
 	pre           prefetched
+	// records and history are what the batch writes, at its end.
+	records []portico.UsageRecord
+	history []portico.HistoryAdd
 }
 
 func (b *usageBatch) run() error {
@@ -78,7 +81,7 @@ func (b *usageBatch) run() error {
 			return err
 		}
 	}
-	return b.o.tx.PutUsageKeys(b.keys, b.o.now)
+	return b.flush()
 }
 
 // prefetched is what the batch reads of its customers up front, a
@@ -313,12 +316,12 @@ func (cu *customerUsage) record(o *op, f portico.Feature, key string, anchor tim
 // once, the history once per day, and what the billing provider is owed.
 // The customer's state is then known to the operation: their kept answers
 // are computed from it at commit, not read back.
+// The writes themselves are gathered and made for the whole batch at once
+// (flush).
 func (b *usageBatch) write(cu *customerUsage) error {
 	o := b.o
 	for _, rec := range cu.current {
-		if err := o.tx.PutUsage(*rec); err != nil {
-			return err
-		}
+		b.records = append(b.records, *rec)
 		if err := o.queueUsageOf(cu.c.ID, cu.in.subs, *rec); err != nil {
 			return err
 		}
@@ -329,14 +332,23 @@ func (b *usageBatch) write(cu *customerUsage) error {
 	}
 	o.known[cu.c.ID] = knownCustomer{c: cu.c, in: cu.in}
 	for k, v := range cu.history {
-		if v == 0 {
-			continue
-		}
-		if err := o.tx.AddUsageHistory(cu.c.ID, k.feature, k.resource, k.day, v); err != nil {
-			return err
+		if v != 0 {
+			b.history = append(b.history, portico.HistoryAdd{CustomerID: cu.c.ID, FeatureID: k.feature, ResourceID: k.resource, Day: k.day, Value: v})
 		}
 	}
 	return nil
+}
+
+// flush writes the batch's usage values and history, a few statements for
+// the whole batch.
+func (b *usageBatch) flush() error {
+	if err := b.o.tx.PutUsages(b.records); err != nil {
+		return err
+	}
+	if err := b.o.tx.AddUsageHistories(b.history); err != nil {
+		return err
+	}
+	return b.o.tx.PutUsageKeys(b.keys, b.o.now)
 }
 
 // withRecord is recs with rec in place of the record of its feature and

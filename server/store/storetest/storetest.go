@@ -53,6 +53,7 @@ func Run(t *testing.T, newDB NewDatabase) {
 		{"UsageHistory", usageHistory},
 		{"UsageKeys", usageKeys},
 		{"BulkReads", bulkReads},
+		{"BulkWrites", bulkWrites},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newDB(t)) })

@@ -154,3 +154,47 @@ func bulkReads(t *testing.T, open Opener) {
 		return nil
 	})
 }
+
+// bulkWrites: many usage values and history days written at once read back
+// as written one at a time would.
+func bulkWrites(t *testing.T, open Opener) {
+	s := open(t)
+	ids := make([]string, 230) // more than one statement's worth
+	for i := range ids {
+		ids[i] = fmt.Sprintf("w%03d", i)
+	}
+	createCustomers(t, s, ids...)
+	day := time.Date(2026, 3, 14, 0, 0, 0, 0, time.UTC)
+	update(t, s, func(tx portico.Tx) error {
+		var recs []portico.UsageRecord
+		var adds []portico.HistoryAdd
+		for i, id := range ids {
+			recs = append(recs, portico.UsageRecord{CustomerID: id, FeatureID: "api", Value: int64(i), PeriodStart: t0})
+			adds = append(adds, portico.HistoryAdd{CustomerID: id, FeatureID: "api", Day: day, Value: int64(i)},
+				portico.HistoryAdd{CustomerID: id, FeatureID: "api", Day: day.AddDate(0, 0, 1), Value: 1})
+		}
+		if err := tx.PutUsages(recs); err != nil {
+			return err
+		}
+		if err := tx.AddUsageHistories(adds); err != nil {
+			return err
+		}
+		// A second round adds to the days and replaces the values.
+		recs[7].Value = 700
+		if err := tx.PutUsages(recs[7:8]); err != nil {
+			return err
+		}
+		return tx.AddUsageHistories(adds[14:15])
+	})
+	usage := view(t, s, func(tx portico.Tx) ([]portico.UsageRecord, error) { return tx.UsageOf("w007") })
+	days := view(t, s, func(tx portico.Tx) ([]portico.DayUsage, error) {
+		return tx.UsageHistory("w007", "api", "", day.AddDate(0, 0, -1), day.AddDate(0, 0, 3))
+	})
+	if len(usage) != 1 || usage[0].Value != 700 || fmt.Sprint(days) != "[{2026-03-14 00:00:00 +0000 UTC 14} {2026-03-15 00:00:00 +0000 UTC 1}]" {
+		t.Errorf("w007: usage %v, history %v; want 700, and 7+7 then 1", usage, days)
+	}
+	last := view(t, s, func(tx portico.Tx) ([]portico.UsageRecord, error) { return tx.UsageOf("w229") })
+	if len(last) != 1 || last[0].Value != 229 {
+		t.Errorf("w229: usage %v, want 229", last)
+	}
+}

@@ -2,6 +2,7 @@ package sqltx
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 
@@ -106,4 +107,58 @@ func (t *Tx) UsageOfCustomers(ids []string) (map[string][]portico.UsageRecord, e
 		return nil
 	})
 	return out, err
+}
+
+// PutUsages implements portico.UsageTx: a multi-row upsert per chunk.
+func (t *Tx) PutUsages(us []portico.UsageRecord) error {
+	for len(us) > 0 {
+		chunk := us[:min(len(us), bulkChunk/5)]
+		us = us[len(chunk):]
+		args := make([]any, 0, 5*len(chunk))
+		for _, u := range chunk {
+			t.touched.Add(u.CustomerID)
+			args = append(args, u.CustomerID, u.FeatureID, u.ResourceID, u.Value, u.PeriodStart.UnixNano())
+		}
+		err := t.exec(`INSERT INTO usage (customer_id, feature_id, resource_id, value, period_start) VALUES `+
+			rowsOf(len(chunk), 5)+` ON CONFLICT (customer_id, feature_id, resource_id)
+			DO UPDATE SET value = excluded.value, period_start = excluded.period_start`, args...)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AddUsageHistories implements portico.UsageTx: a multi-row upsert per day
+// of the month (each day is its own column).
+func (t *Tx) AddUsageHistories(adds []portico.HistoryAdd) error {
+	byDay := map[int][]portico.HistoryAdd{}
+	for _, a := range adds {
+		d := a.Day.UTC().Day()
+		byDay[d] = append(byDay[d], a)
+	}
+	for d := 1; d <= 31; d++ {
+		col := fmt.Sprintf("d%02d", d)
+		for rest := byDay[d]; len(rest) > 0; {
+			chunk := rest[:min(len(rest), bulkChunk/5)]
+			rest = rest[len(chunk):]
+			args := make([]any, 0, 5*len(chunk))
+			for _, a := range chunk {
+				args = append(args, a.CustomerID, a.FeatureID, a.ResourceID, monthOf(a.Day).Unix(), a.Value)
+			}
+			err := t.exec(`INSERT INTO usage_history (customer_id, feature_id, resource_id, month, `+col+`) VALUES `+
+				rowsOf(len(chunk), 5)+` ON CONFLICT (customer_id, feature_id, resource_id, month)
+				DO UPDATE SET `+col+` = usage_history.`+col+` + excluded.`+col, args...)
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// rowsOf is "(?, …), (?, …)": n rows of k parameters.
+func rowsOf(n, k int) string {
+	row := "(" + placeholders(k) + ")"
+	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 }
