@@ -211,7 +211,7 @@ func TestConsoleRefusesInPlainWordsBesideTheField(t *testing.T) {
 	fieldPath := regexp.MustCompile(`[a-z]+\[\d+\]`)
 
 	// A plan named as another live plan of the product.
-	p.click(".pc-panel[aria-labelledby=pc-plans] .pc-head button")
+	p.pressWhenShown(".pc-panel[aria-labelledby=pc-plans] .pc-head button")
 	p.do("wait for the plan dialog", visible("#pc-f-name"))
 	p.edit("#pc-f-name", "basic")
 	p.edit("#pc-f-price-monthly", "12")
@@ -270,7 +270,7 @@ func TestConsoleRefusesInPlainWordsBesideTheField(t *testing.T) {
 	p.press(`button[aria-label="Archive plan Basic"]`)
 	p.submitDialog()
 	p.do("wait for the Unarchive button", visible(`button[aria-label="Unarchive plan Basic"]`))
-	p.click(".pc-panel[aria-labelledby=pc-plans] .pc-head button")
+	p.pressWhenShown(".pc-panel[aria-labelledby=pc-plans] .pc-head button")
 	p.do("wait for the plan dialog", visible("#pc-f-name"))
 	p.edit("#pc-f-name", "Basic")
 	p.waitValue("#pc-f-id", "acme-basic")

@@ -27,6 +27,16 @@ func (p *page) choose(sel, v string) {
 	p.frames()
 }
 
+// pressWhenShown presses a button once it is shown and the client has
+// drawn: a page just opened may still move it (a notice above it), and a
+// click at its old place would hit nothing.
+func (p *page) pressWhenShown(sel string) {
+	p.t.Helper()
+	p.do("wait for "+sel, visible(sel))
+	p.frames()
+	p.press(sel)
+}
+
 // frames waits for two animation frames: the client has drawn what the
 // last event changed, so what is pressed next is what the viewer sees.
 func (p *page) frames() {
@@ -128,7 +138,7 @@ func TestConsoleManagesACatalogEndToEnd(t *testing.T) {
 	p.shot("product-acme")
 
 	// A product with an ID of its own.
-	p.click(".pc-toolbar button:last-child") // + New product
+	p.pressWhenShown(".pc-toolbar button:last-child") // + New product
 	p.do("wait for the product dialog", visible("#pc-f-name"))
 	p.edit("#pc-f-name", "Team Chat")
 	p.waitValue("#pc-f-id", "team-chat")
@@ -141,7 +151,7 @@ func TestConsoleManagesACatalogEndToEnd(t *testing.T) {
 
 	// A free plan, then a paid one with monthly and annual prices; a bad
 	// currency is refused by the server and shown beside its field.
-	p.click(".pc-panel[aria-labelledby=pc-plans] .pc-head button")
+	p.pressWhenShown(".pc-panel[aria-labelledby=pc-plans] .pc-head button")
 	p.do("wait for the plan dialog", visible("#pc-f-name"))
 	p.edit("#pc-f-name", "Free")
 	// The demo's product has a plan "free" already: IDs are unique across
@@ -157,7 +167,7 @@ func TestConsoleManagesACatalogEndToEnd(t *testing.T) {
 	p.submitDialog()
 	p.waitText(".pc-panel[aria-labelledby=pc-plans] tbody", "Free")
 
-	p.click(".pc-panel[aria-labelledby=pc-plans] .pc-head button")
+	p.pressWhenShown(".pc-panel[aria-labelledby=pc-plans] .pc-head button")
 	p.do("wait for the plan dialog", visible("#pc-f-name"))
 	p.edit("#pc-f-name", "Pro")
 	p.edit("#pc-f-price-monthly", "29")

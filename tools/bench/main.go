@@ -28,7 +28,18 @@ func main() {
 	seedOnly := flag.Int("seed", 0, "instead of the bench, only seed a store of this many customers into the cache")
 	pagesOnly := flag.Int("pages", 0, "instead of the bench, only load the portal page (and the floor page) this many times each, and print the medians")
 	ingestOnly := flag.Bool("ingest", false, "instead of the bench, only load the batch call on SQLite and PostgreSQL, and print the rates")
+	historyOnly := flag.Bool("history", false, "instead of the bench, only fill and read a usage history of 100,000 customers × 13 months, and print the figures")
 	flag.Parse()
+	if *historyOnly {
+		h, err := measureHistory(context.Background(), 100_000, 13)
+		if err != nil {
+			logf("history: %v", err)
+			os.Exit(1)
+		}
+		fmt.Printf("history: %d customers × %d months = %d rows, %.0f MiB (%.0f bytes a customer-month), filled in %s; a customer's 13 months read in %s (p50), %s (p99) over %d reads\n",
+			h.Customers, h.Months, h.Rows, float64(h.Bytes)/mib, float64(h.Bytes)/float64(h.Rows), h.Seed.Round(time.Second), dur(h.P50), dur(h.P99), h.Reads)
+		return
+	}
 	if *ingestOnly {
 		if err := printIngestion(context.Background(), *cache); err != nil {
 			logf("ingest: %v", err)
