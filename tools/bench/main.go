@@ -141,6 +141,10 @@ func measure(ctx context.Context, cfg config, cache string) (*report, error) {
 	if rep.Ingest, err = measureIngestion(ctx, smallDir, small); err != nil {
 		return nil, err
 	}
+	logf("usage history: %d customers × 13 months", cfg.Large)
+	if rep.History, err = measureHistory(ctx, cfg.Large, 13); err != nil {
+		return nil, err
+	}
 	logf("browser")
 	if rep.Browser, err = browserFigures(ctx, smallDir, bare.URL+"/page.html", cfg.BrowserRuns); err != nil {
 		return nil, err

@@ -17,6 +17,7 @@ type report struct {
 	Browser      browserRun
 	Small, Large serverRun
 	Ingest       []ingestRun
+	History      historyRun
 	Micro        []micro
 }
 
@@ -144,6 +145,10 @@ func (r *report) markdown() string {
 	for _, run := range r.Ingest {
 		fmt.Fprintf(&b, "| %s | %d | %d | %.0f | %s | %s |\n", run.Store, run.Batches.Requests, run.Batches.Errors,
 			run.EventsPerSecond(), dur(run.Batches.P50), dur(run.Batches.P99))
+	}
+	if h := r.History; h.Rows > 0 {
+		fmt.Fprintf(&b, "\n### Usage history at scale (SQLite)\n\n%s customers × %d months: %s rows, %.0f MiB (%.0f bytes a customer-month), filled in %s; a customer's %d months read in %s (p50), %s (p99) over %d reads.\n",
+			count(h.Customers), h.Months, count(h.Rows), float64(h.Bytes)/mib, float64(h.Bytes)/float64(h.Rows), h.Seed.Round(time.Second), h.Months, dur(h.P50), dur(h.P99), h.Reads)
 	}
 	fmt.Fprintf(&b, "\nPeak server RSS: %.0f MiB with %s customers, %.0f MiB with %s.\n",
 		float64(r.Small.PeakRSS)/mib, count(r.Small.Customers), float64(r.Large.PeakRSS)/mib, count(r.Large.Customers))
