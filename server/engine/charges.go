@@ -307,8 +307,8 @@ func (o *op) chargeViews(s *portico.Subscription) []portico.ChargeView {
 	return out
 }
 
-// withTerms returns s's terms on the plan for the period: its price, its
-// charges and minimum spend as the catalog sells them now.
+// setCatalogCharges gives s the plan's charges and minimum spend for its
+// billing period, as the catalog sells them now.
 func setCatalogCharges(s *portico.Subscription, plan portico.Plan) {
 	s.Charges, s.MinimumSpend = agreedCharges(plan, s.BillingPeriod)
 }

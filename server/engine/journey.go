@@ -606,27 +606,21 @@ func (o *op) planImmediate(c *portico.Customer, ch *plannedChange, target *porti
 	anchored := anchorChanges(cur, target)
 	ch.reset = resetsUsage(ch.product.Journey.UsageReset, anchored)
 	credit := unusedCredit(o.total(cur).Amount, cur, now)
-	var lines []portico.Line
+	// Either way the usage so far is billed now, at the rates it was
+	// agreed at, and usage-priced features go on from zero.
+	lines, err := o.usageLines(cur, now)
+	o.fail(err)
+	ch.billedUsage = len(usageCharges(cur)) > 0
 	if anchored {
-		// The period ends early: its usage so far is billed now at the
-		// rates it was agreed at, and usage-priced features start afresh.
-		used, err := o.usageLines(cur, now)
-		o.fail(err)
-		lines = used
-		ch.billedUsage = len(usageCharges(cur)) > 0
+		// The period ends early; a new one starts now, billed in full.
 		next.CurrentPeriodStart, next.CurrentPeriodEnd = now, boundary(now, billingUnit(next.BillingPeriod), 1)
 		next.BillingAnchor, next.UsageAnchor = now, now
 		next.UsageBilled = 0
 		lines = append(lines, o.paidLines(&next, next.CurrentPeriodStart, next.CurrentPeriodEnd)...)
 	} else {
-		// The period goes on under new terms: the usage so far is billed
-		// now at the rates it was agreed at, counted toward the period's
-		// minimum, and usage-priced features go on from zero.
-		used, err := o.usageLines(cur, now)
-		o.fail(err)
-		lines = used
-		ch.billedUsage = len(usageCharges(cur)) > 0
-		next.UsageBilled = cur.UsageBilled + portico.SumLines(used)
+		// The period goes on under new terms: the usage billed counts
+		// toward its minimum, the rest of it is prorated.
+		next.UsageBilled = cur.UsageBilled + portico.SumLines(lines)
 		part, whole := cur.CurrentPeriodEnd.Sub(now), cur.CurrentPeriodEnd.Sub(cur.CurrentPeriodStart)
 		lines = append(lines, prorateLines(o.paidLines(&next, cur.CurrentPeriodStart, cur.CurrentPeriodEnd), part, whole, now)...)
 	}
