@@ -143,6 +143,7 @@ type customerUsage struct {
 	grants  map[string]map[string]*grant         // by resource, then feature
 	views   map[string][]portico.EntitlementView // by resource, before the batch
 	current map[[2]string]*portico.UsageRecord   // by feature and usage key
+	changed map[[2]string]bool                   // the records an accepted event changed
 	history map[historyKey]int64
 }
 
@@ -166,7 +167,7 @@ func (b *usageBatch) customer(id string, idx []int) error {
 		return err
 	}
 	cu := &customerUsage{c: c, grants: map[string]map[string]*grant{}, views: map[string][]portico.EntitlementView{},
-		current: map[[2]string]*portico.UsageRecord{}, history: map[historyKey]int64{}}
+		current: map[[2]string]*portico.UsageRecord{}, changed: map[[2]string]bool{}, history: map[historyKey]int64{}}
 	cu.in.subs, cu.in.promos, cu.in.usage = subs, b.pre.promos[id], b.pre.usage[id]
 	if settled > 0 {
 		// Settling may have reset usage: read it as it now stands.
@@ -245,6 +246,7 @@ func (b *usageBatch) count(cu *customerUsage, i int) {
 		return
 	}
 	rec.Value += ev.Value
+	cu.changed[[2]string{f.ID, key}] = true
 	day := time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, time.UTC)
 	cu.history[historyKey{f.ID, key, day}] += ev.Value
 	b.out[i].Result = portico.UsageResult{Status: portico.UsageAccepted}
@@ -312,15 +314,18 @@ func (cu *customerUsage) record(o *op, f portico.Feature, key string, anchor tim
 	return rec
 }
 
-// write stores what the batch changed for the customer: each usage value
-// once, the history once per day, and what the billing provider is owed.
+// write gathers what the batch changed for the customer, written for the
+// whole batch at once (flush): each usage value an accepted event changed,
+// the history once per day, and what the billing provider is owed. A
+// customer whose events were all duplicates or refused writes nothing.
 // The customer's state is then known to the operation: their kept answers
 // are computed from it at commit, not read back.
-// The writes themselves are gathered and made for the whole batch at once
-// (flush).
 func (b *usageBatch) write(cu *customerUsage) error {
 	o := b.o
-	for _, rec := range cu.current {
+	for k, rec := range cu.current {
+		if !cu.changed[k] {
+			continue
+		}
 		b.records = append(b.records, *rec)
 		if err := o.queueUsageOf(cu.c.ID, cu.in.subs, *rec); err != nil {
 			return err
