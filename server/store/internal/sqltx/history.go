@@ -6,6 +6,7 @@ import (
 	"time"
 
 	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/server/store/internal/sqlconn"
 )
 
 // monthOf is the first instant of t's month (UTC), as the history keys it.
@@ -75,45 +76,25 @@ func (t *Tx) PruneUsageHistory(before time.Time, limit int) (int, error) {
 // UsageKeysSeen implements portico.UsageTx.
 func (t *Tx) UsageKeysSeen(keys []string) (map[string]bool, error) {
 	seen := map[string]bool{}
-	for len(keys) > 0 {
-		chunk := keys[:min(len(keys), 500)]
-		keys = keys[len(chunk):]
-		args := make([]any, len(chunk))
-		for i, k := range chunk {
-			args[i] = k
-		}
-		r, err := t.query(`SELECT key FROM usage_keys WHERE key IN (?`+strings.Repeat(", ?", len(chunk)-1)+`)`, args...)
-		if err != nil {
-			return nil, err
-		}
-		for r.Next() {
-			var k string
-			if err := r.Scan(&k); err != nil {
-				r.Close()
-				return nil, err
-			}
-			seen[k] = true
-		}
-		err = r.Err()
-		r.Close()
-		if err != nil {
-			return nil, err
-		}
-	}
-	return seen, nil
+	err := t.eachChunk(keys, `SELECT key FROM usage_keys WHERE key IN (…)`, func(r sqlconn.Rows) error {
+		var k string
+		err := r.Scan(&k)
+		seen[k] = true
+		return err
+	})
+	return seen, err
 }
 
 // PutUsageKeys implements portico.UsageTx.
 func (t *Tx) PutUsageKeys(keys []string, at time.Time) error {
 	for len(keys) > 0 {
-		chunk := keys[:min(len(keys), 400)]
+		chunk := keys[:min(len(keys), bulkChunk/2)]
 		keys = keys[len(chunk):]
 		args := make([]any, 0, 2*len(chunk))
 		for _, k := range chunk {
 			args = append(args, k, at.UnixNano())
 		}
-		q := `INSERT INTO usage_keys (key, created_at) VALUES (?, ?)` + strings.Repeat(", (?, ?)", len(chunk)-1) + ` ON CONFLICT (key) DO NOTHING`
-		if err := t.exec(q, args...); err != nil {
+		if err := t.exec(`INSERT INTO usage_keys (key, created_at) VALUES `+rowsOf(len(chunk), 2)+` ON CONFLICT (key) DO NOTHING`, args...); err != nil {
 			return err
 		}
 	}
