@@ -48,7 +48,8 @@ func (s *section) lineLabel(l portico.Line) string {
 			return s.t("lineFee", "plan", name)
 		}
 	case portico.LineCharge, portico.LineUsage:
-		name = s.featureName(l.FeatureID)
+		f, _ := s.knownFeature(l.FeatureID)
+		name = f.name
 	case portico.LineAddon:
 		name = s.addonName(l.AddonID)
 	case portico.LineMinimum:
@@ -107,27 +108,6 @@ func (s *section) planName(id string) string {
 		for _, u := range sub.ScheduledUpdates {
 			if u.TargetPlanID == id && u.TargetPlanName != "" {
 				return u.TargetPlanName
-			}
-		}
-	}
-	return ""
-}
-
-// featureName is a feature's name, as the customer's entitlements or
-// charges give it.
-func (s *section) featureName(id string) string {
-	if s.data.Portal == nil || id == "" {
-		return ""
-	}
-	for _, e := range s.data.Portal.Entitlements {
-		if e.FeatureID == id {
-			return e.FeatureName
-		}
-	}
-	for _, sub := range s.data.Portal.Subscriptions {
-		for _, c := range sub.Charges {
-			if c.FeatureID == id && c.FeatureName != "" {
-				return c.FeatureName
 			}
 		}
 	}

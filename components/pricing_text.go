@@ -16,10 +16,8 @@ import (
 // and unit ("member").
 type chargedFeature struct{ name, unit string }
 
-// featureOf names a charged feature from what the page knows of it: the
-// subscriptions' charges, the customer's entitlements, then the lines
-// given (a plan card's). A paywall charge carries no name, so without any
-// of these it reads as its ID.
+// featureOf names a charged feature from the lines given (a plan card's),
+// else from what the portal knows of it; without either it reads as its ID.
 func (s *section) featureOf(id string, lines ...[]portico.EntitlementLine) chargedFeature {
 	for _, ls := range lines {
 		for _, l := range ls {
@@ -28,21 +26,31 @@ func (s *section) featureOf(id string, lines ...[]portico.EntitlementLine) charg
 			}
 		}
 	}
-	if s.data.Portal != nil {
-		for _, sub := range s.data.Portal.Subscriptions {
-			for _, c := range sub.Charges {
-				if c.FeatureID == id && c.FeatureName != "" {
-					return chargedFeature{c.FeatureName, c.Unit}
-				}
-			}
-		}
-		for _, e := range s.data.Portal.Entitlements {
-			if e.FeatureID == id {
-				return chargedFeature{e.FeatureName, e.Unit}
+	if f, ok := s.knownFeature(id); ok {
+		return f
+	}
+	return chargedFeature{name: id}
+}
+
+// knownFeature names a feature from the portal's data: the subscriptions'
+// charges, then the customer's entitlements.
+func (s *section) knownFeature(id string) (chargedFeature, bool) {
+	if s.data.Portal == nil || id == "" {
+		return chargedFeature{}, false
+	}
+	for _, sub := range s.data.Portal.Subscriptions {
+		for _, c := range sub.Charges {
+			if c.FeatureID == id && c.FeatureName != "" {
+				return chargedFeature{c.FeatureName, c.Unit}, true
 			}
 		}
 	}
-	return chargedFeature{name: id}
+	for _, e := range s.data.Portal.Entitlements {
+		if e.FeatureID == id {
+			return chargedFeature{e.FeatureName, e.Unit}, true
+		}
+	}
+	return chargedFeature{}, false
 }
 
 // many is the feature's name in a running sentence ("members").
