@@ -27,9 +27,8 @@ type Paywall struct {
 	product string // the product chosen when the customer has several
 	view    *portico.PaywallView
 	viewFor string // the product view was asked for ("" when prerendered)
-	loaded  int    // the portal data version the plans were loaded for
-	loading bool
-	err     string
+	follower
+	err string
 
 	selected *PlanSelection
 	changeFlow
@@ -70,17 +69,7 @@ func (p *Paywall) OnMount(ctx app.Context)     { p.watch(ctx) }
 
 // watch follows the provider and reloads the plans whenever the portal
 // data changes (after any change the customer makes).
-func (p *Paywall) watch(ctx app.Context) {
-	ctx.ObserveState(stateConfig, &p.cfg)
-	ctx.ObserveState(stateData, &p.data).OnChange(func() { p.reloadIfStale(ctx) })
-	p.reloadIfStale(ctx)
-}
-
-func (p *Paywall) reloadIfStale(ctx app.Context) {
-	if p.cfg.Source != nil && p.data.Version > 0 && p.data.Version != p.loaded && !p.loading {
-		p.load(ctx)
-	}
-}
+func (p *Paywall) watch(ctx app.Context) { p.follow(ctx, &p.section, p.load) }
 
 // shownProduct is the product whose plans are shown ("" for the
 // server's choice).

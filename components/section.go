@@ -136,3 +136,26 @@ func sessionEnded(prefix string, t Texts, d Data) app.UI {
 	}
 	return app.Div().Class(classes(prefix, "error", "session-expired")).Role("alert").Text(t.Get(key))
 }
+
+// follower is what a section that reads more than the portal data (the
+// plans, the upcoming invoice, a usage history) keeps to read it again each
+// time the portal data changes — after any change the customer makes.
+type follower struct {
+	loading bool
+	// loaded is the portal load (Data.Version) last read for; 1 when the
+	// server rendered the page with it.
+	loaded int
+}
+
+// follow observes the section's configuration and data, and calls load
+// whenever the data is newer than what was last read and no read runs.
+func (f *follower) follow(ctx app.Context, s *section, load func(app.Context)) {
+	reload := func() {
+		if s.cfg.Source != nil && s.data.Version > 0 && s.data.Version != f.loaded && !f.loading {
+			load(ctx)
+		}
+	}
+	ctx.ObserveState(stateConfig, &s.cfg)
+	ctx.ObserveState(stateData, &s.data).OnChange(reload)
+	reload()
+}

@@ -25,11 +25,9 @@ type UpcomingInvoice struct {
 	// Props holds what the setters set (see PortalProvider.Props).
 	Props upcomingProps
 
-	state   upcomingState
-	err     string
-	loading bool
-	// loaded is the portal load (Data.Version) the invoice was read for.
-	loaded int
+	follower
+	state upcomingState
+	err   string
 }
 
 // upcomingProps are an UpcomingInvoice's props.
@@ -68,17 +66,7 @@ func (s *UpcomingInvoice) OnInit() {
 func (s *UpcomingInvoice) OnPreRender(ctx app.Context) { s.watch(ctx) }
 func (s *UpcomingInvoice) OnMount(ctx app.Context)     { s.watch(ctx) }
 
-func (s *UpcomingInvoice) watch(ctx app.Context) {
-	ctx.ObserveState(stateConfig, &s.cfg)
-	ctx.ObserveState(stateData, &s.data).OnChange(func() { s.reloadIfStale(ctx) })
-	s.reloadIfStale(ctx)
-}
-
-func (s *UpcomingInvoice) reloadIfStale(ctx app.Context) {
-	if s.cfg.Source != nil && s.data.Version > 0 && s.data.Version != s.loaded && !s.loading {
-		s.load(ctx)
-	}
-}
+func (s *UpcomingInvoice) watch(ctx app.Context) { s.follow(ctx, &s.section, s.load) }
 
 // load reads the invoice; a failure keeps what is shown and says so.
 func (s *UpcomingInvoice) load(ctx app.Context) {

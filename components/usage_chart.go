@@ -39,9 +39,7 @@ type usageChart struct {
 	// showData shows the data table.
 	showData bool
 	err      string
-	loading  bool
-	// loaded is the portal load (Data.Version) the history was read for.
-	loaded int
+	follower
 }
 
 // historyState is what was read, and what the server's page carries to
@@ -62,17 +60,7 @@ func (c *usageChart) OnInit() {
 func (c *usageChart) OnPreRender(ctx app.Context) { c.watch(ctx) }
 func (c *usageChart) OnMount(ctx app.Context)     { c.watch(ctx) }
 
-func (c *usageChart) watch(ctx app.Context) {
-	ctx.ObserveState(stateConfig, &c.cfg)
-	ctx.ObserveState(stateData, &c.data).OnChange(func() { c.reloadIfStale(ctx) })
-	c.reloadIfStale(ctx)
-}
-
-func (c *usageChart) reloadIfStale(ctx app.Context) {
-	if c.cfg.Source != nil && c.data.Version > 0 && c.data.Version != c.loaded && !c.loading {
-		c.load(ctx)
-	}
-}
+func (c *usageChart) watch(ctx app.Context) { c.follow(ctx, &c.section, c.load) }
 
 // load reads the period's days and the past months; a failure keeps what
 // is shown and says so.
