@@ -84,6 +84,11 @@ func (o *op) entitlementSnapshot(c *portico.Customer, resourceID string) (portic
 	if err != nil {
 		return portico.Snapshot{}, err
 	}
+	return o.entitlementSnapshotFrom(c, resourceID, in)
+}
+
+// entitlementSnapshotFrom is entitlementSnapshot from inputs at hand.
+func (o *op) entitlementSnapshotFrom(c *portico.Customer, resourceID string, in grantInputs) (portico.Snapshot, error) {
 	views := o.entitlementsFrom(c, resourceID, in)
 	return o.keep(c.ID, portico.SnapshotEntitlements, resourceID, views, in.subs, in.promos, views)
 }
@@ -160,8 +165,7 @@ func (o *op) refreshSnapshots() error {
 			k.c = c
 		}
 		for _, r := range resourcesOf(k.in.subs) {
-			views := o.entitlementsFrom(k.c, r, k.in)
-			ent, err := o.keep(id, portico.SnapshotEntitlements, r, views, k.in.subs, k.in.promos, views)
+			ent, err := o.entitlementSnapshotFrom(k.c, r, k.in)
 			if err != nil {
 				return err
 			}

@@ -273,21 +273,9 @@ func (o *op) paymentCurrency(subs []*portico.Subscription, customerID string, ac
 	return fallback
 }
 
-// queueUsage keeps, for the billing provider, the period's usage of each
-// live paid subscription that prices rec's feature by usage: its total of
-// priced blocks so far, which replaces any total not yet sent.
-func (o *op) queueUsage(customerID string, rec portico.UsageRecord) error {
-	if o.e.QueueBilling == nil {
-		return nil
-	}
-	subs, err := o.tx.SubscriptionsOf(customerID)
-	if err != nil {
-		return err
-	}
-	return o.queueUsageOf(customerID, subs, rec)
-}
-
-// queueUsageOf is queueUsage for a customer whose subscriptions are known.
+// queueUsageOf keeps, for the billing provider, the period's usage of each
+// live paid subscription of subs that prices rec's feature by usage: its
+// total of priced blocks so far, which replaces any total not yet sent.
 func (o *op) queueUsageOf(customerID string, subs []*portico.Subscription, rec portico.UsageRecord) error {
 	if o.e.QueueBilling == nil {
 		return nil
