@@ -145,7 +145,7 @@ func decode(body []byte, v any, emptyOK bool) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return validation.DecodeError(err, body)
+		return validation.DecodeError(err, body, v)
 	}
 	if dec.More() {
 		return portico.Invalid("(body)", "must hold one JSON object only")

@@ -24,7 +24,7 @@ func Decode(r io.Reader) (*portico.Catalog, error) {
 	dec.DisallowUnknownFields()
 	var c portico.Catalog
 	if err := dec.Decode(&c); err != nil {
-		return nil, validation.DecodeError(err, body)
+		return nil, validation.DecodeError(err, body, &c)
 	}
 	if err := checkWrittenMaxQuantity(body); err != nil {
 		return nil, err

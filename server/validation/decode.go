@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -14,7 +16,7 @@ import (
 
 // DecodeError turns an error decoding body into a 422 that names the field
 // by its JSON path, indices included ("addons[1].quantity").
-func DecodeError(err error, body []byte) error {
+func DecodeError(err error, body []byte, v any) error {
 	var typeErr *json.UnmarshalTypeError
 	var syntaxErr *json.SyntaxError
 	switch {
@@ -35,7 +37,7 @@ func DecodeError(err error, body []byte) error {
 		return portico.Invalid("(body)", "ends before the JSON object is complete")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		field := pathOfKey(body, name)
+		field := pathOfUnknownKey(body, name, reflect.TypeOf(v))
 		if field == "" {
 			field = name
 		}
@@ -83,6 +85,83 @@ func pathAtOffset(body []byte, offset int64) string {
 // pathOfKey is the path of the first object member named key.
 func pathOfKey(body []byte, key string) string {
 	return walk(body, func(path, k string, tok json.Token, end int64) bool { return k == key && tok == nil })
+}
+
+// pathOfUnknownKey is the path of the first member named key that the type
+// decoded into (t) does not know at its place: a name known in one object
+// (a product's "description") is not blamed for the same name where it is
+// not (a charge's). Without a type, the first member of that name.
+func pathOfUnknownKey(body []byte, key string, t reflect.Type) string {
+	if t == nil {
+		return pathOfKey(body, key)
+	}
+	return walk(body, func(path, k string, tok json.Token, end int64) bool {
+		if k != key || tok != nil {
+			return false
+		}
+		parent, ok := typeAt(t, strings.TrimSuffix(strings.TrimSuffix(path, k), "."))
+		return ok && parent.Kind() == reflect.Struct && !hasJSONField(parent, k)
+	})
+}
+
+// pathPart matches one step of a path: a member name or an index.
+var pathPart = regexp.MustCompile(`([^.\[\]]+)|\[(\d+)\]`)
+
+// typeAt is the type found at path ("plans[6].charges[0]") inside t.
+func typeAt(t reflect.Type, path string) (reflect.Type, bool) {
+	for _, m := range pathPart.FindAllStringSubmatch(path, -1) {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		switch {
+		case m[2] != "" && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array):
+			t = t.Elem()
+		case m[1] != "" && t.Kind() == reflect.Map:
+			t = t.Elem()
+		case m[1] != "" && t.Kind() == reflect.Struct:
+			f, ok := jsonField(t, m[1])
+			if !ok {
+				return nil, false
+			}
+			t = f.Type
+		default:
+			return nil, false
+		}
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t, true
+}
+
+func hasJSONField(t reflect.Type, name string) bool {
+	_, ok := jsonField(t, name)
+	return ok
+}
+
+// jsonField is the field of struct t that JSON names name, looking into
+// embedded structs as encoding/json does.
+func jsonField(t reflect.Type, name string) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous && tag == "" && f.Type.Kind() == reflect.Struct {
+			if inner, ok := jsonField(f.Type, name); ok {
+				return inner, true
+			}
+			continue
+		}
+		if tag == "-" || !f.IsExported() {
+			continue
+		}
+		if tag == "" {
+			tag = f.Name
+		}
+		if strings.EqualFold(tag, name) {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
 }
 
 // pathOfBadTime is the path of the first time field (named "…At" or "to")

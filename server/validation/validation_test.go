@@ -85,12 +85,14 @@ func TestDecodeErrorsNameTheFieldWithIndices(t *testing.T) {
 		`{"planId":"pro","expiresAt":1767225600}`:      "expiresAt",
 		`{"planId":"pro","addons":{"id":"a"}}`:         "addons",
 		`{"planId":"pro","addons":[{"id":"a"}],"x":1}`: "x",
+		// A name known elsewhere is blamed where it is not known.
+		`{"planId":"pro","addons":[{"id":"a","planId":"b"}]}`: "addons[0].planId",
 	}
 	for body, want := range cases {
 		dec := json.NewDecoder(strings.NewReader(body))
 		dec.DisallowUnknownFields()
 		var r req
-		err := DecodeError(dec.Decode(&r), []byte(body))
+		err := DecodeError(dec.Decode(&r), []byte(body), &r)
 		var e *portico.Error
 		if !errors.As(err, &e) || len(e.Fields) != 1 || e.Fields[0].Field != want {
 			t.Errorf("%s: %v, want the field %q", body, err, want)
