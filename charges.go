@@ -296,9 +296,12 @@ type Line struct {
 	Usage    *int64 `json:"usage,omitempty"`
 	Included int64  `json:"included,omitempty"`
 	Amount   int64  `json:"amount"`
-	// PeriodStart and PeriodEnd are the period the line pays for.
+	// PeriodStart and PeriodEnd are the period the line pays for; Prorated
+	// marks a line charging only that part of a billing period, its amount
+	// prorated from Quantity × UnitAmount.
 	PeriodStart *time.Time `json:"periodStart,omitempty"`
 	PeriodEnd   *time.Time `json:"periodEnd,omitempty"`
+	Prorated    bool       `json:"prorated,omitempty"`
 }
 
 // SumLines adds the lines' amounts.

@@ -93,6 +93,10 @@ func (s *section) lineDetail(l portico.Line, currency string) string {
 	if l.FlatAmount != 0 {
 		detail = s.t("lineFlat", "detail", detail, "flat", f.Money(l.FlatAmount, currency))
 	}
+	if l.Prorated && l.PeriodStart != nil && l.PeriodEnd != nil {
+		// The amount is not quantity × unit: say which part it is for.
+		detail = s.t("lineProrated", "detail", detail, "start", f.Date(*l.PeriodStart), "end", f.Date(*l.PeriodEnd))
+	}
 	return detail
 }
 

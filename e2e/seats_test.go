@@ -39,8 +39,9 @@ func TestSeatsChangeIsPreviewedWithItsLines(t *testing.T) {
 		t.Fatalf("members after 8 up arrows %q, want 20", got)
 	}
 	p.waitText(quantityDialog+" .portico-lines", "Members")
-	if got := p.text(quantityDialog + " .portico-line-detail"); got != "20 × $10.00 for units 1–50" {
-		t.Errorf("line %q, want 20 × $10.00 for units 1–50", got)
+	// The period has begun: the line charges the rest of it, and says so.
+	if got := p.text(quantityDialog + " .portico-line-detail"); !strings.HasPrefix(got, "20 × $10.00 for units 1–50, prorated for ") {
+		t.Errorf("line %q, want 20 × $10.00 for units 1–50, prorated for the rest of the period", got)
 	}
 	// What is due is the lines less the credit for the 12 members paid for.
 	lines := money(t, p.texts(quantityDialog+" tbody .portico-line-amount"))

@@ -155,7 +155,7 @@ func prorateLines(lines []portico.Line, part, whole time.Duration, start time.Ti
 	out := make([]portico.Line, len(lines))
 	for i, l := range lines {
 		l.Amount = portico.Prorate(l.Amount, part, whole)
-		l.PeriodStart = ptr(start)
+		l.PeriodStart, l.Prorated = ptr(start), part < whole
 		out[i] = l
 	}
 	return out

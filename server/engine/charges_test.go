@@ -174,6 +174,9 @@ func TestASeatIncreaseIsAProratedUpgrade(t *testing.T) {
 		t.Errorf("intent %s, effective %s; want an immediate upgrade", p.Intent, p.Effective)
 	}
 	wantLines(t, "preview", p.Lines, 10161)
+	if !p.Lines[0].Prorated || !p.Lines[0].PeriodStart.Equal(jan11) {
+		t.Errorf("line %+v, want it marked prorated from Jan 11", p.Lines[0])
+	}
 	if p.Credit.Amount != 6774 || p.AmountDueNow.Amount != 10161-6774 {
 		t.Errorf("credit %d, due %d; want 6774 and %d", p.Credit.Amount, p.AmountDueNow.Amount, 10161-6774)
 	}
