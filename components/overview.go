@@ -123,6 +123,11 @@ func (s *SubscriptionOverview) priceLine(sub portico.SubscriptionView) string {
 		return s.t("freePrice")
 	case sub.Pricing == portico.PricingCustom:
 		return s.t("customPrice") + " · " + s.f().M(sub.Total) + " " + s.perPeriod(sub.BillingPeriod)
+	case sub.Total.Amount == 0 && sub.MinimumSpend != nil:
+		// Priced by usage: what it costs at least, not a fee of nothing.
+		return s.t("priceFrom", "amount", s.f().M(*sub.MinimumSpend)) + " " + s.perPeriod(sub.BillingPeriod)
+	case sub.Total.Amount == 0 && len(sub.Charges) > 0:
+		return s.t("priceByUsage")
 	}
 	return s.f().M(sub.Total) + " " + s.perPeriod(sub.BillingPeriod)
 }

@@ -301,3 +301,18 @@ func pricingClasses(t *testing.T, prefix string) map[string]bool {
 	delete(seen, "test-root")
 	return seen
 }
+
+// A subscription priced by its usage reads by what it costs at least, not
+// as a fee of nothing.
+func TestAUsagePricedSubscriptionReadsByItsMinimum(t *testing.T) {
+	p := usagePricedPortal(23400, 700)
+	sub := &p.Subscriptions[0]
+	sub.Pricing, sub.Total, sub.Price = portico.PricingPaid, portico.Money{Currency: "usd"}, portico.Money{Currency: "usd"}
+	sub.MinimumSpend = &portico.Money{Amount: 5000, Currency: "usd"}
+	h := mount(t, withNotices(&fakeSource{portal: p}, NewSubscriptionOverview()))
+	h.contains("From $50.00 / month")
+	h.lacks("$0.00 / month")
+	sub.MinimumSpend = nil
+	h = mount(t, withNotices(&fakeSource{portal: p}, NewSubscriptionOverview()))
+	h.contains("Billed by usage")
+}
