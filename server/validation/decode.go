@@ -62,7 +62,11 @@ func isTimeError(err error) bool {
 
 func article(kind string) string {
 	switch kind {
-	case "int", "int64", "int32", "uint", "uint64", "float64":
+	case "int", "int64", "int32", "uint", "uint64":
+		// A fraction or a number past the range is "a JSON number" too:
+		// say which numbers are taken.
+		return "a whole number within range"
+	case "float64":
 		return "a number"
 	case "string":
 		return "a string"
