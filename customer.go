@@ -98,6 +98,9 @@ type Subscription struct {
 	// TrialEnd is what happens when the trial ends without a payment method,
 	// fixed when the trial starts: journey changes are not retroactive.
 	TrialEnd *TrialEnd `json:"trialEnd,omitempty"`
+	// TrialRemindedFor is the trial end trial.ends_soon was sent for: a
+	// trial that is extended is reminded of again.
+	TrialRemindedFor *time.Time `json:"trialRemindedFor,omitempty"`
 	// BillingAnchor is where billing periods are counted from; it moves when
 	// the billing anchor changes (free↔paid↔custom, period switch, trial end).
 	BillingAnchor time.Time `json:"billingAnchor"`
@@ -142,6 +145,16 @@ func (s *Subscription) Live() bool {
 	return s.Status == StatusActive || s.Status == StatusTrialing
 }
 
+// TrialReminderDue is when trial.ends_soon is due (TrialEndsSoonBefore the
+// trial's end), zero when it was sent or there is no trial.
+func (s *Subscription) TrialReminderDue() time.Time {
+	if s.Status != StatusTrialing || s.TrialEndsAt == nil ||
+		(s.TrialRemindedFor != nil && s.TrialRemindedFor.Equal(*s.TrialEndsAt)) {
+		return time.Time{}
+	}
+	return s.TrialEndsAt.Add(-TrialEndsSoonBefore)
+}
+
 // NextDue is the earliest moment something must happen to the subscription:
 // a renewal, a trial end or a scheduled update. Zero when nothing will.
 func (s *Subscription) NextDue() time.Time {
@@ -151,6 +164,9 @@ func (s *Subscription) NextDue() time.Time {
 	due := s.CurrentPeriodEnd
 	if s.Status == StatusTrialing && s.TrialEndsAt != nil && s.TrialEndsAt.Before(due) {
 		due = *s.TrialEndsAt
+	}
+	if r := s.TrialReminderDue(); !r.IsZero() && r.Before(due) {
+		due = r
 	}
 	for _, u := range s.ScheduledUpdates {
 		if u.EffectiveAt.Before(due) {

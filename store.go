@@ -35,6 +35,7 @@ type Tx interface {
 	SnapshotTx
 	IdempotencyTx
 	ConsoleSessionTx
+	EventTx
 }
 
 // CatalogTx keeps the catalog and its history.

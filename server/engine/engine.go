@@ -60,6 +60,9 @@ type op struct {
 	// wrote it (a usage batch keeps them): their kept answers are
 	// computed from it instead of being read back.
 	known map[string]knownCustomer
+	// events is what the operation wrote that host backends hear of (nil
+	// in a read-only operation).
+	events *changeLog
 }
 
 // knownCustomer is a customer and what their entitlements are computed
@@ -88,11 +91,15 @@ func (e *Engine) update(ctx context.Context, fn func(o *op) error) error {
 		if err != nil {
 			return err
 		}
-		o := &op{tx: tx, cat: cat, catVersion: version, now: e.clock.Now(), e: e}
+		log := &changeLog{}
+		o := &op{tx: recordingTx{Tx: tx, log: log}, cat: cat, catVersion: version, now: e.clock.Now(), e: e, events: log}
 		if err := o.run(fn); err != nil {
 			return err
 		}
-		return o.refreshSnapshots()
+		if err := o.refreshSnapshots(); err != nil {
+			return err
+		}
+		return o.emitEvents()
 	})
 }
 

@@ -1012,8 +1012,10 @@ func TestTrialEnd(t *testing.T) {
 				e.clk.AdvanceTo(day(2026, 1, 10))
 				e.setPaymentMethod("acme")
 			}
-			if n := e.advanceTo(jan15.Add(-time.Second)); n != 0 {
-				t.Errorf("RunDue before the trial end applied %d", n)
+			// Before the trial's end, only its reminder (trial.ends_soon,
+			// three days before) falls due.
+			if n := e.advanceTo(jan15.Add(-time.Second)); n != 1 {
+				t.Errorf("RunDue before the trial end applied %d, want 1 (the reminder)", n)
 			}
 			if s := e.appSub("acme"); s.Status != portico.StatusTrialing {
 				t.Fatalf("status before the trial end = %s", s.Status)

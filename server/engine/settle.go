@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
@@ -109,6 +110,10 @@ func (o *op) settleSub(c *portico.Customer, s *portico.Subscription) int {
 			o.endTrial(c, s)
 			continue
 		}
+		if r := s.TrialReminderDue(); !r.IsZero() && !r.After(due) {
+			o.remindTrial(s)
+			continue
+		}
 		o.renew(c, s)
 	}
 	return n
@@ -151,6 +156,15 @@ func (o *op) endTrial(c *portico.Customer, s *portico.Subscription) {
 		return
 	}
 	o.moveTo(c, s, t, free, portico.Monthly, nil, nil)
+}
+
+// remindTrial sends trial.ends_soon, once per trial end.
+func (o *op) remindTrial(s *portico.Subscription) {
+	end := *s.TrialEndsAt
+	s.TrialRemindedFor = &end
+	view := o.subView(s)
+	o.announce(portico.EventTrialEndsSoon, s.CustomerID, fmt.Sprintf("trial.ends_soon/%s/%d", s.ID, end.Unix()),
+		portico.SubscriptionEventData{CustomerID: s.CustomerID, Subscription: &view})
 }
 
 // renew starts the next billing period and bills it.

@@ -66,6 +66,9 @@ type usageBatch struct {
 	// records and history are what the batch writes, at its end.
 	records []portico.UsageRecord
 	history []portico.HistoryAdd
+	// percents are the usage thresholds endpoints asked for, read when
+	// first needed (an empty, non-nil slice once read).
+	percents []int
 }
 
 func (b *usageBatch) run() error {
@@ -143,6 +146,7 @@ type customerUsage struct {
 	grants  map[string]map[string]*grant         // by resource, then feature
 	views   map[string][]portico.EntitlementView // by resource, before the batch
 	current map[[2]string]*portico.UsageRecord   // by feature and usage key
+	start   map[[2]string]int64                  // each record's value before the batch
 	changed map[[2]string]bool                   // the records an accepted event changed
 	history map[historyKey]int64
 }
@@ -167,7 +171,7 @@ func (b *usageBatch) customer(id string, idx []int) error {
 		return err
 	}
 	cu := &customerUsage{c: c, grants: map[string]map[string]*grant{}, views: map[string][]portico.EntitlementView{},
-		current: map[[2]string]*portico.UsageRecord{}, changed: map[[2]string]bool{}, history: map[historyKey]int64{}}
+		current: map[[2]string]*portico.UsageRecord{}, start: map[[2]string]int64{}, changed: map[[2]string]bool{}, history: map[historyKey]int64{}}
 	cu.in.subs, cu.in.promos, cu.in.usage = subs, b.pre.promos[id], b.pre.usage[id]
 	if settled > 0 {
 		// Settling may have reset usage: read it as it now stands.
@@ -311,6 +315,7 @@ func (cu *customerUsage) record(o *op, f portico.Feature, key string, anchor tim
 	}
 	rec := &portico.UsageRecord{CustomerID: cu.c.ID, FeatureID: f.ID, ResourceID: key, Value: value, PeriodStart: start}
 	cu.current[k] = rec
+	cu.start[k] = value
 	return rec
 }
 
@@ -328,6 +333,9 @@ func (b *usageBatch) write(cu *customerUsage) error {
 		}
 		b.records = append(b.records, *rec)
 		if err := o.queueUsageOf(cu.c.ID, cu.in.subs, *rec); err != nil {
+			return err
+		}
+		if err := b.thresholds(cu, *rec, cu.start[k]); err != nil {
 			return err
 		}
 		cu.in.usage = withRecord(cu.in.usage, *rec)
@@ -367,4 +375,55 @@ func withRecord(recs []portico.UsageRecord, rec portico.UsageRecord) []portico.U
 		}
 	}
 	return append(slices.Clip(recs), rec)
+}
+
+// thresholds announces each usage threshold an endpoint asked for that the
+// batch took the record's usage across: once per threshold and usage
+// period for a metered feature (however the usage moves within it), at
+// each crossing upward for a numeric one.
+func (b *usageBatch) thresholds(cu *customerUsage, rec portico.UsageRecord, before int64) error {
+	if rec.Value <= before {
+		return nil
+	}
+	i := slices.IndexFunc(b.viewsOf(cu, rec.ResourceID), func(v portico.EntitlementView) bool { return v.FeatureID == rec.FeatureID })
+	if i < 0 {
+		return nil
+	}
+	v := b.viewsOf(cu, rec.ResourceID)[i]
+	if v.Unlimited || v.Limit <= 0 {
+		return nil
+	}
+	if b.percents == nil {
+		ps, err := b.o.tx.UsageThresholds()
+		if err != nil {
+			return err
+		}
+		b.percents = append([]int{}, ps...)
+	}
+	for _, p := range b.percents {
+		at := thresholdUsage(v.Limit, p)
+		if before >= at || rec.Value < at {
+			continue
+		}
+		data := portico.UsageThresholdEventData{CustomerID: rec.CustomerID, FeatureID: rec.FeatureID, ResourceID: rec.ResourceID,
+			Threshold: p, Usage: rec.Value, Limit: v.Limit}
+		dedupe := ""
+		if v.Type == portico.FeatureMetered {
+			start := rec.PeriodStart
+			data.PeriodStart = &start
+			dedupe = fmt.Sprintf("usage_threshold/%s/%s/%s/%d/%d", rec.CustomerID, rec.FeatureID, rec.ResourceID, start.Unix(), p)
+		}
+		b.o.announceEvent(portico.Event{Type: portico.EventEntitlementUsageThreshold, CustomerID: rec.CustomerID,
+			Threshold: p, Data: mustJSON(data)}, dedupe)
+	}
+	return nil
+}
+
+// thresholdUsage is the usage that reaches percent of limit, rounded up
+// (80 % of 5 units is reached at 4), without overflowing on huge limits.
+func thresholdUsage(limit int64, percent int) int64 {
+	if limit > math.MaxInt64/1000 {
+		return limit / 100 * int64(percent)
+	}
+	return (limit*int64(percent) + 99) / 100
 }
