@@ -91,6 +91,11 @@ type PromotionTx interface {
 	// PromotionsOfCustomers reads many customers' promotions at once.
 	PromotionsOfCustomers(customerIDs []string) (map[string][]Promotion, error)
 	AddPromotion(p Promotion) error
+	// ExpiredPromotions lists at most limit promotions that expired at or
+	// before upTo and were not announced yet, soonest first.
+	ExpiredPromotions(upTo time.Time, limit int) ([]Promotion, error)
+	// PromotionExpiryAnnounced records that promotion.expired was sent.
+	PromotionExpiryAnnounced(id string) error
 }
 
 // UsageTx keeps the usage customers reported: the current value of each

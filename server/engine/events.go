@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -205,6 +206,7 @@ func (o *op) subscriptionEvents(before, after *portico.Subscription) []pendingEv
 	case before.Live() && !after.Live() && after.Status == portico.StatusCanceled:
 		add(portico.EventSubscriptionCanceled)
 	case trialEnded && after.Status == portico.StatusExpired:
+		add(portico.EventSubscriptionUpdated)
 		add(portico.EventTrialExpired)
 	case trialEnded && before.TrialEnd != nil && before.TrialEnd.DowngradeToPlanID == after.PlanID && before.PlanID != after.PlanID:
 		// A reverse trial that ended without a payment method: the
@@ -282,6 +284,33 @@ func (o *op) entitlementEvents(changed map[string]bool) ([]pendingEvent, error) 
 		}
 	}
 	return out, nil
+}
+
+// expirePromotions announces the promotions that expired by now, a
+// hundred per transaction: promotion.expired, then the customer's
+// entitlements without them.
+func (e *Engine) expirePromotions(ctx context.Context) error {
+	for {
+		n := 0
+		err := e.update(ctx, func(o *op) error {
+			ps, err := o.tx.ExpiredPromotions(o.now, 100)
+			if err != nil {
+				return err
+			}
+			n = len(ps)
+			for _, p := range ps {
+				o.announce(portico.EventPromotionExpired, p.CustomerID, "promotion.expired/"+p.ID,
+					portico.PromotionEventData{CustomerID: p.CustomerID, Promotion: p})
+				if err := o.tx.PromotionExpiryAnnounced(p.ID); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil || n == 0 {
+			return err
+		}
+	}
 }
 
 // mustJSON encodes what the engine built itself, which always encodes.

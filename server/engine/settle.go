@@ -14,9 +14,18 @@ import (
 const maxSteps = 1000
 
 // RunDue applies everything that has fallen due by now across all
-// customers: trial ends, scheduled changes and cancellations, renewals.
-// It returns the number of events applied.
+// customers: trial ends and their reminders, scheduled changes and
+// cancellations, renewals; then it announces the promotions that expired.
+// It returns the number of subscription events applied.
 func (e *Engine) RunDue(ctx context.Context) (int, error) {
+	n, err := e.runDueSubscriptions(ctx)
+	if err != nil {
+		return n, err
+	}
+	return n, e.expirePromotions(ctx)
+}
+
+func (e *Engine) runDueSubscriptions(ctx context.Context) (int, error) {
 	total := 0
 	for {
 		n := 0
@@ -158,10 +167,15 @@ func (o *op) endTrial(c *portico.Customer, s *portico.Subscription) {
 	o.moveTo(c, s, t, free, portico.Monthly, nil, nil)
 }
 
-// remindTrial sends trial.ends_soon, once per trial end.
+// remindTrial sends trial.ends_soon, once per trial end, unless the trial
+// has ended by now (the scheduler was held up past it): the end's own
+// event tells then.
 func (o *op) remindTrial(s *portico.Subscription) {
 	end := *s.TrialEndsAt
 	s.TrialRemindedFor = &end
+	if !end.After(o.now) {
+		return
+	}
 	view := o.subView(s)
 	o.announce(portico.EventTrialEndsSoon, s.CustomerID, fmt.Sprintf("trial.ends_soon/%s/%d", s.ID, end.Unix()),
 		portico.SubscriptionEventData{CustomerID: s.CustomerID, Subscription: &view})

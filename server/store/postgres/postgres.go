@@ -169,6 +169,7 @@ func (s *Store) migrate(ctx context.Context) error {
 // 7 and 8.
 func migrationSet() schema.Set {
 	return schema.Set{Own: migrations, Dialect: dialect(),
+		Steps:  map[int]schema.Step{13: schema.PromotionExpiries},
 		Legacy: map[int][]int{1: {1, 2, 3, 9}, 2: {4}, 3: {7}, 4: {8}}}
 }
 

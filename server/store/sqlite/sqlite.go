@@ -363,7 +363,7 @@ func (s *Store) migrate(ctx context.Context) error {
 // shared sequence's.
 func migrationSet() schema.Set {
 	return schema.Set{Own: migrations, Dialect: dialect(),
-		Steps: map[int]schema.Step{5: repackSnapshots, 6: repackSnapshots}}
+		Steps: map[int]schema.Step{5: repackSnapshots, 6: repackSnapshots, 13: schema.PromotionExpiries}}
 }
 
 // inWriteTx runs fn in a write transaction of its own, statements
