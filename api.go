@@ -208,6 +208,10 @@ type PortalScope struct {
 	CustomerID string `json:"customerId"`
 	ProductID  string `json:"productId,omitempty"`
 	ResourceID string `json:"resourceId,omitempty"`
+	// Locale is the language a request asked for: views show the
+	// catalog's translations into it. It grants nothing: sessions are not
+	// minted with it.
+	Locale string `json:"locale,omitempty"`
 }
 
 // PromotionView is a promotion with its feature's name.

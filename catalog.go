@@ -162,6 +162,8 @@ type Feature struct {
 	Type        FeatureType `json:"type" validate:"required,feature_type"`
 	Unit        string      `json:"unit,omitempty" validate:"max=50"`
 	ResetPeriod ResetPeriod `json:"resetPeriod,omitempty" validate:"required_if=Type metered,omitempty,reset_period"`
+	// Translations give the name and unit in other languages.
+	Translations Translations `json:"translations,omitempty" validate:"max=20,dive,keys,locale,endkeys"`
 }
 
 // Product is a product line with its customer-journey rules.
@@ -173,6 +175,8 @@ type Product struct {
 	Metadata         map[string]string `json:"metadata,omitempty" validate:"max=50,dive,keys,max=40,endkeys,max=500"`
 	Journey          Journey           `json:"journey"`
 	Archived         bool              `json:"archived,omitempty"`
+	// Translations give the name and description in other languages.
+	Translations Translations `json:"translations,omitempty" validate:"max=20,dive,keys,locale,endkeys"`
 }
 
 // Journey is how customers enter, change and leave a product.
@@ -207,6 +211,8 @@ type Plan struct {
 	Charges      []Charge       `json:"charges,omitempty" validate:"max=20,dive"`
 	MinimumSpend []MinimumSpend `json:"minimumSpend,omitempty" validate:"max=20,dive"`
 	Archived     bool           `json:"archived,omitempty"`
+	// Translations give the name and description in other languages.
+	Translations Translations `json:"translations,omitempty" validate:"max=20,dive,keys,locale,endkeys"`
 }
 
 // Addon is something bought on top of a plan, in a quantity.
@@ -219,6 +225,8 @@ type Addon struct {
 	Prices       []Price       `json:"prices" validate:"required,dive"`
 	Entitlements []Entitlement `json:"entitlements,omitempty" validate:"dive"`
 	Archived     bool          `json:"archived,omitempty"`
+	// Translations give the name and description in other languages.
+	Translations Translations `json:"translations,omitempty" validate:"max=20,dive,keys,locale,endkeys"`
 }
 
 // Price is what a plan or add-on costs per billing period.

@@ -19,6 +19,8 @@ import (
 type Client struct {
 	base  string
 	token string
+	// locale asks for the catalog's texts in that language.
+	locale string
 }
 
 var _ portico.PortalSource = (*Client)(nil)
@@ -29,10 +31,17 @@ func New(base, token string) *Client {
 	return &Client{base: strings.TrimRight(base, "/"), token: token}
 }
 
+// Locale has the server answer with the catalog's names and descriptions
+// in locale ("de", "pt-BR") where the catalog translates them.
+func (c *Client) Locale(locale string) *Client {
+	c.locale = locale
+	return c
+}
+
 // call sends a request and decodes a JSON answer into out, or returns the
 // problem as a *portico.Problem.
 func (c *Client) call(ctx context.Context, method, path string, in, out any) error {
-	_, err := roundTrip(ctx, request{method: method, url: c.base + "/api/v1" + path, token: c.token}, in, out)
+	_, err := roundTrip(ctx, request{method: method, url: c.base + "/api/v1" + path, token: c.token, locale: c.locale}, in, out)
 	return err
 }
 

@@ -24,6 +24,9 @@ func setHeaders(set func(k, v string), req request) {
 		set("If-Match", req.ifMatch)
 	}
 	set("Accept", "application/json")
+	if req.locale != "" {
+		set("Accept-Language", req.locale)
+	}
 	if body != nil {
 		set("Content-Type", "application/json")
 		b := make([]byte, 16)
@@ -35,6 +38,8 @@ func setHeaders(set func(k, v string), req request) {
 // request is one API call.
 type request struct {
 	method, url, token string
+	// locale is the language the catalog's texts are asked in.
+	locale string
 	// console marks a console API call.
 	console bool
 	body    []byte

@@ -74,8 +74,10 @@ func hasPaymentMethod(p billing.Provider) func(portico.Tx, string) bool {
 
 // portalView is the portal for a session: the engine's view, with payment
 // details and invoices from the billing provider when one is connected.
-func (s *Server) portalView(ctx context.Context, sess *session.Session) (*portico.PortalView, error) {
-	v, err := s.Engine.Portal(ctx, sess.Scope)
+func (s *Server) portalView(ctx context.Context, sess *session.Session, locale string) (*portico.PortalView, error) {
+	scope := sess.Scope
+	scope.Locale = locale
+	v, err := s.Engine.Portal(ctx, scope)
 	if err != nil {
 		return nil, err
 	}

@@ -67,8 +67,12 @@ func principalOf(ctx context.Context) *principal {
 }
 
 // scopeOf is the portal session's scope of a portal request.
+// scopeOf is the portal session's scope, in the language the request asks
+// for.
 func scopeOf(r *http.Request) portico.PortalScope {
-	return principalOf(r.Context()).session.Scope
+	sc := principalOf(r.Context()).session.Scope
+	sc.Locale = requestLocale(r)
+	return sc
 }
 
 type authFunc func(r *http.Request) (*principal, error)

@@ -15,13 +15,13 @@ func (s *Server) getPortal(r *http.Request, _ []byte) (int, any, error) {
 	sess := principalOf(r.Context()).session
 	if s.Billing == nil {
 		// Local billing: the engine's kept answer is the whole view.
-		body, err := s.Engine.PortalJSON(r.Context(), sess.Scope)
+		body, err := s.Engine.PortalJSON(r.Context(), scopeOf(r))
 		if err != nil {
 			return 0, nil, err
 		}
 		return http.StatusOK, withSessionFields(body, sess.ReturnURL, s.businessFor(sess)), nil
 	}
-	v, err := s.portalView(r.Context(), sess)
+	v, err := s.portalView(r.Context(), sess, requestLocale(r))
 	return http.StatusOK, v, err
 }
 

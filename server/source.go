@@ -17,11 +17,14 @@ import (
 type engineSource struct {
 	srv  *Server
 	sess *session.Session
+	// locale is the page's: the catalog's texts are shown in it.
+	locale string
 }
 
 // PortalSource returns the components' data source for a portal session
-// token; an invalid or expired token yields a source that answers 401.
-func (s *Server) PortalSource(token string) components.Source {
+// token, showing the catalog in locale; an invalid or expired token yields
+// a source that answers 401.
+func (s *Server) PortalSource(token, locale string) components.Source {
 	sess, err := s.Sessions.Verify(token, s.Engine.Now())
 	switch {
 	case errors.Is(err, session.ErrExpired):
@@ -31,18 +34,28 @@ func (s *Server) PortalSource(token string) components.Source {
 		return failingSource{err: &components.APIError{Status: http.StatusUnauthorized, Title: portico.TitleSessionInvalid,
 			Detail: "The portal session is not valid."}}
 	}
-	return &engineSource{srv: s, sess: sess}
+	if locale != "" {
+		locale = components.KnownLocale(locale)
+	}
+	return &engineSource{srv: s, sess: sess, locale: locale}
 }
 
 func (e *engineSource) actor() engine.Actor { return engine.PortalActor(e.sess.Scope) }
 
+// scope is the session's scope, in the page's locale.
+func (e *engineSource) scope() portico.PortalScope {
+	sc := e.sess.Scope
+	sc.Locale = e.locale
+	return sc
+}
+
 func (e *engineSource) Portal(ctx context.Context) (*portico.PortalView, error) {
-	v, err := e.srv.portalView(ctx, e.sess)
+	v, err := e.srv.portalView(ctx, e.sess, e.locale)
 	return v, apiError(err)
 }
 
 func (e *engineSource) Paywall(ctx context.Context, productID string, period portico.BillingPeriod) (*portico.PaywallView, error) {
-	v, err := e.srv.Engine.Paywall(ctx, e.sess.Scope, productID, period)
+	v, err := e.srv.Engine.Paywall(ctx, e.scope(), productID, period)
 	return v, apiError(err)
 }
 

@@ -17,13 +17,15 @@ import (
 func fullCatalog() *portico.Catalog {
 	return &portico.Catalog{
 		Features: []portico.Feature{
-			{ID: "seats", Name: "Seats", Type: portico.FeatureNumeric, Unit: "seat"},
+			{ID: "seats", Name: "Seats", Type: portico.FeatureNumeric, Unit: "seat",
+				Translations: portico.Translations{"de": {Name: "Plätze", Unit: "Platz"}}},
 			{ID: "calls", Name: "API calls", Type: portico.FeatureMetered, Unit: "call", ResetPeriod: "month"},
 			{ID: "sso", Name: "Single sign-on", Type: portico.FeatureBoolean},
 		},
 		Products: []portico.Product{
 			{ID: "chat", Name: "Team Chat", Description: "Messaging for teams.", SubscriptionType: portico.SubscriptionSingle,
-				Metadata: map[string]string{"highlight": "chat-pro", "tier": " spaced "},
+				Metadata:     map[string]string{"highlight": "chat-pro", "tier": " spaced "},
+				Translations: portico.Translations{"fr": {Name: "Chat d'équipe", Description: "La messagerie des équipes."}},
 				Journey: portico.Journey{Start: portico.StartFreePlan, FreePlanID: "chat-free",
 					// Held while the journey starts on the free plan: the
 					// page does not show it, and must keep it.
@@ -34,6 +36,7 @@ func fullCatalog() *portico.Catalog {
 		},
 		Plans: []portico.Plan{
 			{ID: "chat-free", ProductID: "chat", Name: "Free", Pricing: portico.PricingFree,
+				Translations: portico.Translations{"ja": {Name: "無料"}},
 				Entitlements: []portico.Entitlement{{FeatureID: "seats", Limit: 3}}},
 			{ID: "chat-pro", ProductID: "chat", Name: "Pro", Description: "For growing teams.  ", Order: 2,
 				Pricing: portico.PricingPaid, TrialDays: 14,
@@ -59,6 +62,7 @@ func fullCatalog() *portico.Catalog {
 		},
 		Addons: []portico.Addon{
 			{ID: "chat-seats", ProductID: "chat", Name: "Extra seats", Description: "Five more seats.", MaxQuantity: 20,
+				Translations: portico.Translations{"pt-BR": {Name: "Assentos extras"}},
 				Prices: []portico.Price{
 					{BillingPeriod: portico.Monthly, Amount: 500, Currency: "usd", StripePriceID: "price_seats_monthly"},
 					{BillingPeriod: portico.Annually, Amount: 5000, Currency: "usd", StripePriceID: "price_seats_annually"}},

@@ -30,7 +30,8 @@ func Paths() []string {
 type Config struct {
 	// NewSource makes the data source of a portal session: the API client
 	// in the browser; the engine itself when the server prerenders.
-	NewSource func(token string) components.Source
+	// The locale is the page's: the catalog's texts are shown in it.
+	NewSource func(token, locale string) components.Source
 	// Theme is the theme pages are drawn with, read at each render (the
 	// server's follows PORTICO_THEME); nil draws the default theme.
 	Theme func() theme.Theme
@@ -128,7 +129,7 @@ func (p *Page) read(query url.Values) {
 	if token != p.token || p.source == nil {
 		p.token = token
 		if token != "" && p.cfg.NewSource != nil {
-			p.source = p.cfg.NewSource(token)
+			p.source = p.cfg.NewSource(token, query.Get("locale"))
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	portico "github.com/portico-dev/portico"
@@ -35,6 +36,43 @@ type Engine struct {
 	// PaymentMethods tells whether a customer can be charged when a trial
 	// ends. Nil means "look at the local billing profile".
 	PaymentMethods func(tx portico.Tx, customerID string) bool
+
+	// translated keeps the catalog as shown in each locale asked for.
+	translated translatedCatalogs
+}
+
+// translatedCatalogs are the current catalog version localized, by locale:
+// a view in a language is a map lookup, not a copy of the catalog.
+type translatedCatalogs struct {
+	mu       sync.Mutex
+	version  int64
+	byLocale map[string]*portico.Catalog
+}
+
+// in returns cat (of version) in locale, localizing it once per version.
+func (t *translatedCatalogs) in(cat *portico.Catalog, version int64, locale string) *portico.Catalog {
+	if locale == "" {
+		return cat
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.version != version || t.byLocale == nil {
+		t.version, t.byLocale = version, map[string]*portico.Catalog{}
+	}
+	l, ok := t.byLocale[locale]
+	if !ok {
+		l = cat.Localized(locale)
+		t.byLocale[locale] = l
+	}
+	return l
+}
+
+// inLocale shows the catalog's texts in locale until the function it
+// returns restores them: for views only, never around what is written.
+func (o *op) inLocale(locale string) func() {
+	cat := o.cat
+	o.cat = o.e.translated.in(cat, o.catVersion, locale)
+	return func() { o.cat = cat }
 }
 
 // New returns an engine over the store, reading time from clock.

@@ -55,7 +55,9 @@ func withNow(body []byte, now time.Time) []byte {
 // zeroNow is how a stored portal view's time reads.
 var zeroNow = []byte(`"now":"0001-01-01T00:00:00Z"`)
 
-func portalScopeKey(s portico.PortalScope) string { return s.ProductID + "|" + s.ResourceID }
+func portalScopeKey(s portico.PortalScope) string {
+	return s.ProductID + "|" + s.ResourceID + "|" + s.Locale
+}
 
 // snapshot answers from the kept snapshot when it holds, else computes it
 // on a settled customer and keeps it.

@@ -83,6 +83,7 @@ func (e *Engine) Portal(ctx context.Context, scope portico.PortalScope) (*portic
 }
 
 func (o *op) portal(c *portico.Customer, scope portico.PortalScope) (*portico.PortalView, error) {
+	defer o.inLocale(scope.Locale)()
 	subs, err := o.tx.SubscriptionsOf(c.ID)
 	if err != nil {
 		return nil, err
@@ -293,6 +294,7 @@ func (e *Engine) Paywall(ctx context.Context, scope portico.PortalScope, product
 }
 
 func (o *op) paywall(c *portico.Customer, scope portico.PortalScope, productID string, period portico.BillingPeriod) (*portico.PaywallView, error) {
+	defer o.inLocale(scope.Locale)()
 	product, err := o.paywallProduct(c, scope, productID)
 	if err != nil {
 		return nil, err

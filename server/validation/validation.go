@@ -21,6 +21,10 @@ var SlugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 // stripeIDPattern is how Stripe writes its IDs (price_1PqR2s…).
 var stripeIDPattern = regexp.MustCompile(`^[a-z]+_[A-Za-z0-9_-]+$`)
 
+// localePattern is a language tag as catalogs key translations: a language,
+// then an optional script or region ("de", "pt-BR", "zh-Hans").
+var localePattern = regexp.MustCompile(`^[a-z]{2,3}(-([A-Z]{2}|[0-9]{3}|[A-Z][a-z]{3}))?$`)
+
 var v = newValidator()
 
 func newValidator() *validator.Validate {
@@ -42,6 +46,9 @@ func newValidator() *validator.Validate {
 	// sent to Stripe later.
 	must(val.RegisterValidation("stripeid", func(fl validator.FieldLevel) bool {
 		return stripeIDPattern.MatchString(fl.Field().String())
+	}))
+	must(val.RegisterValidation("locale", func(fl validator.FieldLevel) bool {
+		return localePattern.MatchString(fl.Field().String())
 	}))
 	must(val.RegisterValidation("currency", func(fl validator.FieldLevel) bool {
 		s := fl.Field().String()
@@ -145,6 +152,8 @@ func message(fe validator.FieldError) string {
 		return "is required"
 	case "slug":
 		return "must be a slug: lower-case letters, digits, '-' or '_', starting with a letter or digit, at most 64 characters"
+	case "locale":
+		return fmt.Sprintf("%q is not a language tag such as \"de\" or \"pt-BR\"", fe.Value())
 	case "currency":
 		return "must be a lower-case ISO 4217 currency code such as \"usd\""
 	case "stripeid":

@@ -12,6 +12,8 @@ import (
 )
 
 func main() {
-	portal.Routes(portal.Config{NewSource: func(token string) components.Source { return client.New("", token) }})
+	portal.Routes(portal.Config{NewSource: func(token, locale string) components.Source {
+		return client.New("", token).Locale(locale)
+	}})
 	app.RunWhenOnBrowser()
 }
