@@ -4,7 +4,9 @@ import "strings"
 
 // Translation is a catalog object's name, description and unit in another
 // language: what the portal, the paywall and invoices show a customer who
-// reads that language. An empty field keeps the catalog's own.
+// reads that language. An empty field keeps the catalog's own, except a
+// unit: a feature whose name is translated shows no unit unless the
+// translation gives one, never an English unit inside another language.
 type Translation struct {
 	Name        string `json:"name,omitempty" validate:"max=200"`
 	Description string `json:"description,omitempty" validate:"max=2000"`
@@ -68,6 +70,9 @@ func (c *Catalog) Localized(locale string) *Catalog {
 	out.Features = append([]Feature(nil), c.Features...)
 	for i := range out.Features {
 		f := &out.Features[i]
+		if t, ok := f.Translations.For(locale); ok && t.Name != "" && t.Unit == "" {
+			f.Unit = ""
+		}
 		f.Translations.translate(locale, &f.Name, nil, &f.Unit)
 	}
 	out.Products = append([]Product(nil), c.Products...)

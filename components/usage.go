@@ -157,13 +157,35 @@ func entitlementText(f Format, t Texts, e portico.EntitlementLine) string {
 	return withUnit(f.Number(e.Limit), e.Unit, e.FeatureName) + " " + name
 }
 
-// withUnit adds the unit to a figure unless the feature's name already says
-// it ("20" seats, but "500 GB" of storage).
+// withUnit adds the unit to a figure unless the feature's name already
+// counts in it ("20" seats, but "500 GB" of storage).
 func withUnit(figure, unit, name string) string {
-	if unit == "" || strings.Contains(strings.ToLower(name), strings.ToLower(unit)) {
+	if unit == "" || countsIn(name, unit) {
 		return figure
 	}
 	return figure + " " + unit
+}
+
+// countsIn tells whether a feature's name counts the unit: it holds the
+// unit, or a word of it starts as the unit does, so that plurals that are
+// not the singular plus a letter count too ("Postazioni" of "postazione",
+// "Sitzplätze" of "Sitzplatz", "Teamleden" of "teamlid").
+func countsIn(name, unit string) bool {
+	name, unit = strings.ToLower(name), strings.ToLower(unit)
+	if strings.Contains(name, unit) {
+		return true
+	}
+	u := []rune(unit)
+	if len(u) < 4 {
+		return false
+	}
+	stem := string(u[:4])
+	for _, w := range strings.Fields(name) {
+		if strings.HasPrefix(w, stem) {
+			return true
+		}
+	}
+	return false
 }
 
 // lowerFirst lower-cases a name's first letter unless it starts an
