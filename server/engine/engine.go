@@ -60,6 +60,9 @@ type op struct {
 	// wrote it (a usage batch keeps them): their kept answers are
 	// computed from it instead of being read back.
 	known map[string]knownCustomer
+	// lateness, when not nil, gathers how late each due event settled is
+	// applied (ApplyDue: the scheduler's lag).
+	lateness []time.Duration
 }
 
 // knownCustomer is a customer and what their entitlements are computed
