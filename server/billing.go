@@ -30,6 +30,7 @@ func (s *Server) ConnectBilling(p billing.Provider) {
 	s.Engine.SyncBilling = syncWith(p)
 	s.Engine.PaymentMethods = hasPaymentMethod(p)
 	if r := reporterFor(s.Store, p, s.Log); r != nil {
+		r.Metrics = s.Metrics
 		s.Reporter = r
 		s.Engine.QueueBilling = r.Outbox.Enqueue
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/portico-dev/portico/server/billing"
 	"github.com/portico-dev/portico/server/clock"
 	"github.com/portico-dev/portico/server/engine"
+	"github.com/portico-dev/portico/server/metrics"
 	"github.com/portico-dev/portico/server/session"
 )
 
@@ -62,6 +63,10 @@ type Server struct {
 	// sign-ins.
 	WallClock portico.Clock
 	Log       *slog.Logger
+	// Metrics, when set, counts requests by route, usage events and the
+	// reports sent to the billing provider (set it before ConnectBilling);
+	// nil counts nothing.
+	Metrics *metrics.Metrics
 
 	signIns signInThrottle
 	usage   usageQueue
@@ -77,7 +82,13 @@ func (s *Server) wallTime() time.Time {
 
 // Handler returns the server's routes, their answers compressed when the
 // client accepts it.
-func (s *Server) Handler() http.Handler { return gzipWhenAccepted(s.handler()) }
+func (s *Server) Handler() http.Handler {
+	return s.Metrics.Instrument(gzipWhenAccepted(s.handler()), apiNotFound)
+}
+
+// apiNotFound is the pattern of the API's answer to paths it does not
+// know: its requests count under the metrics' "other" route.
+const apiNotFound = "/api/"
 
 // handler returns the server's routes, for Handler and for the Web, which
 // compresses its answers and the API's together.
@@ -125,7 +136,7 @@ func (s *Server) handler() http.Handler {
 		mux.Handle("POST /webhooks/stripe", wh.Webhooks(s.onBillingEvent))
 	}
 	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.Handle("/api/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	mux.Handle(apiNotFound, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.Log, &portico.Error{Kind: portico.KindNotFound, Title: "Not found",
 			Detail: r.Method + " " + r.URL.Path + " is not part of the API; see docs/api.md"})
 	}))

@@ -11,6 +11,7 @@ import (
 
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/server/engine"
+	"github.com/portico-dev/portico/server/metrics"
 	"github.com/portico-dev/portico/server/validation"
 )
 
@@ -22,6 +23,8 @@ import (
 func (s *Server) reportUsage(r *http.Request, body []byte) (int, any, error) {
 	var req portico.UsageRequest
 	if err := decode(body, &req, false); err != nil {
+		// As an invalid event of a batch is: refused, changing nothing.
+		s.Metrics.UsageEvent(metrics.ViaSingle, portico.UsageRejected)
 		return 0, nil, err
 	}
 	var out engine.UsageOutcome
@@ -37,6 +40,7 @@ func (s *Server) reportUsage(r *http.Request, body []byte) (int, any, error) {
 			return 0, nil, err
 		}
 	}
+	s.Metrics.UsageEvent(metrics.ViaSingle, out.Result.Status)
 	v, err := out.Single(req.CustomerID)
 	return http.StatusOK, v, err
 }
@@ -71,6 +75,7 @@ func (s *Server) reportUsageBatch(r *http.Request, body []byte) (int, any, error
 	for k, o := range outs {
 		results[at[k]] = o.Result
 	}
+	s.Metrics.UsageEvents(metrics.ViaBatch, results)
 	return http.StatusOK, portico.UsageBatchResult{Results: results}, nil
 }
 

@@ -186,7 +186,7 @@ func (w *Web) Handler() http.Handler {
 	}
 	mux.HandleFunc("GET /theme.schema.json", serveSchema)
 	mux.Handle("GET /web/", w.static())
-	return noSniff(gzipWhenAccepted(mux))
+	return w.API.Metrics.Instrument(noSniff(gzipWhenAccepted(mux)), apiNotFound)
 }
 
 // noSniff forbids content sniffing on every answer, the static files' and

@@ -38,13 +38,14 @@ func arch(goos string) string {
 }
 
 // serverCode is what never runs in a browser: Portico's server packages
-// (and with them the engine, the stores, billing and Stripe), SQL and the
-// test harness.
+// (and with them the engine, the stores, billing, Stripe and the metrics),
+// SQL and the test harness.
 func serverCode(pkg string) bool {
 	return pkg == module+"/server" || strings.HasPrefix(pkg, module+"/server/") ||
 		strings.HasPrefix(pkg, module+"/cmd/") || strings.HasPrefix(pkg, module+"/internal/") ||
 		pkg == "database/sql" || pkg == "testing" ||
 		strings.HasPrefix(pkg, "github.com/stripe/") || strings.HasPrefix(pkg, "github.com/jackc/") ||
+		strings.HasPrefix(pkg, "github.com/prometheus/") ||
 		strings.HasPrefix(pkg, "modernc.org/")
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"strings"
 	"time"
@@ -32,6 +33,10 @@ type config struct {
 	// nowhere.
 	PprofAddr string
 	Stripe    stripeConfig
+
+	// Metrics: MetricsAddr is where Prometheus's metrics are served
+	// (PORTICO_METRICS), "" for nowhere.
+	MetricsAddr string
 }
 
 // stripeConfig connects Stripe: without a secret key billing stays local.
@@ -65,6 +70,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 			APIBase: getenv("STRIPE_API_BASE")},
 
 		ConsolePassword: getenv("PORTICO_CONSOLE_PASSWORD"),
+
+		// Metrics.
+		MetricsAddr: getenv("PORTICO_METRICS"),
 	}
 	if n := utf8.RuneCountInString(c.ConsolePassword); n > 0 && n < server.MinConsolePassword {
 		return c, fmt.Errorf("PORTICO_CONSOLE_PASSWORD: must be at least %d characters, not %d (or unset, to sign in to the console with the backend API key only)",
@@ -84,8 +92,30 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, fmt.Errorf("PORTICO_SCHEDULER_INTERVAL: must be a positive duration such as 30s")
 	}
 	c.SchedulerEvery = every
+	if err := checkMetricsAddr(c); err != nil {
+		return c, err
+	}
 	c.Business, err = loadBusiness(getenv, c.Demo)
 	return c, err
+}
+
+// Metrics.
+
+// checkMetricsAddr refuses a PORTICO_METRICS that is not a host:port, or
+// that is the public address: metrics tell the server's internals and are
+// served on an address of their own.
+func checkMetricsAddr(c config) error {
+	if c.MetricsAddr == "" {
+		return nil
+	}
+	_, port, err := net.SplitHostPort(c.MetricsAddr)
+	if err != nil {
+		return fmt.Errorf("PORTICO_METRICS: must be an address such as 127.0.0.1:9464 (%v)", err)
+	}
+	if c.MetricsAddr == c.Addr && port != "0" { // two ":0" are two free ports
+		return fmt.Errorf("PORTICO_METRICS: must not be PORTICO_ADDR (%s): metrics are never served on the public address", c.Addr)
+	}
+	return nil
 }
 
 // loadBusiness reads the business the portal names: PORTICO_BUSINESS_NAME,

@@ -23,6 +23,7 @@ import (
 	"github.com/portico-dev/portico/server/clock"
 	"github.com/portico-dev/portico/server/demo"
 	"github.com/portico-dev/portico/server/engine"
+	"github.com/portico-dev/portico/server/metrics"
 	"github.com/portico-dev/portico/server/session"
 	"github.com/portico-dev/portico/server/store/postgres"
 	"github.com/portico-dev/portico/server/store/sqlite"
@@ -44,6 +45,11 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 	if cfg.PprofAddr != "" {
 		go servePprof(cfg.PprofAddr, log)
 	}
+	m, stopMetrics, err := startMetrics(&cfg, log)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	store, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
@@ -75,11 +81,11 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 	}
 	srv := &server.Server{Engine: eng, Store: store, Sessions: session.NewSigner(key), SecretKey: key,
 		PublicURL: cfg.PublicURL, TestClock: testClock, SessionTTL: time.Hour, Log: log, CORSOrigins: cfg.CORSOrigins,
-		ConsolePassword: cfg.ConsolePassword, Business: cfg.Business}
+		ConsolePassword: cfg.ConsolePassword, Business: cfg.Business, Metrics: m}
 	if shared, ok := store.(portico.SharedClock); ok && testClock != nil {
 		srv.SharedClock = shared
 	}
-	provider, err := billingProvider(cfg.Stripe, store, log)
+	provider, err := billingProvider(cfg.Stripe, store, log, m)
 	if err != nil {
 		return err
 	}
@@ -110,12 +116,12 @@ const reportEvery = 5 * time.Second
 
 // billingProvider is Stripe when STRIPE_SECRET_KEY is set (STRIPE_API_BASE
 // points it at stripe-mock or a proxy), else nil: billing stays local.
-func billingProvider(cfg stripeConfig, store billing.Store, log *slog.Logger) (billing.Provider, error) {
+func billingProvider(cfg stripeConfig, store billing.Store, log *slog.Logger, m *metrics.Metrics) (billing.Provider, error) {
 	if cfg.SecretKey == "" {
 		return nil, nil
 	}
 	p, err := stripebilling.New(stripebilling.Options{SecretKey: cfg.SecretKey, WebhookSecret: cfg.WebhookSecret,
-		APIBase: cfg.APIBase, Store: store, Log: log})
+		APIBase: cfg.APIBase, Store: store, Log: log, Metrics: m})
 	if err != nil {
 		return nil, fmt.Errorf("STRIPE_SECRET_KEY: %w", err)
 	}
@@ -310,6 +316,9 @@ func printBanner(w io.Writer, cfg config, srv *server.Server, key string, origin
 	if cfg.TestClock {
 		fmt.Fprintln(w, "Test clock: on (POST /api/v1/test-clock/advance)")
 	}
+	if cfg.MetricsAddr != "" {
+		fmt.Fprintf(w, "Metrics (Prometheus): http://%s/metrics\n", cfg.MetricsAddr)
+	}
 	if !cfg.Demo {
 		return
 	}
@@ -381,16 +390,22 @@ func runDue(ctx context.Context, srv *server.Server, store portico.Store) (int, 
 	if err := srv.SyncClock(ctx); err != nil {
 		return 0, err
 	}
-	ex, ok := store.(portico.Exclusive)
-	if !ok {
-		return srv.Engine.RunDue(ctx)
-	}
 	var n int
-	_, err := ex.TryExclusive(ctx, "scheduler", func(ctx context.Context) error {
-		var err error
-		n, err = srv.Engine.RunDue(ctx)
+	apply := func(ctx context.Context) error {
+		late, err := srv.Engine.ApplyDue(ctx)
+		n = len(late)
+		if ctx.Err() == nil { // a round cut short by the shutdown did not fail
+			srv.Metrics.SchedulerRan(late, err)
+		}
 		return err
-	})
+	}
+	ex, ok := store.(portico.Exclusive)
+	var err error
+	if ok {
+		_, err = ex.TryExclusive(ctx, "scheduler", apply)
+	} else {
+		err = apply(ctx)
+	}
 	return n, err
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/server/metrics"
 )
 
 // ReportKind is what a Report tells the provider.
@@ -134,6 +135,8 @@ type Reporter struct {
 	MinBackoff time.Duration
 	MaxBackoff time.Duration
 	Log        *slog.Logger
+	// Metrics, when set, counts the reports sent and those refused.
+	Metrics *metrics.Metrics
 }
 
 // NewReporter returns a Reporter with the defaults: the first retry after
@@ -183,11 +186,13 @@ func (r *Reporter) Flush(ctx context.Context) (int, error) {
 func (r *Reporter) send(ctx context.Context, p Pending) (bool, error) {
 	err := r.Sender.SendReport(ctx, p.Report)
 	if err == nil {
+		r.Metrics.BillingReport(string(p.Kind), true)
 		return true, r.Outbox.ReportSent(ctx, p.Slot, p.Version)
 	}
 	if ctx.Err() != nil {
-		return false, ctx.Err()
+		return false, ctx.Err() // stopping: the provider refused nothing
 	}
+	r.Metrics.BillingReport(string(p.Kind), false)
 	wait := r.backoff(p.Attempts)
 	r.Log.Warn("billing report not taken: retrying later", "slot", p.Slot, "attempts", p.Attempts+1, "retryIn", wait, "err", err)
 	return false, r.Outbox.ReportFailed(ctx, p.Slot, p.Version, r.Now().Add(wait), err.Error())

@@ -101,6 +101,9 @@ type op struct {
 	// events is what the operation wrote that host backends hear of (nil
 	// in a read-only operation).
 	events *changeLog
+	// lateness, when not nil, gathers how late each due event settled is
+	// applied (ApplyDue: the scheduler's lag).
+	lateness []time.Duration
 }
 
 // knownCustomer is a customer and what their entitlements are computed

@@ -1721,3 +1721,25 @@ func TestCatalogEvolution(t *testing.T) {
 		wantKind(t, err, portico.KindConflict)
 	})
 }
+
+// ApplyDue tells how late it applied each event, by the engine's clock:
+// the scheduler's lag. Events a read applied first are not its to tell.
+func TestApplyDueTellsHowLateEachEventWas(t *testing.T) {
+	e := newEnv(t, withJourney(func(j *portico.Journey) { j.Start = portico.StartFreePlan }))
+	e.createCustomer("acme", nil)
+	e.clk.AdvanceTo(day(2026, 3, 1).Add(90 * time.Second))
+	late, err := e.eng.ApplyDue(e.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []time.Duration{28*24*time.Hour + 90*time.Second, 90 * time.Second} // Feb 1, then Mar 1
+	if !slices.Equal(late, want) {
+		t.Errorf("late = %v, want %v", late, want)
+	}
+
+	e.clk.AdvanceTo(day(2026, 4, 1).Add(time.Minute))
+	e.customer("acme") // a read applies the April renewal itself
+	if late, err := e.eng.ApplyDue(e.ctx); err != nil || len(late) != 0 {
+		t.Errorf("after a read applied what was due, ApplyDue = %v, %v; want nothing", late, err)
+	}
+}

@@ -18,18 +18,28 @@ const maxSteps = 1000
 // cancellations, renewals; then it announces the promotions that expired.
 // It returns the number of subscription events applied.
 func (e *Engine) RunDue(ctx context.Context) (int, error) {
-	n, err := e.runDueSubscriptions(ctx)
-	if err != nil {
-		return n, err
-	}
-	return n, e.expirePromotions(ctx)
+	late, err := e.ApplyDue(ctx)
+	return len(late), err
 }
 
-func (e *Engine) runDueSubscriptions(ctx context.Context) (int, error) {
-	total := 0
+// ApplyDue is RunDue telling, for each event it applied, how late it was
+// applied: the engine's time less the time the event fell due. On an
+// error, it tells those of the transactions that committed.
+func (e *Engine) ApplyDue(ctx context.Context) ([]time.Duration, error) {
+	late, err := e.applyDueSubscriptions(ctx)
+	if err != nil {
+		return late, err
+	}
+	return late, e.expirePromotions(ctx)
+}
+
+func (e *Engine) applyDueSubscriptions(ctx context.Context) ([]time.Duration, error) {
+	var late []time.Duration
 	for {
-		n := 0
+		var round []time.Duration
 		err := e.update(ctx, func(o *op) error {
+			o.lateness = []time.Duration{}
+			defer func() { round = o.lateness }()
 			due, err := o.tx.DueSubscriptions(o.now, 100)
 			if err != nil {
 				return err
@@ -44,30 +54,23 @@ func (e *Engine) runDueSubscriptions(ctx context.Context) (int, error) {
 				if err != nil {
 					return err
 				}
-				k, err := o.settleCount(c)
-				if err != nil {
+				if err := o.settle(c); err != nil {
 					return err
 				}
-				n += k
 			}
 			return nil
 		})
-		if err != nil || n == 0 {
-			return total, err
+		if err != nil || len(round) == 0 {
+			return late, err
 		}
-		total += n
+		late = append(late, round...)
 	}
 }
 
 // settle applies everything due for the customer.
 func (o *op) settle(c *portico.Customer) error {
-	_, err := o.settleCount(c)
+	_, _, err := o.settled(c)
 	return err
-}
-
-func (o *op) settleCount(c *portico.Customer) (int, error) {
-	_, n, err := o.settled(c)
-	return n, err
 }
 
 // settled applies everything due for the customer and returns their
@@ -108,6 +111,9 @@ func (o *op) settleSub(c *portico.Customer, s *portico.Subscription) int {
 		due := s.NextDue()
 		if due.IsZero() || due.After(o.now) {
 			break
+		}
+		if o.lateness != nil {
+			o.lateness = append(o.lateness, o.now.Sub(due))
 		}
 		if i := slices.IndexFunc(s.ScheduledUpdates, func(u portico.ScheduledUpdate) bool { return !u.EffectiveAt.After(due) }); i >= 0 {
 			u := s.ScheduledUpdates[i]

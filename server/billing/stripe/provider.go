@@ -21,6 +21,7 @@ import (
 	"github.com/stripe/stripe-go/v76/client"
 
 	"github.com/portico-dev/portico/server/billing"
+	"github.com/portico-dev/portico/server/metrics"
 )
 
 // Defaults.
@@ -71,6 +72,9 @@ type Options struct {
 	Log *slog.Logger
 	// Now tells the time (for the cache); nil means time.Now.
 	Now func() time.Time
+	// Metrics, when set, counts and times each HTTP request sent to
+	// Stripe, by endpoint and outcome.
+	Metrics *metrics.Metrics
 }
 
 // Provider is the Stripe billing provider. It is safe for concurrent use.
@@ -115,7 +119,7 @@ func New(o Options) (*Provider, error) {
 	// per-call context deadline.
 	newBackend := func(kind stripe.SupportedBackend, url string) stripe.Backend {
 		cfg := &stripe.BackendConfig{
-			HTTPClient:        &http.Client{Timeout: o.Timeout},
+			HTTPClient:        &http.Client{Timeout: o.Timeout, Transport: o.Metrics.BillingTransport("stripe", endpoint, nil)},
 			MaxNetworkRetries: stripe.Int64(retries),
 			LeveledLogger:     leveledLogger{o.Log},
 		}
