@@ -87,6 +87,8 @@ func (h *dialogHost) renderForm() app.UI {
 		return h.featureForm()
 	case d.kind == dlgMetadata:
 		return h.metadataForm()
+	case d.kind == dlgTranslations:
+		return h.translationsForm()
 	}
 	return h.confirmForm()
 }

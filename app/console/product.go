@@ -45,7 +45,7 @@ func (v *productView) Render() app.UI {
 	if v.Tab == "journey" {
 		body = &journeyView{API: v.API, Catalog: v.Catalog, Version: v.Version, ProductID: pr.ID}
 	} else {
-		body = app.Div().Body(v.renderPricing(pr), v.renderMetadata(pr))
+		body = app.Div().Body(v.renderPricing(pr), v.renderMetadata(pr), v.renderTranslations(pr))
 	}
 	return app.Div().Body(
 		app.Section().Class("pc-panel").Body(
