@@ -90,6 +90,9 @@ code { font: 12.5px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; ba
 .pc-checks { display: flex; flex-wrap: wrap; gap: 6px 18px; margin-top: 6px; }
 .pc-legend { font-size: 18px; font-weight: 700; padding: 0; }
 .pc-journey fieldset { border: 0; padding: 0; margin: 0; }
+.pc-translations { display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 12px; }
+.pc-translation { border: 1px solid #dfe3ea; border-radius: 8px; padding: 4px 12px 6px; margin: 0; min-width: 0; }
+.pc-translation legend { font-weight: 600; padding: 0 4px; }
 .pc-picker { max-width: 360px; margin-top: 12px; }
 .pc-actions { display: flex; justify-content: flex-end; gap: 8px; margin-top: 14px; }
 .pc-sticky { position: sticky; bottom: 0; background: #f4f6fa; padding: 12px 0; }
