@@ -64,7 +64,7 @@ func VerifyWebhook(body []byte, header, secret string, tolerance time.Duration) 
 	if err != nil {
 		return ErrNoSignature
 	}
-	if d := webhookNow().Sub(time.Unix(sec, 0)); d > tolerance || d < -tolerance {
+	if d := time.Since(time.Unix(sec, 0)); d > tolerance || d < -tolerance {
 		return ErrTooOld
 	}
 	return nil
