@@ -31,9 +31,10 @@ var (
 	ErrBadSignature = errors.New("portico webhook: no v1 signature matches the secret")
 	ErrTooOld       = errors.New("portico webhook: the timestamp is outside the tolerance")
 	ErrBodyTooLarge = errors.New("portico webhook: the body is over 1 MiB")
-	maxWebhookBody  = int64(1 << 20)
-	webhookNow      = time.Now // replaced by tests
 )
+
+// maxWebhookBody is the largest delivery read.
+const maxWebhookBody = 1 << 20
 
 // VerifyWebhook checks a delivery's signature header against the
 // endpoint's secret: some v1 entry must be the HMAC-SHA256 of
