@@ -65,13 +65,24 @@ type EntitlementsOptions struct {
 // when it is not empty.
 type holder struct{ customer, resource string }
 
-// entry is one holder's entitlements. features is never changed once
-// stored, only replaced, so a check reads it without copying.
+// key is the holder as the index's key: a string hashes faster than a
+// struct behind an interface, and the customer-wide holder's is the
+// customer ID itself, made without allocating.
+func (h holder) key() string {
+	if h.resource == "" {
+		return h.customer
+	}
+	return h.customer + "\x00" + h.resource
+}
+
+// entry is one holder's entitlements. A check reads its state without a
+// lock; the state is never changed once stored, only replaced (under the
+// cache's mutex, like the other fields).
 type entry struct {
-	features map[string]portico.EntitlementView
-	missing  bool   // Portico does not know the customer
-	gen      uint64 // bumped by each event applied: a load begun before is outdated
-	loading  chan struct{}
+	holder  holder
+	state   atomic.Pointer[entryState]
+	gen     uint64 // bumped by each event applied: a load begun before is outdated
+	loading chan struct{}
 	// refreshing is set while a background read runs (a metered
 	// feature's period ended), so checks start one only.
 	refreshing bool
@@ -79,7 +90,31 @@ type entry struct {
 	failErr    error
 }
 
-func (e *entry) loaded() bool { return e.features != nil || e.missing }
+// entryState is what Portico last said of a holder.
+type entryState struct {
+	// features point to views never changed once stored: a check
+	// copies nothing.
+	features map[string]*portico.EntitlementView
+	missing  bool // Portico does not know the customer
+}
+
+func (e *entry) loaded() bool { return e.state.Load() != nil }
+
+func (e *entry) features() map[string]*portico.EntitlementView {
+	if s := e.state.Load(); s != nil {
+		return s.features
+	}
+	return nil
+}
+
+func (e *entry) missing() bool {
+	s := e.state.Load()
+	return s != nil && s.missing
+}
+
+func (e *entry) set(features map[string]*portico.EntitlementView, missing bool) {
+	e.state.Store(&entryState{features: features, missing: missing})
+}
 
 // Entitlements answers entitlement checks from memory. A customer's first
 // check loads their entitlements (or Preload does); the event stream then
@@ -91,8 +126,9 @@ type Entitlements struct {
 	client *Client
 	opts   EntitlementsOptions
 
-	mu   sync.RWMutex
-	held map[holder]*entry
+	// mu orders the changes to what is held; checks read without it.
+	mu   sync.Mutex
+	held sync.Map // holder.key() → *entry
 
 	live      atomic.Bool // the stream is connected and caught up
 	everReady bool        // read and written by the listening goroutine only
@@ -111,7 +147,7 @@ func NewEntitlements(c *Client, opts EntitlementsOptions) *Entitlements {
 		opts.RetryAfter = time.Second
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	ec := &Entitlements{client: c, opts: opts, held: map[holder]*entry{}, ctx: ctx, cancel: cancel, done: make(chan struct{})}
+	ec := &Entitlements{client: c, opts: opts, ctx: ctx, cancel: cancel, done: make(chan struct{})}
 	c.attach(ec)
 	go func() {
 		defer close(ec.done)
@@ -135,12 +171,21 @@ func (ec *Entitlements) Live() bool { return ec.live.Load() }
 
 // Check tells whether the customer has access to the feature.
 func (ec *Entitlements) Check(ctx context.Context, customerID, featureID string) bool {
-	return ec.Feature(ctx, customerID, featureID).HasAccess
+	return ec.CheckResource(ctx, customerID, "", featureID)
 }
 
 // CheckResource is Check for one resource of the customer (a site, a
 // workspace) of a product sold per resource.
 func (ec *Entitlements) CheckResource(ctx context.Context, customerID, resourceID, featureID string) bool {
+	// The common case, a held customer, without building a whole answer.
+	if e := ec.entry(holder{customerID, resourceID}); e != nil {
+		if s := e.state.Load(); s != nil {
+			v, ok := s.features[featureID]
+			if !ok || v.ResetAt == nil {
+				return ok && v.HasAccess
+			}
+		}
+	}
 	return ec.ResourceFeature(ctx, customerID, resourceID, featureID).HasAccess
 }
 
@@ -153,35 +198,60 @@ func (ec *Entitlements) Feature(ctx context.Context, customerID, featureID strin
 // ResourceFeature is Feature for one resource of the customer.
 func (ec *Entitlements) ResourceFeature(ctx context.Context, customerID, resourceID, featureID string) Entitlement {
 	k := holder{customerID, resourceID}
-	ec.mu.RLock()
-	e := ec.held[k]
-	if e != nil && e.loaded() {
-		v, ok := e.features[featureID]
-		missing := e.missing
-		ec.mu.RUnlock()
-		return ec.fromCache(k, featureID, v, ok, missing)
+	if e := ec.entry(k); e != nil {
+		if s := e.state.Load(); s != nil {
+			v, ok := s.features[featureID]
+			return ec.fromCache(k, featureID, v, ok, s.missing)
+		}
 	}
-	ec.mu.RUnlock()
 	return ec.loadAndAnswer(ctx, k, featureID)
+}
+
+// entry is what is held for k, nil if nothing.
+func (ec *Entitlements) entry(k holder) *entry {
+	v, _ := ec.held.Load(k.key())
+	e, _ := v.(*entry)
+	return e
+}
+
+// entryOrNew is what is held for k, made when nothing is; under mu.
+func (ec *Entitlements) entryOrNew(k holder) *entry {
+	if e := ec.entry(k); e != nil {
+		return e
+	}
+	e := &entry{holder: k}
+	ec.held.Store(k.key(), e)
+	return e
 }
 
 var errUnknownCustomer = &Error{Status: 404, Type: "not-found", Title: "Not found", Detail: "Portico does not know this customer."}
 
-func (ec *Entitlements) fromCache(k holder, featureID string, v portico.EntitlementView, ok, missing bool) Entitlement {
-	out := Entitlement{EntitlementView: v, Source: SourceCache, Stale: !ec.live.Load()}
+func (ec *Entitlements) fromCache(k holder, featureID string, v *portico.EntitlementView, ok, missing bool) Entitlement {
+	out := Entitlement{Source: SourceCache, Stale: !ec.live.Load()}
 	switch {
 	case missing:
 		out.FeatureID, out.Err = featureID, errUnknownCustomer
 	case !ok:
 		out.FeatureID = featureID
-	case v.ResetAt != nil && time.Now().After(*v.ResetAt):
-		// A metered feature's period ended: its usage starts again from
-		// zero, which Portico sends no event for.
+	default:
+		out.EntitlementView = *v
+	}
+	if ok && ec.periodEnded(k, v) {
 		out.Usage = 0
 		out.HasAccess = hasAccess(out.EntitlementView)
-		ec.refreshOnce(k)
 	}
 	return out
+}
+
+// periodEnded tells whether a metered feature's usage period has ended
+// since Portico counted it (its usage starts again from zero, which
+// Portico sends no event for), and starts a read of the holder if so.
+func (ec *Entitlements) periodEnded(k holder, v *portico.EntitlementView) bool {
+	if v.ResetAt == nil || time.Now().Before(*v.ResetAt) {
+		return false
+	}
+	ec.refreshOnce(k)
+	return true
 }
 
 // hasAccess is Portico's rule for a limited feature.
@@ -197,11 +267,7 @@ func hasAccess(v portico.EntitlementView) bool {
 // fallback when Portico cannot be reached.
 func (ec *Entitlements) loadAndAnswer(ctx context.Context, k holder, featureID string) Entitlement {
 	ec.mu.Lock()
-	e := ec.held[k]
-	if e == nil {
-		e = &entry{}
-		ec.held[k] = e
-	}
+	e := ec.entryOrNew(k)
 	wait := e.loading
 	switch {
 	case e.loaded():
@@ -223,14 +289,14 @@ func (ec *Entitlements) loadAndAnswer(ctx context.Context, k holder, featureID s
 			return ec.fallback(featureID, ctx.Err())
 		}
 	}
-	ec.mu.RLock()
-	v, ok := e.features[featureID]
-	loaded, missing, err := e.loaded(), e.missing, e.failErr
-	ec.mu.RUnlock()
-	if !loaded {
-		return ec.fallback(featureID, err)
+	if s := e.state.Load(); s != nil {
+		v, ok := s.features[featureID]
+		return ec.fromCache(k, featureID, v, ok, s.missing)
 	}
-	return ec.fromCache(k, featureID, v, ok, missing)
+	ec.mu.Lock()
+	err := e.failErr
+	ec.mu.Unlock()
+	return ec.fallback(featureID, err)
 }
 
 func (ec *Entitlements) fallback(featureID string, err error) Entitlement {
@@ -257,20 +323,21 @@ func (ec *Entitlements) load(k holder, e *entry, gen uint64, done chan struct{})
 	}
 	switch {
 	case errors.Is(err, ErrNotFound):
-		e.features, e.missing = nil, true
+		e.set(nil, true)
 	case err != nil:
 		e.failedAt, e.failErr = time.Now(), err
 		return err
 	case e.gen == gen:
-		e.features, e.missing, e.failErr = byFeature(views), false, nil
+		e.set(byFeature(views), false)
+		e.failErr = nil
 	}
 	return nil
 }
 
-func byFeature(views []portico.EntitlementView) map[string]portico.EntitlementView {
-	m := make(map[string]portico.EntitlementView, len(views))
-	for _, v := range views {
-		m[v.FeatureID] = v
+func byFeature(views []portico.EntitlementView) map[string]*portico.EntitlementView {
+	m := make(map[string]*portico.EntitlementView, len(views))
+	for i := range views {
+		m[views[i].FeatureID] = &views[i]
 	}
 	return m
 }
@@ -292,11 +359,7 @@ func (ec *Entitlements) Preload(ctx context.Context, customerIDs ...string) erro
 func (ec *Entitlements) Refresh(ctx context.Context, customerID, resourceID string) error {
 	k := holder{customerID, resourceID}
 	ec.mu.Lock()
-	e := ec.held[k]
-	if e == nil {
-		e = &entry{}
-		ec.held[k] = e
-	}
+	e := ec.entryOrNew(k)
 	gen := e.gen
 	ec.mu.Unlock()
 	return ec.load(k, e, gen, nil)
@@ -306,7 +369,7 @@ func (ec *Entitlements) Refresh(ctx context.Context, customerID, resourceID stri
 func (ec *Entitlements) refreshOnce(k holder) {
 	ec.mu.Lock()
 	defer ec.mu.Unlock()
-	if e := ec.held[k]; e != nil && !e.refreshing {
+	if e := ec.entry(k); e != nil && !e.refreshing {
 		e.refreshing = true
 		go ec.refresh(k)
 	}
@@ -314,13 +377,13 @@ func (ec *Entitlements) refreshOnce(k holder) {
 
 // refresh reads a held holder again, in the background.
 func (ec *Entitlements) refresh(k holder) {
-	ec.mu.RLock()
-	e := ec.held[k]
+	ec.mu.Lock()
+	e := ec.entry(k)
 	var gen uint64
 	if e != nil {
 		gen = e.gen
 	}
-	ec.mu.RUnlock()
+	ec.mu.Unlock()
 	if e == nil {
 		return
 	}
@@ -333,14 +396,13 @@ func (ec *Entitlements) refresh(k holder) {
 // until they succeed or the cache is closed: after a reset, what is held
 // may have missed any number of changes.
 func (ec *Entitlements) refreshAll(ctx context.Context) {
-	ec.mu.RLock()
-	todo := make([]holder, 0, len(ec.held))
-	for k, e := range ec.held {
-		if e.loaded() {
-			todo = append(todo, k)
+	var todo []holder
+	ec.held.Range(func(_, e any) bool {
+		if e.(*entry).loaded() {
+			todo = append(todo, e.(*entry).holder)
 		}
-	}
-	ec.mu.RUnlock()
+		return true
+	})
 	for attempt := 0; len(todo) > 0 && ctx.Err() == nil; attempt++ {
 		todo = ec.refreshSome(todo)
 		if len(todo) > 0 {
@@ -363,13 +425,13 @@ func (ec *Entitlements) refreshSome(todo []holder) []holder {
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			ec.mu.RLock()
-			e := ec.held[k]
+			ec.mu.Lock()
+			e := ec.entry(k)
 			var gen uint64
 			if e != nil {
 				gen = e.gen
 			}
-			ec.mu.RUnlock()
+			ec.mu.Unlock()
 			if e == nil {
 				return // forgotten meanwhile
 			}
@@ -441,16 +503,18 @@ func (ec *Entitlements) apply(e *portico.Event) {
 func (ec *Entitlements) replace(k holder, views []portico.EntitlementView) {
 	var others []holder
 	ec.mu.Lock()
-	if e := ec.held[k]; e != nil {
-		e.features, e.missing, e.failErr = byFeature(views), false, nil
+	if e := ec.entry(k); e != nil {
+		e.set(byFeature(views), false)
+		e.failErr = nil
 		e.gen++
 	}
 	if k.resource == "" {
-		for h, e := range ec.held {
-			if h.customer == k.customer && h.resource != "" && e.loaded() {
+		ec.held.Range(func(_, e any) bool {
+			if h := e.(*entry).holder; h.customer == k.customer && h.resource != "" && e.(*entry).loaded() {
 				others = append(others, h)
 			}
-		}
+			return true
+		})
 	}
 	ec.mu.Unlock()
 	for _, h := range others {
@@ -462,22 +526,24 @@ func (ec *Entitlements) replace(k holder, views []portico.EntitlementView) {
 func (ec *Entitlements) setUsage(k holder, featureID string, usage func(int64) int64) {
 	ec.mu.Lock()
 	defer ec.mu.Unlock()
-	e := ec.held[k]
-	if e == nil || e.features == nil {
+	e := ec.entry(k)
+	if e == nil || e.features() == nil {
 		return
 	}
-	v, ok := e.features[featureID]
-	if !ok || v.Type == portico.FeatureBoolean {
+	old := e.features()
+	cur, ok := old[featureID]
+	if !ok || cur.Type == portico.FeatureBoolean {
 		return
 	}
+	v := *cur
 	v.Usage = max(usage(v.Usage), 0)
 	v.HasAccess = hasAccess(v)
-	m := make(map[string]portico.EntitlementView, len(e.features))
-	for id, f := range e.features {
+	m := make(map[string]*portico.EntitlementView, len(old))
+	for id, f := range old {
 		m[id] = f
 	}
-	m[featureID] = v
-	e.features = m
+	m[featureID] = &v
+	e.set(m, false)
 	e.gen++
 }
 
@@ -486,11 +552,12 @@ func (ec *Entitlements) setUsage(k holder, featureID string, usage func(int64) i
 func (ec *Entitlements) forgetMissing(customerID string) {
 	ec.mu.Lock()
 	defer ec.mu.Unlock()
-	for k, e := range ec.held {
-		if k.customer == customerID && e.missing {
-			delete(ec.held, k)
+	ec.held.Range(func(key, e any) bool {
+		if e.(*entry).holder.customer == customerID && e.(*entry).missing() {
+			ec.held.Delete(key)
 		}
-	}
+		return true
+	})
 }
 
 // usageAdded counts usage reported through the client at once.
