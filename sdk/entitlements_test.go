@@ -6,15 +6,11 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http/httptest"
 	"testing"
 	"time"
 
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/sdk"
-	"github.com/portico-dev/portico/server"
-	"github.com/portico-dev/portico/server/engine"
-	"github.com/portico-dev/portico/server/session"
 )
 
 func newCache(t *testing.T, c *sdk.Client, opts sdk.EntitlementsOptions) *sdk.Entitlements {
@@ -213,15 +209,8 @@ func TestCacheReadsAgainAfterAReset(t *testing.T) {
 // An SDK listening to one replica hears of a change made on another.
 func TestCacheAcrossReplicas(t *testing.T) {
 	p := startPortico(t)
-	st := p.open()
-	t.Cleanup(func() { st.Close() })
-	b := &server.Server{Engine: engine.New(st, p.clock), Store: st, Sessions: session.NewSigner(secretKey), SecretKey: secretKey,
-		SessionTTL: time.Hour, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	hb := httptest.NewServer(b.Handler())
-	t.Cleanup(func() { b.CloseEventStreams(); hb.Close() })
-
 	ctx := ctxT(t)
-	ec := newCache(t, sdk.New(hb.URL, secretKey), sdk.EntitlementsOptions{})
+	ec := newCache(t, sdk.New(p.replica(t), secretKey), sdk.EntitlementsOptions{})
 	waitLive(t, ec)
 	if ec.Check(ctx, "ada", "audit-log") {
 		t.Fatal("ada (free) has no audit log")

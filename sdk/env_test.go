@@ -125,6 +125,21 @@ func (p *testServer) restart() {
 	p.serve(ln)
 }
 
+// replica starts another server on the same database, as another replica
+// of Portico, and returns its URL.
+func (p *testServer) replica(t testing.TB) string {
+	st := p.open()
+	srv := &server.Server{Engine: engine.New(st, p.clock), Store: st, Sessions: session.NewSigner(secretKey), SecretKey: secretKey,
+		SessionTTL: time.Hour, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() {
+		srv.CloseEventStreams()
+		hs.Close()
+		st.Close()
+	})
+	return hs.URL
+}
+
 func (p *testServer) setFront(f func(w http.ResponseWriter, r *http.Request, next http.Handler)) {
 	p.mu.Lock()
 	p.front = f
