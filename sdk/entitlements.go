@@ -279,7 +279,10 @@ func (ec *Entitlements) loadAndAnswer(ctx context.Context, k holder, featureID s
 	case wait == nil:
 		wait = make(chan struct{})
 		e.loading = wait
-		go ec.load(k, e, e.gen, wait)
+		gen := e.gen
+		// A failure is kept in the entry: the checks waiting answer the
+		// fallback with it.
+		go func() { _ = ec.load(k, e, gen, wait) }()
 	}
 	ec.mu.Unlock()
 	if wait != nil {
