@@ -151,8 +151,12 @@ func NewEntitlements(c *Client, opts EntitlementsOptions) *Entitlements {
 	c.attach(ec)
 	go func() {
 		defer close(ec.done)
-		_ = c.Listen(ctx, ListenOptions{Types: []portico.EventType{portico.EventEntitlementsUpdated,
+		err := c.Listen(ctx, ListenOptions{Types: []portico.EventType{portico.EventEntitlementsUpdated,
 			portico.EventEntitlementUsageThreshold, portico.EventCustomerCreated}}, ec.onMessage)
+		if ctx.Err() == nil {
+			// Refused for good (a wrong key): checks go on from loads.
+			ec.report(err)
+		}
 	}()
 	return ec
 }
