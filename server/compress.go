@@ -72,9 +72,17 @@ func (w *gzipWriter) WriteHeader(status int) {
 	h := w.Header()
 	noBody := status == http.StatusNoContent || status == http.StatusNotModified
 	whole := status != http.StatusPartialContent && h.Get("Content-Range") == ""
-	if noBody || !whole || h.Get("Content-Encoding") != "" || declaredShort(h) {
+	if noBody || !whole || h.Get("Content-Encoding") != "" || declaredShort(h) || isEventStream(h) {
 		_ = w.decide(false) // holds nothing yet: only headers go out
 	}
+}
+
+// isEventStream reports whether the answer is a stream of server-sent
+// events: each event must reach the client as it is flushed, which a
+// compressor holding bytes back for its next block would defeat.
+func isEventStream(h http.Header) bool {
+	mt, _, _ := mime.ParseMediaType(h.Get("Content-Type"))
+	return mt == "text/event-stream"
 }
 
 // declaredShort reports whether the handler declared a body too short to

@@ -112,3 +112,18 @@ func TestGzipPassesOtherAnswersOn(t *testing.T) {
 		}
 	}
 }
+
+// An event stream is never compressed, even when a frame alone is over
+// compressMin: each frame must reach the client as it is flushed.
+func TestGzipPassesEventStreamsAsTheyAre(t *testing.T) {
+	frame := "id: 1\nevent: entitlements.updated\ndata: " + strings.Repeat("x", 4*compressMin) + "\n\n"
+	rec := answer(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		w.WriteHeader(http.StatusOK)
+		io.WriteString(w, frame)
+		http.NewResponseController(w).Flush()
+	})
+	if enc := rec.Header().Get("Content-Encoding"); enc != "" || rec.Body.String() != frame || !rec.Flushed {
+		t.Fatalf("event stream: Content-Encoding %q, %d bytes, flushed %v; want the frame as written, flushed", enc, rec.Body.Len(), rec.Flushed)
+	}
+}

@@ -7,12 +7,14 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/server/billing"
 	"github.com/portico-dev/portico/server/clock"
 	"github.com/portico-dev/portico/server/engine"
+	"github.com/portico-dev/portico/server/eventstream"
 	"github.com/portico-dev/portico/server/metrics"
 	"github.com/portico-dev/portico/server/session"
 )
@@ -70,6 +72,10 @@ type Server struct {
 
 	signIns signInThrottle
 	usage   usageQueue
+
+	// Event stream: one hub per server, made on first use.
+	streamOnce sync.Once
+	stream     *eventstream.Hub
 }
 
 // wallTime is the real time, as WallClock tells it.
@@ -117,6 +123,9 @@ func (s *Server) handler() http.Handler {
 	mux.Handle("GET /api/v1/catalog/versions", s.endpoint(be, s.catalogVersions))
 	mux.Handle("GET /api/v1/catalog/versions/{n}", s.endpoint(be, s.catalogVersion))
 	mux.Handle("POST /api/v1/catalog/versions/{n}/restore", s.endpoint(be, s.restoreCatalog))
+	// Event stream (issue 20): the event log for host backends.
+	mux.Handle("GET /api/v1/events", s.endpoint(be, s.listEvents))
+	mux.Handle("GET /api/v1/events/stream", s.streamEndpoint(be))
 	mux.Handle("GET /api/v1/test-clock", s.endpoint(be, s.getTestClock))
 	mux.Handle("POST /api/v1/test-clock/advance", s.endpoint(be, s.advanceTestClock))
 
@@ -140,7 +149,7 @@ func (s *Server) handler() http.Handler {
 		writeError(w, r, s.Log, &portico.Error{Kind: portico.KindNotFound, Title: "Not found",
 			Detail: r.Method + " " + r.URL.Path + " is not part of the API; see docs/api.md"})
 	}))
-	return s.logRequests(securityHeaders(s.cors(mux)))
+	return s.logRequests(securityHeaders(s.cors(s.notifyStream(mux))))
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
@@ -178,6 +187,10 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.status = code
 	w.ResponseWriter.WriteHeader(code)
 }
+
+// Unwrap lets http.ResponseController reach the connection's writer: the
+// event stream flushes each event and lifts the server's deadlines.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {

@@ -239,7 +239,9 @@ func TestShutdownFinishesAcceptedRequests(t *testing.T) {
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
-	go func() { done <- listenAndServe(ctx, ln, slow, slog.New(slog.NewTextHandler(io.Discard, nil))) }()
+	go func() {
+		done <- listenAndServe(ctx, ln, slow, slog.New(slog.NewTextHandler(io.Discard, nil)), func() {})
+	}()
 	got := make(chan string)
 	go func() {
 		resp, err := http.Get("http://" + ln.Addr().String())

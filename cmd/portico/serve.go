@@ -108,7 +108,7 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 	handler, pages := webHandler(cfg, srv, demos, themes, log)
 	printBanner(stdout, cfg, srv, key, origin, pages, demos)
 	go schedule(ctx, srv, store, cfg.SchedulerEvery, log)
-	return listenAndServe(ctx, ln, handler, log)
+	return listenAndServe(ctx, ln, handler, log, srv.CloseEventStreams)
 }
 
 // reportEvery is how often usage and top-ups owed to Stripe are sent.
@@ -428,10 +428,13 @@ func pruneIdempotency(ctx context.Context, srv *server.Server, store portico.Sto
 
 // listenAndServe serves until ctx ends, then stops taking connections and lets
 // accepted requests finish (30 s at most).
-func listenAndServe(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
+// onShutdown ends long-lived answers (event streams), which would otherwise
+// hold the shutdown until its deadline.
+func listenAndServe(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger, onShutdown func()) error {
 	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	hs.RegisterOnShutdown(onShutdown)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

@@ -29,7 +29,15 @@ func main() {
 	pagesOnly := flag.Int("pages", 0, "instead of the bench, only load the portal page (and the floor page) this many times each, and print the medians")
 	ingestOnly := flag.Bool("ingest", false, "instead of the bench, only load the batch call on SQLite and PostgreSQL, and print the rates")
 	historyOnly := flag.Bool("history", false, "instead of the bench, only fill and read a usage history of 100,000 customers × 13 months, and print the figures")
+	sdkOnly := flag.Bool("sdk", false, "instead of the bench, only run the Go SDK's benchmarks (a cached check, plan change to cache), and print the figures")
 	flag.Parse()
+	if *sdkOnly {
+		if err := printSDK(context.Background()); err != nil {
+			logf("sdk: %v", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *historyOnly {
 		h, err := measureHistory(context.Background(), 100_000, 13)
 		if err != nil {
@@ -117,6 +125,10 @@ func measure(ctx context.Context, cfg config, cache string) (*report, error) {
 	}
 	logf("engine micro-benchmarks")
 	if rep.Micro, err = microBenchmarks(ctx); err != nil {
+		return nil, err
+	}
+	logf("Go SDK benchmarks")
+	if rep.SDK, err = measureSDK(ctx); err != nil {
 		return nil, err
 	}
 	logf("seeding %d and %d customers (kept in %s)", small, cfg.Large, cache)

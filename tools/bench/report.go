@@ -19,6 +19,7 @@ type report struct {
 	Ingest       []ingestRun
 	History      historyRun
 	Micro        []micro
+	SDK          sdkRun
 }
 
 // ingest is the batch ingestion run on the store named.
@@ -70,6 +71,7 @@ func (r *report) budgets() []budget {
 		{fmt.Sprintf("portal p50, %s vs %s customers", count(lg.Customers), count(sm.Customers)), fmt.Sprintf("%.2f×", growth(lg.Portal, sm.Portal)), "≤ 1.5×", growth(lg.Portal, sm.Portal) <= 1.5},
 		{fmt.Sprintf("entitlements p50, %s vs %s customers", count(lg.Customers), count(sm.Customers)), fmt.Sprintf("%.2f×", growth(lg.Entitlements, sm.Entitlements)), "≤ 1.5×", growth(lg.Entitlements, sm.Entitlements) <= 1.5},
 		{fmt.Sprintf("server RSS under the %s-customer load", count(lg.Customers)), fmt.Sprintf("%.0f MiB", float64(lg.PeakRSS)/mib), "≤ 200 MiB", lg.PeakRSS > 0 && lg.PeakRSS <= 200*mib},
+		{"SDK: plan change to the cache, p99, another replica", fmt.Sprintf("%.0f ms", r.SDK.ReplicaP99), "≤ 1 s", r.SDK.ReplicaP99 > 0 && r.SDK.ReplicaP99 <= 1000},
 	}
 }
 
@@ -152,6 +154,12 @@ func (r *report) markdown() string {
 	}
 	fmt.Fprintf(&b, "\nPeak server RSS: %.0f MiB with %s customers, %.0f MiB with %s.\n",
 		float64(r.Small.PeakRSS)/mib, count(r.Small.Customers), float64(r.Large.PeakRSS)/mib, count(r.Large.Customers))
+	if x := r.SDK; x.CheckNs > 0 {
+		fmt.Fprintf(&b, "\n### Go SDK (`go test -bench ./sdk`, SQLite, loopback)\n\n| figure | measured |\n|---|---|\n")
+		fmt.Fprintf(&b, "| an entitlement check answered from the cache | %.0f ns |\n", x.CheckNs)
+		fmt.Fprintf(&b, "| plan change to the cache, SDK on the replica that made it (50 changes) | p50 %.1f ms, p99 %.1f ms |\n", x.SameP50, x.SameP99)
+		fmt.Fprintf(&b, "| plan change to the cache, SDK on another replica (50 changes) | p50 %.1f ms, p99 %.1f ms |\n", x.ReplicaP50, x.ReplicaP99)
+	}
 	b.WriteString("\n### Engine (`go test -bench ./server/engine`)\n\n| benchmark | time/op | bytes/op | allocs/op |\n|---|---|---|---|\n")
 	for _, x := range r.Micro {
 		fmt.Fprintf(&b, "| %s | %.1f µs | %d | %d |\n", x.Name, x.NsPerOp/1000, x.BytesPerOp, x.AllocsPerOp)
