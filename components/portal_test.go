@@ -115,10 +115,10 @@ func TestFrenchLocaleTranslatesTextsMoneyAndDates(t *testing.T) {
 	h := mount(t, NewCustomerPortal(richSource()).Locale("fr"))
 	h.contains(
 		"Abonnement", "Changer d’offre", "Actif",
-		"48,00\u00a0$ / mois",
+		"48,00\u00a0$US / mois",
 		"Renouvellement le 21\u00a0déc.\u00a02026",
-		"Prochaine facture : 48,00\u00a0$ le 21\u00a0déc.\u00a02026",
-		"Options", "× 2", "10,00\u00a0$ / mois",
+		"Prochaine facture : 48,00\u00a0$US le 21\u00a0déc.\u00a02026",
+		"Options", "× 2", "10,00\u00a0$US / mois",
 		"Utilisation", "96\u202f000 sur 100\u202f000", "Limite presque atteinte", "Remise à zéro le 21\u00a0déc.\u00a02026",
 		"Offres", "Mensuel", "Annuel", "Jusqu’à 17 % d’économie", "Offre actuelle", "Descendre en gamme",
 		"Moyen de paiement", "Visa se terminant par 4242", "Expire le 04/2030",
@@ -128,7 +128,7 @@ func TestFrenchLocaleTranslatesTextsMoneyAndDates(t *testing.T) {
 
 	// A regional variant uses its language's bundle.
 	h = mount(t, NewCustomerPortal(richSource()).Locale("fr-CA"))
-	h.contains("Changer d’offre", "48,00\u00a0$ / mois")
+	h.contains("Changer d’offre", "48,00\u00a0$US / mois")
 }
 
 func TestOverridesApplyOverTheLocale(t *testing.T) {
