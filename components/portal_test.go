@@ -376,7 +376,7 @@ func TestServerRenderEmbedsTheSectionsSettingsForTheClient(t *testing.T) {
 		t.Fatalf("%v: %s", err, raw)
 	}
 	want := drawing{Prefix: "acme", Locale: "fr-CA", Texts: Texts{"subscriptionTitle": "Votre offre"},
-		ProductID: "beta", ResourceID: "site-1", SupportURL: "https://example.com/support"}
+		ProductID: "beta", ResourceID: "site-1", SupportURL: "https://example.com/support", Bundle: bundles["fr"]}
 	if !reflect.DeepEqual(d, want) {
 		t.Errorf("embedded settings %+v, want %+v", d, want)
 	}
@@ -387,6 +387,25 @@ func TestServerRenderEmbedsTheSectionsSettingsForTheClient(t *testing.T) {
 	}
 	if el.attrs["style"] != "display:none" {
 		t.Errorf("the embedded settings are visible: %q", el.attrs["style"])
+	}
+	// The wasm client holds English only: it draws with the locale's texts
+	// the page carried.
+	carried := drawing{Locale: "de", Bundle: Texts{"manageSubscription": "Tarif wechseln (von der Seite)"}}.config()
+	if got := carried.Texts.Get("manageSubscription"); got != "Tarif wechseln (von der Seite)" {
+		t.Errorf("the texts the page carried are not drawn with: %q", got)
+	}
+}
+
+// An English page carries no texts: the client holds English.
+func TestAnEnglishPageCarriesNoTexts(t *testing.T) {
+	h := mount(t, NewPortalProvider(richSource()).Locale("en-GB").Body(NewSubscriptionOverview()))
+	raw, err := base64.StdEncoding.DecodeString(h.mustFind("#" + configPrerenderedID).attrs["data-json"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d drawing
+	if err := json.Unmarshal(raw, &d); err != nil || d.Bundle != nil {
+		t.Errorf("an English page carries texts: %v %v", err, d.Bundle)
 	}
 }
 

@@ -1,0 +1,60 @@
+package server
+
+import (
+	"bytes"
+	"net/http"
+
+	"github.com/portico-dev/portico/components"
+)
+
+// pageLocale picks the locale a portal page is drawn in: the portal
+// session's (the backend knows its customer's language best), else the
+// page's locale= parameter (a host page's choice), else the browser's
+// Accept-Language, else English.
+func (s *Server) pageLocale(r *http.Request) string {
+	q := r.URL.Query()
+	if sess, err := s.Sessions.Verify(q.Get("session"), s.Engine.Now()); err == nil && sess.Locale != "" {
+		return sess.Locale
+	}
+	if l, ok := components.MatchLocale(q.Get("locale")); ok {
+		return l
+	}
+	if l, ok := components.NegotiateLocale(r.Header.Get("Accept-Language")); ok {
+		return l
+	}
+	return "en"
+}
+
+// localized hands the pages their locale: the page reads it from its
+// locale= parameter, which is set to the one chosen; the answer says which
+// it is and that the browser's languages may change it.
+func localized(locale func(*http.Request) string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		l := locale(r)
+		q := r.URL.Query()
+		q.Set("locale", l)
+		r = r.Clone(r.Context())
+		r.URL.RawQuery = q.Encode()
+		rw.Header().Set("Content-Language", l)
+		rw.Header().Add("Vary", "Accept-Language")
+		next.ServeHTTP(rw, r)
+	})
+}
+
+// setLang writes a page's language, and its direction when it is written
+// right to left, on its <html> element, which go-app writes as
+// <html lang="en">: screen readers pick their voice by it, and the
+// browser lays out a right-to-left page mirrored.
+func setLang(page []byte, locale string) []byte {
+	start := bytes.Index(page, []byte("<html"))
+	if start < 0 {
+		return page
+	}
+	end := bytes.IndexByte(page[start:], '>')
+	if end < 0 {
+		return page
+	}
+	// The locale is one of the built-in ones, which need no escaping.
+	tag := `<html lang="` + components.KnownLocale(locale) + `" dir="` + components.Direction(locale) + `">`
+	return splice(page, start, start+end+1, []byte(tag))
+}
