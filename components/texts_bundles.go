@@ -6,4 +6,5 @@ package components
 // draws each page in its locale; the wasm client holds English only (see
 // texts_bundles_js.go): the page carries the texts of its locale, which
 // keeps the other nine out of the client's download.
-var bundles = map[string]Texts{"en": english, "fr": french}
+var bundles = map[string]Texts{"en": english, "fr": french, "de": german, "es": spanish, "it": italian,
+	"pt-BR": portuguese, "nl": dutch, "ja": japanese, "zh-CN": chinese, "ar": arabic}

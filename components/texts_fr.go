@@ -89,6 +89,7 @@ var french = Texts{
 	"canceledNotice":            "Votre abonnement a été résilié.",
 	"updateCanceledNotice":      "La modification prévue a été annulée.",
 	"noAddons":                  "Aucune option sur cet abonnement.",
+	"addonQuantity":             "× {quantity}",
 	"noPromotions":              "Aucune promotion.",
 	"promotionExpires":          "Jusqu’au {date}",
 
@@ -129,6 +130,7 @@ var french = Texts{
 	"productLabel":       "Produit",
 
 	"confirmTitle":       "Confirmer la modification",
+	"confirmPlan":        "{plan}, {period}",
 	"amountDueNow":       "À payer maintenant",
 	"creditApplied":      "Crédit pour la période non utilisée",
 	"takesEffect":        "Prise d’effet",
@@ -170,6 +172,7 @@ var french = Texts{
 	"invoiceTotal":         "Total",
 	"invoiceLinks":         "Liens",
 	"invoiceView":          "Voir",
+	"invoicePDF":           "PDF",
 	"invoicePaid":          "Payée",
 	"invoiceOpen":          "À payer",
 	"invoiceDraft":         "Brouillon",
