@@ -17,8 +17,8 @@ func checkGermanGrace(p *page, when string) {
 	want := map[string]string{
 		".portico-entitlement-usage-seats .portico-usage-figure":     "14 von 20",
 		".portico-entitlement-usage-api-calls .portico-usage-figure": "61.250 von 150.000",
-		".portico-card-number":                                       "Visa mit Endziffern 4242",
-		".portico-manage-subscription-button":                        "Tarif ändern",
+		".portico-card-number":                "Visa mit Endziffern 4242",
+		".portico-manage-subscription-button": "Tarif ändern",
 	}
 	for sel, w := range want {
 		if got := p.text(sel); got != w {
