@@ -22,6 +22,9 @@ type Format struct {
 	// join a date's parts with no-break spaces, so it never breaks across
 	// lines (as French typography wants).
 	keepSpaces bool
+	// rtl isolates amounts, for a locale written right to left (see
+	// Money).
+	rtl bool
 }
 
 // localeStyle is a locale's CLDR data, as format_cldr.go holds it.
@@ -45,7 +48,7 @@ type localeStyle struct {
 // locales format as English.
 func NewFormat(locale string) Format {
 	l := KnownLocale(locale)
-	return Format{style: localeStyles[l], keepSpaces: l == "en"}
+	return Format{style: localeStyles[l], keepSpaces: l == "en", rtl: Direction(l) == "rtl"}
 }
 
 // minorDigits are the currencies whose amounts have other than two digits
@@ -75,6 +78,14 @@ func (f Format) Money(amount int64, currency string) string {
 	number := f.group(amount / unit)
 	if digits > 0 {
 		number += f.style.decimal + strconv.FormatInt(amount%unit+unit, 10)[1:]
+	}
+	if f.rtl {
+		// In a right-to-left line an amount is a unit of its own (a
+		// right-to-left isolate), its symbol read whole in its own
+		// script's direction ("US$", "ر.س."; a first-strong isolate): else
+		// the Latin letters of "US$" leave its "$" behind, and take the
+		// digits of what follows the amount ("US$ · 6 يناير") with them.
+		return "\u2067" + f.fill(pattern, "\u2068"+symbol+"\u2069", number) + "\u2069"
 	}
 	return f.fill(pattern, symbol, number)
 }

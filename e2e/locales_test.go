@@ -8,6 +8,7 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // checkGermanGrace checks grace's portal reads in German, money and
@@ -131,6 +132,23 @@ func TestArabicPortalIsMirrored(t *testing.T) {
 	p.shot("full-1280")
 	p.do("narrow the viewport", chromedp.EmulateViewport(phoneWidth, 844))
 	p.shot("full-390")
+
+	// A change of members previewed right to left: the stepper, the lines
+	// and what is due, in Arabic.
+	p.do("widen the viewport", chromedp.EmulateViewport(1280, 900))
+	p.open(mintSession(t, srv, map[string]string{"customerId": "dennis", "locale": "ar"}))
+	p.waitWasm()
+	p.click(teamSub + " .portico-change-quantity-button")
+	p.do("the quantity editor opens", visible(quantityDialog))
+	p.until("the members field has the focus", focusOn(quantityField), p.focused())
+	for range 8 {
+		p.do("press the up arrow", chromedp.KeyEvent(kb.ArrowUp))
+	}
+	p.do("the lines show", visible(quantityDialog+" .portico-lines"))
+	if got := p.text(quantityDialog + " .portico-preview-due dt"); got != "المستحق الآن" {
+		t.Errorf("the preview's due reads %q", got)
+	}
+	p.shotWidths("preview")
 
 	// The same header in English reads the other way.
 	p.open(mintSession(t, srv, map[string]string{"customerId": "radia", "returnUrl": "https://app.example.com/account"}))
