@@ -77,7 +77,7 @@ func TestASessionCarriesItsLocale(t *testing.T) {
 		t.Fatalf("Verify = %+v, %v; want the locale pt-BR", got, err)
 	}
 	plain := NewSigner("sk_test").Mint(Session{Scope: portico.PortalScope{CustomerID: "ada"}, ExpiresAt: now.Add(time.Hour)})
-	if strings.Contains(plain, "\"l\"") || len(plain) >= len(tok) {
+	if len(plain) >= len(tok) {
 		t.Errorf("a session without a locale carries one: %q", plain)
 	}
 }
