@@ -155,3 +155,22 @@ func TestMoneyNumbersAndDatesOfEveryLocale(t *testing.T) {
 		}
 	}
 }
+
+// A count reads with the feature's unit where the locale's grammar counts
+// it as one (French: 0 and 1), with its name otherwise.
+func TestCountsTakeTheUnitWhereTheLocaleSaysOne(t *testing.T) {
+	members := chargedFeature{name: "Members", unit: "member"}
+	for _, c := range []struct {
+		locale string
+		n      int64
+		want   string
+	}{
+		{"en", 1, "1 member"}, {"en", 0, "0 members"}, {"fr", 0, "0 member"}, {"fr", 1, "1 member"},
+		{"fr", 2, "2 members"}, {"ja", 1, "1 members"}, {"ar", 1, "1 member"}, {"ar", 2, "2 members"},
+	} {
+		s := &section{cfg: Config{Locale: c.locale}}
+		if got := s.count(members, c.n); got != c.want {
+			t.Errorf("%s, %d: %q, want %q", c.locale, c.n, got, c.want)
+		}
+	}
+}
