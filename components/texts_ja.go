@@ -128,7 +128,7 @@ var japanese = Texts{
 	"amountDueNow":       "今回のお支払い額",
 	"creditApplied":      "未使用期間分のクレジット",
 	"takesEffect":        "適用日",
-	"immediately":        "すぐに適用",
+	"immediately":        "即時",
 	"onDate":             "{date}",
 	"nextBillLabel":      "次回のご請求",
 	"youGain":            "追加されるもの",
