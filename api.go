@@ -411,6 +411,10 @@ type PortalSessionRequest struct {
 	// SupportURL overrides the server's support link for this session: an
 	// http(s) URL, a mailto: URL or an email address.
 	SupportURL string `json:"supportUrl,omitempty" validate:"omitempty,max=2000"`
+	// Locale is the locale the portal is shown in (one of the built-in
+	// locales, or a regional form of one such as "de-AT"); without it,
+	// the page's locale= parameter, then the browser's languages, decide.
+	Locale string `json:"locale,omitempty" validate:"omitempty,max=35"`
 	// TTL is how long the session lasts, as a Go duration (default 1h, at most 24h).
 	TTL string `json:"ttl,omitempty" validate:"omitempty,max=20"`
 }

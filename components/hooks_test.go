@@ -297,7 +297,7 @@ func TestEveryDocumentedClassIsEmitted(t *testing.T) {
 	}
 }
 
-var textRowRE = regexp.MustCompile("(?m)^\\| `([A-Za-z0-9]+)`( †)? \\| `([^`]*)` \\|$")
+var textRowRE = regexp.MustCompile("(?m)^\\| `([A-Za-z0-9]+(?:\\.[a-z]+)?)`( †)? \\| `([^`]*)` \\|$")
 
 func TestTextKeysTableMatchesTheDefaults(t *testing.T) {
 	defaults := DefaultTexts()

@@ -3,7 +3,6 @@ package components
 import (
 	"context"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -110,7 +109,7 @@ func (s *SubscriptionOverview) trialBadge(sub portico.SubscriptionView) app.UI {
 		return nil
 	}
 	days := int((sub.TrialEndsAt.Sub(s.data.Portal.Now) + 24*time.Hour - time.Nanosecond) / (24 * time.Hour))
-	text := s.t("trialDaysLeft", "days", strconv.Itoa(days))
+	text := s.tn("trialDaysLeft", int64(days), "days", s.f().Number(int64(days)))
 	if days <= 1 {
 		text = s.t("trialLastDay")
 	}

@@ -307,7 +307,7 @@ func (p *Paywall) button(pl portico.PaywallPlan) app.UI {
 	case portico.IntentDowngrade:
 		label, style = p.t("downgrade"), "button-secondary"
 	case portico.IntentStartTrial:
-		label = p.t("startTrial", "days", strconv.Itoa(pl.TrialDays))
+		label = p.tn("startTrial", int64(pl.TrialDays), "days", p.f().Number(int64(pl.TrialDays)))
 	case portico.IntentSwitchPeriod:
 		label = p.t("switchToMonthly")
 		if p.period == portico.Annually {

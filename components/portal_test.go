@@ -115,10 +115,10 @@ func TestFrenchLocaleTranslatesTextsMoneyAndDates(t *testing.T) {
 	h := mount(t, NewCustomerPortal(richSource()).Locale("fr"))
 	h.contains(
 		"Abonnement", "Changer d’offre", "Actif",
-		"48,00\u00a0$ / mois",
+		"48,00\u00a0$US / mois",
 		"Renouvellement le 21\u00a0déc.\u00a02026",
-		"Prochaine facture : 48,00\u00a0$ le 21\u00a0déc.\u00a02026",
-		"Options", "× 2", "10,00\u00a0$ / mois",
+		"Prochaine facture : 48,00\u00a0$US le 21\u00a0déc.\u00a02026",
+		"Options", "× 2", "10,00\u00a0$US / mois",
 		"Utilisation", "96\u202f000 sur 100\u202f000", "Limite presque atteinte", "Remise à zéro le 21\u00a0déc.\u00a02026",
 		"Offres", "Mensuel", "Annuel", "Jusqu’à 17 % d’économie", "Offre actuelle", "Descendre en gamme",
 		"Moyen de paiement", "Visa se terminant par 4242", "Expire le 04/2030",
@@ -128,7 +128,7 @@ func TestFrenchLocaleTranslatesTextsMoneyAndDates(t *testing.T) {
 
 	// A regional variant uses its language's bundle.
 	h = mount(t, NewCustomerPortal(richSource()).Locale("fr-CA"))
-	h.contains("Changer d’offre", "48,00\u00a0$ / mois")
+	h.contains("Changer d’offre", "48,00\u00a0$US / mois")
 }
 
 func TestOverridesApplyOverTheLocale(t *testing.T) {
@@ -376,7 +376,7 @@ func TestServerRenderEmbedsTheSectionsSettingsForTheClient(t *testing.T) {
 		t.Fatalf("%v: %s", err, raw)
 	}
 	want := drawing{Prefix: "acme", Locale: "fr-CA", Texts: Texts{"subscriptionTitle": "Votre offre"},
-		ProductID: "beta", ResourceID: "site-1", SupportURL: "https://example.com/support"}
+		ProductID: "beta", ResourceID: "site-1", SupportURL: "https://example.com/support", Bundle: bundles["fr"]}
 	if !reflect.DeepEqual(d, want) {
 		t.Errorf("embedded settings %+v, want %+v", d, want)
 	}
@@ -387,6 +387,25 @@ func TestServerRenderEmbedsTheSectionsSettingsForTheClient(t *testing.T) {
 	}
 	if el.attrs["style"] != "display:none" {
 		t.Errorf("the embedded settings are visible: %q", el.attrs["style"])
+	}
+	// The wasm client holds English only: it draws with the locale's texts
+	// the page carried.
+	carried := drawing{Locale: "de", Bundle: Texts{"manageSubscription": "Tarif wechseln (von der Seite)"}}.config()
+	if got := carried.Texts.Get("manageSubscription"); got != "Tarif wechseln (von der Seite)" {
+		t.Errorf("the texts the page carried are not drawn with: %q", got)
+	}
+}
+
+// An English page carries no texts: the client holds English.
+func TestAnEnglishPageCarriesNoTexts(t *testing.T) {
+	h := mount(t, NewPortalProvider(richSource()).Locale("en-GB").Body(NewSubscriptionOverview()))
+	raw, err := base64.StdEncoding.DecodeString(h.mustFind("#" + configPrerenderedID).attrs["data-json"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d drawing
+	if err := json.Unmarshal(raw, &d); err != nil || d.Bundle != nil {
+		t.Errorf("an English page carries texts: %v %v", err, d.Bundle)
 	}
 }
 

@@ -145,3 +145,40 @@ func TestBrowserSectionsDrawTheirFirstFrameFromThePage(t *testing.T) {
 		e.ConsumeAll()
 	}
 }
+
+// The client holds English only: a page drawn in German carries its texts,
+// which the provider and its sections keep drawing with once the client
+// has taken over: after the provider publishes its own configuration.
+func TestBrowserALocaleTheClientLacksIsDrawnFromThePage(t *testing.T) {
+	if _, ok := bundles["de"]; ok {
+		t.Skip("built with every locale")
+	}
+	doc := app.Window().Get("document")
+	embed := func(id string, v any) app.Value {
+		b, _ := json.Marshal(v)
+		el := doc.Call("createElement", "div")
+		el.Set("id", id)
+		el.Call("setAttribute", "data-json", base64.StdEncoding.EncodeToString(b))
+		doc.Get("body").Call("appendChild", el)
+		return el
+	}
+	german := Texts{"usageTabTitle": "Nutzung", "nearLimit": "Limit fast erreicht"}
+	defer embed(prerenderedID, demoPortal()).Call("remove")
+	defer embed(configPrerenderedID, drawing{Locale: "de", Bundle: german}).Call("remove")
+
+	src := &fakeSource{portal: demoPortal()}
+	root := NewPortalProvider(src).Locale("de").Body(NewUsage())
+	e := app.NewTestEngine()
+	if err := e.Load(root); err != nil {
+		t.Fatal(err)
+	}
+	e.ConsumeAll()
+	check := func(when string) {
+		html := app.HTMLString(root)
+		if !strings.Contains(html, "Limit fast erreicht") || strings.Contains(html, "Nearly at the limit") ||
+			!strings.Contains(html, `lang="de"`) {
+			t.Errorf("%s, the portal is not drawn in German:\n%s", when, html)
+		}
+	}
+	check("once mounted")
+}

@@ -65,9 +65,10 @@ func (c chargedFeature) one() string {
 }
 
 // count words a quantity of the feature: "12 members", "1 member",
-// "10,000 API requests".
+// "10,000 API requests". The catalog gives a unit (singular) and a name
+// (plural), so the unit reads where the locale's grammar counts n as one.
 func (s *section) count(c chargedFeature, n int64) string {
-	if n == 1 && c.unit != "" {
+	if PluralCategory(s.cfg.Locale, n) == PluralOne && c.unit != "" {
 		return s.f().Number(n) + " " + c.unit
 	}
 	return withUnit(s.f().Number(n), c.unit, c.name) + " " + c.many()

@@ -127,6 +127,9 @@ type PortalProvider struct {
 	// (see offerAttempt).
 	offersWanted, offersLoading bool
 	offersTried                 map[string]string
+	// bundle is, in the browser, the locale's texts the page carried (see
+	// drawing.Bundle).
+	bundle Texts
 }
 
 // providerProps are a provider's props: the settings it shares with the
@@ -193,8 +196,18 @@ func (p *PortalProvider) config() Config {
 
 // drawing is what of the provider's settings the sections draw with.
 func (p *PortalProvider) drawing() drawing {
-	return drawing{Prefix: p.Props.prefix, Locale: p.Props.locale, Texts: p.Props.texts,
+	return drawing{Prefix: p.Props.prefix, Locale: p.Props.locale, Texts: p.Props.texts, Bundle: p.bundle,
 		ProductID: p.Props.productID, ResourceID: p.Props.resourceID, SupportURL: p.Props.supportURL}
+}
+
+// pageDrawing is the drawing the page carries: with the locale's texts,
+// which the wasm client does not hold.
+func (p *PortalProvider) pageDrawing() drawing {
+	d := p.drawing()
+	if l := KnownLocale(d.Locale); l != "en" && len(d.Bundle) == 0 {
+		d.Bundle = bundles[l]
+	}
+	return d
 }
 
 // drawing is the part of a provider's settings that decides how its
@@ -209,13 +222,21 @@ type drawing struct {
 	ProductID  string `json:"productId,omitempty"`
 	ResourceID string `json:"resourceId,omitempty"`
 	SupportURL string `json:"supportUrl,omitempty"`
+	// Bundle is the locale's own texts, which the server puts in the page
+	// (but for English): the wasm client holds English only, so that nine
+	// other locales' texts are not downloaded by every customer.
+	Bundle Texts `json:"bundle,omitempty"`
 }
 
 // config is the configuration the settings make, without a source or
 // callbacks.
 func (d drawing) config() Config {
 	locale := KnownLocale(d.Locale)
-	return Config{Prefix: ClassPrefix(d.Prefix), Locale: locale, Texts: TextsFor(locale, d.Texts),
+	bundle := d.Bundle
+	if len(bundle) == 0 {
+		bundle = bundles[locale]
+	}
+	return Config{Prefix: ClassPrefix(d.Prefix), Locale: locale, Texts: mergeTexts(bundle, d.Texts),
 		ProductID: d.ProductID, ResourceID: d.ResourceID, SupportURL: SupportLink(d.SupportURL)}
 }
 
@@ -232,10 +253,15 @@ func sameConfig(a, b Config) bool {
 	return reflect.DeepEqual(a, b)
 }
 
-// OnInit starts from the data the server rendered the page with, if any.
+// OnInit starts from the data the server rendered the page with, if any,
+// and the texts of the locale it was drawn in.
 func (p *PortalProvider) OnInit() {
 	if d, ok := prerenderedData(); ok {
 		p.data = d
+	}
+	var d drawing
+	if ReadPrerendered(configPrerenderedID, &d) && KnownLocale(d.Locale) == KnownLocale(p.Props.locale) {
+		p.bundle = d.Bundle
 	}
 }
 
@@ -348,7 +374,7 @@ func (p *PortalProvider) load(ctx app.Context) {
 				p.reportLoadError(ctx)
 				if p.data.Portal != nil {
 					// What is shown may be out of date: say so.
-					notify(ctx, "error", TextsFor(p.Props.locale, p.Props.texts).Get("refreshError", "error", err.Error()))
+					notify(ctx, "error", p.published.Texts.Get("refreshError", "error", err.Error()))
 				}
 			} else {
 				p.data.Portal, p.data.Version = v, p.data.Version+1
@@ -378,14 +404,16 @@ func (p *PortalProvider) reportError(ctx app.Context, msg string) {
 }
 
 func (p *PortalProvider) Render() app.UI {
-	pre := p.prefix()
-	return app.Div().Class(pre+"-root", pre+"-provider").Body(
+	pre, locale := p.prefix(), KnownLocale(p.Props.locale)
+	// The root says its language and direction, so a portal set in a host
+	// page of another language is read and laid out in its own.
+	return app.Div().Class(pre+"-root", pre+"-provider").Lang(locale).Dir(Direction(locale)).Body(
 		styleElement(p.Props.theme.CSS(pre)+Stylesheet(pre)),
 		app.Range(p.Props.body).Slice(func(i int) app.UI { return p.Props.body[i] }),
 		// The add-on editor answers the add-on list and "Buy more" in any
 		// layout of the sections.
 		&addonEditor{},
-		Prerender(configPrerenderedID, p.drawing()),
+		Prerender(configPrerenderedID, p.pageDrawing()),
 		p.prerendered(),
 		p.prerenderedOffers(),
 	)

@@ -53,6 +53,11 @@ func (s *section) observe(ctx app.Context) {
 // t returns a text with its placeholders filled.
 func (s *section) t(key string, args ...string) string { return s.cfg.Texts.Get(key, args...) }
 
+// tn returns a counted text in the form the locale gives n (Texts.Count).
+func (s *section) tn(key string, n int64, args ...string) string {
+	return s.cfg.Texts.Count(s.cfg.Locale, key, n, args...)
+}
+
 func (s *section) f() Format { return NewFormat(s.cfg.Locale) }
 
 // c returns prefixed class names: c("section", "usage") is

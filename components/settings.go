@@ -2,7 +2,6 @@ package components
 
 import (
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/portico-dev/portico/theme"
@@ -25,16 +24,6 @@ func ClassPrefix(prefix string) string {
 		}
 	}
 	return prefix
-}
-
-// KnownLocale returns the built-in locale that serves locale ("fr" for
-// "fr" or "fr-CA"), else "en".
-func KnownLocale(locale string) string {
-	lang, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(locale)), "-")
-	if slices.Contains(Locales(), lang) {
-		return lang
-	}
-	return "en"
 }
 
 // SupportLink returns v when it is an absolute https: or http: URL or a

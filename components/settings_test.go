@@ -20,7 +20,7 @@ func TestClassPrefixAcceptsOnlyPlainNames(t *testing.T) {
 
 func TestKnownLocaleFallsBackToEnglish(t *testing.T) {
 	for in, want := range map[string]string{
-		"fr": "fr", "fr-CA": "fr", "FR": "fr", "en-GB": "en", "": "en", "de": "en", `fr"><x`: "en", "xx-fr": "en",
+		"fr": "fr", "fr-CA": "fr", "FR": "fr", "en-GB": "en", "": "en", "de-AT": "de", "pt": "pt-BR", "zh-Hans": "zh-CN", "zh-TW": "en", "ru": "en", `fr"><x`: "en", "xx-fr": "en",
 	} {
 		if got := components.KnownLocale(in); got != want {
 			t.Errorf("KnownLocale(%q) = %q, want %q", in, got, want)

@@ -65,6 +65,7 @@ var english = Texts{
 	"statusCanceled":            "Canceled",
 	"statusExpired":             "Expired",
 	"trialDaysLeft":             "{days} days left in trial",
+	"trialDaysLeft.one":         "{days} day left in trial",
 	"trialLastDay":              "Last day of trial",
 	"trialEndsOn":               "Trial ends on {date}",
 	"customPrice":               "Custom price",
@@ -104,14 +105,15 @@ var english = Texts{
 	"promotionExpires":          "Until {date}",
 
 	// Usage.
-	"noUsage":        "No metered or limited features on this subscription.",
-	"usageOf":        "{usage} of {limit}",
-	"usageUnlimited": "{usage} used · Unlimited",
-	"included":       "Included",
-	"resetsOn":       "Resets on {date}",
-	"atLimit":        "Limit reached",
-	"nearLimit":      "Nearly at the limit",
-	"buyMore":        "Buy more",
+	"noUsage":            "No metered or limited features on this subscription.",
+	"usageOf":            "{usage} of {limit}",
+	"usageUnlimited":     "{usage} used · Unlimited",
+	"usageUnlimited.one": "{usage} used · Unlimited",
+	"included":           "Included",
+	"resetsOn":           "Resets on {date}",
+	"atLimit":            "Limit reached",
+	"nearLimit":          "Nearly at the limit",
+	"buyMore":            "Buy more",
 
 	// Paywall.
 	"monthly":            "Monthly",
@@ -124,6 +126,7 @@ var english = Texts{
 	"upgrade":            "Upgrade",
 	"downgrade":          "Downgrade",
 	"startTrial":         "Start {days}-day trial",
+	"startTrial.one":     "Start {days}-day trial",
 	"switchToAnnual":     "Switch to annual billing",
 	"switchToMonthly":    "Switch to monthly billing",
 	"contactSales":       "Contact sales",
@@ -293,289 +296,30 @@ var english = Texts{
 	"chartProjectedCost":      "Projected cost: {amount}",
 }
 
-var french = Texts{
-	"manageSubscription":                "Changer d’offre",
-	"usageTabTitle":                     "Utilisation",
-	"addonsTabTitle":                    "Options",
-	"promotionsTabTitle":                "Promotions",
-	"promotionsSubtitle":                "Vous bénéficiez de fonctionnalités supplémentaires sans frais.",
-	"promotionsAccountWide":             "Elles valent pour tout votre compte, quel que soit l’abonnement qui les utilise.",
-	"contactSupportTitle":               "Des questions sur votre abonnement ?",
-	"contactSupportLink":                "Contacter le support",
-	"editBilling":                       "Modifier la facturation",
-	"invoicesTitle":                     "Factures",
-	"viewInvoiceHistory":                "Historique des factures",
-	"editPaymentDetails":                "Modifier",
-	"paywallSectionTitle":               "Offres",
-	"cancelScheduledUpdatesButtonTitle": "Annuler la modification",
-
-	// pricing: paywall and seats — charged plans' terms, committed
-	// quantities, preview lines and the quantity editor.
-	"chargePerUnit":           "par {unit}",
-	"chargeIncluded":          "{included} inclus",
-	"chargeIncludedThen":      "{included} inclus, puis {price}",
-	"chargeTierRange":         "{from}–{to}",
-	"chargeTierAbove":         "{from} et au-delà",
-	"chargeTierFlat":          "{price} + {flat}",
-	"chargeVolumeNote":        "Tous les {units} au tarif de la tranche atteinte par le total.",
-	"chargeMinimum":           "Minimum {amount} {per}",
-	"chargeLinesLabel":        "Ce que la modification facture",
-	"chargeLineTimes":         "{quantity} × {price}",
-	"chargeUsageSoFar":        "{usage} à ce jour",
-	"chargesThisPeriod":       "Montants de la période",
-	"planStartsAt":            "À partir de",
-	"planEstimate":            "{amount} {per} pour cette quantité",
-	"fewerOf":                 "Moins de {units}",
-	"moreOf":                  "Plus de {units}",
-	"quantityBetween":         "De {min} à {max} {units}.",
-	"quantityAtLeast":         "Au moins {min} {units}.",
-	"quantityHave":            "Vous en avez {quantity}.",
-	"quantityPick":            "Choisissez un nouveau nombre de {units} pour en voir le prix.",
-	"quantityScheduledNote":   "Vous gardez {current} jusqu’au {date}, puis passez à {quantity}.",
-	"quantityRefused":         "{feature} : {message}",
-	"changeQuantity":          "Modifier le nombre de {units}",
-	"scheduledQuantityChange": "Votre abonnement passe à {quantities} le {date}.",
-
-	"subscriptionTitle":         "Abonnement",
-	"noSubscription":            "Vous n’avez pas d’abonnement actif.",
-	"noSubscriptionHint":        "Choisissez une offre ci-dessous pour commencer.",
-	"statusTrialing":            "Essai",
-	"statusActive":              "Actif",
-	"statusCanceled":            "Résilié",
-	"statusExpired":             "Expiré",
-	"trialDaysLeft":             "Encore {days} jours d’essai",
-	"trialLastDay":              "Dernier jour d’essai",
-	"trialEndsOn":               "L’essai se termine le {date}",
-	"customPrice":               "Prix sur mesure",
-	"freePrice":                 "Gratuit",
-	"priceFrom":                 "À partir de {amount}",
-	"priceByUsage":              "Facturé à l’usage",
-	"perMonth":                  "/ mois",
-	"perYear":                   "/ an",
-	"nextBill":                  "Prochaine facture : {amount} le {date}",
-	"noUpcomingBill":            "Aucune facture à venir",
-	"credit":                    "Crédit : {amount}",
-	"cancelsOn":                 "Résiliation le {date}",
-	"renewsOn":                  "Renouvellement le {date}",
-	"trialConverts":             "Ensuite {plan} à {amount}, débité sur votre moyen de paiement enregistré.",
-	"trialDowngrades":           "Ensuite vous passez à l’offre {plan}, sauf si vous ajoutez un moyen de paiement.",
-	"trialExpires":              "Ensuite votre accès prend fin, sauf si vous ajoutez un moyen de paiement.",
-	"addPaymentMethod":          "Ajouter un moyen de paiement",
-	"returnTo":                  "← Retour à {name}",
-	"returnToApp":               "← Retour",
-	"billFor":                   "pour {subscriptions}",
-	"endedOn":                   "Terminé le {date}",
-	"scheduledPlanChange":       "Votre offre passe à {plan} le {date}.",
-	"scheduledPeriodChange":     "Votre facturation passe en {period} le {date}.",
-	"scheduledAddonsChange":     "Vos options changent le {date}.",
-	"scheduledCancellation":     "La fin de votre abonnement est prévue le {date}.",
-	"scheduledCancellationFree": "La fin de votre abonnement est prévue le {date} ; vous passerez alors à {plan}.",
-	"cancelSubscription":        "Résilier l’abonnement",
-	"cancelConfirmTitle":        "Résilier votre abonnement ?",
-	"cancelConfirmBody":         "Vous pouvez vous réabonner à tout moment.",
-	"cancelConfirmButton":       "Résilier",
-	"keepSubscription":          "Conserver l’abonnement",
-	"canceledNotice":            "Votre abonnement a été résilié.",
-	"updateCanceledNotice":      "La modification prévue a été annulée.",
-	"noAddons":                  "Aucune option sur cet abonnement.",
-	"noPromotions":              "Aucune promotion.",
-	"promotionExpires":          "Jusqu’au {date}",
-
-	"noUsage":        "Aucune fonctionnalité limitée sur cet abonnement.",
-	"usageOf":        "{usage} sur {limit}",
-	"usageUnlimited": "{usage} utilisés · Illimité",
-	"included":       "Inclus",
-	"resetsOn":       "Remise à zéro le {date}",
-	"atLimit":        "Limite atteinte",
-	"nearLimit":      "Limite presque atteinte",
-	"buyMore":        "En acheter plus",
-
-	"monthly":            "Mensuel",
-	"annually":           "Annuel",
-	"billingPeriodLabel": "Période de facturation",
-	"saveUpTo":           "Jusqu’à {percent} % d’économie",
-	"mostPopular":        "La plus choisie",
-	"currentPlan":        "Offre actuelle",
-	"choosePlan":         "Choisir",
-	"upgrade":            "Monter en gamme",
-	"downgrade":          "Descendre en gamme",
-	"startTrial":         "Essai gratuit de {days} jours",
-	"switchToAnnual":     "Passer à la facturation annuelle",
-	"switchToMonthly":    "Passer à la facturation mensuelle",
-	"contactSales":       "Contacter l’équipe commerciale",
-	"scheduled":          "Prévu",
-	"billedMonthly":      "facturé chaque mois",
-	"billedAnnually":     "facturé chaque année",
-	"priceContactUs":     "Nous contacter",
-	"unlimited":          "Illimité",
-	"belowUsage":         "Inférieur à votre utilisation actuelle de {features}",
-	"noPlans":            "Aucune offre disponible.",
-	"plansLoadError":     "Impossible de charger les offres.",
-	"productLabel":       "Produit",
-
-	"confirmTitle":       "Confirmer la modification",
-	"amountDueNow":       "À payer maintenant",
-	"creditApplied":      "Crédit pour la période non utilisée",
-	"takesEffect":        "Prise d’effet",
-	"immediately":        "Immédiatement",
-	"onDate":             "Le {date}",
-	"nextBillLabel":      "Prochaine facture",
-	"youGain":            "Vous gagnez",
-	"youLose":            "Vous perdez",
-	"limitChange":        "{feature} : {from} → {to}",
-	"usageWillReset":     "L’utilisation mesurée repart de zéro.",
-	"belowUsageWarning":  "Votre utilisation actuelle dépasse les nouvelles limites pour : {features}.",
-	"confirmButton":      "Confirmer",
-	"backButton":         "Retour",
-	"previewLoading":     "Calcul de la modification…",
-	"changeApplied":      "Votre abonnement a été mis à jour.",
-	"changeScheduled":    "Votre modification est prévue le {date}.",
-	"trialStarted":       "Votre essai a commencé.",
-	"checkoutRedirect":   "Redirection vers le paiement…",
-	"checkoutDone":       "Paiement reçu. Votre abonnement sera mis à jour dès sa confirmation.",
-	"setupDone":          "Votre moyen de paiement est enregistré. Il s’affiche ici dès sa confirmation.",
-	"contactSupportBody": "Votre abonnement a un prix sur mesure. Contactez-nous pour le modifier.",
-	"contactSalesBody":   "Cette offre est tarifée sur mesure par notre équipe commerciale. Contactez-nous pour l’obtenir.",
-
-	"paymentDetailsTitle":  "Moyen de paiement",
-	"billingInformation":   "Informations de facturation",
-	"paymentMethod":        "Moyen de paiement",
-	"cardEnding":           "{brand} se terminant par {last4}",
-	"cardExpires":          "Expire le {month}/{year}",
-	"noPaymentMethod":      "Aucun moyen de paiement enregistré.",
-	"billingNotConnected":  "Aucune information de paiement enregistrée pour l’instant.",
-	"billingManagedByTeam": "Notre équipe gère vos informations de paiement. Pour les ajouter ou les modifier, contactez-nous.",
-	"billingUnavailable":   "Les informations de facturation sont momentanément indisponibles.",
-	"pastDue":              "Votre dernier paiement a échoué. Mettez à jour votre moyen de paiement pour conserver votre abonnement.",
-	"updatePaymentMethod":  "Mettre à jour le moyen de paiement",
-
-	"invoiceNumber":        "Facture",
-	"invoiceDate":          "Date",
-	"invoiceStatus":        "Statut",
-	"invoiceTotal":         "Total",
-	"invoiceLinks":         "Liens",
-	"invoiceView":          "Voir",
-	"invoicePaid":          "Payée",
-	"invoiceOpen":          "À payer",
-	"invoiceDraft":         "Brouillon",
-	"invoiceVoid":          "Annulée",
-	"invoiceUncollectible": "Irrécouvrable",
-	"noInvoices":           "Aucune facture pour le moment.",
-	"previousPage":         "Précédent",
-	"nextPage":             "Suivant",
-	"pageOf":               "Page {page} sur {pages}",
-
-	// pricing: usage, upcoming invoice, invoice lines.
-	"usageIncluded":        "{usage} sur {included} inclus",
-	"usageIncludedOver":    "{usage} sur {included} inclus · {over} en plus",
-	"usageCostSoFar":       "{amount} à ce jour, facturés le {date}",
-	"usagePricePerBlock":   "{price} par tranche de {block} au-delà de l’inclus",
-	"usagePricePerUnit":    "{price} l’unité au-delà de l’inclus",
-	"payAsYouGo":           "À l’usage",
-	"upcomingInvoiceTitle": "Prochaine facture",
-	"upcomingInvoiceDate":  "Facturée le {date}",
-	"upcomingEstimated":    "Estimation : consommation à ce jour. Le total suit votre consommation jusqu’au {date}.",
-	"noUpcomingInvoice":    "Rien à facturer sur votre prochaine facture.",
-	"upcomingLoadError":    "Nous n’avons pas pu charger votre prochaine facture.",
-	"upcomingSubtotal":     "Sous-total",
-	"upcomingCredit":       "Crédit du compte",
-	"upcomingTotal":        "Total",
-	"lineDescription":      "Description",
-	"lineAmount":           "Montant",
-	"lineFee":              "Offre {plan}",
-	"linePeriod":           "{start} – {end}",
-	"lineUnits":            "{quantity} × {unit}",
-	"lineTier":             "{quantity} × {unit} pour les unités {from} à {to}",
-	"lineTierOpen":         "{quantity} × {unit} à partir de l’unité {from}",
-	"lineFlat":             "{detail} + {flat}",
-	"lineProrated":         "{detail}, au prorata du {start} au {end}",
-	"lineUsage":            "{usage} utilisés, {included} inclus · {quantity} × {unit}",
-	"lineMinimum":          "Complément jusqu’au minimum de facturation",
-	"lineBalance":          "Solde créditeur utilisé",
-	"lineCarried":          "Crédit conservé en solde",
-	"lineCredit":           "Crédit pour la période non utilisée",
-	"invoiceShowLines":     "Détails",
-	"invoiceHideLines":     "Masquer les détails",
-	"invoiceLinesLabel":    "Lignes de la facture {number}",
-
-	"loading":        "Chargement de votre abonnement…",
-	"loadError":      "Impossible de charger votre abonnement.",
-	"retry":          "Réessayer",
-	"actionError":    "L’opération a échoué : {error}",
-	"refreshError":   "Impossible d’actualiser votre abonnement ; l’affichage peut ne pas être à jour : {error}",
-	"sessionExpired": "Votre session a expiré. Rechargez la page depuis votre compte pour continuer.",
-	"sessionInvalid": "Ce lien n’est pas valide. Ouvrez de nouveau le portail de facturation depuis votre compte.",
-	"missingSession": "Ce lien ne contient pas de session. Ouvrez de nouveau le portail de facturation depuis votre compte.",
-	"dismiss":        "Fermer",
-
-	"undoCancellation":         "Annuler la résiliation",
-	"cancelAccessUntil":        "Vous gardez l’accès à {plan} jusqu’au {date}.",
-	"cancelAccessEndsNow":      "Votre accès à {plan} prend fin maintenant, le {date}.",
-	"cancelScheduledNotice":    "Votre abonnement prendra fin le {date}. Vous gardez l’accès d’ici là.",
-	"cancelUpdateTitle":        "Annuler la modification prévue ?",
-	"cancelUpdateBody":         "Si vous l’annulez, votre abonnement {plan} reste tel quel.",
-	"keepUpdate":               "Conserver la modification",
-	"confirmCancelUpdate":      "Annuler la modification",
-	"undoCancellationTitle":    "Conserver votre abonnement ?",
-	"undoCancellationBody":     "Votre abonnement {plan} continue après le {date} et se renouvelle normalement.",
-	"cancellationUndoneNotice": "Votre abonnement continue et se renouvelle le {date}.",
-
-	"addonsRemoved":      "Options retirées",
-	"availableAddons":    "Options disponibles",
-	"addAddon":           "Ajouter",
-	"addAddonLabel":      "Ajouter {addon}",
-	"changeAddon":        "Modifier",
-	"changeAddonLabel":   "Modifier {addon}",
-	"addonUnitPrice":     "{price} {per} l’unité",
-	"addonGrants":        "chaque unité ajoute {grants}",
-	"addonQuantityLabel": "Quantité",
-	"fewerUnits":         "Une de moins",
-	"moreUnits":          "Une de plus",
-	"addonHave":          "Vous en avez {quantity}.",
-	"addonUpTo":          "Jusqu’à {max}.",
-	"addonPickQuantity":  "Choisissez une nouvelle quantité pour en voir le prix.",
-	"removeAddon":        "Retirer l’option",
-	"replacesScheduled":  "Cette modification remplace celle prévue le {date}.",
-	"raiseLimitWithPlan": "Pour relever cette limite, choisissez une autre offre.",
-	// usage history chart: a metered feature's usage by day and by month.
-	"chartViews":              "Graphique de consommation",
-	"chartThisPeriod":         "Cette période",
-	"chartPastMonths":         "Mois passés",
-	"chartLoading":            "Chargement de votre historique de consommation…",
-	"chartLoadError":          "Nous n’avons pas pu charger votre historique de consommation.",
-	"chartEmpty":              "Aucune consommation enregistrée pour l’instant.",
-	"chartPeriodSummary":      "{feature} du {from} au {to} : {usage} à ce jour, {projected} prévus en fin de période",
-	"chartPeriodSummaryEarly": "{feature} du {from} au {to} : {usage} à ce jour",
-	"chartMonthsSummary":      "{feature} par mois de {from} à {to}, jusqu’à {max} par mois",
-	"chartShowData":           "Voir les données",
-	"chartHideData":           "Masquer les données",
-	"chartPeriodCaption":      "{feature} de cette période, par jour",
-	"chartMonthsCaption":      "{feature} par mois",
-	"chartDay":                "Jour",
-	"chartMonth":              "Mois",
-	"chartUsed":               "Consommé",
-	"chartTotal":              "Total à ce jour",
-	"chartProjection":         "Prévision au {date} : {usage} {feature}",
-	"chartProjectionLater":    "La prévision de fin de période s’affiche à partir de son troisième jour.",
-	"chartProjectedCost":      "Coût prévu : {amount}",
-}
-
-// bundles are the built-in locales; English is the fallback for any key a
-// bundle lacks.
-var bundles = map[string]Texts{"en": english, "fr": french}
-
-// Locales lists the built-in locale bundles.
-func Locales() []string { return []string{"en", "fr"} }
-
 // DefaultTexts returns the English texts: every key with its default.
 func DefaultTexts() Texts { return maps.Clone(english) }
 
 // TextsFor returns the locale's texts ("fr", "fr-CA"…) with overrides
-// merged over them; unknown locales fall back to English.
+// merged over them; unknown locales fall back to English. In the wasm
+// client, which holds English only, a provider reads the locale's texts
+// from the page the server drew (see drawing.Bundle).
 func TextsFor(locale string, overrides Texts) Texts {
+	return mergeTexts(bundles[KnownLocale(locale)], overrides)
+}
+
+// LocaleTexts returns a locale's own texts as this build holds them, and
+// false when it holds none: the server holds every built-in locale, the
+// wasm client English only (unless built with the portico_locales tag).
+func LocaleTexts(locale string) (Texts, bool) {
+	b, ok := bundles[KnownLocale(locale)]
+	return maps.Clone(b), ok
+}
+
+// mergeTexts is English, with a locale's texts over it and the non-empty
+// overrides over both: English is the fallback of any key a locale lacks.
+func mergeTexts(locale, overrides Texts) Texts {
 	out := maps.Clone(english)
-	lang, _, _ := strings.Cut(strings.ToLower(locale), "-")
-	maps.Copy(out, bundles[lang])
+	maps.Copy(out, locale)
 	for k, v := range overrides {
 		if v != "" {
 			out[k] = v
@@ -599,4 +343,16 @@ func (t Texts) Get(key string, args ...string) string {
 		s = strings.ReplaceAll(s, "{"+args[i]+"}", args[i+1])
 	}
 	return s
+}
+
+// Count returns a counted text in the form the locale's grammar gives n:
+// the key with n's plural category added ("trialDaysLeft.one",
+// "trialDaysLeft.few"…) when the texts have it, else the key itself, which
+// holds the "other" form. Which categories a locale has is CLDR's
+// (PluralCategories): each locale's texts give every form of its own.
+func (t Texts) Count(locale, key string, n int64, args ...string) string {
+	if c := PluralCategory(locale, n); c != PluralOther && t[key+"."+c] != "" {
+		return t.Get(key+"."+c, args...)
+	}
+	return t.Get(key, args...)
 }

@@ -84,7 +84,7 @@ func (s *Usage) row(e portico.EntitlementView) app.UI {
 	state, ratio := usageState(e)
 	var figure string
 	if e.Unlimited {
-		figure = s.t("usageUnlimited", "usage", f.Number(e.Usage))
+		figure = s.tn("usageUnlimited", e.Usage, "usage", f.Number(e.Usage))
 	} else {
 		figure = s.t("usageOf", "usage", f.Number(e.Usage), "limit", withUnit(f.Number(e.Limit), e.Unit, e.FeatureName))
 	}

@@ -235,7 +235,7 @@ func TestUsageChartProjectsAHardLimitWithoutACost(t *testing.T) {
 		t.Errorf("limit line %v, want at 50,000 of 100,000", limit)
 	}
 	h = mount(t, withNotices(chartPortal(), NewUsage()).Locale("fr"))
-	h.contains("Prévision au 1\u00a0juil. : 70\u202f200 API calls", "Coût prévu : 30,50\u00a0$", "Voir les données")
+	h.contains("Prévision au 1\u00a0juil. : 70\u202f200 API calls", "Coût prévu : 30,50\u00a0$US", "Voir les données")
 }
 
 func TestUsageChartErrorOffersARetry(t *testing.T) {

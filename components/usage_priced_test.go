@@ -111,7 +111,7 @@ func TestUsagePricedFeatureWithinWhatIsIncluded(t *testing.T) {
 	}
 
 	h = mount(t, withNotices(&fakeSource{portal: usagePricedPortal(123400, 5700)}, NewUsage()).Locale("fr"))
-	h.contains("123\u202f400 sur 10\u202f000 inclus · 113\u202f400 en plus", "57,00\u00a0$ à ce jour, facturés le 1\u00a0juil.\u00a02026")
+	h.contains("123\u202f400 sur 10\u202f000 inclus · 113\u202f400 en plus", "57,00\u00a0$US à ce jour, facturés le 1\u00a0juil.\u00a02026")
 }
 
 // upcomingSample is an invoice with a line of each kind the section words.

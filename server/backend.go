@@ -8,6 +8,7 @@ import (
 	"time"
 
 	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/components"
 	"github.com/portico-dev/portico/server/catalog"
 	"github.com/portico-dev/portico/server/engine"
 	"github.com/portico-dev/portico/server/session"
@@ -216,8 +217,15 @@ func (s *Server) createPortalSession(r *http.Request, body []byte) (int, any, er
 			return 0, nil, portico.Invalid("supportUrl", "must be an http or https URL, a mailto: URL or an email address")
 		}
 	}
+	locale := ""
+	if req.Locale != "" {
+		var ok bool
+		if locale, ok = components.MatchLocale(req.Locale); !ok {
+			return 0, nil, portico.Invalid("locale", "must be one of: %s (or a regional form of one, such as de-AT)", strings.Join(components.Locales(), ", "))
+		}
+	}
 	scope := portico.PortalScope{CustomerID: req.CustomerID, ProductID: req.ProductID, ResourceID: req.ResourceID}
-	return http.StatusCreated, s.mintSession(session.Session{Scope: scope, ReturnURL: req.ReturnURL, SupportURL: support}, ttl), nil
+	return http.StatusCreated, s.mintSession(session.Session{Scope: scope, ReturnURL: req.ReturnURL, SupportURL: support, Locale: locale}, ttl), nil
 }
 
 // mintSession returns a portal session lasting ttl and the URL that opens

@@ -156,7 +156,7 @@ func (s *Server) paymentMethodSetupURL(ctx context.Context, sess *session.Sessio
 // back to, with a session of its own: the one in use may have expired by
 // the time the customer is done there.
 func (s *Server) backToPortal(sess *session.Session) string {
-	return s.mintSession(session.Session{Scope: sess.Scope, ReturnURL: sess.ReturnURL, SupportURL: sess.SupportURL}, time.Hour).URL
+	return s.mintSession(session.Session{Scope: sess.Scope, ReturnURL: sess.ReturnURL, SupportURL: sess.SupportURL, Locale: sess.Locale}, time.Hour).URL
 }
 
 // flowInScope refuses a scoped session the provider's subscription flows:

@@ -1,67 +1,79 @@
 package server
 
 import (
+	"bytes"
 	"net/http"
-	"regexp"
-	"strconv"
-	"strings"
 
 	"github.com/portico-dev/portico/components"
 )
 
-// languageTag is a tag as a request may name a language: a language, then
-// subtags ("de", "pt-BR", "zh-Hans-CN").
-var languageTag = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}$`)
+// pageLocale picks the locale a portal page is drawn in: the portal
+// session's (the backend knows its customer's language best), else the
+// page's locale= parameter (a host page's choice), else the browser's
+// Accept-Language, else English.
+func (s *Server) pageLocale(r *http.Request) string {
+	q := r.URL.Query()
+	if sess, err := s.Sessions.Verify(q.Get("session"), s.Engine.Now()); err == nil && sess.Locale != "" {
+		return sess.Locale
+	}
+	if l, ok := components.MatchLocale(q.Get("locale")); ok {
+		return l
+	}
+	if l, ok := components.NegotiateLocale(r.Header.Get("Accept-Language")); ok {
+		return l
+	}
+	return "en"
+}
 
-// requestLocale is the portal locale a portal API request asks the
-// catalog's texts in: the one that serves its locale parameter, else the
-// language Accept-Language prefers (the page's client sends the page's
-// locale there); "" when neither names one. Only the portal's own locales
-// are answered: what a request names never makes more than a handful of
-// kept views per customer.
+// localized hands the pages their locale: the page reads it from its
+// locale= parameter, which is set to the one chosen; the answer says which
+// it is and that the browser's languages may change it.
+func localized(locale func(*http.Request) string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		l := locale(r)
+		q := r.URL.Query()
+		q.Set("locale", l)
+		r = r.Clone(r.Context())
+		r.URL.RawQuery = q.Encode()
+		rw.Header().Set("Content-Language", l)
+		rw.Header().Add("Vary", "Accept-Language")
+		next.ServeHTTP(rw, r)
+	})
+}
+
+// setLang writes a page's language, and its direction when it is written
+// right to left, on its <html> element, which go-app writes as
+// <html lang="en">: screen readers pick their voice by it, and the
+// browser lays out a right-to-left page mirrored.
+func setLang(page []byte, locale string) []byte {
+	start := bytes.Index(page, []byte("<html"))
+	if start < 0 {
+		return page
+	}
+	end := bytes.IndexByte(page[start:], '>')
+	if end < 0 {
+		return page
+	}
+	// The locale is one of the built-in ones, which need no escaping.
+	tag := `<html lang="` + components.KnownLocale(locale) + `" dir="` + components.Direction(locale) + `">`
+	return splice(page, start, start+end+1, []byte(tag))
+}
+
+// requestLocale is the locale a portal API call shows the catalog's texts
+// in, chosen as a page's is: the portal session's, else the call's locale=
+// parameter, else its Accept-Language (the page's client sends the page's
+// locale there); "" when none names a portal locale, for the catalog's
+// own texts. Only the portal's locales are answered, so what a call names
+// never makes more than a handful of kept views per customer.
 func requestLocale(r *http.Request) string {
-	tag := r.URL.Query().Get("locale")
-	if !languageTag.MatchString(tag) {
-		tag = preferredLanguage(r.Header.Get("Accept-Language"))
+	if l := principalOf(r.Context()).session.Locale; l != "" {
+		return l
 	}
-	if tag == "" {
-		return ""
+	if l, ok := components.MatchLocale(r.URL.Query().Get("locale")); ok {
+		return l
 	}
-	return components.KnownLocale(canonicalTag(tag))
-}
-
-// preferredLanguage is the tag of highest quality in an Accept-Language
-// value (the first among equals), "" when it names none.
-func preferredLanguage(header string) string {
-	best, bestQ := "", 0.0
-	for _, part := range strings.Split(header, ",") {
-		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		q := 1.0
-		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
-			var err error
-			if q, err = strconv.ParseFloat(v, 64); err != nil {
-				continue
-			}
-		}
-		if languageTag.MatchString(tag) && q > bestQ {
-			best, bestQ = canonicalTag(tag), q
-		}
+	if l, ok := components.NegotiateLocale(r.Header.Get("Accept-Language")); ok {
+		return l
 	}
-	return best
-}
-
-// canonicalTag writes a tag's language in lower case, a region in upper
-// case and a script capitalised: "pt-br" is "pt-BR", "zh-hans" "zh-Hans".
-func canonicalTag(tag string) string {
-	parts := strings.Split(tag, "-")
-	parts[0] = strings.ToLower(parts[0])
-	for i := 1; i < len(parts); i++ {
-		switch p := parts[i]; {
-		case len(p) == 2:
-			parts[i] = strings.ToUpper(p)
-		case len(p) == 4:
-			parts[i] = strings.ToUpper(p[:1]) + strings.ToLower(p[1:])
-		}
-	}
-	return strings.Join(parts, "-")
+	return ""
 }

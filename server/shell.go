@@ -87,17 +87,27 @@ func markRoot(page []byte) []byte {
 }
 
 // pages serves go-app's pages reworked by the shell, their clients loading
-// script.
+// script, in English.
 func (s shell) pages(pages http.Handler, script string) http.Handler {
+	return s.localizedPages(pages, script, nil)
+}
+
+// localizedPages serves the pages as pages does, each drawn in the locale
+// chosen for its request (see localized); a nil locale leaves them as
+// go-app writes them, in English.
+func (s shell) localizedPages(pages http.Handler, script string, locale func(*http.Request) string) http.Handler {
 	// Every prerendered page passes here: go-app's attribute values become
 	// HTML before anything else reads the page, as for a Go host's pages.
 	escaped := htmlattr.Handler(pages)
-	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+	serve := http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		rec := httptest.NewRecorder()
 		escaped.ServeHTTP(rec, r)
 		body := rec.Body.Bytes()
 		if rec.Code == http.StatusOK {
 			body = s.rework(body, script)
+			if locale != nil {
+				body = setLang(body, r.URL.Query().Get("locale"))
+			}
 		}
 		for k, v := range rec.Header() {
 			rw.Header()[k] = v
@@ -106,6 +116,10 @@ func (s shell) pages(pages http.Handler, script string) http.Handler {
 		rw.WriteHeader(rec.Code)
 		rw.Write(body)
 	})
+	if locale == nil {
+		return serve
+	}
+	return localized(locale, serve)
 }
 
 // replaceTag replaces the first element from open to end (a tag, or an

@@ -153,7 +153,7 @@ func (w *Web) Handler() http.Handler {
 	api := w.API.handler()
 	mux.Handle("/", api)
 	mux.Handle("GET /{$}", w.landing())
-	portalPages := w.shell.pages(w.pages, "/app.js")
+	portalPages := w.shell.localizedPages(w.pages, "/app.js", w.API.pageLocale)
 	for _, p := range portal.Paths() {
 		mux.Handle("GET "+p, w.pageHeaders(p, portalPages))
 	}

@@ -175,9 +175,18 @@ func (t Theme) values() map[string]string {
 		"font-family": t.Typography.FontFamily, "font-size": t.Typography.FontSize,
 		"heading-weight": t.Typography.HeadingWeight, "title-size": t.Typography.TitleSize,
 		"section-size": t.Typography.SectionSize, "max-width": t.Layout.MaxWidth, "spacing": t.Layout.Spacing,
-		"align": t.Layout.Alignment, "plan-width": t.Layout.PlanCardWidth, "section-padding": t.Layout.SectionPadding,
+		"align": textAlign(t.Layout.Alignment), "plan-width": t.Layout.PlanCardWidth, "section-padding": t.Layout.SectionPadding,
 		"radius": t.Radius, "shadow-card": t.Shadows.Card, "shadow-popup": t.Shadows.Popup,
 	}
+}
+
+// textAlign is the CSS of a layout alignment: "left" aligns to where lines
+// start, which is the right in a right-to-left locale (Arabic).
+func textAlign(alignment string) string {
+	if alignment == "left" {
+		return "start"
+	}
+	return alignment
 }
 
 // CSS returns the theme as custom properties on the portal root (class

@@ -179,7 +179,7 @@ func (p *Page) callbacks() components.Callbacks {
 		},
 		OnError: func(_ app.Context, msg string) { emit(EventError, hostProblem{Message: msg}) },
 		OnSessionExpired: func(app.Context) {
-			texts := components.TextsFor(p.query.Get("locale"), p.host.Texts)
+			texts := p.texts(p.host.Texts)
 			emit(EventSessionExpired, map[string]string{"message": texts.Get("sessionExpired")})
 		},
 	}

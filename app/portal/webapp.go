@@ -76,6 +76,7 @@ type Page struct {
 	token  string
 	source components.Source
 	theme  *theme.Theme // the server's theme, as the page carried it
+	drawn  pageLocale   // the server's locale and the page's texts in it, as the page carried them
 	host   hostSettings
 	// stopProps stops listening to the host's props.
 	stopProps func()
@@ -84,6 +85,21 @@ type Page struct {
 // themeID holds the theme the server rendered the page with, so the client
 // keeps it when it takes the page over.
 const themeID = "portico-page-theme"
+
+// localeID holds the locale the server drew the page in, with the texts the
+// page itself shows in it, so the client keeps them: the server chooses the
+// locale from the session, the URL or the browser's languages, and the URL
+// alone may not say it.
+const localeID = "portico-page-locale"
+
+// pageLocale is what localeID holds.
+type pageLocale struct {
+	Locale string           `json:"locale"`
+	Texts  components.Texts `json:"texts,omitempty"`
+}
+
+// pageTextKeys are the texts the page shows itself, around the sections.
+var pageTextKeys = []string{"subscriptionTitle", "missingSession", "sessionExpired"}
 
 // OnInit reads the URL in the browser before the first render, so the
 // page the client mounts matches the prerendered one and the sections can
@@ -95,6 +111,7 @@ func (p *Page) OnInit() {
 		if components.ReadPrerendered(themeID, &th) {
 			p.theme = &th
 		}
+		components.ReadPrerendered(localeID, &p.drawn)
 	}
 }
 
@@ -117,7 +134,40 @@ func (p *Page) OnNav(ctx app.Context)       { p.nav(ctx) }
 
 func (p *Page) nav(ctx app.Context) {
 	p.read(ctx.Page().URL().Query())
-	ctx.Page().SetTitle(components.TextsFor(p.query.Get("locale"), nil).Get("subscriptionTitle"))
+	ctx.Page().SetTitle(p.texts(nil).Get("subscriptionTitle"))
+}
+
+// locale is the page's locale: the one the server drew it in, else the
+// URL's.
+func (p *Page) locale() string {
+	if p.drawn.Locale != "" {
+		return p.drawn.Locale
+	}
+	return components.KnownLocale(p.query.Get("locale"))
+}
+
+// texts are the page's texts in its locale, overrides merged over them.
+func (p *Page) texts(overrides components.Texts) components.Texts {
+	merged := components.Texts{}
+	for k, v := range p.drawn.Texts {
+		merged[k] = v
+	}
+	for k, v := range overrides {
+		if v != "" {
+			merged[k] = v
+		}
+	}
+	return components.TextsFor(p.locale(), merged)
+}
+
+// drawnLocale is what the page carries of its locale for the client.
+func (p *Page) drawnLocale() pageLocale {
+	d := pageLocale{Locale: p.locale(), Texts: components.Texts{}}
+	all := p.texts(nil)
+	for _, k := range pageTextKeys {
+		d.Texts[k] = all[k]
+	}
+	return d
 }
 
 // read takes the session and settings from the URL's query; the source is
@@ -140,15 +190,16 @@ func (p *Page) Render() app.UI {
 	}
 	if p.token == "" || p.source == nil {
 		return app.Main().Class("portico-page").Body(
-			app.Div().Class("portico-page-message").Role("alert").Text(
-				components.TextsFor(p.query.Get("locale"), nil).Get("missingSession")))
+			app.Div().Class("portico-page-message").Role("alert").Text(p.texts(nil).Get("missingSession")),
+			components.Prerender(localeID, p.drawnLocale()))
 	}
-	return app.Main().Class("portico-page", "portico-page-"+p.Surface).Body(p.surface(), components.Prerender(themeID, p.pageTheme()))
+	return app.Main().Class("portico-page", "portico-page-"+p.Surface).Body(p.surface(),
+		components.Prerender(themeID, p.pageTheme()), components.Prerender(localeID, p.drawnLocale()))
 }
 
 func (p *Page) surface() app.UI {
 	q := p.query
-	locale, prefix := q.Get("locale"), q.Get("prefix")
+	locale, prefix := p.locale(), q.Get("prefix")
 	th := p.pageTheme()
 	switch p.Surface {
 	case SurfacePaywall, SurfaceUsage:

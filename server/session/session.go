@@ -63,6 +63,7 @@ type claims struct {
 	Resource string `json:"r,omitempty"`
 	Return   string `json:"u,omitempty"`
 	Support  string `json:"s,omitempty"`
+	Locale   string `json:"l,omitempty"`
 	Expires  int64  `json:"e"`
 }
 
@@ -72,7 +73,10 @@ type Session struct {
 	ReturnURL string
 	// SupportURL, when set, is where this session's "Contact support" leads.
 	SupportURL string
-	ExpiresAt  time.Time
+	// Locale, when set, is the locale the portal is shown in, whatever the
+	// page's URL or the browser asks for.
+	Locale    string
+	ExpiresAt time.Time
 }
 
 // Mint returns a token for the session, valid until its ExpiresAt (kept to
@@ -80,7 +84,7 @@ type Session struct {
 func (s *Signer) Mint(sess Session) string {
 	scope := sess.Scope
 	payload, _ := json.Marshal(claims{Customer: scope.CustomerID, Product: scope.ProductID,
-		Resource: scope.ResourceID, Return: sess.ReturnURL, Support: sess.SupportURL, Expires: sess.ExpiresAt.Unix()})
+		Resource: scope.ResourceID, Return: sess.ReturnURL, Support: sess.SupportURL, Locale: sess.Locale, Expires: sess.ExpiresAt.Unix()})
 	body := base64.RawURLEncoding.EncodeToString(payload)
 	return Prefix + body + "." + base64.RawURLEncoding.EncodeToString(s.sign(body))
 }
@@ -148,5 +152,5 @@ func (s *Signer) verify(token string) (Session, error) {
 		return Session{}, ErrMalformed
 	}
 	return Session{Scope: portico.PortalScope{CustomerID: c.Customer, ProductID: c.Product, ResourceID: c.Resource},
-		ReturnURL: c.Return, SupportURL: c.Support, ExpiresAt: time.Unix(c.Expires, 0).UTC()}, nil
+		ReturnURL: c.Return, SupportURL: c.Support, Locale: c.Locale, ExpiresAt: time.Unix(c.Expires, 0).UTC()}, nil
 }

@@ -66,3 +66,18 @@ func TestVerifiedTokensAreRememberedWithinABound(t *testing.T) {
 		t.Errorf("the second answer is %+v, %v", again, err)
 	}
 }
+
+// A session's locale travels in its token, signed like the rest: a
+// fresh signer (another replica) reads it back.
+func TestASessionCarriesItsLocale(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	tok := NewSigner("sk_test").Mint(Session{Scope: portico.PortalScope{CustomerID: "ada"}, Locale: "pt-BR", ExpiresAt: now.Add(time.Hour)})
+	got, err := NewSigner("sk_test").Verify(tok, now)
+	if err != nil || got.Locale != "pt-BR" {
+		t.Fatalf("Verify = %+v, %v; want the locale pt-BR", got, err)
+	}
+	plain := NewSigner("sk_test").Mint(Session{Scope: portico.PortalScope{CustomerID: "ada"}, ExpiresAt: now.Add(time.Hour)})
+	if len(plain) >= len(tok) {
+		t.Errorf("a session without a locale carries one: %q", plain)
+	}
+}
