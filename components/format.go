@@ -22,6 +22,8 @@ type Format struct {
 	// join a date's parts with no-break spaces, so it never breaks across
 	// lines (as French typography wants).
 	keepSpaces bool
+	// nounsCapitalized keeps a name's capital inside a sentence (German).
+	nounsCapitalized bool
 	// rtl isolates amounts, for a locale written right to left (see
 	// Money).
 	rtl bool
@@ -48,7 +50,16 @@ type localeStyle struct {
 // locales format as English.
 func NewFormat(locale string) Format {
 	l := KnownLocale(locale)
-	return Format{style: localeStyles[l], keepSpaces: l == "en", rtl: Direction(l) == "rtl"}
+	return Format{style: localeStyles[l], keepSpaces: l == "en", rtl: Direction(l) == "rtl", nounsCapitalized: l == "de"}
+}
+
+// InSentence is a feature's name as written inside a sentence: "seats"
+// for "Seats", but German nouns keep their capital ("Sitzplätze").
+func (f Format) InSentence(name string) string {
+	if f.nounsCapitalized {
+		return name
+	}
+	return lowerFirst(name)
 }
 
 // minorDigits are the currencies whose amounts have other than two digits

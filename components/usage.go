@@ -144,17 +144,28 @@ func usageState(e portico.EntitlementView) (string, float64) {
 	return "ok", r
 }
 
-// entitlementText words a plan's entitlement: "10 seats", "Unlimited
-// projects", "100 GB storage", "Single sign-on".
+// entitlementText words a plan's entitlement in the locale's order:
+// "10 seats", "Unlimited projects" ("Projets sans limite"), "100 GB
+// storage", "Single sign-on".
 func entitlementText(f Format, t Texts, e portico.EntitlementLine) string {
-	name := lowerFirst(e.FeatureName)
 	switch {
 	case e.Type == portico.FeatureBoolean:
 		return e.FeatureName
 	case e.Unlimited:
-		return t.Get("unlimited") + " " + name
+		return upperFirst(t.Get("entitlementUnlimited", "feature", f.InSentence(e.FeatureName)))
 	}
-	return withUnit(f.Number(e.Limit), e.Unit, e.FeatureName) + " " + name
+	return upperFirst(t.Get("entitlementLimit", "limit", withUnit(f.Number(e.Limit), e.Unit, e.FeatureName),
+		"feature", f.InSentence(e.FeatureName)))
+}
+
+// upperFirst capitalises a line that starts with a name written as inside
+// a sentence ("projets sans limite" is "Projets sans limite").
+func upperFirst(s string) string {
+	r := []rune(s)
+	if len(r) > 0 && unicode.IsLower(r[0]) {
+		r[0] = unicode.ToUpper(r[0])
+	}
+	return string(r)
 }
 
 // withUnit adds the unit to a figure unless the feature's name already
