@@ -35,7 +35,16 @@ type Engine struct {
 	// PaymentMethods tells whether a customer can be charged when a trial
 	// ends. Nil means "look at the local billing profile".
 	PaymentMethods func(tx portico.Tx, customerID string) bool
+
+	// eventHooks are called after an operation that added events commits.
+	eventHooks []func()
 }
+
+// OnEvents registers fn to be called after each operation that added
+// events to the log has committed (a webhook sender wakes up rather than
+// waiting for its next poll). Register before the engine is used; fn must
+// return quickly.
+func (e *Engine) OnEvents(fn func()) { e.eventHooks = append(e.eventHooks, fn) }
 
 // New returns an engine over the store, reading time from clock.
 func New(store portico.Store, clock portico.Clock) *Engine {
@@ -86,12 +95,13 @@ func (o *op) run(fn func(o *op) error) error {
 }
 
 func (e *Engine) update(ctx context.Context, fn func(o *op) error) error {
-	return e.store.Update(ctx, func(tx portico.Tx) error {
+	var log *changeLog
+	err := e.store.Update(ctx, func(tx portico.Tx) error {
 		cat, version, err := tx.Catalog()
 		if err != nil {
 			return err
 		}
-		log := &changeLog{}
+		log = &changeLog{}
 		o := &op{tx: recordingTx{Tx: tx, log: log}, cat: cat, catVersion: version, now: e.clock.Now(), e: e, events: log}
 		if err := o.run(fn); err != nil {
 			return err
@@ -101,6 +111,12 @@ func (e *Engine) update(ctx context.Context, fn func(o *op) error) error {
 		}
 		return o.emitEvents()
 	})
+	if err == nil && log != nil && log.added > 0 {
+		for _, fn := range e.eventHooks {
+			fn()
+		}
+	}
+	return err
 }
 
 func (e *Engine) view(ctx context.Context, fn func(o *op) error) error {
