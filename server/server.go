@@ -108,6 +108,7 @@ func (s *Server) handler() http.Handler {
 	mux.Handle("POST /api/v1/catalog/versions/{n}/restore", s.endpoint(be, s.restoreCatalog))
 	mux.Handle("GET /api/v1/test-clock", s.endpoint(be, s.getTestClock))
 	mux.Handle("POST /api/v1/test-clock/advance", s.endpoint(be, s.advanceTestClock))
+	s.webhookRoutes(mux, be, "/api/v1")
 
 	mux.Handle("GET /api/v1/portal", s.endpoint(po, s.getPortal))
 	mux.Handle("GET /api/v1/portal/paywall", s.endpoint(po, s.getPaywall))
