@@ -145,4 +145,3 @@ func TestSecretShownOnceWithGrace(t *testing.T) {
 		}
 	}
 }
-
