@@ -115,14 +115,14 @@ func (v *webhooksView) Render() app.UI {
 func (v *webhooksView) renderSecret() app.UI {
 	ep := v.secret
 	if ep == nil {
-		return app.Div().Class("pc-secret-slot")
+		return app.Div().Class("pc-wh-secret-slot")
 	}
-	return app.Div().Class("pc-secret-slot").Body(
-		app.Div().Class("pc-secret", "pc-callout").Role("region").Aria("labelledby", "pc-secret-title").Body(
-			app.H2().ID("pc-secret-title").Text("Signing secret of "+ep.URL),
+	return app.Div().Class("pc-wh-secret-slot").Body(
+		app.Div().Class("pc-wh-secret", "pc-callout").Role("region").Aria("labelledby", "pc-wh-secret-title").Body(
+			app.H2().ID("pc-wh-secret-title").Text("Signing secret of "+ep.URL),
 			app.P().Text("Copy it now and keep it with your receiver: it is not shown again."+graceNote(ep)),
-			app.Div().Class("pc-secret-row").Body(
-				app.Input().ID("pc-secret-value").Class("pc-input", "pc-secret-value").ReadOnly(true).Value(ep.Secret).
+			app.Div().Class("pc-wh-secret-row").Body(
+				app.Input().ID("pc-wh-secret-value").Class("pc-input", "pc-wh-secret-value").ReadOnly(true).Value(ep.Secret).
 					Aria("label", "Signing secret").OnFocus(func(ctx app.Context, e app.Event) { ctx.JSSrc().Call("select") }),
 				app.Button().Class("pc-button", "pc-primary", "pc-copy").Type("button").Text("Copy").OnClick(v.copySecret),
 				app.Button().Class("pc-button").Type("button").Text("Done").
@@ -148,7 +148,7 @@ func (v *webhooksView) copySecret(ctx app.Context, e app.Event) {
 	}
 	clip := app.Window().Get("navigator").Get("clipboard")
 	if !clip.Truthy() {
-		focusElement("#pc-secret-value") // selected on focus: the viewer copies it
+		focusElement("#pc-wh-secret-value") // selected on focus: the viewer copies it
 		return
 	}
 	clip.Call("writeText", v.secret.Secret)
@@ -191,7 +191,7 @@ func (v *webhooksView) renderEndpoint(ep portico.WebhookEndpointView) app.UI {
 		cell("Events").Text(eventsSummary(ep.Events)),
 		cell("Health").Body(healthBadge(ep)),
 		cell("Added").Body(timeOf(ep.CreatedAt)),
-		app.Td().Class("pc-row-actions").Body(
+		app.Td().Body(app.Div().Class("pc-row-actions").Body(
 			app.Button().Class("pc-button", "pc-small", "pc-show-deliveries").Type("button").Aria("expanded", open).
 				Aria("controls", "pc-deliveries").Aria("label", label+" of "+ep.URL).Text(label).
 				OnClick(func(ctx app.Context, e app.Event) { v.toggle(ctx, ep.ID) }, app.EventScope(ep.ID)),
@@ -199,7 +199,7 @@ func (v *webhooksView) renderEndpoint(ep portico.WebhookEndpointView) app.UI {
 				Text("Rotate secret").OnClick(func(ctx app.Context, e app.Event) { v.ask(ctx, ep, true) }, app.EventScope(ep.ID)),
 			app.Button().Class("pc-button", "pc-small", "pc-danger-quiet", "pc-delete").Type("button").Aria("label", "Delete "+ep.URL).
 				Text("Delete").OnClick(func(ctx app.Context, e app.Event) { v.ask(ctx, ep, false) }, app.EventScope(ep.ID)),
-		),
+		)),
 	)
 }
 
@@ -220,7 +220,9 @@ func healthBadge(ep portico.WebhookEndpointView) app.UI {
 	if ep.FailingSince == nil {
 		return app.Span().Class("pc-badge").Text("Delivering")
 	}
-	return app.Span().Class("pc-badge", "pc-badge-failing").Text("Failing since " + when(*ep.FailingSince))
+	return app.Div().Class("pc-endpoint-url").Body(
+		app.Span().Class("pc-badge", "pc-badge-failing").Text("Failing"),
+		app.Span().Class("pc-hint").Text("since "+when(*ep.FailingSince)))
 }
 
 // when is a time as the console writes it.
@@ -328,17 +330,18 @@ func (v *webhooksView) renderDelivery(d portico.WebhookDelivery) app.UI {
 	}
 	return app.Tr().Class("pc-delivery").DataSet("event", d.EventID).Body(
 		app.Th().Scope("row").DataSet("label", "Event").Body(
-			app.Div().Class("pc-endpoint-url").Body(app.Strong().Text(d.Type), app.Code().Text(d.EventID), timeOf(d.CreatedAt))),
+			app.Div().Class("pc-endpoint-url").Body(app.Strong().Text(d.Type), app.Code().Text(d.EventID),
+				app.Span().Class("pc-hint").Body(timeOf(d.CreatedAt)))),
 		cell("Status").Body(statusBadge(d.Status)),
 		cell("Attempts").Text(d.Attempts),
 		cell("Last answer").Body(app.Div().Class("pc-endpoint-url").Body(
 			app.Span().Text(answerOf(d)),
 			app.If(d.LastError != "", func() app.UI { return app.Span().Class("pc-hint").Text(d.LastError) }))),
 		cell("Next attempt").Body(next),
-		app.Td().Class("pc-row-actions").Body(
+		app.Td().Body(app.Div().Class("pc-row-actions").Body(
 			app.Button().Class("pc-button", "pc-small", "pc-resend").Type("button").Disabled(busy).
 				Aria("label", "Resend "+string(d.Type)+" "+d.EventID).Text(label).
-				OnClick(func(ctx app.Context, e app.Event) { v.resend(ctx, d.EventID) }, app.EventScope(d.EventID))),
+				OnClick(func(ctx app.Context, e app.Event) { v.resend(ctx, d.EventID) }, app.EventScope(d.EventID)))),
 	)
 }
 

@@ -130,7 +130,10 @@ func (v *webhooksView) added(ctx app.Context, ep *portico.WebhookEndpointView, e
 	v.secret, v.copied = ep, false
 	f.reset()
 	showNotice(ctx, "Endpoint added: "+ep.URL+".")
-	ctx.Defer(func(app.Context) { focusElement("#pc-secret-value") })
+	ctx.Defer(func(app.Context) {
+		f.syncDOM()
+		focusElement("#pc-wh-secret-value")
+	})
 }
 
 func (f *endpointForm) render(v *webhooksView) app.UI {
@@ -156,6 +159,22 @@ func (f *endpointForm) render(v *webhooksView) app.UI {
 					Text(map[bool]string{true: "Adding…", false: "Add endpoint"}[f.busy])),
 		),
 	)
+}
+
+// syncDOM shows the form's values in its controls. The browser keeps what
+// was typed in a control over the value the page renders, so an emptied
+// form is emptied here too.
+func (f *endpointForm) syncDOM() {
+	doc := app.Window().Get("document")
+	for id, v := range map[string]string{"pc-wh-url": f.url, "pc-wh-description": f.description, "pc-wh-usageThresholds": f.thresholds} {
+		if el := doc.Call("getElementById", id); el.Truthy() {
+			el.Set("value", v)
+		}
+	}
+	boxes := doc.Call("querySelectorAll", ".pc-event-types input[type=checkbox]")
+	for i := range boxes.Length() {
+		boxes.Index(i).Set("checked", f.all)
+	}
 }
 
 // textField is a labelled input bound to *value, its error beside it.
@@ -234,7 +253,8 @@ func (v *webhooksView) dismiss(ctx app.Context) {
 	if c.rotate {
 		sel = ".pc-rotate"
 	}
-	ctx.Defer(func(app.Context) {
+	// The dialog that asked is gone: the view's own context outlives it.
+	v.own.or(ctx).Defer(func(app.Context) {
 		focusElement(`.pc-endpoint[data-id="` + c.endpoint.ID + `"] ` + sel)
 	})
 }
@@ -311,7 +331,7 @@ func (v *webhooksView) done(ctx app.Context, c *endpointConfirm, rotated *portic
 	if c.rotate {
 		v.secret, v.copied = rotated, false
 		showNotice(ctx, "Secret rotated for "+c.endpoint.URL+".")
-		ctx.Defer(func(app.Context) { focusElement("#pc-secret-value") })
+		ctx.Defer(func(app.Context) { focusElement("#pc-wh-secret-value") })
 		return
 	}
 	v.endpoints = slices.DeleteFunc(v.endpoints, func(ep portico.WebhookEndpointView) bool { return ep.ID == c.endpoint.ID })

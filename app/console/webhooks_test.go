@@ -22,7 +22,7 @@ func TestWebhooksPageShowsHealthAndEvents(t *testing.T) {
 	}}
 	html := render(t, v)
 	for _, want := range []string{"https://a.example.com/hook", "billing", "All events", "Delivering",
-		"trial.ends_soon, invoice.created", "Failing since 1 Jan 2026 10:30 UTC", "pc-badge-failing",
+		"trial.ends_soon, invoice.created", "since 1 Jan 2026 10:30 UTC", "pc-badge-failing",
 		`aria-label="Delete https://b.example.com/hook"`, `aria-label="Rotate the secret of https://a.example.com/hook"`} {
 		if !strings.Contains(html, want) {
 			t.Errorf("the page lacks %q", want)
