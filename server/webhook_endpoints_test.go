@@ -331,3 +331,20 @@ func TestConsoleManagesWebhookEndpoints(t *testing.T) {
 		t.Errorf("%s: want 204", r)
 	}
 }
+
+// Every event is written once per endpoint: the endpoints are bounded, and
+// one more than the bound is refused until one is deleted.
+func TestWebhookEndpointsAreBounded(t *testing.T) {
+	h := newHarness(t)
+	var last portico.WebhookEndpointView
+	for range 20 {
+		last = h.addEndpoint(map[string]any{"url": "https://x.example.com", "events": []string{"*"}})
+	}
+	body := map[string]any{"url": "https://y.example.com", "events": []string{"*"}}
+	p := expectProblem(t, h.backend(http.MethodPost, endpointsPath, body), http.StatusConflict)
+	if !strings.Contains(p.Detail, "delete one first") {
+		t.Errorf("the refusal does not say what to do: %q", p.Detail)
+	}
+	h.backend(http.MethodDelete, endpointsPath+"/"+last.ID, nil)
+	h.addEndpoint(body)
+}
