@@ -107,7 +107,8 @@ test-deps:
 	tools/test-deps.sh
 
 ## reliability: kill -9 under load on both stores, three replicas on one
-## PostgreSQL, a failing and hanging billing provider; writes
+## PostgreSQL, a failing and hanging billing provider, webhooks to a
+## receiver that fails and recovers while a replica is killed; writes
 ## docs/reliability.md and fails when an invariant breaks
 reliability: test-deps build $(STRIPEMOCK)
 	$(GO) run ./tools/reliability -out docs/reliability.md

@@ -240,8 +240,10 @@ type EventTx interface {
 	// pending deliveries due at now whose lease has lapsed and that are
 	// each the oldest pending delivery of their endpoint and customer:
 	// events of a customer reach an endpoint in order, and a delivery is
-	// held by one sender at a time.
-	ClaimDeliveries(now, leaseUntil time.Time, owner string, limit int) ([]PendingDelivery, error)
+	// held by one sender at a time. It leaves an endpoint with at most
+	// perEndpoint deliveries leased at once (by any sender): a slow
+	// endpoint holds its own share of the senders, never everyone's.
+	ClaimDeliveries(now, leaseUntil time.Time, owner string, limit, perEndpoint int) ([]PendingDelivery, error)
 	// DeliverySucceeded records a 2xx answer.
 	DeliverySucceeded(endpointID string, seq int64, statusCode int, at time.Time) error
 	// DeliveryFailed records a failed attempt: retried at next, or given

@@ -316,6 +316,7 @@ func (s *Server) consoleRoutes(root *http.ServeMux) {
 	mux.Handle("GET /console/api/catalog/versions", s.endpoint(c, s.catalogVersions))
 	mux.Handle("GET /console/api/catalog/versions/{n}", s.endpoint(c, s.catalogVersion))
 	mux.Handle("POST /console/api/catalog/versions/{n}/restore", s.endpoint(c, s.restoreCatalog))
+	s.webhookRoutes(mux, c, "/console/api")
 	mux.Handle("/console/api/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, err := s.consoleAuth(r); err != nil {
 			writeError(w, r, s.Log, err)

@@ -28,6 +28,14 @@ var consoleCalls = []struct{ method, path string }{
 	{http.MethodGet, "/console/api/catalog/versions"},
 	{http.MethodGet, "/console/api/catalog/versions/1"},
 	{http.MethodPost, "/console/api/catalog/versions/1/restore"},
+	// Webhooks.
+	{http.MethodGet, "/console/api/webhook-endpoints"},
+	{http.MethodPost, "/console/api/webhook-endpoints"},
+	{http.MethodGet, "/console/api/webhook-endpoints/we_1"},
+	{http.MethodDelete, "/console/api/webhook-endpoints/we_1"},
+	{http.MethodGet, "/console/api/webhook-endpoints/we_1/deliveries"},
+	{http.MethodPost, "/console/api/webhook-endpoints/we_1/deliveries/evt_1/retry"},
+	{http.MethodPost, "/console/api/webhook-endpoints/we_1/rotate-secret"},
 	{http.MethodGet, "/console/api/unknown"},
 }
 
@@ -70,6 +78,11 @@ var consoleWrites = []struct {
 	{http.MethodPost, "/console/api/products/acme/archive", map[string]string{}},
 	{http.MethodPost, "/console/api/catalog/versions/1/restore", map[string]string{}},
 	{http.MethodPut, "/console/api/catalog", map[string]any{"features": []any{}, "products": []any{}, "plans": []any{}, "addons": []any{}}},
+	// Webhooks.
+	{http.MethodPost, "/console/api/webhook-endpoints", map[string]any{"url": "https://x.example.com", "events": []string{"*"}}},
+	{http.MethodDelete, "/console/api/webhook-endpoints/we_1", map[string]string{}},
+	{http.MethodPost, "/console/api/webhook-endpoints/we_1/deliveries/evt_1/retry", map[string]string{}},
+	{http.MethodPost, "/console/api/webhook-endpoints/we_1/rotate-secret", map[string]string{}},
 }
 
 func TestConsoleRefusesMissingWrongAndPortalSessions(t *testing.T) {

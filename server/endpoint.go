@@ -241,6 +241,10 @@ func render(r *http.Request, s *Server, h handler, body []byte) (int, []byte, st
 }
 
 func writeRaw(w http.ResponseWriter, status int, body []byte) {
+	if status == http.StatusNoContent {
+		w.WriteHeader(status)
+		return
+	}
 	ct := "application/json"
 	if status >= 400 {
 		ct = "application/problem+json"

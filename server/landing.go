@@ -65,6 +65,7 @@ const landingPage = `<!doctype html>
 <dt><code>docs/api.md</code></dt><dd>every backend and portal API call, the catalog document and the journey rules</dd>
 <dt><code>docs/components.md</code></dt><dd>the go-app components, text keys, locales and CSS class hooks</dd>
 <dt><code>docs/security.md</code></dt><dd>keys, portal sessions, the console's sign-in and the pages' headers</dd>
+<dt><code>docs/webhooks.md</code></dt><dd>the webhook events, their payloads, signatures and retries</dd>
 </dl>
 <h2>Served here</h2>
 <dl>

@@ -65,6 +65,10 @@ func (t tagged) MarshalJSON() ([]byte, error) { return json.Marshal(t.v) }
 // a value that cannot be encoded is answered as a server error, not as a
 // success without a body.
 func writeJSON(w http.ResponseWriter, r *http.Request, log *slog.Logger, status int, v any) {
+	if status == http.StatusNoContent {
+		w.WriteHeader(status) // no body, not even "null"
+		return
+	}
 	etag := ""
 	if t, ok := v.(tagged); ok {
 		etag, v = t.etag, t.v

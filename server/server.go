@@ -128,6 +128,7 @@ func (s *Server) handler() http.Handler {
 	mux.Handle("GET /api/v1/events/stream", s.streamEndpoint(be))
 	mux.Handle("GET /api/v1/test-clock", s.endpoint(be, s.getTestClock))
 	mux.Handle("POST /api/v1/test-clock/advance", s.endpoint(be, s.advanceTestClock))
+	s.webhookRoutes(mux, be, "/api/v1")
 
 	mux.Handle("GET /api/v1/portal", s.endpoint(po, s.getPortal))
 	mux.Handle("GET /api/v1/portal/paywall", s.endpoint(po, s.getPaywall))

@@ -45,6 +45,7 @@ type API interface {
 	// PriceHolders counts the subscriptions on, or scheduled onto, one
 	// price of a "plans" or "addons" object.
 	PriceHolders(ctx context.Context, collection, id string, period portico.BillingPeriod) (*portico.PriceHolders, error)
+	webhooksAPI
 }
 
 // Paths of the console.
@@ -214,6 +215,8 @@ func (p *Page) title() string {
 		return "Features · Portico console"
 	case p.path == PathHistory:
 		return "Catalog history · Portico console"
+	case p.path == PathWebhooks:
+		return "Webhooks · Portico console"
 	case strings.HasPrefix(p.path, pathProducts):
 		return "Product · Portico console"
 	}
@@ -277,6 +280,7 @@ func (p *Page) renderNav() app.UI {
 			link(PathRoot, "Products", p.path == PathRoot || strings.HasPrefix(p.path, pathProducts)),
 			link(PathFeatures, "Features", p.path == PathFeatures),
 			link(PathHistory, "History", p.path == PathHistory),
+			link(PathWebhooks, "Webhooks", p.path == PathWebhooks),
 		),
 		app.Button().Class("pc-button", "pc-quiet").Type("button").Text("Sign out").OnClick(p.signOut),
 	)
@@ -286,6 +290,9 @@ func (p *Page) renderNav() app.UI {
 // notice of what was just done.
 func (p *Page) renderMain() app.UI {
 	switch {
+	case p.path == PathWebhooks:
+		// Not part of the catalog: shown whether or not it is read.
+		return app.Div().Body(&noticeSlot{}, &webhooksView{API: p.api})
 	case p.loadErr != "":
 		return app.Div().Class("pc-panel", "pc-failed").Role("alert").Body(
 			app.H1().Text("The catalog could not be loaded"),

@@ -120,6 +120,23 @@ code { font: 12.5px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; ba
 .pc-tier-title { flex-basis: 100%; font-size: 13px; font-weight: 600; color: #5b6477; margin-top: 6px; }
 .pc-tier .pc-remove { margin-bottom: 8px; }
 .pc-add-tier { align-self: flex-start; margin-top: 6px; }
+/* Webhooks: the endpoints page. */
+.pc-badge-failing { background: #fef3f2; color: #b42318; }
+.pc-endpoint-url { display: flex; flex-direction: column; gap: 2px; min-width: 0; overflow-wrap: anywhere; }
+.pc-endpoint-url code, .pc-endpoint-url .pc-badge { align-self: flex-start; }
+.pc-wh-secret { margin: 12px 0 4px; }
+.pc-wh-secret h2 { font-size: 16px; margin: 0 0 4px; overflow-wrap: anywhere; }
+.pc-wh-secret p { margin: 4px 0; }
+.pc-wh-secret-row { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
+.pc-wh-secret-value { flex: 1 1 320px; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px; }
+.pc-event-types .pc-check { font-size: 14px; }
+.pc-type-checks code, .pc-type-checks span { overflow-wrap: anywhere; }
+.pc-type-checks { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); }
+.pc-deliveries h2 { overflow-wrap: anywhere; }
+.pc-endpoints .pc-row-actions, .pc-delivery-list .pc-row-actions { justify-content: flex-end; }
+.pc-endpoints tbody th, .pc-delivery-list tbody th { font-weight: 400; }
+@media (max-width: 720px) { .pc-nav { flex-wrap: wrap; gap: 2px; } .pc-nav-link { padding: 6px 8px; }
+  .pc-endpoints .pc-row-actions, .pc-delivery-list .pc-row-actions { justify-content: flex-start; } }
 @media (max-width: 720px) { .pc-top { flex-wrap: wrap; gap: 8px 16px; padding: 10px 14px; } .pc-nav { order: 3; flex-basis: 100%; }
   .pc-main { padding: 14px; } .pc-panel { padding: 16px 14px; } .pc-preview { padding: 8px; }
   .pc-dialog { top: 2vh; width: 96vw; max-height: 96vh; padding: 18px 16px; }

@@ -72,6 +72,9 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 		clk = testClock
 	}
 	eng := engine.New(store, clk)
+	// Started before the demo loads: its events are sent as they commit.
+	_, stopWebhooks := startWebhooks(ctx, store, eng, clk, log)
+	defer stopWebhooks()
 	if err := loadData(ctx, cfg, eng, store); err != nil {
 		return err
 	}
@@ -359,7 +362,8 @@ func shownKey(key string, origin keyOrigin) string {
 }
 
 // schedule applies what falls due (renewals, trial ends, scheduled changes)
-// and prunes expired idempotency records every interval until ctx ends.
+// and prunes expired idempotency records and settled events every interval
+// until ctx ends.
 // Replicas on one database take turns: one round of each at a time runs,
 // under the store's exclusive lock.
 func schedule(ctx context.Context, srv *server.Server, store portico.Store, every time.Duration, log *slog.Logger) {
@@ -377,6 +381,11 @@ func schedule(ctx context.Context, srv *server.Server, store portico.Store, ever
 			log.Error("idempotency pruning", "err", err)
 		} else if pruned > 0 {
 			log.Info("pruned expired idempotency records", "records", pruned)
+		}
+		if pruned, err := pruneEvents(ctx, srv.Engine, store); err != nil && ctx.Err() == nil {
+			log.Error("event pruning", "err", err)
+		} else if pruned > 0 {
+			log.Info("pruned settled events", "events", pruned)
 		}
 		select {
 		case <-ctx.Done():

@@ -39,6 +39,8 @@ type Engine struct {
 
 	// translated keeps the catalog as shown in each locale asked for.
 	translated translatedCatalogs
+	// eventHooks are called after an operation that added events commits.
+	eventHooks []func()
 }
 
 // translatedCatalogs are the current catalog version localized, by locale:
@@ -74,6 +76,12 @@ func (o *op) inLocale(locale string) func() {
 	o.cat = o.e.translated.in(cat, o.catVersion, locale)
 	return func() { o.cat = cat }
 }
+
+// OnEvents registers fn to be called after each operation that added
+// events to the log has committed (a webhook sender wakes up rather than
+// waiting for its next poll). Register before the engine is used; fn must
+// return quickly.
+func (e *Engine) OnEvents(fn func()) { e.eventHooks = append(e.eventHooks, fn) }
 
 // New returns an engine over the store, reading time from clock.
 func New(store portico.Store, clock portico.Clock) *Engine {
@@ -127,12 +135,13 @@ func (o *op) run(fn func(o *op) error) error {
 }
 
 func (e *Engine) update(ctx context.Context, fn func(o *op) error) error {
-	return e.store.Update(ctx, func(tx portico.Tx) error {
+	var log *changeLog
+	err := e.store.Update(ctx, func(tx portico.Tx) error {
 		cat, version, err := tx.Catalog()
 		if err != nil {
 			return err
 		}
-		log := &changeLog{}
+		log = &changeLog{}
 		o := &op{tx: recordingTx{Tx: tx, log: log}, cat: cat, catVersion: version, now: e.clock.Now(), e: e, events: log}
 		if err := o.run(fn); err != nil {
 			return err
@@ -142,6 +151,12 @@ func (e *Engine) update(ctx context.Context, fn func(o *op) error) error {
 		}
 		return o.emitEvents()
 	})
+	if err == nil && log != nil && log.added > 0 {
+		for _, fn := range e.eventHooks {
+			fn()
+		}
+	}
+	return err
 }
 
 func (e *Engine) view(ctx context.Context, fn func(o *op) error) error {

@@ -35,6 +35,8 @@ type changeLog struct {
 	// explicit are events the operation announced itself (a reminder, a
 	// usage threshold), with their dedupe keys.
 	explicit []pendingEvent
+	// added counts the events added to the log.
+	added int
 }
 
 type pendingEvent struct {
@@ -82,6 +84,14 @@ func (r recordingTx) UpdateCustomer(c *portico.Customer) error {
 		r.log.updated = append(r.log.updated, c.ID)
 	}
 	return r.Tx.UpdateCustomer(c)
+}
+
+func (r recordingTx) AddEvent(e *portico.Event, dedupe string) (bool, error) {
+	ok, err := r.Tx.AddEvent(e, dedupe)
+	if ok {
+		r.log.added++
+	}
+	return ok, err
 }
 
 func (r recordingTx) AddPromotion(p portico.Promotion) error {

@@ -87,6 +87,10 @@ func enums() []enum {
 		enumOf("billing_flow", portico.BillingFlow.Values),
 		enumOf("charge_model", portico.ChargeModel.Values),
 		enumOf("tiers_mode", portico.TiersMode.Values),
+		// Webhooks: an endpoint's events are known types, or "*" for all.
+		enumOf("event_type", func(t portico.EventType) []portico.EventType {
+			return append(t.Values(), portico.AllEvents)
+		}),
 	}
 }
 
@@ -179,6 +183,10 @@ func message(fe validator.FieldError) string {
 		return "must be an email address"
 	case "url":
 		return "must be an absolute URL"
+	case "http_url":
+		return "must be an absolute http or https URL"
+	case "unique":
+		return "must not name a value twice"
 	case "numeric":
 		return "must contain digits only"
 	case "iso3166_1_alpha2":

@@ -1,6 +1,7 @@
 // Command reliability is Portico's reliability suite (make reliability):
 // crashes under load on both stores, replicas on one PostgreSQL database,
-// and a failing and hanging billing provider. Every load runs on loopback,
+// a failing and hanging billing provider, and webhooks to a receiver that
+// fails, recovers and outlives a replica. Every load runs on loopback,
 // bounded in count and time. It writes its figures into
 // docs/reliability.md and exits non-zero when an invariant broke.
 package main
@@ -23,6 +24,7 @@ func main() {
 	out := flag.String("out", "", "markdown file to write the figures into (between its markers)")
 	quick := flag.Bool("quick", false, "shorter loads, for a first look")
 	showFailures := flag.Bool("v", false, "print the first failed answers of each call in the faults scenario")
+	only := flag.String("only", "", `run one scenario ("webhooks") and print its figures, leaving -out alone`)
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -33,7 +35,7 @@ func main() {
 		logf("bin/portico is missing: run make build first")
 		os.Exit(2)
 	}
-	r, err := runSuite(ctx, *quick)
+	r, err := runSuite(ctx, *quick, *only)
 	if err != nil {
 		logf("reliability: %v", err)
 		os.Exit(1)
@@ -46,7 +48,7 @@ func main() {
 			}
 		}
 	}
-	if *out != "" {
+	if *out != "" && *only == "" {
 		if err := r.write(*out); err != nil {
 			logf("write %s: %v", *out, err)
 			os.Exit(1)
@@ -60,7 +62,7 @@ func main() {
 	}
 }
 
-func runSuite(ctx context.Context, quick bool) (*report, error) {
+func runSuite(ctx context.Context, quick bool, only string) (*report, error) {
 	work, err := os.MkdirTemp("", "portico-reliability-")
 	if err != nil {
 		return nil, err
@@ -74,11 +76,14 @@ func runSuite(ctx context.Context, quick bool) (*report, error) {
 		return nil, fmt.Errorf("PostgreSQL: %w", err)
 	}
 	defer stopPG()
-	r := &report{Started: time.Now().UTC(), Quick: quick}
+	r := &report{Started: time.Now().UTC(), Quick: quick, Only: only}
 	kills, workers := 5, 16
 	loadFor := 20 * time.Second
 	if quick {
 		kills, loadFor = 2, 6*time.Second
+	}
+	if only == "webhooks" {
+		return r, runWebhooks(ctx, r, pgURL, logDir, loadFor)
 	}
 
 	logf("crash: SQLite")
@@ -99,6 +104,22 @@ func runSuite(ctx context.Context, quick bool) (*report, error) {
 
 	logf("faults: billing provider failing and hanging")
 	r.Faults = faultScenario(ctx, filepath.Join(work, "faults"), logDir, loadFor/4)
+	if err := runWebhooks(ctx, r, pgURL, logDir, loadFor); err != nil {
+		return nil, err
+	}
 	r.Finished = time.Now().UTC()
 	return r, nil
+}
+
+// runWebhooks runs the webhooks scenario on a database of its own.
+func runWebhooks(ctx context.Context, r *report, pgURL, logDir string, loadFor time.Duration) error {
+	logf("webhooks: 2 replicas on PostgreSQL, a receiver failing then recovering, a replica killed mid-delivery")
+	db, err := createDatabase(ctx, pgURL, "webhooks")
+	if err != nil {
+		return err
+	}
+	w := webhookScenario(ctx, db, logDir, loadFor)
+	r.Webhooks = &w
+	r.Finished = time.Now().UTC()
+	return nil
 }

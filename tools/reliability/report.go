@@ -16,6 +16,10 @@ type report struct {
 	Crash             []crashResult
 	Replicas          replicaResult
 	Faults            faultResult
+	// Webhooks is nil when its scenario did not run; Only names the one
+	// scenario run alone (-only), "" for the whole suite.
+	Webhooks *webhookResult
+	Only     string
 }
 
 // failures lists each scenario that broke an invariant.
@@ -31,6 +35,9 @@ func (r *report) failures() []string {
 	}
 	if r.Faults.Err != nil {
 		out = append(out, fmt.Sprintf("faults: %v", r.Faults.Err))
+	}
+	if r.Webhooks != nil && r.Webhooks.Err != nil {
+		out = append(out, fmt.Sprintf("webhooks: %v", r.Webhooks.Err))
 	}
 	return out
 }
@@ -48,6 +55,10 @@ func (r *report) markdown() string {
 	p("Run %s, %s in all%s, on %s.", r.Started.Format("2006-01-02 15:04 UTC"), r.Finished.Sub(r.Started).Round(time.Second),
 		map[bool]string{true: " (quick loads)", false: ""}[r.Quick], machineLine())
 	p("")
+	if r.Only != "" {
+		r.webhooksMarkdown(p)
+		return b.String()
+	}
 	p("### Crash: `kill -9` under a usage-report load (single calls and batches), then restart")
 	p("")
 	p("| store | kills | reports sent | acknowledged | no answer (resent with their keys) | slowest restart | invariant |")
@@ -87,7 +98,35 @@ func (r *report) markdown() string {
 	}
 	p("")
 	p("Verdict: %s.", verdict(r.Faults.Err))
+	if r.Webhooks != nil {
+		p("")
+		r.webhooksMarkdown(p)
+	}
 	return b.String()
+}
+
+func (r *report) webhooksMarkdown(p func(format string, args ...any)) {
+	w := r.Webhooks
+	if w == nil {
+		return
+	}
+	p("### Webhooks: %d replicas on PostgreSQL, a receiver failing then recovering, a replica killed mid-delivery", w.Replicas)
+	p("")
+	p("| figure | value |")
+	p("|---|---|")
+	p("| events written for the endpoint | %d |", w.Events)
+	p("| arrived, signature verified | %d |", w.Arrived)
+	p("| attempts refused while the receiver failed (retried) | %d |", w.Refused)
+	p("| deliveries the killed replica was posting | %d |", w.KilledInFlight)
+	p("| duplicates received (at least once: allowed, counted) | %d |", w.Duplicates)
+	p("| bad signatures | %d |", w.BadSignatures)
+	p("| time to deliver the backlog after the load | %s |", w.Settle.Round(time.Second))
+	p("")
+	for _, c := range w.Checks {
+		p("- %s: held", c)
+	}
+	p("")
+	p("Verdict: %s.", verdict(w.Err))
 }
 
 func orDash(s string) string {

@@ -91,7 +91,7 @@ func claim(t *testing.T, s portico.Store, now time.Time, owner string) []string 
 	t.Helper()
 	var out []string
 	update(t, s, func(tx portico.Tx) error {
-		got, err := tx.ClaimDeliveries(now, now.Add(30*time.Second), owner, 100)
+		got, err := tx.ClaimDeliveries(now, now.Add(30*time.Second), owner, 100, 10)
 		for _, p := range got {
 			out = append(out, p.Endpoint.ID+"/"+p.Event.ID)
 			if p.Endpoint.Secret == "" || len(p.Body) == 0 {

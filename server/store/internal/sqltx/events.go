@@ -239,13 +239,20 @@ func (t *Tx) WebhookBacklog() (int, error) {
 }
 
 // ClaimDeliveries implements portico.EventTx.
-func (t *Tx) ClaimDeliveries(now, leaseUntil time.Time, owner string, limit int) ([]portico.PendingDelivery, error) {
-	r, err := t.query(`SELECT d.endpoint_id, d.seq, d.customer_id, d.attempts, e.body, w.doc, w.failing_since
-		FROM webhook_deliveries d JOIN events e ON e.seq = d.seq JOIN webhook_endpoints w ON w.id = d.endpoint_id
-		WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND d.lease_until <= ?
-		AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = d.endpoint_id
-			AND p.customer_id = d.customer_id AND p.status = 'pending' AND p.seq < d.seq)
-		ORDER BY d.next_attempt_at, d.seq LIMIT ?`, now.UnixNano(), now.UnixNano(), limit)
+// Candidates are ranked within their endpoint; an endpoint takes as many
+// as its leases still held leave room for.
+func (t *Tx) ClaimDeliveries(now, leaseUntil time.Time, owner string, limit, perEndpoint int) ([]portico.PendingDelivery, error) {
+	r, err := t.query(`SELECT c.endpoint_id, c.seq, c.customer_id, c.attempts, e.body, w.doc, w.failing_since FROM (
+			SELECT d.endpoint_id, d.seq, d.customer_id, d.attempts, d.next_attempt_at,
+				ROW_NUMBER() OVER (PARTITION BY d.endpoint_id ORDER BY d.next_attempt_at, d.seq) AS place
+			FROM webhook_deliveries d
+			WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND d.lease_until <= ?
+			AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = d.endpoint_id
+				AND p.customer_id = d.customer_id AND p.status = 'pending' AND p.seq < d.seq)
+		) c JOIN events e ON e.seq = c.seq JOIN webhook_endpoints w ON w.id = c.endpoint_id
+		WHERE c.place + (SELECT COUNT(*) FROM webhook_deliveries l WHERE l.endpoint_id = c.endpoint_id
+			AND l.status = 'pending' AND l.lease_until > ?) <= ?
+		ORDER BY c.next_attempt_at, c.seq LIMIT ?`, now.UnixNano(), now.UnixNano(), now.UnixNano(), perEndpoint, limit)
 	if err != nil {
 		return nil, err
 	}
