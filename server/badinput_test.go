@@ -142,7 +142,7 @@ func badInputs(blogSub string) []badInput {
 			body: catalogWith(func(c *portico.Catalog) { c.Plans[1].Prices[0].Amount = -900 })},
 		{name: "catalog upper-case currency", method: put, path: catalog, status: bad, fields: []string{"plans[1].prices[0].currency"},
 			body: catalogWith(func(c *portico.Catalog) { c.Plans[1].Prices[0].Currency = "USD" })},
-		{name: "catalog mixed currencies in a product", method: put, path: catalog, status: bad, fields: []string{"addons[0].prices[0].currency"},
+		{name: "catalog add-on not sold in its plans' currency", method: put, path: catalog, status: bad, fields: []string{"plans[1].addonIds[0]", "plans[2].addonIds[0]"},
 			body: catalogWith(func(c *portico.Catalog) { c.Addons[0].Prices[0].Currency = "eur" })},
 		{name: "catalog feature id not a slug", method: put, path: catalog, status: bad, fields: []string{"features[2].id"},
 			body: catalogWith(func(c *portico.Catalog) { c.Features[2].ID = "API Calls" })},
