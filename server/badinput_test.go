@@ -143,7 +143,7 @@ func badInputs(blogSub string) []badInput {
 		{name: "catalog upper-case currency", method: put, path: catalog, status: bad, fields: []string{"plans[1].prices[0].currency"},
 			body: catalogWith(func(c *portico.Catalog) { c.Plans[1].Prices[0].Currency = "USD" })},
 		{name: "catalog add-on not sold in its plans' currency", method: put, path: catalog, status: bad, fields: []string{"plans[1].addonIds[0]", "plans[2].addonIds[0]"},
-			body: catalogWith(func(c *portico.Catalog) { c.Addons[0].Prices[0].Currency = "eur" })},
+			body: catalogWith(func(c *portico.Catalog) { c.Addons[0].Prices[0].Currency = "gbp" })},
 		{name: "catalog feature id not a slug", method: put, path: catalog, status: bad, fields: []string{"features[2].id"},
 			body: catalogWith(func(c *portico.Catalog) { c.Features[2].ID = "API Calls" })},
 		{name: "catalog metered feature without reset period", method: put, path: catalog, status: bad, fields: []string{"features[2].resetPeriod"},

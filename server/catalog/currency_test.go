@@ -55,24 +55,24 @@ func TestPricesAreCheckedPerPeriodAndCurrency(t *testing.T) {
 		}, "", ""},
 		{"two prices for one period and currency", func(c *portico.Catalog) {
 			c.Plans[1].Prices = append(c.Plans[1].Prices, portico.Price{BillingPeriod: portico.Monthly, Amount: 1000, Currency: "usd"})
-		}, "plans[1].prices[2].billingPeriod", "usd"},
+		}, "plans[1].prices[4].billingPeriod", "usd"},
 		{"a charge without the plan's second currency", func(c *portico.Catalog) {
 			inGBP(c, 6)
-			c.Plans[6].Charges[0].Prices = c.Plans[6].Charges[0].Prices[:2]
+			c.Plans[6].Charges[0].Prices = c.Plans[6].Charges[0].Prices[:4]
 		}, "plans[6].charges[0].prices", "gbp"},
 		{"a charge in a currency the plan is not sold in", func(c *portico.Catalog) {
 			ch := &c.Plans[6].Charges[0]
 			gbp := ch.Prices[0]
 			gbp.Currency, gbp.StripePriceID = "gbp", ""
 			ch.Prices = append(ch.Prices, gbp)
-		}, "plans[6].charges[0].prices[2].currency", "gbp"},
+		}, "plans[6].charges[0].prices[4].currency", "gbp"},
 		{"two charge prices for one period and currency", func(c *portico.Catalog) {
 			ch := &c.Plans[6].Charges[0]
 			ch.Prices = append(ch.Prices, ch.Prices[0])
-		}, "plans[6].charges[0].prices[2].billingPeriod", "usd"},
+		}, "plans[6].charges[0].prices[4].billingPeriod", "usd"},
 		{"a minimum spend without the plan's second currency", func(c *portico.Catalog) {
 			inGBP(c, 7)
-			c.Plans[7].MinimumSpend = c.Plans[7].MinimumSpend[:1]
+			c.Plans[7].MinimumSpend = c.Plans[7].MinimumSpend[:2]
 		}, "plans[7].minimumSpend", "gbp"},
 		{"an add-on without the plan's second currency", func(c *portico.Catalog) { inGBP(c, 1) }, "plans[1].addonIds[0]", "gbp"},
 	} {
