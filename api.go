@@ -514,10 +514,14 @@ type CatalogVersionList struct {
 // change moves onto it. Each keeps the price it agreed to until its next
 // change, so the console says how many before a price is changed.
 type PriceHolders struct {
-	// PlanID or AddonID names the plan or add-on; BillingPeriod its price.
+	// PlanID or AddonID names the plan or add-on; BillingPeriod and
+	// Currency its price.
 	PlanID        string        `json:"planId,omitempty"`
 	AddonID       string        `json:"addonId,omitempty"`
 	BillingPeriod BillingPeriod `json:"billingPeriod"`
+	// Currency is the price's currency; empty counts every currency of the
+	// billing period.
+	Currency string `json:"currency,omitempty"`
 	// Subscriptions counts the live subscriptions on the price now or
 	// scheduled onto it; Scheduled how many of them only through a
 	// scheduled change; Customers the customers they belong to.

@@ -708,7 +708,7 @@ func (h *dialogHost) checkPriceHolders(ctx app.Context, changes []priceChange, c
 // signedOut reports an ended session.
 func countHolders(ctx context.Context, api API, ref objectRef, changes []priceChange) (notes []string, signedOut bool) {
 	for _, ch := range changes {
-		holders, err := api.PriceHolders(ctx, ref.collection, ref.id, ch.was.BillingPeriod)
+		holders, err := api.PriceHolders(ctx, ref.collection, ref.id, ch.was.BillingPeriod, ch.was.Currency)
 		signedOut = signedOut || statusOf(err) == 401
 		if note := holdersNote(ch, holders, err); note != "" {
 			notes = append(notes, note)
