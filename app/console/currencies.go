@@ -161,15 +161,11 @@ func (d *dialog) slotsOf(prices []portico.Price) []priceSlot {
 	return out
 }
 
-// checkCurrencies refuses a first currency that is not a currency code,
-// or that the form also lists among the others; and a code typed to add
-// but not added.
+// checkCurrencies refuses a first currency the form also lists among the
+// others, and a code typed to add but not added. Whether the first is a
+// currency is the server's to say.
 func (d *dialog) checkCurrencies() {
-	first := d.firstCurrency()
-	switch {
-	case !currencyCode.MatchString(first):
-		d.errs["currency"] = "Enter a three-letter currency code, such as usd."
-	case slices.Contains(d.otherCurrencies(), first):
+	if first := d.firstCurrency(); slices.Contains(d.otherCurrencies(), first) {
 		d.errs["currency"] = strings.ToUpper(first) + " is priced below too; remove it there or choose another currency here."
 	}
 	if code := strings.TrimSpace(d.v["newCurrency"]); code != "" {
@@ -217,8 +213,15 @@ func (h *dialogHost) currencyAdder() app.UI {
 func (h *dialogHost) addCurrency(ctx app.Context, e app.Event) {
 	if d := h.dlg; d != nil {
 		next := d.addCurrency()
-		ctx.Defer(func(app.Context) { focusElement("#" + fieldID(next)) })
+		h.focusAfterUpdate(ctx, "#"+fieldID(next))
 	}
+}
+
+// focusAfterUpdate moves the focus to sel once the dialog is redrawn. It
+// waits on the dialog's own context: the button pressed may be redrawn
+// away, and what waits on it with it.
+func (h *dialogHost) focusAfterUpdate(ctx app.Context, sel string) {
+	h.own.or(ctx).Defer(func(app.Context) { focusElement(sel) })
 }
 
 // addCurrency adds the currency typed in newCurrency beside the others,
@@ -270,7 +273,7 @@ func (h *dialogHost) removeCurrency(ctx app.Context, currency string) {
 		return
 	}
 	d.v["currencies"] = strings.Join(slices.DeleteFunc(d.otherCurrencies(), func(c string) bool { return c == currency }), ",")
-	ctx.Defer(func(app.Context) { focusElement("#" + fieldID("newCurrency")) })
+	h.focusAfterUpdate(ctx, "#"+fieldID("newCurrency"))
 }
 
 // currenciesOf are the currencies a product of cat is priced in, in the
