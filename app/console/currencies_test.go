@@ -198,3 +198,26 @@ func TestTheFormDrawsARowPerPeriodAndCurrency(t *testing.T) {
 		}
 	}
 }
+
+// An add-on is priced per currency the same way, and a new plan of a
+// product sold in two currencies opens with rows for both.
+func TestAddonsAndNewPlansArePricedPerCurrency(t *testing.T) {
+	cat := fullCatalog()
+	d := addonDialog(cat, "chat", "chat-seats")
+	d.prepare(cat)
+	inEuros(t, d)
+	d.v["price.monthly.eur"], d.v["price.annually.eur"], d.v["stripe.monthly.eur"] = "4.50", "45", "price_seats_monthly_eur"
+	next, _ := d.addonEdit(cat)
+	a, _ := next.Addon("chat-seats")
+	if len(d.errs) > 0 || len(a.Prices) != 4 || !slices.Equal(a.Prices[:2], cat.Addons[0].Prices) ||
+		a.Prices[2] != (portico.Price{BillingPeriod: portico.Monthly, Amount: 450, Currency: "eur", StripePriceID: "price_seats_monthly_eur"}) ||
+		a.Prices[3] != (portico.Price{BillingPeriod: portico.Annually, Amount: 4500, Currency: "eur"}) {
+		t.Fatalf("add-on prices %+v (errors %v), want the dollar ones kept and two in euros", a.Prices, d.errs)
+	}
+
+	next.Plans[1].Prices = append(next.Plans[1].Prices, portico.Price{BillingPeriod: portico.Monthly, Amount: 2700, Currency: "eur"})
+	fresh := planDialog(next, "chat", "")
+	if fresh.v["currency"] != "usd" || fresh.v["currencies"] != "eur" {
+		t.Errorf("a new plan opens in %q and %q, want usd then eur, the product's currencies", fresh.v["currency"], fresh.v["currencies"])
+	}
+}
