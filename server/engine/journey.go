@@ -397,8 +397,9 @@ func agreedCurrency(s *portico.Subscription) string {
 			return c.Prices[0].Currency
 		}
 	}
-	for _, id := range slices.Sorted(maps.Keys(s.AddonPrices)) {
-		return s.AddonPrices[id].Currency
+	if len(s.AddonPrices) > 0 {
+		first := slices.Sorted(maps.Keys(s.AddonPrices))[0]
+		return s.AddonPrices[first].Currency
 	}
 	return ""
 }
@@ -423,8 +424,8 @@ func (o *op) total(s *portico.Subscription) portico.Money {
 }
 
 // addonPrice is the price of one unit of an add-on on s: the one agreed,
-// else the catalog's for s's billing period and currency (any currency for
-// an add-on on a free plan, which has none).
+// else the catalog's for s's billing period and currency (the product's
+// first for an add-on on a free plan, which has no currency of its own).
 func (o *op) addonPrice(s *portico.Subscription, addonID string) (portico.Money, bool) {
 	if pr, ok := s.AddonPrices[addonID]; ok {
 		return pr, true
