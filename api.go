@@ -13,6 +13,18 @@ type CreateCustomerRequest struct {
 	Metadata map[string]string `json:"metadata,omitempty" validate:"max=50,dive,keys,max=40,endkeys,max=500"`
 	// Billing optionally seeds the local billing profile.
 	Billing *BillingProfile `json:"billing,omitempty"`
+	// Currency is the currency the customer pays in; empty: their first
+	// subscription's product's first currency.
+	Currency string `json:"currency,omitempty" validate:"omitempty,currency"`
+}
+
+// UpdateCustomerRequest is the body of PATCH /api/v1/customers/{id}: the
+// fields given change, the others stay.
+type UpdateCustomerRequest struct {
+	// Currency changes what the customer pays in. It is refused while a
+	// live subscription is billed in another currency, or while a credit
+	// balance in another currency remains.
+	Currency string `json:"currency,omitempty" validate:"omitempty,currency"`
 }
 
 // ChangeRequest provisions or changes a subscription (backend and portal).
@@ -201,6 +213,9 @@ type PortalCustomer struct {
 	ID    string `json:"id"`
 	Name  string `json:"name,omitempty"`
 	Email string `json:"email,omitempty"`
+	// Currency is what the customer pays in; empty until set or until
+	// their first subscription starts.
+	Currency string `json:"currency,omitempty"`
 }
 
 // PortalScope is what a portal session is limited to.
@@ -296,6 +311,10 @@ type PaywallView struct {
 	SubscriptionID string          `json:"subscriptionId,omitempty"`
 	Plans          []PaywallPlan   `json:"plans"`
 	Addons         []PaywallAddon  `json:"addons"`
+	// Currency is the customer's currency (the product's first for one who
+	// has none yet): the plans and add-ons shown are those sold in it, with
+	// their prices in it.
+	Currency string `json:"currency"`
 }
 
 // ProductRef names a product.
@@ -503,10 +522,14 @@ type CatalogVersionList struct {
 // change moves onto it. Each keeps the price it agreed to until its next
 // change, so the console says how many before a price is changed.
 type PriceHolders struct {
-	// PlanID or AddonID names the plan or add-on; BillingPeriod its price.
+	// PlanID or AddonID names the plan or add-on; BillingPeriod and
+	// Currency its price.
 	PlanID        string        `json:"planId,omitempty"`
 	AddonID       string        `json:"addonId,omitempty"`
 	BillingPeriod BillingPeriod `json:"billingPeriod"`
+	// Currency is the price's currency; empty counts every currency of the
+	// billing period.
+	Currency string `json:"currency,omitempty"`
 	// Subscriptions counts the live subscriptions on the price now or
 	// scheduled onto it; Scheduled how many of them only through a
 	// scheduled change; Customers the customers they belong to.

@@ -229,7 +229,8 @@ type Addon struct {
 	Translations Translations `json:"translations,omitempty" validate:"max=20,dive,keys,locale,endkeys"`
 }
 
-// Price is what a plan or add-on costs per billing period.
+// Price is what a plan or add-on costs per billing period in one currency;
+// a plan or add-on lists one per billing period and currency it is sold in.
 type Price struct {
 	BillingPeriod BillingPeriod `json:"billingPeriod" validate:"required,billing_period"`
 	Amount        int64         `json:"amount" validate:"min=0"`
@@ -305,23 +306,98 @@ func (c *Catalog) PlansOf(productID string) []Plan {
 	return out
 }
 
-// PriceFor returns the price for the billing period, if the plan has one.
-func (p Plan) PriceFor(period BillingPeriod) (Price, bool) {
-	return priceFor(p.Prices, period)
+// PriceFor returns the plan's price for the billing period in the currency,
+// if it has one.
+func (p Plan) PriceFor(period BillingPeriod, currency string) (Price, bool) {
+	return priceFor(p.Prices, period, currency)
 }
 
-// PriceFor returns the price for the billing period, if the add-on has one.
-func (a Addon) PriceFor(period BillingPeriod) (Price, bool) {
-	return priceFor(a.Prices, period)
+// PriceFor returns the add-on's price for the billing period in the
+// currency, if it has one.
+func (a Addon) PriceFor(period BillingPeriod, currency string) (Price, bool) {
+	return priceFor(a.Prices, period, currency)
 }
 
-func priceFor(prices []Price, period BillingPeriod) (Price, bool) {
+func priceFor(prices []Price, period BillingPeriod, currency string) (Price, bool) {
 	for _, pr := range prices {
-		if pr.BillingPeriod == period {
+		if pr.BillingPeriod == period && pr.Currency == currency {
 			return pr, true
 		}
 	}
 	return Price{}, false
+}
+
+// SoldIn reports whether the plan has a price in the currency, for any
+// billing period.
+func (p Plan) SoldIn(currency string) bool {
+	return slices.ContainsFunc(p.Prices, func(pr Price) bool { return pr.Currency == currency })
+}
+
+// PricesIn keeps the prices in the currency, in their order.
+func PricesIn(prices []Price, currency string) []Price {
+	out := []Price{}
+	for _, pr := range prices {
+		if pr.Currency == currency {
+			out = append(out, pr)
+		}
+	}
+	return out
+}
+
+// Currencies lists the currencies of the prices, each once, in the order
+// they first appear.
+func Currencies(prices []Price) []string {
+	var out []string
+	for _, pr := range prices {
+		if !slices.Contains(out, pr.Currency) {
+			out = append(out, pr.Currency)
+		}
+	}
+	return out
+}
+
+// ProductCurrency is the currency a customer who has none yet pays the
+// product in: its first currency, that of the first price of its plans in
+// display order (live plans before archived ones); "" when no plan of it
+// has a price.
+func (c *Catalog) ProductCurrency(productID string) string {
+	plans := c.PlansOf(productID)
+	slices.SortStableFunc(plans, func(a, b Plan) int {
+		return cmp.Compare(boolRank(a.Archived), boolRank(b.Archived))
+	})
+	for _, p := range plans {
+		if len(p.Prices) > 0 {
+			return p.Prices[0].Currency
+		}
+	}
+	return ""
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Currencies lists the currencies the catalog's plans and add-ons are
+// priced in, each once, in the order they first appear.
+func (c *Catalog) Currencies() []string {
+	var out []string
+	add := func(prices []Price) {
+		for _, cur := range Currencies(prices) {
+			if !slices.Contains(out, cur) {
+				out = append(out, cur)
+			}
+		}
+	}
+	for _, p := range c.Plans {
+		add(p.Prices)
+	}
+	for _, a := range c.Addons {
+		add(a.Prices)
+	}
+	return out
 }
 
 // AllowsAddon reports whether the add-on can be bought with the plan.

@@ -87,8 +87,8 @@ type Charge struct {
 	Prices    []ChargePrice `json:"prices" validate:"required,max=20,dive"`
 }
 
-// ChargePrice is a charge's price for one billing period: a unit amount, or
-// tiers.
+// ChargePrice is a charge's price for one billing period in one currency:
+// a unit amount, or tiers.
 type ChargePrice struct {
 	BillingPeriod BillingPeriod `json:"billingPeriod" validate:"required,billing_period"`
 	Currency      string        `json:"currency" validate:"required,currency"`
@@ -107,8 +107,8 @@ type Tier struct {
 	FlatAmount int64  `json:"flatAmount,omitempty" validate:"min=0,max=100000000000"`
 }
 
-// MinimumSpend is the least a period's invoice comes to: fee, committed
-// charges and usage charges below it are topped up to it.
+// MinimumSpend is the least a period's invoice comes to, in one currency:
+// fee, committed charges and usage charges below it are topped up to it.
 type MinimumSpend struct {
 	BillingPeriod BillingPeriod `json:"billingPeriod" validate:"required,billing_period"`
 	Amount        int64         `json:"amount" validate:"min=0,max=100000000000"`
@@ -131,20 +131,21 @@ func (c Charge) Block() int64 {
 	return 1
 }
 
-// PriceFor returns the charge's price for the billing period, if any.
-func (c Charge) PriceFor(period BillingPeriod) (ChargePrice, bool) {
+// PriceFor returns the charge's price for the billing period in the
+// currency, if any.
+func (c Charge) PriceFor(period BillingPeriod, currency string) (ChargePrice, bool) {
 	for _, p := range c.Prices {
-		if p.BillingPeriod == period {
+		if p.BillingPeriod == period && p.Currency == currency {
 			return p, true
 		}
 	}
 	return ChargePrice{}, false
 }
 
-// At is the charge narrowed to its price for one period: what a
-// subscription agrees to. ok is false when the charge has no such price.
-func (c Charge) At(period BillingPeriod) (Charge, bool) {
-	p, ok := c.PriceFor(period)
+// At is the charge narrowed to its price for one period and currency: what
+// a subscription agrees to. ok is false when the charge has no such price.
+func (c Charge) At(period BillingPeriod, currency string) (Charge, bool) {
+	p, ok := c.PriceFor(period, currency)
 	if !ok {
 		return Charge{}, false
 	}
@@ -358,10 +359,11 @@ func (p Plan) ChargeFor(featureID string) (Charge, bool) {
 	return Charge{}, false
 }
 
-// MinimumSpendFor returns the plan's minimum spend for the period, if any.
-func (p Plan) MinimumSpendFor(period BillingPeriod) (Money, bool) {
+// MinimumSpendFor returns the plan's minimum spend for the period in the
+// currency, if any.
+func (p Plan) MinimumSpendFor(period BillingPeriod, currency string) (Money, bool) {
 	for _, m := range p.MinimumSpend {
-		if m.BillingPeriod == period {
+		if m.BillingPeriod == period && m.Currency == currency {
 			return Money{Amount: m.Amount, Currency: m.Currency}, true
 		}
 	}

@@ -51,6 +51,10 @@ type Customer struct {
 	TrialedProducts []string `json:"trialedProducts,omitempty"`
 	// PastDue is set while the billing provider reports a failed payment.
 	PastDue bool `json:"pastDue,omitempty"`
+	// Currency is what the customer sees and pays prices in (ISO 4217,
+	// lower case): set at creation or later, else recorded when their
+	// first subscription starts, as its product's first currency.
+	Currency string `json:"currency,omitempty"`
 }
 
 // AddonQuantity is an add-on on a subscription.

@@ -78,6 +78,14 @@ func Conflict(format string, args ...any) *Error {
 	return &Error{Kind: KindConflict, Title: "Conflict", Detail: fmt.Sprintf(format, args...)}
 }
 
+// ConflictField is a 409 naming the request field whose value the current
+// state forbids.
+func ConflictField(field, format string, args ...any) *Error {
+	msg := fmt.Sprintf(format, args...)
+	return &Error{Kind: KindConflict, Title: "Conflict", Detail: msg,
+		Fields: []FieldError{{Field: field, Message: msg}}}
+}
+
 // Forbidden is a 403.
 func Forbidden(format string, args ...any) *Error {
 	return &Error{Kind: KindForbidden, Title: "Forbidden", Detail: fmt.Sprintf(format, args...)}

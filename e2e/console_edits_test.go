@@ -133,10 +133,10 @@ func TestConsoleSavesEveryObjectAsItWas(t *testing.T) {
 	p.submitDialog()
 	p.waitText(".pc-notice", "saved")
 	pro, _ := backendCatalog(t, srv).Plan("pro")
-	if m, _ := pro.PriceFor(portico.Monthly); m.StripePriceID != "price_pro_monthly_2026" || m.Amount != 2900 {
+	if m, _ := pro.PriceFor(portico.Monthly, "usd"); m.StripePriceID != "price_pro_monthly_2026" || m.Amount != 2900 {
 		t.Errorf("Pro monthly = %+v, want the new Stripe price at the same amount", m)
 	}
-	if a, _ := pro.PriceFor(portico.Annually); a.StripePriceID != "price_pro_annually" {
+	if a, _ := pro.PriceFor(portico.Annually, "usd"); a.StripePriceID != "price_pro_annually" {
 		t.Errorf("Pro annually = %+v, want its Stripe price kept", a)
 	}
 }
@@ -170,7 +170,7 @@ func TestConsoleConfirmsAPriceChangeWithItsCustomers(t *testing.T) {
 	p.submitDialog()
 	p.waitText(".pc-notice", "saved")
 	pro, _ := backendCatalog(t, srv).Plan("pro")
-	if m, _ := pro.PriceFor(portico.Monthly); m.Amount != 3500 || m.StripePriceID != "price_pro_monthly" {
+	if m, _ := pro.PriceFor(portico.Monthly, "usd"); m.Amount != 3500 || m.StripePriceID != "price_pro_monthly" {
 		t.Errorf("Pro monthly = %+v, want 35.00 with its Stripe price", m)
 	}
 

@@ -262,8 +262,8 @@ func TestConsoleManagesACatalogEndToEnd(t *testing.T) {
 	if free.Pricing != portico.PricingFree || len(free.Entitlements) != 1 || free.Entitlements[0] != (portico.Entitlement{FeatureID: "seats", Limit: 2}) {
 		t.Errorf("free plan = %+v", free)
 	}
-	m, _ := pro.PriceFor(portico.Monthly)
-	a, _ := pro.PriceFor(portico.Annually)
+	m, _ := pro.PriceFor(portico.Monthly, "usd")
+	a, _ := pro.PriceFor(portico.Annually, "usd")
 	if free.ID != "chat-free" || pro.ID != "chat-pro" || m.Amount != 2900 || a.Amount != 29000 || m.Currency != "usd" || pro.TrialDays != 14 {
 		t.Errorf("paid plan = %+v", pro)
 	}

@@ -696,7 +696,7 @@ func TestPortalViewHasEveryField(t *testing.T) {
 
 	pv := decodeAs[portico.PortalView](t, r)
 	feb1 := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
-	if pv.Customer != (portico.PortalCustomer{ID: "grace", Name: "Customer grace", Email: "grace@example.com"}) {
+	if pv.Customer != (portico.PortalCustomer{ID: "grace", Name: "Customer grace", Email: "grace@example.com", Currency: "usd"}) {
 		t.Errorf("customer %+v", pv.Customer)
 	}
 	i := slices.IndexFunc(pv.Subscriptions, func(s portico.SubscriptionView) bool { return s.ProductID == acme })

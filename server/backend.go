@@ -112,6 +112,17 @@ func (s *Server) getCustomer(r *http.Request, _ []byte) (int, any, error) {
 	return http.StatusOK, c, err
 }
 
+// updateCustomer changes the fields the body gives (PATCH); a currency
+// change is refused while something is billed in the old one.
+func (s *Server) updateCustomer(r *http.Request, body []byte) (int, any, error) {
+	var req portico.UpdateCustomerRequest
+	if err := decode(body, &req, false); err != nil {
+		return 0, nil, err
+	}
+	c, err := s.Engine.UpdateCustomer(r.Context(), r.PathValue("id"), req)
+	return http.StatusOK, c, err
+}
+
 func (s *Server) upcomingInvoice(r *http.Request, _ []byte) (int, any, error) {
 	inv, err := s.Engine.UpcomingInvoice(r.Context(), r.PathValue("id"), r.URL.Query().Get("subscriptionId"), engine.Backend)
 	return http.StatusOK, inv, err

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	portico "github.com/portico-dev/portico"
-	"github.com/portico-dev/portico/internal/testkit"
 	"github.com/portico-dev/portico/server"
 	"github.com/portico-dev/portico/server/billing"
 )
@@ -228,23 +227,7 @@ func TestPaymentMethodSetupFlowOpensTheProvidersSetupPage(t *testing.T) {
 	t.Parallel()
 	fb := &fakeBilling{noCard: true}
 	h := newHarness(t, func(s *server.Server) { s.Billing = fb })
-	cat := *testkit.DemoCatalog(t)
-	for i, p := range cat.Plans {
-		if p.ProductID == acme {
-			for j := range p.Prices {
-				cat.Plans[i].Prices[j].Currency = "eur"
-			}
-		}
-	}
-	for i, a := range cat.Addons {
-		if a.ProductID == acme {
-			for j := range a.Prices {
-				cat.Addons[i].Prices[j].Currency = "eur"
-			}
-		}
-	}
-	expectStatus(t, h.backend(http.MethodPut, "/api/v1/catalog", cat), http.StatusOK)
-	h.createCustomer("ada", false)
+	h.createCustomerIn("ada", "eur", false)
 	trial := h.change("ada", M{"planId": planPro}).Subscription
 	if trial.Status != portico.StatusTrialing {
 		t.Fatalf("ada is %s on %s, want pro's trial", trial.Status, trial.Plan.ID)

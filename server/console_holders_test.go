@@ -23,14 +23,20 @@ func TestConsoleCountsTheSubscriptionsOnAPrice(t *testing.T) {
 	if r := h.change("cy", portico.ChangeRequest{PlanID: planBasic, BillingPeriod: portico.Monthly}); r.Preview.Effective != portico.EndOfPeriod {
 		t.Fatalf("cy's downgrade is %s, want scheduled for the period's end", r.Preview.Effective)
 	}
-	// dee stays on the free plan.
+	// dee stays on the free plan; eve pays Pro monthly in euros.
+	h.createCustomerIn("eve", "eur", true)
+	h.change("eve", portico.ChangeRequest{PlanID: planPro, BillingPeriod: portico.Monthly})
 
 	for _, tc := range []struct {
 		path string
 		want portico.PriceHolders
 	}{
 		{"/console/api/plans/pro/price-holders?billingPeriod=monthly",
-			portico.PriceHolders{PlanID: planPro, BillingPeriod: portico.Monthly, Subscriptions: 2, Customers: 2}},
+			portico.PriceHolders{PlanID: planPro, BillingPeriod: portico.Monthly, Subscriptions: 3, Customers: 3}},
+		{"/console/api/plans/pro/price-holders?billingPeriod=monthly&currency=usd",
+			portico.PriceHolders{PlanID: planPro, BillingPeriod: portico.Monthly, Currency: "usd", Subscriptions: 2, Customers: 2}},
+		{"/console/api/plans/pro/price-holders?billingPeriod=monthly&currency=eur",
+			portico.PriceHolders{PlanID: planPro, BillingPeriod: portico.Monthly, Currency: "eur", Subscriptions: 1, Customers: 1}},
 		{"/console/api/plans/pro/price-holders?billingPeriod=annually",
 			portico.PriceHolders{PlanID: planPro, BillingPeriod: portico.Annually, Subscriptions: 1, Customers: 1}},
 		{"/console/api/plans/basic/price-holders?billingPeriod=monthly",

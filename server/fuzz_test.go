@@ -63,6 +63,7 @@ var fuzzRoutes = []fuzzRoute{
 	{method: "GET", path: "/api/v1/customers/ada/entitlements", as: "backend", in: "query"},
 	{method: "GET", path: "/api/v1/portal/paywall", as: "ada", in: "query"},
 	{method: "GET", path: "/api/v1/portal", in: "token"},
+	{method: "PATCH", path: "/api/v1/customers/ada", as: "backend"},
 }
 
 // keyedRoute is the call the fuzz store already holds an answer for under

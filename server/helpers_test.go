@@ -316,7 +316,14 @@ func expectProblem(t testing.TB, r *response, status int, fields ...string) prob
 // createCustomer creates a customer, with a card on file when withCard.
 func (h *harness) createCustomer(id string, withCard bool) portico.CustomerView {
 	h.t.Helper()
-	req := portico.CreateCustomerRequest{ID: id, Name: "Customer " + id, Email: id + "@example.com"}
+	return h.createCustomerIn(id, "", withCard)
+}
+
+// createCustomerIn creates a customer who pays in the currency ("": the
+// default).
+func (h *harness) createCustomerIn(id, currency string, withCard bool) portico.CustomerView {
+	h.t.Helper()
+	req := portico.CreateCustomerRequest{ID: id, Name: "Customer " + id, Email: id + "@example.com", Currency: currency}
 	if withCard {
 		req.Billing = &portico.BillingProfile{Name: req.Name, Email: req.Email, PaymentMethod: testkit.Card(),
 			Address: &portico.Address{Line1: "1 Market Street", City: "San Francisco", PostalCode: "94105", Country: "US"}}

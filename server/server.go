@@ -109,6 +109,7 @@ func (s *Server) handler() http.Handler {
 	mux.Handle("POST /api/v1/addons/{id}/archive", s.endpoint(be, s.archive(engine.KindAddon)))
 	mux.Handle("POST /api/v1/customers", s.endpoint(be, s.createCustomer))
 	mux.Handle("GET /api/v1/customers/{id}", s.endpoint(be, s.getCustomer))
+	mux.Handle("PATCH /api/v1/customers/{id}", s.endpoint(be, s.updateCustomer))
 	mux.Handle("PUT /api/v1/customers/{id}/billing", s.endpoint(be, s.putBilling))
 	mux.Handle("POST /api/v1/customers/{id}/subscriptions", s.endpoint(be, s.changeSubscription))
 	mux.Handle("POST /api/v1/subscriptions/{id}/cancel", s.endpoint(be, s.cancelSubscription))

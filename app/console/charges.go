@@ -10,16 +10,18 @@ import (
 )
 
 // A plan's charges and minimum spend in the plan editor. The form keeps
-// them flat, by key: charge.<row>.<field> for a charge, then, per billing
-// period, charge.<row>.<period>.<field> for its price and
-// charge.<row>.<period>.tier.<n>.<field> for a tier. Rows removed stay,
+// them flat, by key: charge.<row>.<field> for a charge, then, per price
+// slot (a billing period in a currency, see priceSlot),
+// charge.<row>.<slot>.<field> for its price and
+// charge.<row>.<slot>.tier.<n>.<field> for a tier. Rows removed stay,
 // marked removed, so the keys of the others never move. Amounts are typed
 // in major units and kept in minor units, as the plan's prices are.
 
 func chargeBase(row int) string { return fmt.Sprintf("charge.%d", row) }
 
-func chargePriceBase(row int, period portico.BillingPeriod) string {
-	return chargeBase(row) + "." + string(period)
+// chargePriceBase is the key of a charge's price in a slot (its key).
+func chargePriceBase(row int, slot string) string {
+	return chargeBase(row) + "." + slot
 }
 
 func tierBase(priceBase string, n int) string { return fmt.Sprintf("%s.tier.%d", priceBase, n) }
@@ -36,12 +38,12 @@ func loadCharges(d *dialog, charges []portico.Charge, minimum []portico.MinimumS
 		setCount(d, b+".included", ch.Included)
 		setCount(d, b+".blockSize", ch.BlockSize)
 		for _, pr := range ch.Prices {
-			loadChargePrice(d, chargePriceBase(row, pr.BillingPeriod), pr)
+			loadChargePrice(d, chargePriceBase(row, d.loadSlot(pr.BillingPeriod, pr.Currency)), pr)
 		}
 	}
 	d.charges = len(charges)
 	for _, m := range minimum {
-		d.v["minimum."+string(m.BillingPeriod)] = amountText(m.Amount)
+		d.v["minimum."+d.loadSlot(m.BillingPeriod, m.Currency)] = amountText(m.Amount)
 	}
 }
 
@@ -141,21 +143,9 @@ func (d *dialog) changedUnder(prefix string) bool {
 	return false
 }
 
-// formPeriods are the billing periods the form sells the plan for: those
-// with a price typed, in the order of the plan's prices as they were.
-func (d *dialog) formPeriods(was []portico.Price) []portico.BillingPeriod {
-	var out []portico.BillingPeriod
-	for _, period := range pricePeriods(was) {
-		if strings.TrimSpace(d.v["price."+string(period)]) != "" {
-			out = append(out, period)
-		}
-	}
-	return out
-}
-
 // readCharges reads the charge rows over the plan's charges as they were
 // (was, by row): a charge left alone, on a plan still sold for the same
-// periods in the same currency, is kept exactly.
+// periods in the same currencies, is kept exactly.
 func (d *dialog) readCharges(was []portico.Charge, prices []portico.Price, shown *portico.Catalog) []portico.Charge {
 	var out []portico.Charge
 	for _, row := range d.liveCharges() {
@@ -174,25 +164,23 @@ func (d *dialog) readCharges(was []portico.Charge, prices []portico.Price, shown
 }
 
 // pricedAsPlan reports whether a charge has a price for exactly the
-// plan's periods, each in the plan's currency for it.
+// plan's periods and currencies.
 func pricedAsPlan(ch portico.Charge, prices []portico.Price) bool {
 	if len(ch.Prices) != len(prices) {
 		return false
 	}
 	for _, cp := range ch.Prices {
-		if fee, ok := priceOf(prices, cp.BillingPeriod); !ok || fee.Currency != cp.Currency {
+		if !sells(prices, cp.BillingPeriod, cp.Currency) {
 			return false
 		}
 	}
 	return true
 }
 
-func priceOf(prices []portico.Price, period portico.BillingPeriod) (portico.Price, bool) {
-	i := slices.IndexFunc(prices, func(p portico.Price) bool { return p.BillingPeriod == period })
-	if i < 0 {
-		return portico.Price{}, false
-	}
-	return prices[i], true
+// sells reports whether the prices have one for the period in the
+// currency.
+func sells(prices []portico.Price, period portico.BillingPeriod, currency string) bool {
+	return slices.ContainsFunc(prices, func(p portico.Price) bool { return p.BillingPeriod == period && p.Currency == currency })
 }
 
 // readCharge reads one changed charge row into ch, which holds the charge
@@ -213,34 +201,24 @@ func (d *dialog) readCharge(row int, ch *portico.Charge, prices []portico.Price,
 		ch.BlockSize = d.readCount(b+".blockSize", 1)
 	}
 	var out []portico.ChargePrice
-	for _, period := range chargePeriods(ch.Prices, prices) {
-		fee, _ := priceOf(prices, period)
-		cp := portico.ChargePrice{BillingPeriod: period}
-		if i := slices.IndexFunc(ch.Prices, func(p portico.ChargePrice) bool { return p.BillingPeriod == period }); i >= 0 {
+	for _, s := range inOrderOf(d.slotsOf(prices), ch.Prices, chargeSlotOf) {
+		cp := portico.ChargePrice{BillingPeriod: s.period}
+		if i := slices.IndexFunc(ch.Prices, func(p portico.ChargePrice) bool { return p.BillingPeriod == s.period && p.Currency == s.loaded }); i >= 0 {
 			cp = ch.Prices[i]
 		}
-		cp.Currency = fee.Currency
-		d.readChargePrice(row, period, &cp)
+		cp.Currency = s.currency
+		d.readChargePrice(row, s, &cp)
 		out = append(out, cp)
 	}
 	ch.Prices = out
 }
 
-// chargePeriods are the plan's periods, in the order of the charge's
-// prices as they were, then the others in the plan's order.
-func chargePeriods(was []portico.ChargePrice, prices []portico.Price) []portico.BillingPeriod {
-	var out []portico.BillingPeriod
-	for _, cp := range was {
-		if _, ok := priceOf(prices, cp.BillingPeriod); ok {
-			out = append(out, cp.BillingPeriod)
-		}
-	}
-	for _, p := range prices {
-		if !slices.Contains(out, p.BillingPeriod) {
-			out = append(out, p.BillingPeriod)
-		}
-	}
-	return out
+func chargeSlotOf(p portico.ChargePrice) (portico.BillingPeriod, string) {
+	return p.BillingPeriod, p.Currency
+}
+
+func minimumSlotOf(m portico.MinimumSpend) (portico.BillingPeriod, string) {
+	return m.BillingPeriod, m.Currency
 }
 
 // checkChargeFeature refuses a charge without a feature, or on a feature
@@ -273,10 +251,10 @@ func (d *dialog) readCount(key string, least int64) int64 {
 	return n
 }
 
-// readChargePrice reads a charge's price for one period: its unit amount
-// or its tiers, and its Stripe price.
-func (d *dialog) readChargePrice(row int, period portico.BillingPeriod, cp *portico.ChargePrice) {
-	pb := chargePriceBase(row, period)
+// readChargePrice reads a charge's price for one slot: its unit amount or
+// its tiers, and its Stripe price.
+func (d *dialog) readChargePrice(row int, s priceSlot, cp *portico.ChargePrice) {
+	pb := chargePriceBase(row, s.key)
 	cp.UnitAmount, cp.Tiers = 0, nil
 	if d.chargeTiered(row) {
 		cp.Tiers = d.readTiers(pb)
@@ -340,40 +318,49 @@ func (d *dialog) readAmount(key string, required bool) int64 {
 	return n
 }
 
-// readMinimumSpend reads the minimum spend per period over the one as it
-// was: left alone on a plan sold as before, it is kept exactly.
+// readMinimumSpend reads the minimum spend per period and currency over
+// the one as it was: left alone on a plan sold as before, it is kept
+// exactly. A period with a minimum needs one in each currency the plan is
+// sold in for it.
 func (d *dialog) readMinimumSpend(was []portico.MinimumSpend, prices []portico.Price) []portico.MinimumSpend {
-	if !d.changedUnder("minimum.") && minimumAsPlan(was, prices) {
-		return was
-	}
-	var periods []portico.BillingPeriod
-	for _, m := range was {
-		periods = append(periods, m.BillingPeriod)
-	}
-	for _, p := range prices {
-		if !slices.Contains(periods, p.BillingPeriod) {
-			periods = append(periods, p.BillingPeriod)
+	out := was
+	if d.changedUnder("minimum.") || !minimumAsPlan(was, prices) {
+		out = nil
+		for _, s := range inOrderOf(d.slotsOf(prices), was, minimumSlotOf) {
+			key := "minimum." + s.key
+			if strings.TrimSpace(d.v[key]) != "" {
+				out = append(out, portico.MinimumSpend{BillingPeriod: s.period, Amount: d.readAmount(key, false), Currency: s.currency})
+			}
 		}
 	}
-	var out []portico.MinimumSpend
-	for _, period := range periods {
-		fee, sold := priceOf(prices, period)
-		key := "minimum." + string(period)
-		if !sold || strings.TrimSpace(d.v[key]) == "" {
-			continue
-		}
-		out = append(out, portico.MinimumSpend{BillingPeriod: period, Amount: d.readAmount(key, false), Currency: fee.Currency})
+	if s, ok := d.unfloored(out, prices); ok {
+		d.errs["minimum."+s.key] = fmt.Sprintf("Enter the %s minimum in %s too: a period with a minimum spend has one in each currency the plan is sold in.",
+			strings.ToLower(periodName(s.period)), strings.ToUpper(s.currency))
 	}
 	return out
 }
 
 func minimumAsPlan(ms []portico.MinimumSpend, prices []portico.Price) bool {
 	for _, m := range ms {
-		if fee, ok := priceOf(prices, m.BillingPeriod); !ok || fee.Currency != m.Currency {
+		if !sells(prices, m.BillingPeriod, m.Currency) {
 			return false
 		}
 	}
 	return true
+}
+
+// unfloored is the first slot the plan is sold in without a minimum while
+// its period has one in another currency.
+func (d *dialog) unfloored(ms []portico.MinimumSpend, prices []portico.Price) (priceSlot, bool) {
+	for _, p := range prices {
+		floored := slices.ContainsFunc(ms, func(m portico.MinimumSpend) bool { return m.BillingPeriod == p.BillingPeriod })
+		if floored && !slices.ContainsFunc(ms, func(m portico.MinimumSpend) bool {
+			return m.BillingPeriod == p.BillingPeriod && m.Currency == p.Currency
+		}) {
+			return d.slotFor(p.BillingPeriod, p.Currency)
+		}
+	}
+	return priceSlot{}, false
 }
 
 // chargeKey maps an error on a plan's charges, by its path below
@@ -404,21 +391,26 @@ func (d *dialog) chargeKey(sent portico.Plan, idx int, sub string) string {
 		return b + "." + name
 	case "prices":
 		if pidx < 0 || pidx >= len(ch.Prices) {
-			return d.chargePriceKey(row, firstPeriod(ch.Prices, sent.Prices), "")
+			return d.chargePriceKey(row, wholePricesError(ch.Prices, sent.Prices), "")
 		}
 		return d.chargePriceKey(row, ch.Prices[pidx], rest)
 	}
 	return ""
 }
 
-// firstPeriod is the charge's first price, or a price for the plan's
-// first period, for an error about the charge's prices as a whole.
-func firstPeriod(cps []portico.ChargePrice, prices []portico.Price) portico.ChargePrice {
-	switch {
-	case len(cps) > 0:
+// wholePricesError is where an error about a charge's prices as a whole
+// goes: the first price the plan is sold at that the charge lacks, else
+// its first price.
+func wholePricesError(cps []portico.ChargePrice, prices []portico.Price) portico.ChargePrice {
+	for _, p := range prices {
+		if !slices.ContainsFunc(cps, func(cp portico.ChargePrice) bool {
+			return cp.BillingPeriod == p.BillingPeriod && cp.Currency == p.Currency
+		}) {
+			return portico.ChargePrice{BillingPeriod: p.BillingPeriod, Currency: p.Currency}
+		}
+	}
+	if len(cps) > 0 {
 		return cps[0]
-	case len(prices) > 0:
-		return portico.ChargePrice{BillingPeriod: prices[0].BillingPeriod}
 	}
 	return portico.ChargePrice{BillingPeriod: portico.Monthly}
 }
@@ -444,9 +436,16 @@ func (d *dialog) chargeRowOf(sent []portico.Charge, idx int) (int, bool) {
 }
 
 // chargePriceKey is the field of a part of a charge's price for cp's
-// period; its tiers by their place among the rows not removed.
+// slot; its tiers by their place among the rows not removed.
 func (d *dialog) chargePriceKey(row int, cp portico.ChargePrice, sub string) string {
-	pb := chargePriceBase(row, cp.BillingPeriod)
+	s, ok := d.slotFor(cp.BillingPeriod, cp.Currency)
+	if !ok {
+		s, ok = d.slotFor(cp.BillingPeriod, d.firstCurrency())
+	}
+	if !ok {
+		return ""
+	}
+	pb := chargePriceBase(row, s.key)
 	whole := pb + ".unit"
 	if d.chargeTiered(row) {
 		whole = pb + ".tiers"
@@ -454,7 +453,10 @@ func (d *dialog) chargePriceKey(row int, cp portico.ChargePrice, sub string) str
 	name, tidx, rest := splitPath(sub)
 	switch name {
 	case "currency":
-		return "currency"
+		if s.first() {
+			return "currency"
+		}
+		return whole
 	case "stripePriceId":
 		return pb + ".stripe"
 	case "tiers":
@@ -477,17 +479,26 @@ func (d *dialog) chargePriceKey(row int, cp portico.ChargePrice, sub string) str
 	return whole
 }
 
-// minimumKey maps an error on a plan's minimum spend to its period's
-// field.
-func minimumKey(sent portico.Plan, idx int, sub string) string {
-	if sub == "currency" {
+// minimumKey maps an error on a plan's minimum spend to its slot's
+// field; one about the minimum spend as a whole goes beside the first
+// slot missing one, else the first.
+func (d *dialog) minimumKey(sent portico.Plan, idx int, sub string) string {
+	var s priceSlot
+	ok := false
+	switch {
+	case idx >= 0 && idx < len(sent.MinimumSpend):
+		m := sent.MinimumSpend[idx]
+		s, ok = d.slotFor(m.BillingPeriod, m.Currency)
+	default:
+		if s, ok = d.unfloored(sent.MinimumSpend, sent.Prices); !ok && len(sent.Prices) > 0 {
+			s, ok = d.slotFor(sent.Prices[0].BillingPeriod, sent.Prices[0].Currency)
+		}
+	}
+	switch {
+	case sub == "currency" && (!ok || s.first()):
 		return "currency"
+	case !ok:
+		return ""
 	}
-	if idx >= 0 && idx < len(sent.MinimumSpend) {
-		return "minimum." + string(sent.MinimumSpend[idx].BillingPeriod)
-	}
-	if len(sent.Prices) > 0 {
-		return "minimum." + string(sent.Prices[0].BillingPeriod)
-	}
-	return ""
+	return "minimum." + s.key
 }

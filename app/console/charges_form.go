@@ -10,24 +10,24 @@ import (
 )
 
 // The charge editor's controls: a fieldset per charge, a block per billing
-// period the plan is sold for, a row per tier.
+// period and currency the plan is sold in, a row per tier.
 
-// periodsShown are the billing periods the plan form prices now.
-func (h *dialogHost) periodsShown() []portico.BillingPeriod {
+// slotsShown are the price slots the plan form sells the plan in now.
+func (h *dialogHost) slotsShown() []priceSlot {
 	d, cat := h.dlg, h.dlg.base
 	if cat == nil {
 		cat = h.Catalog
 	}
 	pl, _ := cat.Plan(d.id)
-	return d.formPeriods(pl.Prices)
+	return d.soldSlots(pl.Prices)
 }
 
 func (h *dialogHost) chargesFields() app.UI {
 	d := h.dlg
-	periods := h.periodsShown()
+	slots := h.slotsShown()
 	var blocks []app.UI
 	for i, row := range d.liveCharges() {
-		blocks = append(blocks, h.chargeBlock(row, i+1, periods))
+		blocks = append(blocks, h.chargeBlock(row, i+1, slots))
 	}
 	hint := "Price a feature on top of the plan's price (enter 0 above when the charges carry the whole price): " +
 		"per unit or through tiers for a quantity the customer commits to (numeric features), or by usage billed after each period (metered features)."
@@ -47,15 +47,15 @@ func (h *dialogHost) chargesFields() app.UI {
 }
 
 // chargeBlock is one charge: what it prices and how, then its price for
-// each period.
-func (h *dialogHost) chargeBlock(row, number int, periods []portico.BillingPeriod) app.UI {
+// each period and currency.
+func (h *dialogHost) chargeBlock(row, number int, slots []priceSlot) app.UI {
 	d, b := h.dlg, chargeBase(row)
 	model := d.chargeModel(row)
 	var prices []app.UI
-	for _, period := range periods {
-		prices = append(prices, h.chargePriceBlock(row, period))
+	for _, s := range slots {
+		prices = append(prices, h.chargePriceBlock(row, s))
 	}
-	if len(periods) == 0 {
+	if len(slots) == 0 {
 		prices = append(prices, app.P().Class("pc-hint").Text("Enter the plan's monthly or annual price above (0 is fine): the charge is priced for each period the plan is sold for."))
 	}
 	return app.FieldSet().Class("pc-charge").Body(
@@ -147,18 +147,18 @@ func (h *dialogHost) chargeQuantityRow(row int, model portico.ChargeModel) app.U
 	)
 }
 
-// chargePriceBlock is the charge's price for one period: a unit amount or
+// chargePriceBlock is the charge's price for one slot: a unit amount or
 // a tier table, and the Stripe price.
-func (h *dialogHost) chargePriceBlock(row int, period portico.BillingPeriod) app.UI {
-	d, pb := h.dlg, chargePriceBase(row, period)
-	name := periodName(period) + " price"
+func (h *dialogHost) chargePriceBlock(row int, s priceSlot) app.UI {
+	d, pb := h.dlg, chargePriceBase(row, s.key)
+	name := s.label("price", d.severalCurrencies())
 	unit := "Unit amount"
 	if d.chargeModel(row) == portico.ModelUsage {
 		unit = "Amount per block"
 	}
 	var amount app.UI
 	if d.chargeTiered(row) {
-		amount = h.tierTable(row, period)
+		amount = h.tierTable(pb)
 	} else {
 		amount = h.field(pb+".unit", unit, "", h.input(pb+".unit", "text").Attr("inputmode", "decimal").Placeholder("10.00"))
 	}
@@ -171,9 +171,10 @@ func (h *dialogHost) chargePriceBlock(row int, period portico.BillingPeriod) app
 	)
 }
 
-// tierTable is a price's tiers, one row each; the last one is open.
-func (h *dialogHost) tierTable(row int, period portico.BillingPeriod) app.UI {
-	d, pb := h.dlg, chargePriceBase(row, period)
+// tierTable is a price's tiers (pb is the price's key), one row each; the
+// last one is open.
+func (h *dialogHost) tierTable(pb string) app.UI {
+	d := h.dlg
 	live := d.liveTiers(pb)
 	rows := make([]app.UI, len(live))
 	from := int64(1)
@@ -237,14 +238,14 @@ func (h *dialogHost) addCharge(ctx app.Context, e app.Event) {
 	}
 }
 
-// minimumSpendFields are the plan's minimum spend per period it is sold
-// for.
+// minimumSpendFields are the plan's minimum spend per period and currency
+// it is sold in.
 func (h *dialogHost) minimumSpendFields() app.UI {
-	periods := h.periodsShown()
+	several := h.dlg.severalCurrencies()
 	var fields []app.UI
-	for _, period := range periods {
-		key := "minimum." + string(period)
-		fields = append(fields, h.field(key, periodName(period)+" minimum", "",
+	for _, s := range h.slotsShown() {
+		key := "minimum." + s.key
+		fields = append(fields, h.field(key, s.label("minimum", several), "",
 			h.input(key, "text").Attr("inputmode", "decimal").Placeholder("50.00")))
 	}
 	return app.FieldSet().Class("pc-field", "pc-minimum").Body(

@@ -107,8 +107,7 @@ func jsonPath(doc any, at []string) (string, bool) {
 		if key, ok := strings.CutPrefix(seg, "#"); ok {
 			list, _ := doc.([]any)
 			i := slices.IndexFunc(list, func(item any) bool {
-				obj, _ := item.(map[string]any)
-				return obj["id"] == key || obj["billingPeriod"] == key || obj["featureId"] == key
+				return slices.ContainsFunc(itemKeys, func(k string) bool { v, ok := keyValue(item, k); return ok && v == key })
 			})
 			if i < 0 {
 				return "", false

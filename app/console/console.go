@@ -43,8 +43,8 @@ type API interface {
 	Version(ctx context.Context, n int64) (*portico.CatalogVersionDetail, error)
 	Restore(ctx context.Context, n int64) (*portico.Catalog, error)
 	// PriceHolders counts the subscriptions on, or scheduled onto, one
-	// price of a "plans" or "addons" object.
-	PriceHolders(ctx context.Context, collection, id string, period portico.BillingPeriod) (*portico.PriceHolders, error)
+	// price (billing period and currency) of a "plans" or "addons" object.
+	PriceHolders(ctx context.Context, collection, id string, period portico.BillingPeriod, currency string) (*portico.PriceHolders, error)
 	webhooksAPI
 }
 

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -243,25 +244,36 @@ func pricesOf(cat *portico.Catalog, object step) []portico.Price {
 }
 
 // priceLabel is "Monthly price", "Currency of the monthly price", "Monthly
-// Stripe price ID".
+// Stripe price ID"; of an object priced in several currencies, "Monthly
+// price in EUR".
 func priceLabel(prices []portico.Price, index int, rest []step) string {
 	if index < 0 || index >= len(prices) {
 		return "Prices"
 	}
 	period := periodName(prices[index].BillingPeriod)
+	in := inCurrency(portico.Currencies(prices), prices[index].Currency)
 	sub := ""
 	if len(rest) > 0 {
 		sub = rest[0].name
 	}
 	switch sub {
 	case "currency":
-		return "Currency of the " + strings.ToLower(period) + " price"
+		return "Currency of the " + strings.ToLower(period) + " price" + in
 	case "stripePriceId":
-		return period + " Stripe price ID"
+		return period + " Stripe price ID" + in
 	case "billingPeriod":
 		return "Billing period of price " + strconv.Itoa(index+1)
 	}
-	return period + " price"
+	return period + " price" + in
+}
+
+// inCurrency is " in EUR" when a price's currency is one of several, so
+// a label tells the prices apart; "" when there is one.
+func inCurrency(currencies []string, currency string) string {
+	if len(currencies) < 2 {
+		return ""
+	}
+	return " in " + strings.ToUpper(currency)
 }
 
 // periodName is "Monthly" or "Annual" ("Price" for anything else).
@@ -397,9 +409,16 @@ func chargePriceLabel(ch portico.Charge, index int, rest []step, what string) st
 		return "Prices of " + what
 	}
 	period := strings.ToLower(periodName(ch.Prices[index].BillingPeriod))
-	of := " of the " + period + " " + strings.TrimPrefix(what, "the ")
+	var currencies []string
+	for _, p := range ch.Prices {
+		if !slices.Contains(currencies, p.Currency) {
+			currencies = append(currencies, p.Currency)
+		}
+	}
+	in := inCurrency(currencies, ch.Prices[index].Currency)
+	of := " of the " + period + " " + strings.TrimPrefix(what, "the ") + in
 	if len(rest) == 0 {
-		return capitalize(period) + " price of " + what
+		return capitalize(period) + " price of " + what + in
 	}
 	switch rest[0].name {
 	case "unitAmount":
@@ -425,16 +444,18 @@ func chargePriceLabel(ch portico.Charge, index int, rest []step, what string) st
 		}
 		return "Unit amount" + tier
 	}
-	return capitalize(period) + " price of " + what
+	return capitalize(period) + " price of " + what + in
 }
 
-// minimumLabel is "Monthly minimum spend".
+// minimumLabel is "Monthly minimum spend" ("… in EUR" on a plan sold in
+// several currencies).
 func minimumLabel(cat *portico.Catalog, object step, index int, rest []step) string {
 	pl, _ := planOf(cat, object)
 	if index < 0 || index >= len(pl.MinimumSpend) {
 		return "Minimum spend"
 	}
-	label := periodName(pl.MinimumSpend[index].BillingPeriod) + " minimum spend"
+	label := periodName(pl.MinimumSpend[index].BillingPeriod) + " minimum spend" +
+		inCurrency(portico.Currencies(pl.Prices), pl.MinimumSpend[index].Currency)
 	if len(rest) > 0 && rest[0].name == "currency" {
 		return "Currency of the " + strings.ToLower(label)
 	}

@@ -372,11 +372,16 @@ func asLists(vs ...value) (b, mi, th []any, ok bool) {
 	return out[0], out[1], out[2], true
 }
 
-// itemKey is the field that tells a list's objects apart: an object's
-// "id", a price's "billingPeriod", an entitlement's "featureId"; "" when
-// none does, in all three lists.
+// itemKeys are the fields that may tell a list's objects apart: an
+// object's "id", a price's "billingPeriod" (its billing period and
+// currency when it is sold in several), an entitlement's "featureId". A
+// key of several fields joins them with "+".
+var itemKeys = []string{"id", "billingPeriod", "billingPeriod+currency", "featureId"}
+
+// itemKey is the first of itemKeys that tells the objects of all three
+// lists apart; "" when none does.
 func itemKey(lists ...[]any) string {
-	for _, key := range []string{"id", "billingPeriod", "featureId"} {
+	for _, key := range itemKeys {
 		if keyedBy(key, lists...) {
 			return key
 		}
@@ -388,11 +393,7 @@ func keyedBy(key string, lists ...[]any) bool {
 	for _, list := range lists {
 		seen := map[string]bool{}
 		for _, item := range list {
-			obj, ok := item.(map[string]any)
-			if !ok {
-				return false
-			}
-			k, ok := obj[key].(string)
+			k, ok := keyValue(item, key)
 			if !ok || seen[k] {
 				return false
 			}
@@ -400,6 +401,24 @@ func keyedBy(key string, lists ...[]any) bool {
 		}
 	}
 	return true
+}
+
+// keyValue is an item's value of a key: its fields' text values joined by
+// a space ("monthly eur"); false when the item lacks one.
+func keyValue(item any, key string) (string, bool) {
+	obj, ok := item.(map[string]any)
+	if !ok {
+		return "", false
+	}
+	var parts []string
+	for _, f := range strings.Split(key, "+") {
+		v, ok := obj[f].(string)
+		if !ok {
+			return "", false
+		}
+		parts = append(parts, v)
+	}
+	return strings.Join(parts, " "), true
 }
 
 func allScalars(lists ...[]any) bool {
@@ -415,7 +434,7 @@ func allScalars(lists ...[]any) bool {
 }
 
 func keyOf(item any, key string) string {
-	k, _ := item.(map[string]any)[key].(string)
+	k, _ := keyValue(item, key)
 	return k
 }
 

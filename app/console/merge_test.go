@@ -91,7 +91,7 @@ func TestTheSameFieldChangedOnBothSidesIsTheOperatorsChoice(t *testing.T) {
 			t.Fatal(err)
 		}
 		pl, _ := merged.Plan("chat-pro")
-		m, _ := pl.PriceFor(portico.Monthly)
+		m, _ := pl.PriceFor(portico.Monthly, "usd")
 		if m.Amount != amount || pl.TrialDays != 30 || pl.Order != 7 {
 			t.Errorf("keeping mine %v: monthly %d, trial %d, order %d", keep, m.Amount, pl.TrialDays, pl.Order)
 		}

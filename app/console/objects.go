@@ -15,16 +15,6 @@ import (
 // and changes only what the form shows, so every field the console does
 // not show — and any the catalog gains later — is saved as it was read.
 
-// loadPrices puts an object's prices in the form: each period's amount and
-// Stripe price, and the product's one currency.
-func loadPrices(d *dialog, prices []portico.Price) {
-	for _, pr := range prices {
-		d.v["price."+string(pr.BillingPeriod)] = amountText(pr.Amount)
-		d.v["stripe."+string(pr.BillingPeriod)] = pr.StripePriceID
-		d.v["currency"] = pr.Currency
-	}
-}
-
 func loadEntitlements(d *dialog, ents []portico.Entitlement) {
 	for i, e := range ents {
 		d.v[fmt.Sprintf("ent.%d.feature", i)] = e.FeatureID
@@ -44,7 +34,8 @@ func planDialog(cat *portico.Catalog, productID, planID string) *dialog {
 	d := newDialog(dlgPlan, "New plan")
 	d.product, d.target = productID, objectRef{"plans", planID}
 	d.keyOf = d.objectKey("id", "name", "description", "pricing", "order", "trialDays")
-	d.v["pricing"], d.v["currency"] = string(portico.PricingPaid), currencyOf(cat, productID)
+	d.v["pricing"] = string(portico.PricingPaid)
+	setProductCurrencies(d, cat, productID)
 	order := 0
 	for _, x := range cat.PlansOf(productID) {
 		order = max(order, x.Order+1)
@@ -73,7 +64,7 @@ func addonDialog(cat *portico.Catalog, productID, addonID string) *dialog {
 	d := newDialog(dlgAddon, "New add-on")
 	d.product, d.target = productID, objectRef{"addons", addonID}
 	d.keyOf = d.objectKey("id", "name", "description", "maxQuantity")
-	d.v["currency"] = currencyOf(cat, productID)
+	setProductCurrencies(d, cat, productID)
 	if a, ok := cat.Addon(addonID); ok {
 		d.title, d.id = "Edit add-on “"+a.Name+"”", a.ID
 		d.v["id"], d.v["name"], d.v["description"] = a.ID, a.Name, a.Description
@@ -97,23 +88,29 @@ func (h *dialogHost) idField(kind string) app.UI {
 	return h.field("id", "ID", hint, in)
 }
 
-// pricesFields are a period's amount and Stripe price side by side, for
-// each period, then the currency.
+// pricesFields are the object's prices: for each of its currencies, each
+// period's amount and Stripe price side by side, then a way to add a
+// currency.
 func (h *dialogHost) pricesFields() app.UI {
-	return app.FieldSet().Class("pc-field", "pc-prices").Body(
-		app.Legend().Text("Prices"),
-		h.priceRow(portico.Monthly, "Monthly price", "29.00", "Leave empty when not sold monthly."),
-		h.priceRow(portico.Annually, "Annual price", "290.00", "Leave empty when not sold annually."),
-		app.Div().Class("pc-row").Body(
-			h.field("currency", "Currency", "One currency per product, e.g. usd.", h.input("currency", "text").MaxLength(3)),
-		),
-	)
+	d := h.dlg
+	groups := []app.UI{app.Legend().Text("Prices"), h.currencyGroup(d.firstCurrency(), true)}
+	for _, c := range d.otherCurrencies() {
+		groups = append(groups, h.currencyGroup(c, false))
+	}
+	groups = append(groups, h.currencyAdder())
+	return app.FieldSet().Class("pc-field", "pc-prices").Body(groups...)
 }
 
-func (h *dialogHost) priceRow(period portico.BillingPeriod, label, placeholder, hint string) app.UI {
-	stripe := "stripe." + string(period)
+// priceRow is one slot's amount and Stripe price.
+func (h *dialogHost) priceRow(s priceSlot, several bool) app.UI {
+	label := s.label("price", several)
+	placeholder, hint := "29.00", "Leave empty when not sold monthly."
+	if s.period == portico.Annually {
+		placeholder, hint = "290.00", "Leave empty when not sold annually."
+	}
+	amount, stripe := "price."+s.key, "stripe."+s.key
 	return app.Div().Class("pc-row").Body(
-		h.field("price."+string(period), label, hint, h.input("price."+string(period), "text").Attr("inputmode", "decimal").Placeholder(placeholder)),
+		h.field(amount, label, hint, h.input(amount, "text").Attr("inputmode", "decimal").Placeholder(placeholder)),
 		h.field(stripe, label+": Stripe price ID (optional)", "What Stripe bills this price as, once Stripe is connected.",
 			h.input(stripe, "text").Placeholder("price_…").Attr("spellcheck", "false").Attr("autocomplete", "off")),
 	)
@@ -227,38 +224,23 @@ func (h *dialogHost) addonForm() app.UI {
 // else when it was changed.
 func (d *dialog) fresh(key string) bool { return d.id == "" || d.changed(key) }
 
-// pricePeriods are the periods of the prices as they were, in their order,
-// then the periods they lacked.
-func pricePeriods(prices []portico.Price) []portico.BillingPeriod {
-	var out []portico.BillingPeriod
-	for _, pr := range prices {
-		out = append(out, pr.BillingPeriod)
-	}
-	for _, period := range portico.BillingPeriod("").Values() {
-		if !slices.Contains(out, period) {
-			out = append(out, period)
-		}
-	}
-	return out
-}
-
 // readPrices reads the price fields over the prices as they were: each
 // price keeps what the form does not show. Typing errors are set beside
 // their fields.
 func readPrices(d *dialog, was []portico.Price) []portico.Price {
+	d.checkCurrencies()
 	var out []portico.Price
-	currency := strings.ToLower(d.text("currency"))
-	for _, period := range pricePeriods(was) {
-		amountKey, stripeKey := "price."+string(period), "stripe."+string(period)
+	for _, s := range inOrderOf(d.slots(), was, priceSlotOf) {
+		amountKey, stripeKey := "price."+s.key, "stripe."+s.key
 		amount, stripeID := strings.TrimSpace(d.v[amountKey]), d.text(stripeKey)
 		if amount == "" {
 			if stripeID != "" {
-				d.errs[amountKey] = "Enter the " + strings.ToLower(periodName(period)) + " price this Stripe price bills, or clear the Stripe price ID."
+				d.errs[amountKey] = "Enter the " + strings.ToLower(periodName(s.period)) + " price this Stripe price bills, or clear the Stripe price ID."
 			}
 			continue
 		}
-		i := slices.IndexFunc(was, func(pr portico.Price) bool { return pr.BillingPeriod == period })
-		pr := portico.Price{BillingPeriod: period, Currency: currency}
+		i := slices.IndexFunc(was, func(pr portico.Price) bool { return pr.BillingPeriod == s.period && pr.Currency == s.loaded })
+		pr := portico.Price{BillingPeriod: s.period}
 		if i >= 0 {
 			pr = was[i]
 		}
@@ -269,9 +251,7 @@ func readPrices(d *dialog, was []portico.Price) []portico.Price {
 			}
 			pr.Amount = n
 		}
-		if d.changed("currency") {
-			pr.Currency = currency
-		}
+		pr.Currency = s.currency
 		if msg := checkStripePriceID(stripeID); msg != "" {
 			d.errs[stripeKey] = msg
 		}
@@ -279,6 +259,20 @@ func readPrices(d *dialog, was []portico.Price) []portico.Price {
 		out = append(out, pr)
 	}
 	return out
+}
+
+// needsAPrice refuses an object the form sells in no slot, beside its
+// first price, unless a price typed is in error already.
+func (d *dialog) needsAPrice(prices []portico.Price, msg string) {
+	if len(prices) > 0 {
+		return
+	}
+	for _, s := range d.slots() {
+		if d.errs["price."+s.key] != "" {
+			return
+		}
+	}
+	d.errs["price.monthly"] = msg
 }
 
 // checkStripePriceID says what is wrong with a Stripe price ID, or "" when
@@ -454,9 +448,7 @@ func (d *dialog) planEdit(shown *portico.Catalog) (next *portico.Catalog, was *p
 			pl.TrialDays = n
 		}
 		pl.Prices = readPrices(d, pl.Prices)
-		if len(pl.Prices) == 0 && d.errs["price.monthly"] == "" && d.errs["price.annually"] == "" {
-			d.errs["price.monthly"] = "A paid plan needs a monthly or an annual price."
-		}
+		d.needsAPrice(pl.Prices, "A paid plan needs a monthly or an annual price.")
 		pl.Charges = d.readCharges(pl.Charges, pl.Prices, shown)
 		pl.MinimumSpend = d.readMinimumSpend(pl.MinimumSpend, pl.Prices)
 	} else {
@@ -492,9 +484,7 @@ func (d *dialog) addonEdit(shown *portico.Catalog) (next *portico.Catalog, was *
 		a.MaxQuantity = readMaxQuantity(d)
 	}
 	a.Prices = readPrices(d, a.Prices)
-	if len(a.Prices) == 0 && d.errs["price.monthly"] == "" && d.errs["price.annually"] == "" {
-		d.errs["price.monthly"] = "An add-on needs a monthly or an annual price."
-	}
+	d.needsAPrice(a.Prices, "An add-on needs a monthly or an annual price.")
 	a.Entitlements = d.readEntitlements(a.Entitlements, shown)
 	if len(a.Entitlements) == 0 && !a.Archived {
 		d.errs["entitlements"] = "An add-on must grant at least one feature: add an entitlement."
@@ -582,7 +572,7 @@ func (d *dialog) objectKey(plain ...string) fieldKeyer {
 		case "prices":
 			switch {
 			case idx >= 0 && idx < len(prices):
-				return priceKey(prices[idx].BillingPeriod, sub)
+				return d.priceKey(prices[idx], sub)
 			case idx < 0 && (d.kind == dlgAddon || d.v["pricing"] == string(portico.PricingPaid)):
 				return "price.monthly"
 			}
@@ -602,7 +592,7 @@ func (d *dialog) objectKey(plain ...string) fieldKeyer {
 			if name == "charges" {
 				return d.chargeKey(pl, idx, sub)
 			}
-			return minimumKey(pl, idx, sub)
+			return d.minimumKey(pl, idx, sub)
 		}
 		if idx >= 0 || sub != "" || !slices.Contains(plain, name) {
 			return ""
@@ -611,15 +601,19 @@ func (d *dialog) objectKey(plain ...string) fieldKeyer {
 	}
 }
 
-// priceKey is the field of one price's part.
-func priceKey(period portico.BillingPeriod, part string) string {
-	switch part {
-	case "currency":
+// priceKey is the field of one price's part: its slot's amount or Stripe
+// price, or the first currency's field; "" for a slot the form lacks.
+func (d *dialog) priceKey(pr portico.Price, part string) string {
+	s, ok := d.slotFor(pr.BillingPeriod, pr.Currency)
+	switch {
+	case !ok:
+		return ""
+	case part == "currency" && s.first():
 		return "currency"
-	case "stripePriceId":
-		return "stripe." + string(period)
+	case part == "stripePriceId":
+		return "stripe." + s.key
 	}
-	return "price." + string(period)
+	return "price." + s.key
 }
 
 // entitlementKey is the field, in the row granting the feature, of a
@@ -660,16 +654,19 @@ type priceChange struct {
 }
 
 // priceChanges lists the prices, as they were, that after changes or
-// drops. A Stripe price ID alone is not a change of price: what customers
-// pay stays the same.
+// drops: each price is a billing period in a currency, so a price whose
+// currency is retyped is one no longer sold. A Stripe price ID alone is
+// not a change of price: what customers pay stays the same.
 func priceChanges(before, after []portico.Price) []priceChange {
 	var out []priceChange
 	for _, w := range before {
-		i := slices.IndexFunc(after, func(pr portico.Price) bool { return pr.BillingPeriod == w.BillingPeriod })
+		i := slices.IndexFunc(after, func(pr portico.Price) bool {
+			return pr.BillingPeriod == w.BillingPeriod && pr.Currency == w.Currency
+		})
 		switch {
 		case i < 0:
 			out = append(out, priceChange{was: w})
-		case after[i].Amount != w.Amount || after[i].Currency != w.Currency:
+		case after[i].Amount != w.Amount:
 			now := after[i]
 			out = append(out, priceChange{was: w, now: &now})
 		}
@@ -708,7 +705,7 @@ func (h *dialogHost) checkPriceHolders(ctx app.Context, changes []priceChange, c
 // signedOut reports an ended session.
 func countHolders(ctx context.Context, api API, ref objectRef, changes []priceChange) (notes []string, signedOut bool) {
 	for _, ch := range changes {
-		holders, err := api.PriceHolders(ctx, ref.collection, ref.id, ch.was.BillingPeriod)
+		holders, err := api.PriceHolders(ctx, ref.collection, ref.id, ch.was.BillingPeriod, ch.was.Currency)
 		signedOut = signedOut || statusOf(err) == 401
 		if note := holdersNote(ch, holders, err); note != "" {
 			notes = append(notes, note)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	portico "github.com/portico-dev/portico"
@@ -17,7 +18,7 @@ func (v *productView) renderPricing(pr portico.Product) app.UI {
 		app.Section().Class("pc-panel").Aria("labelledby", "pc-preview").Body(
 			app.Div().Class("pc-head").Body(
 				app.H2().ID("pc-preview").Text("Pricing table preview"),
-				app.P().Class("pc-hint").Text("What a new customer sees; buttons here change nothing. Use the toggle to switch billing periods."),
+				app.P().Class("pc-hint").Text(previewHint(currenciesOf(v.Catalog, pr.ID))),
 			),
 			app.Div().Class("pc-preview").Body(
 				components.NewPortalProvider(v.preview).Scope(pr.ID, "").Body(components.NewPaywall().ProductID(pr.ID)),
@@ -26,6 +27,16 @@ func (v *productView) renderPricing(pr portico.Product) app.UI {
 		v.renderPlans(pr),
 		v.renderAddons(pr),
 	)
+}
+
+// previewHint says what the preview shows: a new customer's table, in the
+// product's first currency when it sells in several.
+func previewHint(currencies []string) string {
+	who := "a new customer"
+	if len(currencies) > 1 {
+		who += " paying in " + strings.ToUpper(currencies[0]) + " (the product's first currency)"
+	}
+	return "What " + who + " sees; buttons here change nothing. Use the toggle to switch billing periods."
 }
 
 // previewSource serves the paywall of a product to a customer who has no
@@ -80,13 +91,18 @@ func (s *previewSource) BillingSession(context.Context, string) (*portico.Billin
 	return nil, errPreview()
 }
 
+// priceText shows an object's prices for a period, one per currency.
 func priceText(prices []portico.Price, period portico.BillingPeriod) string {
+	var out []string
 	for _, pr := range prices {
 		if pr.BillingPeriod == period {
-			return money(pr.Amount, pr.Currency)
+			out = append(out, money(pr.Amount, pr.Currency))
 		}
 	}
-	return "—"
+	if len(out) == 0 {
+		return "—"
+	}
+	return strings.Join(out, " · ")
 }
 
 func (v *productView) renderPlans(pr portico.Product) app.UI {
@@ -215,20 +231,4 @@ func (c catalogPanel) render() app.UI {
 			return app.Table().Class("pc-table").Body(app.THead().Body(app.Tr().Body(head...)), app.TBody().Body(c.rows...))
 		}),
 	)
-}
-
-// currencyOf is the currency a product of cat is priced in ("usd" before
-// any price).
-func currencyOf(cat *portico.Catalog, productID string) string {
-	for _, pl := range cat.Plans {
-		if pl.ProductID == productID && len(pl.Prices) > 0 {
-			return pl.Prices[0].Currency
-		}
-	}
-	for _, a := range cat.Addons {
-		if a.ProductID == productID && len(a.Prices) > 0 {
-			return a.Prices[0].Currency
-		}
-	}
-	return "usd"
 }

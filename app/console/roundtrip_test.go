@@ -213,14 +213,14 @@ func TestEditingAnAmountKeepsTheStripePriceID(t *testing.T) {
 	d.v["price.monthly"] = "35"
 	next, _ := d.planEdit(cat)
 	pl, _ := next.Plan("chat-pro")
-	m, _ := pl.PriceFor(portico.Monthly)
+	m, _ := pl.PriceFor(portico.Monthly, "usd")
 	if m.Amount != 3500 || m.StripePriceID != "price_pro_monthly" || m.Currency != "usd" {
 		t.Errorf("the monthly price became %+v", m)
 	}
 	d.v["stripe.annually"] = "price_pro_annually_2026"
 	next, _ = d.planEdit(cat)
 	pl, _ = next.Plan("chat-pro")
-	if a, _ := pl.PriceFor(portico.Annually); a.StripePriceID != "price_pro_annually_2026" || a.Amount != 29000 {
+	if a, _ := pl.PriceFor(portico.Annually, "usd"); a.StripePriceID != "price_pro_annually_2026" || a.Amount != 29000 {
 		t.Errorf("the annual price became %+v", a)
 	}
 	if changes := priceChanges(cat.Plans[1].Prices, pl.Prices); len(changes) != 1 || changes[0].was.BillingPeriod != portico.Monthly {

@@ -107,7 +107,14 @@ code { font: 12.5px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; ba
 .pc-signin-page { display: flex; align-items: center; justify-content: center; padding: 20px; }
 .pc-signin { width: min(440px, 100%); background: #fff; border: 1px solid #dde2ea; border-radius: 12px; padding: 28px 30px; }
 .pc-signin h1 { margin: 0; }
-.pc-prices .pc-row:last-child > .pc-field { max-width: 200px; }
+.pc-currency-code > .pc-field { max-width: 200px; }
+.pc-currency + .pc-currency { border-top: 1px solid #eceff4; margin-top: 8px; padding-top: 4px; }
+.pc-currency-head { display: flex; align-items: center; justify-content: space-between; gap: 12px; }
+.pc-currency-head h3 { margin: 8px 0 2px; font-size: 15px; }
+.pc-currency-head .pc-remove { margin: 0; }
+.pc-add-currency { align-items: flex-end; border-top: 1px solid #eceff4; margin-top: 8px; padding-top: 4px; }
+.pc-add-currency > .pc-field { flex: 1 1 320px; }
+.pc-add-currency-button { margin-bottom: 14px; }
 .pc-preview .portico-billing-period-toggle { flex-wrap: wrap; }
 .pc-charge { border: 1px solid #dde2ea; border-radius: 8px; padding: 6px 14px 10px; margin: 8px 0; min-width: 0; }
 .pc-charge-title { font-weight: 700; font-size: 15px; padding: 0 4px; }

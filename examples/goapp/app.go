@@ -55,6 +55,7 @@ var customers = []customer{
 	{"ken", "Ken Thompson", "two sites (one subscription per site)"},
 	{"dennis", "Dennis Ritchie", "Team, 12 members on tiered per-member pricing"},
 	{"radia", "Radia Perlman", "Scale, usage-priced API requests with a monthly minimum"},
+	{"edsger", "Edsger Dijkstra", "Basic in euros, with an extra seat"},
 	{"ada", "Ada Lovelace", "free plan"},
 }
 

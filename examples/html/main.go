@@ -37,6 +37,7 @@ var customers = []struct{ ID, Shows string }{
 	{"ken", "two sites (one subscription per site)"},
 	{"dennis", "Team, 12 members on tiered per-member pricing"},
 	{"radia", "Scale, usage-priced API requests with a monthly minimum"},
+	{"edsger", "Basic in euros, with an extra seat"},
 	{"ada", "free plan"},
 }
 

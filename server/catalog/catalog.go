@@ -184,8 +184,8 @@ func checkPlans(errs *problems, c *portico.Catalog) {
 				errs.add(fmt.Sprintf("%s.addonIds[%d]", at, j), "add-on %q belongs to product %q, not %q", aid, a.ProductID, p.ProductID)
 			default:
 				for _, pr := range p.Prices {
-					if _, ok := a.PriceFor(pr.BillingPeriod); !ok {
-						errs.add(fmt.Sprintf("%s.addonIds[%d]", at, j), "add-on %q has no %s price, which this plan is sold for", aid, pr.BillingPeriod)
+					if _, ok := a.PriceFor(pr.BillingPeriod, pr.Currency); !ok {
+						errs.add(fmt.Sprintf("%s.addonIds[%d]", at, j), "add-on %q has no %s price in %s, which this plan is sold for", aid, pr.BillingPeriod, pr.Currency)
 					}
 				}
 			}
@@ -209,14 +209,23 @@ func checkAddons(errs *problems, c *portico.Catalog) {
 	}
 }
 
+// checkPrices refuses a second price for one billing period and currency.
 func checkPrices(errs *problems, at string, prices []portico.Price) {
-	seen := map[portico.BillingPeriod]bool{}
+	seen := map[priceSlot]bool{}
 	for j, pr := range prices {
-		if seen[pr.BillingPeriod] {
-			errs.add(fmt.Sprintf("%s.prices[%d].billingPeriod", at, j), "a second %s price", pr.BillingPeriod)
+		slot := priceSlot{pr.BillingPeriod, pr.Currency}
+		if seen[slot] {
+			errs.add(fmt.Sprintf("%s.prices[%d].billingPeriod", at, j), "a second %s price in %s", pr.BillingPeriod, pr.Currency)
 		}
-		seen[pr.BillingPeriod] = true
+		seen[slot] = true
 	}
+}
+
+// priceSlot is what a price is for: a billing period in a currency. A plan,
+// an add-on, a charge or a minimum spend has at most one per slot.
+type priceSlot struct {
+	period   portico.BillingPeriod
+	currency string
 }
 
 func checkEntitlements(errs *problems, c *portico.Catalog, at string, ents []portico.Entitlement) {
@@ -257,7 +266,6 @@ func checkProducts(errs *problems, c *portico.Catalog) {
 				errs.add(field, "unknown product %q", other)
 			}
 		}
-		checkCurrency(errs, c, p.ID)
 	}
 }
 
@@ -276,29 +284,4 @@ func checkJourneyPlan(errs *problems, c *portico.Catalog, productID, field, plan
 		return &plan
 	}
 	return nil
-}
-
-// checkCurrency keeps one currency per product, so plan changes never mix
-// currencies and credits always apply.
-func checkCurrency(errs *problems, c *portico.Catalog, productID string) {
-	currency := ""
-	check := func(field string, prices []portico.Price) {
-		for k, pr := range prices {
-			if currency == "" {
-				currency = pr.Currency
-			} else if pr.Currency != currency {
-				errs.add(fmt.Sprintf("%s.prices[%d].currency", field, k), "product %q is priced in %q; all its prices must share one currency", productID, currency)
-			}
-		}
-	}
-	for i, p := range c.Plans {
-		if p.ProductID == productID {
-			check(fmt.Sprintf("plans[%d]", i), p.Prices)
-		}
-	}
-	for i, a := range c.Addons {
-		if a.ProductID == productID {
-			check(fmt.Sprintf("addons[%d]", i), a.Prices)
-		}
-	}
 }

@@ -2,13 +2,14 @@ package catalog
 
 import (
 	"fmt"
+	"slices"
 
 	portico "github.com/portico-dev/portico"
 )
 
 // checkCharges checks a plan's charges: each prices a known feature of the
-// right type once, only on a paid plan, with a price for every period the
-// plan is sold for and tiers that ascend to an open last tier.
+// right type once, only on a paid plan, with a price for every period and
+// currency the plan is sold in and tiers that ascend to an open last tier.
 func checkCharges(errs *problems, c *portico.Catalog, at string, p portico.Plan) {
 	if len(p.Charges) > 0 && p.Pricing != portico.PricingPaid {
 		errs.add(at+".charges", "only paid plans have charges; a %s plan has none", p.Pricing)
@@ -68,19 +69,19 @@ func checkChargeShape(errs *problems, field string, ch portico.Charge) {
 	}
 }
 
-// checkChargePrices checks a charge's prices: one per period the plan is
-// sold for and no other, in the plan's currency, a unit amount or tiers as
-// the model needs, and for usage one per usage period of the feature
-// (usage is billed at the end of each billing period, so it must reset
-// with it).
+// checkChargePrices checks a charge's prices: one per period and currency
+// the plan is sold in and no other, a unit amount or tiers as the model
+// needs, and for usage one per usage period of the feature (usage is
+// billed at the end of each billing period, so it must reset with it).
 func checkChargePrices(errs *problems, field string, ch portico.Charge, f portico.Feature, p portico.Plan) {
-	seen := map[portico.BillingPeriod]bool{}
+	seen := map[priceSlot]bool{}
 	for k, pr := range ch.Prices {
 		at := fmt.Sprintf("%s.prices[%d]", field, k)
-		if seen[pr.BillingPeriod] {
-			errs.add(at+".billingPeriod", "a second %s price", pr.BillingPeriod)
+		slot := priceSlot{pr.BillingPeriod, pr.Currency}
+		if seen[slot] {
+			errs.add(at+".billingPeriod", "a second %s price in %s", pr.BillingPeriod, pr.Currency)
 		}
-		seen[pr.BillingPeriod] = true
+		seen[slot] = true
 		checkSold(errs, at, p, pr.BillingPeriod, pr.Currency)
 		if ch.Model == portico.ModelUsage && f.Type == portico.FeatureMetered && !resetsWith(f.ResetPeriod, pr.BillingPeriod) {
 			errs.add(at+".billingPeriod", "usage of %q resets %s; a usage charge is billed per usage period, so only a %s price fits",
@@ -89,8 +90,9 @@ func checkChargePrices(errs *problems, field string, ch portico.Charge, f portic
 		checkTiers(errs, at, ch, pr)
 	}
 	for _, fee := range p.Prices {
-		if !seen[fee.BillingPeriod] {
-			errs.add(field+".prices", "plan %q is sold %s: the charge needs a %s price", p.ID, fee.BillingPeriod, fee.BillingPeriod)
+		if !seen[priceSlot{fee.BillingPeriod, fee.Currency}] {
+			errs.add(field+".prices", "plan %q is sold %s in %s: the charge needs a %s price in %s",
+				p.ID, fee.BillingPeriod, fee.Currency, fee.BillingPeriod, fee.Currency)
 		}
 	}
 }
@@ -141,32 +143,46 @@ func checkTiers(errs *problems, at string, ch portico.Charge, pr portico.ChargeP
 	}
 }
 
-// checkMinimumSpend checks a plan's minimum spend: one per period the plan
-// is sold for, in its currency.
+// checkMinimumSpend checks a plan's minimum spend: one per period and
+// currency the plan is sold in; a period with one has one in every
+// currency the plan is sold in for it, so no customer's currency escapes
+// the floor.
 func checkMinimumSpend(errs *problems, at string, p portico.Plan) {
-	seen := map[portico.BillingPeriod]bool{}
+	seen := map[priceSlot]bool{}
+	floored := map[portico.BillingPeriod]bool{}
 	for k, m := range p.MinimumSpend {
 		field := fmt.Sprintf("%s.minimumSpend[%d]", at, k)
-		if seen[m.BillingPeriod] {
-			errs.add(field+".billingPeriod", "a second %s minimum", m.BillingPeriod)
+		slot := priceSlot{m.BillingPeriod, m.Currency}
+		if seen[slot] {
+			errs.add(field+".billingPeriod", "a second %s minimum in %s", m.BillingPeriod, m.Currency)
 		}
-		seen[m.BillingPeriod] = true
+		seen[slot], floored[m.BillingPeriod] = true, true
 		if p.Pricing != portico.PricingPaid {
 			errs.add(field, "only paid plans have a minimum spend")
 			continue
 		}
 		checkSold(errs, field, p, m.BillingPeriod, m.Currency)
 	}
+	for _, fee := range p.Prices {
+		if floored[fee.BillingPeriod] && !seen[priceSlot{fee.BillingPeriod, fee.Currency}] {
+			errs.add(at+".minimumSpend", "plan %q has a %s minimum spend and is sold %s in %s: it needs a %s minimum in %s",
+				p.ID, fee.BillingPeriod, fee.BillingPeriod, fee.Currency, fee.BillingPeriod, fee.Currency)
+		}
+	}
 }
 
 // checkSold checks that what is priced at at (a charge's price, a minimum
-// spend) is for a period the plan is sold for, in the plan's currency.
+// spend) is for a period and currency the plan is sold in.
 func checkSold(errs *problems, at string, p portico.Plan, period portico.BillingPeriod, currency string) {
-	fee, sold := p.PriceFor(period)
 	switch {
-	case !sold:
+	case slices.IndexFunc(p.Prices, func(pr portico.Price) bool { return pr.BillingPeriod == period }) < 0:
 		errs.add(at+".billingPeriod", "plan %q is not sold %s; price it there first", p.ID, period)
-	case fee.Currency != currency:
-		errs.add(at+".currency", "plan %q is priced in %q", p.ID, fee.Currency)
+	case !hasPrice(p, period, currency):
+		errs.add(at+".currency", "plan %q is not sold %s in %s; give it a %s price in %s first", p.ID, period, currency, period, currency)
 	}
+}
+
+func hasPrice(p portico.Plan, period portico.BillingPeriod, currency string) bool {
+	_, ok := p.PriceFor(period, currency)
+	return ok
 }

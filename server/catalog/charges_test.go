@@ -35,7 +35,7 @@ func TestBadChargesAreRefusedByField(t *testing.T) {
 		{"no price for a period the plan is sold", func(c *portico.Catalog) {
 			c.Plans[6].Charges[0].Prices = c.Plans[6].Charges[0].Prices[:1]
 		}, "plans[6].charges[0].prices"},
-		{"a price in another currency", func(c *portico.Catalog) { c.Plans[6].Charges[0].Prices[0].Currency = "eur" }, "plans[6].charges[0].prices[0].currency"},
+		{"a price in another currency", func(c *portico.Catalog) { c.Plans[6].Charges[0].Prices[0].Currency = "gbp" }, "plans[6].charges[0].prices[0].currency"},
 		{"max below min", func(c *portico.Catalog) {
 			c.Plans[6].Charges[0].MinQuantity, c.Plans[6].Charges[0].MaxQuantity = n(5), 2
 		}, "plans[6].charges[0].maxQuantity"},
@@ -43,11 +43,11 @@ func TestBadChargesAreRefusedByField(t *testing.T) {
 		{"usage billed annually but reset monthly", func(c *portico.Catalog) {
 			c.Plans[7].Prices = append(c.Plans[7].Prices, portico.Price{BillingPeriod: portico.Annually, Currency: "usd"})
 			c.Plans[7].Charges[0].Prices = append(c.Plans[7].Charges[0].Prices, portico.ChargePrice{BillingPeriod: portico.Annually, Currency: "usd", UnitAmount: 50})
-		}, "plans[7].charges[0].prices[1].billingPeriod"},
+		}, "plans[7].charges[0].prices[2].billingPeriod"},
 		{"charged twice", func(c *portico.Catalog) { c.Plans[6].Charges = append(c.Plans[6].Charges, c.Plans[6].Charges[0]) }, "plans[6].charges[1].featureId"},
 		{"a charge on a free plan", func(c *portico.Catalog) { c.Plans[0].Charges = c.Plans[6].Charges }, "plans[0].charges"},
 		{"a negative unit amount", func(c *portico.Catalog) { c.Plans[7].Charges[0].Prices[0].UnitAmount = -1 }, "plans[7].charges[0].prices[0].unitAmount"},
-		{"a minimum in another currency", func(c *portico.Catalog) { c.Plans[7].MinimumSpend[0].Currency = "eur" }, "plans[7].minimumSpend[0].currency"},
+		{"a minimum in another currency", func(c *portico.Catalog) { c.Plans[7].MinimumSpend[0].Currency = "gbp" }, "plans[7].minimumSpend[0].currency"},
 		{"a minimum for a period not sold", func(c *portico.Catalog) { c.Plans[7].MinimumSpend[0].BillingPeriod = portico.Annually }, "plans[7].minimumSpend[0].billingPeriod"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -97,6 +97,13 @@ var Customers = []Customer{
 			change(ctx, e, "radia", portico.ChangeRequest{PlanID: "platform-scale"}),
 			usage(ctx, e, "radia", "requests", 123400))
 	}},
+	{ID: "edsger", Shows: "Basic in euros, with an extra seat", setup: func(ctx context.Context, e *engine.Engine) error {
+		return all(createIn(ctx, e, "edsger", "Edsger Dijkstra", "edsger@example.com", "eur",
+			&portico.Address{Line1: "Science Park 123", City: "Amsterdam", PostalCode: "1098 XG", Country: "NL"}),
+			trialUsed(ctx, e, "edsger"),
+			change(ctx, e, "edsger", portico.ChangeRequest{PlanID: "basic", Addons: []portico.AddonQuantity{{ID: "extra-seats", Quantity: 1}}}),
+			usage(ctx, e, "edsger", "seats", 6), usage(ctx, e, "edsger", "api-calls", 4180), usage(ctx, e, "edsger", "projects", 4))
+	}},
 }
 
 // Load fills a store that has no catalog yet with the demo catalog and
@@ -154,6 +161,17 @@ func create(ctx context.Context, e *engine.Engine, id, name, email string, withC
 			req.Billing = billing(name, email)
 		}
 		_, err := e.CreateCustomer(ctx, req)
+		return err
+	}
+}
+
+// createIn creates a customer with a card who pays in the currency, billed
+// at the address.
+func createIn(ctx context.Context, e *engine.Engine, id, name, email, currency string, at *portico.Address) func() error {
+	return func() error {
+		b := billing(name, email)
+		b.Address = at
+		_, err := e.CreateCustomer(ctx, portico.CreateCustomerRequest{ID: id, Name: name, Email: email, Billing: b, Currency: currency})
 		return err
 	}
 }

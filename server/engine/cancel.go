@@ -52,7 +52,7 @@ func (e *Engine) Cancel(ctx context.Context, customerID, subID string, req porti
 // credit — with the credit granted for all of them.
 func (o *op) cancelAll(c *portico.Customer, subs []*portico.Subscription, actor Actor) (*portico.CancelResult, int64, error) {
 	res := &portico.CancelResult{AlsoCanceled: []portico.SubscriptionView{}}
-	res.Credit.Currency = o.currency(subs[0], nil) // before a downgrade to free changes the plan
+	res.Credit.Currency = o.currency(c, subs[0], nil) // before a downgrade to free changes the plan
 	var credit int64
 	for i, x := range subs {
 		if err := o.syncCancel(c, x, actor); err != nil {
@@ -167,7 +167,7 @@ func (o *op) end(c *portico.Customer, s *portico.Subscription, t time.Time, free
 		closing, err := o.closingLines(s, t)
 		o.fail(err)
 		o.queueTopUp(s, s.CurrentPeriodStart, t, closing)
-		o.issue(c, s, t, closing, o.currency(s, nil))
+		o.issue(c, s, t, closing, o.currency(c, s, nil))
 		s.Status = portico.StatusCanceled
 		s.EndedAt = &t
 		return

@@ -10,17 +10,18 @@ import (
 	portico "github.com/portico-dev/portico"
 )
 
-// agreedCharges are the plan's charges and minimum spend for the period:
-// what a subscription agrees to, each charge narrowed to its one price.
-func agreedCharges(plan portico.Plan, period portico.BillingPeriod) ([]portico.Charge, *portico.Money) {
+// agreedCharges are the plan's charges and minimum spend for the period in
+// the currency: what a subscription agrees to, each charge narrowed to its
+// one price.
+func agreedCharges(plan portico.Plan, period portico.BillingPeriod, currency string) ([]portico.Charge, *portico.Money) {
 	var out []portico.Charge
 	for _, c := range plan.Charges {
-		if at, ok := c.At(period); ok {
+		if at, ok := c.At(period, currency); ok {
 			out = append(out, at)
 		}
 	}
 	var floor *portico.Money
-	if m, ok := plan.MinimumSpendFor(period); ok {
+	if m, ok := plan.MinimumSpendFor(period, currency); ok {
 		floor = &m
 	}
 	return out, floor
@@ -308,17 +309,17 @@ func (o *op) chargeViews(s *portico.Subscription) []portico.ChargeView {
 }
 
 // setCatalogCharges gives s the plan's charges and minimum spend for its
-// billing period, as the catalog sells them now.
-func setCatalogCharges(s *portico.Subscription, plan portico.Plan) {
-	s.Charges, s.MinimumSpend = agreedCharges(plan, s.BillingPeriod)
+// billing period in the currency, as the catalog sells them now.
+func setCatalogCharges(s *portico.Subscription, plan portico.Plan, currency string) {
+	s.Charges, s.MinimumSpend = agreedCharges(plan, s.BillingPeriod, currency)
 }
 
 // cardCharges adds a plan's charges to its paywall card: the period's
-// prices, what the plan starts at (the fee and each committed charge at its
-// least quantity, no usage), its minimum spend, and the customer's
-// quantities to start the stepper from.
-func (o *op) cardCharges(card *portico.PaywallPlan, p portico.Plan, period portico.BillingPeriod, cur *portico.Subscription) {
-	charges, floor := agreedCharges(p, period)
+// prices in the currency, what the plan starts at (the fee and each
+// committed charge at its least quantity, no usage), its minimum spend,
+// and the customer's quantities to start the stepper from.
+func (o *op) cardCharges(card *portico.PaywallPlan, p portico.Plan, period portico.BillingPeriod, currency string, cur *portico.Subscription) {
+	charges, floor := agreedCharges(p, period, currency)
 	if len(charges) == 0 {
 		return
 	}
@@ -403,7 +404,7 @@ func earlierInvoice(a, b *portico.UpcomingInvoice) bool {
 // terms it will then have) bills in advance, less the credit balance.
 func (o *op) upcoming(c *portico.Customer, s *portico.Subscription) *portico.UpcomingInvoice {
 	date := s.NextDue()
-	inv := &portico.UpcomingInvoice{SubscriptionID: s.ID, Date: date, Currency: o.currency(s, nil), Lines: o.upcomingLines(s, date)}
+	inv := &portico.UpcomingInvoice{SubscriptionID: s.ID, Date: date, Currency: o.currency(c, s, nil), Lines: o.upcomingLines(s, date)}
 	inv.Estimated = s.Status == portico.StatusActive && len(usageCharges(s)) > 0
 	inv.Subtotal = portico.SumLines(inv.Lines)
 	if c.Credit.Amount > 0 && (c.Credit.Currency == "" || c.Credit.Currency == inv.Currency) {

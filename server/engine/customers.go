@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"time"
 
 	portico "github.com/portico-dev/portico"
@@ -22,7 +23,11 @@ func (e *Engine) CreateCustomer(ctx context.Context, req portico.CreateCustomerR
 		} else if !errors.Is(err, portico.ErrNotFound) {
 			return err
 		}
-		c := &portico.Customer{ID: req.ID, Name: req.Name, Email: req.Email, Metadata: req.Metadata, CreatedAt: o.now}
+		if err := o.checkCurrencySold(req.Currency); err != nil {
+			return err
+		}
+		c := &portico.Customer{ID: req.ID, Name: req.Name, Email: req.Email, Metadata: req.Metadata, CreatedAt: o.now,
+			Currency: req.Currency, Credit: portico.Money{Currency: req.Currency}}
 		if err := o.tx.CreateCustomer(c); err != nil {
 			return err
 		}
@@ -42,7 +47,9 @@ func (e *Engine) CreateCustomer(ctx context.Context, req portico.CreateCustomerR
 }
 
 // startJourneys starts each single-subscription product's journey, then
-// mirrors the new subscriptions to the billing provider. Every subscription
+// mirrors the new subscriptions to the billing provider. A product whose
+// journey starts on a paid plan not sold in the customer's currency starts
+// nothing: the customer picks from its pricing table. Every subscription
 // is written and every mirror worked out first, so the rows the
 // provider's links refer to exist, and a price the provider does not know
 // is refused before anything reaches it.
@@ -54,6 +61,9 @@ func (o *op) startJourneys(c *portico.Customer) error {
 			continue
 		}
 		plan, _ := o.cat.Plan(planID)
+		if currency, _ := o.customerCurrency(c, p.ID); plan.Pricing == portico.PricingPaid && !plan.SoldIn(currency) {
+			continue
+		}
 		ch, err := o.planChange(c, portico.ChangeRequest{PlanID: planID, Quantities: minQuantities(plan)}, Backend)
 		if err != nil {
 			return err
@@ -94,6 +104,58 @@ func journeyStartPlan(p portico.Product) string {
 		return p.Journey.TrialPlanID
 	}
 	return ""
+}
+
+// UpdateCustomer changes the fields the request gives and returns the
+// customer. A currency change is refused (409 naming "currency") while a
+// live subscription is billed in another currency or a credit balance in
+// another currency remains: each would be billed or spent in a currency
+// the customer no longer pays in.
+func (e *Engine) UpdateCustomer(ctx context.Context, id string, req portico.UpdateCustomerRequest) (*portico.CustomerView, error) {
+	var out *portico.CustomerView
+	err := e.writeCustomer(ctx, id, func(o *op, c *portico.Customer) error {
+		if req.Currency != "" && req.Currency != c.Currency {
+			if err := o.changeCustomerCurrency(c, req.Currency); err != nil {
+				return err
+			}
+		}
+		var err error
+		out, err = o.customerView(c)
+		return err
+	})
+	return out, err
+}
+
+// changeCustomerCurrency moves the customer to the currency, when nothing
+// they hold is billed in another.
+func (o *op) changeCustomerCurrency(c *portico.Customer, currency string) error {
+	if err := o.checkCurrencySold(currency); err != nil {
+		return err
+	}
+	subs, err := o.tx.SubscriptionsOf(c.ID)
+	if err != nil {
+		return err
+	}
+	for _, s := range subs {
+		if billed := agreedCurrency(s); s.Live() && billed != "" && billed != currency {
+			return portico.ConflictField("currency", "subscription %q is billed in %s; the customer's currency can change once it has ended or moved to a free plan", s.ID, billed)
+		}
+	}
+	if c.Credit.Amount != 0 && c.Credit.Currency != currency {
+		return portico.ConflictField("currency", "the customer has a credit balance in %s, which is spent in %s only; the currency can change once it is spent", c.Credit.Currency, c.Credit.Currency)
+	}
+	c.Currency, c.Credit.Currency = currency, currency
+	return o.tx.UpdateCustomer(c)
+}
+
+// checkCurrencySold refuses a customer currency the catalog sells nothing
+// in (422 naming "currency"), as long as the catalog sells in any.
+func (o *op) checkCurrencySold(currency string) error {
+	sold := o.cat.Currencies()
+	if currency == "" || len(sold) == 0 || slices.Contains(sold, currency) {
+		return nil
+	}
+	return portico.Invalid("currency", "the catalog has no prices in %s; it sells in %s", currency, strings.Join(sold, ", "))
 }
 
 // Customer returns a customer with subscriptions and promotions.

@@ -8,15 +8,16 @@ import (
 )
 
 // PriceHolders counts the live subscriptions on one price of a plan or an
-// add-on (kind KindPlan or KindAddon) and billing period: those on it now
-// and those a scheduled change moves onto it, with their customers. It
+// add-on (kind KindPlan or KindAddon), billing period and currency (""
+// for any): those on it now and those a scheduled change moves onto it,
+// with their customers. It
 // reads without settling what has fallen due: a change due but not yet
 // applied is counted as scheduled, which is what it still is.
-func (e *Engine) PriceHolders(ctx context.Context, kind, id string, period portico.BillingPeriod) (*portico.PriceHolders, error) {
+func (e *Engine) PriceHolders(ctx context.Context, kind, id string, period portico.BillingPeriod, currency string) (*portico.PriceHolders, error) {
 	if period != portico.Monthly && period != portico.Annually {
 		return nil, portico.Invalid("billingPeriod", "must be monthly or annually")
 	}
-	out := &portico.PriceHolders{BillingPeriod: period}
+	out := &portico.PriceHolders{BillingPeriod: period, Currency: currency}
 	err := e.view(ctx, func(o *op) error {
 		productID, err := priceOwner(o.cat, kind, id)
 		if err != nil {
@@ -29,6 +30,9 @@ func (e *Engine) PriceHolders(ctx context.Context, kind, id string, period porti
 		}
 		customers := map[string]bool{}
 		return o.tx.EachLiveSubscription(productID, func(s *portico.Subscription) error {
+			if billed := agreedCurrency(s); currency != "" && billed != "" && billed != currency {
+				return nil // a subscription keeps its currency, now and after a scheduled change
+			}
 			now, later := match(s.PlanID, s.BillingPeriod, s.Addons), scheduledOnto(s, match)
 			if !now && !later {
 				return nil

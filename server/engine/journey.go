@@ -48,6 +48,8 @@ type plannedChange struct {
 	oldAnchor time.Time
 	trial     bool
 	actor     Actor // who asks for it
+	// currency is what the change is priced in: the customer's.
+	currency string
 	// billedUsage is set when the change ends the period early and bills
 	// its usage: the usage-priced features then start from zero.
 	billedUsage bool
@@ -106,15 +108,22 @@ func (o *op) planChange(c *portico.Customer, req portico.ChangeRequest, actor Ac
 	if err := checkAllowed(product, plan, cur, actor); err != nil {
 		return nil, err
 	}
-	period, err := periodFor(plan, req.BillingPeriod, cur)
+	currency, err := o.changeCurrency(c, product.ID, req.Price)
 	if err != nil {
 		return nil, err
 	}
-	addons, err := o.checkAddons(plan, period, req.Addons, cur)
+	if plan.Pricing == portico.PricingPaid && !plan.SoldIn(currency) {
+		return nil, portico.Invalid("planId", "plan %q is not sold in %s, the customer's currency", plan.ID, currency)
+	}
+	period, err := periodFor(plan, req.BillingPeriod, cur, currency)
 	if err != nil {
 		return nil, err
 	}
-	price, err := priceOf(plan, period, req.Price, cur)
+	addons, err := o.checkAddons(plan, period, currency, req.Addons, cur)
+	if err != nil {
+		return nil, err
+	}
+	price, err := priceOf(plan, period, currency, req.Price, cur)
 	if err != nil {
 		return nil, err
 	}
@@ -125,10 +134,10 @@ func (o *op) planChange(c *portico.Customer, req portico.ChangeRequest, actor Ac
 	target := &portico.Subscription{
 		CustomerID: c.ID, ProductID: product.ID, ResourceID: resourceID,
 		PlanID: plan.ID, Pricing: plan.Pricing, BillingPeriod: period, Price: price, Addons: addons,
-		AddonPrices: o.catalogAddonPrices(addons, period), Quantities: quantities,
+		AddonPrices: o.catalogAddonPrices(addons, period, currency), Quantities: quantities,
 	}
-	setCatalogCharges(target, plan)
-	ch := &plannedChange{product: product, cur: cur, actor: actor}
+	setCatalogCharges(target, plan, currency)
+	ch := &plannedChange{product: product, cur: cur, actor: actor, currency: currency}
 	if cur == nil {
 		o.planNew(c, ch, plan, target)
 	} else if err := o.planUpdate(c, ch, plan, target); err != nil {
@@ -236,9 +245,45 @@ func checkAllowed(product portico.Product, plan portico.Plan, cur *portico.Subsc
 	return nil
 }
 
+// changeCurrency is the currency a change is priced in: the customer's (see
+// customerCurrency). A custom price sets it for a customer who has none
+// yet, and is refused in another.
+func (o *op) changeCurrency(c *portico.Customer, productID string, custom *portico.Money) (string, error) {
+	currency, held := o.customerCurrency(c, productID)
+	switch {
+	case custom == nil:
+		return currency, nil
+	case !held:
+		return custom.Currency, nil
+	case custom.Currency != currency:
+		return "", portico.Invalid("price.currency", "must be %s, the customer's currency", currency)
+	}
+	return currency, nil
+}
+
+// customerCurrency is the currency the customer pays in: theirs, else that
+// of a live subscription they hold (one from before customers had a
+// currency), else the product's first; held is false in the last case.
+func (o *op) customerCurrency(c *portico.Customer, productID string) (currency string, held bool) {
+	if c.Currency != "" {
+		return c.Currency, true
+	}
+	if c.ID != "" {
+		subs, err := o.tx.SubscriptionsOf(c.ID)
+		o.fail(err)
+		for _, s := range subs {
+			if cur := agreedCurrency(s); cur != "" && s.Live() {
+				return cur, true
+			}
+		}
+	}
+	return o.cat.ProductCurrency(productID), false
+}
+
 // periodFor picks the billing period: the one asked for, else the current
-// one when the plan offers it, else the plan's first (monthly for unpriced).
-func periodFor(plan portico.Plan, asked portico.BillingPeriod, cur *portico.Subscription) (portico.BillingPeriod, error) {
+// one when the plan offers it in the currency, else monthly, else the
+// plan's first in the currency (monthly for unpriced).
+func periodFor(plan portico.Plan, asked portico.BillingPeriod, cur *portico.Subscription, currency string) (portico.BillingPeriod, error) {
 	if plan.Pricing != portico.PricingPaid {
 		if asked != "" {
 			return asked, nil
@@ -249,23 +294,23 @@ func periodFor(plan portico.Plan, asked portico.BillingPeriod, cur *portico.Subs
 		return portico.Monthly, nil
 	}
 	if asked != "" {
-		if _, ok := plan.PriceFor(asked); !ok {
-			return "", portico.Invalid("billingPeriod", "plan %q has no %s price", plan.ID, asked)
+		if _, ok := plan.PriceFor(asked, currency); !ok {
+			return "", portico.Invalid("billingPeriod", "plan %q has no %s price in %s", plan.ID, asked, currency)
 		}
 		return asked, nil
 	}
 	if cur != nil {
-		if _, ok := plan.PriceFor(cur.BillingPeriod); ok {
+		if _, ok := plan.PriceFor(cur.BillingPeriod, currency); ok {
 			return cur.BillingPeriod, nil
 		}
 	}
-	if _, ok := plan.PriceFor(portico.Monthly); ok {
+	if _, ok := plan.PriceFor(portico.Monthly, currency); ok {
 		return portico.Monthly, nil
 	}
-	return plan.Prices[0].BillingPeriod, nil
+	return portico.PricesIn(plan.Prices, currency)[0].BillingPeriod, nil
 }
 
-func (o *op) checkAddons(plan portico.Plan, period portico.BillingPeriod, asked []portico.AddonQuantity, cur *portico.Subscription) ([]portico.AddonQuantity, error) {
+func (o *op) checkAddons(plan portico.Plan, period portico.BillingPeriod, currency string, asked []portico.AddonQuantity, cur *portico.Subscription) ([]portico.AddonQuantity, error) {
 	seen := map[string]bool{}
 	out := []portico.AddonQuantity{}
 	for i, aq := range asked {
@@ -285,8 +330,8 @@ func (o *op) checkAddons(plan portico.Plan, period portico.BillingPeriod, asked 
 		case a.Archived && !hasAddon(cur, aq.ID):
 			return nil, portico.Conflict("add-on %q is archived and cannot be bought", aq.ID)
 		}
-		if _, ok := a.PriceFor(period); !ok {
-			return nil, portico.Invalid(field+".id", "add-on %q has no %s price", aq.ID, period)
+		if _, ok := a.PriceFor(period, currency); !ok {
+			return nil, portico.Invalid(field+".id", "add-on %q has no %s price in %s", aq.ID, period, currency)
 		}
 		seen[aq.ID] = true
 		out = append(out, aq)
@@ -298,15 +343,15 @@ func hasAddon(s *portico.Subscription, id string) bool {
 	return s != nil && slices.ContainsFunc(s.Addons, func(a portico.AddonQuantity) bool { return a.ID == id })
 }
 
-// priceOf is the plan's price for the period; custom-priced plans take the
-// price the backend sets, or keep the one they have.
-func priceOf(plan portico.Plan, period portico.BillingPeriod, custom *portico.Money, cur *portico.Subscription) (portico.Money, error) {
+// priceOf is the plan's price for the period in the currency; custom-priced
+// plans take the price the backend sets, or keep the one they have.
+func priceOf(plan portico.Plan, period portico.BillingPeriod, currency string, custom *portico.Money, cur *portico.Subscription) (portico.Money, error) {
 	switch plan.Pricing {
 	case portico.PricingPaid:
 		if custom != nil {
 			return portico.Money{}, portico.Invalid("price", "only custom-priced plans take a price")
 		}
-		pr, _ := plan.PriceFor(period)
+		pr, _ := plan.PriceFor(period, currency)
 		return portico.Money{Amount: pr.Amount, Currency: pr.Currency}, nil
 	case portico.PricingCustom:
 		if custom != nil {
@@ -323,25 +368,38 @@ func priceOf(plan portico.Plan, period portico.BillingPeriod, custom *portico.Mo
 	return portico.Money{}, nil
 }
 
-// currency is the subscription's currency; a free plan has none of its
-// own, so the one it comes from (or the product's) is used.
-func (o *op) currency(s, from *portico.Subscription) string {
-	if c := o.total(s).Currency; c != "" {
-		return c
+// currency is the subscription's currency, that of the prices it agreed
+// to; a free plan has none of its own, so the one it comes from is used,
+// else the customer's (c may be nil: unknown), else the product's first.
+func (o *op) currency(c *portico.Customer, s, from *portico.Subscription) string {
+	if cur := agreedCurrency(s); cur != "" {
+		return cur
 	}
 	if from != nil {
-		if c := o.total(from).Currency; c != "" {
-			return c
+		if cur := agreedCurrency(from); cur != "" {
+			return cur
 		}
 	}
-	return o.productCurrency(s.ProductID)
+	if c != nil && c.Currency != "" {
+		return c.Currency
+	}
+	return o.cat.ProductCurrency(s.ProductID)
 }
 
-func (o *op) productCurrency(productID string) string {
-	for _, p := range o.cat.Plans {
-		if p.ProductID == productID && len(p.Prices) > 0 {
-			return p.Prices[0].Currency
+// agreedCurrency is the currency of the prices s agreed to: its plan's, its
+// charges' or its add-ons'; "" on a free plan.
+func agreedCurrency(s *portico.Subscription) string {
+	if s.Price.Currency != "" {
+		return s.Price.Currency
+	}
+	for _, c := range s.Charges {
+		if len(c.Prices) > 0 {
+			return c.Prices[0].Currency
 		}
+	}
+	if len(s.AddonPrices) > 0 {
+		first := slices.Sorted(maps.Keys(s.AddonPrices))[0]
+		return s.AddonPrices[first].Currency
 	}
 	return ""
 }
@@ -351,8 +409,8 @@ func (o *op) productCurrency(productID string) string {
 func (o *op) total(s *portico.Subscription) portico.Money {
 	t := s.Price
 	t.Amount += committedAmount(s)
-	if t.Currency == "" && len(s.Charges) > 0 {
-		t.Currency = s.Charges[0].Prices[0].Currency
+	if t.Currency == "" {
+		t.Currency = agreedCurrency(s)
 	}
 	for _, aq := range s.Addons {
 		if pr, ok := o.addonPrice(s, aq.ID); ok {
@@ -366,26 +424,31 @@ func (o *op) total(s *portico.Subscription) portico.Money {
 }
 
 // addonPrice is the price of one unit of an add-on on s: the one agreed,
-// else the catalog's for s's billing period.
+// else the catalog's for s's billing period and currency (the product's
+// first for an add-on on a free plan, which has no currency of its own).
 func (o *op) addonPrice(s *portico.Subscription, addonID string) (portico.Money, bool) {
 	if pr, ok := s.AddonPrices[addonID]; ok {
 		return pr, true
 	}
 	a, _ := o.cat.Addon(addonID)
-	pr, ok := a.PriceFor(s.BillingPeriod)
+	currency := agreedCurrency(s)
+	if currency == "" {
+		currency = o.cat.ProductCurrency(s.ProductID)
+	}
+	pr, ok := a.PriceFor(s.BillingPeriod, currency)
 	return portico.Money{Amount: pr.Amount, Currency: pr.Currency}, ok
 }
 
-// catalogAddonPrices are the catalog's prices of the add-ons for period:
-// what a change agrees to.
-func (o *op) catalogAddonPrices(addons []portico.AddonQuantity, period portico.BillingPeriod) map[string]portico.Money {
+// catalogAddonPrices are the catalog's prices of the add-ons for period in
+// the currency: what a change agrees to.
+func (o *op) catalogAddonPrices(addons []portico.AddonQuantity, period portico.BillingPeriod, currency string) map[string]portico.Money {
 	if len(addons) == 0 {
 		return nil
 	}
 	out := make(map[string]portico.Money, len(addons))
 	for _, aq := range addons {
 		a, _ := o.cat.Addon(aq.ID)
-		if pr, ok := a.PriceFor(period); ok {
+		if pr, ok := a.PriceFor(period, currency); ok {
 			out[aq.ID] = portico.Money{Amount: pr.Amount, Currency: pr.Currency}
 		}
 	}
@@ -441,9 +504,8 @@ func (o *op) startTrial(c *portico.Customer, ch *plannedChange, plan portico.Pla
 	ch.preview.Intent = portico.IntentStartTrial
 	ch.preview.Effective, ch.preview.EffectiveAt = portico.Immediate, o.now
 	ch.newCredit = c.Credit.Amount
-	currency := o.currency(s, ch.cur)
-	ch.preview.AmountDueNow = portico.Money{Currency: currency}
-	ch.preview.Credit = portico.Money{Currency: currency}
+	ch.preview.AmountDueNow = portico.Money{Currency: ch.currency}
+	ch.preview.Credit = portico.Money{Currency: ch.currency}
 	ch.preview.Lines = []portico.Line{}
 }
 
@@ -475,7 +537,7 @@ func (o *op) charge(c *portico.Customer, ch *plannedChange, lines []portico.Line
 		lines = []portico.Line{}
 	}
 	net := charge - credit
-	cur := o.currency(ch.next, ch.cur)
+	cur := ch.currency
 	// A balance in another currency is neither spent nor added to.
 	sameCurrency := c.Credit.Currency == "" || c.Credit.Currency == cur || c.Credit.Amount == 0
 	ch.newCredit = c.Credit.Amount
@@ -651,9 +713,8 @@ func (o *op) planScheduled(ch *plannedChange, target *portico.Subscription) {
 	ch.scheduled = &u
 	ch.preview.Effective, ch.preview.EffectiveAt = portico.EndOfPeriod, u.EffectiveAt
 	ch.preview.UsageReset = resetsUsage(ch.product.Journey.UsageReset, anchorChanges(cur, target))
-	currency := o.currency(target, cur)
-	ch.preview.AmountDueNow = portico.Money{Currency: currency}
-	ch.preview.Credit = portico.Money{Currency: currency}
+	ch.preview.AmountDueNow = portico.Money{Currency: ch.currency}
+	ch.preview.Credit = portico.Money{Currency: ch.currency}
 	ch.preview.Lines = []portico.Line{}
 }
 
@@ -723,6 +784,9 @@ func (o *op) writeChange(c *portico.Customer, ch *plannedChange) (*portico.Subsc
 		return nil, err
 	}
 	c.Credit = portico.Money{Amount: ch.newCredit, Currency: creditCurrency(c.Credit, due.Currency)}
+	if c.Currency == "" {
+		c.Currency = ch.currency // the default, recorded as the first subscription starts
+	}
 	return s, o.tx.UpdateCustomer(c)
 }
 

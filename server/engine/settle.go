@@ -213,19 +213,20 @@ func (o *op) moveTo(c *portico.Customer, s *portico.Subscription, t time.Time, p
 	s.PlanID, s.Pricing, s.Status, s.TrialEnd = plan.ID, plan.Pricing, portico.StatusActive, nil
 	s.UsageBilled = 0 // a new period begins at t
 	s.BillingPeriod = period
+	currency := o.currency(c, &old, nil) // a subscription keeps its currency
 	if plan.Pricing == portico.PricingPaid {
-		if _, ok := plan.PriceFor(period); !ok && len(plan.Prices) > 0 {
-			s.BillingPeriod = plan.Prices[0].BillingPeriod
+		if sold := portico.PricesIn(plan.Prices, currency); !hasPeriod(sold, period) && len(sold) > 0 {
+			s.BillingPeriod = sold[0].BillingPeriod
 		}
 	}
 	if plan.Pricing != portico.PricingCustom || old.PlanID != plan.ID {
-		s.Price, _ = priceOf(plan, s.BillingPeriod, nil, nil)
+		s.Price, _ = priceOf(plan, s.BillingPeriod, currency, nil, nil)
 	}
 	s.Addons = slices.DeleteFunc(slices.Clone(addons), func(a portico.AddonQuantity) bool { return !plan.AllowsAddon(a.ID) })
 	if s.Addons == nil {
 		s.Addons = []portico.AddonQuantity{}
 	}
-	s.AddonPrices = o.catalogAddonPrices(s.Addons, s.BillingPeriod)
+	s.AddonPrices = o.catalogAddonPrices(s.Addons, s.BillingPeriod, currency)
 	if agreed != nil && s.BillingPeriod == agreed.TargetBillingPeriod {
 		if agreed.TargetPrice != nil {
 			s.Price = *agreed.TargetPrice
@@ -236,7 +237,7 @@ func (o *op) moveTo(c *portico.Customer, s *portico.Subscription, t time.Time, p
 			}
 		}
 	}
-	o.moveCharges(s, &old, plan, agreed)
+	o.moveCharges(s, &old, plan, agreed, currency)
 	anchored := anchorChanges(&old, s)
 	if anchored {
 		s.BillingAnchor, s.UsageAnchor = t, t
@@ -247,18 +248,23 @@ func (o *op) moveTo(c *portico.Customer, s *portico.Subscription, t time.Time, p
 	if len(usageCharges(&old)) > 0 && t.Before(old.CurrentPeriodEnd) {
 		o.fail(o.zeroUsage(c.ID, &old)) // billed with the period cut short
 	}
-	o.bill(c, s, t, closing, o.currency(s, &old))
+	o.bill(c, s, t, closing, o.currency(c, s, &old))
+}
+
+func hasPeriod(prices []portico.Price, period portico.BillingPeriod) bool {
+	return slices.ContainsFunc(prices, func(pr portico.Price) bool { return pr.BillingPeriod == period })
 }
 
 // moveCharges gives s, moved onto plan, its committed quantities and
-// charges: those agreed when a change was scheduled, else the catalog's,
-// keeping each quantity the plan still charges for within its bounds.
-func (o *op) moveCharges(s, old *portico.Subscription, plan portico.Plan, agreed *portico.ScheduledUpdate) {
+// charges: those agreed when a change was scheduled, else the catalog's in
+// the currency, keeping each quantity the plan still charges for within
+// its bounds.
+func (o *op) moveCharges(s, old *portico.Subscription, plan portico.Plan, agreed *portico.ScheduledUpdate, currency string) {
 	if agreed != nil && s.BillingPeriod == agreed.TargetBillingPeriod && (agreed.TargetCharges != nil || len(plan.Charges) == 0) {
 		s.Quantities, s.Charges, s.MinimumSpend = agreed.TargetQuantities, agreed.TargetCharges, agreed.TargetMinimumSpend
 		return
 	}
-	setCatalogCharges(s, plan)
+	setCatalogCharges(s, plan, currency)
 	s.Quantities = keptQuantities(plan, old)
 }
 
@@ -268,7 +274,7 @@ func (o *op) moveCharges(s, old *portico.Subscription, plan portico.Plan, agreed
 func (o *op) bill(c *portico.Customer, s *portico.Subscription, t time.Time, closing []portico.Line, currency string) {
 	lines := append(slices.Clip(closing), o.paidLines(s, s.CurrentPeriodStart, s.CurrentPeriodEnd)...)
 	if currency == "" {
-		currency = o.currency(s, nil)
+		currency = o.currency(c, s, nil)
 	}
 	o.issue(c, s, t, lines, currency)
 }

@@ -9,7 +9,8 @@ import (
 )
 
 // items is what a subscription is billed as at the provider: its plan's,
-// add-ons' and charges' provider prices for its period. Free and custom
+// add-ons' and charges' provider prices for its period and currency (each
+// currency has provider prices of its own). Free and custom
 // prices have none: nothing is billed, or the contract is invoiced by hand.
 // A plan whose charges carry its price needs no provider price for a fee
 // of 0.
@@ -18,19 +19,20 @@ func (o *op) items(s *portico.Subscription) ([]billing.Item, error) {
 		return nil, nil
 	}
 	plan, _ := o.cat.Plan(s.PlanID)
-	pr, _ := plan.PriceFor(s.BillingPeriod)
+	currency := agreedCurrency(s)
+	pr, _ := plan.PriceFor(s.BillingPeriod, currency)
 	var out []billing.Item
 	switch {
 	case pr.StripePriceID != "":
 		out = append(out, billing.Item{PriceID: pr.StripePriceID, Quantity: 1})
 	case pr.Amount > 0 || len(s.Charges) == 0:
-		return nil, portico.Conflict("plan %q has no stripePriceId for %s: add it to the catalog to bill the plan with Stripe", plan.ID, s.BillingPeriod)
+		return nil, portico.Conflict("plan %q has no stripePriceId for %s in %s: add it to the catalog to bill the plan with Stripe", plan.ID, s.BillingPeriod, currency)
 	}
 	for _, aq := range s.Addons {
 		a, _ := o.cat.Addon(aq.ID)
-		ap, _ := a.PriceFor(s.BillingPeriod)
+		ap, _ := a.PriceFor(s.BillingPeriod, currency)
 		if ap.StripePriceID == "" {
-			return nil, portico.Conflict("add-on %q has no stripePriceId for %s: add it to the catalog to bill it with Stripe", a.ID, s.BillingPeriod)
+			return nil, portico.Conflict("add-on %q has no stripePriceId for %s in %s: add it to the catalog to bill it with Stripe", a.ID, s.BillingPeriod, currency)
 		}
 		out = append(out, billing.Item{PriceID: ap.StripePriceID, Quantity: int64(aq.Quantity)})
 	}
@@ -49,8 +51,8 @@ func chargeItems(planID string, s *portico.Subscription) ([]billing.Item, error)
 		}
 		p := c.Prices[0]
 		if p.StripePriceID == "" {
-			return nil, portico.Conflict("plan %q: the %s charge for %q has no stripePriceId for %s (charges[].prices[].stripePriceId): add it to the catalog to bill it with Stripe",
-				planID, c.Model, c.FeatureID, p.BillingPeriod)
+			return nil, portico.Conflict("plan %q: the %s charge for %q has no stripePriceId for %s in %s (charges[].prices[].stripePriceId): add it to the catalog to bill it with Stripe",
+				planID, c.Model, c.FeatureID, p.BillingPeriod, p.Currency)
 		}
 		switch q := s.Quantities[c.FeatureID]; {
 		case c.Model == portico.ModelUsage:
@@ -99,9 +101,12 @@ func (o *op) mirrorOf(ch *plannedChange) (*billing.Sync, error) {
 		u := ch.scheduled
 		plan, _ := o.cat.Plan(u.TargetPlanID)
 		target = &portico.Subscription{ID: ch.cur.ID, PlanID: plan.ID, Pricing: plan.Pricing,
-			BillingPeriod: u.TargetBillingPeriod, Addons: u.TargetAddons}
+			BillingPeriod: u.TargetBillingPeriod, Addons: u.TargetAddons, AddonPrices: u.TargetAddonPrices}
+		if u.TargetPrice != nil {
+			target.Price = *u.TargetPrice
+		}
 		// The charges it moves to, as moveCharges will give them.
-		o.moveCharges(target, ch.cur, plan, u)
+		o.moveCharges(target, ch.cur, plan, u, ch.currency)
 	}
 	after, err := o.items(target)
 	if err != nil {
@@ -246,7 +251,7 @@ func (e *Engine) PaymentCurrency(ctx context.Context, scope portico.PortalScope)
 		if err != nil {
 			return err
 		}
-		if out = o.paymentCurrency(subs, c.ID, PortalActor(scope)); out == "" {
+		if out = o.paymentCurrency(c, subs, PortalActor(scope)); out == "" {
 			return portico.Conflict("nothing in this portal is billed in a currency: there is no subscription for a payment method to pay")
 		}
 		return nil
@@ -256,13 +261,13 @@ func (e *Engine) PaymentCurrency(ctx context.Context, scope portico.PortalScope)
 
 // paymentCurrency is the currency of the first trial in the actor's reach,
 // else of its first live subscription with one; "" when none has one.
-func (o *op) paymentCurrency(subs []*portico.Subscription, customerID string, actor Actor) string {
+func (o *op) paymentCurrency(c *portico.Customer, subs []*portico.Subscription, actor Actor) string {
 	fallback := ""
 	for _, s := range subs {
-		if !s.Live() || !inScope(s, customerID, actor) {
+		if !s.Live() || !inScope(s, c.ID, actor) {
 			continue
 		}
-		currency := o.currency(s, nil)
+		currency := o.currency(c, s, nil)
 		if s.Status == portico.StatusTrialing && currency != "" {
 			return currency
 		}
@@ -311,6 +316,6 @@ func (o *op) queueTopUp(s *portico.Subscription, start, end time.Time, closing [
 		}
 		o.fail(o.e.QueueBilling(o.tx.Context(), billing.Report{Kind: billing.ReportTopUp, CustomerID: s.CustomerID,
 			SubscriptionID: s.ID, PeriodStart: start, PeriodEnd: end, Amount: l.Amount,
-			Currency: o.currency(s, nil), Description: l.Description}))
+			Currency: o.currency(nil, s, nil), Description: l.Description}))
 	}
 }

@@ -305,19 +305,11 @@ func TestACompletedCheckoutAppliesItsChangeAndLinksItsSubscription(t *testing.T)
 }
 
 // A payment method added in the portal pays in the currency of the trial
-// in the session's scope, whichever subscriptions the customer holds
-// besides, else of the scope's other live subscription (a free plan's is
-// its product's); a scope with nothing live has nothing for it to pay.
+// in the session's scope, else of the scope's other live subscription, a
+// free plan's being the customer's (else its product's first); a scope
+// with nothing live has nothing for it to pay.
 func TestPaymentCurrencyIsTheScopesTrialsFirst(t *testing.T) {
-	cat := testCatalog(defaultJourney())
-	for i := range cat.Plans {
-		for k := range cat.Plans[i].Prices {
-			if cat.Plans[i].ProductID == sites {
-				cat.Plans[i].Prices[k].Currency = "eur"
-			}
-		}
-	}
-	e := newEnvAt(t, t0, cat)
+	e := newEnvAt(t, t0, withEUR(testCatalog(defaultJourney())))
 	e.createCustomer("acme", nil)
 	e.change("acme", portico.ChangeRequest{PlanID: sitePlus, ResourceID: "blog"})
 	e.advanceTo(t0.Add(24 * time.Hour)) // the site's subscription is listed first
@@ -326,15 +318,17 @@ func TestPaymentCurrencyIsTheScopesTrialsFirst(t *testing.T) {
 	}
 	e.createCustomer("ada", nil)
 	e.change("ada", req(free))
+	e.createIn("eve", "eur", nil)
+	e.change("eve", req(free))
 
 	for _, c := range []struct {
 		scope portico.PortalScope
 		want  string
 	}{
 		{portico.PortalScope{CustomerID: "acme"}, "usd"},
-		{portico.PortalScope{CustomerID: "acme", ProductID: sites, ResourceID: "blog"}, "eur"},
-		{portico.PortalScope{CustomerID: "acme", ResourceID: "blog"}, "usd"},
+		{portico.PortalScope{CustomerID: "acme", ProductID: sites, ResourceID: "blog"}, "usd"},
 		{portico.PortalScope{CustomerID: "ada"}, "usd"},
+		{portico.PortalScope{CustomerID: "eve"}, "eur"},
 	} {
 		if got, err := e.eng.PaymentCurrency(e.ctx, c.scope); err != nil || got != c.want {
 			t.Errorf("%+v: %q, %v; want %q", c.scope, got, err, c.want)

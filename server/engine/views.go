@@ -88,8 +88,9 @@ func (o *op) portal(c *portico.Customer, scope portico.PortalScope) (*portico.Po
 	if err != nil {
 		return nil, err
 	}
+	currency, _ := o.customerCurrency(c, scope.ProductID)
 	v := &portico.PortalView{
-		Customer: portico.PortalCustomer{ID: c.ID, Name: c.Name, Email: c.Email},
+		Customer: portico.PortalCustomer{ID: c.ID, Name: c.Name, Email: c.Email, Currency: currency},
 		Scope:    scope, Credit: c.Credit, Subscriptions: []portico.SubscriptionView{},
 		Promotions: []portico.PromotionView{}, Invoices: []portico.Invoice{}, Now: o.now, PastDue: c.PastDue,
 	}
@@ -204,7 +205,7 @@ func (o *op) nextBill(s *portico.Subscription, trial *portico.TrialOutcome) *por
 	}
 	if len(usageCharges(s)) > 0 || s.MinimumSpend != nil {
 		// Usage so far and the minimum are billed with the renewal.
-		total = portico.Money{Amount: portico.SumLines(o.upcomingLines(s, s.NextDue())), Currency: o.currency(s, nil)}
+		total = portico.Money{Amount: portico.SumLines(o.upcomingLines(s, s.NextDue())), Currency: o.currency(nil, s, nil)}
 		at = s.NextDue()
 	}
 	if total.Amount == 0 {
@@ -226,7 +227,7 @@ func (o *op) scheduledTerms(s *portico.Subscription, u portico.ScheduledUpdate) 
 	case plan.Pricing == portico.PricingCustom:
 		next.Price = s.Price
 	default:
-		next.Price, _ = priceOf(plan, u.TargetBillingPeriod, nil, nil)
+		next.Price, _ = priceOf(plan, u.TargetBillingPeriod, agreedCurrency(s), nil, nil)
 	}
 	return next
 }
@@ -309,8 +310,9 @@ func (o *op) paywall(c *portico.Customer, scope portico.PortalScope, productID s
 	}
 	v := &portico.PaywallView{Product: portico.ProductRef{ID: product.ID, Name: product.Name,
 		Description: product.Description, Metadata: product.Metadata}, Plans: []portico.PaywallPlan{}, Addons: []portico.PaywallAddon{}}
+	v.Currency, _ = o.customerCurrency(c, product.ID)
 	plans := o.cat.PlansOf(product.ID)
-	v.BillingPeriods = billingPeriods(plans)
+	v.BillingPeriods = billingPeriods(plans, v.Currency)
 	v.BillingPeriod = choosePeriod(period, cur, v.BillingPeriods)
 	if period != "" && !slices.Contains(v.BillingPeriods, period) {
 		return nil, portico.Invalid("billingPeriod", "product %q is not sold %s", product.ID, period)
@@ -321,14 +323,15 @@ func (o *op) paywall(c *portico.Customer, scope portico.PortalScope, productID s
 	usage := o.usageNow(c, resourceID)
 	held := o.holdingsOf(c)
 	for _, p := range plans {
-		if card, ok := o.planCard(c, cur, product, p, v.BillingPeriod, usage, held); ok {
+		if card, ok := o.planCard(c, cur, product, p, v.BillingPeriod, v.Currency, usage, held); ok {
 			v.Plans = append(v.Plans, card)
 		}
 	}
 	for _, a := range o.cat.Addons {
-		if a.ProductID == product.ID && !a.Archived {
+		// Add-ons not sold in the customer's currency are not offered.
+		if prices := portico.PricesIn(a.Prices, v.Currency); a.ProductID == product.ID && !a.Archived && len(prices) > 0 {
 			v.Addons = append(v.Addons, portico.PaywallAddon{ID: a.ID, Name: a.Name, Description: a.Description,
-				MaxQuantity: a.MaxQuantity, Prices: a.Prices, Entitlements: o.lines(a.Entitlements)})
+				MaxQuantity: a.MaxQuantity, Prices: prices, Entitlements: o.lines(a.Entitlements)})
 		}
 	}
 	return v, nil
@@ -365,13 +368,13 @@ func (o *op) paywallProduct(c *portico.Customer, scope portico.PortalScope, prod
 	return p, nil
 }
 
-// billingPeriods are the periods the plans are sold for, in the order
-// BillingPeriod lists them; monthly when none is.
-func billingPeriods(plans []portico.Plan) []portico.BillingPeriod {
+// billingPeriods are the periods the plans are sold for in the currency,
+// in the order BillingPeriod lists them; monthly when none is.
+func billingPeriods(plans []portico.Plan, currency string) []portico.BillingPeriod {
 	out := []portico.BillingPeriod{}
 	for _, period := range portico.BillingPeriod("").Values() {
 		for _, p := range plans {
-			if _, ok := p.PriceFor(period); ok && !p.Archived {
+			if _, ok := p.PriceFor(period, currency); ok && !p.Archived {
 				out = append(out, period)
 				break
 			}
@@ -395,30 +398,27 @@ func choosePeriod(asked portico.BillingPeriod, cur *portico.Subscription, period
 
 // planCard is a plan as the paywall shows it, with its intent. Archived
 // plans show only to those still on them; paid plans only in the periods
-// they are sold for.
-func (o *op) planCard(c *portico.Customer, cur *portico.Subscription, product portico.Product, p portico.Plan, period portico.BillingPeriod, usage map[string]int64, held holdings) (portico.PaywallPlan, bool) {
+// they are sold for in the customer's currency, with their prices in it.
+func (o *op) planCard(c *portico.Customer, cur *portico.Subscription, product portico.Product, p portico.Plan, period portico.BillingPeriod, currency string, usage map[string]int64, held holdings) (portico.PaywallPlan, bool) {
 	onIt := cur != nil && cur.PlanID == p.ID
-	pr, priced := p.PriceFor(period)
+	pr, priced := p.PriceFor(period, currency)
 	if (p.Archived && !onIt) || (p.Pricing == portico.PricingPaid && !priced && !onIt) {
 		return portico.PaywallPlan{}, false
 	}
 	card := portico.PaywallPlan{ID: p.ID, Name: p.Name, Description: p.Description, Order: p.Order,
-		Pricing: p.Pricing, Prices: p.Prices, TrialDays: p.TrialDays, Entitlements: o.lines(p.Entitlements),
+		Pricing: p.Pricing, Prices: portico.PricesIn(p.Prices, currency), TrialDays: p.TrialDays, Entitlements: o.lines(p.Entitlements),
 		AddonIDs: p.AddonIDs, Highlighted: product.Metadata["highlight"] == p.ID}
-	if card.Prices == nil {
-		card.Prices = []portico.Price{}
-	}
 	if priced {
 		card.Price = &portico.Money{Amount: pr.Amount, Currency: pr.Currency}
 	}
-	o.cardCharges(&card, p, period, cur)
-	card.Intent = o.intent(c, cur, p, period)
+	o.cardCharges(&card, p, period, currency, cur)
+	card.Intent = o.intent(c, cur, p, period, currency)
 	target := o.planProbe(p, cur)
 	card.BelowUsage = o.belowUsage(o.after(held, cur, target), o.touched(cur, target), usage)
 	return card, true
 }
 
-func (o *op) intent(c *portico.Customer, cur *portico.Subscription, p portico.Plan, period portico.BillingPeriod) portico.Intent {
+func (o *op) intent(c *portico.Customer, cur *portico.Subscription, p portico.Plan, period portico.BillingPeriod, currency string) portico.Intent {
 	switch {
 	case cur == nil && p.Pricing == portico.PricingCustom:
 		return portico.IntentContactSales
@@ -437,14 +437,14 @@ func (o *op) intent(c *portico.Customer, cur *portico.Subscription, p portico.Pl
 		}
 	}
 	if cur.PlanID == p.ID {
-		if _, sold := p.PriceFor(period); !sold {
+		if _, sold := p.PriceFor(period, currency); !sold {
 			return portico.IntentCurrent // not sold for this period: nothing to switch to
 		}
 		return portico.IntentSwitchPeriod
 	}
 	curPlan, _ := o.cat.Plan(cur.PlanID)
 	target := &portico.Subscription{PlanID: p.ID, Pricing: p.Pricing, BillingPeriod: period}
-	target.Price, _ = priceOf(p, period, nil, nil)
+	target.Price, _ = priceOf(p, period, currency, nil, nil)
 	probe := *cur
 	probe.Status = portico.StatusActive // during a trial, label by order, not timing
 	if o.direction(&probe, curPlan, p, target) < 0 {
