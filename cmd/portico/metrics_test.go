@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -171,4 +173,55 @@ func TestServeRefusesABadMetricsAddress(t *testing.T) {
 			t.Errorf("PORTICO_METRICS=%s: %v, want an error saying %q", value, err, want)
 		}
 	}
+}
+
+// The webhook sender's attempts are counted by outcome and its backlog
+// served: a receiver that answers 500 to the first delivery and 200 to the
+// rest shows one retry, then deliveries, and a backlog that drains.
+func TestServeCountsWebhookDeliveries(t *testing.T) {
+	var calls atomic.Int64
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			w.WriteHeader(http.StatusInternalServerError)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer receiver.Close()
+	t.Setenv("PORTICO_DATA", t.TempDir())
+	t.Setenv("PORTICO_ADDR", "127.0.0.1:0")
+	t.Setenv("PORTICO_DEMO", "1")
+	t.Setenv("PORTICO_WEB", fakeWeb(t))
+	t.Setenv("PORTICO_METRICS", "127.0.0.1:0")
+	b := startServe(t)
+	defer b.stop()
+	m := metricsLine.FindStringSubmatch(b.text)
+	if m == nil {
+		t.Fatalf("the banner does not give the metrics' URL:\n%s", b.text)
+	}
+	scrapeURL, key, api := m[1], b.Key, b.URL+"/api/v1"
+	if s := post(t, api+"/webhook-endpoints", key, map[string]any{"url": receiver.URL, "events": []string{"customer.created"}}); s != 201 {
+		t.Fatalf("adding an endpoint: %d", s)
+	}
+	if s := post(t, api+"/customers", key, map[string]any{"id": "hook-1", "email": "a@example.com"}); s != 201 {
+		t.Fatalf("creating a customer: %d", s)
+	}
+	// The first attempt fails; the retry comes about 10 s later.
+	deadline := time.Now().Add(40 * time.Second)
+	var delivered float64
+	for time.Now().Before(deadline) {
+		scraped := metricstest.Scrape(t, scrapeURL)
+		delivered = metricstest.Read(t, scraped, "portico_webhook_deliveries_total", metricstest.Labels{"outcome": "delivered"}).Value
+		if delivered >= 1 {
+			if f := metricstest.Read(t, scraped, "portico_webhook_deliveries_total", metricstest.Labels{"outcome": "failed"}).Value; f != 1 {
+				t.Errorf("failed attempts = %v, want 1", f)
+			}
+			if bl := metricstest.Read(t, scraped, "portico_webhook_backlog", nil).Value; bl != 0 {
+				t.Errorf("backlog after the delivery = %v, want 0", bl)
+			}
+			return
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	t.Fatalf("no delivery counted within 40 s (receiver called %d times)", calls.Load())
 }

@@ -73,7 +73,7 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 	}
 	eng := engine.New(store, clk)
 	// Started before the demo loads: its events are sent as they commit.
-	_, stopWebhooks := startWebhooks(ctx, store, eng, clk, log)
+	_, stopWebhooks := startWebhooks(ctx, store, eng, clk, log, m)
 	defer stopWebhooks()
 	if err := loadData(ctx, cfg, eng, store); err != nil {
 		return err

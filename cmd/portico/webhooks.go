@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/server/engine"
+	"github.com/portico-dev/portico/server/metrics"
 	"github.com/portico-dev/portico/server/webhooks"
 )
 
@@ -13,8 +15,13 @@ import (
 // woken by every change this process commits (other replicas' changes
 // are found by polling). stop ends it once the attempts under way are
 // recorded.
-func startWebhooks(ctx context.Context, store portico.Store, eng *engine.Engine, clk portico.Clock, log *slog.Logger) (sender *webhooks.Sender, stop func()) {
-	sender = webhooks.New(store, webhooks.Options{Clock: clk, Log: log})
+func startWebhooks(ctx context.Context, store portico.Store, eng *engine.Engine, clk portico.Clock, log *slog.Logger, m *metrics.Metrics) (sender *webhooks.Sender, stop func()) {
+	opts := webhooks.Options{Clock: clk, Log: log}
+	if m != nil {
+		opts.Observer = deliveryMetrics{m}
+	}
+	sender = webhooks.New(store, opts)
+	m.WebhookBacklog(func() (int, error) { return sender.Backlog(context.Background()) })
 	eng.OnEvents(sender.Wake)
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
@@ -23,6 +30,20 @@ func startWebhooks(ctx context.Context, store portico.Store, eng *engine.Engine,
 		sender.Run(ctx)
 	}()
 	return sender, func() { cancel(); <-done }
+}
+
+// deliveryMetrics counts the sender's attempts in the metrics, by the
+// metrics' names of their outcomes.
+type deliveryMetrics struct{ m *metrics.Metrics }
+
+func (d deliveryMetrics) Delivered(outcome string, took time.Duration) {
+	switch outcome {
+	case webhooks.OutcomeRetry:
+		outcome = metrics.WebhookFailed
+	case webhooks.OutcomeGivenUp:
+		outcome = metrics.WebhookAbandoned
+	}
+	d.m.WebhookDelivery(outcome, took)
 }
 
 // pruneEvents forgets the events older than webhooks.Retention whose
