@@ -2,11 +2,14 @@ package server_test
 
 import (
 	"bytes"
+	"html"
 	"net/http"
+	"strings"
 	"testing"
 
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/assets"
+	"github.com/portico-dev/portico/components"
 	"github.com/portico-dev/portico/server/catalog"
 )
 
@@ -70,4 +73,66 @@ func andQuery(q string) string {
 		return ""
 	}
 	return "&" + q[1:]
+}
+
+// Each locale's portal page, as the server draws it before the client
+// starts, shows no English catalog text where the catalog translates it:
+// plan, product, add-on and feature names and descriptions, for a
+// customer on a flat plan, one on seats and one priced by usage.
+func TestPortalPagesShowNoEnglishCatalogTextWhereATranslationExists(t *testing.T) {
+	h := newHarness(t)
+	h.createCustomer("flat", true)
+	h.change("flat", portico.ChangeRequest{PlanID: "basic", BillingPeriod: portico.Monthly})
+	h.createCustomer("seats", true)
+	h.change("seats", portico.ChangeRequest{PlanID: "platform-team", BillingPeriod: portico.Monthly, Quantities: map[string]int64{"members": 12}})
+	h.createCustomer("usage", true)
+	h.change("usage", portico.ChangeRequest{PlanID: "platform-scale", BillingPeriod: portico.Monthly})
+	cat, err := catalog.Decode(bytes.NewReader(assets.DemoCatalog))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := newWeb(t, h)
+	for _, locale := range components.Locales()[1:] {
+		english := englishCatalogTexts(cat, locale)
+		for _, id := range []string{"flat", "seats", "usage"} {
+			res, body := get(t, hs.URL+"/portal?locale="+locale+"&session="+h.session(id, "", ""))
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("%s %s: %d", locale, id, res.StatusCode)
+			}
+			page := html.UnescapeString(string(body))
+			for _, s := range english {
+				if strings.Contains(page, ">"+s+"<") || strings.Contains(page, " "+s+"<") {
+					t.Errorf("%s, %s's portal shows %q in English", locale, id, s)
+				}
+			}
+		}
+	}
+}
+
+// englishCatalogTexts are the catalog's texts that its translation into
+// locale writes differently.
+func englishCatalogTexts(cat *portico.Catalog, locale string) []string {
+	l := cat.Localized(locale)
+	var out []string
+	add := func(en, tr string) {
+		if en != "" && en != tr {
+			out = append(out, en)
+		}
+	}
+	for i, f := range cat.Features {
+		add(f.Name, l.Features[i].Name)
+	}
+	for i, p := range cat.Products {
+		add(p.Name, l.Products[i].Name)
+		add(p.Description, l.Products[i].Description)
+	}
+	for i, p := range cat.Plans {
+		add(p.Name, l.Plans[i].Name)
+		add(p.Description, l.Plans[i].Description)
+	}
+	for i, a := range cat.Addons {
+		add(a.Name, l.Addons[i].Name)
+		add(a.Description, l.Addons[i].Description)
+	}
+	return out
 }
