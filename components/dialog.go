@@ -30,11 +30,8 @@ func (m modal) render() app.UI {
 		app.Div().ID(m.id).Class(classes(m.prefix, append([]string{"dialog"}, m.classes...)...)).
 			Role(role).Aria("modal", "true").Aria("labelledby", m.titleID).TabIndex(-1).
 			OnKeyDown(func(ctx app.Context, e app.Event) {
-				switch e.Get("key").String() {
-				case "Escape":
+				if e.Get("key").String() == "Escape" {
 					m.onClose(ctx)
-				case "Tab":
-					keepTabInside(e)
 				}
 			}).Body(m.body...),
 	)
@@ -43,34 +40,95 @@ func (m modal) render() app.UI {
 // focusables selects what Tab reaches inside a dialog.
 const focusables = `button:not([disabled]), a[href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])`
 
-// keepTabInside wraps Tab from the dialog's last control to its first and
-// Shift+Tab from its first to its last, so the keyboard cannot reach the
-// page behind a modal dialog.
-func keepTabInside(e app.Event) {
-	if !app.IsClient {
+// openModal selects the page's open modal dialogs; the last is on top.
+const openModal = `[aria-modal="true"]`
+
+// guarded is set once the page's document listens for KeepFocusInDialogs.
+var guarded bool
+
+// KeepFocusInDialogs makes the page keep the keyboard in its open modal
+// dialog (any element with aria-modal="true": Portico's, the console's, a
+// host's), wherever the focus is: Tab and Shift+Tab go round the dialog's
+// controls, and from outside it (the focus drops to the page when the
+// backdrop is pressed or a button pressed goes busy) come back into it;
+// Escape reaches the dialog, whose own handler closes it, from anywhere.
+// Portico's dialogs call it when they open; it listens once per page.
+func KeepFocusInDialogs() {
+	if !app.IsClient || guarded {
 		return
 	}
-	dialog := e.Get("currentTarget")
-	items := dialog.Call("querySelectorAll", focusables)
-	n := items.Length()
-	if n == 0 {
-		e.PreventDefault()
+	guarded = true
+	doc := app.Window().Get("document")
+	doc.Call("addEventListener", "keydown", app.FuncOf(func(_ app.Value, args []app.Value) any {
+		guardKey(args[0])
+		return nil
+	}), true)
+}
+
+// guardKey handles a key pressed while a modal dialog is open.
+func guardKey(e app.Value) {
+	dlg := topDialog()
+	if !dlg.Truthy() {
 		return
 	}
-	first, last := items.Index(0), items.Index(n-1)
-	active := app.Window().Get("document").Get("activeElement")
-	switch {
-	case e.Get("shiftKey").Bool() && (active.Equal(first) || active.Equal(dialog)):
-		e.PreventDefault()
-		last.Call("focus")
-	case !e.Get("shiftKey").Bool() && active.Equal(last):
-		e.PreventDefault()
-		first.Call("focus")
+	inside := dlg.Call("contains", e.Get("target")).Bool()
+	switch e.Get("key").String() {
+	case "Escape":
+		if !inside {
+			e.Call("preventDefault")
+			escape := app.Window().Get("KeyboardEvent").New("keydown", map[string]any{"key": "Escape", "bubbles": true})
+			dlg.Call("dispatchEvent", escape)
+		}
+	case "Tab":
+		back := e.Get("shiftKey").Bool()
+		if !inside || atEdge(dlg, e.Get("target"), back) {
+			e.Call("preventDefault")
+			focusInto(dlg, back)
+		}
 	}
 }
 
-// openDialog moves the focus into a dialog once it is drawn.
+// topDialog is the open modal dialog on top, or a falsy value.
+func topDialog() app.Value {
+	all := app.Window().Get("document").Call("querySelectorAll", openModal)
+	if n := all.Length(); n > 0 {
+		return all.Index(n - 1)
+	}
+	return app.Null()
+}
+
+// atEdge reports whether el is the dialog's last control (its first, or
+// the dialog itself, going back): Tab would leave the dialog.
+func atEdge(dlg, el app.Value, back bool) bool {
+	items := dlg.Call("querySelectorAll", focusables)
+	n := items.Length()
+	if n == 0 {
+		return true
+	}
+	if back {
+		return el.Equal(items.Index(0)) || el.Equal(dlg)
+	}
+	return el.Equal(items.Index(n - 1))
+}
+
+// focusInto moves the focus to the dialog's first control (last, going
+// back), or to the dialog itself when it has none.
+func focusInto(dlg app.Value, last bool) {
+	items := dlg.Call("querySelectorAll", focusables)
+	switch n := items.Length(); {
+	case n == 0:
+		dlg.Call("focus")
+	case last:
+		items.Index(n - 1).Call("focus")
+	default:
+		items.Index(0).Call("focus")
+	}
+}
+
+// openDialog moves the focus into a dialog once it is drawn, and keeps it
+// there (KeepFocusInDialogs).
 func openDialog(ctx app.Context, id string) {
+	KeepFocusInDialogs()
 	ctx.Defer(func(app.Context) { focus(id) })
 }
 
@@ -118,7 +176,17 @@ func focusPlans(prefix string) bool {
 	if !title.Truthy() {
 		return false
 	}
-	title.Call("scrollIntoView", map[string]any{"block": "start", "behavior": "smooth"})
+	behavior := "smooth"
+	if reducedMotion() {
+		behavior = "auto"
+	}
+	title.Call("scrollIntoView", map[string]any{"block": "start", "behavior": behavior})
 	title.Call("focus", map[string]any{"preventScroll": true})
 	return true
+}
+
+// reducedMotion reports whether the viewer asks for less motion
+// (prefers-reduced-motion): scrolling then jumps rather than glides.
+func reducedMotion() bool {
+	return app.IsClient && app.Window().Call("matchMedia", "(prefers-reduced-motion: reduce)").Get("matches").Bool()
 }
