@@ -76,9 +76,10 @@ code { font: 12.5px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; ba
 .pc-ent .pc-check { margin-bottom: 16px; }
 .pc-remove { margin-bottom: 10px; color: #b42318; }
 .pc-rows { display: flex; flex-direction: column; }
-.pc-radios { display: flex; flex-direction: column; gap: 6px; }
+.pc-radios { display: flex; flex-direction: column; gap: 8px; }
 .pc-radio, .pc-check { display: flex; gap: 8px; align-items: flex-start; cursor: pointer; }
-.pc-radio input, .pc-check input { margin-top: 4px; }
+/* Radios and boxes big and far apart enough to hit (WCAG 2.2's 24px target spacing). */
+.pc-radio input, .pc-check input { margin: 2px 0 0; width: 18px; height: 18px; flex: none; }
 .pc-radio-text { display: flex; flex-direction: column; }
 .pc-radio-text strong { font-weight: 500; }
 .pc-option { display: flex; flex-direction: column; min-width: 0; }
