@@ -185,6 +185,19 @@ func focusPlans(prefix string) bool {
 	return true
 }
 
+// focusAfterChange moves the focus, without scrolling, to the title (with
+// the ID) of the section that shows a change just made: the control the
+// change was made from may be gone or disabled by it (a plan now current,
+// an offer now bought), and the focus would drop to the page's start.
+func focusAfterChange(id string) {
+	if !app.IsClient {
+		return
+	}
+	if el := app.Window().GetElementByID(id); el.Truthy() {
+		el.Call("focus", map[string]any{"preventScroll": true})
+	}
+}
+
 // reducedMotion reports whether the viewer asks for less motion
 // (prefers-reduced-motion): scrolling then jumps rather than glides.
 func reducedMotion() bool {

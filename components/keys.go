@@ -1,6 +1,10 @@
 package components
 
-import "github.com/maxence-charriere/go-app/v10/pkg/app"
+import (
+	"slices"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
 
 // roving makes a tab list or a radio group one stop of the Tab key, as
 // WAI-ARIA's roving tabindex does: only the chosen item is in the Tab order
@@ -20,15 +24,21 @@ func (r roving) tabIndex(i int) int {
 	return -1
 }
 
-// onKeyDown handles the keys on the group's element.
+// onKeyDown handles the keys on the group's element. The item moved from
+// is the one the key was pressed on: go-app keeps the handler of the
+// group's first render, whose current item may be out of date.
 func (r roving) onKeyDown(ctx app.Context, e app.Event) {
+	from := slices.Index(r.ids, e.Get("target").Get("id").String())
+	if from < 0 {
+		from = r.current
+	}
 	rtl := app.IsClient && app.Window().Call("getComputedStyle", e.Get("currentTarget")).Get("direction").String() == "rtl"
-	next, ok := arrowMove(e.Get("key").String(), rtl, r.current, len(r.ids))
+	next, ok := arrowMove(e.Get("key").String(), rtl, from, len(r.ids))
 	if !ok {
 		return
 	}
 	e.PreventDefault()
-	if next != r.current {
+	if next != from {
 		r.choose(ctx, next)
 	}
 	id := r.ids[next]

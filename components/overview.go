@@ -50,7 +50,8 @@ func (s *SubscriptionOverview) Render() app.UI {
 func (s *SubscriptionOverview) header() app.UI {
 	custom := s.data.Portal != nil && s.hasCustomPrice()
 	return app.Div().Class(s.c("section-header")).Body(
-		app.H2().Class(s.c("section-title")).Text(s.t("subscriptionTitle")),
+		// The title takes the focus once a change made from the section is done.
+		app.H2().ID(s.prefix()+"-subscription-title").TabIndex(-1).Class(s.c("section-title", "subscription-title")).Text(s.t("subscriptionTitle")),
 		app.If(s.data.Portal != nil && !custom, func() app.UI {
 			return app.Button().Type("button").Class(s.c("button", "button-secondary", "manage-subscription-button")).
 				Text(s.t("manageSubscription")).
@@ -288,8 +289,10 @@ func (s *SubscriptionOverview) run(ctx app.Context, subID string, do func(contex
 		defer cancel()
 		done, err := do(c)
 		ctx.Dispatch(func(ctx app.Context) {
-			if s.asking != nil {
+			if s.asking != nil && err != nil {
 				refocus(s.asking.opener)
+			} else if s.asking != nil {
+				focusAfterChange(s.prefix() + "-subscription-title")
 			}
 			s.busy, s.asking = "", nil
 			if err != nil {

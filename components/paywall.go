@@ -453,7 +453,10 @@ func (p *Paywall) confirm() app.UI {
 // apply makes the change, then refreshes the portal and says what happened.
 func (p *Paywall) apply(ctx app.Context) {
 	if p.selected != nil {
-		p.applyChange(ctx, p.cfg, p.request(*p.selected), p.errorText, func(app.Context) { p.closeConfirm() })
+		p.applyChange(ctx, p.cfg, p.request(*p.selected), p.errorText, func(app.Context) {
+			p.closeConfirm()
+			focusAfterChange(p.prefix() + "-plans-title")
+		})
 	}
 }
 
