@@ -185,6 +185,37 @@ func focusPlans(prefix string) bool {
 	return true
 }
 
+// noticeShown selects a notice on screen (NoticeBar).
+const noticeShown = "[data-portico-notices] > *"
+
+// clearOfNotices is set once the page keeps the focus clear of notices.
+var clearOfNotices bool
+
+// keepFocusClearOfNotices scrolls a control the keyboard reaches out from
+// under a notice: the toast stays at the bottom of the window until it is
+// dismissed, and a control under it would be hidden (WCAG 2.4.11).
+func keepFocusClearOfNotices() {
+	if !app.IsClient || clearOfNotices {
+		return
+	}
+	clearOfNotices = true
+	app.Window().Get("document").Call("addEventListener", "focusin", app.FuncOf(func(_ app.Value, args []app.Value) any {
+		el := args[0].Get("target")
+		notice := app.Window().Get("document").Call("querySelector", noticeShown)
+		if notice.Truthy() && !notice.Call("contains", el).Bool() && overlaps(el, notice) {
+			el.Call("scrollIntoView", map[string]any{"block": "center"})
+		}
+		return nil
+	}), true)
+}
+
+// overlaps reports whether two elements' boxes overlap on screen.
+func overlaps(a, b app.Value) bool {
+	ra, rb := a.Call("getBoundingClientRect"), b.Call("getBoundingClientRect")
+	return ra.Get("bottom").Float() > rb.Get("top").Float() && ra.Get("top").Float() < rb.Get("bottom").Float() &&
+		ra.Get("right").Float() > rb.Get("left").Float() && ra.Get("left").Float() < rb.Get("right").Float()
+}
+
 // focusAfterChange moves the focus, without scrolling, to the title (with
 // the ID) of the section that shows a change just made: the control the
 // change was made from may be gone or disabled by it (a plan now current,

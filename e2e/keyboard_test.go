@@ -112,6 +112,55 @@ func keyboardBuyAddon(p *page, srv *server) {
 	if got := addonQuantity(p.t, srv, "barbara", "extra-seats"); got < 1 {
 		p.t.Errorf("the server has %d extra seats for barbara, want the one added", got)
 	}
+	p.tabUnderNotice()
+}
+
+// placeUnderNotice scrolls the page so that a control sits under the
+// notice shown at the bottom of the window, puts the focus on the control
+// before it without scrolling, and reports whether it found one.
+const placeUnderNotice = `(() => {
+  const notice = document.querySelector("[data-portico-notices] > *");
+  if (!notice) return false;
+  const n = notice.getBoundingClientRect();
+  const all = Array.from(document.querySelectorAll('button:not([disabled]), a[href], input:not([disabled]), select, textarea, [tabindex]'))
+    .filter((el) => el.tabIndex >= 0 && el.getClientRects().length > 0 && !notice.contains(el));
+  const room = document.documentElement.scrollHeight - innerHeight;
+  for (let i = 1; i < all.length; i++) {
+    const r = all[i].getBoundingClientRect();
+    if (r.width > n.width || r.height > n.height || r.right <= n.left || r.left >= n.right) continue;
+    const dy = r.top + r.height / 2 - (n.top + n.height / 2);
+    if (scrollY + dy < 0 || scrollY + dy > room) continue;
+    window.scrollBy(0, dy);
+    all[i - 1].focus({preventScroll: true});
+    window.__underNotice = all[i];
+    return true;
+  }
+  return false;
+})()`
+
+// overNotice is a JavaScript expression: whether the element and the
+// notice overlap on screen.
+func overNotice(el string) string {
+	return `(() => {
+  const a = ` + el + `.getBoundingClientRect(), b = document.querySelector("[data-portico-notices] > *").getBoundingClientRect();
+  return a.bottom > b.top && a.top < b.bottom && a.right > b.left && a.left < b.right; })()`
+}
+
+// tabUnderNotice tabs onto a control that sits under the notice: the page
+// scrolls it clear (WCAG 2.4.11, the focus not obscured).
+func (p *page) tabUnderNotice() {
+	p.t.Helper()
+	if !eval[bool](p, "place a control under the notice", placeUnderNotice) {
+		p.t.Fatal("no control could be scrolled under the notice")
+	}
+	if !eval[bool](p, "check the control is under the notice", overNotice("window.__underNotice")) {
+		p.t.Fatal("the control placed under the notice is not under it")
+	}
+	p.key("press Tab", kb.Tab)
+	p.until("the focus is on the control that was under the notice", `document.activeElement === window.__underNotice`, p.focused())
+	if eval[bool](p, "check the notice", overNotice("document.activeElement")) {
+		p.t.Errorf("%s, under the notice", p.focused()())
+	}
 }
 
 // keyboardChangePlan moves barbara to Pro, annually: the billing period by
