@@ -217,6 +217,10 @@ func axeDesigner(p *page, srv *server) {
 	p.press(`input[name="pd-mode"][value="dark"]`)
 	p.frames()
 	p.axeCheck("the designer previewing the dark palette")
+	p.press(`input[name="pd-mode"][value="light"]`)
+	p.edit("#pd-palette-success", "#34d399")
+	p.do("the contrast warning shows", visible("#pd-palette-success-contrast"))
+	p.axeCheck("the designer warning of a colour's contrast")
 }
 
 // axeConsole checks the console's sign-in, each of its pages, and its
