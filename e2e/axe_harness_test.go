@@ -74,6 +74,13 @@ type contrastData struct {
 // for contrast the colour pair and its ratio.
 func (p *page) axeRun() []string {
 	p.t.Helper()
+	return p.axeRunOn("document")
+}
+
+// axeRunOn is axeRun on part of the page: within is axe-core's context, a
+// JavaScript expression (document, or {include: …, exclude: …}).
+func (p *page) axeRunOn(within string) []string {
+	p.t.Helper()
 	src := requireAxe(p.t)
 	ctx, cancel := context.WithTimeout(p.ctx, stepTimeout)
 	defer cancel()
@@ -83,7 +90,7 @@ func (p *page) axeRun() []string {
 		p.t.Fatalf("inject axe-core: %v", err)
 	}
 	tags, _ := json.Marshal(wcagTags)
-	raw, err := chromedp.Run(ctx, chromedp.Evaluate[json.RawMessage](`axe.run(document, {
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[json.RawMessage](`axe.run(`+within+`, {
   runOnly: {type: "tag", values: `+string(tags)+`}, resultTypes: ["violations"]
 }).then((r) => JSON.stringify(r.violations))`, chromedp.EvalAwaitPromise))
 	if err != nil {

@@ -32,9 +32,16 @@ const describeFocus = `(() => { const el = document.activeElement; if (!el || el
   return el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (el.className ? "." + String(el.className).trim().split(/\s+/).join(".") : "") +
     " “" + (el.getAttribute("aria-label") || el.textContent || "").replace(/\s+/g, " ").trim().slice(0, 40) + "”"; })()`
 
+// focusShown is a JavaScript expression: whether the focused element
+// shows that it has the focus (an outline or a ring), as WCAG 2.4.7 asks.
+const focusShown = `(() => { const el = document.activeElement; if (!el || el === document.body) return true;
+  const s = getComputedStyle(el);
+  return s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0 || s.boxShadow !== "none"; })()`
+
 // tabTo presses Tab until the focus is on the first element matching sel,
 // as a keyboard user reaches a control, and fails when it takes more than
-// maxTabs presses (the control is not in the Tab order).
+// maxTabs presses (the control is not in the Tab order). Each control the
+// focus passes must show it has the focus.
 func (p *page) tabTo(sel string) {
 	p.t.Helper()
 	var seen []string
@@ -44,6 +51,9 @@ func (p *page) tabTo(sel string) {
 		}
 		p.key("press Tab", kb.Tab)
 		seen = append(seen, eval[string](p, "read the focus", describeFocus))
+		if !eval[bool](p, "check the focus shows", focusShown) {
+			p.t.Errorf("the focus on %s does not show (no outline, no ring)", seen[len(seen)-1])
+		}
 	}
 	p.t.Fatalf("%d presses of Tab did not reach %s; the last went through:\n  %s", maxTabs, sel,
 		strings.Join(seen[max(len(seen)-12, 0):], "\n  "))

@@ -131,3 +131,67 @@ func TestReducedMotionStopsTransitions(t *testing.T) {
 		t.Errorf("the usage bar's transition lasts %s under reduced motion", got)
 	}
 }
+
+// textSpacing is WCAG 1.4.12's test style: line height 1.5, paragraphs
+// 2 em apart, letters 0.12 em and words 0.16 em apart. It reports whether
+// the page took it (a page's CSP may refuse a style added to it).
+const textSpacing = `(() => { const s = document.createElement("style"); s.id = "text-spacing";
+  s.textContent = "* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }";
+  document.head.append(s); return getComputedStyle(document.body).letterSpacing !== "normal"; })()`
+
+// widenTextSpacing applies textSpacing; the test fails if the page refuses it.
+func (p *page) widenTextSpacing() {
+	p.t.Helper()
+	if !eval[bool](p, "widen the text spacing", textSpacing) {
+		p.t.Fatal("the page refused the text spacing style: the check would prove nothing")
+	}
+}
+
+// clippedText is a JavaScript expression listing elements whose text no
+// longer fits a box that hides what overflows it.
+const clippedText = `(() => {
+  const out = [];
+  const name = (el) => el.tagName.toLowerCase() + (typeof el.className === "string" && el.className.trim() ? "." + el.className.trim().split(/\s+/).join(".") : "");
+  for (const el of document.querySelectorAll("body *")) {
+    const s = getComputedStyle(el);
+    if (s.overflowX === "visible" && s.overflowY === "visible" && s.textOverflow !== "ellipsis") continue;
+    if (el.clientWidth <= 2 || el.clientHeight <= 2 || !el.textContent.trim()) continue;
+    if (el.scrollWidth > el.clientWidth + 1 && s.overflowX !== "auto" && s.overflowX !== "scroll" ||
+        el.scrollHeight > el.clientHeight + 1 && s.overflowY !== "auto" && s.overflowY !== "scroll") {
+      out.push(name(el) + " “" + el.textContent.replace(/\s+/g, " ").trim().slice(0, 40) + "”");
+    }
+  }
+  return out.slice(0, 10);
+})()`
+
+// Text spacing can be widened (WCAG 1.4.12) without text cut off or the
+// page scrolling sideways, at a desktop's width and a phone's.
+func TestTextSpacingLosesNothing(t *testing.T) {
+	p, srv := begin(t, "text-spacing")
+	// The check finds text cut off: a box of fixed height that hides what
+	// overflows it, added to a page.
+	p.open(srv.Portal(t, "ada"))
+	eval[bool](p, "add a box too small for its text", `(() => { const d = document.createElement("div"); d.id = "cut";
+  d.style.cssText = "height: 20px; width: 120px; overflow: hidden"; d.textContent = "A sentence too long for one line of this box.";
+  document.querySelector("main").append(d); return true; })()`)
+	p.widenTextSpacing()
+	if out := strings.Join(eval[[]string](p, "list clipped text", clippedText), " "); !strings.Contains(out, "“A sentence too long") {
+		t.Errorf("text cut off by its box is not reported: %q", out)
+	}
+	for _, id := range []string{"grace", "dennis", "radia", "linus"} {
+		p.open(srv.Portal(t, id))
+		p.portalReady()
+		p.widenTextSpacing()
+		for _, w := range axeWidths {
+			p.do("resize to "+w.name+" px", chromedp.EmulateViewport(w.width, w.height))
+			p.frames()
+			if out := eval[[]string](p, "list clipped text", clippedText); len(out) > 0 {
+				t.Errorf("%s's portal at %s px with wide text spacing cuts off:\n  %s", id, w.name, strings.Join(out, "\n  "))
+			}
+			if out := eval[[]string](p, "list what is wider than the window", widerThanWindow); len(out) > 0 {
+				t.Errorf("%s's portal at %s px with wide text spacing scrolls sideways:\n  %s", id, w.name, strings.Join(out, "\n  "))
+			}
+		}
+		p.shotWidths("text-spacing-" + id)
+	}
+}

@@ -67,7 +67,7 @@ code { font: 12.5px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; ba
 .pc-form { display: flex; flex-direction: column; gap: 4px; }
 .pc-field { margin: 8px 0; border: 0; padding: 0; min-width: 0; flex: 1; }
 .pc-field > label, .pc-field > legend { display: block; font-weight: 600; font-size: 14px; margin-bottom: 4px; padding: 0; }
-.pc-input { font: inherit; width: 100%; padding: 7px 10px; border: 1px solid #c5ccd8; border-radius: 7px; background: #fff; color: inherit; }
+.pc-input { font: inherit; width: 100%; padding: 7px 10px; border: 1px solid #7d8597; border-radius: 7px; background: #fff; color: inherit; }
 .pc-input[readonly] { background: #f0f2f6; color: #4a5366; }
 .pc-input[aria-invalid=true] { border-color: #d92d20; background: #fffbfa; }
 .pc-row { display: flex; gap: 12px; align-items: flex-start; flex-wrap: wrap; }
