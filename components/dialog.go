@@ -37,8 +37,10 @@ func (m modal) render() app.UI {
 	)
 }
 
-// focusables selects what Tab reaches inside a dialog.
-const focusables = `button:not([disabled]), a[href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])`
+// focusables selects what Tab reaches inside a dialog (not the items a
+// roving tabindex leaves out).
+const focusables = `button:not([disabled]):not([tabindex="-1"]), a[href]:not([tabindex="-1"]), input:not([disabled]):not([tabindex="-1"]), ` +
+	`select:not([disabled]):not([tabindex="-1"]), textarea:not([disabled]):not([tabindex="-1"]), [tabindex]:not([tabindex="-1"])`
 
 // openModal selects the page's open modal dialogs; the last is on top.
 const openModal = `[aria-modal="true"]`
