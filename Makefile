@@ -102,7 +102,8 @@ bench: build
 	$(GO) run ./tools/bench -out docs/performance.md
 
 ## test-deps: install what the tests need from Debian's packages (gcc,
-## chromium, postgresql), when missing
+## chromium, postgresql, npm), when missing, and axe-core at the version
+## tools/axe/package-lock.json pins
 test-deps:
 	tools/test-deps.sh
 

@@ -188,10 +188,19 @@ func (e *addonEditor) close(ctx app.Context) {
 	refocus(back)
 }
 
+// applied shuts the editor once its change is made; the focus goes to the
+// subscription's title, as the control that opened it may be gone (an
+// offer bought becomes an add-on).
+func (e *addonEditor) applied(ctx app.Context) {
+	e.editing = nil
+	e.forget()
+	focusAfterChange(e.prefix() + "-subscription-title")
+}
+
 // apply makes the change, then says what it did and reloads the portal.
 func (e *addonEditor) apply(ctx app.Context) {
 	if sub, a, ok := e.target(); ok {
-		e.applyChange(ctx, e.cfg, addonChange(sub, a.ID, e.quantity), errorMessage, e.close)
+		e.applyChange(ctx, e.cfg, addonChange(sub, a.ID, e.quantity), errorMessage, e.applied)
 	}
 }
 

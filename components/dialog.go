@@ -30,47 +30,107 @@ func (m modal) render() app.UI {
 		app.Div().ID(m.id).Class(classes(m.prefix, append([]string{"dialog"}, m.classes...)...)).
 			Role(role).Aria("modal", "true").Aria("labelledby", m.titleID).TabIndex(-1).
 			OnKeyDown(func(ctx app.Context, e app.Event) {
-				switch e.Get("key").String() {
-				case "Escape":
+				if e.Get("key").String() == "Escape" {
 					m.onClose(ctx)
-				case "Tab":
-					keepTabInside(e)
 				}
 			}).Body(m.body...),
 	)
 }
 
-// focusables selects what Tab reaches inside a dialog.
-const focusables = `button:not([disabled]), a[href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])`
+// focusables selects what Tab reaches inside a dialog (not the items a
+// roving tabindex leaves out).
+const focusables = `button:not([disabled]):not([tabindex="-1"]), a[href]:not([tabindex="-1"]), input:not([disabled]):not([tabindex="-1"]), ` +
+	`select:not([disabled]):not([tabindex="-1"]), textarea:not([disabled]):not([tabindex="-1"]), [tabindex]:not([tabindex="-1"])`
 
-// keepTabInside wraps Tab from the dialog's last control to its first and
-// Shift+Tab from its first to its last, so the keyboard cannot reach the
-// page behind a modal dialog.
-func keepTabInside(e app.Event) {
-	if !app.IsClient {
+// openModal selects the page's open modal dialogs; the last is on top.
+const openModal = `[aria-modal="true"]`
+
+// guarded is set once the page's document listens for KeepFocusInDialogs.
+var guarded bool
+
+// KeepFocusInDialogs makes the page keep the keyboard in its open modal
+// dialog (any element with aria-modal="true": Portico's, the console's, a
+// host's), wherever the focus is: Tab and Shift+Tab go round the dialog's
+// controls, and from outside it (the focus drops to the page when the
+// backdrop is pressed or a button pressed goes busy) come back into it;
+// Escape reaches the dialog, whose own handler closes it, from anywhere.
+// Portico's dialogs call it when they open; it listens once per page.
+func KeepFocusInDialogs() {
+	if !app.IsClient || guarded {
 		return
 	}
-	dialog := e.Get("currentTarget")
-	items := dialog.Call("querySelectorAll", focusables)
-	n := items.Length()
-	if n == 0 {
-		e.PreventDefault()
+	guarded = true
+	doc := app.Window().Get("document")
+	doc.Call("addEventListener", "keydown", app.FuncOf(func(_ app.Value, args []app.Value) any {
+		guardKey(args[0])
+		return nil
+	}), true)
+}
+
+// guardKey handles a key pressed while a modal dialog is open.
+func guardKey(e app.Value) {
+	dlg := topDialog()
+	if !dlg.Truthy() {
 		return
 	}
-	first, last := items.Index(0), items.Index(n-1)
-	active := app.Window().Get("document").Get("activeElement")
-	switch {
-	case e.Get("shiftKey").Bool() && (active.Equal(first) || active.Equal(dialog)):
-		e.PreventDefault()
-		last.Call("focus")
-	case !e.Get("shiftKey").Bool() && active.Equal(last):
-		e.PreventDefault()
-		first.Call("focus")
+	inside := dlg.Call("contains", e.Get("target")).Bool()
+	switch e.Get("key").String() {
+	case "Escape":
+		if !inside {
+			e.Call("preventDefault")
+			escape := app.Window().Get("KeyboardEvent").New("keydown", map[string]any{"key": "Escape", "bubbles": true})
+			dlg.Call("dispatchEvent", escape)
+		}
+	case "Tab":
+		back := e.Get("shiftKey").Bool()
+		if !inside || atEdge(dlg, e.Get("target"), back) {
+			e.Call("preventDefault")
+			focusInto(dlg, back)
+		}
 	}
 }
 
-// openDialog moves the focus into a dialog once it is drawn.
+// topDialog is the open modal dialog on top, or a falsy value.
+func topDialog() app.Value {
+	all := app.Window().Get("document").Call("querySelectorAll", openModal)
+	if n := all.Length(); n > 0 {
+		return all.Index(n - 1)
+	}
+	return app.Null()
+}
+
+// atEdge reports whether el is the dialog's last control (its first, or
+// the dialog itself, going back): Tab would leave the dialog.
+func atEdge(dlg, el app.Value, back bool) bool {
+	items := dlg.Call("querySelectorAll", focusables)
+	n := items.Length()
+	if n == 0 {
+		return true
+	}
+	if back {
+		return el.Equal(items.Index(0)) || el.Equal(dlg)
+	}
+	return el.Equal(items.Index(n - 1))
+}
+
+// focusInto moves the focus to the dialog's first control (last, going
+// back), or to the dialog itself when it has none.
+func focusInto(dlg app.Value, last bool) {
+	items := dlg.Call("querySelectorAll", focusables)
+	switch n := items.Length(); {
+	case n == 0:
+		dlg.Call("focus")
+	case last:
+		items.Index(n - 1).Call("focus")
+	default:
+		items.Index(0).Call("focus")
+	}
+}
+
+// openDialog moves the focus into a dialog once it is drawn, and keeps it
+// there (KeepFocusInDialogs).
 func openDialog(ctx app.Context, id string) {
+	KeepFocusInDialogs()
 	ctx.Defer(func(app.Context) { focus(id) })
 }
 
@@ -118,7 +178,61 @@ func focusPlans(prefix string) bool {
 	if !title.Truthy() {
 		return false
 	}
-	title.Call("scrollIntoView", map[string]any{"block": "start", "behavior": "smooth"})
+	behavior := "smooth"
+	if reducedMotion() {
+		behavior = "auto"
+	}
+	title.Call("scrollIntoView", map[string]any{"block": "start", "behavior": behavior})
 	title.Call("focus", map[string]any{"preventScroll": true})
 	return true
+}
+
+// noticeShown selects a notice on screen (NoticeBar).
+const noticeShown = "[data-portico-notices] > *"
+
+// clearOfNotices is set once the page keeps the focus clear of notices.
+var clearOfNotices bool
+
+// keepFocusClearOfNotices scrolls a control the keyboard reaches out from
+// under a notice: the toast stays at the bottom of the window until it is
+// dismissed, and a control under it would be hidden (WCAG 2.4.11).
+func keepFocusClearOfNotices() {
+	if !app.IsClient || clearOfNotices {
+		return
+	}
+	clearOfNotices = true
+	app.Window().Get("document").Call("addEventListener", "focusin", app.FuncOf(func(_ app.Value, args []app.Value) any {
+		el := args[0].Get("target")
+		notice := app.Window().Get("document").Call("querySelector", noticeShown)
+		if notice.Truthy() && !notice.Call("contains", el).Bool() && overlaps(el, notice) {
+			el.Call("scrollIntoView", map[string]any{"block": "center"})
+		}
+		return nil
+	}), true)
+}
+
+// overlaps reports whether two elements' boxes overlap on screen.
+func overlaps(a, b app.Value) bool {
+	ra, rb := a.Call("getBoundingClientRect"), b.Call("getBoundingClientRect")
+	return ra.Get("bottom").Float() > rb.Get("top").Float() && ra.Get("top").Float() < rb.Get("bottom").Float() &&
+		ra.Get("right").Float() > rb.Get("left").Float() && ra.Get("left").Float() < rb.Get("right").Float()
+}
+
+// focusAfterChange moves the focus, without scrolling, to the title (with
+// the ID) of the section that shows a change just made: the control the
+// change was made from may be gone or disabled by it (a plan now current,
+// an offer now bought), and the focus would drop to the page's start.
+func focusAfterChange(id string) {
+	if !app.IsClient {
+		return
+	}
+	if el := app.Window().GetElementByID(id); el.Truthy() {
+		el.Call("focus", map[string]any{"preventScroll": true})
+	}
+}
+
+// reducedMotion reports whether the viewer asks for less motion
+// (prefers-reduced-motion): scrolling then jumps rather than glides.
+func reducedMotion() bool {
+	return app.IsClient && app.Window().Call("matchMedia", "(prefers-reduced-motion: reduce)").Get("matches").Bool()
 }

@@ -49,7 +49,8 @@ func (s *SubscriptionOverview) Render() app.UI {
 func (s *SubscriptionOverview) header() app.UI {
 	custom := s.data.Portal != nil && s.hasCustomPrice()
 	return app.Div().Class(s.c("section-header")).Body(
-		app.H2().Class(s.c("section-title")).Text(s.t("subscriptionTitle")),
+		// The title takes the focus once a change made from the section is done.
+		app.H2().ID(s.prefix()+"-subscription-title").TabIndex(-1).Class(s.c("section-title", "subscription-title")).Text(s.t("subscriptionTitle")),
 		app.If(s.data.Portal != nil && !custom, func() app.UI {
 			return app.Button().Type("button").Class(s.c("button", "button-secondary", "manage-subscription-button")).
 				Text(s.t("manageSubscription")).
@@ -287,8 +288,10 @@ func (s *SubscriptionOverview) run(ctx app.Context, subID string, do func(contex
 		defer cancel()
 		done, err := do(c)
 		ctx.Dispatch(func(ctx app.Context) {
-			if s.asking != nil {
+			if s.asking != nil && err != nil {
 				refocus(s.asking.opener)
+			} else if s.asking != nil {
+				focusAfterChange(s.prefix() + "-subscription-title")
 			}
 			s.busy, s.asking = "", nil
 			if err != nil {
@@ -318,15 +321,22 @@ func (s *SubscriptionOverview) cancelControl(sub portico.SubscriptionView) app.U
 	)
 }
 
-// tabs shows add-ons and promotions side by side behind tabs.
+// tabs shows add-ons and promotions side by side behind tabs. The tab
+// list is one stop of the Tab key; the arrow keys move between the tabs.
 func (s *SubscriptionOverview) tabs() app.UI {
 	tab := s.tab
 	if tab == "" {
 		tab = "addons"
 	}
-	tabButton := func(id, key string) app.UI {
-		b := app.Button().Type("button").Role("tab").Class(s.c("tab")).Aria("selected", tab == id).
-			ID(s.prefix()+"-tab-"+id).Aria("controls", s.prefix()+"-panel-"+id).Text(s.t(key)).
+	ids, keys := []string{"addons", "promotions"}, []string{"addonsTabTitle", "promotionsTabTitle"}
+	keyboard := roving{current: slices.Index(ids, tab), choose: func(ctx app.Context, i int) { s.tab = ids[i] }}
+	for _, id := range ids {
+		keyboard.ids = append(keyboard.ids, s.prefix()+"-tab-"+id)
+	}
+	tabButton := func(i int) app.UI {
+		id := ids[i]
+		b := app.Button().Type("button").Role("tab").Class(s.c("tab")).Aria("selected", tab == id).TabIndex(keyboard.tabIndex(i)).
+			ID(keyboard.ids[i]).Aria("controls", s.prefix()+"-panel-"+id).Text(s.t(keys[i])).
 			OnClick(func(ctx app.Context, e app.Event) { s.tab = id }, app.EventScope(id))
 		if tab == id {
 			b = b.Class(s.c("tab-selected"))
@@ -334,10 +344,7 @@ func (s *SubscriptionOverview) tabs() app.UI {
 		return b
 	}
 	return app.Div().Class(s.c("tabs-container")).Body(
-		app.Div().Class(s.c("tabs")).Role("tablist").Body(
-			tabButton("addons", "addonsTabTitle"),
-			tabButton("promotions", "promotionsTabTitle"),
-		),
+		app.Div().Class(s.c("tabs")).Role("tablist").OnKeyDown(keyboard.onKeyDown).Body(tabButton(0), tabButton(1)),
 		app.Div().Role("tabpanel").ID(s.prefix()+"-panel-"+tab).Aria("labelledby", s.prefix()+"-tab-"+tab).Body(
 			app.If(tab == "addons", func() app.UI { return &AddonsList{s.handedOn()} }).
 				Else(func() app.UI { return &Promotions{s.handedOn()} }),

@@ -174,18 +174,24 @@ func (p *Paywall) header() app.UI {
 }
 
 // productTabs switches between the products the customer subscribes to.
+// Like the billing periods, the group is one stop of the Tab key and the
+// arrow keys choose.
 func (p *Paywall) productTabs() app.UI {
-	current := p.shownProduct()
-	return app.Div().Class(p.c("segmented", "product-switch")).Role("radiogroup").Aria("label", p.t("productLabel")).Body(
-		app.Range(p.products()).Slice(func(i int) app.UI {
-			ref := p.products()[i]
+	current, refs := p.shownProduct(), p.products()
+	keyboard := roving{choose: func(ctx app.Context, i int) { p.showProduct(ctx, refs[i].ID) }}
+	for i, ref := range refs {
+		keyboard.ids = append(keyboard.ids, p.prefix()+"-product-"+ref.ID)
+		if ref.ID == current {
+			keyboard.current = i
+		}
+	}
+	return app.Div().Class(p.c("segmented", "product-switch")).Role("radiogroup").Aria("label", p.t("productLabel")).
+		OnKeyDown(keyboard.onKeyDown).Body(
+		app.Range(refs).Slice(func(i int) app.UI {
+			ref := refs[i]
 			b := app.Button().Type("button").Role("radio").Aria("checked", ref.ID == current).Class(p.c("period-option")).
-				Text(ref.Name).OnClick(func(ctx app.Context, e app.Event) {
-				if p.product != ref.ID {
-					p.product, p.period = ref.ID, ""
-					p.load(ctx)
-				}
-			}, app.EventScope(ref.ID))
+				ID(keyboard.ids[i]).TabIndex(keyboard.tabIndex(i)).
+				Text(ref.Name).OnClick(func(ctx app.Context, e app.Event) { p.showProduct(ctx, ref.ID) }, app.EventScope(ref.ID))
 			if ref.ID == current {
 				b = b.Class(p.c("period-option-selected"))
 			}
@@ -194,17 +200,29 @@ func (p *Paywall) productTabs() app.UI {
 	)
 }
 
+// showProduct shows the plans of another of the customer's products.
+func (p *Paywall) showProduct(ctx app.Context, id string) {
+	if p.product != id {
+		p.product, p.period = id, ""
+		p.load(ctx)
+	}
+}
+
 // toggle switches the billing period; the saving is the best of the plans.
+// The radio group is one stop of the Tab key; the arrow keys choose.
 func (p *Paywall) toggle() app.UI {
-	option := func(period portico.BillingPeriod, key string) app.UI {
+	periods, keys := []portico.BillingPeriod{portico.Monthly, portico.Annually}, []string{"monthly", "annually"}
+	keyboard := roving{current: max(slices.Index(periods, p.period), 0),
+		choose: func(ctx app.Context, i int) { p.choosePeriod(ctx, periods[i]) }}
+	for _, period := range periods {
+		keyboard.ids = append(keyboard.ids, p.prefix()+"-period-"+string(period))
+	}
+	option := func(i int) app.UI {
+		period := periods[i]
 		on := p.period == period
-		b := app.Button().Type("button").Role("radio").Aria("checked", on).Class(p.c("period-option")).Text(p.t(key)).
-			OnClick(func(ctx app.Context, e app.Event) {
-				if p.period != period {
-					p.period = period
-					p.load(ctx)
-				}
-			}, app.EventScope(string(period)))
+		b := app.Button().Type("button").Role("radio").Aria("checked", on).Class(p.c("period-option")).Text(p.t(keys[i])).
+			ID(keyboard.ids[i]).TabIndex(keyboard.tabIndex(i)).
+			OnClick(func(ctx app.Context, e app.Event) { p.choosePeriod(ctx, period) }, app.EventScope(string(period)))
 		if on {
 			b = b.Class(p.c("period-option-selected"))
 		}
@@ -212,12 +230,20 @@ func (p *Paywall) toggle() app.UI {
 	}
 	saving := bestSaving(p.view.Plans)
 	return app.Div().Class(p.c("billing-period-toggle")).Body(
-		app.Div().Class(p.c("segmented")).Role("radiogroup").Aria("label", p.t("billingPeriodLabel")).Body(
-			option(portico.Monthly, "monthly"), option(portico.Annually, "annually")),
+		app.Div().Class(p.c("segmented")).Role("radiogroup").Aria("label", p.t("billingPeriodLabel")).
+			OnKeyDown(keyboard.onKeyDown).Body(option(0), option(1)),
 		app.If(saving > 0, func() app.UI {
 			return app.Span().Class(p.c("saving-badge")).Text(p.t("saveUpTo", "percent", strconv.Itoa(saving)))
 		}),
 	)
+}
+
+// choosePeriod shows the plans' prices for another billing period.
+func (p *Paywall) choosePeriod(ctx app.Context, period portico.BillingPeriod) {
+	if p.period != period {
+		p.period = period
+		p.load(ctx)
+	}
 }
 
 // bestSaving is the largest percentage saved by paying annually.
@@ -427,7 +453,10 @@ func (p *Paywall) confirm() app.UI {
 // apply makes the change, then refreshes the portal and says what happened.
 func (p *Paywall) apply(ctx app.Context) {
 	if p.selected != nil {
-		p.applyChange(ctx, p.cfg, p.request(*p.selected), p.errorText, func(app.Context) { p.closeConfirm() })
+		p.applyChange(ctx, p.cfg, p.request(*p.selected), p.errorText, func(app.Context) {
+			p.closeConfirm()
+			focusAfterChange(p.prefix() + "-plans-title")
+		})
 	}
 }
 

@@ -155,6 +155,7 @@ func (n *NoticeBar) OnMount(ctx app.Context)     { n.watch(ctx) }
 
 func (n *NoticeBar) watch(ctx app.Context) {
 	n.observe(ctx)
+	keepFocusClearOfNotices()
 	ctx.ObserveState(stateNotice, &n.notice).OnChange(func() {
 		if n.notice.Kind == "error" {
 			n.takeFocus(ctx)

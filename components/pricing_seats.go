@@ -177,10 +177,18 @@ func (e *quantityEditor) close(ctx app.Context) {
 	refocus(back)
 }
 
+// applied shuts the editor once its change is made; the focus goes to the
+// subscription's title, beside the quantity changed.
+func (e *quantityEditor) applied(ctx app.Context) {
+	e.editing = nil
+	e.forget()
+	focusAfterChange(e.prefix() + "-subscription-title")
+}
+
 // apply makes the change, then says what it did and reloads the portal.
 func (e *quantityEditor) apply(ctx app.Context) {
 	if sub, ch, ok := e.target(); ok {
-		e.applyChange(ctx, e.cfg, e.request(sub, ch.FeatureID), e.errorText, e.close)
+		e.applyChange(ctx, e.cfg, e.request(sub, ch.FeatureID), e.errorText, e.applied)
 	}
 }
 

@@ -124,6 +124,7 @@ const loaderStyle = `<style>
   background: linear-gradient(90deg, transparent, #4f46e5, transparent); animation: portico-load 1.2s linear infinite; }
 #app-wasm-loader-icon, #app-wasm-loader-label { display: none; }
 @keyframes portico-load { from { transform: translateX(-100%); } to { transform: translateX(250%); } }
+@media (prefers-reduced-motion: reduce) { #app-wasm-loader::after { animation: none; width: 100%; opacity: .5; } }
 </style>`
 
 // pageStyle is the page's own stylesheet, inlined: one request fewer

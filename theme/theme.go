@@ -78,8 +78,8 @@ func Default() Theme {
 	return Theme{
 		Palette: Palette{
 			Primary: "#4f46e5", OnPrimary: "#ffffff", Background: "#f6f7fb", Surface: "#ffffff",
-			Text: "#111827", TextMuted: "#6b7280", Border: "#e5e7eb", Highlight: "#eef2ff",
-			Success: "#059669", Warning: "#d97706", Danger: "#dc2626", SubtleFill: "#f3f4f6",
+			Text: "#111827", TextMuted: "#636a77", Border: "#e5e7eb", Highlight: "#eef2ff",
+			Success: "#046f50", Warning: "#a34e08", Danger: "#c81e1e", SubtleFill: "#f3f4f6",
 		},
 		Dark: &Palette{
 			Primary: "#818cf8", OnPrimary: "#0b1020", Background: "#0b1020", Surface: "#121a2f",

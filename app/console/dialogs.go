@@ -5,6 +5,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	portico "github.com/portico-dev/portico"
+	"github.com/portico-dev/portico/components"
 )
 
 // dialogHost shows the open dialog over whichever view is shown, and owns
@@ -18,6 +19,9 @@ type dialogHost struct {
 
 	dlg *dialog // the dialog shown, nil when none
 	own ownContext
+	// opener had the focus when the dialog opened: it gets it back when
+	// the dialog closes.
+	opener app.Value
 }
 
 func (h *dialogHost) OnMount(ctx app.Context) {
@@ -28,9 +32,14 @@ func (h *dialogHost) OnMount(ctx app.Context) {
 // OnNav closes the dialog: it belongs to the page it was opened on.
 func (h *dialogHost) OnNav(ctx app.Context) { h.dlg = nil }
 
-// onOpen shows a dialog and puts the focus in it.
+// onOpen shows a dialog and puts the focus in it, where the keyboard
+// stays until it closes.
 func (h *dialogHost) onOpen(ctx app.Context, a app.Action) {
+	if h.dlg == nil && app.IsClient {
+		h.opener = app.Window().Get("document").Get("activeElement")
+	}
 	h.dlg = a.Value.(*dialog)
+	components.KeepFocusInDialogs()
 	ctx.Defer(func(app.Context) {
 		focusElement(".pc-dialog input:not([readonly]), .pc-dialog select, .pc-dialog textarea, .pc-dialog button")
 	})
@@ -39,7 +48,17 @@ func (h *dialogHost) onOpen(ctx app.Context, a app.Action) {
 func (h *dialogHost) closeDialog(ctx app.Context, e app.Event) {
 	if h.dlg != nil && !h.dlg.busy {
 		h.dlg = nil
+		h.focusOpener()
 	}
+}
+
+// focusOpener gives the focus back to the control that opened the dialog,
+// if it is still in the page.
+func (h *dialogHost) focusOpener() {
+	if el := h.opener; el != nil && el.Truthy() && el.Get("isConnected").Bool() {
+		el.Call("focus")
+	}
+	h.opener = nil
 }
 
 func (h *dialogHost) Render() app.UI {
@@ -165,6 +184,7 @@ func (h *dialogHost) settle(ctx app.Context, d *dialog, r putResult) {
 	switch {
 	case r.saved != nil:
 		h.dlg = nil
+		h.focusOpener()
 		showCatalog(ctx, r.saved, true)
 		showNotice(ctx, d.done)
 		if d.then != nil {

@@ -67,7 +67,7 @@ code { font: 12.5px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; ba
 .pc-form { display: flex; flex-direction: column; gap: 4px; }
 .pc-field { margin: 8px 0; border: 0; padding: 0; min-width: 0; flex: 1; }
 .pc-field > label, .pc-field > legend { display: block; font-weight: 600; font-size: 14px; margin-bottom: 4px; padding: 0; }
-.pc-input { font: inherit; width: 100%; padding: 7px 10px; border: 1px solid #c5ccd8; border-radius: 7px; background: #fff; color: inherit; }
+.pc-input { font: inherit; width: 100%; padding: 7px 10px; border: 1px solid #7d8597; border-radius: 7px; background: #fff; color: inherit; }
 .pc-input[readonly] { background: #f0f2f6; color: #4a5366; }
 .pc-input[aria-invalid=true] { border-color: #d92d20; background: #fffbfa; }
 .pc-row { display: flex; gap: 12px; align-items: flex-start; flex-wrap: wrap; }
@@ -76,9 +76,10 @@ code { font: 12.5px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; ba
 .pc-ent .pc-check { margin-bottom: 16px; }
 .pc-remove { margin-bottom: 10px; color: #b42318; }
 .pc-rows { display: flex; flex-direction: column; }
-.pc-radios { display: flex; flex-direction: column; gap: 6px; }
+.pc-radios { display: flex; flex-direction: column; gap: 8px; }
 .pc-radio, .pc-check { display: flex; gap: 8px; align-items: flex-start; cursor: pointer; }
-.pc-radio input, .pc-check input { margin-top: 4px; }
+/* Radios and boxes big and far apart enough to hit (WCAG 2.2's 24px target spacing). */
+.pc-radio input, .pc-check input { margin: 2px 0 0; width: 18px; height: 18px; flex: none; }
 .pc-radio-text { display: flex; flex-direction: column; }
 .pc-radio-text strong { font-weight: 500; }
 .pc-option { display: flex; flex-direction: column; min-width: 0; }

@@ -1,6 +1,7 @@
 package designer
 
 import (
+	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
@@ -169,7 +170,13 @@ func (p *Page) renderControl(c control, shown *theme.Theme) app.UI {
 	if note == "" {
 		noteID = ""
 	}
-	common := []string{"id", id, "data-path", c.path, "aria-invalid", strconv.FormatBool(bad), "aria-describedby", noteID,
+	warning, weak := p.contrast[c.path]
+	weak = weak && !bad
+	describedBy := noteID
+	if weak {
+		describedBy = strings.TrimSpace(noteID + " " + id + "-contrast")
+	}
+	common := []string{"id", id, "data-path", c.path, "aria-invalid", strconv.FormatBool(bad), "aria-describedby", describedBy,
 		"spellcheck", "false"}
 	text := func() app.UI {
 		return void("input", append(common, "type", "text", "class", "pd-text", "autocomplete", "off",
@@ -222,10 +229,36 @@ func (p *Page) renderControl(c control, shown *theme.Theme) app.UI {
 		body = textArea(append(common, "class", "pd-area", "rows", "8",
 			"placeholder", ".portico-plan-card { border-width: 2px; }"), value)
 	}
+	var contrast app.UI
+	if weak {
+		contrast = contrastNote(id, c.path, warning)
+	}
 	return h("div", []string{"class", "pd-field"},
 		h("label", []string{"for", id, "class", "pd-label"}, app.Text(c.label)),
 		body,
-		p.note(noteID, bad, note))
+		p.note(noteID, bad, note),
+		contrast)
+}
+
+// contrastNote warns that a colour's text falls under WCAG 2.2 AA's
+// contrast, where, and offers the nearest colour that passes.
+func contrastNote(id, path string, w theme.ContrastWarning) app.UI {
+	text := fmt.Sprintf("Contrast %.2f:1, under the %.1f:1 text needs, for %s (against %s).", w.Ratio, w.Need, w.Where, w.Against)
+	return h("div", []string{"id", id + "-contrast", "class", "pd-warning"},
+		h("p", nil, app.Text(text)),
+		h("button", []string{"type", "button", "class", "pd-button pd-suggest", "data-action", "contrast",
+			"data-path", path, "data-value", w.Suggest, "aria-label", "Use " + w.Suggest + " for " + path},
+			h("span", []string{"class", "pd-suggest-swatch", "style", "background:" + w.Suggest, "aria-hidden", "true"}),
+			app.Text("Use "+w.Suggest)))
+}
+
+// contrastByPath is the theme's contrast warnings by the colour to change.
+func contrastByPath(t theme.Theme) map[string]theme.ContrastWarning {
+	out := map[string]theme.ContrastWarning{}
+	for _, w := range t.ContrastWarnings() {
+		out[w.Field] = w
+	}
+	return out
 }
 
 // note is a control's error, else its hint.

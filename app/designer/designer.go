@@ -64,6 +64,8 @@ type Page struct {
 	widget, state string
 	sources       map[string]*source
 
+	contrast map[string]theme.ContrastWarning // the shown theme's, by the colour to change
+
 	importText string
 	importErrs []string
 	status     string
@@ -279,6 +281,17 @@ func (p *Page) onClick(ctx app.Context, e app.Event) {
 		if p.importTheme() {
 			p.syncFields(ctx)
 		}
+	case "contrast":
+		path := attrOf(b, "data-path")
+		p.set(path, attrOf(b, "data-value"))
+		p.status = path + " set to " + attrOf(b, "data-value") + "."
+		p.syncFields(ctx)
+		// The warning and its button go: the focus moves to the colour's field.
+		ctx.Defer(func(app.Context) {
+			if el := app.Window().GetElementByID(controlID(path)); el.Truthy() {
+				el.Call("focus")
+			}
+		})
 	}
 	p.share(ctx)
 }

@@ -374,3 +374,48 @@ func TestSampleDatesAreToday(t *testing.T) {
 		t.Errorf("the invoice is of %s, before today", s.Portal.Invoices[0].Created)
 	}
 }
+
+// renderHTML is the page as the server renders it.
+func renderHTML(t *testing.T, p *Page) string {
+	t.Helper()
+	eng := app.NewTestEngine()
+	if err := eng.Load(p); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { eng.ConsumeAll(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the page did not settle")
+	}
+	return app.HTMLString(p)
+}
+
+// A colour whose text falls under 4.5:1 is warned about beside its
+// control, with where it shows and a button offering the nearest colour
+// that passes; the default theme has no warning, and the suggestion
+// applied clears it.
+func TestLowContrastColourIsWarnedWithASuggestion(t *testing.T) {
+	if html := renderHTML(t, &Page{Server: theme.Default()}); strings.Contains(html, `class="pd-warning"`) {
+		t.Error("the default theme shows a contrast warning")
+	}
+	html := renderHTML(t, &Page{Server: theme.Theme{Palette: theme.Palette{Success: "#34d399"}}})
+	if n := strings.Count(html, `class="pd-warning"`); n != 1 {
+		t.Fatalf("%d contrast warnings, want one for palette.success", n)
+	}
+	warning := regexp.MustCompile(`id="pd-palette-success-contrast"[^>]*>\s*<p>Contrast 1\.[0-9]+:1, under the 4\.5:1 text needs, for ([^<]+)</p>`)
+	if m := warning.FindStringSubmatch(html); m == nil || !strings.Contains(m[1], "badges") {
+		t.Fatalf("no contrast warning beside palette.success")
+	}
+	if !strings.Contains(html, `aria-describedby="pd-palette-success-contrast"`) {
+		t.Error("the colour's field is not described by its warning")
+	}
+	suggest := regexp.MustCompile(`data-value="(#[0-9a-f]{6})"`).FindStringSubmatch(html)
+	if suggest == nil || !strings.Contains(html, `data-path="palette.success"`) || !strings.Contains(html, "Use "+suggest[1]) {
+		t.Fatal("the warning offers no colour")
+	}
+	if html := renderHTML(t, &Page{Server: theme.Theme{Palette: theme.Palette{Success: suggest[1]}}}); strings.Contains(html, `class="pd-warning"`) {
+		t.Errorf("the suggested %s still warns", suggest[1])
+	}
+}

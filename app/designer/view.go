@@ -11,6 +11,7 @@ import (
 
 func (p *Page) Render() app.UI {
 	th := p.Theme()
+	p.contrast = contrastByPath(th)
 	panel := []app.UI{
 		h("h1", []string{"class", "pd-title"}, app.Text("Theme designer")),
 		h("p", []string{"class", "pd-intro"}, app.Text("Each change shows at once in the preview. "+

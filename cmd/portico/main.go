@@ -20,7 +20,8 @@ const usage = `Portico — a self-hostable customer portal for SaaS subscription
 Usage:
   portico serve                    start the server; settings come from PORTICO_* variables (see README)
   portico catalog validate FILE    check a catalog document and name every problem by its JSON path
-  portico theme validate FILE      check a theme file and name every bad value by its JSON path
+  portico theme validate FILE      check a theme file and name every bad value by its JSON path;
+                                   warn of text colours under WCAG 2.2 AA contrast
 `
 
 func main() {

@@ -82,3 +82,24 @@ func TestThemeReloadsWhenTheFileChanges(t *testing.T) {
 		t.Errorf("after an invalid edit primary = %q, want the last good #222222", got)
 	}
 }
+
+// A valid theme whose text colours lack contrast is still valid (exit 0),
+// and each weak colour is printed as a warning with the pair, the ratio and
+// a colour that passes.
+func TestThemeValidateWarnsOfLowContrast(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "theme.json")
+	os.WriteFile(path, []byte(`{"palette":{"textMuted":"#9ca3af"}}`), 0o600)
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"theme", "validate", path}, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d, want 0: %s%s", code, out.String(), errOut.String())
+	}
+	want := path + ": warning: palette.textMuted on palette.highlight: 2.27:1, needs 4.5:1 (secondary text on the current plan's card); try #"
+	if !strings.Contains(out.String(), want) || strings.Count(out.String(), "warning:") != 1 {
+		t.Errorf("stdout:\n%s\nwant one warning starting %q", out.String(), want)
+	}
+	os.WriteFile(path, []byte(`{"palette":{"primary":"#0f766e"}}`), 0o600)
+	out.Reset()
+	if code := run(context.Background(), []string{"theme", "validate", path}, &out, &errOut); code != 0 || strings.Contains(out.String(), "warning") {
+		t.Errorf("a theme with enough contrast: exit %d, %s", code, out.String())
+	}
+}

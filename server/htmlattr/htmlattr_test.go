@@ -128,3 +128,26 @@ func TestARIAStatesGetTheirValue(t *testing.T) {
 		t.Errorf("disabled = %q (present %v), want a bare attribute", v, ok)
 	}
 }
+
+// A false ARIA state reaches the browser as "false", never bare or empty
+// (which assistive technologies would read as an invalid value): the
+// unselected tab, the unchecked radio of a prerendered page.
+func TestFalseARIAStatesStayFalse(t *testing.T) {
+	ui := app.Div().Body(
+		app.Button().Role("tab").Aria("selected", false).Aria("expanded", false).Text("a"),
+		app.Button().Role("radio").Aria("checked", false).Aria("pressed", false).Aria("busy", false).Text("b"))
+	got := parse(t, htmlattr.Escape(encode(t, ui)))
+	if len(got) != 3 {
+		t.Fatalf("got %+v", got)
+	}
+	for _, el := range got[1:] {
+		for name, v := range el.attrs {
+			if strings.HasPrefix(name, "aria-") && v != "false" {
+				t.Errorf("%s = %q, want false", name, v)
+			}
+		}
+	}
+	if len(got[1].attrs) != 3 || len(got[2].attrs) != 4 {
+		t.Errorf("attributes lost: %+v %+v", got[1].attrs, got[2].attrs)
+	}
+}
