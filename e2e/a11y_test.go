@@ -28,6 +28,7 @@ func TestPagesPassAxeWCAG22AA(t *testing.T) {
 	t.Run("a known failure is reported", func(t *testing.T) { axeReportsFailures(p.sub(t, "axe-self-check"), srv) })
 	t.Run("portals", func(t *testing.T) { axePortals(p.sub(t, "axe-portals"), srv) })
 	t.Run("portal states", func(t *testing.T) { axePortalStates(p.sub(t, "axe-states"), srv) })
+	t.Run("locales", func(t *testing.T) { axeLocales(p.sub(t, "axe-locales"), srv) })
 	t.Run("dialogs", func(t *testing.T) { axeDialogs(p.sub(t, "axe-dialogs"), srv) })
 	t.Run("embed pages", func(t *testing.T) { axeEmbeds(p.sub(t, "axe-embed"), srv) })
 	t.Run("start page", func(t *testing.T) {
@@ -73,6 +74,17 @@ func axePortals(p *page, srv *server) {
 	slices.Sort(ids)
 	for _, id := range ids {
 		p.axeBeforeAndAfter("the portal of "+id, srv.Portal(p.t, id), p.portalReady)
+	}
+}
+
+// axeLocales checks portals in other languages: German (long words),
+// Arabic (right to left) and Japanese, each a rich portal and one priced
+// by usage with its chart.
+func axeLocales(p *page, srv *server) {
+	for _, locale := range []string{"de", "ar", "ja"} {
+		for _, id := range []string{"grace", "radia"} {
+			p.axeBeforeAndAfter("the "+locale+" portal of "+id, srv.Portal(p.t, id)+"&locale="+locale, p.portalReady)
+		}
 	}
 }
 
