@@ -213,7 +213,7 @@ func (s *Invoices) rows(page []portico.Invoice) []app.UI {
 		out = append(out, app.Tr().Class(s.c("invoice-row")).Body(
 			app.Td().Class(s.c("invoice-number")).Body(
 				app.Div().Text(inv.Number),
-				app.If(inv.Description != "", func() app.UI { return app.Div().Class(s.c("muted", "invoice-description")).Text(inv.Description) }),
+				app.If(s.invoiceLabel(inv) != "", func() app.UI { return app.Div().Class(s.c("muted", "invoice-description")).Text(s.invoiceLabel(inv)) }),
 			),
 			app.Td().Class(s.c("invoice-date")).Text(f.Date(inv.Created)),
 			app.Td().Body(app.Span().Class(s.c("invoice-status", "invoice-status-"+slug(inv.Status))).Text(s.invoiceStatus(inv.Status))),

@@ -67,6 +67,18 @@ func (s *section) lineLabel(l portico.Line) string {
 	return name
 }
 
+// invoiceLabel says what an invoice is for in the customer's language: its
+// fee's plan by name when the portal knows it, else the description the
+// billing provider or the server wrote.
+func (s *section) invoiceLabel(inv portico.Invoice) string {
+	for _, l := range inv.Lines {
+		if l.Kind == portico.LineFee && s.planName(l.PlanID) != "" {
+			return s.lineLabel(l)
+		}
+	}
+	return inv.Description
+}
+
 // lineDetail says how a line's amount is worked out: "12 × $10.00 for
 // units 1–50", "123,400 used, 10,000 included · 114 × $0.50", or the
 // period a fee pays for.

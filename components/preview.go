@@ -112,7 +112,7 @@ func (s *section) featureNames(lines []portico.EntitlementLine, ids []string) st
 				}
 			}
 		}
-		names = append(names, lowerFirst(name))
+		names = append(names, s.f().InSentence(name))
 	}
 	return strings.Join(names, ", ")
 }

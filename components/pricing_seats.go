@@ -37,7 +37,7 @@ func (s *SubscriptionOverview) chargesSummary(sub portico.SubscriptionView) app.
 	}
 	var rows []app.UI
 	for _, ch := range sub.Charges {
-		feat := chargedFeature{ch.FeatureName, ch.Unit}
+		feat := s.feature(ch.FeatureName, ch.Unit)
 		if feat.name == "" {
 			feat = s.featureOf(ch.FeatureID)
 		}
@@ -199,7 +199,7 @@ func (e *quantityEditor) render(sub portico.SubscriptionView) app.UI {
 		return nil
 	}
 	pre := e.prefix()
-	feat := chargedFeature{ch.FeatureName, ch.Unit}
+	feat := e.feature(ch.FeatureName, ch.Unit)
 	st := quantityStepper{id: e.fieldID(), label: feat.name, units: feat.many(), value: e.quantity,
 		lowest: ch.MinQuantity, highest: ch.MaxQuantity, scope: sub.ID + "/" + ch.FeatureID, set: e.set}
 	st.hint = e.t("quantityHave", "quantity", e.count(feat, *ch.Quantity)) + " " + e.boundsHint(st)

@@ -14,7 +14,16 @@ import (
 
 // chargedFeature is what a charged feature is called: its name ("Members")
 // and unit ("member").
-type chargedFeature struct{ name, unit string }
+type chargedFeature struct {
+	name, unit string
+	// capitalized keeps the name's capital inside a sentence (German).
+	capitalized bool
+}
+
+// feature is a charged feature as the locale writes it in sentences.
+func (s *section) feature(name, unit string) chargedFeature {
+	return chargedFeature{name: name, unit: unit, capitalized: s.f().nounsCapitalized}
+}
 
 // featureOf names a charged feature from the lines given (a plan card's),
 // else from what the portal knows of it; without either it reads as its ID.
@@ -22,14 +31,14 @@ func (s *section) featureOf(id string, lines ...[]portico.EntitlementLine) charg
 	for _, ls := range lines {
 		for _, l := range ls {
 			if l.FeatureID == id && l.FeatureName != "" {
-				return chargedFeature{l.FeatureName, l.Unit}
+				return s.feature(l.FeatureName, l.Unit)
 			}
 		}
 	}
 	if f, ok := s.knownFeature(id); ok {
 		return f
 	}
-	return chargedFeature{name: id}
+	return s.feature(id, "")
 }
 
 // knownFeature names a feature from the portal's data: the subscriptions'
@@ -41,20 +50,25 @@ func (s *section) knownFeature(id string) (chargedFeature, bool) {
 	for _, sub := range s.data.Portal.Subscriptions {
 		for _, c := range sub.Charges {
 			if c.FeatureID == id && c.FeatureName != "" {
-				return chargedFeature{c.FeatureName, c.Unit}, true
+				return s.feature(c.FeatureName, c.Unit), true
 			}
 		}
 	}
 	for _, e := range s.data.Portal.Entitlements {
 		if e.FeatureID == id {
-			return chargedFeature{e.FeatureName, e.Unit}, true
+			return s.feature(e.FeatureName, e.Unit), true
 		}
 	}
 	return chargedFeature{}, false
 }
 
 // many is the feature's name in a running sentence ("members").
-func (c chargedFeature) many() string { return lowerFirst(c.name) }
+func (c chargedFeature) many() string {
+	if c.capitalized {
+		return c.name
+	}
+	return lowerFirst(c.name)
+}
 
 // one is a single unit ("member"), the name when there is no unit.
 func (c chargedFeature) one() string {

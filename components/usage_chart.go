@@ -206,7 +206,7 @@ func (c *usageChart) projection(p usagePeriod) app.UI {
 			Text(c.t("chartProjectedCost", "amount", f.Money(charge.Amount(ch.Price, charge.Blocks(n)), ch.Price.Currency)))
 	}
 	return app.P().Class(c.c("usage-projection")).Body(
-		app.Span().Text(c.t("chartProjection", "date", f.Day(p.end), "usage", f.Number(n), "feature", lowerFirst(p.e.FeatureName))),
+		app.Span().Text(c.t("chartProjection", "date", f.Day(p.end), "usage", f.Number(n), "feature", f.InSentence(p.e.FeatureName))),
 		cost)
 }
 

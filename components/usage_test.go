@@ -107,3 +107,27 @@ func TestUsageUnitsAndEmptyState(t *testing.T) {
 		t.Error("an empty usage section draws a grid")
 	}
 }
+
+// An entitlement reads in the locale's order, and German keeps the capital
+// of its nouns inside a line.
+func TestEntitlementLinesFollowTheLocalesGrammar(t *testing.T) {
+	projects := portico.EntitlementLine{FeatureID: "projects", FeatureName: "Projekte", Type: portico.FeatureNumeric, Unit: "Projekt", Unlimited: true}
+	seats := portico.EntitlementLine{FeatureID: "seats", FeatureName: "Sitzplätze", Type: portico.FeatureNumeric, Unit: "Sitzplatz", Limit: 10}
+	for _, tc := range []struct {
+		locale string
+		line   portico.EntitlementLine
+		want   string
+	}{
+		{"de", projects, "Projekte unbegrenzt"},
+		{"de", seats, "10 Sitzplätze"},
+		{"fr", portico.EntitlementLine{FeatureName: "Projets", Type: portico.FeatureNumeric, Unit: "projet", Unlimited: true}, "Projets sans limite"},
+		{"fr", portico.EntitlementLine{FeatureName: "Stockage", Type: portico.FeatureNumeric, Unit: "Go", Limit: 100}, "100 Go stockage"},
+		{"en", portico.EntitlementLine{FeatureName: "Projects", Type: portico.FeatureNumeric, Unit: "project", Unlimited: true}, "Unlimited projects"},
+		{"it", portico.EntitlementLine{FeatureName: "Postazioni", Type: portico.FeatureNumeric, Unit: "postazione", Limit: 5}, "5 postazioni"},
+		{"ja", portico.EntitlementLine{FeatureName: "シート", Type: portico.FeatureNumeric, Unit: "シート", Limit: 5}, "シート：5"},
+	} {
+		if got := entitlementText(NewFormat(tc.locale), TextsFor(tc.locale, nil), tc.line); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.locale, got, tc.want)
+		}
+	}
+}
