@@ -159,6 +159,16 @@ func (s *Subscription) TrialReminderDue() time.Time {
 	return s.TrialEndsAt.Add(-TrialEndsSoonBefore)
 }
 
+// WakeAt is when the scheduler must next look at the subscription: its
+// NextDue, or sooner a trial's reminder. Bills are dated by NextDue.
+func (s *Subscription) WakeAt() time.Time {
+	due := s.NextDue()
+	if r := s.TrialReminderDue(); !r.IsZero() && (due.IsZero() || r.Before(due)) {
+		return r
+	}
+	return due
+}
+
 // NextDue is the earliest moment something must happen to the subscription:
 // a renewal, a trial end or a scheduled update. Zero when nothing will.
 func (s *Subscription) NextDue() time.Time {
@@ -168,9 +178,6 @@ func (s *Subscription) NextDue() time.Time {
 	due := s.CurrentPeriodEnd
 	if s.Status == StatusTrialing && s.TrialEndsAt != nil && s.TrialEndsAt.Before(due) {
 		due = *s.TrialEndsAt
-	}
-	if r := s.TrialReminderDue(); !r.IsZero() && r.Before(due) {
-		due = r
 	}
 	for _, u := range s.ScheduledUpdates {
 		if u.EffectiveAt.Before(due) {

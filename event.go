@@ -249,6 +249,7 @@ type EventTx interface {
 	// DeliveryFailed records a failed attempt: retried at next, or given
 	// up when next is zero.
 	DeliveryFailed(endpointID string, seq int64, statusCode int, reason string, at, next time.Time) error
-	// RetryDelivery makes a delivery due again now, whatever its status.
-	RetryDelivery(endpointID, eventID string) error
+	// RetryDelivery makes a delivery due again now, whatever its status,
+	// unless a sender holds it at now (a conflict: it is being posted).
+	RetryDelivery(endpointID, eventID string, now time.Time) error
 }

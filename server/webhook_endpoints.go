@@ -140,7 +140,7 @@ func (s *Server) retryWebhookDelivery(r *http.Request, _ []byte) (int, any, erro
 		if _, err := tx.WebhookEndpoint(id); err != nil {
 			return notFoundAs(err, "webhook endpoint", id)
 		}
-		if err := tx.RetryDelivery(id, eventID); err != nil {
+		if err := tx.RetryDelivery(id, eventID, s.Engine.Now()); err != nil {
 			return notFoundAs(err, "delivery of event", eventID)
 		}
 		var err error

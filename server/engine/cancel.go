@@ -173,6 +173,7 @@ func (o *op) end(c *portico.Customer, s *portico.Subscription, t time.Time, free
 		return
 	}
 	o.moveTo(c, s, t, freePlanID, portico.Monthly, nil, nil)
+	o.events.endedToFree(s.ID)
 }
 
 // EndSubscription ends a subscription now, as the billing provider

@@ -218,7 +218,7 @@ func (o *op) hasDue(customerID string) (bool, error) {
 		return false, err
 	}
 	for _, s := range subs {
-		if d := s.NextDue(); !d.IsZero() && !d.After(o.now) {
+		if d := s.WakeAt(); !d.IsZero() && !d.After(o.now) {
 			return true, nil
 		}
 	}

@@ -37,6 +37,21 @@ type changeLog struct {
 	explicit []pendingEvent
 	// added counts the events added to the log.
 	added int
+	// toFree are the subscriptions a cancellation moved to the free plan
+	// (afterCancel: downgrade_to_free): cancelled, though they live on.
+	toFree map[string]bool
+}
+
+// endedToFree notes that a cancellation moved the subscription to the
+// free plan (a read-only operation, which writes nothing, has no log).
+func (l *changeLog) endedToFree(subID string) {
+	if l == nil {
+		return
+	}
+	if l.toFree == nil {
+		l.toFree = map[string]bool{}
+	}
+	l.toFree[subID] = true
 }
 
 type pendingEvent struct {
@@ -215,6 +230,11 @@ func (o *op) subscriptionEvents(before, after *portico.Subscription) []pendingEv
 	switch {
 	case before.Live() && !after.Live() && after.Status == portico.StatusCanceled:
 		add(portico.EventSubscriptionCanceled)
+	case o.events.toFree[after.ID]:
+		// Cancelled onto the free plan: the paid subscription ended, the
+		// same one goes on, free.
+		add(portico.EventSubscriptionCanceled)
+		add(portico.EventSubscriptionUpdated)
 	case trialEnded && after.Status == portico.StatusExpired:
 		add(portico.EventSubscriptionUpdated)
 		add(portico.EventTrialExpired)

@@ -74,6 +74,15 @@ func TestTrialJourneyTellsEachStep(t *testing.T) {
 	last = e.wantEvents(last)
 	e.advanceTo(trialEnd.Add(-portico.TrialEndsSoonBefore))
 	last = e.wantEvents(last, portico.EventTrialEndsSoon)
+	// The reminder wakes the scheduler; the first bill is still the
+	// trial's end.
+	up, err := e.eng.UpcomingInvoice(e.ctx, "acme", "", engine.Backend)
+	if err != nil || !up.Date.Equal(trialEnd) {
+		t.Fatalf("upcoming invoice after the reminder: %+v, %v; want it dated %v", up, err, trialEnd)
+	}
+	if fee := up.Lines[0]; fee.PeriodStart == nil || !fee.PeriodStart.Equal(trialEnd) {
+		t.Errorf("its fee pays from %v, want the trial's end %v", fee.PeriodStart, trialEnd)
+	}
 	e.advanceTo(trialEnd.Add(-time.Hour))
 	last = e.wantEvents(last) // reminded once
 
@@ -124,6 +133,21 @@ func TestChangesTellWhatTheyScheduleAndCancel(t *testing.T) {
 	// balance changes too.
 	e.cancel("acme", sub.ID)
 	e.wantEvents(last, portico.EventCustomerUpdated, portico.EventSubscriptionCanceled, portico.EventEntitlementsUpdated)
+}
+
+// A cancellation whose journey moves the customer to the free plan tells
+// of the cancellation, then of the subscription on the free plan.
+func TestCancellingOntoTheFreePlanTellsOfTheCancellation(t *testing.T) {
+	e := newEnv(t, withJourney(func(j *portico.Journey) { j.AfterCancel, j.TrialPlanID = portico.AfterCancelDowngradeToFree, "" }))
+	e.createCustomer("acme", withCard())
+	e.change("acme", portico.ChangeRequest{PlanID: basic, BillingPeriod: portico.Monthly})
+	_, last := e.eventTypes(0)
+	e.cancel("acme", e.appSub("acme").ID)
+	e.wantEvents(last, portico.EventCustomerUpdated, portico.EventSubscriptionCanceled, portico.EventSubscriptionUpdated,
+		portico.EventEntitlementsUpdated)
+	if s := e.appSub("acme"); s.Plan.ID != free {
+		t.Errorf("after the cancellation the customer is on %s, want the free plan", s.Plan.ID)
+	}
 }
 
 func TestUsageThresholdsOncePerPeriod(t *testing.T) {

@@ -108,7 +108,7 @@ func (o *op) settleSubs(c *portico.Customer, subs []*portico.Subscription) ([]*p
 func (o *op) settleSub(c *portico.Customer, s *portico.Subscription) int {
 	n := 0
 	for ; n < maxSteps; n++ {
-		due := s.NextDue()
+		due := s.WakeAt()
 		if due.IsZero() || due.After(o.now) {
 			break
 		}

@@ -3,15 +3,19 @@ package schema
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	portico "github.com/portico-dev/portico"
 	"github.com/portico-dev/portico/server/store/internal/sqlconn"
 )
 
 // PromotionExpiries is migration 13's step, in both stores: it lists the
-// expiry of every promotion granted before, so that those not yet expired
-// are announced when they do.
+// expiry of every promotion granted before that has not expired yet, so
+// that it is announced when it does; those that ended before the upgrade
+// are not announced after the fact. (A migration has no test clock: the
+// machine's time decides.)
 func PromotionExpiries(ctx context.Context, c sqlconn.Conn) error {
+	now := time.Now()
 	r, err := c.Query(ctx, `SELECT doc FROM promotions`)
 	if err != nil {
 		return err
@@ -28,7 +32,7 @@ func PromotionExpiries(ctx context.Context, c sqlconn.Conn) error {
 			r.Close()
 			return err
 		}
-		if p.ExpiresAt != nil {
+		if p.ExpiresAt != nil && p.ExpiresAt.After(now) {
 			due = append(due, p)
 		}
 	}

@@ -39,8 +39,11 @@ func (t *Tx) AddEvent(e *portico.Event, dedupe string) (bool, error) {
 		if !ep.Takes(e) {
 			continue
 		}
-		if err := t.exec(`INSERT INTO webhook_deliveries (endpoint_id, seq, customer_id) VALUES (?, ?, ?)`,
-			ep.ID, e.Seq, e.CustomerID); err != nil {
+		// The delivery heads its customer's queue at this endpoint when
+		// nothing of theirs is pending there.
+		if err := t.exec(`INSERT INTO webhook_deliveries (endpoint_id, seq, customer_id, is_head) VALUES (?, ?, ?,
+			CASE WHEN EXISTS (SELECT 1 FROM webhook_deliveries WHERE endpoint_id = ? AND customer_id = ? AND status = 'pending')
+			THEN 0 ELSE 1 END)`, ep.ID, e.Seq, e.CustomerID, ep.ID, e.CustomerID); err != nil {
 			return false, err
 		}
 	}
@@ -238,49 +241,30 @@ func (t *Tx) WebhookBacklog() (int, error) {
 	return int(n), err
 }
 
-// ClaimDeliveries implements portico.EventTx.
-// Candidates are ranked within their endpoint; an endpoint takes as many
-// as its leases still held leave room for.
+// ClaimDeliveries implements portico.EventTx. Only the heads of the
+// customers' queues are looked at, per endpoint, an endpoint taking as many
+// as its leases still held leave room for: the work is the few deliveries
+// that can be sent, however many wait behind a dead endpoint.
 func (t *Tx) ClaimDeliveries(now, leaseUntil time.Time, owner string, limit, perEndpoint int) ([]portico.PendingDelivery, error) {
-	r, err := t.query(`SELECT c.endpoint_id, c.seq, c.customer_id, c.attempts, e.body, w.doc, w.failing_since FROM (
-			SELECT d.endpoint_id, d.seq, d.customer_id, d.attempts, d.next_attempt_at,
-				ROW_NUMBER() OVER (PARTITION BY d.endpoint_id ORDER BY d.next_attempt_at, d.seq) AS place
-			FROM webhook_deliveries d
-			WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND d.lease_until <= ?
-			AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = d.endpoint_id
-				AND p.customer_id = d.customer_id AND p.status = 'pending' AND p.seq < d.seq)
-		) c JOIN events e ON e.seq = c.seq JOIN webhook_endpoints w ON w.id = c.endpoint_id
-		WHERE c.place + (SELECT COUNT(*) FROM webhook_deliveries l WHERE l.endpoint_id = c.endpoint_id
-			AND l.status = 'pending' AND l.lease_until > ?) <= ?
-		ORDER BY c.next_attempt_at, c.seq LIMIT ?`, now.UnixNano(), now.UnixNano(), now.UnixNano(), perEndpoint, limit)
+	held, err := t.leasesHeld(now)
+	if err != nil {
+		return nil, err
+	}
+	eps, err := t.WebhookEndpoints()
 	if err != nil {
 		return nil, err
 	}
 	var out []portico.PendingDelivery
-	for r.Next() {
-		var p portico.PendingDelivery
-		var endpointID, doc string
-		var attempts, failing int64
-		if err := r.Scan(&endpointID, &p.Event.Seq, &p.Event.CustomerID, &attempts, &p.Body, &doc, &failing); err != nil {
-			r.Close()
-			return nil, err
+	for _, ep := range eps {
+		room := min(perEndpoint-held[ep.ID], limit-len(out))
+		if room <= 0 {
+			continue
 		}
-		p.Attempts = int(attempts)
-		if err := json.Unmarshal(p.Body, &p.Event); err != nil {
-			r.Close()
-			return nil, err
-		}
-		ep, err := endpointFrom(doc, failing)
+		got, err := t.dueHeads(ep, now, room)
 		if err != nil {
-			r.Close()
 			return nil, err
 		}
-		p.Endpoint = *ep
-		out = append(out, p)
-	}
-	r.Close()
-	if err := r.Err(); err != nil {
-		return nil, err
+		out = append(out, got...)
 	}
 	for _, p := range out {
 		if err := t.exec(`UPDATE webhook_deliveries SET lease_until = ?, lease_owner = ? WHERE endpoint_id = ? AND seq = ?`,
@@ -291,11 +275,60 @@ func (t *Tx) ClaimDeliveries(now, leaseUntil time.Time, owner string, limit, per
 	return out, nil
 }
 
+// leasesHeld counts, per endpoint, the deliveries a sender holds at now.
+func (t *Tx) leasesHeld(now time.Time) (map[string]int, error) {
+	r, err := t.query(`SELECT endpoint_id, COUNT(*) FROM webhook_deliveries
+		WHERE status = 'pending' AND is_head = 1 AND lease_until > ? GROUP BY endpoint_id`, now.UnixNano())
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	held := map[string]int{}
+	for r.Next() {
+		var id string
+		var n int64
+		if err := r.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		held[id] = int(n)
+	}
+	return held, r.Err()
+}
+
+// dueHeads are at most n of the endpoint's queue heads due at now and held
+// by no sender, soonest due first.
+func (t *Tx) dueHeads(ep portico.WebhookEndpoint, now time.Time, n int) ([]portico.PendingDelivery, error) {
+	r, err := t.query(`SELECT d.seq, d.customer_id, d.attempts, e.body FROM webhook_deliveries d JOIN events e ON e.seq = d.seq
+		WHERE d.endpoint_id = ? AND d.status = 'pending' AND d.is_head = 1 AND d.next_attempt_at <= ? AND d.lease_until <= ?
+		ORDER BY d.next_attempt_at, d.seq LIMIT ?`, ep.ID, now.UnixNano(), now.UnixNano(), n)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	var out []portico.PendingDelivery
+	for r.Next() {
+		p := portico.PendingDelivery{Endpoint: ep}
+		var attempts int64
+		if err := r.Scan(&p.Event.Seq, &p.Event.CustomerID, &attempts, &p.Body); err != nil {
+			return nil, err
+		}
+		p.Attempts = int(attempts)
+		if err := json.Unmarshal(p.Body, &p.Event); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, r.Err()
+}
+
 // DeliverySucceeded implements portico.EventTx.
 func (t *Tx) DeliverySucceeded(endpointID string, seq int64, statusCode int, at time.Time) error {
 	if err := t.exec(`UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, last_status_code = ?,
-		last_error = '', delivered_at = ?, lease_until = 0, lease_owner = '' WHERE endpoint_id = ? AND seq = ?`,
+		last_error = '', delivered_at = ?, lease_until = 0, lease_owner = '', is_head = 0 WHERE endpoint_id = ? AND seq = ?`,
 		statusCode, at.UnixNano(), endpointID, seq); err != nil {
+		return err
+	}
+	if err := t.nextHead(endpointID, seq); err != nil {
 		return err
 	}
 	return t.exec(`UPDATE webhook_endpoints SET failing_since = 0 WHERE id = ? AND failing_since <> 0`, endpointID)
@@ -312,17 +345,49 @@ func (t *Tx) DeliveryFailed(endpointID string, seq int64, statusCode int, reason
 		status, statusCode, truncate(reason, 500), nextAt, endpointID, seq); err != nil {
 		return err
 	}
+	if next.IsZero() {
+		if err := t.nextHead(endpointID, seq); err != nil {
+			return err
+		}
+	}
 	return t.exec(`UPDATE webhook_endpoints SET failing_since = ? WHERE id = ? AND failing_since = 0`, at.UnixNano(), endpointID)
 }
 
-// RetryDelivery implements portico.EventTx.
-func (t *Tx) RetryDelivery(endpointID, eventID string) error {
-	n, err := t.conn.Exec(t.ctx, `UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = 0, lease_until = 0,
-		lease_owner = '' WHERE endpoint_id = ? AND seq = (SELECT seq FROM events WHERE id = ?)`, endpointID, eventID)
-	if err == nil && n == 0 {
+// nextHead makes the oldest pending delivery of the settled delivery's
+// customer at the endpoint, if any, the head of their queue.
+func (t *Tx) nextHead(endpointID string, settled int64) error {
+	return t.exec(`UPDATE webhook_deliveries SET is_head = 1 WHERE endpoint_id = ? AND seq = (
+		SELECT MIN(p.seq) FROM webhook_deliveries p WHERE p.endpoint_id = ? AND p.status = 'pending'
+		AND p.customer_id = (SELECT s.customer_id FROM webhook_deliveries s WHERE s.endpoint_id = ? AND s.seq = ?))`,
+		endpointID, endpointID, endpointID, settled)
+}
+
+// RetryDelivery implements portico.EventTx. The delivery becomes pending
+// and due again, and the head of its customer's queue: it is older than
+// whatever of theirs waits.
+func (t *Tx) RetryDelivery(endpointID, eventID string, now time.Time) error {
+	var seq, leaseUntil int64
+	var customerID, status string
+	err := t.queryRow(`SELECT d.seq, d.customer_id, d.status, d.lease_until FROM webhook_deliveries d JOIN events e ON e.seq = d.seq
+		WHERE d.endpoint_id = ? AND e.id = ?`, endpointID, eventID).Scan(&seq, &customerID, &status, &leaseUntil)
+	if errors.Is(err, sqlconn.ErrNoRows) {
 		return portico.ErrNotFound
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	if status == string(portico.DeliveryPending) && leaseUntil > now.UnixNano() {
+		return portico.Conflict("the delivery of event %s is being posted; try again once the attempt is recorded", eventID)
+	}
+	if err := t.exec(`UPDATE webhook_deliveries SET is_head = 0 WHERE endpoint_id = ? AND customer_id = ? AND status = 'pending'
+		AND is_head = 1 AND seq > ?`, endpointID, customerID, seq); err != nil {
+		return err
+	}
+	// A head that stays (an older one of theirs is pending) keeps its place.
+	return t.exec(`UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = 0, lease_until = 0, lease_owner = '',
+		is_head = CASE WHEN EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = ? AND p.customer_id = ?
+			AND p.status = 'pending' AND p.seq < ?) THEN 0 ELSE 1 END
+		WHERE endpoint_id = ? AND seq = ?`, endpointID, customerID, seq, endpointID, seq)
 }
 
 // truncate cuts s to at most n bytes without splitting a character.

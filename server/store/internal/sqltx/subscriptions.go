@@ -24,8 +24,10 @@ func (t *Tx) SubscriptionsOf(customerID string) ([]*portico.Subscription, error)
 	})
 }
 
-// PutSubscription implements portico.SubscriptionTx. next_due is NULL
-// when nothing is due, so the due index holds only what is.
+// PutSubscription implements portico.SubscriptionTx. next_due is when
+// the scheduler must next look at it (WakeAt: a trial's reminder comes
+// before its end), NULL when nothing will be due, so the due index holds
+// only what will.
 func (t *Tx) PutSubscription(s *portico.Subscription) error {
 	doc, err := rows.Doc(s)
 	if err != nil {
@@ -33,7 +35,7 @@ func (t *Tx) PutSubscription(s *portico.Subscription) error {
 	}
 	t.touched.Add(s.CustomerID)
 	var due any
-	if d := s.NextDue(); !d.IsZero() {
+	if d := s.WakeAt(); !d.IsZero() {
 		due = d.UnixNano()
 	}
 	return t.exec(`INSERT INTO subscriptions (id, customer_id, product_id, resource_id, status, next_due, created_at, doc)

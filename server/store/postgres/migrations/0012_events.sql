@@ -26,7 +26,10 @@ CREATE TABLE webhook_endpoints (
 
 -- One event's delivery to one endpoint. A pending delivery is sent once
 -- due (next_attempt_at) by the sender holding its lease (lease_until): one
--- sender at a time, another taking over when a sender dies.
+-- sender at a time, another taking over when a sender dies. is_head marks
+-- the oldest pending delivery of its endpoint and customer, the only one
+-- that may be sent (a customer's events arrive in order): senders look at
+-- heads alone, however long a dead endpoint's queue grows.
 CREATE TABLE webhook_deliveries (
   endpoint_id      TEXT NOT NULL,
   seq              BIGINT NOT NULL,
@@ -39,9 +42,10 @@ CREATE TABLE webhook_deliveries (
   last_status_code BIGINT NOT NULL DEFAULT 0,
   last_error       TEXT NOT NULL DEFAULT '',
   delivered_at     BIGINT NOT NULL DEFAULT 0,
+  is_head          BIGINT NOT NULL DEFAULT 0,
   PRIMARY KEY (endpoint_id, seq)
 );
 
 CREATE INDEX webhook_deliveries_order ON webhook_deliveries(endpoint_id, customer_id, seq) WHERE status = 'pending';
-CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at) WHERE status = 'pending';
+CREATE INDEX webhook_deliveries_heads ON webhook_deliveries(endpoint_id, next_attempt_at, seq) WHERE status = 'pending' AND is_head = 1;
 CREATE INDEX webhook_deliveries_seq ON webhook_deliveries(seq);
