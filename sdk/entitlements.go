@@ -152,7 +152,7 @@ func NewEntitlements(c *Client, opts EntitlementsOptions) *Entitlements {
 	go func() {
 		defer close(ec.done)
 		err := c.Listen(ctx, ListenOptions{Types: []portico.EventType{portico.EventEntitlementsUpdated,
-			portico.EventEntitlementUsageThreshold, portico.EventCustomerCreated}}, ec.onMessage)
+			portico.EventEntitlementUsageThreshold, portico.EventCustomerCreated, portico.EventCatalogUpdated}}, ec.onMessage)
 		if ctx.Err() == nil {
 			// Refused for good (a wrong key): checks go on from loads.
 			ec.report(err)
@@ -501,6 +501,10 @@ func (ec *Entitlements) apply(e *portico.Event) {
 		if json.Unmarshal(e.Data, &d) == nil && d.Customer != nil {
 			ec.forgetMissing(d.Customer.ID)
 		}
+	case portico.EventCatalogUpdated:
+		// What plans and add-ons grant may have changed for everyone who
+		// holds them: the catalog's event is the only one that says so.
+		go ec.refreshAll(ec.ctx)
 	}
 }
 

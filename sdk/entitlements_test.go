@@ -224,3 +224,37 @@ func TestCacheAcrossReplicas(t *testing.T) {
 	}
 	eventually(t, 2*time.Second, "the change on replica A seen through replica B", func() bool { return ec.Check(ctx, "ada", "audit-log") })
 }
+
+// A catalog change that alters what a plan grants reaches the customers
+// the cache holds: catalog.updated has the cache read them again.
+func TestCacheFollowsCatalogChanges(t *testing.T) {
+	p := startPortico(t)
+	c := p.client()
+	ctx := ctxT(t)
+	if _, err := c.CreateCustomer(ctx, portico.CreateCustomerRequest{ID: "noor"}); err != nil {
+		t.Fatal(err)
+	}
+	ec := newCache(t, c, sdk.EntitlementsOptions{})
+	waitLive(t, ec)
+	if got := ec.Feature(ctx, "noor", "seats").Limit; got != 3 {
+		t.Fatalf("free plan seats: %d, want 3", got)
+	}
+	cat, etag, err := c.Catalog(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, pl := range cat.Plans {
+		if pl.ID != "free" {
+			continue
+		}
+		for j, e := range pl.Entitlements {
+			if e.FeatureID == "seats" {
+				cat.Plans[i].Entitlements[j].Limit = 4
+			}
+		}
+	}
+	if _, _, err := p.client().PutCatalog(ctx, cat, etag); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 2*time.Second, "the free plan's 4 seats in the cache", func() bool { return ec.Feature(ctx, "noor", "seats").Limit == 4 })
+}
