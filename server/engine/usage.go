@@ -385,20 +385,26 @@ func (b *usageBatch) thresholds(cu *customerUsage, rec portico.UsageRecord, befo
 	if rec.Value <= before {
 		return nil
 	}
-	i := slices.IndexFunc(b.viewsOf(cu, rec.ResourceID), func(v portico.EntitlementView) bool { return v.FeatureID == rec.FeatureID })
-	if i < 0 {
-		return nil
-	}
-	v := b.viewsOf(cu, rec.ResourceID)[i]
-	if v.Unlimited || v.Limit <= 0 {
-		return nil
-	}
+	// Without an endpoint asking for thresholds, nothing is worked out:
+	// a batch costs what it did before webhooks.
 	if b.percents == nil {
 		ps, err := b.o.tx.UsageThresholds()
 		if err != nil {
 			return err
 		}
 		b.percents = append([]int{}, ps...)
+	}
+	if len(b.percents) == 0 {
+		return nil
+	}
+	views := b.viewsOf(cu, rec.ResourceID)
+	i := slices.IndexFunc(views, func(v portico.EntitlementView) bool { return v.FeatureID == rec.FeatureID })
+	if i < 0 {
+		return nil
+	}
+	v := views[i]
+	if v.Unlimited || v.Limit <= 0 {
+		return nil
 	}
 	for _, p := range b.percents {
 		at := thresholdUsage(v.Limit, p)
