@@ -135,6 +135,7 @@ var english = Texts{
 	"billedAnnually":       "billed annually",
 	"priceContactUs":       "Contact us",
 	"unlimited":            "Unlimited",
+	"pageDescription":      "Your subscription, usage, plans, payment details and invoices.",
 	"entitlementLimit":     "{limit} {feature}",
 	"entitlementUnlimited": "Unlimited {feature}",
 	"belowUsage":           "Below your current usage of {features}",

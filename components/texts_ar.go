@@ -136,6 +136,7 @@ var arabic = Texts{
 	"billedAnnually":       "يُفوتر سنويًا",
 	"priceContactUs":       "تواصل معنا",
 	"unlimited":            "غير محدود",
+	"pageDescription":      "اشتراكك واستخدامك والخطط وبيانات الدفع والفواتير.",
 	"entitlementLimit":     "{feature}: {limit}",
 	"entitlementUnlimited": "{feature} بلا حدود",
 	"belowUsage":           "أقل من استخدامك الحالي لـ {features}",

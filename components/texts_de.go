@@ -120,6 +120,7 @@ var german = Texts{
 	"billedAnnually":       "jährlich abgerechnet",
 	"priceContactUs":       "Auf Anfrage",
 	"unlimited":            "Unbegrenzt",
+	"pageDescription":      "Ihr Abonnement, Ihre Nutzung, die Tarife, Ihre Zahlungsdaten und Rechnungen.",
 	"entitlementLimit":     "{limit} {feature}",
 	"entitlementUnlimited": "{feature} unbegrenzt",
 	"belowUsage":           "Unter Ihrer aktuellen Nutzung von {features}",

@@ -123,6 +123,7 @@ var spanish = Texts{
 	"billedAnnually":       "facturado anualmente",
 	"priceContactUs":       "Consúltenos",
 	"unlimited":            "Ilimitado",
+	"pageDescription":      "Su suscripción, su uso, los planes, sus datos de pago y sus facturas.",
 	"entitlementLimit":     "{limit} {feature}",
 	"entitlementUnlimited": "{feature} sin límite",
 	"belowUsage":           "Por debajo de su uso actual de {features}",

@@ -124,6 +124,7 @@ var french = Texts{
 	"billedAnnually":       "facturé chaque année",
 	"priceContactUs":       "Nous contacter",
 	"unlimited":            "Illimité",
+	"pageDescription":      "Votre abonnement, votre consommation, les offres, vos informations de paiement et vos factures.",
 	"entitlementLimit":     "{limit} {feature}",
 	"entitlementUnlimited": "{feature} sans limite",
 	"belowUsage":           "Inférieur à votre utilisation actuelle de {features}",

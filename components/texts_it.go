@@ -123,6 +123,7 @@ var italian = Texts{
 	"billedAnnually":       "fatturato annualmente",
 	"priceContactUs":       "Contattaci",
 	"unlimited":            "Illimitato",
+	"pageDescription":      "Il Suo abbonamento, l'utilizzo, i piani, i dati di pagamento e le fatture.",
 	"entitlementLimit":     "{limit} {feature}",
 	"entitlementUnlimited": "{feature} senza limiti",
 	"belowUsage":           "Inferiore al Suo utilizzo attuale di {features}",

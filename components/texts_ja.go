@@ -118,6 +118,7 @@ var japanese = Texts{
 	"billedAnnually":       "毎年請求",
 	"priceContactUs":       "お問い合わせください",
 	"unlimited":            "無制限",
+	"pageDescription":      "ご契約、ご利用状況、プラン、お支払い情報、請求書。",
 	"entitlementLimit":     "{feature}：{limit}",
 	"entitlementUnlimited": "{feature}：無制限",
 	"belowUsage":           "{features}の現在の利用量を下回ります",

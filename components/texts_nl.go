@@ -120,6 +120,7 @@ var dutch = Texts{
 	"billedAnnually":       "jaarlijks gefactureerd",
 	"priceContactUs":       "Neem contact op",
 	"unlimited":            "Onbeperkt",
+	"pageDescription":      "Uw abonnement, uw gebruik, de pakketten, uw betaalgegevens en facturen.",
 	"entitlementLimit":     "{limit} {feature}",
 	"entitlementUnlimited": "{feature} onbeperkt",
 	"belowUsage":           "Lager dan uw huidige gebruik van {features}",

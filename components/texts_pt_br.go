@@ -124,6 +124,7 @@ var portuguese = Texts{
 	"billedAnnually":       "cobrado anualmente",
 	"priceContactUs":       "Fale conosco",
 	"unlimited":            "Ilimitado",
+	"pageDescription":      "Sua assinatura, seu uso, os planos, seus dados de pagamento e suas faturas.",
 	"entitlementLimit":     "{limit} {feature}",
 	"entitlementUnlimited": "{feature} sem limite",
 	"belowUsage":           "Abaixo do seu uso atual de {features}",

@@ -118,6 +118,7 @@ var chinese = Texts{
 	"billedAnnually":       "按年计费",
 	"priceContactUs":       "请联系我们",
 	"unlimited":            "无限制",
+	"pageDescription":      "您的订阅、用量、套餐、付款信息和发票。",
 	"entitlementLimit":     "{feature}：{limit}",
 	"entitlementUnlimited": "{feature}：不限",
 	"belowUsage":           "低于您当前的{features}用量",

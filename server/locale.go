@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"html"
 	"net/http"
 
 	"github.com/portico-dev/portico/components"
@@ -57,6 +58,18 @@ func setLang(page []byte, locale string) []byte {
 	// The locale is one of the built-in ones, which need no escaping.
 	tag := `<html lang="` + components.KnownLocale(locale) + `" dir="` + components.Direction(locale) + `">`
 	return splice(page, start, start+end+1, []byte(tag))
+}
+
+// setDescription puts the page's description in its language: go-app
+// writes the English one (Web.Handler's) into every page, as its
+// description and its Open Graph description.
+func setDescription(page []byte, locale string) []byte {
+	english := html.EscapeString(components.DefaultTexts().Get("pageDescription"))
+	local := html.EscapeString(components.TextsFor(components.KnownLocale(locale), nil).Get("pageDescription"))
+	if local == english {
+		return page
+	}
+	return bytes.ReplaceAll(page, []byte(`content="`+english+`"`), []byte(`content="`+local+`"`))
 }
 
 // requestLocale is the locale a portal API call shows the catalog's texts

@@ -61,6 +61,10 @@ func (s shell) rework(page []byte, script string) []byte {
 		boot := `<script defer src="` + s.boot + `" data-scripts="/wasm_exec.js ` + script + `"></script>`
 		page = bytes.Replace(noScripts, []byte("</head>"), []byte(boot+"</head>"), 1)
 	}
+	// go-app's loading image says "wasm loader icon" in English to a
+	// screen reader, whatever the page's language: it only decorates the
+	// loading label beside it.
+	page = bytes.Replace(page, []byte(`alt="wasm loader icon"`), []byte(`alt=""`), 1)
 	return markRoot(page)
 }
 
@@ -107,6 +111,7 @@ func (s shell) localizedPages(pages http.Handler, script string, locale func(*ht
 			body = s.rework(body, script)
 			if locale != nil {
 				body = setLang(body, r.URL.Query().Get("locale"))
+				body = setDescription(body, r.URL.Query().Get("locale"))
 			}
 		}
 		for k, v := range rec.Header() {

@@ -100,6 +100,12 @@ func TestPortalPagesShowNoEnglishCatalogTextWhereATranslationExists(t *testing.T
 				t.Fatalf("%s %s: %d", locale, id, res.StatusCode)
 			}
 			page := html.UnescapeString(string(body))
+			// Nor the page's description, nor go-app's loading image.
+			for _, s := range []string{components.DefaultTexts().Get("pageDescription"), "wasm loader icon"} {
+				if strings.Contains(page, s) {
+					t.Errorf("%s, %s's portal page carries %q in English", locale, id, s)
+				}
+			}
 			for _, s := range english {
 				if strings.Contains(page, ">"+s+"<") || strings.Contains(page, " "+s+"<") {
 					t.Errorf("%s, %s's portal shows %q in English", locale, id, s)

@@ -19,6 +19,7 @@ import (
 	"github.com/portico-dev/portico/app/console"
 	"github.com/portico-dev/portico/app/designer"
 	"github.com/portico-dev/portico/app/portal"
+	"github.com/portico-dev/portico/components"
 	"github.com/portico-dev/portico/theme"
 )
 
@@ -97,7 +98,7 @@ func NewWeb(api *Server, dir string, th func() theme.Theme) (*Web, error) {
 	designer.Route(th)
 	w.pages = &app.Handler{
 		Name: "Portico", ShortName: "Portico", Title: "Billing portal", Lang: "en",
-		Description:     "Your subscription, usage, plans, payment details and invoices.",
+		Description:     components.DefaultTexts().Get("pageDescription"),
 		Icon:            app.Icon{Default: "/web/icon.png", SVG: "/web/icon.svg"},
 		BackgroundColor: "#f6f7fb", ThemeColor: "#4f46e5",
 		Version:                 w.version,

@@ -335,3 +335,28 @@ func TestServeDemoPrintsTheDesignerAndServesTheStartPage(t *testing.T) {
 		t.Errorf("the start page links %d demo portals, want %d", n, len(demo.Customers))
 	}
 }
+
+// A generated key is printed when it is made; on a restart it is kept in
+// its file and shown only by its start, the example call reading it from
+// the file.
+func TestServeShowsAKeptKeyOnlyOnce(t *testing.T) {
+	t.Setenv("PORTICO_SECRET_KEY", "")
+	data := t.TempDir()
+	t.Setenv("PORTICO_DATA", data)
+	t.Setenv("PORTICO_ADDR", "127.0.0.1:0")
+	t.Setenv("PORTICO_DEMO", "1")
+	first := startServe(t)
+	key := first.Key
+	first.stop()
+	if !strings.Contains(first.text, key) {
+		t.Fatalf("the first start does not print the generated key:\n%s", first.text)
+	}
+	again := startServe(t)
+	defer again.stop()
+	if strings.Contains(again.text, key) {
+		t.Errorf("the restart prints the whole kept key:\n%s", again.text)
+	}
+	if want := `Bearer $(cat '` + filepath.Join(data, "secret_key") + `')`; !strings.Contains(again.text, want) {
+		t.Errorf("the example call does not read the key from its file (%s):\n%s", want, again.text)
+	}
+}

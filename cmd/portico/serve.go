@@ -326,7 +326,7 @@ func printBanner(w io.Writer, cfg config, srv *server.Server, key string, origin
 		return
 	}
 	printDemo(w, srv, demos)
-	fmt.Fprintf(w, "\nTry the API:\n  curl -H \"Authorization: Bearer %s\" %s/api/v1/customers/grace\n", shownKey(key, origin), cfg.PublicURL)
+	fmt.Fprintf(w, "\nTry the API:\n  curl -H \"Authorization: Bearer %s\" %s/api/v1/customers/grace\n", shownKey(key, origin, keyWhere), cfg.PublicURL)
 }
 
 // demoShows is what a demo customer's portal shows, and its scope.
@@ -353,10 +353,18 @@ func printDemo(w io.Writer, srv *server.Server, demos []demo.Customer) {
 }
 
 // shownKey is the key as the banner's example prints it: a supplied one
-// stays a shell variable for the operator to fill in.
-func shownKey(key string, origin keyOrigin) string {
-	if origin == keySupplied {
+// stays a shell variable for the operator to fill in, a kept one is read
+// from its file (it was shown once, when generated), and only a key
+// generated now is printed.
+func shownKey(key string, origin keyOrigin, where string) string {
+	switch origin {
+	case keySupplied:
 		return "$PORTICO_SECRET_KEY"
+	case keyKept:
+		if where == "the database" {
+			return "<the backend API key>"
+		}
+		return "$(cat '" + where + "')"
 	}
 	return key
 }

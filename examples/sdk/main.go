@@ -41,7 +41,8 @@ func main() {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := run(ctx, os.Stdout, base, key); err != nil {
-		log.Fatal(err)
+		// The likeliest cause on a first try: Portico is elsewhere.
+		log.Fatalf("%v\n(is Portico running at %s? set PORTICO_URL to its address)", err, base)
 	}
 }
 
