@@ -270,6 +270,19 @@ func hasAccess(v portico.EntitlementView) bool {
 // holder; other checks wait for it) and answers from it, or from the
 // fallback when Portico cannot be reached.
 func (ec *Entitlements) loadAndAnswer(ctx context.Context, k holder, featureID string) Entitlement {
+	// A load that an event outdated while it ran leaves nothing held and
+	// no failure: the next load reads what the event changed.
+	for range 3 {
+		if a, done := ec.loadOnce(ctx, k, featureID); done {
+			return a
+		}
+	}
+	return ec.fallback(featureID, errors.New("the customer's entitlements kept changing while they were read"))
+}
+
+// loadOnce is one try of loadAndAnswer: done is false when the load it
+// waited for was outdated by an event before it could be kept.
+func (ec *Entitlements) loadOnce(ctx context.Context, k holder, featureID string) (a Entitlement, done bool) {
 	ec.mu.Lock()
 	e := ec.entryOrNew(k)
 	wait := e.loading
@@ -279,7 +292,7 @@ func (ec *Entitlements) loadAndAnswer(ctx context.Context, k holder, featureID s
 	case wait == nil && time.Since(e.failedAt) < ec.opts.RetryAfter:
 		err := e.failErr
 		ec.mu.Unlock()
-		return ec.fallback(featureID, err)
+		return ec.fallback(featureID, err), true
 	case wait == nil:
 		wait = make(chan struct{})
 		e.loading = wait
@@ -293,17 +306,20 @@ func (ec *Entitlements) loadAndAnswer(ctx context.Context, k holder, featureID s
 		select {
 		case <-wait:
 		case <-ctx.Done():
-			return ec.fallback(featureID, ctx.Err())
+			return ec.fallback(featureID, ctx.Err()), true
 		}
 	}
 	if s := e.state.Load(); s != nil {
 		v, ok := s.features[featureID]
-		return ec.fromCache(k, featureID, v, ok, s.missing)
+		return ec.fromCache(k, featureID, v, ok, s.missing), true
 	}
 	ec.mu.Lock()
 	err := e.failErr
 	ec.mu.Unlock()
-	return ec.fallback(featureID, err)
+	if err == nil {
+		return Entitlement{}, false
+	}
+	return ec.fallback(featureID, err), true
 }
 
 func (ec *Entitlements) fallback(featureID string, err error) Entitlement {

@@ -107,8 +107,8 @@ func TestCacheCountsUsage(t *testing.T) {
 	// Barbara is at 9,620 of 10,000 API calls; an endpoint asks for the
 	// 100 % threshold, so crossing it is an event.
 	addEndpoint(t, p, 100)
-	if !ec.Check(ctx, "barbara", "api-calls") {
-		t.Fatal("barbara is below her limit")
+	if f := ec.Feature(ctx, "barbara", "api-calls"); !f.HasAccess {
+		t.Fatalf("barbara is below her limit, yet the cache answers %+v", f)
 	}
 	if _, err := p.client().ReportUsage(ctx, portico.UsageRequest{CustomerID: "barbara", FeatureID: "api-calls", Value: 400}); err != nil {
 		t.Fatal(err)
