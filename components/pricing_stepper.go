@@ -35,10 +35,15 @@ func (st quantityStepper) clamp(q int64) int64 {
 
 func (s *section) stepper(st quantityStepper) app.UI {
 	field := app.Input().Type("number").ID(st.id).Class(s.c("stepper-input", "quantity-input")).
-		Attr("inputmode", "numeric").Attr("min", st.lowest).Value(strconv.FormatInt(st.value, 10)).
+		Attr("inputmode", "numeric").Attr("min", st.lowest).Value(s.shownQuantity(st)).
 		OnInput(func(ctx app.Context, e app.Event) {
+			raw := strings.TrimSpace(ctx.JSSrc().Get("value").String())
+			if s.drafts == nil {
+				s.drafts = map[string]string{}
+			}
+			s.drafts[st.id] = raw
 			// An empty or partial entry waits for the next keystroke.
-			if q, err := strconv.ParseInt(strings.TrimSpace(ctx.JSSrc().Get("value").String()), 10, 64); err == nil {
+			if q, err := strconv.ParseInt(raw, 10, 64); err == nil {
 				st.set(ctx, st.clamp(q))
 			}
 		}, app.EventScope(st.scope))
@@ -69,6 +74,21 @@ func (s *section) stepper(st quantityStepper) app.UI {
 			return app.P().ID(st.id + "-hint").Class(s.c("muted", "quantity-hint")).Text(st.hint)
 		}),
 	)
+}
+
+// shownQuantity is what the field shows: what the customer is typing while
+// it is empty or names the quantity set, else the quantity.
+func (s *section) shownQuantity(st quantityStepper) string {
+	value := strconv.FormatInt(st.value, 10)
+	d, ok := s.drafts[st.id]
+	if !ok {
+		return value
+	}
+	if q, err := strconv.ParseInt(d, 10, 64); d == "" || err == nil && st.clamp(q) == st.value {
+		return d
+	}
+	delete(s.drafts, st.id)
+	return value
 }
 
 // boundsHint says how far the stepper goes: "From 1 to 500 members."

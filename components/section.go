@@ -15,6 +15,11 @@ type section struct {
 	data Data
 	// handed is set on a section made with another's state (handedOn).
 	handed bool
+	// drafts are what the customer is typing in quantity fields, by field
+	// ID, while it is empty or says the quantity already set: a redraw
+	// (a preview arriving) keeps their text instead of writing the last
+	// quantity back into the field under their cursor.
+	drafts map[string]string
 }
 
 // OnInit starts, in the browser, from what the server drew the page with:

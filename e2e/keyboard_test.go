@@ -237,8 +237,16 @@ func keyboardChangeSeats(p *page, srv *server) {
 	p.key("press Enter", kb.Enter)
 	p.do("the quantity editor opens", visible(quantityDialog))
 	p.until("the quantity field has the focus", focusOn(quantityField), p.focused())
+	// Keys arrive one at a time: each waits for the field to show the last
+	// (a redraw between two keys must not leave a digit behind).
 	p.key("clear the field", kb.End+"\b\b\b")
+	p.until("the field is empty", `document.querySelector(`+js(quantityField)+`).value === ""`, func() string {
+		return "it reads " + eval[string](p, "read the field", `document.querySelector(`+js(quantityField)+`).value`)
+	})
 	p.key("type 20", "20")
+	p.until("the field reads 20", `document.querySelector(`+js(quantityField)+`).value === "20"`, func() string {
+		return "it reads " + eval[string](p, "read the field", `document.querySelector(`+js(quantityField)+`).value`)
+	})
 	p.do("its preview shows", visible(quantityDialog+" .portico-preview"))
 	p.tabStaysIn(quantityDialog)
 	p.tabTo(quantityDialog + " .portico-button-primary")
