@@ -9,10 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/chromedp"
 )
 
@@ -158,51 +155,10 @@ func (p *page) axeCheck(state string) {
 }
 
 // holdClient pauses the browser's requests for any web client (app.wasm,
-// console.wasm, designer.wasm), as holdWasm does for the portal's: wait
-// blocks until one is paused, when the page's scripts have run and only
-// the server's HTML is on screen; release lets it load.
+// console.wasm, designer.wasm), as holdWasm does for the portal's.
 func (p *page) holdClient() (wait, release func()) {
 	p.t.Helper()
-	sctx, stop := context.WithCancel(p.ctx)
-	paused := chromedp.Events(sctx, fetch.RequestPaused)
-	_, err := chromedp.Call(p.ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{
-		{URLPattern: "*/web/*.wasm*", RequestStage: fetch.RequestStageRequest}}})
-	if err != nil {
-		stop()
-		p.t.Fatalf("intercept the web clients: %v", err)
-	}
-	ids := make(chan fetch.RequestID, 8)
-	go func() {
-		for ev, err := range paused {
-			if err != nil {
-				return
-			}
-			ids <- ev.RequestID
-		}
-	}()
-	var held []fetch.RequestID
-	wait = func() {
-		p.t.Helper()
-		select {
-		case id := <-ids:
-			held = append(held, id)
-		case <-time.After(stepTimeout):
-			p.t.Fatalf("the page requested no web client within %v", stepTimeout)
-		}
-	}
-	release = func() {
-		p.t.Helper()
-		defer stop()
-		for _, id := range held {
-			if _, err := chromedp.Call(p.ctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: id}); err != nil {
-				p.t.Fatalf("let the web client load: %v", err)
-			}
-		}
-		if _, err := chromedp.Call(p.ctx, fetch.Disable, cdp.Empty{}); err != nil {
-			p.t.Fatalf("stop intercepting: %v", err)
-		}
-	}
-	return wait, release
+	return p.holdRequests("*/web/*.wasm*", "a web client")
 }
 
 // axeBeforeAndAfter opens url, checks the page as the server rendered it

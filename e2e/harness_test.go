@@ -594,13 +594,21 @@ func (p *page) save(name string, png []byte) {
 // nothing but the prerendered HTML is on screen.
 func (p *page) holdWasm() (wait, release func()) {
 	p.t.Helper()
+	return p.holdRequests("*/web/app.wasm*", "app.wasm")
+}
+
+// holdRequests pauses the browser's requests for URLs matching pattern
+// (what names them in failures) until release is called; wait blocks
+// until one is paused.
+func (p *page) holdRequests(pattern, what string) (wait, release func()) {
+	p.t.Helper()
 	sctx, stop := context.WithCancel(p.ctx)
 	paused := chromedp.Events(sctx, fetch.RequestPaused)
 	_, err := chromedp.Call(p.ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{
-		{URLPattern: "*/web/app.wasm*", RequestStage: fetch.RequestStageRequest}}})
+		{URLPattern: pattern, RequestStage: fetch.RequestStageRequest}}})
 	if err != nil {
 		stop()
-		p.t.Fatalf("intercept app.wasm: %v", err)
+		p.t.Fatalf("intercept %s: %v", what, err)
 	}
 	ids := make(chan fetch.RequestID, 8)
 	go func() {
@@ -618,7 +626,7 @@ func (p *page) holdWasm() (wait, release func()) {
 		case id := <-ids:
 			held = append(held, id)
 		case <-time.After(stepTimeout):
-			p.t.Fatalf("the page did not request app.wasm within %v", stepTimeout)
+			p.t.Fatalf("the page did not request %s within %v", what, stepTimeout)
 		}
 	}
 	release = func() {
@@ -626,7 +634,7 @@ func (p *page) holdWasm() (wait, release func()) {
 		defer stop()
 		for _, id := range held {
 			if _, err := chromedp.Call(p.ctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: id}); err != nil {
-				p.t.Fatalf("let app.wasm load: %v", err)
+				p.t.Fatalf("let %s load: %v", what, err)
 			}
 		}
 		if _, err := chromedp.Call(p.ctx, fetch.Disable, cdp.Empty{}); err != nil {
