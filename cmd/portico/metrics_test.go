@@ -56,23 +56,32 @@ func get(t *testing.T, url string) int {
 	return res.StatusCode
 }
 
-// With PORTICO_METRICS, the metrics are served on that address alone:
-// requests by route pattern and status, usage events by outcome, the
-// scheduler's last run, Go's runtime and the process. The public address
-// does not serve them.
-func TestServeMetricsOnTheirOwnAddress(t *testing.T) {
+// serveWithMetrics starts the demo with metrics on an address of their
+// own, and says where to scrape them.
+func serveWithMetrics(t *testing.T) (banner, string) {
+	t.Helper()
 	t.Setenv("PORTICO_DATA", t.TempDir())
 	t.Setenv("PORTICO_ADDR", "127.0.0.1:0")
 	t.Setenv("PORTICO_DEMO", "1")
 	t.Setenv("PORTICO_WEB", fakeWeb(t))
 	t.Setenv("PORTICO_METRICS", "127.0.0.1:0")
 	b := startServe(t)
-	defer b.stop()
 	m := metricsLine.FindStringSubmatch(b.text)
 	if m == nil {
+		b.stop()
 		t.Fatalf("the banner does not give the metrics' URL:\n%s", b.text)
 	}
-	scrapeURL, key, api := m[1], b.Key, b.URL+"/api/v1"
+	return b, m[1]
+}
+
+// With PORTICO_METRICS, the metrics are served on that address alone:
+// requests by route pattern and status, usage events by outcome, the
+// scheduler's last run, Go's runtime and the process. The public address
+// does not serve them.
+func TestServeMetricsOnTheirOwnAddress(t *testing.T) {
+	b, scrapeURL := serveWithMetrics(t)
+	defer b.stop()
+	key, api := b.Key, b.URL+"/api/v1"
 
 	if s := call(t, "GET", api+"/customers/barbara/entitlements", key, nil, nil); s != 200 {
 		t.Fatalf("entitlements: %d", s)
@@ -188,18 +197,9 @@ func TestServeCountsWebhookDeliveries(t *testing.T) {
 		w.WriteHeader(http.StatusOK)
 	}))
 	defer receiver.Close()
-	t.Setenv("PORTICO_DATA", t.TempDir())
-	t.Setenv("PORTICO_ADDR", "127.0.0.1:0")
-	t.Setenv("PORTICO_DEMO", "1")
-	t.Setenv("PORTICO_WEB", fakeWeb(t))
-	t.Setenv("PORTICO_METRICS", "127.0.0.1:0")
-	b := startServe(t)
+	b, scrapeURL := serveWithMetrics(t)
 	defer b.stop()
-	m := metricsLine.FindStringSubmatch(b.text)
-	if m == nil {
-		t.Fatalf("the banner does not give the metrics' URL:\n%s", b.text)
-	}
-	scrapeURL, key, api := m[1], b.Key, b.URL+"/api/v1"
+	key, api := b.Key, b.URL+"/api/v1"
 	if s := post(t, api+"/webhook-endpoints", key, map[string]any{"url": receiver.URL, "events": []string{"customer.created"}}); s != 201 {
 		t.Fatalf("adding an endpoint: %d", s)
 	}
