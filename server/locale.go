@@ -13,17 +13,27 @@ import (
 // page's locale= parameter (a host page's choice), else the browser's
 // Accept-Language, else English.
 func (s *Server) pageLocale(r *http.Request) string {
-	q := r.URL.Query()
-	if sess, err := s.Sessions.Verify(q.Get("session"), s.Engine.Now()); err == nil && sess.Locale != "" {
-		return sess.Locale
+	sessionLocale := ""
+	if sess, err := s.Sessions.Verify(r.URL.Query().Get("session"), s.Engine.Now()); err == nil {
+		sessionLocale = sess.Locale
 	}
-	if l, ok := components.MatchLocale(q.Get("locale")); ok {
-		return l
-	}
-	if l, ok := components.NegotiateLocale(r.Header.Get("Accept-Language")); ok {
+	if l, ok := chooseLocale(sessionLocale, r); ok {
 		return l
 	}
 	return "en"
+}
+
+// chooseLocale is the order both pages and API calls follow: the portal
+// session's locale, else the request's locale= parameter, else its
+// Accept-Language; false when none names a portal locale.
+func chooseLocale(sessionLocale string, r *http.Request) (string, bool) {
+	if sessionLocale != "" {
+		return sessionLocale, true
+	}
+	if l, ok := components.MatchLocale(r.URL.Query().Get("locale")); ok {
+		return l, true
+	}
+	return components.NegotiateLocale(r.Header.Get("Accept-Language"))
 }
 
 // localized hands the pages their locale: the page reads it from its
@@ -79,14 +89,6 @@ func setDescription(page []byte, locale string) []byte {
 // own texts. Only the portal's locales are answered, so what a call names
 // never makes more than a handful of kept views per customer.
 func requestLocale(r *http.Request) string {
-	if l := principalOf(r.Context()).session.Locale; l != "" {
-		return l
-	}
-	if l, ok := components.MatchLocale(r.URL.Query().Get("locale")); ok {
-		return l
-	}
-	if l, ok := components.NegotiateLocale(r.Header.Get("Accept-Language")); ok {
-		return l
-	}
-	return ""
+	l, _ := chooseLocale(principalOf(r.Context()).session.Locale, r)
+	return l
 }
